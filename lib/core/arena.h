@@ -1,0 +1,45 @@
+/*
+ * A chunked bump arena (CONVENTIONS.md rule 17): nodes, model objects, IR
+ * entries and strings live in one, and are released all at once. A mark can
+ * be taken and rewound to, which the loader uses to drop each object's node
+ * tree as soon as the object is decoded.
+ */
+#ifndef RB_CORE_ARENA_H
+#define RB_CORE_ARENA_H
+
+#include <stddef.h>
+
+#include "core/mem.h"
+
+typedef struct rb__chunk rb__chunk;
+
+typedef struct rb__arena {
+	const rb__mem *mem;
+	rb__chunk *head;   /* current chunk; older chunks follow ->prev */
+	rb__chunk *spare;  /* chunks released by a rewind, reused before allocating */
+	size_t chunk_size; /* size of the next regular chunk */
+	size_t total;      /* bytes held in chunks, for statistics */
+} rb__arena;
+
+typedef struct rb__arena_mark {
+	rb__chunk *chunk;
+	size_t used;
+} rb__arena_mark;
+
+void rb__arena_init(rb__arena *a, const rb__mem *mem);
+void rb__arena_free(rb__arena *a);
+
+/* Aligned to max_align_t. NULL on allocation failure or overflow. */
+void *rb__arena_alloc(rb__arena *a, size_t n);
+void *rb__arena_calloc(rb__arena *a, size_t count, size_t size);
+/* A NUL-terminated copy of n bytes. */
+char *rb__arena_strndup(rb__arena *a, const char *s, size_t n);
+char *rb__arena_strdup(rb__arena *a, const char *s);
+/* printf into the arena (integers and strings only: no locale-dependent conversions). */
+char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+rb__arena_mark rb__arena_get_mark(const rb__arena *a);
+/* Release everything allocated since the mark (chunks added since are freed). */
+void rb__arena_rewind(rb__arena *a, rb__arena_mark mark);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * A string-keyed hash map (open addressing, linear probing). Keys are not
+ * copied: they must outlive the map (arena strings). Iteration order is never
+ * used for output (CONVENTIONS.md rule 29): the map only answers lookups.
+ */
+#ifndef RB_CORE_MAP_H
+#define RB_CORE_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/mem.h"
+
+typedef struct rb__map_slot {
+	const char *key; /* NULL: empty */
+	size_t klen;
+	uint64_t hash;
+	void *value;
+} rb__map_slot;
+
+typedef struct rb__map {
+	const rb__mem *mem;
+	rb__map_slot *slots;
+	size_t cap; /* power of two, or 0 */
+	size_t len;
+} rb__map;
+
+void rb__map_init(rb__map *m, const rb__mem *mem);
+void rb__map_free(rb__map *m);
+uint64_t rb__hash(const char *s, size_t n);
+/* The value stored under key, or NULL. */
+void *rb__map_get(const rb__map *m, const char *key, size_t klen);
+/* Store (replacing any previous value). false on allocation failure. */
+bool rb__map_put(rb__map *m, const char *key, size_t klen, void *value);
+/* The address of the value slot for key, inserting a NULL value when absent. */
+void **rb__map_slot_for(rb__map *m, const char *key, size_t klen);
+
+#endif

@@ -1,0 +1,25 @@
+/* A growable array of fixed-size elements on the context allocator. */
+#ifndef RB_CORE_VEC_H
+#define RB_CORE_VEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/mem.h"
+
+typedef struct rb__vec {
+	void *data;
+	size_t len;
+	size_t cap;
+} rb__vec;
+
+#define RB_VEC_INIT {NULL, 0, 0}
+#define RB_VEC_AT(v, T, i) (((T *)(v)->data)[i])
+
+/* Append a zeroed element and return it (NULL on allocation failure). */
+void *rb__vec_push(const rb__mem *m, rb__vec *v, size_t elem_size);
+/* Append the pointer p to a vector of pointers. */
+bool rb__vec_push_ptr(const rb__mem *m, rb__vec *v, const void *p);
+void rb__vec_free(const rb__mem *m, rb__vec *v);
+
+#endif

@@ -1,0 +1,22 @@
+/* Serializers built on the writer: the IR (SPEC.md R.3) and generic node trees. */
+#ifndef RB_EMIT_EMIT_H
+#define RB_EMIT_EMIT_H
+
+#include "emit/writer.h"
+#include "ir/ir.h"
+#include "load/node.h"
+
+/* The IR document: destinations, then routeStatuses. */
+int rb__emit_ir(rb__writer *w, const rb__ir *ir);
+
+/*
+ * Any node tree, typed by its scalar types (strings stay strings, ints stay
+ * ints...). Used by the round-trip checks: re-reading the IR as YAML or JSON
+ * and writing it again gives the same bytes. The one layout rule, which
+ * rb__emit_ir follows too: a mapping is written flow iff every member value
+ * is a scalar or a flow mapping; a sequence is written flow iff it is empty;
+ * everything else is block.
+ */
+int rb__emit_node(rb__writer *w, const rb__node *n);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * A streaming structured writer with two back ends: YAML (libyaml's
+ * emitter, width -1, explicit scalar styles) and JSON (our own). Whoever
+ * serializes something (the IR, a node tree, explain, xds) calls the same
+ * functions, so YAML and JSON always carry the same keys in the same order.
+ *
+ * Layout: block collections one entry per line; "flow" collections (the small
+ * leaf objects of SPEC.md R.3 such as endpoints) on one line, in YAML as
+ * `{host: 7.7.7.7, port: 8080}` and in JSON as `{"host": "7.7.7.7", "port": 8080}`.
+ * Indentation 2 spaces; LF line endings; a final newline; deterministic bytes.
+ *
+ * YAML scalar styles: a string is written plain only when it would read back
+ * as the same string under both YAML 1.1 and 1.2 rules (not null/bool/int/
+ * float/timestamp-like, not empty, no leading/trailing space, no indicator or
+ * character that libyaml would refuse in plain style); otherwise it is
+ * double-quoted. Keys are always plain identifiers chosen by us.
+ *
+ * Errors are sticky: after the first failure every call returns the same
+ * error code, and rb__writer_finish returns it. Return values: RB_OK,
+ * RB_ENOMEM, RB_EIO (the sink returned non-zero), RB_EINVAL (misuse, e.g. a
+ * value where a key is expected).
+ */
+#ifndef RB_EMIT_WRITER_H
+#define RB_EMIT_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/mem.h"
+#include "rebalance/output.h"
+
+typedef struct rb__writer rb__writer;
+
+/* One document per writer: the first value written is the root. */
+int rb__writer_new(rb__writer **out, const rb__mem *mem, rb_format format, rb_write_fn write,
+                   void *ud);
+/* Flush and check: returns the sticky error, or RB_EINVAL when collections are left open. */
+int rb__writer_finish(rb__writer *w);
+void rb__writer_free(rb__writer *w);
+
+int rb__w_map_begin(rb__writer *w, bool flow);
+int rb__w_map_end(rb__writer *w);
+int rb__w_seq_begin(rb__writer *w, bool flow);
+int rb__w_seq_end(rb__writer *w);
+int rb__w_key(rb__writer *w, const char *key);
+int rb__w_str(rb__writer *w, const char *s);
+int rb__w_strn(rb__writer *w, const char *s, size_t n);
+int rb__w_uint(rb__writer *w, uint64_t v);
+int rb__w_int(rb__writer *w, int64_t v);
+int rb__w_bool(rb__writer *w, bool v);
+int rb__w_null(rb__writer *w);
+
+/* True when s (n bytes) may be written as a plain YAML scalar (see above). */
+bool rb__yaml_plain_ok(const char *s, size_t n);
+
+#endif

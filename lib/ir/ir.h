@@ -1,0 +1,136 @@
+/*
+ * The destination IR (SPEC.md R.3): what a translation produces. Built by the
+ * translator, read by the emitters and the public accessors (api/result.c).
+ * Everything lives in the result's arena; strings are NUL-terminated, and a
+ * NULL string means "absent" (omitted from output).
+ */
+#ifndef RB_IR_IR_H
+#define RB_IR_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rebalance/result.h"
+
+typedef struct rb__ir_kv {
+	const char *key;
+	const char *value;
+} rb__ir_kv;
+
+/* DestinationSetting.metadata / RouteDestination.metadata (SPEC.md 2.14). */
+typedef struct rb__ir_metadata {
+	const char *kind;
+	const char *name;
+	const char *namespace_;
+	const rb__ir_kv *annotations; /* prefix-stripped, sorted by key */
+	size_t annotation_count;
+	const char *section_name;
+} rb__ir_metadata;
+
+/* DestinationEndpoint. */
+struct rb_endpoint {
+	const char *host;
+	uint32_t port;
+	const char *zone;
+	bool draining;
+	const char *hostname;
+	const char *path;
+};
+typedef struct rb_endpoint rb__ir_endpoint;
+
+/* DestinationSetting.preferLocal (SPEC.md 2.7 item 7). */
+typedef struct rb__ir_prefer_local {
+	uint32_t min_endpoints_threshold;
+	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
+} rb__ir_prefer_local;
+
+/* DestinationSetting. Field order here is output order. */
+struct rb_setting {
+	const char *name;
+	uint32_t weight;
+	bool has_priority;
+	uint32_t priority;
+	const char *protocol;     /* HTTP, HTTP2, GRPC, TCP, UDP */
+	bool force_http1;         /* forceHTTP1Upstream */
+	const char *address_type; /* IP, FQDN, Mixed */
+	const char *ip_family;    /* IPv4, IPv6, DualStack */
+	/* May point into a table shared by every setting that uses the same
+	 * backend port (endpoints are read-only once built). */
+	const rb__ir_endpoint *endpoints;
+	size_t endpoint_count;
+	const rb__ir_prefer_local *prefer_local;
+	const rb__ir_metadata *metadata;
+	bool invalid;
+	bool dynamic_resolver;
+	bool custom_backend;
+	/* Not serialized in the IR: why the backendRef failed (explain, xds). */
+	const char *error_reason;
+	const char *error_message;
+	/* Not serialized: every endpoint is draining (strict readiness, explain). */
+	bool all_draining;
+};
+typedef struct rb_setting rb__ir_setting;
+
+/* A backendRef left out by rebalance mode (SPEC.md 5.1). */
+typedef struct rb__ir_excluded {
+	const char *name;
+	uint32_t weight;
+	const char *reason; /* "NoReadyEndpoints" or "AllEndpointsDraining" */
+} rb__ir_excluded;
+
+/* One route rule's destination (per parent Gateway when they differ). */
+struct rb_destination {
+	const char *name;
+	const char *route_kind;
+	const char *route_namespace;
+	const char *route_name;
+	int32_t rule; /* -1 for L4 routes */
+	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
+	const rb__ir_setting *settings;
+	size_t setting_count;
+	const rb__ir_excluded *excluded;
+	size_t excluded_count;
+	bool show_excluded;   /* emit `excluded:` (rebalance handling applied to this rule) */
+	uint32_t weights[3];  /* indexed by rb_weight_bucket */
+	bool show_weights;    /* emit backendWeights (L7 rules) */
+	uint32_t direct_response; /* 0: none */
+};
+typedef struct rb_destination rb__ir_destination;
+
+struct rb_condition {
+	const char *type;
+	const char *status; /* "True" / "False" */
+	const char *reason;
+	const char *message;
+};
+typedef struct rb_condition rb__ir_condition;
+
+typedef struct rb__ir_parent_ref {
+	const char *group;     /* as written; NULL when absent */
+	const char *kind;
+	const char *namespace_;
+	const char *name;
+	const char *section_name;
+	uint32_t port; /* 0: absent */
+} rb__ir_parent_ref;
+
+/* Status of one route for one parentRef. */
+struct rb_route_status {
+	const char *kind;
+	const char *namespace_;
+	const char *name;
+	rb__ir_parent_ref parent;
+	const rb__ir_condition *conditions;
+	size_t condition_count;
+};
+typedef struct rb_route_status rb__ir_route_status;
+
+typedef struct rb__ir {
+	const rb__ir_destination *destinations;
+	size_t destination_count;
+	const rb__ir_route_status *statuses;
+	size_t status_count;
+} rb__ir;
+
+#endif
