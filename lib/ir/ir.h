@@ -91,9 +91,7 @@ struct rb_destination {
 	size_t setting_count;
 	const rb__ir_excluded *excluded;
 	size_t excluded_count;
-	bool show_excluded;   /* emit `excluded:` (rebalance handling applied to this rule) */
 	uint32_t weights[3];  /* indexed by rb_weight_bucket */
-	bool show_weights;    /* emit backendWeights (L7 rules) */
 	uint32_t direct_response; /* 0: none */
 };
 typedef struct rb_destination rb__ir_destination;
