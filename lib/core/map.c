@@ -30,16 +30,16 @@ uint64_t rb__hash(const char *s, size_t n)
 	return h;
 }
 
-static rb__map_slot *find(const rb__map_slot *slots, size_t cap, const char *key, size_t klen,
+static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size_t klen,
                           uint64_t hash)
 {
 	size_t mask = cap - 1;
 	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
-		const rb__map_slot *s = &slots[i];
+		rb__map_slot *s = &slots[i];
 		if (!s->key)
-			return (rb__map_slot *)s;
+			return s;
 		if (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0)
-			return (rb__map_slot *)s;
+			return s;
 	}
 }
 

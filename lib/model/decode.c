@@ -1,0 +1,304 @@
+#include "model/decode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "model/model.h"
+#include "rebalance/errors.h"
+
+rb__int_status rb__parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '-' || s[i] == '+')) {
+		neg = s[i] == '-';
+		i++;
+	}
+	if (i == n)
+		return RB_INT_SYNTAX;
+	if (s[i] == '0' && i + 1 < n)
+		return RB_INT_LEADING_ZERO;
+	/* Accumulate as a negative number so INT64_MIN fits. */
+	int64_t v = 0;
+	bool overflow = false;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return RB_INT_SYNTAX;
+		int digit = s[i] - '0';
+		if (!overflow && (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, digit, &v)))
+			overflow = true;
+	}
+	if (overflow)
+		return RB_INT_RANGE;
+	if (!neg) {
+		if (v == INT64_MIN)
+			return RB_INT_RANGE;
+		v = -v;
+	}
+	if (v < min || v > max)
+		return RB_INT_RANGE;
+	*out = v;
+	return RB_INT_OK;
+}
+
+static void type_error(rb__dctx *d, const rb__node *n, const char *expected)
+{
+	if (n->kind == RB_NODE_SCALAR && n->stype != RB_SCALAR_STRING && n->stype != RB_SCALAR_NULL &&
+	    !strcmp(expected, "a string"))
+		rb__node_error(d->diags, d->source, n, "expected a string, got %s %s (quote it: \"%s\")",
+		               rb__node_type_name(n), n->scalar.text, n->scalar.text);
+	else if (n->kind == RB_NODE_SCALAR && n->stype != RB_SCALAR_NULL)
+		rb__node_error(d->diags, d->source, n, "expected %s, got %s \"%s\"", expected,
+		               rb__node_type_name(n), n->scalar.text);
+	else
+		rb__node_error(d->diags, d->source, n, "expected %s, got %s", expected,
+		               rb__node_type_name(n));
+}
+
+int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
+{
+	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_STRING) {
+		type_error(d, n, "a string");
+		return RB_EPARSE;
+	}
+	*out = rb__arena_strndup(d->arena, n->scalar.text, n->scalar.len);
+	return *out ? RB_OK : RB_ENOMEM;
+}
+
+int rb__decode_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out)
+{
+	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_INT) {
+		char expected[96];
+		snprintf(expected, sizeof expected, "an integer between %lld and %lld", (long long)min,
+		         (long long)max);
+		type_error(d, n, expected);
+		return RB_EPARSE;
+	}
+	switch (rb__parse_int(n->scalar.text, n->scalar.len, min, max, out)) {
+	case RB_INT_OK:
+		return RB_OK;
+	case RB_INT_LEADING_ZERO:
+		rb__node_error(d->diags, d->source, n,
+		               "integer %s has a leading zero (octal in YAML 1.1, decimal in YAML 1.2): "
+		               "write it without",
+		               n->scalar.text);
+		return RB_EPARSE;
+	case RB_INT_RANGE:
+		rb__node_error(d->diags, d->source, n,
+		               "integer %s is out of range: expected %lld to %lld", n->scalar.text,
+		               (long long)min, (long long)max);
+		return RB_EPARSE;
+	default:
+		rb__node_error(d->diags, d->source, n,
+		               "expected a decimal integer between %lld and %lld, got \"%s\"",
+		               (long long)min, (long long)max, n->scalar.text);
+		return RB_EPARSE;
+	}
+}
+
+int rb__decode_bool(rb__dctx *d, const rb__node *n, bool *out)
+{
+	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_BOOL) {
+		type_error(d, n, "a boolean (true or false)");
+		return RB_EPARSE;
+	}
+	*out = rb__ascii_lower(n->scalar.text[0]) == 't';
+	return RB_OK;
+}
+
+static int expect_map(rb__dctx *d, const rb__node *n, const char *what)
+{
+	if (n->kind == RB_NODE_MAP)
+		return RB_OK;
+	type_error(d, n, what);
+	return RB_EPARSE;
+}
+
+static int expect_seq(rb__dctx *d, const rb__node *n)
+{
+	if (n->kind == RB_NODE_SEQ)
+		return RB_OK;
+	type_error(d, n, "a sequence");
+	return RB_EPARSE;
+}
+
+static void *at(void *base, size_t offset)
+{
+	return (char *)base + offset;
+}
+
+static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
+{
+	int rc = expect_seq(d, n);
+	if (rc)
+		return rc;
+	const char **items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1,
+	                                      sizeof(*items));
+	if (!items)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n->coll.count; i++) {
+		rc = rb__decode_string(d, n->coll.items[i], &items[i]);
+		if (rc)
+			return rc;
+	}
+	memcpy(at(base, f->offset), &items, sizeof(items));
+	*(size_t *)at(base, f->aux) = n->coll.count;
+	return RB_OK;
+}
+
+static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
+{
+	int rc = expect_seq(d, n);
+	if (rc)
+		return rc;
+	const rb__schema *s = f->schema;
+	char *items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, s->size);
+	if (!items)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n->coll.count; i++) {
+		rc = rb__decode_struct(d, n->coll.items[i], s, items + i * s->size);
+		if (rc)
+			return rc;
+	}
+	void *p = items;
+	memcpy(at(base, f->offset), &p, sizeof(p));
+	*(size_t *)at(base, f->aux) = n->coll.count;
+	return RB_OK;
+}
+
+static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
+{
+	int rc = expect_map(d, n, "a mapping of strings");
+	if (rc)
+		return rc;
+	rb__kv *kv = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, sizeof(*kv));
+	if (!kv)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n->coll.count; i++) {
+		const rb__node *m = n->coll.items[i];
+		kv[i].key = rb__arena_strndup(d->arena, m->key, m->key_len);
+		if (!kv[i].key)
+			return RB_ENOMEM;
+		if (rb__node_is_null(m)) {
+			kv[i].value = "";
+			continue;
+		}
+		rc = rb__decode_string(d, m, &kv[i].value);
+		if (rc)
+			return rc;
+	}
+	memcpy(at(base, f->offset), &kv, sizeof(kv));
+	*(size_t *)at(base, f->aux) = n->coll.count;
+	return RB_OK;
+}
+
+static int decode_field(rb__dctx *d, const rb__node *v, void *base, const rb__field *f)
+{
+	int rc;
+	switch (f->type) {
+	case RB_FT_STRING:
+		return rb__decode_string(d, v, (const char **)at(base, f->offset));
+	case RB_FT_STRING_LIST:
+		return decode_string_list(d, v, base, f);
+	case RB_FT_UINT32: {
+		int64_t x;
+		rc = rb__decode_int(d, v, f->min, f->max, &x);
+		if (rc)
+			return rc;
+		*(uint32_t *)at(base, f->offset) = (uint32_t)x;
+		if (f->aux != RB_NO_AUX)
+			*(bool *)at(base, f->aux) = true;
+		return RB_OK;
+	}
+	case RB_FT_INT64:
+		return rb__decode_int(d, v, f->min, f->max, (int64_t *)at(base, f->offset));
+	case RB_FT_BOOL:
+		return rb__decode_bool(d, v, (bool *)at(base, f->offset));
+	case RB_FT_TRI: {
+		bool b;
+		rc = rb__decode_bool(d, v, &b);
+		if (rc)
+			return rc;
+		*(rb__tri *)at(base, f->offset) = b ? RB_TRI_TRUE : RB_TRI_FALSE;
+		return RB_OK;
+	}
+	case RB_FT_STRUCT:
+		rc = rb__decode_struct(d, v, f->schema, at(base, f->offset));
+		if (rc)
+			return rc;
+		if (f->aux != RB_NO_AUX)
+			*(bool *)at(base, f->aux) = true;
+		return RB_OK;
+	case RB_FT_LIST:
+		return decode_list(d, v, base, f);
+	case RB_FT_KV_MAP:
+		return decode_kv_map(d, v, base, f);
+	case RB_FT_CUSTOM:
+		return f->fn(d, v, base);
+	default:
+		return RB_EINVAL;
+	}
+}
+
+/* The field a key selects: exact match first, else ASCII case-insensitive. */
+static const rb__field *find_field(const rb__schema *s, const char *key, size_t klen)
+{
+	const rb__field *folded = NULL;
+	for (size_t i = 0; i < s->field_count; i++) {
+		const rb__field *f = &s->fields[i];
+		size_t n = strlen(f->key);
+		if (n != klen)
+			continue;
+		if (memcmp(f->key, key, n) == 0)
+			return f;
+		if (!folded && rb__ascii_casecmp_n(f->key, key, n) == 0)
+			folded = f;
+	}
+	return folded;
+}
+
+int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, void *base)
+{
+	int rc = expect_map(d, map, s->what);
+	if (rc)
+		return rc;
+	/* Which fields were given, by which member: one slot per field. */
+	const rb__node *seen_stack[32];
+	const rb__node **seen = seen_stack;
+	if (s->field_count > 32) {
+		seen = rb__arena_calloc(d->arena, s->field_count, sizeof(*seen));
+		if (!seen)
+			return RB_ENOMEM;
+	} else {
+		memset(seen_stack, 0, sizeof seen_stack);
+	}
+	for (size_t i = 0; i < map->coll.count; i++) {
+		const rb__node *m = map->coll.items[i];
+		const rb__field *f = find_field(s, m->key, m->key_len);
+		if (!f)
+			continue;
+		size_t fi = (size_t)(f - s->fields);
+		if (seen[fi]) {
+			rb__node_error(d->diags, d->source, m,
+			               "field \"%s\" given twice (as \"%s\" at line %u and \"%s\")",
+			               f->key, seen[fi]->key, seen[fi]->line, m->key);
+			return RB_EPARSE;
+		}
+		seen[fi] = m;
+		if (rb__node_is_null(m))
+			continue;
+		rc = decode_field(d, m, base, f);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < s->field_count; i++) {
+		const rb__field *f = &s->fields[i];
+		if ((f->flags & RB_FF_REQUIRED) && (!seen[i] || rb__node_is_null(seen[i]))) {
+			rb__node_error(d->diags, d->source, map, "%s needs the field \"%s\"", s->what,
+			               f->key);
+			return RB_EPARSE;
+		}
+	}
+	return s->post ? s->post(d, map, base) : RB_OK;
+}

@@ -1,0 +1,122 @@
+/*
+ * Table-driven decoding of node trees into model structs (CONVENTIONS.md
+ * 2.14 design A): each struct has a schema, a table of fields; one generic
+ * walker does the work, so every kind decodes, reports errors and parses
+ * scalars the same way.
+ *
+ * Rules: keys match as Go's encoding/json matches them (exact, else ASCII
+ * case-insensitive); unknown keys are ignored; a field given twice (e.g.
+ * `name` and `Name`) is an error; null means absent; numbers are parsed
+ * strictly (decimal digits with an optional sign, no junk, no leading zeros,
+ * range-checked per field); a string field takes only a string (a plain
+ * `8080` is an integer, as in Kubernetes: quote it).
+ */
+#ifndef RB_MODEL_DECODE_H
+#define RB_MODEL_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "load/node.h"
+
+typedef struct rb__dctx {
+	rb__arena *arena; /* where decoded data goes (the model's) */
+	rb__diags *diags;
+	const char *source;
+} rb__dctx;
+
+typedef struct rb__schema rb__schema;
+
+/* A custom field decoder: `base` is the struct being filled. Return RB_OK or RB_EPARSE. */
+typedef int (*rb__field_fn)(rb__dctx *d, const rb__node *value, void *base);
+/* Called after every field of a struct was decoded: derive and check. */
+typedef int (*rb__post_fn)(rb__dctx *d, const rb__node *map, void *base);
+
+typedef enum rb__ftype {
+	RB_FT_STRING = 1,      /* const char * */
+	RB_FT_STRING_LIST = 2, /* const char **, count at aux */
+	RB_FT_UINT32 = 3,      /* uint32_t, has-flag at aux (optional), range [min, max] */
+	RB_FT_INT64 = 4,       /* int64_t, range [min, max] */
+	RB_FT_BOOL = 5,        /* bool */
+	RB_FT_TRI = 6,         /* rb__tri */
+	RB_FT_STRUCT = 7,      /* embedded struct at offset, decoded by schema; has-flag at aux */
+	RB_FT_LIST = 8,        /* T * at offset, count at aux, elements by schema */
+	RB_FT_KV_MAP = 9,      /* rb__kv * at offset, count at aux: a string-to-string mapping */
+	RB_FT_CUSTOM = 10      /* fn */
+} rb__ftype;
+
+enum { RB_FF_REQUIRED = 1 };
+
+#define RB_NO_AUX ((size_t)-1)
+
+typedef struct rb__field {
+	const char *key;
+	uint8_t type;
+	uint8_t flags;
+	size_t offset;
+	size_t aux;
+	const rb__schema *schema;
+	int64_t min;
+	int64_t max;
+	rb__field_fn fn;
+} rb__field;
+
+struct rb__schema {
+	const char *what; /* for messages: "a backendRef" */
+	size_t size;      /* element size for lists */
+	const rb__field *fields;
+	size_t field_count;
+	rb__post_fn post;
+};
+
+#define RB_SCHEMA(what_, T, fields_, post_) \
+	{what_, sizeof(T), fields_, sizeof(fields_) / sizeof((fields_)[0]), post_}
+
+#define RB_F_STR(key, T, m) {key, RB_FT_STRING, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+#define RB_F_STR_REQ(key, T, m) \
+	{key, RB_FT_STRING, RB_FF_REQUIRED, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+#define RB_F_STRS(key, T, m, n) \
+	{key, RB_FT_STRING_LIST, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
+#define RB_F_U32(key, T, m, has, lo, hi) \
+	{key, RB_FT_UINT32, 0, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
+#define RB_F_U32_REQ(key, T, m, has, lo, hi) \
+	{key, RB_FT_UINT32, RB_FF_REQUIRED, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
+#define RB_F_I64(key, T, m, lo, hi) \
+	{key, RB_FT_INT64, 0, offsetof(T, m), RB_NO_AUX, NULL, lo, hi, NULL}
+#define RB_F_BOOL(key, T, m) {key, RB_FT_BOOL, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+#define RB_F_TRI(key, T, m) {key, RB_FT_TRI, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+/* A nested mapping decoded into the same struct (flattening), no presence flag. */
+#define RB_F_NEST(key, schema_) {key, RB_FT_STRUCT, 0, 0, RB_NO_AUX, &(schema_), 0, 0, NULL}
+/* A nested mapping decoded into the same struct, setting a presence flag. */
+#define RB_F_NEST_HAS(key, T, has, schema_) \
+	{key, RB_FT_STRUCT, 0, 0, offsetof(T, has), &(schema_), 0, 0, NULL}
+/* An embedded struct member decoded by its own schema. */
+#define RB_F_STRUCT(key, T, m, schema_) \
+	{key, RB_FT_STRUCT, 0, offsetof(T, m), RB_NO_AUX, &(schema_), 0, 0, NULL}
+#define RB_F_STRUCT_HAS(key, T, m, has, schema_) \
+	{key, RB_FT_STRUCT, 0, offsetof(T, m), offsetof(T, has), &(schema_), 0, 0, NULL}
+#define RB_F_LIST(key, T, m, n, schema_) \
+	{key, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, 0, NULL}
+#define RB_F_KV(key, T, m, n) {key, RB_FT_KV_MAP, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
+#define RB_F_FN(key, fn_) {key, RB_FT_CUSTOM, 0, 0, RB_NO_AUX, NULL, 0, 0, fn_}
+
+/* Decode mapping `map` into `base` by `schema`. RB_OK or RB_EPARSE (diagnostic recorded). */
+int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *schema, void *base);
+
+/* Strict scalar parsers, usable by custom decoders. Each records a diagnostic on failure. */
+int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out);
+int rb__decode_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out);
+int rb__decode_bool(rb__dctx *d, const rb__node *n, bool *out);
+
+/* Parse a decimal integer text strictly: [-+]?[0-9]+, no leading zeros, within [min, max]. */
+typedef enum rb__int_status {
+	RB_INT_OK = 0,
+	RB_INT_SYNTAX = 1,
+	RB_INT_LEADING_ZERO = 2,
+	RB_INT_RANGE = 3
+} rb__int_status;
+rb__int_status rb__parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *out);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * ReferenceGrant, BackendTrafficPolicy, EnvoyProxy, BackendTLSPolicy,
+ * Namespace and the unstructured objects of extensionRefFilters.
+ */
+#include "model/schemas.h"
+#include "rebalance/errors.h"
+
+/* ---- ReferenceGrant (SPEC.md 1.7) ---- */
+
+static const rb__field FROM_FIELDS[] = {
+	RB_F_STR("group", rb__grant_from, group),
+	RB_F_STR_REQ("kind", rb__grant_from, kind),
+	RB_F_STR_REQ("namespace", rb__grant_from, namespace_),
+};
+static const rb__schema FROM = RB_SCHEMA("a ReferenceGrant from entry", rb__grant_from, FROM_FIELDS, NULL);
+
+static const rb__field TO_FIELDS[] = {
+	RB_F_STR("group", rb__grant_to, group),
+	RB_F_STR_REQ("kind", rb__grant_to, kind),
+	RB_F_STR("name", rb__grant_to, name),
+};
+static const rb__schema TO = RB_SCHEMA("a ReferenceGrant to entry", rb__grant_to, TO_FIELDS, NULL);
+
+static const rb__field GRANT_SPEC_FIELDS[] = {
+	RB_F_LIST("from", rb__reference_grant, from, from_count, FROM),
+	RB_F_LIST("to", rb__reference_grant, to, to_count, TO),
+};
+static const rb__schema GRANT_SPEC =
+	RB_SCHEMA("a ReferenceGrant spec", rb__reference_grant, GRANT_SPEC_FIELDS, NULL);
+
+static int grant_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__reference_grant *)base)->meta, "a ReferenceGrant");
+}
+
+static const rb__field GRANT_FIELDS[] = {
+	RB_F_OBJECT_META(rb__reference_grant),
+	RB_F_NEST("spec", GRANT_SPEC),
+};
+const rb__schema rb__schema_reference_grant =
+	RB_SCHEMA("a ReferenceGrant", rb__reference_grant, GRANT_FIELDS, grant_post);
+
+/* ---- policy targets ---- */
+
+static const rb__field TARGET_FIELDS[] = {
+	RB_F_STR("group", rb__policy_target, group),
+	RB_F_STR_REQ("kind", rb__policy_target, kind),
+	RB_F_STR_REQ("name", rb__policy_target, name),
+	RB_F_STR("sectionName", rb__policy_target, section_name),
+};
+static const rb__schema TARGET = RB_SCHEMA("a policy target", rb__policy_target, TARGET_FIELDS, NULL);
+
+static const rb__field SELECTOR_FIELDS[] = {
+	RB_F_STR("group", rb__target_selector, group),
+	RB_F_STR_REQ("kind", rb__target_selector, kind),
+	RB_F_KV("matchLabels", rb__target_selector, selector.match_labels, selector.match_label_count),
+};
+static const rb__schema SELECTOR =
+	RB_SCHEMA("a target selector", rb__target_selector, SELECTOR_FIELDS, NULL);
+
+/* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
+
+/* Any zone-aware or weighted-zone load balancing forces per-setting clusters (SPEC.md 6.1). */
+static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	const rb__node *za = rb__node_get(v, "zoneAware");
+	if (rb__node_get(za, "preferLocal") || rb__node_get(za, "weightedZones"))
+		((rb__backend_traffic_policy *)base)->has_prefer_local = true;
+	return RB_OK;
+}
+
+static const rb__field BTP_SPEC_FIELDS[] = {
+	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, TARGET),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, TARGET),
+	RB_F_LIST("targetSelectors", rb__backend_traffic_policy, target_selectors,
+	          target_selector_count, SELECTOR),
+	RB_F_STR("routingType", rb__backend_traffic_policy, routing_type),
+	RB_F_STR("mergeType", rb__backend_traffic_policy, merge_type),
+	RB_F_TRI("rebalanceOnNoEndpoints", rb__backend_traffic_policy, rebalance_on_no_endpoints),
+	RB_F_TRI("rebalanceOnNoReadyEndpoints", rb__backend_traffic_policy,
+	         rebalance_on_no_ready_endpoints),
+	RB_F_FN("loadBalancer", load_balancer),
+};
+static const rb__schema BTP_SPEC =
+	RB_SCHEMA("a BackendTrafficPolicy spec", rb__backend_traffic_policy, BTP_SPEC_FIELDS, NULL);
+
+static int btp_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	rb__backend_traffic_policy *p = base;
+	/* The deprecated singular targetRef takes precedence over targetRefs. */
+	if (p->has_target_ref) {
+		p->target_refs = &p->target_ref;
+		p->target_ref_count = 1;
+	}
+	return rb__check_object_meta(d, map, &p->meta, "a BackendTrafficPolicy");
+}
+
+static const rb__field BTP_FIELDS[] = {
+	RB_F_OBJECT_META(rb__backend_traffic_policy),
+	RB_F_NEST("spec", BTP_SPEC),
+};
+const rb__schema rb__schema_backend_traffic_policy =
+	RB_SCHEMA("a BackendTrafficPolicy", rb__backend_traffic_policy, BTP_FIELDS, btp_post);
+
+/* ---- EnvoyProxy (SPEC.md 1.8) ---- */
+
+static const rb__field EP_SPEC_FIELDS[] = {
+	RB_F_STR("routingType", rb__envoy_proxy, routing_type),
+	RB_F_STR("mergeType", rb__envoy_proxy, merge_type),
+	RB_F_TRI("mergeGateways", rb__envoy_proxy, merge_gateways),
+	RB_F_TRI("mergeBackends", rb__envoy_proxy, merge_backends),
+};
+const rb__schema rb__schema_envoy_proxy_spec =
+	RB_SCHEMA("an EnvoyProxy spec", rb__envoy_proxy, EP_SPEC_FIELDS, NULL);
+
+static int envoy_proxy_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__envoy_proxy *)base)->meta, "an EnvoyProxy");
+}
+
+static const rb__field EP_FIELDS[] = {
+	RB_F_OBJECT_META(rb__envoy_proxy),
+	RB_F_NEST("spec", rb__schema_envoy_proxy_spec),
+};
+const rb__schema rb__schema_envoy_proxy =
+	RB_SCHEMA("an EnvoyProxy", rb__envoy_proxy, EP_FIELDS, envoy_proxy_post);
+
+/* ---- BackendTLSPolicy (SPEC.md 2.3 step 7b) ---- */
+
+static int btls_ca_refs(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_seq(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a sequence of references, got %s",
+		               rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	((rb__backend_tls_policy *)base)->ca_ref_count = v->coll.count;
+	return RB_OK;
+}
+
+static const rb__field VALIDATION_FIELDS[] = {
+	RB_F_STR("wellKnownCACertificates", rb__backend_tls_policy, well_known_ca),
+	RB_F_FN("caCertificateRefs", btls_ca_refs),
+};
+static const rb__schema VALIDATION =
+	RB_SCHEMA("validation", rb__backend_tls_policy, VALIDATION_FIELDS, NULL);
+
+static const rb__field BTLS_SPEC_FIELDS[] = {
+	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, TARGET),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, TARGET),
+	RB_F_NEST("validation", VALIDATION),
+};
+static const rb__schema BTLS_SPEC =
+	RB_SCHEMA("a BackendTLSPolicy spec", rb__backend_tls_policy, BTLS_SPEC_FIELDS, NULL);
+
+static int btls_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	rb__backend_tls_policy *p = base;
+	if (p->has_target_ref) {
+		p->target_refs = &p->target_ref;
+		p->target_ref_count = 1;
+	}
+	return rb__check_object_meta(d, map, &p->meta, "a BackendTLSPolicy");
+}
+
+static const rb__field BTLS_FIELDS[] = {
+	RB_F_OBJECT_META(rb__backend_tls_policy),
+	RB_F_NEST("spec", BTLS_SPEC),
+};
+const rb__schema rb__schema_backend_tls_policy =
+	RB_SCHEMA("a BackendTLSPolicy", rb__backend_tls_policy, BTLS_FIELDS, btls_post);
+
+/* ---- Namespace and unstructured objects ---- */
+
+static int namespace_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__namespace *)base)->meta, "a Namespace");
+}
+
+static const rb__field NAMESPACE_FIELDS[] = {
+	RB_F_OBJECT_META(rb__namespace),
+};
+const rb__schema rb__schema_namespace =
+	RB_SCHEMA("a Namespace", rb__namespace, NAMESPACE_FIELDS, namespace_post);
+
+static const rb__field UNSTRUCTURED_FIELDS[] = {
+	RB_F_OBJECT_META(rb__unstructured),
+};
+const rb__schema rb__schema_unstructured =
+	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);

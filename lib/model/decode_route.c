@@ -1,0 +1,127 @@
+/* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (SPEC.md 1.2). */
+#include "model/schemas.h"
+#include "rebalance/errors.h"
+
+static const rb__field HEADER_VALUE_FIELDS[] = {
+	RB_F_STR_REQ("name", rb__header_value, name),
+	RB_F_STR("value", rb__header_value, value),
+};
+static const rb__schema HEADER_VALUE = RB_SCHEMA("a header", rb__header_value, HEADER_VALUE_FIELDS, NULL);
+
+static const rb__field HEADER_MODIFIER_FIELDS[] = {
+	RB_F_LIST("set", rb__header_modifier, set, set_count, HEADER_VALUE),
+	RB_F_LIST("add", rb__header_modifier, add, add_count, HEADER_VALUE),
+	RB_F_STRS("remove", rb__header_modifier, remove, remove_count),
+};
+static const rb__schema HEADER_MODIFIER =
+	RB_SCHEMA("a header modifier", rb__header_modifier, HEADER_MODIFIER_FIELDS, NULL);
+
+static const rb__field OBJECT_REF_FIELDS[] = {
+	RB_F_STR("group", rb__object_ref, group),
+	RB_F_STR("kind", rb__object_ref, kind),
+	RB_F_STR_REQ("name", rb__object_ref, name),
+	RB_F_STR("namespace", rb__object_ref, namespace_),
+	RB_F_U32("port", rb__object_ref, port, has_port, 1, 65535),
+};
+static const rb__schema OBJECT_REF = RB_SCHEMA("an object reference", rb__object_ref, OBJECT_REF_FIELDS, NULL);
+
+/* URLRewrite.path: only its presence matters (SPEC.md 2.3 step 1). */
+static int rewrite_path(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)d;
+	(void)v;
+	((rb__filter *)base)->rewrite_has_path = true;
+	return RB_OK;
+}
+
+static const rb__field URL_REWRITE_FIELDS[] = {
+	RB_F_STR("hostname", rb__filter, rewrite_hostname),
+	RB_F_FN("path", rewrite_path),
+};
+static const rb__schema URL_REWRITE = RB_SCHEMA("urlRewrite", rb__filter, URL_REWRITE_FIELDS, NULL);
+
+static const rb__field MIRROR_FIELDS[] = {
+	RB_F_STRUCT("backendRef", rb__filter, mirror_backend, OBJECT_REF),
+};
+static const rb__schema MIRROR = RB_SCHEMA("requestMirror", rb__filter, MIRROR_FIELDS, NULL);
+
+static int redirect(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)d;
+	(void)v;
+	((rb__filter *)base)->has_redirect = true;
+	return RB_OK;
+}
+
+static const rb__field FILTER_FIELDS[] = {
+	RB_F_STR_REQ("type", rb__filter, type),
+	RB_F_STRUCT_HAS("requestHeaderModifier", rb__filter, request_header_modifier,
+	                has_request_header_modifier, HEADER_MODIFIER),
+	RB_F_STRUCT_HAS("responseHeaderModifier", rb__filter, response_header_modifier,
+	                has_response_header_modifier, HEADER_MODIFIER),
+	RB_F_NEST_HAS("urlRewrite", rb__filter, has_url_rewrite, URL_REWRITE),
+	RB_F_NEST_HAS("requestMirror", rb__filter, has_mirror, MIRROR),
+	RB_F_STRUCT_HAS("extensionRef", rb__filter, extension_ref, has_extension_ref, OBJECT_REF),
+	RB_F_FN("requestRedirect", redirect),
+};
+static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
+
+static const rb__field BACKEND_REF_FIELDS[] = {
+	RB_F_STR("group", rb__backend_ref, ref.group),
+	RB_F_STR("kind", rb__backend_ref, ref.kind),
+	RB_F_STR_REQ("name", rb__backend_ref, ref.name),
+	RB_F_STR("namespace", rb__backend_ref, ref.namespace_),
+	RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
+	/* Gateway API bounds weights to 0..1000000; negative ones are unusable (SPEC.md 2.5). */
+	RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
+	RB_F_LIST("filters", rb__backend_ref, filters, filter_count, FILTER),
+};
+static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
+
+/* Matches only count: they name IR routes, never change destinations. */
+static int rule_matches(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_seq(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a sequence of matches, got %s",
+		               rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	((rb__route_rule *)base)->match_count = v->coll.count;
+	return RB_OK;
+}
+
+static const rb__field RULE_FIELDS[] = {
+	RB_F_STR("name", rb__route_rule, name),
+	RB_F_FN("matches", rule_matches),
+	RB_F_LIST("filters", rb__route_rule, filters, filter_count, FILTER),
+	RB_F_LIST("backendRefs", rb__route_rule, backend_refs, backend_ref_count, BACKEND_REF),
+};
+static const rb__schema RULE = RB_SCHEMA("a rule", rb__route_rule, RULE_FIELDS, NULL);
+
+static const rb__field PARENT_REF_FIELDS[] = {
+	RB_F_STR("group", rb__parent_ref, group),
+	RB_F_STR("kind", rb__parent_ref, kind),
+	RB_F_STR("namespace", rb__parent_ref, namespace_),
+	RB_F_STR_REQ("name", rb__parent_ref, name),
+	RB_F_STR("sectionName", rb__parent_ref, section_name),
+	RB_F_U32("port", rb__parent_ref, port, has_port, 1, 65535),
+};
+static const rb__schema PARENT_REF = RB_SCHEMA("a parentRef", rb__parent_ref, PARENT_REF_FIELDS, NULL);
+
+static const rb__field ROUTE_SPEC_FIELDS[] = {
+	RB_F_STRS("hostnames", rb__route, hostnames, hostname_count),
+	RB_F_LIST("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF),
+	RB_F_LIST("rules", rb__route, rules, rule_count, RULE),
+};
+static const rb__schema ROUTE_SPEC = RB_SCHEMA("a route spec", rb__route, ROUTE_SPEC_FIELDS, NULL);
+
+static int route_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__route *)base)->meta, "a route");
+}
+
+static const rb__field ROUTE_FIELDS[] = {
+	RB_F_OBJECT_META(rb__route),
+	RB_F_NEST("spec", ROUTE_SPEC),
+};
+const rb__schema rb__schema_route = RB_SCHEMA("a route", rb__route, ROUTE_FIELDS, route_post);

@@ -1,0 +1,230 @@
+/* The model's lifetime, marks, and the hand-off from the loader to the decoders. */
+#include "model/model.h"
+
+#include <string.h>
+
+#include "core/strutil.h"
+#include "load/node.h"
+#include "model/schemas.h"
+#include "rebalance/errors.h"
+
+/* Every list of the model, in one table, for init, free and marks. */
+static rb__vec *model_list(rb__model *m, size_t i)
+{
+	rb__vec *fixed[] = {
+		&m->gateways, &m->services, &m->service_imports, &m->endpoint_slices, &m->backends,
+		&m->reference_grants, &m->backend_traffic_policies, &m->envoy_proxies_for_gateways,
+		&m->backend_tls_policies, &m->namespaces, &m->extension_objects,
+	};
+	enum { FIXED = sizeof fixed / sizeof fixed[0] };
+	if (i < FIXED)
+		return fixed[i];
+	if (i < FIXED + RB_ROUTE_KIND_COUNT)
+		return &m->routes[i - FIXED];
+	return NULL;
+}
+
+enum { LIST_COUNT = RB_ROUTE_KIND_COUNT + 11 };
+
+void rb__model_init(rb__model *m, const rb__mem *mem)
+{
+	memset(m, 0, sizeof *m);
+	m->mem = mem;
+	rb__arena_init(&m->arena, mem);
+}
+
+void rb__model_free(rb__model *m)
+{
+	for (size_t i = 0; i < LIST_COUNT; i++)
+		rb__vec_free(m->mem, model_list(m, i));
+	rb__arena_free(&m->arena);
+}
+
+rb__model_mark rb__model_get_mark(rb__model *m)
+{
+	rb__model_mark mark;
+	memset(&mark, 0, sizeof mark);
+	for (size_t i = 0; i < LIST_COUNT; i++)
+		mark.len[i] = model_list(m, i)->len;
+	mark.envoy_proxy_for_class = m->envoy_proxy_for_class;
+	mark.envoy_proxy_default = m->envoy_proxy_default;
+	mark.gateway_class = m->gateway_class;
+	mark.object_count = m->object_count;
+	return mark;
+}
+
+void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
+{
+	for (size_t i = 0; i < LIST_COUNT; i++)
+		model_list(m, i)->len = mark->len[i];
+	m->envoy_proxy_for_class = mark->envoy_proxy_for_class;
+	m->envoy_proxy_default = mark->envoy_proxy_default;
+	m->gateway_class = mark->gateway_class;
+	m->object_count = mark->object_count;
+}
+
+const char *rb__route_kind_name(rb__route_kind k)
+{
+	static const char *const names[] = {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute",
+	                                    "UDPRoute"};
+	return (unsigned)k < RB_ROUTE_KIND_COUNT ? names[k] : "";
+}
+
+const char *rb__route_kind_prefix(rb__route_kind k)
+{
+	static const char *const names[] = {"httproute", "grpcroute", "tlsroute", "tcproute",
+	                                    "udproute"};
+	return (unsigned)k < RB_ROUTE_KIND_COUNT ? names[k] : "";
+}
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+typedef enum target_slot {
+	SLOT_LIST = 0,           /* append to the list at `list` */
+	SLOT_CLASS_PROXY = 1,    /* envoyProxyForGatewayClass */
+	SLOT_DEFAULT_PROXY = 2,  /* envoyProxyDefaultSpec (a bare spec) */
+	SLOT_GATEWAY_CLASS = 3
+} target_slot;
+
+typedef struct kind_entry {
+	const char *layout_key; /* testdata key, or NULL when only in manifests */
+	const char *kind;       /* manifest kind, or NULL when only in the testdata layout */
+	const char *group;      /* API group a manifest must have ("" = core) */
+	const rb__schema *schema;
+	target_slot slot;
+	size_t list; /* index for model_list() */
+	int route_kind;
+} kind_entry;
+
+#define ROUTE(key, kind_, rk) {key, kind_, "gateway.networking.k8s.io", &rb__schema_route, SLOT_LIST, 11 + (rk), rk}
+
+static const kind_entry KINDS[] = {
+	{"gateways", "Gateway", "gateway.networking.k8s.io", &rb__schema_gateway, SLOT_LIST, 0, -1},
+	{"services", "Service", "", &rb__schema_service, SLOT_LIST, 1, -1},
+	{"serviceImports", "ServiceImport", "multicluster.x-k8s.io", &rb__schema_service_import,
+	 SLOT_LIST, 2, -1},
+	{"endpointSlices", "EndpointSlice", "discovery.k8s.io", &rb__schema_endpoint_slice,
+	 SLOT_LIST, 3, -1},
+	{"backends", "Backend", "gateway.envoyproxy.io", &rb__schema_backend, SLOT_LIST, 4, -1},
+	{"referenceGrants", "ReferenceGrant", "gateway.networking.k8s.io",
+	 &rb__schema_reference_grant, SLOT_LIST, 5, -1},
+	{"backendTrafficPolicies", "BackendTrafficPolicy", "gateway.envoyproxy.io",
+	 &rb__schema_backend_traffic_policy, SLOT_LIST, 6, -1},
+	{"envoyProxiesForGateways", "EnvoyProxy", "gateway.envoyproxy.io", &rb__schema_envoy_proxy,
+	 SLOT_LIST, 7, -1},
+	{"backendTLSPolicies", "BackendTLSPolicy", "gateway.networking.k8s.io",
+	 &rb__schema_backend_tls_policy, SLOT_LIST, 8, -1},
+	{"namespaces", "Namespace", "", &rb__schema_namespace, SLOT_LIST, 9, -1},
+	{"extensionRefFilters", NULL, NULL, &rb__schema_unstructured, SLOT_LIST, 10, -1},
+	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
+	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
+	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),
+	ROUTE("tcpRoutes", "TCPRoute", RB_ROUTE_TCP),
+	ROUTE("udpRoutes", "UDPRoute", RB_ROUTE_UDP),
+	{"envoyProxyForGatewayClass", NULL, NULL, &rb__schema_envoy_proxy, SLOT_CLASS_PROXY, 0, -1},
+	{"envoyProxyDefaultSpec", NULL, NULL, &rb__schema_envoy_proxy_spec, SLOT_DEFAULT_PROXY, 0, -1},
+	{"gatewayClass", "GatewayClass", "gateway.networking.k8s.io", &rb__schema_gateway_class,
+	 SLOT_GATEWAY_CLASS, 0, -1},
+};
+
+static const kind_entry *by_layout_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+		if (KINDS[i].layout_key && !strcmp(KINDS[i].layout_key, key))
+			return &KINDS[i];
+	return NULL;
+}
+
+/* The API group of an apiVersion: the part before '/', "" for "v1". */
+static bool group_matches(const char *api_version, const char *group)
+{
+	const char *slash = strchr(api_version, '/');
+	if (!slash)
+		return group[0] == '\0';
+	return strlen(group) == (size_t)(slash - api_version) &&
+	       !memcmp(api_version, group, (size_t)(slash - api_version));
+}
+
+static const kind_entry *by_kind(const char *kind, const char *api_version)
+{
+	for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
+		const kind_entry *e = &KINDS[i];
+		if (!e->kind || strcmp(e->kind, kind))
+			continue;
+		/* A kind of the same name from another API (another vendor's Backend) is not ours. */
+		if (api_version && !group_matches(api_version, e->group))
+			return NULL;
+		return e;
+	}
+	return NULL;
+}
+
+static int manifest_entry(rb__model_sink_ctx *c, const rb__node *obj, const kind_entry **out)
+{
+	*out = NULL;
+	const rb__node *kind = rb__node_get(obj, "kind");
+	const rb__node *api = rb__node_get(obj, "apiVersion");
+	if (!rb__node_is_scalar(kind) || kind->stype != RB_SCALAR_STRING || !kind->scalar.len) {
+		rb__node_error(c->diags, c->source, kind ? kind : obj,
+		               "expected a Kubernetes object with a kind (e.g. kind: HTTPRoute)");
+		return RB_EPARSE;
+	}
+	if (api && (!rb__node_is_scalar(api) || api->stype != RB_SCALAR_STRING)) {
+		rb__node_error(c->diags, c->source, api, "expected apiVersion to be a string, got %s",
+		               rb__node_type_name(api));
+		return RB_EPARSE;
+	}
+	*out = by_kind(kind->scalar.text, api ? api->scalar.text : NULL);
+	return RB_OK;
+}
+
+int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
+{
+	rb__model_sink_ctx *c = ud;
+	rb__model *m = c->model;
+	const kind_entry *e;
+	if (layout_key) {
+		e = by_layout_key(layout_key);
+	} else {
+		int rc = manifest_entry(c, obj, &e);
+		if (rc)
+			return rc;
+	}
+	if (!e)
+		return RB_OK; /* a kind that never changes destinations */
+	rb__dctx d = {&m->arena, c->diags, c->source};
+	size_t size = e->schema->size;
+	void *o = rb__arena_calloc(&m->arena, 1, size);
+	if (!o)
+		return RB_ENOMEM;
+	int rc = rb__decode_struct(&d, obj, e->schema, o);
+	if (rc)
+		return rc;
+	/* Every object struct starts with its rb__objmeta except the bare EnvoyProxy spec. */
+	rb__objmeta *meta = (rb__objmeta *)o;
+	if (e->slot != SLOT_DEFAULT_PROXY) {
+		if (!meta->namespace_)
+			meta->namespace_ = "";
+		meta->origin.source = rb__arena_strdup(&m->arena, c->source ? c->source : "");
+		meta->origin.line = obj->line;
+	}
+	switch (e->slot) {
+	case SLOT_LIST:
+		if (e->route_kind >= 0)
+			((rb__route *)o)->kind = (rb__route_kind)e->route_kind;
+		if (!rb__vec_push_ptr(m->mem, model_list(m, e->list), o))
+			return RB_ENOMEM;
+		break;
+	case SLOT_CLASS_PROXY:
+		m->envoy_proxy_for_class = o;
+		break;
+	case SLOT_DEFAULT_PROXY:
+		m->envoy_proxy_default = o;
+		break;
+	case SLOT_GATEWAY_CLASS:
+		m->gateway_class = o;
+		break;
+	}
+	m->object_count++;
+	return RB_OK;
+}

@@ -1,0 +1,436 @@
+/*
+ * The model: typed resources decoded from the node trees (SPEC.md section 1).
+ * Only the fields that change destinations or route statuses are kept.
+ *
+ * Conventions: strings are NUL-terminated and live in the model arena; an
+ * absent string is NULL (an explicitly empty one is ""). Lists are a pointer
+ * and a count. Optional scalars carry a has_ flag. Namespaces are never
+ * defaulted here (SPEC.md 1.1 item 2): an object without one has "".
+ */
+#ifndef RB_MODEL_MODEL_H
+#define RB_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/vec.h"
+#include "load/node.h"
+
+typedef struct rb__kv {
+	const char *key;
+	const char *value;
+} rb__kv;
+
+/* A tri-state boolean: absent, false, true. */
+typedef enum rb__tri {
+	RB_TRI_UNSET = 0,
+	RB_TRI_FALSE = 1,
+	RB_TRI_TRUE = 2
+} rb__tri;
+
+/* Where an object came from, for explanations. */
+typedef struct rb__origin {
+	const char *source;
+	uint32_t line;
+} rb__origin;
+
+typedef struct rb__objmeta {
+	const char *api_version;
+	const char *kind; /* TypeMeta kind as written (NULL when absent) */
+	const char *name;
+	const char *namespace_; /* "" when absent */
+	rb__kv *labels;
+	size_t label_count;
+	rb__kv *annotations;
+	size_t annotation_count;
+	int64_t generation;
+	rb__origin origin;
+} rb__objmeta;
+
+/* ---- label selectors ---------------------------------------------------- */
+
+typedef struct rb__label_requirement {
+	const char *key;
+	const char *op; /* In, NotIn, Exists, DoesNotExist */
+	const char **values;
+	size_t value_count;
+} rb__label_requirement;
+
+typedef struct rb__label_selector {
+	rb__kv *match_labels;
+	size_t match_label_count;
+	rb__label_requirement *match_expressions;
+	size_t match_expression_count;
+} rb__label_selector;
+
+/* ---- Gateway ------------------------------------------------------------ */
+
+typedef struct rb__group_kind {
+	const char *group; /* NULL: absent */
+	const char *kind;
+} rb__group_kind;
+
+typedef struct rb__secret_ref {
+	const char *group;
+	const char *kind;
+	const char *name;
+	const char *namespace_;
+} rb__secret_ref;
+
+typedef struct rb__listener {
+	const char *name;
+	const char *hostname; /* NULL: any */
+	bool has_port;
+	uint32_t port;
+	const char *protocol; /* HTTP, HTTPS, TLS, TCP, UDP */
+	const char *tls_mode; /* Terminate, Passthrough, NULL */
+	rb__secret_ref *certificate_refs;
+	size_t certificate_ref_count;
+	const char *allowed_from; /* All, Same, Selector; NULL means Same */
+	bool has_allowed_selector;
+	rb__label_selector allowed_selector;
+	rb__group_kind *allowed_kinds;
+	size_t allowed_kind_count;
+} rb__listener;
+
+typedef struct rb__gateway {
+	rb__objmeta meta;
+	const char *gateway_class_name;
+	rb__listener *listeners;
+	size_t listener_count;
+	/* spec.infrastructure.parametersRef */
+	const char *params_group;
+	const char *params_kind;
+	const char *params_name;
+} rb__gateway;
+
+/* ---- routes -------------------------------------------------------------- */
+
+typedef enum rb__route_kind {
+	RB_ROUTE_HTTP = 0,
+	RB_ROUTE_GRPC = 1,
+	RB_ROUTE_TLS = 2,
+	RB_ROUTE_TCP = 3,
+	RB_ROUTE_UDP = 4,
+	RB_ROUTE_KIND_COUNT = 5
+} rb__route_kind;
+
+typedef struct rb__parent_ref {
+	const char *group; /* NULL when absent */
+	const char *kind;
+	const char *namespace_;
+	const char *name;
+	const char *section_name;
+	bool has_port;
+	uint32_t port;
+} rb__parent_ref;
+
+typedef struct rb__header_value {
+	const char *name;
+	const char *value;
+} rb__header_value;
+
+typedef struct rb__header_modifier {
+	rb__header_value *set;
+	size_t set_count;
+	rb__header_value *add;
+	size_t add_count;
+	const char **remove;
+	size_t remove_count;
+} rb__header_modifier;
+
+typedef struct rb__object_ref {
+	const char *group;
+	const char *kind;
+	const char *name;
+	const char *namespace_;
+	bool has_port;
+	uint32_t port;
+} rb__object_ref;
+
+/* An HTTPRoute/GRPCRoute filter, rule-level or backendRef-level. */
+typedef struct rb__filter {
+	const char *type; /* RequestHeaderModifier, ResponseHeaderModifier, URLRewrite, ... */
+	bool has_request_header_modifier;
+	rb__header_modifier request_header_modifier;
+	bool has_response_header_modifier;
+	rb__header_modifier response_header_modifier;
+	/* URLRewrite */
+	bool has_url_rewrite;
+	const char *rewrite_hostname;
+	bool rewrite_has_path;
+	/* RequestMirror */
+	bool has_mirror;
+	rb__object_ref mirror_backend;
+	/* ExtensionRef (group, kind, name) */
+	bool has_extension_ref;
+	rb__object_ref extension_ref;
+	/* RequestRedirect */
+	bool has_redirect;
+} rb__filter;
+
+typedef struct rb__backend_ref {
+	rb__object_ref ref;
+	bool has_weight;
+	uint32_t weight;
+	rb__filter *filters;
+	size_t filter_count;
+} rb__backend_ref;
+
+typedef struct rb__route_rule {
+	const char *name;
+	size_t match_count;
+	rb__filter *filters;
+	size_t filter_count;
+	rb__backend_ref *backend_refs;
+	size_t backend_ref_count;
+} rb__route_rule;
+
+typedef struct rb__route {
+	rb__objmeta meta; /* first, as in every object struct */
+	rb__route_kind kind;
+	const char **hostnames;
+	size_t hostname_count;
+	rb__parent_ref *parent_refs;
+	size_t parent_ref_count;
+	rb__route_rule *rules;
+	size_t rule_count;
+} rb__route;
+
+/* ---- Service, ServiceImport, EndpointSlice ------------------------------- */
+
+typedef struct rb__service_port {
+	const char *name; /* "" when absent */
+	bool has_port;
+	uint32_t port;
+	const char *protocol; /* NULL: TCP */
+	const char *app_protocol;
+} rb__service_port;
+
+typedef struct rb__service {
+	rb__objmeta meta;
+	const char *type;
+	const char *cluster_ip;
+	rb__service_port *ports;
+	size_t port_count;
+	const char *traffic_distribution;
+	const char *ip_family_policy;
+	const char **ip_families;
+	size_t ip_family_count;
+} rb__service;
+
+typedef struct rb__service_import {
+	rb__objmeta meta;
+	const char **ips;
+	size_t ip_count;
+	rb__service_port *ports;
+	size_t port_count;
+} rb__service_import;
+
+typedef struct rb__slice_port {
+	const char *name;     /* "" when absent (Kubernetes default) */
+	bool has_port;        /* entries without a number are skipped (SPEC.md 1.5) */
+	uint32_t port;
+	const char *protocol; /* NULL: TCP */
+} rb__slice_port;
+
+typedef struct rb__slice_endpoint {
+	const char **addresses;
+	size_t address_count;
+	rb__tri ready;
+	rb__tri serving;
+	rb__tri terminating;
+	const char *zone;
+} rb__slice_endpoint;
+
+typedef struct rb__endpoint_slice {
+	rb__objmeta meta;
+	const char *address_type;
+	rb__slice_port *ports;
+	size_t port_count;
+	rb__slice_endpoint *endpoints;
+	size_t endpoint_count;
+} rb__endpoint_slice;
+
+/* ---- Backend (gateway.envoyproxy.io) -------------------------------------- */
+
+typedef enum rb__backend_endpoint_kind {
+	RB_BEP_NONE = 0,
+	RB_BEP_IP = 1,
+	RB_BEP_FQDN = 2,
+	RB_BEP_UNIX = 3
+} rb__backend_endpoint_kind;
+
+typedef struct rb__backend_endpoint {
+	rb__backend_endpoint_kind kind;
+	const char *address; /* ip.address, fqdn.hostname or unix.path */
+	bool has_port;
+	uint32_t port;
+	const char *hostname;
+	const char *zone;
+	bool has_ip, has_fqdn, has_unix; /* which of ip/fqdn/unix was given */
+} rb__backend_endpoint;
+
+typedef struct rb__backend {
+	rb__objmeta meta;
+	const char *type; /* Endpoints (default), DynamicResolver */
+	rb__backend_endpoint *endpoints;
+	size_t endpoint_count;
+	const char **app_protocols;
+	size_t app_protocol_count;
+	rb__tri fallback;
+	bool has_tls;
+	rb__tri tls_insecure_skip_verify;
+	const char *tls_well_known_ca;
+	size_t tls_ca_ref_count;
+	bool has_tls_client_cert;
+	const char *tls_client_cert_namespace;
+} rb__backend;
+
+/* ---- ReferenceGrant ---------------------------------------------------------- */
+
+typedef struct rb__grant_from {
+	const char *group;
+	const char *kind;
+	const char *namespace_;
+} rb__grant_from;
+
+typedef struct rb__grant_to {
+	const char *group;
+	const char *kind;
+	const char *name;
+} rb__grant_to;
+
+typedef struct rb__reference_grant {
+	rb__objmeta meta;
+	rb__grant_from *from;
+	size_t from_count;
+	rb__grant_to *to;
+	size_t to_count;
+} rb__reference_grant;
+
+/* ---- policies and configuration -------------------------------------------- */
+
+typedef struct rb__policy_target {
+	const char *group;
+	const char *kind;
+	const char *name;
+	const char *section_name;
+} rb__policy_target;
+
+typedef struct rb__target_selector {
+	const char *group;
+	const char *kind;
+	rb__label_selector selector;
+} rb__target_selector;
+
+typedef struct rb__backend_traffic_policy {
+	rb__objmeta meta;
+	/* The targets: the deprecated singular targetRef when given, else targetRefs. */
+	rb__policy_target *target_refs;
+	size_t target_ref_count;
+	bool has_target_ref;
+	rb__policy_target target_ref;
+	rb__target_selector *target_selectors;
+	size_t target_selector_count;
+	const char *routing_type; /* Service, Endpoint, NULL */
+	const char *merge_type;   /* NULL when absent */
+	rb__tri rebalance_on_no_endpoints;
+	rb__tri rebalance_on_no_ready_endpoints;
+	bool has_prefer_local; /* loadBalancer.zoneAware.preferLocal or weighted zones */
+} rb__backend_traffic_policy;
+
+typedef struct rb__envoy_proxy {
+	rb__objmeta meta;
+	const char *routing_type;
+	const char *merge_type;
+	rb__tri merge_gateways;
+	rb__tri merge_backends;
+} rb__envoy_proxy;
+
+typedef struct rb__backend_tls_policy {
+	rb__objmeta meta;
+	rb__policy_target *target_refs;
+	size_t target_ref_count;
+	bool has_target_ref;
+	rb__policy_target target_ref;
+	const char *well_known_ca;
+	size_t ca_ref_count;
+} rb__backend_tls_policy;
+
+typedef struct rb__namespace {
+	rb__objmeta meta;
+} rb__namespace;
+
+/* An object of extensionRefFilters: only its identity matters (SPEC.md 2.4). */
+typedef struct rb__unstructured {
+	rb__objmeta meta;
+} rb__unstructured;
+
+typedef struct rb__gateway_class {
+	rb__objmeta meta;
+	const char *controller_name;
+	/* spec.parametersRef: the class-level EnvoyProxy */
+	const char *params_group;
+	const char *params_kind;
+	const char *params_name;
+	const char *params_namespace;
+} rb__gateway_class;
+
+/* ---- the model ---------------------------------------------------------------- */
+
+typedef struct rb__model {
+	const rb__mem *mem;
+	rb__arena arena;
+	rb__vec gateways;        /* rb__gateway * */
+	rb__vec routes[RB_ROUTE_KIND_COUNT]; /* rb__route *, per kind, input order */
+	rb__vec services;        /* rb__service * */
+	rb__vec service_imports; /* rb__service_import * */
+	rb__vec endpoint_slices; /* rb__endpoint_slice * */
+	rb__vec backends;        /* rb__backend * */
+	rb__vec reference_grants;
+	rb__vec backend_traffic_policies;
+	rb__vec envoy_proxies_for_gateways; /* rb__envoy_proxy * */
+	rb__envoy_proxy *envoy_proxy_for_class;
+	rb__envoy_proxy *envoy_proxy_default;
+	rb__vec backend_tls_policies;
+	rb__vec namespaces;
+	rb__vec extension_objects; /* rb__unstructured *, from extensionRefFilters */
+	rb__gateway_class *gateway_class;
+	size_t object_count;
+} rb__model;
+
+void rb__model_init(rb__model *m, const rb__mem *mem);
+/*
+ * Decode one object handed over by the loader (an rb__sink callback: `ud` is
+ * the rb__model_sink_ctx). Dispatch is by testdata key when given, else by
+ * kind and API group; unknown kinds are ignored.
+ */
+typedef struct rb__model_sink_ctx {
+	rb__model *model;
+	rb__diags *diags;
+	const char *source;
+} rb__model_sink_ctx;
+int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key);
+void rb__model_free(rb__model *m);
+
+/* The lengths of every list, to take a buffer back out on failure. */
+typedef struct rb__model_mark {
+	size_t len[RB_ROUTE_KIND_COUNT + 11];
+	rb__envoy_proxy *envoy_proxy_for_class;
+	rb__envoy_proxy *envoy_proxy_default;
+	rb__gateway_class *gateway_class;
+	size_t object_count;
+} rb__model_mark;
+
+rb__model_mark rb__model_get_mark(rb__model *m);
+void rb__model_rewind(rb__model *m, const rb__model_mark *mark);
+
+/* Route kind names: "HTTPRoute" and "httproute". */
+const char *rb__route_kind_name(rb__route_kind k);
+const char *rb__route_kind_prefix(rb__route_kind k);
+
+#endif

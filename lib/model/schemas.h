@@ -1,0 +1,34 @@
+/* The decoding schemas of every kind (one file per family: decode_*.c). */
+#ifndef RB_MODEL_SCHEMAS_H
+#define RB_MODEL_SCHEMAS_H
+
+#include "model/decode.h"
+#include "model/model.h"
+
+extern const rb__schema rb__schema_objmeta;
+extern const rb__schema rb__schema_label_selector;
+extern const rb__schema rb__schema_gateway;
+extern const rb__schema rb__schema_gateway_class;
+extern const rb__schema rb__schema_route;
+extern const rb__schema rb__schema_service;
+extern const rb__schema rb__schema_service_import;
+extern const rb__schema rb__schema_endpoint_slice;
+extern const rb__schema rb__schema_backend;
+extern const rb__schema rb__schema_reference_grant;
+extern const rb__schema rb__schema_backend_traffic_policy;
+extern const rb__schema rb__schema_envoy_proxy;
+extern const rb__schema rb__schema_envoy_proxy_spec; /* a bare spec (envoyProxyDefaultSpec) */
+extern const rb__schema rb__schema_backend_tls_policy;
+extern const rb__schema rb__schema_namespace;
+extern const rb__schema rb__schema_unstructured;
+
+/* The fields every object starts with: apiVersion, kind, metadata. */
+#define RB_F_OBJECT_META(T)                                                            \
+	RB_F_STR("apiVersion", T, meta.api_version), RB_F_STR("kind", T, meta.kind), \
+		RB_F_STRUCT("metadata", T, meta, rb__schema_objmeta)
+
+/* Post-check shared by objects: metadata.name is required. */
+int rb__check_object_meta(rb__dctx *d, const rb__node *map, const rb__objmeta *meta,
+                          const char *what);
+
+#endif
