@@ -69,6 +69,8 @@ struct rb_setting {
 	const char *error_message;
 	/* Not serialized: every endpoint is draining (strict readiness, explain). */
 	bool all_draining;
+	/* Not serialized: the rule routes to the Service cluster IP (SPEC.md 1.8). */
+	bool service_routing;
 };
 typedef struct rb_setting rb__ir_setting;
 
@@ -78,6 +80,27 @@ typedef struct rb__ir_excluded {
 	uint32_t weight;
 	const char *reason; /* "NoReadyEndpoints" or "AllEndpointsDraining" */
 } rb__ir_excluded;
+
+/* What became of one backendRef of a rule, in spec order (not serialized in
+ * R.3; explain and xds read it). */
+typedef enum rb__ref_state {
+	RB_REF_SERVING = 0,        /* in settings, with endpoints (or DR / custom) */
+	RB_REF_NO_ENDPOINTS = 1,   /* in settings without endpoints (compat mode) */
+	RB_REF_INVALID = 2,        /* in settings, invalid: true (500 share) */
+	RB_REF_ZERO_WEIGHT = 3,    /* weight 0: skipped */
+	RB_REF_EXCLUDED = 4,       /* rebalance: no endpoints at all */
+	RB_REF_EXCLUDED_DRAINING = 5, /* rebalance, strict readiness: every endpoint draining */
+	RB_REF_DROPPED = 6         /* L4: a failing ref is left out (SPEC.md 4.2) */
+} rb__ref_state;
+
+typedef struct rb__ir_ref {
+	const char *name; /* the setting name */
+	uint32_t weight;
+	rb__ref_state state;
+	const char *reason;  /* error reason, when the ref failed */
+	const char *message; /* raw error text */
+	const rb__ir_setting *setting; /* the DS (also for excluded ones) */
+} rb__ir_ref;
 
 /* One route rule's destination (per parent Gateway when they differ). */
 struct rb_destination {
@@ -93,6 +116,12 @@ struct rb_destination {
 	size_t excluded_count;
 	uint32_t weights[3];  /* indexed by rb_weight_bucket */
 	uint32_t direct_response; /* 0: none */
+	/* Not serialized: every backendRef of the rule and its fate; the
+	 * settings a direct response hides are still reachable here. */
+	const rb__ir_ref *refs;
+	size_t ref_count;
+	const char *gateway; /* "ns/name" of the parent Gateway */
+	bool rebalance;      /* zero-endpoint exclusion applied to this rule */
 };
 typedef struct rb_destination rb__ir_destination;
 

@@ -1,0 +1,122 @@
+/* rb_input: reading buffers and files into the model, all or nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/buf.h"
+#include "core/strutil.h"
+#include "load/load.h"
+
+int rb_input_new(rb_input **out, rb_ctx *ctx)
+{
+	if (!out || !ctx)
+		return RB_EINVAL;
+	*out = NULL;
+	rb_input *in = rb__calloc(&ctx->mem, 1, sizeof(*in));
+	if (!in)
+		return RB_ENOMEM;
+	in->ctx = ctx;
+	rb__model_init(&in->model, &ctx->mem);
+	rb__arena_init(&in->diag_arena, &ctx->mem);
+	rb__diags_init(&in->diags, &ctx->mem, &in->diag_arena);
+	*out = in;
+	return RB_OK;
+}
+
+void rb_input_free(rb_input *in)
+{
+	if (!in)
+		return;
+	rb__model_free(&in->model);
+	rb__diags_free(&in->diags);
+	rb__arena_free(&in->diag_arena);
+	rb__free(&in->ctx->mem, in);
+}
+
+static rb__format to_format(rb_input_format f)
+{
+	return f == RB_INPUT_JSON ? RB_FMT_JSON : f == RB_INPUT_YAML ? RB_FMT_YAML : RB_FMT_AUTO;
+}
+
+int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *source_name,
+                        rb_input_format format)
+{
+	if (!in || (!buf && len) || (unsigned)format > RB_INPUT_JSON)
+		return RB_EINVAL;
+	const char *source = source_name ? source_name : "<buffer>";
+	rb__model_mark mark = rb__model_get_mark(&in->model);
+	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
+	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source};
+	rb__sink sink = {rb__model_add_object, &sink_ctx};
+	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
+	                     &in->ctx->mem, &in->diags};
+	int rc = rb__load(&p, &sink);
+	if (rc) {
+		/* A buffer is taken whole or not at all. */
+		rb__model_rewind(&in->model, &mark);
+		rb__arena_rewind(&in->model.arena, amark);
+		if (rb__diags_count(&in->diags) == 0 || rc == RB_ENOMEM)
+			rb__diag_add(&in->diags, rc, source, 0, 0, 0, "", "%s", rb_strerror(rc));
+	}
+	return rc;
+}
+
+int rb_input_add_file(rb_input *in, const char *path, rb_input_format format)
+{
+	if (!in || !path)
+		return RB_EINVAL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rb__diag_add(&in->diags, RB_EIO, path, 0, 0, 0, "", "cannot open: %s", strerror(errno));
+		return RB_EIO;
+	}
+	uint64_t limit = in->ctx->limits.input_bytes;
+	rb__buf b;
+	rb__buf_init(&b, &in->ctx->mem);
+	int rc = RB_OK;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if ((uint64_t)b.len + n > limit) {
+			rb__diag_add(&in->diags, RB_ELIMIT, path, 0, 0, 0, "",
+			             "input is larger than the limit of %llu bytes",
+			             (unsigned long long)limit);
+			rc = RB_ELIMIT;
+			break;
+		}
+		if (!rb__buf_append(&b, chunk, n)) {
+			rc = RB_ENOMEM;
+			break;
+		}
+	}
+	if (!rc && ferror(f)) {
+		rb__diag_add(&in->diags, RB_EIO, path, 0, 0, 0, "", "read error: %s", strerror(errno));
+		rc = RB_EIO;
+	}
+	fclose(f);
+	if (!rc) {
+		if (format == RB_INPUT_AUTO && rb__has_suffix(path, ".json"))
+			format = RB_INPUT_JSON;
+		rc = rb_input_add_buffer(in, b.data, b.len, path, format);
+	} else if (rc == RB_ENOMEM) {
+		rb__diag_add(&in->diags, rc, path, 0, 0, 0, "", "%s", rb_strerror(rc));
+	}
+	rb__buf_free(&b);
+	return rc;
+}
+
+size_t rb_input_diag_count(const rb_input *in)
+{
+	return in ? rb__diags_count(&in->diags) : 0;
+}
+
+const rb_diag *rb_input_diag(const rb_input *in, size_t i)
+{
+	return in ? rb__diags_at(&in->diags, i) : NULL;
+}
+
+size_t rb_input_object_count(const rb_input *in)
+{
+	return in ? in->model.object_count : 0;
+}

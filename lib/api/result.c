@@ -1,0 +1,361 @@
+/* rb_translate and the read-only accessors of a result. */
+#include <string.h>
+
+#include "api/api.h"
+#include "translate/translate.h"
+
+void rb_translate_options_init(rb_translate_options *opts)
+{
+	if (!opts)
+		return;
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	*opts = o;
+}
+
+int rb_translate_options_preset(rb_translate_options *opts, rb_preset preset)
+{
+	if (!opts)
+		return RB_EINVAL;
+	rb_translate_options_init(opts);
+	switch (preset) {
+	case RB_PRESET_REBALANCE:
+		return RB_OK;
+	case RB_PRESET_ENVOY_GATEWAY:
+		opts->mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+		return RB_OK;
+	}
+	return RB_EINVAL;
+}
+
+enum {
+	KNOWN_FLAGS = RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST |
+	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE
+};
+
+/* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
+static int copy_options(rb_translate_options *o, const rb_translate_options *user)
+{
+	rb_translate_options_init(o);
+	if (!user)
+		return RB_OK;
+	if (user->size < offsetof(rb_translate_options, mode) + sizeof(user->mode))
+		return RB_EINVAL;
+	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
+	memcpy(o, user, n);
+	o->size = sizeof *o;
+	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS))
+		return RB_EINVAL;
+	return RB_OK;
+}
+
+int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts)
+{
+	if (!out || !in)
+		return RB_EINVAL;
+	*out = NULL;
+	rb_translate_options o;
+	int rc = copy_options(&o, opts);
+	if (rc)
+		return rc;
+	rb_ctx *ctx = in->ctx;
+	rb_result *res = rb__calloc(&ctx->mem, 1, sizeof(*res));
+	if (!res)
+		return RB_ENOMEM;
+	res->ctx = ctx;
+	res->options = o;
+	rb__arena_init(&res->arena, &ctx->mem);
+	rb__tr_options to;
+	memset(&to, 0, sizeof to);
+	to.compat = o.mode == RB_MODE_COMPAT_ENVOY_GATEWAY;
+	to.backend_disabled = (o.flags & RB_OPT_DISABLE_BACKEND_API) != 0;
+	to.running_on_host = (o.flags & RB_OPT_RUNNING_ON_HOST) != 0;
+	to.rebalance_not_ready = (o.flags & RB_OPT_REBALANCE_NOT_READY) != 0;
+	to.honor_policy = (o.flags & RB_OPT_HONOR_POLICY) != 0;
+	to.gateway_class = o.gateway_class ? rb__arena_strdup(&res->arena, o.gateway_class)
+	                                   : "envoy-gateway-class";
+	if (!to.gateway_class)
+		rc = RB_ENOMEM;
+	if (!rc)
+		rc = rb__translate(&in->model, &to, &ctx->mem, &res->arena, &res->ir);
+	if (rc) {
+		rb_result_free(res);
+		return rc;
+	}
+	*out = res;
+	return RB_OK;
+}
+
+void rb_result_free(rb_result *res)
+{
+	if (!res)
+		return;
+	rb__arena_free(&res->arena);
+	rb__free(&res->ctx->mem, res);
+}
+
+rb_ctx *rb_result_ctx(const rb_result *res)
+{
+	return res ? res->ctx : NULL;
+}
+
+/* ---- destinations ---- */
+
+size_t rb_result_destination_count(const rb_result *res)
+{
+	return res ? res->ir.destination_count : 0;
+}
+
+const rb_destination *rb_result_destination(const rb_result *res, size_t i)
+{
+	return res && i < res->ir.destination_count ? &res->ir.destinations[i] : NULL;
+}
+
+const char *rb_destination_name(const rb_destination *d)
+{
+	return d ? d->name : NULL;
+}
+
+const char *rb_destination_route_kind(const rb_destination *d)
+{
+	return d ? d->route_kind : NULL;
+}
+
+const char *rb_destination_route_namespace(const rb_destination *d)
+{
+	return d ? d->route_namespace : NULL;
+}
+
+const char *rb_destination_route_name(const rb_destination *d)
+{
+	return d ? d->route_name : NULL;
+}
+
+int32_t rb_destination_rule(const rb_destination *d)
+{
+	return d ? d->rule : -1;
+}
+
+uint32_t rb_destination_direct_response(const rb_destination *d)
+{
+	return d ? d->direct_response : 0;
+}
+
+uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket)
+{
+	return d && (unsigned)bucket <= RB_WEIGHT_NO_ENDPOINTS ? d->weights[bucket] : 0;
+}
+
+size_t rb_destination_setting_count(const rb_destination *d)
+{
+	return d ? d->setting_count : 0;
+}
+
+const rb_setting *rb_destination_setting(const rb_destination *d, size_t i)
+{
+	return d && i < d->setting_count ? &d->settings[i] : NULL;
+}
+
+size_t rb_destination_excluded_count(const rb_destination *d)
+{
+	return d ? d->excluded_count : 0;
+}
+
+const char *rb_destination_excluded_name(const rb_destination *d, size_t i)
+{
+	return d && i < d->excluded_count ? d->excluded[i].name : NULL;
+}
+
+uint32_t rb_destination_excluded_weight(const rb_destination *d, size_t i)
+{
+	return d && i < d->excluded_count ? d->excluded[i].weight : 0;
+}
+
+const char *rb_destination_excluded_reason(const rb_destination *d, size_t i)
+{
+	return d && i < d->excluded_count ? d->excluded[i].reason : NULL;
+}
+
+/* ---- settings ---- */
+
+const char *rb_setting_name(const rb_setting *s)
+{
+	return s ? s->name : NULL;
+}
+
+uint32_t rb_setting_weight(const rb_setting *s)
+{
+	return s ? s->weight : 0;
+}
+
+uint32_t rb_setting_priority(const rb_setting *s)
+{
+	return s && s->has_priority ? s->priority : 0;
+}
+
+uint32_t rb_setting_flags(const rb_setting *s)
+{
+	if (!s)
+		return 0;
+	return (s->invalid ? RB_SETTING_INVALID : 0u) |
+	       (s->dynamic_resolver ? RB_SETTING_DYNAMIC_RESOLVER : 0u) |
+	       (s->custom_backend ? RB_SETTING_CUSTOM_BACKEND : 0u) |
+	       (s->force_http1 ? RB_SETTING_FORCE_HTTP1 : 0u) |
+	       (s->has_priority ? RB_SETTING_HAS_PRIORITY : 0u);
+}
+
+const char *rb_setting_protocol(const rb_setting *s)
+{
+	return s ? s->protocol : NULL;
+}
+
+const char *rb_setting_address_type(const rb_setting *s)
+{
+	return s ? s->address_type : NULL;
+}
+
+const char *rb_setting_metadata_kind(const rb_setting *s)
+{
+	return s && s->metadata ? s->metadata->kind : NULL;
+}
+
+const char *rb_setting_metadata_name(const rb_setting *s)
+{
+	return s && s->metadata ? s->metadata->name : NULL;
+}
+
+const char *rb_setting_metadata_namespace(const rb_setting *s)
+{
+	return s && s->metadata ? s->metadata->namespace_ : NULL;
+}
+
+const char *rb_setting_metadata_section_name(const rb_setting *s)
+{
+	return s && s->metadata ? s->metadata->section_name : NULL;
+}
+
+size_t rb_setting_endpoint_count(const rb_setting *s)
+{
+	return s ? s->endpoint_count : 0;
+}
+
+const rb_endpoint *rb_setting_endpoint(const rb_setting *s, size_t i)
+{
+	return s && i < s->endpoint_count ? &s->endpoints[i] : NULL;
+}
+
+const char *rb_endpoint_host(const rb_endpoint *e)
+{
+	return e ? e->host : NULL;
+}
+
+uint32_t rb_endpoint_port(const rb_endpoint *e)
+{
+	return e ? e->port : 0;
+}
+
+int rb_endpoint_draining(const rb_endpoint *e)
+{
+	return e && e->draining;
+}
+
+const char *rb_endpoint_zone(const rb_endpoint *e)
+{
+	return e ? e->zone : NULL;
+}
+
+const char *rb_endpoint_hostname(const rb_endpoint *e)
+{
+	return e ? e->hostname : NULL;
+}
+
+const char *rb_endpoint_path(const rb_endpoint *e)
+{
+	return e ? e->path : NULL;
+}
+
+/* ---- route statuses ---- */
+
+size_t rb_result_route_status_count(const rb_result *res)
+{
+	return res ? res->ir.status_count : 0;
+}
+
+const rb_route_status *rb_result_route_status(const rb_result *res, size_t i)
+{
+	return res && i < res->ir.status_count ? &res->ir.statuses[i] : NULL;
+}
+
+const char *rb_route_status_kind(const rb_route_status *rs)
+{
+	return rs ? rs->kind : NULL;
+}
+
+const char *rb_route_status_namespace(const rb_route_status *rs)
+{
+	return rs ? rs->namespace_ : NULL;
+}
+
+const char *rb_route_status_name(const rb_route_status *rs)
+{
+	return rs ? rs->name : NULL;
+}
+
+const char *rb_route_status_parent_group(const rb_route_status *rs)
+{
+	return rs ? rs->parent.group : NULL;
+}
+
+const char *rb_route_status_parent_kind(const rb_route_status *rs)
+{
+	return rs ? rs->parent.kind : NULL;
+}
+
+const char *rb_route_status_parent_namespace(const rb_route_status *rs)
+{
+	return rs ? rs->parent.namespace_ : NULL;
+}
+
+const char *rb_route_status_parent_name(const rb_route_status *rs)
+{
+	return rs ? rs->parent.name : NULL;
+}
+
+const char *rb_route_status_parent_section_name(const rb_route_status *rs)
+{
+	return rs ? rs->parent.section_name : NULL;
+}
+
+uint32_t rb_route_status_parent_port(const rb_route_status *rs)
+{
+	return rs ? rs->parent.port : 0;
+}
+
+size_t rb_route_status_condition_count(const rb_route_status *rs)
+{
+	return rs ? rs->condition_count : 0;
+}
+
+const rb_condition *rb_route_status_condition(const rb_route_status *rs, size_t i)
+{
+	return rs && i < rs->condition_count ? &rs->conditions[i] : NULL;
+}
+
+const char *rb_condition_type(const rb_condition *c)
+{
+	return c ? c->type : NULL;
+}
+
+const char *rb_condition_status(const rb_condition *c)
+{
+	return c ? c->status : NULL;
+}
+
+const char *rb_condition_reason(const rb_condition *c)
+{
+	return c ? c->reason : NULL;
+}
+
+const char *rb_condition_message(const rb_condition *c)
+{
+	return c ? c->message : NULL;
+}

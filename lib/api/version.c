@@ -1,0 +1,11 @@
+#include "rebalance/version.h"
+
+int rb_version_number(void)
+{
+	return RB_VERSION_NUMBER;
+}
+
+const char *rb_version_string(void)
+{
+	return RB_VERSION_STRING;
+}

@@ -1,0 +1,209 @@
+/*
+ * Attachment (SPEC.md 1.9): which listeners of a parent Gateway accept a
+ * route, and the Accepted condition of that parentRef. Destinations and
+ * backend statuses are computed for every relevant parentRef, attached or
+ * not; they reach the data plane only through a programmed listener.
+ */
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+#define GATEWAY_GROUP "gateway.networking.k8s.io"
+
+bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n)
+{
+	for (size_t i = 0; i < s->match_label_count; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = !strcmp(labels[j].key, s->match_labels[i].key) &&
+			        !strcmp(labels[j].value, s->match_labels[i].value);
+		if (!found)
+			return false;
+	}
+	for (size_t i = 0; i < s->match_expression_count; i++) {
+		const rb__label_requirement *r = &s->match_expressions[i];
+		const char *value = NULL;
+		for (size_t j = 0; j < n && !value; j++)
+			if (!strcmp(labels[j].key, r->key))
+				value = labels[j].value;
+		bool in = false;
+		for (size_t k = 0; value && k < r->value_count && !in; k++)
+			in = !strcmp(value, r->values[k]);
+		bool ok;
+		if (!strcmp(r->op, "In"))
+			ok = in;
+		else if (!strcmp(r->op, "NotIn"))
+			ok = !in;
+		else if (!strcmp(r->op, "Exists"))
+			ok = value != NULL;
+		else if (!strcmp(r->op, "DoesNotExist"))
+			ok = value == NULL;
+		else
+			ok = false; /* an unknown operator selects nothing */
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Route kinds a listener protocol can carry (SPEC.md 1.9). */
+static bool protocol_supports(const rb__listener *l, rb__route_kind k)
+{
+	const char *p = l->protocol;
+	if (!strcmp(p, "HTTP") || !strcmp(p, "HTTPS"))
+		return k == RB_ROUTE_HTTP || k == RB_ROUTE_GRPC;
+	if (!strcmp(p, "TLS")) {
+		if (l->tls_mode && !strcmp(l->tls_mode, "Passthrough"))
+			return k == RB_ROUTE_TLS;
+		return k == RB_ROUTE_TCP || k == RB_ROUTE_TLS;
+	}
+	if (!strcmp(p, "TCP"))
+		return k == RB_ROUTE_TCP;
+	if (!strcmp(p, "UDP"))
+		return k == RB_ROUTE_UDP;
+	return false;
+}
+
+static bool allows_kind(const rb__listener *l, rb__route_kind k)
+{
+	if (!protocol_supports(l, k))
+		return false;
+	if (!l->allowed_kind_count)
+		return true;
+	for (size_t i = 0; i < l->allowed_kind_count; i++) {
+		const rb__group_kind *gk = &l->allowed_kinds[i];
+		const char *group = gk->group ? gk->group : GATEWAY_GROUP;
+		if (!strcmp(group, GATEWAY_GROUP) && !strcmp(gk->kind, rb__route_kind_name(k)))
+			return true;
+	}
+	return false;
+}
+
+static bool allows_namespace(rb__tr *t, const rb__listener *l, const rb__gateway *gw,
+                             const rb__route *r)
+{
+	const char *from = l->allowed_from ? l->allowed_from : "Same";
+	if (!strcmp(from, "All"))
+		return true;
+	if (!strcmp(from, "Same"))
+		return !strcmp(r->meta.namespace_, gw->meta.namespace_);
+	if (!strcmp(from, "Selector")) {
+		if (!l->has_allowed_selector)
+			return false;
+		const rb__namespace *ns = rb__find_namespace(t, r->meta.namespace_);
+		if (!ns)
+			return false;
+		return rb__label_selector_matches(&l->allowed_selector, ns->meta.labels,
+		                                  ns->meta.label_count);
+	}
+	return false;
+}
+
+/* Gateway API hostname intersection: exact, or a wildcard covering the other side. */
+static bool wildcard_covers(const char *wild, const char *host)
+{
+	/* "*.example.com" covers "a.example.com" and "a.b.example.com", not "example.com". */
+	const char *suffix = wild + 1;
+	size_t ns = strlen(suffix), nh = strlen(host);
+	return nh > ns && !strcmp(host + nh - ns, suffix);
+}
+
+static bool hosts_intersect(const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return true;
+	bool wa = rb__has_prefix(a, "*."), wb = rb__has_prefix(b, "*.");
+	if (wa && !wb)
+		return wildcard_covers(a, b);
+	if (wb && !wa)
+		return wildcard_covers(b, a);
+	if (wa && wb)
+		return wildcard_covers(a, b + 1) || wildcard_covers(b, a + 1) || !strcmp(a, b);
+	return false;
+}
+
+static bool hostname_matches(const rb__listener *l, const rb__route *r)
+{
+	if (r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP)
+		return true;
+	if (!l->hostname || !l->hostname[0] || !r->hostname_count)
+		return true;
+	for (size_t i = 0; i < r->hostname_count; i++)
+		if (hosts_intersect(l->hostname, r->hostnames[i]))
+			return true;
+	return false;
+}
+
+/* TCP and UDP listeners program only the first route attached to them. */
+static bool l4_first_route(rb__tr *t, const rb__parent *p, const rb__listener *l, bool *ok)
+{
+	*ok = true;
+	if (p->route->kind != RB_ROUTE_TCP && p->route->kind != RB_ROUTE_UDP)
+		return true;
+	const char *key = rb__arena_printf(&t->scratch, "%s/%s/%s", p->gateway->meta.namespace_,
+	                                   p->gateway->meta.name, l->name);
+	void **slot = key ? rb__map_slot_for(&t->l4_listener_owner, key, strlen(key)) : NULL;
+	if (!slot) {
+		*ok = false;
+		return false;
+	}
+	if (!*slot)
+		*slot = (void *)(uintptr_t)p->route;
+	return *slot == (void *)(uintptr_t)p->route;
+}
+
+int rb__attach(rb__tr *t, rb__parent *p)
+{
+	const rb__route *r = p->route;
+	const rb__parent_ref *ref = p->ref;
+	const rb__gateway *gw = p->gateway;
+	bool any_selected = false, any_allowed = false;
+	for (size_t i = 0; i < gw->listener_count; i++) {
+		const rb__listener *l = &gw->listeners[i];
+		if (ref->section_name && strcmp(ref->section_name, l->name))
+			continue;
+		if (ref->has_port && (!l->has_port || l->port != ref->port))
+			continue;
+		any_selected = true;
+		if (!allows_kind(l, r->kind) || !allows_namespace(t, l, gw, r))
+			continue;
+		any_allowed = true;
+		if (!hostname_matches(l, r))
+			continue;
+		if (!rb__vec_push_ptr(t->mem, &p->listeners, l))
+			return RB_ENOMEM;
+	}
+	if (!any_selected) {
+		p->accepted_reason = "NoMatchingParent";
+		p->accepted_message = "No listeners match this parent ref";
+		return RB_OK;
+	}
+	if (!any_allowed) {
+		p->accepted_reason = "NotAllowedByListeners";
+		p->accepted_message = "No listeners included by this parent ref allowed this attachment.";
+		return RB_OK;
+	}
+	if (!p->listeners.len) {
+		p->accepted_reason = "NoMatchingListenerHostname";
+		p->accepted_message = rb__arena_printf(
+			t->out,
+			"There were no hostname intersections between the %s and this parent ref's "
+			"Listener(s).",
+			rb__route_kind_name(r->kind));
+		return p->accepted_message ? RB_OK : RB_ENOMEM;
+	}
+	p->accepted = true;
+	p->accepted_reason = "Accepted";
+	p->accepted_message = "Route is accepted";
+	for (size_t i = 0; i < p->listeners.len; i++) {
+		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
+		bool ok;
+		if (l4_first_route(t, p, l, &ok))
+			p->programmed = true;
+		if (!ok)
+			return RB_ENOMEM;
+	}
+	return RB_OK;
+}

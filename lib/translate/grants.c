@@ -1,0 +1,48 @@
+/*
+ * ReferenceGrant (SPEC.md 2.3 step 4): a backendRef into another namespace is
+ * permitted iff a grant in the target namespace has a matching `from` (group
+ * gateway.networking.k8s.io, the route kind, the route namespace) and a
+ * matching `to` (the ref's group, its defaulted kind, and no name or the ref's
+ * name). Every comparison is exact.
+ */
+#include <string.h>
+
+#include "core/strutil.h"
+#include "translate/tr.h"
+
+static bool from_matches(const rb__reference_grant *g, const rb__route *r)
+{
+	for (size_t i = 0; i < g->from_count; i++) {
+		const rb__grant_from *f = &g->from[i];
+		if (rb__str_eq(f->group, "gateway.networking.k8s.io") &&
+		    !strcmp(f->kind, rb__route_kind_name(r->kind)) &&
+		    rb__str_eq(f->namespace_, r->meta.namespace_))
+			return true;
+	}
+	return false;
+}
+
+static bool to_matches(const rb__reference_grant *g, const char *group, const char *kind,
+                       const char *name)
+{
+	for (size_t i = 0; i < g->to_count; i++) {
+		const rb__grant_to *to = &g->to[i];
+		if (rb__str_eq(to->group, group) && !strcmp(to->kind, kind) &&
+		    (rb__str_empty(to->name) || !strcmp(to->name, name)))
+			return true;
+	}
+	return false;
+}
+
+bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
+                       const char *target_ns, const char *name)
+{
+	const rb__vec *grants = &t->m->reference_grants;
+	for (size_t i = 0; i < grants->len; i++) {
+		const rb__reference_grant *g = RB_VEC_AT(grants, const rb__reference_grant *, i);
+		if (!strcmp(g->meta.namespace_, target_ns) && from_matches(g, r) &&
+		    to_matches(g, group, kind, name))
+			return true;
+	}
+	return false;
+}

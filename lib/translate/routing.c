@@ -1,0 +1,196 @@
+/*
+ * Endpoint routing or Service (cluster IP) routing, per parent and rule
+ * (SPEC.md 1.8): the BackendTrafficPolicy routing type resolved for the rule
+ * wins; otherwise the effective EnvoyProxy's routingType; default endpoints.
+ */
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+typedef struct btp_scope {
+	const char *routing_type; /* NULL: not set */
+	bool effective;
+} btp_scope;
+
+/* First writer wins per scope, even when it sets no routing type. */
+static int claim(rb__tr *t, const char *key, const rb__backend_traffic_policy *p, bool effective)
+{
+	if (!key)
+		return RB_ENOMEM;
+	void **slot = rb__map_slot_for(&t->btp_scopes, key, strlen(key));
+	if (!slot)
+		return RB_ENOMEM;
+	if (*slot)
+		return RB_OK;
+	btp_scope *s = rb__arena_calloc(&t->scratch, 1, sizeof(*s));
+	if (!s)
+		return RB_ENOMEM;
+	s->routing_type = p->routing_type;
+	s->effective = effective;
+	*slot = s;
+	return RB_OK;
+}
+
+static int add_target(rb__tr *t, const rb__backend_traffic_policy *p, const char *kind,
+                      const char *name, const char *section)
+{
+	const char *ns = p->meta.namespace_;
+	bool has_type = p->routing_type != NULL;
+	if (!strcmp(kind, "Gateway")) {
+		if (section)
+			return claim(t, rb__arena_printf(&t->scratch, "L:%s/%s/%s", ns, name, section), p,
+			             has_type);
+		return claim(t, rb__arena_printf(&t->scratch, "G:%s/%s", ns, name), p, true);
+	}
+	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, "ListenerSet"))
+		return RB_OK; /* ListenerSet parents are not modelled */
+	/* Route and route-rule scopes: effective with a routing type, or without a mergeType. */
+	bool effective = has_type || !p->merge_type;
+	if (section)
+		return claim(t, rb__arena_printf(&t->scratch, "RR:%s:%s/%s/%s", kind, ns, name, section),
+		             p, effective);
+	return claim(t, rb__arena_printf(&t->scratch, "R:%s:%s/%s", kind, ns, name), p, effective);
+}
+
+/* Objects of `kind` in namespace `ns` whose labels a targetSelector matches. */
+static int add_selected(rb__tr *t, const rb__backend_traffic_policy *p, const rb__target_selector *s)
+{
+	const char *ns = p->meta.namespace_;
+	if (!strcmp(s->kind, "Gateway")) {
+		for (size_t i = 0; i < t->m->gateways.len; i++) {
+			const rb__gateway *g = RB_VEC_AT(&t->m->gateways, const rb__gateway *, i);
+			if (!strcmp(g->meta.namespace_, ns) &&
+			    rb__label_selector_matches(&s->selector, g->meta.labels, g->meta.label_count)) {
+				int rc = add_target(t, p, "Gateway", g->meta.name, NULL);
+				if (rc)
+					return rc;
+			}
+		}
+		return RB_OK;
+	}
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
+		if (strcmp(s->kind, rb__route_kind_name((rb__route_kind)k)))
+			continue;
+		const rb__vec *routes = &t->m->routes[k];
+		for (size_t i = 0; i < routes->len; i++) {
+			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
+			if (!strcmp(r->meta.namespace_, ns) &&
+			    rb__label_selector_matches(&s->selector, r->meta.labels, r->meta.label_count)) {
+				int rc = add_target(t, p, s->kind, r->meta.name, NULL);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	return RB_OK;
+}
+
+int rb__routing_build(rb__tr *t)
+{
+	const rb__vec *btps = &t->m->backend_traffic_policies;
+	for (size_t i = 0; i < btps->len; i++) {
+		const rb__backend_traffic_policy *p =
+			RB_VEC_AT(btps, const rb__backend_traffic_policy *, i);
+		for (size_t j = 0; j < p->target_ref_count; j++) {
+			const rb__policy_target *tr = &p->target_refs[j];
+			int rc = add_target(t, p, tr->kind, tr->name, tr->section_name);
+			if (rc)
+				return rc;
+		}
+		for (size_t j = 0; j < p->target_selector_count; j++) {
+			int rc = add_selected(t, p, &p->target_selectors[j]);
+			if (rc)
+				return rc;
+		}
+	}
+	return RB_OK;
+}
+
+static const btp_scope *scope(rb__tr *t, const char *key)
+{
+	return key ? rb__map_get(&t->btp_scopes, key, strlen(key)) : NULL;
+}
+
+/*
+ * The BackendTrafficPolicy answer. The first effective scope answers, with
+ * its value; NULL (no scope, or a scope that pins "not set") means: ask the
+ * EnvoyProxy.
+ */
+static const char *btp_routing_type(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+{
+	const rb__route *r = p->route;
+	const char *kind = rb__route_kind_name(r->kind);
+	const btp_scope *s = NULL;
+	if (rule && rule->name)
+		s = scope(t, rb__arena_printf(&t->scratch, "RR:%s:%s/%s/%s", kind, r->meta.namespace_,
+		                              r->meta.name, rule->name));
+	if (!s)
+		s = scope(t, rb__arena_printf(&t->scratch, "R:%s:%s/%s", kind, r->meta.namespace_,
+		                              r->meta.name));
+	if (s && s->effective)
+		return s->routing_type;
+	const rb__gateway *g = p->gateway;
+	/* Listener scopes are consulted only through the parentRef's sectionName. */
+	if (p->ref->section_name) {
+		s = scope(t, rb__arena_printf(&t->scratch, "L:%s/%s/%s", g->meta.namespace_, g->meta.name,
+		                              p->ref->section_name));
+		if (s && s->effective)
+			return s->routing_type;
+	}
+	s = scope(t, rb__arena_printf(&t->scratch, "G:%s/%s", g->meta.namespace_, g->meta.name));
+	return s ? s->routing_type : NULL;
+}
+
+static bool merges(const rb__envoy_proxy *ep)
+{
+	return ep->merge_type && strcmp(ep->merge_type, "Replace");
+}
+
+static const rb__envoy_proxy *class_proxy(rb__tr *t)
+{
+	if (t->m->envoy_proxy_for_class)
+		return t->m->envoy_proxy_for_class;
+	const rb__gateway_class *gc = t->m->gateway_class;
+	if (gc && gc->params_kind && !strcmp(gc->params_kind, "EnvoyProxy") && gc->params_name)
+		return rb__find_envoy_proxy(t, gc->params_namespace ? gc->params_namespace : "",
+		                            gc->params_name);
+	return NULL;
+}
+
+/* The effective EnvoyProxy routingType: the most specific proxy that exists decides,
+ * reaching further only when its mergeType merges. */
+static const char *envoy_proxy_routing_type(rb__tr *t, const rb__gateway *g)
+{
+	const rb__envoy_proxy *chain[3];
+	size_t n = 0;
+	const rb__envoy_proxy *cls = class_proxy(t);
+	bool merged_gateways = cls && cls->merge_gateways == RB_TRI_TRUE;
+	if (!merged_gateways && g->params_kind && !strcmp(g->params_kind, "EnvoyProxy") &&
+	    g->params_name && (!g->params_group || !strcmp(g->params_group, "gateway.envoyproxy.io"))) {
+		const rb__envoy_proxy *own = rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
+		if (own)
+			chain[n++] = own;
+	}
+	if (cls)
+		chain[n++] = cls;
+	if (t->m->envoy_proxy_default)
+		chain[n++] = t->m->envoy_proxy_default;
+	for (size_t i = 0; i < n; i++) {
+		if (chain[i]->routing_type)
+			return chain[i]->routing_type;
+		if (!merges(chain[i]))
+			return NULL;
+	}
+	return NULL;
+}
+
+bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+{
+	const char *type = btp_routing_type(t, p, rule);
+	if (type)
+		return !strcmp(type, "Service");
+	type = envoy_proxy_routing_type(t, p->gateway);
+	return type && !strcmp(type, "Service");
+}

@@ -1,0 +1,121 @@
+/*
+ * TCPRoute, UDPRoute and TLSRoute (SPEC.md 4.2-4.4): one destination per
+ * route (rule -1). Any failing backendRef is recorded and left out (no
+ * invalid flag, no buckets, no direct response). TCP and UDP need exactly one
+ * rule; TLS pools every rule.
+ */
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+static bool terminates_tls(const rb__listener *l)
+{
+	if (!strcmp(l->protocol, "HTTPS"))
+		return true;
+	return !strcmp(l->protocol, "TLS") && (!l->tls_mode || strcmp(l->tls_mode, "Passthrough"));
+}
+
+int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
+{
+	const rb__route *r = p->route;
+	bool tls = r->kind == RB_ROUTE_TLS;
+	/* TCP and UDP arrive with exactly one rule (translate.c checks); TLS may have any number. */
+	const char *dest_name = rb__arena_printf(t->out, "%s/%s/%s/rule/-1",
+	                                         rb__route_kind_prefix(r->kind), r->meta.namespace_,
+	                                         r->meta.name);
+	if (!dest_name)
+		return RB_ENOMEM;
+	size_t total = 0;
+	for (size_t i = 0; i < r->rule_count; i++)
+		total += r->rules[i].backend_ref_count;
+	rb__ir_ref *refs = rb__arena_calloc(t->out, total ? total : 1, sizeof(*refs));
+	rb__ir_setting *settings = rb__arena_calloc(t->out, total ? total : 1, sizeof(*settings));
+	if (!refs || !settings)
+		return RB_ENOMEM;
+	size_t kept = 0, k = 0;
+	bool has_dr = false;
+	for (size_t i = 0; i < r->rule_count; i++) {
+		const rb__route_rule *rule = &r->rules[i];
+		for (size_t j = 0; j < rule->backend_ref_count; j++, k++) {
+			rb__ir_ref *ref = &refs[k];
+			/* Setting indexes restart per rule: two TLS rules give duplicate names (2.15). */
+			ref->name = rb__arena_printf(t->out, "%s/backend/%zu", dest_name, j);
+			if (!ref->name)
+				return RB_ENOMEM;
+			rb__ref_result res;
+			int rc = rb__process_backend_ref(t, p, rule, &rule->backend_refs[j], ref->name, &res);
+			if (rc)
+				return rc;
+			ref->weight = res.ds.weight;
+			if (res.reason) {
+				ref->state = RB_REF_DROPPED;
+				ref->reason = res.reason;
+				ref->message = res.message;
+				rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1, "%s",
+				                   res.message);
+				if (rc)
+					return rc;
+				continue;
+			}
+			if (res.ds.weight == 0) {
+				ref->state = RB_REF_ZERO_WEIGHT;
+				continue;
+			}
+			settings[kept] = res.ds;
+			ref->setting = &settings[kept];
+			ref->state = settings[kept].endpoint_count || settings[kept].dynamic_resolver
+			                     ? RB_REF_SERVING
+			                     : RB_REF_NO_ENDPOINTS;
+			has_dr |= settings[kept].dynamic_resolver;
+			kept++;
+		}
+	}
+	if (tls && has_dr && kept > 1) {
+		/* A TLS dynamic resolver must be alone: every setting is dropped (4.3). */
+		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
+		                       "dynamic resolver is not supported for multiple backendRefs");
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < k; i++)
+			if (refs[i].setting) {
+				refs[i].state = RB_REF_DROPPED;
+				refs[i].setting = NULL;
+			}
+		kept = 0;
+	} else if (tls && has_dr) {
+		/* Only passthrough listeners carry a TLS dynamic resolver (4.3). */
+		bool any_passthrough = false;
+		for (size_t i = 0; i < p->listeners.len; i++) {
+			const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
+			if (terminates_tls(l))
+				p->tls_terminate_dr = true;
+			else
+				any_passthrough = true;
+		}
+		if (!any_passthrough)
+			p->programmed = false;
+	}
+	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
+	if (!d)
+		return RB_ENOMEM;
+	d->name = dest_name;
+	d->route_kind = rb__route_kind_name(r->kind);
+	d->route_namespace = r->meta.namespace_;
+	d->route_name = r->meta.name;
+	d->rule = -1;
+	/* TCP and UDP name their destination after rules[0]; TLS never does (2.14). */
+	d->metadata = rb__route_metadata(t, r, tls ? NULL : r->rules[0].name);
+	if (!d->metadata)
+		return RB_ENOMEM;
+	d->settings = settings;
+	d->setting_count = kept;
+	for (size_t i = 0; i < kept; i++)
+		d->weights[settings[i].endpoint_count || settings[i].dynamic_resolver
+		                   ? RB_WEIGHT_VALID
+		                   : RB_WEIGHT_NO_ENDPOINTS] += settings[i].weight;
+	d->refs = refs;
+	d->ref_count = k;
+	return RB_OK;
+}

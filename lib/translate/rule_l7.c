@@ -1,0 +1,243 @@
+/*
+ * HTTPRoute and GRPCRoute rules, per parent (SPEC.md 3.1-3.3, 4.1) and the
+ * rebalance rule (section 5):
+ *
+ *   for each backendRef: its setting (setting.c); errors into statuses;
+ *   weight 0 skipped; [rebalance] zero-endpoint settings that are not
+ *   invalid, dynamic-resolver or custom are excluded; the rest weighed into
+ *   the Valid / Invalid / NoEndpoints buckets (3.2); then the ordered
+ *   direct-response decision (3.3) on the weights that remain.
+ */
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+/* Bucket of one kept setting (3.2): the first matching case wins. */
+static rb_weight_bucket bucket(const rb__ir_setting *s)
+{
+	if (s->invalid)
+		return RB_WEIGHT_INVALID;
+	if (s->dynamic_resolver || s->custom_backend || s->endpoint_count)
+		return RB_WEIGHT_VALID;
+	return RB_WEIGHT_NO_ENDPOINTS;
+}
+
+/* Serves traffic on its own: not invalid, and DR, custom, or a non-draining endpoint. */
+static bool serves(const rb__ir_setting *s)
+{
+	if (s->invalid)
+		return false;
+	if (s->dynamic_resolver || s->custom_backend)
+		return true;
+	return s->endpoint_count && !s->all_draining;
+}
+
+static bool has_redirect(const rb__route_rule *rule)
+{
+	for (size_t i = 0; i < rule->filter_count; i++)
+		if (rule->filters[i].has_redirect || !strcmp(rule->filters[i].type, "RequestRedirect"))
+			return true;
+	return false;
+}
+
+typedef struct rule_state {
+	rb__ir_ref *refs;
+	rb__ir_setting *settings; /* kept, in order */
+	size_t setting_count;
+	rb__ir_excluded *excluded;
+	size_t excluded_count;
+	uint32_t weights[3];
+	bool dest_error;
+	bool no_ready_endpoints;
+	bool has_dynamic_resolver;
+} rule_state;
+
+static bool is_excluded(const rb__ir_ref *ref)
+{
+	return ref->state == RB_REF_EXCLUDED || ref->state == RB_REF_EXCLUDED_DRAINING;
+}
+
+/*
+ * Decide the fate of every weighed ref (ref->setting set, state not yet
+ * final): [rebalance] zero endpoints -> excluded; [strict readiness] every
+ * endpoint draining while another setting serves -> excluded.
+ */
+static void decide(rule_state *st, size_t n, bool rebalance, bool not_ready)
+{
+	bool any_serving = false;
+	for (size_t j = 0; j < n; j++) {
+		rb__ir_ref *ref = &st->refs[j];
+		const rb__ir_setting *ds = ref->setting;
+		if (ref->state == RB_REF_ZERO_WEIGHT)
+			continue;
+		if (rebalance && !ds->endpoint_count && !ds->dynamic_resolver && !ds->custom_backend &&
+		    !ds->invalid) {
+			ref->state = RB_REF_EXCLUDED; /* PR 9075: no endpoints, weight not counted */
+			continue;
+		}
+		ref->state = ds->invalid                           ? RB_REF_INVALID
+		             : bucket(ds) == RB_WEIGHT_NO_ENDPOINTS ? RB_REF_NO_ENDPOINTS
+		                                                    : RB_REF_SERVING;
+		any_serving |= serves(ds);
+	}
+	if (!not_ready || !any_serving)
+		return;
+	for (size_t j = 0; j < n; j++) {
+		rb__ir_ref *ref = &st->refs[j];
+		if (ref->state == RB_REF_SERVING && ref->setting->all_draining)
+			ref->state = RB_REF_EXCLUDED_DRAINING;
+	}
+}
+
+/* Kept settings and excluded entries, both in backendRef order, and the weights. */
+static void assemble(rule_state *st, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		rb__ir_ref *ref = &st->refs[j];
+		if (ref->state == RB_REF_ZERO_WEIGHT)
+			continue;
+		if (is_excluded(ref)) {
+			rb__ir_excluded *x = &st->excluded[st->excluded_count++];
+			x->name = ref->name;
+			x->weight = ref->weight;
+			x->reason = ref->state == RB_REF_EXCLUDED ? "NoReadyEndpoints" : "AllEndpointsDraining";
+			continue;
+		}
+		rb__ir_setting *s = &st->settings[st->setting_count++];
+		*s = *ref->setting;
+		ref->setting = s;
+		st->weights[bucket(s)] += s->weight;
+	}
+}
+
+/* The direct response of a rule (3.3), or 0. `rule_error` receives a case 6 error. */
+static uint32_t direct_response(const rb__parent *p, const rb__route_rule *rule,
+                                const rule_state *st, bool filter_error, bool *dr_multiple)
+{
+	*dr_multiple = false;
+	if (filter_error)
+		return 500;
+	if (st->dest_error && st->weights[RB_WEIGHT_VALID] == 0)
+		return 500;
+	if (st->no_ready_endpoints && st->weights[RB_WEIGHT_VALID] == 0)
+		return 503;
+	if (st->weights[RB_WEIGHT_VALID] == 0)
+		return 500;
+	/* Case 6: HTTP only, counting every backendRef of the spec. */
+	if (p->route->kind == RB_ROUTE_HTTP && st->has_dynamic_resolver &&
+	    rule->backend_ref_count > 1) {
+		*dr_multiple = true;
+		return 500;
+	}
+	return 0;
+}
+
+static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,
+                          rb__vec *errors)
+{
+	const rb__route *r = p->route;
+	const rb__route_rule *rule = &r->rules[rule_index];
+	const char *dest_name = rb__arena_printf(t->out, "%s/%s/%s/rule/%zu",
+	                                         rb__route_kind_prefix(r->kind), r->meta.namespace_,
+	                                         r->meta.name, rule_index);
+	if (!dest_name)
+		return RB_ENOMEM;
+	size_t n = rule->backend_ref_count;
+	rule_state st;
+	memset(&st, 0, sizeof st);
+	st.refs = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.refs));
+	st.settings = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.settings));
+	st.excluded = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.excluded));
+	if (!st.refs || !st.settings || !st.excluded)
+		return RB_ENOMEM;
+	bool rebalance = rb__rebalance_enabled(t, p, rule);
+	/* The gRPC alignment of PR 9075 (5.2) comes with the default mode. */
+	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat;
+
+	for (size_t j = 0; j < n; j++) {
+		rb__ir_ref *ref = &st.refs[j];
+		ref->name = rb__arena_printf(t->out, "%s/backend/%zu", dest_name, j);
+		rb__ir_setting *ds = rb__arena_alloc(t->out, sizeof(*ds));
+		if (!ref->name || !ds)
+			return RB_ENOMEM;
+		rb__ref_result res;
+		int rc = rb__process_backend_ref(t, p, rule, &rule->backend_refs[j], ref->name, &res);
+		if (rc)
+			return rc;
+		ref->weight = res.ds.weight;
+		ref->reason = res.reason;
+		ref->message = res.message;
+		if (res.reason && !strcmp(res.reason, "EndpointsNotFound")) {
+			rc = rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE, res.reason, -1,
+			                   "failed to find endpoints: %s", res.message);
+			st.no_ready_endpoints = true;
+		} else if (res.reason) {
+			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1,
+			                   "failed to process route rule %zu backendRef %zu: %s", rule_index,
+			                   j, res.message);
+			res.ds.invalid = flag_invalid;
+			st.dest_error = true;
+		}
+		if (rc)
+			return rc;
+		*ds = res.ds;
+		ref->setting = ds;
+		/* Weight 0 is skipped after the error bookkeeping (3.1 step 3). */
+		if (res.ds.weight == 0) {
+			ref->state = RB_REF_ZERO_WEIGHT;
+			continue;
+		}
+		if (ds->dynamic_resolver)
+			st.has_dynamic_resolver = true;
+	}
+	decide(&st, n, rebalance, rb__rebalance_not_ready(t, p, rule));
+	assemble(&st, n);
+
+	bool dr_multiple;
+	uint32_t code = direct_response(p, rule, &st, false, &dr_multiple);
+	if (dr_multiple) {
+		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
+		                       "failed to process route rule %zu: dynamic resolver is not "
+		                       "supported for multiple backendRefs",
+		                       rule_index);
+		if (rc)
+			return rc;
+	}
+	/* Routes that redirect carry no destination (3.1 step 5). */
+	if (has_redirect(rule) && !code)
+		return RB_OK;
+
+	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
+	if (!d)
+		return RB_ENOMEM;
+	d->name = dest_name;
+	d->route_kind = rb__route_kind_name(r->kind);
+	d->route_namespace = r->meta.namespace_;
+	d->route_name = r->meta.name;
+	d->rule = (int32_t)rule_index;
+	d->metadata = rb__route_metadata(t, r, rule->name);
+	if (!d->metadata)
+		return RB_ENOMEM;
+	d->settings = st.settings;
+	d->setting_count = code ? 0 : st.setting_count;
+	d->excluded = st.excluded;
+	d->excluded_count = st.excluded_count;
+	memcpy(d->weights, st.weights, sizeof d->weights);
+	d->direct_response = code;
+	d->refs = st.refs;
+	d->ref_count = n;
+	d->rebalance = rebalance;
+	return RB_OK;
+}
+
+int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
+{
+	for (size_t i = 0; i < p->route->rule_count; i++) {
+		int rc = translate_rule(t, p, i, dests, errors);
+		if (rc)
+			return rc;
+	}
+	return RB_OK;
+}

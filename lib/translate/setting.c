@@ -1,0 +1,436 @@
+/*
+ * One backendRef -> one DestinationSetting (SPEC.md 2.2), with the kind
+ * specific processing: custom backends (2.4), Services (2.7), ServiceImports
+ * (2.8), protocols (2.9), Backends (2.12), metadata (2.14).
+ *
+ * Every backendRef yields a DS; on failure or weight 0 it is the empty DS
+ * (name and weight only) and the caller decides what to do with it (2.1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+#define EG_PREFIX "gateway.envoyproxy.io/"
+
+/* ---- metadata (2.14) ---- */
+
+static int kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const rb__ir_kv *)a)->key, ((const rb__ir_kv *)b)->key);
+}
+
+/* Only gateway.envoyproxy.io/ annotations, prefix stripped, sorted by key. */
+static int eg_annotations(rb__tr *t, const rb__objmeta *meta, rb__ir_metadata *md)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < meta->annotation_count; i++)
+		n += rb__has_prefix(meta->annotations[i].key, EG_PREFIX);
+	if (!n)
+		return RB_OK;
+	rb__ir_kv *kv = rb__arena_calloc(t->out, n, sizeof(*kv));
+	if (!kv)
+		return RB_ENOMEM;
+	size_t j = 0;
+	for (size_t i = 0; i < meta->annotation_count; i++) {
+		if (!rb__has_prefix(meta->annotations[i].key, EG_PREFIX))
+			continue;
+		kv[j].key = meta->annotations[i].key + strlen(EG_PREFIX);
+		kv[j].value = meta->annotations[i].value;
+		j++;
+	}
+	qsort(kv, n, sizeof(*kv), kv_cmp);
+	md->annotations = kv;
+	md->annotation_count = n;
+	return RB_OK;
+}
+
+static const rb__ir_metadata *make_metadata(rb__tr *t, const rb__objmeta *meta, const char *kind,
+                                            const char *section_name)
+{
+	rb__ir_metadata *md = rb__arena_calloc(t->out, 1, sizeof(*md));
+	if (!md)
+		return NULL;
+	md->kind = kind;
+	md->name = meta->name;
+	md->namespace_ = rb__str_empty(meta->namespace_) ? NULL : meta->namespace_;
+	md->section_name = section_name;
+	if (eg_annotations(t, meta, md))
+		return NULL;
+	return md;
+}
+
+/* The kind written in the object wins; the type's kind only when it is empty (1.1 item 6). */
+const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
+                                            const char *fallback_kind, const char *section_name)
+{
+	return make_metadata(t, meta, rb__str_empty(meta->kind) ? fallback_kind : meta->kind,
+	                     section_name);
+}
+
+const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name)
+{
+	return rb__backend_metadata(t, &r->meta, rb__route_kind_name(r->kind), section_name);
+}
+
+/* ---- protocols (2.9) ---- */
+
+static bool is_ws(const char *app)
+{
+	return !strcmp(app, "kubernetes.io/ws") || !strcmp(app, "kubernetes.io/wss") ||
+	       !strcmp(app, EG_PREFIX "ws") || !strcmp(app, EG_PREFIX "wss");
+}
+
+/* Refine `protocol` by one app protocol; only an HTTP default is refined. */
+static void refine(const char **protocol, bool *force_http1, const char *app)
+{
+	if (!strcmp(*protocol, "HTTP")) {
+		if (!strcmp(app, "kubernetes.io/h2c") || !strcmp(app, EG_PREFIX "h2c"))
+			*protocol = "HTTP2";
+		else if (!strcmp(app, "grpc"))
+			*protocol = "GRPC";
+	}
+	if (is_ws(app) && (!strcmp(*protocol, "HTTP") || !strcmp(*protocol, "HTTP2") ||
+	                   !strcmp(*protocol, "GRPC")))
+		*force_http1 = true;
+}
+
+static const char *default_protocol(rb__route_kind k)
+{
+	switch (k) {
+	case RB_ROUTE_HTTP:
+		return "HTTP";
+	case RB_ROUTE_GRPC:
+		return "GRPC";
+	case RB_ROUTE_UDP:
+		return "UDP";
+	default:
+		return "TCP";
+	}
+}
+
+/* ---- kinds ---- */
+
+static int endpoints_not_found(rb__tr *t, rb__ref_result *res, const char *what, const char *ns,
+                               const char *name)
+{
+	res->reason = "EndpointsNotFound";
+	res->message = rb__arena_printf(t->out, "no ready endpoints for the related %s %s/%s", what,
+	                                ns, name);
+	return res->message ? RB_OK : RB_ENOMEM;
+}
+
+static const rb__service_port *port_by_number(const rb__service_port *ports, size_t n, uint32_t port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ports[i].has_port && ports[i].port == port)
+			return &ports[i];
+	return NULL;
+}
+
+static int section_name(rb__tr *t, uint32_t port, const char **out)
+{
+	*out = rb__arena_printf(t->out, "%u", port);
+	return *out ? RB_OK : RB_ENOMEM;
+}
+
+/* preferLocal from trafficDistribution or the topology-mode annotation (2.7 item 7). */
+static const rb__ir_prefer_local *prefer_local(rb__tr *t, const rb__service *s)
+{
+	uint32_t threshold = 0;
+	if (!rb__str_empty(s->traffic_distribution)) {
+		threshold = 1;
+	} else {
+		for (size_t i = 0; i < s->meta.annotation_count; i++) {
+			const rb__kv *a = &s->meta.annotations[i];
+			if (!strcmp(a->key, "service.kubernetes.io/topology-mode") &&
+			    (!strcmp(a->value, "Auto") || !strcmp(a->value, "auto")))
+				threshold = 3;
+		}
+	}
+	if (!threshold)
+		return NULL;
+	rb__ir_prefer_local *pl = rb__arena_calloc(t->out, 1, sizeof(*pl));
+	if (pl) {
+		pl->min_endpoints_threshold = threshold;
+		pl->min_endpoints_in_zone_threshold = threshold;
+	}
+	return pl;
+}
+
+static const char *ip_family(const rb__service *s)
+{
+	if (rb__str_eq(s->ip_family_policy, "RequireDualStack") || s->ip_family_count > 1)
+		return "DualStack";
+	if (s->ip_family_count == 1) {
+		if (!strcmp(s->ip_families[0], "IPv4"))
+			return "IPv4";
+		if (!strcmp(s->ip_families[0], "IPv6"))
+			return "IPv6";
+	}
+	return NULL;
+}
+
+/* Service (2.7). */
+static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                           const rb__backend_ref *br, const char *ns, rb__ref_result *res)
+{
+	rb__ir_setting *ds = &res->ds;
+	const rb__service *s = rb__find_service(t, ns, br->ref.name);
+	if (rb__str_eq(s->type, "ExternalName")) {
+		res->reason = "UnsupportedValue";
+		res->message = rb__arena_printf(t->out,
+		                                "Service %s/%s is of type ExternalName, which is not "
+		                                "supported as a backend; use an Envoy Gateway Backend "
+		                                "resource with an FQDN endpoint instead",
+		                                ns, br->ref.name);
+		return res->message ? RB_OK : RB_ENOMEM;
+	}
+	/* Processing picks the port by number alone (validation also matched the protocol). */
+	const rb__service_port *sp = port_by_number(s->ports, s->port_count, br->ref.port);
+	if (sp && sp->app_protocol)
+		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+	bool headless = rb__str_eq(s->cluster_ip, "None");
+	ds->service_routing = rb__service_routing(t, p, rule);
+	if (!ds->service_routing || headless) {
+		int rc = rb__slice_endpoints(t, 'S', ns, br->ref.name, sp ? sp->name : "",
+		                             sp && sp->protocol ? sp->protocol : "TCP", &ds->endpoints,
+		                             &ds->endpoint_count, &ds->address_type);
+		if (rc)
+			return rc;
+		if (!ds->endpoint_count)
+			return endpoints_not_found(t, res, "Service", ns, br->ref.name);
+	} else {
+		rb__ir_endpoint *ep = rb__arena_calloc(t->out, 1, sizeof(*ep));
+		if (!ep)
+			return RB_ENOMEM;
+		ep->host = s->cluster_ip ? s->cluster_ip : "";
+		ep->port = br->ref.port;
+		ds->endpoints = ep;
+		ds->endpoint_count = 1;
+	}
+	ds->prefer_local = prefer_local(t, s);
+	ds->ip_family = ip_family(s);
+	const char *section;
+	if (section_name(t, br->ref.port, &section))
+		return RB_ENOMEM;
+	ds->metadata = rb__backend_metadata(t, &s->meta, "Service", section);
+	return ds->metadata ? RB_OK : RB_ENOMEM;
+}
+
+/* ServiceImport (2.8): like a Service; Service routing gives one endpoint per IP. */
+static int process_service_import(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                                  const rb__backend_ref *br, const char *ns, rb__ref_result *res)
+{
+	rb__ir_setting *ds = &res->ds;
+	const rb__service_import *si = rb__find_service_import(t, ns, br->ref.name);
+	const rb__service_port *sp = port_by_number(si->ports, si->port_count, br->ref.port);
+	if (sp && sp->app_protocol)
+		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+	bool headless = si->ip_count == 0;
+	ds->service_routing = rb__service_routing(t, p, rule);
+	if (!ds->service_routing || headless) {
+		int rc = rb__slice_endpoints(t, 'I', ns, br->ref.name, sp ? sp->name : "",
+		                             sp && sp->protocol ? sp->protocol : "TCP", &ds->endpoints,
+		                             &ds->endpoint_count, &ds->address_type);
+		if (rc)
+			return rc;
+		if (!ds->endpoint_count)
+			return endpoints_not_found(t, res, "ServiceImport", ns, br->ref.name);
+	} else {
+		rb__ir_endpoint *eps = rb__arena_calloc(t->out, si->ip_count, sizeof(*eps));
+		if (!eps)
+			return RB_ENOMEM;
+		for (size_t i = 0; i < si->ip_count; i++) {
+			eps[i].host = si->ips[i];
+			eps[i].port = br->ref.port;
+		}
+		ds->endpoints = eps;
+		ds->endpoint_count = si->ip_count;
+	}
+	const char *section;
+	if (section_name(t, br->ref.port, &section))
+		return RB_ENOMEM;
+	ds->metadata = rb__backend_metadata(t, &si->meta, "ServiceImport", section);
+	return ds->metadata ? RB_OK : RB_ENOMEM;
+}
+
+/* Address type of a Backend's endpoints (2.11). */
+static const char *backend_address_type(const rb__backend *b)
+{
+	bool ip = false, fqdn = false, uds = false;
+	for (size_t i = 0; i < b->endpoint_count; i++) {
+		const rb__backend_endpoint *e = &b->endpoints[i];
+		if (e->kind == RB_BEP_UNIX)
+			uds = true;
+		else if (e->kind == RB_BEP_FQDN)
+			fqdn = true;
+		else if (rb__parse_ip(e->address, NULL))
+			ip = true;
+	}
+	int kinds = (int)ip + (int)fqdn + (int)uds;
+	if (kinds == 0)
+		return NULL;
+	if (kinds == 1)
+		return ip ? "IP" : fqdn ? "FQDN" : "UDS";
+	return fqdn ? "Mixed" : "STATIC";
+}
+
+/* Backend (2.12). */
+static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
+                           rb__ref_result *res)
+{
+	rb__ir_setting *ds = &res->ds;
+	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
+	for (size_t i = 0; i < b->app_protocol_count; i++)
+		refine(&ds->protocol, &ds->force_http1, b->app_protocols[i]);
+	if (rb__str_eq(b->type, "DynamicResolver")) {
+		ds->dynamic_resolver = true;
+		return RB_OK;
+	}
+	if (b->endpoint_count) {
+		rb__ir_endpoint *eps = rb__arena_calloc(t->out, b->endpoint_count, sizeof(*eps));
+		if (!eps)
+			return RB_ENOMEM;
+		for (size_t i = 0; i < b->endpoint_count; i++) {
+			const rb__backend_endpoint *e = &b->endpoints[i];
+			if (e->kind == RB_BEP_UNIX) {
+				eps[i].path = e->address;
+			} else {
+				eps[i].host = e->address;
+				eps[i].port = e->port;
+			}
+			eps[i].hostname = e->hostname;
+			eps[i].zone = e->zone;
+		}
+		ds->endpoints = eps;
+		ds->endpoint_count = b->endpoint_count;
+	}
+	ds->address_type = backend_address_type(b);
+	if (b->fallback == RB_TRI_TRUE) {
+		ds->has_priority = true;
+		ds->priority = 1;
+	}
+	ds->metadata = rb__backend_metadata(t, &b->meta, "Backend", NULL);
+	return ds->metadata ? RB_OK : RB_ENOMEM;
+}
+
+/* Custom backends (2.4): an object of a registered extension kind. */
+static bool is_extension(rb__tr *t, const char *group, const char *kind)
+{
+	for (size_t i = 0; i < t->o->extension_kind_count; i++)
+		if (rb__str_eq(t->o->extension_kinds[i].group, group) &&
+		    rb__str_eq(t->o->extension_kinds[i].kind, kind))
+			return true;
+	return false;
+}
+
+static bool api_group_is(const char *api_version, const char *group)
+{
+	const char *slash = api_version ? strchr(api_version, '/') : NULL;
+	if (!slash)
+		return false; /* an apiVersion without a slash never matches */
+	return strlen(group) == (size_t)(slash - api_version) &&
+	       !memcmp(api_version, group, (size_t)(slash - api_version));
+}
+
+static int process_custom(rb__tr *t, const rb__backend_ref *br, const char *group,
+                          const char *kind, const char *ns, rb__ref_result *res)
+{
+	const rb__vec *objs = &t->m->extension_objects;
+	for (size_t i = 0; i < objs->len; i++) {
+		const rb__unstructured *u = RB_VEC_AT(objs, const rb__unstructured *, i);
+		if (rb__str_eq(u->meta.kind, kind) && !strcmp(u->meta.name, br->ref.name) &&
+		    !strcmp(u->meta.namespace_, ns) && api_group_is(u->meta.api_version, group)) {
+			res->ds.custom_backend = true;
+			res->ds.protocol = NULL;
+			return RB_OK;
+		}
+	}
+	res->reason = "BackendNotFound";
+	res->message = rb__arena_printf(t->out, "custom backend %s %s/%s not found", kind, ns,
+	                                br->ref.name);
+	return res->message ? RB_OK : RB_ENOMEM;
+}
+
+/* Address-type validation (2.2 step 8, 2.11). */
+static void check_address_type(const char *kind, rb__ref_result *res)
+{
+	const char *at = res->ds.address_type;
+	if (!at || strcmp(at, "Mixed"))
+		return;
+	if (!strcmp(kind, "Backend")) {
+		res->reason = "UnsupportedAddressType";
+		res->message = "mixed FQDN and IP or Unix address type for the same backendRef is not "
+		               "supported";
+	} else if (!res->ds.service_routing) {
+		res->reason = "UnsupportedAddressType";
+		res->message = "mixed endpointslice address type for the same backendRef is not supported";
+	}
+}
+
+/* Reset to the empty DS: name and weight only (2.1). */
+static void empty_ds(rb__ref_result *res, const char *name, uint32_t weight)
+{
+	memset(&res->ds, 0, sizeof res->ds);
+	res->ds.name = name;
+	res->ds.weight = weight;
+}
+
+int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                            const rb__backend_ref *br, const char *setting_name,
+                            rb__ref_result *res)
+{
+	const rb__route *r = p->route;
+	const char *group = br->ref.group ? br->ref.group : "";
+	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
+	const char *ns = rb__str_empty(br->ref.namespace_) ? r->meta.namespace_ : br->ref.namespace_;
+	uint32_t w = br->has_weight ? br->weight : 1;
+	memset(res, 0, sizeof *res);
+	empty_ds(res, setting_name, w);
+
+	bool custom = is_extension(t, group, kind);
+	int rc;
+	if (custom) {
+		/* Only the cross-namespace check applies to a custom backend. */
+		if (!rb__str_empty(br->ref.namespace_) && strcmp(br->ref.namespace_, r->meta.namespace_) &&
+		    !rb__ref_permitted(t, r, group, kind, ns, br->ref.name)) {
+			res->reason = "RefNotPermitted";
+			res->message = rb__arena_printf(
+				t->out, "Backend ref to %s %s/%s not permitted by any ReferenceGrant.", kind, ns,
+				br->ref.name);
+			return res->message ? RB_OK : RB_ENOMEM;
+		}
+	} else {
+		rc = rb__validate_backend_ref(t, r, br, res);
+		if (rc || res->reason)
+			return rc;
+	}
+	if (w == 0)
+		return RB_OK; /* no lookup at all: never EndpointsNotFound */
+	if (custom)
+		return process_custom(t, br, group, kind, ns, res);
+
+	res->ds.protocol = default_protocol(r->kind);
+	if (!strcmp(kind, "ServiceImport"))
+		rc = process_service_import(t, p, rule, br, ns, res);
+	else if (!strcmp(kind, "Service"))
+		rc = process_service(t, p, rule, br, ns, res);
+	else
+		rc = process_backend(t, br, ns, res);
+	if (rc)
+		return rc;
+	if (!res->reason)
+		check_address_type(kind, res);
+	if (res->reason) {
+		empty_ds(res, setting_name, w);
+		return RB_OK;
+	}
+	for (size_t i = 0; i < res->ds.endpoint_count; i++)
+		if (!res->ds.endpoints[i].draining)
+			return RB_OK;
+	res->ds.all_draining = res->ds.endpoint_count > 0;
+	return RB_OK;
+}

@@ -1,0 +1,204 @@
+/*
+ * Route status conditions, per route and parentRef (SPEC.md 3.4, 4.2):
+ * errors grouped by condition type, reasons sorted and joined, messages
+ * formatted (capital first letter, final period; L4 keeps a single raw
+ * message), long messages truncated; a fixed condition order.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+enum { MAX_MESSAGE = 32768 };
+#define TRUNCATED " (message truncated)."
+
+int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
+                  int32_t rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return RB_EINVAL;
+	char *msg = rb__arena_alloc(t->out, (size_t)n + 1);
+	if (!msg)
+		return RB_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rb__route_error *e = rb__vec_push(t->mem, errors, sizeof(*e));
+	if (!e)
+		return RB_ENOMEM;
+	e->type = type;
+	e->reason = reason;
+	e->message = msg;
+	e->rule = rule;
+	return RB_OK;
+}
+
+/* F(text): upper-case a leading ASCII letter, end with a period. */
+static void put_formatted(rb__buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (n && s[0] >= 'a' && s[0] <= 'z') {
+		rb__buf_putc(b, (char)(s[0] - 'a' + 'A'));
+		rb__buf_append(b, s + 1, n - 1);
+	} else {
+		rb__buf_append(b, s, n);
+	}
+	if (!n || s[n - 1] != '.')
+		rb__buf_putc(b, '.');
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct non-empty reasons of a group, sorted, joined with ','. */
+static const char *group_reason(rb__tr *t, const rb__vec *errors, rb__cond_type type)
+{
+	const char *reasons[64];
+	size_t n = 0;
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type != type || rb__str_empty(e->reason))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(reasons[k], e->reason);
+		if (!dup && n < 64)
+			reasons[n++] = e->reason;
+	}
+	qsort(reasons, n, sizeof reasons[0], str_cmp);
+	rb__buf b;
+	rb__buf_init(&b, t->mem);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			rb__buf_putc(&b, ',');
+		rb__buf_puts(&b, reasons[i]);
+	}
+	const char *out = rb__arena_strndup(t->out, b.data ? b.data : "", b.len);
+	rb__buf_free(&b);
+	return out;
+}
+
+/* Cut at a character boundary at most MAX_MESSAGE - 21 bytes in, and say so. */
+static void truncate_message(rb__buf *b)
+{
+	if (b->len <= MAX_MESSAGE)
+		return;
+	size_t cut = MAX_MESSAGE - strlen(TRUNCATED);
+	while (cut > 0 && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+		cut--;
+	b->len = cut;
+	rb__buf_puts(b, TRUNCATED);
+}
+
+static const char *group_message(rb__tr *t, const rb__vec *errors, rb__cond_type type, bool raw_single)
+{
+	size_t count = 0;
+	const rb__route_error *single = NULL;
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type == type) {
+			count++;
+			single = e;
+		}
+	}
+	rb__buf b;
+	rb__buf_init(&b, t->mem);
+	if (count == 1) {
+		if (raw_single)
+			rb__buf_puts(&b, single->message);
+		else
+			put_formatted(&b, single->message);
+	} else {
+		bool first = true;
+		for (size_t i = 0; i < errors->len; i++) {
+			const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+			if (e->type != type)
+				continue;
+			if (!first)
+				rb__buf_putc(&b, '\n');
+			first = false;
+			put_formatted(&b, e->message);
+		}
+	}
+	truncate_message(&b);
+	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data ? b.data : "", b.len);
+	rb__buf_free(&b);
+	return out;
+}
+
+static bool has_group(const rb__vec *errors, rb__cond_type type)
+{
+	for (size_t i = 0; i < errors->len; i++)
+		if (RB_VEC_AT(errors, rb__route_error, i).type == type)
+			return true;
+	return false;
+}
+
+static void set_cond(rb__ir_condition *c, const char *type, const char *status, const char *reason,
+                     const char *message)
+{
+	c->type = type;
+	c->status = status;
+	c->reason = reason;
+	c->message = message;
+}
+
+int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
+{
+	const rb__route *r = p->route;
+	bool l4 = r->kind == RB_ROUTE_TLS || r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP;
+	rb__ir_condition *conds = rb__arena_calloc(t->out, 4, sizeof(*conds));
+	if (!conds)
+		return RB_ENOMEM;
+	size_t n = 0;
+	set_cond(&conds[n++], "Accepted", p->accepted ? "True" : "False", p->accepted_reason,
+	         p->accepted_message);
+	if (!p->invalid_rule) {
+		if (p->tls_terminate_dr) {
+			set_cond(&conds[n++], "ResolvedRefs", "False", "UnsupportedValue",
+			         "Dynamic resolver backend is only supported with TLS passthrough listeners");
+		} else if (has_group(errors, RB_COND_RESOLVED_REFS)) {
+			const char *reason = group_reason(t, errors, RB_COND_RESOLVED_REFS);
+			const char *msg = group_message(t, errors, RB_COND_RESOLVED_REFS, l4);
+			if (!reason || !msg)
+				return RB_ENOMEM;
+			set_cond(&conds[n++], "ResolvedRefs", "False", reason, msg);
+		} else {
+			set_cond(&conds[n++], "ResolvedRefs", "True", "ResolvedRefs",
+			         "Resolved all the Object references for the Route");
+		}
+		if (has_group(errors, RB_COND_BACKENDS_AVAILABLE)) {
+			const char *reason = group_reason(t, errors, RB_COND_BACKENDS_AVAILABLE);
+			const char *msg = group_message(t, errors, RB_COND_BACKENDS_AVAILABLE, l4);
+			if (!reason || !msg)
+				return RB_ENOMEM;
+			set_cond(&conds[n++], "BackendsAvailable", "False", reason, msg);
+		}
+	}
+	rb__ir_route_status *st = rb__vec_push(t->mem, &t->statuses, sizeof(*st));
+	if (!st)
+		return RB_ENOMEM;
+	st->kind = rb__route_kind_name(r->kind);
+	st->namespace_ = r->meta.namespace_;
+	st->name = r->meta.name;
+	st->parent.group = p->ref->group;
+	st->parent.kind = p->ref->kind;
+	st->parent.namespace_ = p->ref->namespace_;
+	st->parent.name = p->ref->name;
+	st->parent.section_name = p->ref->section_name;
+	st->parent.port = p->ref->has_port ? p->ref->port : 0;
+	st->conditions = conds;
+	st->condition_count = n;
+	return RB_OK;
+}

@@ -1,0 +1,170 @@
+/*
+ * Internal state and shared helpers of the translator. One file per part of
+ * SPEC.md:
+ *
+ *   index.c      lookups: Services, ServiceImports, Backends, slices, Gateways (1.1)
+ *   attach.c     parentRefs, listeners, Accepted conditions (1.9)
+ *   routing.c    Service vs endpoint routing: BackendTrafficPolicy, EnvoyProxy (1.8)
+ *   validate.c   validateBackendRef, in its exact order (2.3)
+ *   grants.c     ReferenceGrant check for cross-namespace refs (2.3 step 4)
+ *   address.c    IP and hostname rules of Backend endpoints (2.3 step 7d)
+ *   setting.c    one backendRef -> one DestinationSetting (2.2, 2.4, 2.7-2.9, 2.12, 2.14)
+ *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
+ *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
+ *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
+ *   status.c     route status conditions (3.4)
+ *   translate.c  the walk over routes and parents, dedupe, output
+ */
+#ifndef RB_TRANSLATE_TR_H
+#define RB_TRANSLATE_TR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/map.h"
+#include "core/vec.h"
+#include "ir/ir.h"
+#include "model/model.h"
+#include "translate/translate.h"
+
+/* ---- condition types and the errors collected per parent (3.4) ---- */
+
+typedef enum rb__cond_type {
+	RB_COND_ACCEPTED = 0,
+	RB_COND_RESOLVED_REFS = 1,
+	RB_COND_BACKENDS_AVAILABLE = 2,
+	RB_COND_TYPE_COUNT = 3
+} rb__cond_type;
+
+typedef struct rb__route_error {
+	rb__cond_type type;
+	const char *reason;
+	const char *message; /* raw text, formatted later */
+	int32_t rule;        /* rule index for Accepted-type errors, else -1 */
+} rb__route_error;
+
+/* ---- the translator ---- */
+
+typedef struct rb__tr {
+	const rb__model *m;
+	const rb__tr_options *o;
+	const rb__mem *mem;
+	rb__arena *out;     /* the result's arena */
+	rb__arena scratch;  /* keys and temporaries, freed at the end */
+
+	/* index.c */
+	rb__map services;        /* "ns/name" -> rb__service * (last wins) */
+	rb__map service_imports; /* "ns/name" -> rb__service_import * */
+	rb__map backends;        /* "ns/name" -> rb__backend * */
+	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__vec * of slices */
+	rb__map gateways;        /* "ns/name" -> rb__gateway * */
+	rb__map namespaces;      /* "name" -> rb__namespace * */
+	rb__map envoy_proxies;   /* "ns/name" -> rb__envoy_proxy * */
+	rb__map endpoint_cache;  /* endpoint tables shared by settings (endpoints.c) */
+
+	/* attach.c: TCP/UDP listeners already programmed by an earlier route */
+	rb__map l4_listener_owner; /* "gwns/gw/listener" -> rb__route * */
+
+	/* routing.c: BackendTrafficPolicy routing-type scopes, first writer wins */
+	rb__map btp_scopes; /* scope key -> rb__btp_scope * */
+
+	/* output */
+	rb__vec dests;    /* rb__ir_destination */
+	rb__vec statuses; /* rb__ir_route_status */
+} rb__tr;
+
+/* One relevant parentRef of a route, and what attachment made of it. */
+typedef struct rb__parent {
+	const rb__route *route;
+	const rb__parent_ref *ref;
+	size_t ref_index;
+	const rb__gateway *gateway;
+	bool accepted;
+	const char *accepted_reason;
+	const char *accepted_message;
+	/* listeners the route attached to (allowed, hostname-matching) */
+	rb__vec listeners; /* const rb__listener * */
+	/* at least one attached listener programs this route: destinations are emitted */
+	bool programmed;
+	/* TCP/UDP with more than one rule: only Accepted=False is reported (SPEC.md 1.2) */
+	bool invalid_rule;
+	/* TLS: a terminating listener cannot carry a dynamic resolver (SPEC.md 4.3) */
+	bool tls_terminate_dr;
+} rb__parent;
+
+/* What one backendRef produced (section 2.1): the setting, and maybe an error. */
+typedef struct rb__ref_result {
+	rb__ir_setting ds;
+	const char *reason;  /* NULL: no error */
+	const char *message; /* the raw error text */
+} rb__ref_result;
+
+/* ---- helpers across parts ---- */
+
+/* "a/b" in the scratch arena. */
+const char *rb__key2(rb__tr *t, const char *a, const char *b);
+/* "prefix:ns/name" in the scratch arena. */
+const char *rb__key3(rb__tr *t, const char *prefix, const char *ns, const char *name);
+
+/* index.c */
+int rb__index_build(rb__tr *t);
+const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name);
+const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name);
+const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name);
+const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name);
+const rb__namespace *rb__find_namespace(rb__tr *t, const char *name);
+const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name);
+/* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
+const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name);
+
+/* attach.c */
+int rb__attach(rb__tr *t, rb__parent *p);
+bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n);
+
+/* routing.c */
+int rb__routing_build(rb__tr *t);
+bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
+
+/* validate.c: 2.3; on failure sets res->reason/message. */
+int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
+                             rb__ref_result *res);
+
+/* grants.c */
+bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
+                       const char *target_ns, const char *name);
+
+/* address.c */
+const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const char **reason);
+bool rb__parse_ip(const char *s, bool *is_loopback);
+
+/* setting.c: one backendRef -> DS (2.2). */
+int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                            const rb__backend_ref *br, const char *setting_name,
+                            rb__ref_result *res);
+
+/* endpoints.c */
+int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char *name,
+                        const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
+                        size_t *count, const char **address_type);
+
+/* rule_l7.c / rule_l4.c: one parent of a route; destinations appended to `dests`
+ * (rb__ir_destination), errors to `errors` (rb__route_error). */
+int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
+int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
+
+/* policy.c: is the zero-endpoint exclusion on for this rule (R.1, 5.1)? And strict readiness? */
+bool rb__rebalance_enabled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
+bool rb__rebalance_not_ready(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
+
+/* status.c */
+int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
+                  int32_t rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors);
+
+/* names and metadata (setting.c) */
+const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
+                                            const char *fallback_kind, const char *section_name);
+const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * The walk: every route kind in a fixed order (HTTP, GRPC, TLS, TCP, UDP),
+ * every route in input order, every relevant parentRef in spec order
+ * (SPEC.md 1.9): attach, compute the destinations of that parent, its status.
+ * A destination reaches the output only through a programmed listener, and
+ * once per distinct content (parents sharing a result share a destination).
+ */
+#include "translate/translate.h"
+
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+#define GATEWAY_GROUP "gateway.networking.k8s.io"
+
+/* The Gateway of ours a parentRef points to, or NULL (the parent is not relevant). */
+static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb__parent_ref *ref)
+{
+	if (ref->group && strcmp(ref->group, GATEWAY_GROUP))
+		return NULL;
+	if (ref->kind && strcmp(ref->kind, "Gateway"))
+		return NULL;
+	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
+	const rb__gateway *g = rb__find_gateway(t, ns, ref->name);
+	if (!g || !rb__str_eq(g->gateway_class_name, t->o->gateway_class))
+		return NULL;
+	return g;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool endpoints_equal(const rb__ir_setting *a, const rb__ir_setting *b)
+{
+	if (a->endpoint_count != b->endpoint_count)
+		return false;
+	if (a->endpoints == b->endpoints)
+		return true;
+	for (size_t i = 0; i < a->endpoint_count; i++) {
+		const rb__ir_endpoint *x = &a->endpoints[i], *y = &b->endpoints[i];
+		if (!str_same(x->host, y->host) || x->port != y->port || !str_same(x->zone, y->zone) ||
+		    x->draining != y->draining || !str_same(x->hostname, y->hostname) ||
+		    !str_same(x->path, y->path))
+			return false;
+	}
+	return true;
+}
+
+static bool metadata_equal(const rb__ir_metadata *a, const rb__ir_metadata *b)
+{
+	if (!a || !b)
+		return a == b;
+	return str_same(a->kind, b->kind) && str_same(a->name, b->name) &&
+	       str_same(a->namespace_, b->namespace_) && str_same(a->section_name, b->section_name) &&
+	       a->annotation_count == b->annotation_count;
+}
+
+static bool setting_equal(const rb__ir_setting *a, const rb__ir_setting *b)
+{
+	bool pl = (!a->prefer_local && !b->prefer_local) ||
+	          (a->prefer_local && b->prefer_local &&
+	           a->prefer_local->min_endpoints_threshold == b->prefer_local->min_endpoints_threshold);
+	return str_same(a->name, b->name) && a->weight == b->weight &&
+	       a->has_priority == b->has_priority && a->priority == b->priority &&
+	       str_same(a->protocol, b->protocol) && a->force_http1 == b->force_http1 &&
+	       str_same(a->address_type, b->address_type) && str_same(a->ip_family, b->ip_family) &&
+	       pl && a->invalid == b->invalid && a->dynamic_resolver == b->dynamic_resolver &&
+	       a->custom_backend == b->custom_backend && metadata_equal(a->metadata, b->metadata) &&
+	       endpoints_equal(a, b);
+}
+
+static bool destination_equal(const rb__ir_destination *a, const rb__ir_destination *b)
+{
+	if (strcmp(a->name, b->name) || a->direct_response != b->direct_response ||
+	    a->setting_count != b->setting_count || a->excluded_count != b->excluded_count ||
+	    memcmp(a->weights, b->weights, sizeof a->weights))
+		return false;
+	for (size_t i = 0; i < a->setting_count; i++)
+		if (!setting_equal(&a->settings[i], &b->settings[i]))
+			return false;
+	for (size_t i = 0; i < a->excluded_count; i++)
+		if (strcmp(a->excluded[i].name, b->excluded[i].name) ||
+		    a->excluded[i].weight != b->excluded[i].weight ||
+		    strcmp(a->excluded[i].reason, b->excluded[i].reason))
+			return false;
+	return true;
+}
+
+/* Append the destinations of one parent, skipping copies of what the route already has. */
+static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p, const rb__vec *dests)
+{
+	const char *gw = rb__key2(t, p->gateway->meta.namespace_, p->gateway->meta.name);
+	for (size_t i = 0; i < dests->len; i++) {
+		rb__ir_destination *d = &RB_VEC_AT(dests, rb__ir_destination, i);
+		bool seen = false;
+		for (size_t k = route_first; k < t->dests.len && !seen; k++)
+			seen = destination_equal(&RB_VEC_AT(&t->dests, rb__ir_destination, k), d);
+		if (seen)
+			continue;
+		d->gateway = gw ? rb__arena_strdup(t->out, gw) : NULL;
+		rb__ir_destination *slot = rb__vec_push(t->mem, &t->dests, sizeof(*slot));
+		if (!slot || !d->gateway)
+			return RB_ENOMEM;
+		*slot = *d;
+	}
+	return RB_OK;
+}
+
+static int translate_route(rb__tr *t, const rb__route *r)
+{
+	size_t route_first = t->dests.len;
+	int rc = RB_OK;
+	for (size_t i = 0; i < r->parent_ref_count && !rc; i++) {
+		const rb__parent_ref *ref = &r->parent_refs[i];
+		const rb__gateway *g = parent_gateway(t, r, ref);
+		if (!g)
+			continue;
+		rb__parent p;
+		memset(&p, 0, sizeof p);
+		p.route = r;
+		p.ref = ref;
+		p.ref_index = i;
+		p.gateway = g;
+		rb__vec dests = RB_VEC_INIT, errors = RB_VEC_INIT;
+		if ((r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP) && r->rule_count != 1) {
+			/* Nothing else is computed for this parent, not even attachment (SPEC.md 1.2). */
+			p.invalid_rule = true;
+			p.accepted_reason = "InvalidRule";
+			p.accepted_message = "One and only one rule is supported";
+		} else {
+			rc = rb__attach(t, &p);
+			if (!rc)
+				rc = (r->kind == RB_ROUTE_HTTP || r->kind == RB_ROUTE_GRPC)
+				             ? rb__route_l7(t, &p, &dests, &errors)
+				             : rb__route_l4(t, &p, &dests, &errors);
+		}
+		if (!rc)
+			rc = rb__route_status(t, &p, &errors);
+		if (!rc && p.programmed)
+			rc = emit_destinations(t, route_first, &p, &dests);
+		rb__vec_free(t->mem, &dests);
+		rb__vec_free(t->mem, &errors);
+		rb__vec_free(t->mem, &p.listeners);
+	}
+	return rc;
+}
+
+static void tr_free(rb__tr *t)
+{
+	/* Slice groups own their vectors' storage. */
+	for (size_t i = 0; i < t->slices.cap; i++)
+		if (t->slices.slots[i].key)
+			rb__vec_free(t->mem, t->slices.slots[i].value);
+	rb__map *maps[] = {&t->services, &t->service_imports, &t->backends, &t->slices,
+	                   &t->gateways, &t->namespaces, &t->envoy_proxies, &t->endpoint_cache,
+	                   &t->l4_listener_owner, &t->btp_scopes};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		rb__map_free(maps[i]);
+	rb__vec_free(t->mem, &t->dests);
+	rb__vec_free(t->mem, &t->statuses);
+	rb__arena_free(&t->scratch);
+}
+
+/* Move a vector's elements into the result arena. */
+static void *to_arena(rb__arena *a, const rb__vec *v, size_t elem, int *rc)
+{
+	if (!v->len)
+		return NULL;
+	void *p = rb__arena_alloc(a, v->len * elem);
+	if (!p) {
+		*rc = RB_ENOMEM;
+		return NULL;
+	}
+	memcpy(p, v->data, v->len * elem);
+	return p;
+}
+
+int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
+                  rb__arena *arena, rb__ir *out)
+{
+	rb__tr t;
+	memset(&t, 0, sizeof t);
+	t.m = m;
+	t.o = opts;
+	t.mem = mem;
+	t.out = arena;
+	rb__arena_init(&t.scratch, mem);
+	rb__map *maps[] = {&t.services, &t.service_imports, &t.backends, &t.slices, &t.gateways,
+	                   &t.namespaces, &t.envoy_proxies, &t.endpoint_cache, &t.l4_listener_owner,
+	                   &t.btp_scopes};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		rb__map_init(maps[i], mem);
+
+	int rc = rb__index_build(&t);
+	if (!rc)
+		rc = rb__routing_build(&t);
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
+		const rb__vec *routes = &m->routes[k];
+		for (size_t i = 0; i < routes->len && !rc; i++)
+			rc = translate_route(&t, RB_VEC_AT(routes, const rb__route *, i));
+	}
+	if (!rc) {
+		memset(out, 0, sizeof *out);
+		out->destinations = to_arena(arena, &t.dests, sizeof(rb__ir_destination), &rc);
+		out->destination_count = t.dests.len;
+		out->statuses = to_arena(arena, &t.statuses, sizeof(rb__ir_route_status), &rc);
+		out->status_count = t.statuses.len;
+	}
+	tr_free(&t);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * The translator: model + options -> IR (SPEC.md sections 1-5 and R.1).
+ * Pure: no I/O, no globals, reentrant. Everything it returns lives in
+ * `arena`; scratch memory comes from `mem` and is released before returning.
+ */
+#ifndef RB_TRANSLATE_TRANSLATE_H
+#define RB_TRANSLATE_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "ir/ir.h"
+#include "model/model.h"
+
+/* A registered extension (group, kind): references to it are custom backends (SPEC.md 2.4). */
+typedef struct rb__group_kind_pair {
+	const char *group;
+	const char *kind;
+} rb__group_kind_pair;
+
+typedef struct rb__tr_options {
+	bool compat;            /* RB_MODE_COMPAT_ENVOY_GATEWAY */
+	bool backend_disabled;  /* BackendEnabled=false */
+	bool running_on_host;   /* RunningOnHost=true */
+	bool rebalance_not_ready;
+	bool honor_policy;
+	const char *gateway_class; /* "envoy-gateway-class" by default */
+	const rb__group_kind_pair *extension_kinds;
+	size_t extension_kind_count;
+} rb__tr_options;
+
+int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
+                  rb__arena *arena, rb__ir *out);
+
+#endif

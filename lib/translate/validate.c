@@ -1,0 +1,230 @@
+/*
+ * validateBackendRef (SPEC.md 2.3), in its exact order; the first failure
+ * wins. Condition type is ResolvedRefs for all of these; the messages are the
+ * raw error texts (status.c formats them).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+#define EG_GROUP "gateway.envoyproxy.io"
+#define MCS_GROUP "multicluster.x-k8s.io"
+
+static int fail(rb__ref_result *res, const char *reason, const char *message)
+{
+	res->reason = reason;
+	res->message = message;
+	return message ? RB_OK : RB_ENOMEM;
+}
+
+static bool is_extension_kind(rb__tr *t, const char *group, const char *kind)
+{
+	for (size_t i = 0; i < t->o->extension_kind_count; i++) {
+		const rb__group_kind_pair *gk = &t->o->extension_kinds[i];
+		if (rb__str_eq(gk->group, group) && rb__str_eq(gk->kind, kind))
+			return true;
+	}
+	return false;
+}
+
+/* The generic HTTPRoute filter check: the type names a known filter whose field is set. */
+static bool http_filter_valid(rb__tr *t, const rb__filter *f)
+{
+	if (!strcmp(f->type, "RequestHeaderModifier"))
+		return f->has_request_header_modifier;
+	if (!strcmp(f->type, "ResponseHeaderModifier"))
+		return f->has_response_header_modifier;
+	if (!strcmp(f->type, "URLRewrite"))
+		return f->has_url_rewrite;
+	if (!strcmp(f->type, "ExtensionRef")) {
+		if (!f->has_extension_ref)
+			return false;
+		const rb__object_ref *e = &f->extension_ref;
+		return (rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) ||
+		       is_extension_kind(t, e->group, e->kind);
+	}
+	return false;
+}
+
+/* Step 1: backendRef filters (HTTP and GRPC only). */
+static int check_filters(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
+                         rb__ref_result *res)
+{
+	if (r->kind == RB_ROUTE_GRPC) {
+		for (size_t i = 0; i < br->filter_count; i++) {
+			const char *type = br->filters[i].type;
+			if (strcmp(type, "RequestHeaderModifier") && strcmp(type, "ResponseHeaderModifier"))
+				return fail(res, "UnsupportedRefValue",
+				            "Specific filter is not supported within BackendRef, only "
+				            "RequestHeaderModifier and ResponseHeaderModifier are supported");
+		}
+		return RB_OK;
+	}
+	if (r->kind != RB_ROUTE_HTTP)
+		return RB_OK;
+	bool unsupported = false;
+	for (size_t i = 0; i < br->filter_count; i++) {
+		const rb__filter *f = &br->filters[i];
+		/* A URLRewrite with a path fails at once, even after an unsupported filter. */
+		if (!strcmp(f->type, "URLRewrite") && f->has_url_rewrite && f->rewrite_has_path)
+			return fail(res, "UnsupportedRefValue",
+			            "URLRewrite path modifier is not supported within BackendRef");
+		if (!http_filter_valid(t, f))
+			unsupported = true;
+	}
+	if (unsupported)
+		return fail(res, "UnsupportedRefValue",
+		            "Specific filter is not supported within BackendRef, only "
+		            "RequestHeaderModifier, ResponseHeaderModifier, URLRewrite and "
+		            "gateway.envoyproxy.io/HTTPRouteFilter are supported");
+	return RB_OK;
+}
+
+static bool port_protocol_matches(const rb__service_port *p, uint32_t port, const char *protocol)
+{
+	return p->has_port && p->port == port && !strcmp(p->protocol ? p->protocol : "TCP", protocol);
+}
+
+/* Step 7b: a Backend with tls needs a CA from itself or from a BackendTLSPolicy. */
+static bool backend_tls_has_ca(rb__tr *t, const rb__backend *b)
+{
+	if (b->tls_insecure_skip_verify == RB_TRI_TRUE || b->tls_well_known_ca || b->tls_ca_ref_count)
+		return true;
+	const rb__vec *policies = &t->m->backend_tls_policies;
+	/* Ports named by sectionName targets; the check needs every distinct endpoint port. */
+	char named[64][8];
+	size_t named_count = 0;
+	for (size_t i = 0; i < policies->len; i++) {
+		const rb__backend_tls_policy *p = RB_VEC_AT(policies, const rb__backend_tls_policy *, i);
+		for (size_t j = 0; j < p->target_ref_count; j++) {
+			const rb__policy_target *tr = &p->target_refs[j];
+			if (!rb__str_eq(tr->group, EG_GROUP) || strcmp(tr->kind, "Backend") ||
+			    strcmp(tr->name, b->meta.name))
+				continue;
+			if (!tr->section_name) {
+				if (p->well_known_ca || p->ca_ref_count)
+					return true;
+			} else if (named_count < 64 && strlen(tr->section_name) < 8) {
+				strcpy(named[named_count++], tr->section_name);
+			}
+		}
+	}
+	bool any_port = false;
+	for (size_t i = 0; i < b->endpoint_count; i++) {
+		const rb__backend_endpoint *e = &b->endpoints[i];
+		if (e->kind == RB_BEP_UNIX || !e->has_port)
+			continue;
+		any_port = true;
+		char port[8];
+		snprintf(port, sizeof port, "%u", e->port);
+		bool found = false;
+		for (size_t k = 0; k < named_count && !found; k++)
+			found = !strcmp(named[k], port);
+		if (!found)
+			return false;
+	}
+	return any_port;
+}
+
+/* Backend object validation (step 7, a-d), then unix sockets. */
+static int check_backend(rb__tr *t, const rb__backend *b, rb__ref_result *res)
+{
+	if (rb__str_eq(b->type, "DynamicResolver") && b->endpoint_count)
+		return fail(res, "InvalidBackendRef", "DynamicResolver type cannot have endpoints specified");
+	if (b->has_tls && !backend_tls_has_ca(t, b))
+		return fail(res, "InvalidBackendRef",
+		            "must specify either CACertificateRefs or WellKnownCACertificates when "
+		            "InsecureSkipVerify is unset or false");
+	if (b->has_tls_client_cert && b->tls_client_cert_namespace &&
+	    strcmp(b->tls_client_cert_namespace, b->meta.namespace_))
+		return fail(res, "InvalidBackendRef",
+		            rb__arena_printf(t->out,
+		                             "clientCertificateRef Secret is not located in the same "
+		                             "namespace as Backend. Secret namespace: %s does not match "
+		                             "Backend namespace: %s",
+		                             b->tls_client_cert_namespace, b->meta.namespace_));
+	const char *reason;
+	const char *msg = rb__check_backend_addresses(t, b, &reason);
+	if (msg)
+		return fail(res, reason, msg);
+	for (size_t i = 0; i < b->endpoint_count; i++)
+		if (b->endpoints[i].kind == RB_BEP_UNIX)
+			return fail(res, "UnsupportedAddressType",
+			            "unix domain sockets are not supported in backend references");
+	return RB_OK;
+}
+
+int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
+                             rb__ref_result *res)
+{
+	const rb__object_ref *ref = &br->ref;
+	const char *group = ref->group ? ref->group : "";
+	const char *kind = rb__str_empty(ref->kind) ? "Service" : ref->kind;
+	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
+	int rc = check_filters(t, r, br, res);
+	if (rc || res->reason)
+		return rc;
+	if (group[0] && strcmp(group, MCS_GROUP) && strcmp(group, EG_GROUP))
+		return fail(res, "InvalidKind",
+		            "Group is invalid, only the core API group (specified by omitting the group "
+		            "field or setting it to an empty string), multicluster.x-k8s.io and "
+		            "gateway.envoyproxy.io are supported");
+	if (strcmp(kind, "Service") && strcmp(kind, "ServiceImport") && strcmp(kind, "Backend"))
+		return fail(res, "InvalidKind",
+		            "Kind is invalid, only Service, MCS ServiceImport and Envoy Gateway Backend "
+		            "are supported");
+	if (!rb__str_empty(ref->namespace_) && strcmp(ref->namespace_, r->meta.namespace_) &&
+	    !rb__ref_permitted(t, r, group, kind, ns, ref->name))
+		return fail(res, "RefNotPermitted",
+		            rb__arena_printf(t->out,
+		                             "Backend ref to %s %s/%s not permitted by any ReferenceGrant.",
+		                             kind, ns, ref->name));
+	bool is_backend = !strcmp(kind, "Backend");
+	if (!is_backend && !ref->has_port)
+		return fail(res, "PortNotSpecified",
+		            "A valid port number corresponding to a port on the Service must be specified");
+	const char *protocol = r->kind == RB_ROUTE_UDP ? "UDP" : "TCP";
+
+	if (!strcmp(kind, "Service")) {
+		const rb__service *s = rb__find_service(t, ns, ref->name);
+		if (!s)
+			return fail(res, "BackendNotFound",
+			            rb__arena_printf(t->out, "service %s/%s not found", ns, ref->name));
+		if (rb__str_eq(s->type, "ExternalName"))
+			return fail(res, "UnsupportedValue",
+			            rb__arena_printf(t->out,
+			                             "Service %s/%s is of type ExternalName, which is not "
+			                             "supported as a backend; use an Envoy Gateway Backend "
+			                             "resource with an FQDN endpoint instead",
+			                             ns, ref->name));
+		for (size_t i = 0; i < s->port_count; i++)
+			if (port_protocol_matches(&s->ports[i], ref->port, protocol))
+				return RB_OK;
+		return fail(res, "PortNotFound",
+		            rb__arena_printf(t->out, "%s Port %u not found on Service %s/%s", protocol,
+		                             ref->port, ns, ref->name));
+	}
+	if (!strcmp(kind, "ServiceImport")) {
+		const rb__service_import *si = rb__find_service_import(t, ns, ref->name);
+		if (!si)
+			return fail(res, "BackendNotFound",
+			            rb__arena_printf(t->out, "service import %s/%s not found", ns, ref->name));
+		for (size_t i = 0; i < si->port_count; i++)
+			if (port_protocol_matches(&si->ports[i], ref->port, protocol))
+				return RB_OK;
+		return fail(res, "PortNotFound",
+		            rb__arena_printf(t->out, "%s port %u not found on service import %s/%s",
+		                             protocol, ref->port, ns, ref->name));
+	}
+	/* Backend: disabled wins even over "not found". */
+	if (t->o->backend_disabled)
+		return fail(res, "UnsupportedValue", "Backend is disabled in Envoy Gateway configuration");
+	const rb__backend *b = rb__find_backend(t, ns, ref->name);
+	if (!b)
+		return fail(res, "BackendNotFound",
+		            rb__arena_printf(t->out, "Backend %s/%s not found", ns, ref->name));
+	return check_backend(t, b, res);
+}

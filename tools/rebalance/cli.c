@@ -1,0 +1,188 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char CLI_COMMON_FLAGS_HELP[] =
+	"  -o, --output yaml|json     output format (default yaml)\n"
+	"      --compat envoy-gateway reproduce Envoy Gateway exactly (no rebalancing)\n"
+	"      --disable-backend-api  Backend resources are disabled (BackendEnabled=false)\n"
+	"      --running-on-host      allow loopback Backend addresses (RunningOnHost=true)\n"
+	"      --rebalance-not-ready  also rebalance away from backends whose endpoints are\n"
+	"                             all not ready, while another backend serves\n"
+	"      --honor-policy         in compat mode, honour BackendTrafficPolicy\n"
+	"                             rebalanceOnNoEndpoints\n"
+	"      --gateway-class NAME   the GatewayClass whose Gateways are ours\n"
+	"                             (default envoy-gateway-class)\n"
+	"  FILE...                    inputs: manifests, kind: List, or the Envoy Gateway\n"
+	"                             testdata layout, as YAML or JSON; - reads stdin\n";
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "rebalance%s%s: ", command ? " " : "", command ? command : "");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'rebalance %s%s--help'.\n", command ? command : "", command ? " " : "");
+	return CLI_USAGE;
+}
+
+static const char *value_of(int argc, char **argv, int *i, const char *flag)
+{
+	size_t n = strlen(flag);
+	if (!strncmp(argv[*i], flag, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static bool is_flag(const char *arg, const char *flag)
+{
+	size_t n = strlen(flag);
+	return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
+              void *ud)
+{
+	memset(o, 0, sizeof *o);
+	o->format = RB_FORMAT_YAML;
+	rb_translate_options_init(&o->translate);
+	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
+	if (!o->inputs)
+		return CLI_FAILURE;
+	bool only_files = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+			o->inputs[o->input_count++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_files = true;
+		} else if (is_flag(a, "-o") || is_flag(a, "--output")) {
+			const char *v = value_of(argc, argv, &i, is_flag(a, "-o") ? "-o" : "--output");
+			if (!v)
+				return cli_usage_error(command, "%s needs a value: yaml or json", a);
+			if (!strcmp(v, "yaml"))
+				o->format = RB_FORMAT_YAML;
+			else if (!strcmp(v, "json"))
+				o->format = RB_FORMAT_JSON;
+			else
+				return cli_usage_error(command, "unknown output format '%s' (yaml or json)", v);
+		} else if (is_flag(a, "--compat")) {
+			const char *v = value_of(argc, argv, &i, "--compat");
+			if (!v || strcmp(v, "envoy-gateway"))
+				return cli_usage_error(command, "--compat takes one value: envoy-gateway");
+			o->translate.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+		} else if (is_flag(a, "--gateway-class")) {
+			o->translate.gateway_class = value_of(argc, argv, &i, "--gateway-class");
+			if (!o->translate.gateway_class || !*o->translate.gateway_class)
+				return cli_usage_error(command, "--gateway-class needs a name");
+		} else if (!strcmp(a, "--disable-backend-api")) {
+			o->translate.flags |= RB_OPT_DISABLE_BACKEND_API;
+		} else if (!strcmp(a, "--running-on-host")) {
+			o->translate.flags |= RB_OPT_RUNNING_ON_HOST;
+		} else if (!strcmp(a, "--rebalance-not-ready")) {
+			o->translate.flags |= RB_OPT_REBALANCE_NOT_READY;
+		} else if (!strcmp(a, "--honor-policy")) {
+			o->translate.flags |= RB_OPT_HONOR_POLICY;
+		} else if (!strcmp(a, "--gateway-namespace-mode")) {
+			o->translate.flags |= RB_OPT_GATEWAY_NAMESPACE_MODE;
+		} else {
+			int used = extra ? extra(ud, argc, argv, i) : 0;
+			if (used < 0)
+				return CLI_USAGE;
+			if (used == 0)
+				return cli_usage_error(command, "unknown option '%s'", a);
+			i += used - 1;
+		}
+	}
+	if (!o->input_count)
+		return cli_usage_error(command, "no input files (use - for stdin)");
+	return CLI_OK;
+}
+
+static int read_stdin(char **out, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static void print_diags(const rb_input *in)
+{
+	for (size_t i = 0; i < rb_input_diag_count(in); i++) {
+		const rb_diag *d = rb_input_diag(in, i);
+		size_t n = rb_diag_format(d, NULL, 0);
+		char *line = malloc(n + 1);
+		if (!line)
+			continue;
+		rb_diag_format(d, line, n + 1);
+		fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+}
+
+int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
+{
+	rb_input *in;
+	if (rb_input_new(&in, ctx) != RB_OK)
+		return CLI_FAILURE;
+	for (size_t i = 0; i < o->input_count; i++) {
+		int rc;
+		if (!strcmp(o->inputs[i], "-")) {
+			char *buf;
+			size_t len;
+			if (read_stdin(&buf, &len)) {
+				fprintf(stderr, "<stdin>: cannot read standard input\n");
+				rb_input_free(in);
+				return CLI_USAGE;
+			}
+			rc = rb_input_add_buffer(in, buf, len, "<stdin>", RB_INPUT_AUTO);
+			free(buf);
+		} else {
+			rc = rb_input_add_file(in, o->inputs[i], RB_INPUT_AUTO);
+		}
+		if (rc != RB_OK) {
+			print_diags(in);
+			rb_input_free(in);
+			return rc == RB_ENOMEM ? CLI_FAILURE : CLI_USAGE;
+		}
+	}
+	*out = in;
+	return CLI_OK;
+}
+
+int cli_write_stdout(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "rebalance: cannot write the output\n");
+		return CLI_FAILURE;
+	}
+	return CLI_OK;
+}

@@ -1,0 +1,50 @@
+/* What the rebalance commands share: flags, reading inputs, reporting errors. */
+#ifndef RB_CLI_H
+#define RB_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rebalance/rebalance.h"
+
+/* Exit statuses. */
+enum {
+	CLI_OK = 0,
+	CLI_FAILURE = 1, /* could not write the output, out of memory */
+	CLI_USAGE = 2    /* unusable input or arguments: nothing on stdout */
+};
+
+typedef struct cli_options {
+	rb_format format;
+	rb_translate_options translate;
+	const char **inputs;
+	size_t input_count;
+	/* command-specific flags a command consumes through its own parser hook */
+} cli_options;
+
+/*
+ * Parse the common flags of translate/explain/xds. `extra` (may be NULL) is
+ * offered every argument the common parser does not know; it returns the
+ * number of arguments it consumed (0: unknown, -1: error already printed).
+ */
+typedef int (*cli_extra_fn)(void *ud, int argc, char **argv, int i);
+int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
+              void *ud);
+
+/* Read every input into `in`. On failure prints the diagnostics and returns CLI_USAGE. */
+int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out);
+
+/* Print a usage error ("rebalance: ...") and a hint; returns CLI_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Write bytes to stdout, all or nothing as far as the stream allows. */
+int cli_write_stdout(const char *buf, size_t len);
+
+/* Commands. */
+int cmd_translate(int argc, char **argv);
+
+/* The flags every command accepts, for --help texts. */
+extern const char CLI_COMMON_FLAGS_HELP[];
+
+#endif
