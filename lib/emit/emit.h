@@ -6,7 +6,14 @@
 #include "ir/ir.h"
 #include "load/node.h"
 
-/* The IR document: destinations, then routeStatuses. */
+/*
+ * The IR document: destinations, then routeStatuses. Writes one value (the
+ * root on a fresh writer); the caller then calls rb__writer_finish.
+ * Returns the writer's error, or RB_EINVAL for NULL arguments. By the layout
+ * rule below, a setting without endpoints (and without annotations) and a
+ * destination without settings and excluded entries come out as flow
+ * mappings, on one line.
+ */
 int rb__emit_ir(rb__writer *w, const rb__ir *ir);
 
 /*
@@ -15,7 +22,9 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir);
  * and writing it again gives the same bytes. The one layout rule, which
  * rb__emit_ir follows too: a mapping is written flow iff every member value
  * is a scalar or a flow mapping; a sequence is written flow iff it is empty;
- * everything else is block.
+ * everything else is block. Scalar types are written as emit_node.c
+ * documents (FLOAT text that is not JSON number syntax, such as `.inf`,
+ * becomes a string in JSON). RB_EINVAL for a malformed tree.
  */
 int rb__emit_node(rb__writer *w, const rb__node *n);
 

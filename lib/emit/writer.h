@@ -13,12 +13,19 @@
  * as the same string under both YAML 1.1 and 1.2 rules (not null/bool/int/
  * float/timestamp-like, not empty, no leading/trailing space, no indicator or
  * character that libyaml would refuse in plain style); otherwise it is
- * double-quoted. Keys are always plain identifiers chosen by us.
+ * double-quoted (never single-quoted, never a block scalar; line breaks are
+ * written as escapes, so every scalar is one line). The same rule applies to
+ * keys. Text must be valid UTF-8 (RB_EINVAL otherwise, in both back ends).
+ * The exact rule, as a table, is in writer_yaml.c ("scalar analysis").
  *
  * Errors are sticky: after the first failure every call returns the same
  * error code, and rb__writer_finish returns it. Return values: RB_OK,
- * RB_ENOMEM, RB_EIO (the sink returned non-zero), RB_EINVAL (misuse, e.g. a
- * value where a key is expected).
+ * RB_ENOMEM, RB_EIO (the sink returned non-zero; it is not called again),
+ * RB_EINVAL (misuse: a key outside a mapping, a value where a key is expected,
+ * an unbalanced end, a second root value, a call after finish, finish with
+ * collections left open or no root; or text that is not valid UTF-8).
+ *
+ * Output goes to the sink in chunks of 64 KiB, and the rest at finish.
  */
 #ifndef RB_EMIT_WRITER_H
 #define RB_EMIT_WRITER_H
@@ -44,12 +51,22 @@ int rb__w_map_end(rb__writer *w);
 int rb__w_seq_begin(rb__writer *w, bool flow);
 int rb__w_seq_end(rb__writer *w);
 int rb__w_key(rb__writer *w, const char *key);
+/* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
+int rb__w_keyn(rb__writer *w, const char *key, size_t n);
 int rb__w_str(rb__writer *w, const char *s);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
 int rb__w_uint(rb__writer *w, uint64_t v);
 int rb__w_int(rb__writer *w, int64_t v);
 int rb__w_bool(rb__writer *w, bool v);
 int rb__w_null(rb__writer *w);
+/*
+ * A number given as its token text (a node's INT or FLOAT text). YAML: plain
+ * when the text is a YAML 1.2 core int or float (`1.5`, `-3`, `1e3`, `.inf`),
+ * else a string. JSON: a number when the text is valid JSON number syntax,
+ * else a string (so `.inf`, `.nan`, `+1`, `1.`, `0x1F` come out as JSON
+ * strings: JSON has no spelling for them).
+ */
+int rb__w_number(rb__writer *w, const char *text, size_t n);
 
 /* True when s (n bytes) may be written as a plain YAML scalar (see above). */
 bool rb__yaml_plain_ok(const char *s, size_t n);

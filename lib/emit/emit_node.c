@@ -1,0 +1,165 @@
+/*
+ * Any node tree on the writer, typed by the scalar types the loader gave
+ * (load/node.h), laid out by the one rule of emit.h: a mapping is flow iff
+ * every member value is a scalar or a flow mapping; a sequence is flow iff it
+ * is empty.
+ *
+ * Scalars:
+ *   STRING  a string, quoted by the writer's rule;
+ *   INT     an integer: canonical decimal text as is; other spellings the
+ *           YAML 1.2 core schema allows (`+7`, `007`, `0x1F`, `0o17`) are
+ *           rewritten in decimal when they fit in 64 bits, else passed to
+ *           rb__w_number;
+ *   FLOAT   the token text through rb__w_number: plain in YAML; in JSON a
+ *           number when the text is valid JSON number syntax, otherwise a
+ *           string (`.inf`, `-.inf`, `.nan`, `1.`, `.5`, `+1.5` have no JSON
+ *           spelling, so they come out as "…" strings);
+ *   BOOL    true / false (`True`, `TRUE` normalized); any other text is
+ *           written as a string;
+ *   NULL    null.
+ */
+#include "emit/emit.h"
+
+#include <string.h>
+
+#include "rebalance/errors.h"
+
+#define TRY(expr)                     \
+	do {                              \
+		int rc_ = (expr);             \
+		if (rc_)                      \
+			return rc_;               \
+	} while (0)
+
+/* Every member is a scalar or a flow mapping (vacuously true when empty). */
+static bool map_is_flow(const rb__node *n)
+{
+	for (size_t i = 0; i < n->coll.count; i++) {
+		const rb__node *m = n->coll.items[i];
+		if (!m || m->kind == RB_NODE_SEQ)
+			return false;
+		if (m->kind == RB_NODE_MAP && !map_is_flow(m))
+			return false;
+	}
+	return true;
+}
+
+static bool ieq(const char *s, size_t n, const char *word)
+{
+	size_t m = strlen(word);
+	if (n != m)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != word[i])
+			return false;
+	}
+	return true;
+}
+
+static int emit_int(rb__writer *w, const char *s, size_t n)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	/* Canonical already: -?(0|[1-9][0-9]*). */
+	bool canonical = i < n && !(s[i] == '0' && n - i > 1) && s[0] != '+';
+	for (size_t j = i; canonical && j < n; j++)
+		canonical = s[j] >= '0' && s[j] <= '9';
+	if (canonical)
+		return rb__w_number(w, s, n);
+
+	unsigned base = 10;
+	if (n - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o')) {
+		base = s[i + 1] == 'x' ? 16 : 8;
+		i += 2;
+	}
+	uint64_t v = 0;
+	bool ok = i < n;
+	for (; ok && i < n; i++) {
+		char c = s[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			d = 99;
+		if (d >= base || __builtin_mul_overflow(v, (uint64_t)base, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)d, &v))
+			ok = false;
+	}
+	if (ok && !neg)
+		return rb__w_uint(w, v);
+	if (ok && v <= (uint64_t)INT64_MAX)
+		return rb__w_int(w, -(int64_t)v);
+	if (ok && v == (uint64_t)INT64_MAX + 1)
+		return rb__w_int(w, INT64_MIN);
+	return rb__w_number(w, s, n);
+}
+
+static int emit_scalar(rb__writer *w, const rb__node *n)
+{
+	const char *s = n->scalar.text ? n->scalar.text : "";
+	size_t len = n->scalar.text ? n->scalar.len : 0;
+	switch (n->stype) {
+	case RB_SCALAR_STRING:
+		return rb__w_strn(w, s, len);
+	case RB_SCALAR_INT:
+		return emit_int(w, s, len);
+	case RB_SCALAR_FLOAT:
+		return rb__w_number(w, s, len);
+	case RB_SCALAR_BOOL:
+		if (ieq(s, len, "true"))
+			return rb__w_bool(w, true);
+		if (ieq(s, len, "false"))
+			return rb__w_bool(w, false);
+		return rb__w_strn(w, s, len);
+	case RB_SCALAR_NULL:
+		return rb__w_null(w);
+	default:
+		return RB_EINVAL;
+	}
+}
+
+static int emit(rb__writer *w, const rb__node *n, bool in_flow)
+{
+	if (!n)
+		return RB_EINVAL;
+	switch (n->kind) {
+	case RB_NODE_SCALAR:
+		return emit_scalar(w, n);
+	case RB_NODE_MAP: {
+		/* Inside a flow mapping every member is known to be a scalar or flow mapping. */
+		bool flow = in_flow || map_is_flow(n);
+		TRY(rb__w_map_begin(w, flow));
+		for (size_t i = 0; i < n->coll.count; i++) {
+			const rb__node *m = n->coll.items[i];
+			if (!m || !m->key)
+				return RB_EINVAL;
+			TRY(rb__w_keyn(w, m->key, m->key_len));
+			TRY(emit(w, m, flow));
+		}
+		return rb__w_map_end(w);
+	}
+	case RB_NODE_SEQ:
+		TRY(rb__w_seq_begin(w, n->coll.count == 0));
+		for (size_t i = 0; i < n->coll.count; i++)
+			TRY(emit(w, n->coll.items[i], false));
+		return rb__w_seq_end(w);
+	default:
+		return RB_EINVAL;
+	}
+}
+
+int rb__emit_node(rb__writer *w, const rb__node *n)
+{
+	if (!w || !n)
+		return RB_EINVAL;
+	return emit(w, n, false);
+}

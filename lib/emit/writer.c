@@ -1,0 +1,338 @@
+/*
+ * The writer's common part: argument and state checks (which call is legal
+ * where), sticky errors, the output chunk and the sink. The back ends
+ * (writer_yaml.c, writer_json.c) only turn a legal call into bytes.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "emit/writer_int.h"
+#include "rebalance/errors.h"
+
+static int fail(rb__writer *w, int rc)
+{
+	if (!w->err)
+		w->err = rc;
+	return w->err;
+}
+
+bool rb__w_flush(rb__writer *w)
+{
+	if (w->sink_dead)
+		return false;
+	if (w->out_len) {
+		if (w->write(w->ud, w->out, w->out_len) != 0) {
+			w->sink_dead = true;
+			w->out_len = 0;
+			fail(w, RB_EIO);
+			return false;
+		}
+		w->out_len = 0;
+	}
+	return true;
+}
+
+bool rb__w_out_slow(rb__writer *w, const char *p, size_t n)
+{
+	while (n) {
+		if (w->sink_dead)
+			return false;
+		size_t room = RB_W_CHUNK - w->out_len;
+		if (room == 0) {
+			if (!rb__w_flush(w))
+				return false;
+			continue;
+		}
+		size_t k = n < room ? n : room;
+		memcpy(w->out + w->out_len, p, k);
+		w->out_len += k;
+		p += k;
+		n -= k;
+	}
+	return !w->sink_dead;
+}
+
+int rb__writer_new(rb__writer **out, const rb__mem *mem, rb_format format, rb_write_fn write,
+                   void *ud)
+{
+	if (!out)
+		return RB_EINVAL;
+	*out = NULL;
+	if (!mem || !write || (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON))
+		return RB_EINVAL;
+	rb__writer *w = rb__calloc(mem, 1, sizeof *w);
+	if (!w)
+		return RB_ENOMEM;
+	w->mem = mem;
+	w->format = format;
+	w->write = write;
+	w->ud = ud;
+	w->out = rb__malloc(mem, RB_W_CHUNK);
+	if (!w->out) {
+		rb__writer_free(w);
+		return RB_ENOMEM;
+	}
+	if (format == RB_FORMAT_YAML) {
+		int rc = rb__wy_init(w);
+		if (rc) {
+			rb__writer_free(w);
+			return rc;
+		}
+	}
+	*out = w;
+	return RB_OK;
+}
+
+void rb__writer_free(rb__writer *w)
+{
+	if (!w)
+		return;
+	if (w->yaml_init)
+		rb__wy_free(w);
+	rb__free(w->mem, w->stack);
+	rb__free(w->mem, w->out);
+	rb__free(w->mem, w);
+}
+
+int rb__writer_finish(rb__writer *w)
+{
+	if (!w)
+		return RB_EINVAL;
+	if (w->err || w->finished)
+		return w->err;
+	if (w->depth || !w->root_done)
+		return fail(w, RB_EINVAL);
+	w->finished = true;
+	int rc = w->format == RB_FORMAT_YAML ? rb__wy_finish(w) : rb__wj_finish(w);
+	if (rc)
+		return fail(w, rc);
+	if (!rb__w_flush(w))
+		return w->err;
+	return RB_OK;
+}
+
+/* ---- state machine ---- */
+
+static w_frame *top(rb__writer *w)
+{
+	return w->depth ? &w->stack[w->depth - 1] : NULL;
+}
+
+/* Checks before a value (scalar or collection); for JSON, the separator before a sequence item. */
+static int value_begin(rb__writer *w)
+{
+	if (w->err)
+		return w->err;
+	if (w->finished)
+		return fail(w, RB_EINVAL);
+	w_frame *t = top(w);
+	if (!t)
+		return w->root_done ? fail(w, RB_EINVAL) : RB_OK;
+	if (t->kind == W_MAP)
+		return t->want_value ? RB_OK : fail(w, RB_EINVAL);
+	if (w->format == RB_FORMAT_JSON) {
+		int rc = rb__wj_begin_member(w);
+		if (rc)
+			return fail(w, rc);
+	}
+	t->count++;
+	return RB_OK;
+}
+
+/* After a complete value: the enclosing map wants a key again, or the root is done. */
+static void value_end(rb__writer *w)
+{
+	w_frame *t = top(w);
+	if (!t)
+		w->root_done = true;
+	else if (t->kind == W_MAP)
+		t->want_value = false;
+}
+
+static int coll_begin(rb__writer *w, bool map, bool flow)
+{
+	if (!w)
+		return RB_EINVAL;
+	int rc = value_begin(w);
+	if (rc)
+		return rc;
+	w_frame *t = top(w);
+	bool eff = flow || (t && t->flow);
+	if (w->depth == w->stack_cap) {
+		size_t cap = w->stack_cap ? w->stack_cap * 2 : 16, bytes;
+		if (!rb__mul_size(cap, sizeof *w->stack, &bytes))
+			return fail(w, RB_ENOMEM);
+		w_frame *s = rb__realloc(w->mem, w->stack, bytes);
+		if (!s)
+			return fail(w, RB_ENOMEM);
+		w->stack = s;
+		w->stack_cap = cap;
+	}
+	rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_begin(w, map, eff) : rb__wj_coll_begin(w, map);
+	if (rc)
+		return fail(w, rc);
+	w_frame *f = &w->stack[w->depth++];
+	f->kind = map ? W_MAP : W_SEQ;
+	f->flow = eff;
+	f->want_value = false;
+	f->count = 0;
+	return RB_OK;
+}
+
+static int coll_end(rb__writer *w, bool map)
+{
+	if (!w)
+		return RB_EINVAL;
+	if (w->err)
+		return w->err;
+	w_frame *t = top(w);
+	if (w->finished || !t || t->kind != (map ? W_MAP : W_SEQ) || t->want_value)
+		return fail(w, RB_EINVAL);
+	int rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map) : rb__wj_coll_end(w, map);
+	if (rc)
+		return fail(w, rc);
+	w->depth--;
+	value_end(w);
+	return RB_OK;
+}
+
+int rb__w_map_begin(rb__writer *w, bool flow)
+{
+	return coll_begin(w, true, flow);
+}
+
+int rb__w_map_end(rb__writer *w)
+{
+	return coll_end(w, true);
+}
+
+int rb__w_seq_begin(rb__writer *w, bool flow)
+{
+	return coll_begin(w, false, flow);
+}
+
+int rb__w_seq_end(rb__writer *w)
+{
+	return coll_end(w, false);
+}
+
+/* A string scalar, as a key or a value (the checks are done). */
+static int put_string(rb__writer *w, const char *s, size_t n)
+{
+	if (w->format == RB_FORMAT_JSON)
+		return rb__wj_string(w, s, n);
+	int cls = rb__yaml_classify(s, n);
+	if (cls < 0)
+		return RB_EINVAL;
+	return rb__wy_scalar(w, s, n, cls > 0);
+}
+
+int rb__w_keyn(rb__writer *w, const char *key, size_t n)
+{
+	if (!w)
+		return RB_EINVAL;
+	if (w->err)
+		return w->err;
+	w_frame *t = top(w);
+	if (w->finished || !key || !t || t->kind != W_MAP || t->want_value)
+		return fail(w, RB_EINVAL);
+	int rc = RB_OK;
+	if (w->format == RB_FORMAT_JSON)
+		rc = rb__wj_begin_member(w);
+	if (!rc)
+		rc = put_string(w, key, n);
+	if (!rc && w->format == RB_FORMAT_JSON)
+		rc = rb__wj_raw(w, ": ", 2);
+	if (rc)
+		return fail(w, rc);
+	t->count++;
+	t->want_value = true;
+	return RB_OK;
+}
+
+int rb__w_key(rb__writer *w, const char *key)
+{
+	return rb__w_keyn(w, key, key ? strlen(key) : 0);
+}
+
+int rb__w_strn(rb__writer *w, const char *s, size_t n)
+{
+	if (!w)
+		return RB_EINVAL;
+	int rc = value_begin(w);
+	if (rc)
+		return rc;
+	if (!s)
+		return fail(w, RB_EINVAL);
+	rc = put_string(w, s, n);
+	if (rc)
+		return fail(w, rc);
+	value_end(w);
+	return RB_OK;
+}
+
+int rb__w_str(rb__writer *w, const char *s)
+{
+	return rb__w_strn(w, s, s ? strlen(s) : 0);
+}
+
+/* A token written as is: plain in YAML, bare in JSON (numbers, true, false, null). */
+static int put_token(rb__writer *w, const char *s, size_t n)
+{
+	int rc = value_begin(w);
+	if (rc)
+		return rc;
+	rc = w->format == RB_FORMAT_YAML ? rb__wy_scalar(w, s, n, true) : rb__wj_raw(w, s, n);
+	if (rc)
+		return fail(w, rc);
+	value_end(w);
+	return RB_OK;
+}
+
+int rb__w_uint(rb__writer *w, uint64_t v)
+{
+	if (!w)
+		return RB_EINVAL;
+	char tmp[24];
+	size_t n = rb__fmt_u64(tmp, v);
+	return put_token(w, tmp, n);
+}
+
+int rb__w_int(rb__writer *w, int64_t v)
+{
+	if (!w)
+		return RB_EINVAL;
+	char tmp[24];
+	size_t n = rb__fmt_i64(tmp, v);
+	return put_token(w, tmp, n);
+}
+
+int rb__w_bool(rb__writer *w, bool v)
+{
+	if (!w)
+		return RB_EINVAL;
+	return v ? put_token(w, "true", 4) : put_token(w, "false", 5);
+}
+
+int rb__w_null(rb__writer *w)
+{
+	if (!w)
+		return RB_EINVAL;
+	return put_token(w, "null", 4);
+}
+
+int rb__w_number(rb__writer *w, const char *text, size_t n)
+{
+	if (!w)
+		return RB_EINVAL;
+	if (!text) {
+		int rc = value_begin(w);
+		return rc ? rc : fail(w, RB_EINVAL);
+	}
+	/* JSON number syntax is a subset of the YAML 1.2 core int and float forms. */
+	if (w->format == RB_FORMAT_JSON ? rb__json_number_ok(text, n) : rb__yaml_number_ok(text, n))
+		return put_token(w, text, n);
+	return rb__w_strn(w, text, n);
+}

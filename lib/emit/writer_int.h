@@ -1,0 +1,94 @@
+/*
+ * Private to lib/emit/writer*.c: the writer's state, shared by the common
+ * state machine (writer.c) and the two back ends (writer_yaml.c,
+ * writer_json.c). Not for use outside lib/emit.
+ */
+#ifndef RB_EMIT_WRITER_INT_H
+#define RB_EMIT_WRITER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "emit/writer.h"
+
+/* Bytes collected before the sink is called (the last chunk may be shorter). */
+#define RB_W_CHUNK ((size_t)64 * 1024)
+
+enum { W_MAP = 1, W_SEQ = 2 };
+
+typedef struct w_frame {
+	unsigned char kind; /* W_MAP or W_SEQ */
+	bool flow;          /* effective: requested flow, or inside a flow collection */
+	bool want_value;    /* W_MAP: a key was written, its value is due */
+	size_t count;       /* members or items written so far */
+} w_frame;
+
+struct rb__writer {
+	const rb__mem *mem;
+	rb_format format;
+	rb_write_fn write;
+	void *ud;
+	int err;        /* sticky: the first error, RB_OK while none */
+	bool finished;  /* rb__writer_finish ran */
+	bool root_done; /* the root value is complete */
+	bool sink_dead; /* the sink failed: it is never called again */
+	w_frame *stack;
+	size_t depth, stack_cap;
+	char *out; /* RB_W_CHUNK bytes */
+	size_t out_len;
+	bool yaml_init;
+	yaml_emitter_t yaml;
+};
+
+/* Hand the collected bytes to the sink. false when the sink failed (err = RB_EIO). */
+bool rb__w_flush(rb__writer *w);
+
+/* Slow path of w_out: fills the chunk, flushing as it goes. */
+bool rb__w_out_slow(rb__writer *w, const char *p, size_t n);
+
+/* Append bytes to the output chunk. false once the sink has failed. */
+static inline bool w_out(rb__writer *w, const char *p, size_t n)
+{
+	if (n <= RB_W_CHUNK - w->out_len) {
+		memcpy(w->out + w->out_len, p, n);
+		w->out_len += n;
+		return true;
+	}
+	return rb__w_out_slow(w, p, n);
+}
+
+/*
+ * Classify a string: 1 when it may be written plain in YAML, 0 when it must be
+ * double-quoted, -1 when it is not valid UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF).
+ */
+int rb__yaml_classify(const char *s, size_t n);
+
+/* Length of the valid UTF-8 sequence at p (1..4), 0 when invalid. p[0] >= 0x80. */
+size_t rb__utf8_seq(const unsigned char *p, size_t avail);
+
+/* True when text is a JSON number token: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+bool rb__json_number_ok(const char *s, size_t n);
+/* True when text is a YAML 1.2 core-schema int or float token. */
+bool rb__yaml_number_ok(const char *s, size_t n);
+
+/* Back ends. Each returns RB_OK or an error (the caller makes it sticky). */
+int rb__wy_init(rb__writer *w);
+void rb__wy_free(rb__writer *w);
+int rb__wy_finish(rb__writer *w);
+int rb__wy_coll_begin(rb__writer *w, bool map, bool flow);
+int rb__wy_coll_end(rb__writer *w, bool map);
+/* A scalar: quoted decides double-quoted versus plain (already checked). */
+int rb__wy_scalar(rb__writer *w, const char *s, size_t n, bool plain);
+
+/* JSON: separator and indentation before a key (maps) or an item (sequences). */
+int rb__wj_begin_member(rb__writer *w);
+int rb__wj_coll_begin(rb__writer *w, bool map);
+int rb__wj_coll_end(rb__writer *w, bool map);
+int rb__wj_string(rb__writer *w, const char *s, size_t n);
+int rb__wj_raw(rb__writer *w, const char *s, size_t n);
+int rb__wj_finish(rb__writer *w);
+
+#endif
