@@ -7,22 +7,30 @@
 #include "load/node.h"
 
 /*
+ * The layout rule, shared by every serializer so that re-reading an output
+ * and writing it again gives the same bytes: a mapping is written flow iff it
+ * is the value of a "flow value" key, an item of the sequence under a "flow
+ * items" key, or inside a flow collection; a sequence is flow iff it is empty
+ * or inside a flow collection; everything else is block. The keys are those
+ * of the IR's small leaf objects (SPEC.md R.3): route, metadata, preferLocal,
+ * backendWeights, directResponse, parentRef; and the items of endpoints,
+ * excluded and conditions.
+ */
+bool rb__flow_value_key(const char *key, size_t n);
+bool rb__flow_items_key(const char *key, size_t n);
+
+/*
  * The IR document: destinations, then routeStatuses. Writes one value (the
  * root on a fresh writer); the caller then calls rb__writer_finish.
- * Returns the writer's error, or RB_EINVAL for NULL arguments. By the layout
- * rule below, a setting without endpoints (and without annotations) and a
- * destination without settings and excluded entries come out as flow
- * mappings, on one line.
+ * Returns the writer's error, or RB_EINVAL for NULL arguments.
  */
 int rb__emit_ir(rb__writer *w, const rb__ir *ir);
 
 /*
  * Any node tree, typed by its scalar types (strings stay strings, ints stay
- * ints...). Used by the round-trip checks: re-reading the IR as YAML or JSON
- * and writing it again gives the same bytes. The one layout rule, which
- * rb__emit_ir follows too: a mapping is written flow iff every member value
- * is a scalar or a flow mapping; a sequence is written flow iff it is empty;
- * everything else is block. Scalar types are written as emit_node.c
+ * ints...), laid out by the layout rule above. Used by the round-trip checks:
+ * re-reading the IR as YAML or JSON and writing it again gives the same
+ * bytes. Scalar types are written as emit_node.c
  * documents (FLOAT text that is not JSON number syntax, such as `.inf`,
  * becomes a string in JSON). RB_EINVAL for a malformed tree.
  */

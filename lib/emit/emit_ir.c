@@ -1,14 +1,7 @@
 /*
  * The IR document (SPEC.md R.3) on the writer. Key order and omission rules
- * are fixed here; flow versus block follows the layout rule of emit.h (a
- * mapping is flow iff every member value is a scalar or a flow mapping; a
- * sequence is flow iff it is empty), so that rb__emit_node on the re-read
- * document writes the same bytes.
- *
- * So a setting without endpoints (and without annotations) and a destination
- * without settings and excluded entries are flow mappings, one line each: no
- * generic rule could tell `{name: s, weight: 0}` (a setting) from an excluded
- * entry of the same shape.
+ * are fixed here; flow versus block follows the layout rule of emit.h, so that
+ * rb__emit_node on the re-read document writes the same bytes.
  *
  * Not serialized: a setting's error_reason, error_message and all_draining,
  * and a destination's metadata. A NULL string in an always-present field is
@@ -76,14 +69,13 @@ static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 
 static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 {
-	/* Block only when the annotations list (a non-empty sequence) is present. */
-	TRY(rb__w_map_begin(w, m->annotation_count == 0));
+	TRY(rb__w_map_begin(w, true));
 	TRY(opt_nonempty(w, "kind", m->kind));
 	TRY(opt_nonempty(w, "name", m->name));
 	TRY(opt_nonempty(w, "namespace", m->namespace_));
 	if (m->annotation_count) {
 		TRY(rb__w_key(w, "annotations"));
-		TRY(rb__w_seq_begin(w, false));
+		TRY(rb__w_seq_begin(w, true));
 		for (size_t i = 0; i < m->annotation_count; i++) {
 			TRY(rb__w_map_begin(w, true));
 			TRY(kv_str(w, "key", m->annotations[i].key));
@@ -98,9 +90,7 @@ static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 
 static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 {
-	/* Block iff it holds a sequence: endpoints, or annotations in a block metadata. */
-	bool block = s->endpoint_count || (s->metadata && s->metadata->annotation_count);
-	TRY(rb__w_map_begin(w, !block));
+	TRY(rb__w_map_begin(w, false));
 	TRY(kv_str(w, "name", s->name));
 	TRY(kv_uint(w, "weight", s->weight));
 	if (s->has_priority)
@@ -143,9 +133,7 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 
 static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 {
-	/* Block iff it holds a sequence (settings, excluded): a rule with a direct
-	 * response and nothing else is a flow mapping by the layout rule. */
-	TRY(rb__w_map_begin(w, !d->setting_count && !d->excluded_count));
+	TRY(rb__w_map_begin(w, false));
 	TRY(kv_str(w, "name", d->name));
 
 	TRY(rb__w_key(w, "route"));

@@ -1,8 +1,6 @@
 /*
  * Any node tree on the writer, typed by the scalar types the loader gave
- * (load/node.h), laid out by the one rule of emit.h: a mapping is flow iff
- * every member value is a scalar or a flow mapping; a sequence is flow iff it
- * is empty.
+ * (load/node.h), laid out by the layout rule of emit.h.
  *
  * Scalars:
  *   STRING  a string, quoted by the writer's rule;
@@ -31,17 +29,36 @@
 			return rc_;               \
 	} while (0)
 
-/* Every member is a scalar or a flow mapping (vacuously true when empty). */
+static bool key_in(const char *key, size_t n, const char *const *keys, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(keys[i]) == n && !memcmp(keys[i], key, n))
+			return true;
+	return false;
+}
+
+bool rb__flow_value_key(const char *key, size_t n)
+{
+	static const char *const KEYS[] = {"route",          "metadata",       "preferLocal",
+	                                   "backendWeights", "directResponse", "parentRef"};
+	return key && key_in(key, n, KEYS, sizeof KEYS / sizeof KEYS[0]);
+}
+
+bool rb__flow_items_key(const char *key, size_t n)
+{
+	static const char *const KEYS[] = {"endpoints", "excluded", "conditions"};
+	return key && key_in(key, n, KEYS, sizeof KEYS / sizeof KEYS[0]);
+}
+
+/* A mapping is flow as the value of a flow-value key or an item under a flow-items key. */
 static bool map_is_flow(const rb__node *n)
 {
-	for (size_t i = 0; i < n->coll.count; i++) {
-		const rb__node *m = n->coll.items[i];
-		if (!m || m->kind == RB_NODE_SEQ)
-			return false;
-		if (m->kind == RB_NODE_MAP && !map_is_flow(m))
-			return false;
-	}
-	return true;
+	const rb__node *p = n->parent;
+	if (p && p->kind == RB_NODE_MAP)
+		return rb__flow_value_key(n->key, n->key_len);
+	if (p && p->kind == RB_NODE_SEQ && p->parent && p->parent->kind == RB_NODE_MAP)
+		return rb__flow_items_key(p->key, p->key_len);
+	return false;
 }
 
 static bool ieq(const char *s, size_t n, const char *word)
@@ -135,7 +152,6 @@ static int emit(rb__writer *w, const rb__node *n, bool in_flow)
 	case RB_NODE_SCALAR:
 		return emit_scalar(w, n);
 	case RB_NODE_MAP: {
-		/* Inside a flow mapping every member is known to be a scalar or flow mapping. */
 		bool flow = in_flow || map_is_flow(n);
 		TRY(rb__w_map_begin(w, flow));
 		for (size_t i = 0; i < n->coll.count; i++) {
@@ -147,11 +163,13 @@ static int emit(rb__writer *w, const rb__node *n, bool in_flow)
 		}
 		return rb__w_map_end(w);
 	}
-	case RB_NODE_SEQ:
-		TRY(rb__w_seq_begin(w, n->coll.count == 0));
+	case RB_NODE_SEQ: {
+		bool flow = in_flow || n->coll.count == 0;
+		TRY(rb__w_seq_begin(w, flow));
 		for (size_t i = 0; i < n->coll.count; i++)
-			TRY(emit(w, n->coll.items[i], false));
+			TRY(emit(w, n->coll.items[i], flow));
 		return rb__w_seq_end(w);
+	}
 	default:
 		return RB_EINVAL;
 	}
