@@ -26,37 +26,56 @@ const rb__node *rb__node_get(const rb__node *map, const char *key)
 }
 
 /* RFC 6901: '~' is written "~0" and '/' is written "~1". */
-static void put_escaped(rb__buf *b, const char *s, size_t n)
+static size_t escaped_len(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '~')
-			rb__buf_append(b, "~0", 2);
-		else if (s[i] == '/')
-			rb__buf_append(b, "~1", 2);
-		else
-			rb__buf_putc(b, s[i]);
+	size_t len = n;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '~' || s[i] == '/')
+			len++;
+	return len;
+}
+
+/* Write one path component ending just before *end; move *end back to its start. */
+static void put_component(char **end, const rb__node *p)
+{
+	if (p->parent->kind == RB_NODE_MAP) {
+		for (size_t i = p->key_len; i-- > 0;) {
+			char c = p->key[i];
+			if (c == '~' || c == '/') {
+				*--*end = c == '~' ? '0' : '1';
+				*--*end = '~';
+			} else {
+				*--*end = c;
+			}
+		}
+	} else {
+		char digits[24];
+		size_t n = rb__fmt_u64(digits, p->index);
+		*end -= n;
+		memcpy(*end, digits, n);
 	}
+	*--*end = '/';
 }
 
 char *rb__node_path(const rb__node *n, rb__arena *arena)
 {
-	/* Collect the chain root-first. Depth is bounded by the loader's depth limit. */
-	const rb__node *chain[512];
-	size_t depth = 0;
-	for (const rb__node *p = n; p && p->parent && depth < 512; p = p->parent)
-		chain[depth++] = p;
-	rb__buf b;
-	rb__buf_init(&b, arena->mem);
-	for (size_t i = depth; i-- > 0;) {
-		const rb__node *p = chain[i];
-		rb__buf_putc(&b, '/');
-		if (p->parent->kind == RB_NODE_MAP)
-			put_escaped(&b, p->key, p->key_len);
-		else
-			rb__buf_put_u64(&b, p->index);
+	/* Measure, then write from the end: no bound on the depth. */
+	size_t len = 0;
+	for (const rb__node *p = n; p && p->parent; p = p->parent) {
+		if (p->parent->kind == RB_NODE_MAP) {
+			len += 1 + escaped_len(p->key, p->key_len);
+		} else {
+			char digits[24];
+			len += 1 + rb__fmt_u64(digits, p->index);
+		}
 	}
-	char *out = rb__arena_strndup(arena, b.data ? b.data : "", b.len);
-	rb__buf_free(&b);
+	char *out = rb__arena_alloc(arena, len + 1);
+	if (!out)
+		return NULL;
+	char *end = out + len;
+	*end = '\0';
+	for (const rb__node *p = n; p && p->parent; p = p->parent)
+		put_component(&end, p);
 	return out;
 }
 

@@ -1,0 +1,396 @@
+/*
+ * JSON through cJSON (CONVENTIONS.md 3.1-3.5).
+ *
+ * 1. A cheap pre-scan bounds the nesting (limits->depth, and cJSON's own
+ *    1000), so that the limit is ours, with a location, before cJSON recurses.
+ * 2. cJSON_ParseWithLengthOpts parses the value; a syntax error is reported
+ *    at return_parse_end. Bytes after the value other than blanks are an error.
+ * 3. The cJSON tree is walked in document order (cJSON keeps member order,
+ *    and duplicate members) while a small scanner walks the original text in
+ *    lockstep: each value gets its line, column and byte offset, numbers keep
+ *    their token text, and the raw text is checked where cJSON is lax or
+ *    lossy: whitespace other than space, tab, CR and LF, raw control
+ *    characters and ill-formed UTF-8 in strings, `\u0000` (which cJSON
+ *    truncates at), and numbers outside the JSON grammar (`01`, `1.`).
+ *    Everything goes through the shared builder (builder.h), which adds
+ *    duplicate keys, limits and the layouts.
+ *
+ * cJSON allocates with malloc (its hooks are process-global, so they are
+ * never installed); its tree is freed before returning.
+ */
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "load/builder.h"
+#include "load/load.h"
+#include "load/text.h"
+
+enum { CJSON_DEPTH = 1000 }; /* CJSON_NESTING_LIMIT of the Debian build */
+
+typedef struct js {
+	rb__ld b;
+	const unsigned char *s;
+	size_t n, pos;
+	uint32_t line, col;
+	rb__vec stack; /* js_frame */
+} js;
+
+typedef struct js_frame {
+	const cJSON *next; /* the next member or item to convert */
+	bool obj;
+	bool first;
+} js_frame;
+
+static rb__ld_loc here(const js *j)
+{
+	rb__ld_loc loc = {j->line, j->col, j->pos};
+	return loc;
+}
+
+/* What is at byte pos, for messages. */
+static void describe(const unsigned char *s, size_t n, size_t pos, char *out, size_t size)
+{
+	if (pos >= n) {
+		snprintf(out, size, "the end of the input");
+	} else if (s[pos] > 0x20 && s[pos] < 0x7F) {
+		snprintf(out, size, "'%c'", s[pos]);
+	} else if (s[pos] >= 0x80 && rb__utf8_seq(s + pos, n - pos)) {
+		snprintf(out, size, "'%.*s'", (int)rb__utf8_seq(s + pos, n - pos), (const char *)s + pos);
+	} else {
+		snprintf(out, size, "byte 0x%02X", s[pos]);
+	}
+}
+
+static int unexpected(js *j)
+{
+	char what[32];
+	describe(j->s, j->n, j->pos, what, sizeof what);
+	return rb__ld_fail(&j->b, RB_EPARSE, here(j), "invalid JSON: unexpected %s", what);
+}
+
+static void skip_ws(js *j)
+{
+	while (j->pos < j->n) {
+		unsigned char c = j->s[j->pos];
+		if (c == ' ' || c == '\t') {
+			j->pos++;
+			j->col++;
+		} else if (c == '\n' || c == '\r') {
+			j->pos += (c == '\r' && j->pos + 1 < j->n && j->s[j->pos + 1] == '\n') ? 2 : 1;
+			if (j->line < UINT32_MAX)
+				j->line++;
+			j->col = 1;
+		} else {
+			return;
+		}
+	}
+}
+
+static bool at(const js *j, char c)
+{
+	return j->pos < j->n && j->s[j->pos] == (unsigned char)c;
+}
+
+/* Consume the ASCII byte c, which must be next. */
+static int expect(js *j, char c)
+{
+	if (!at(j, c))
+		return unexpected(j);
+	j->pos++;
+	j->col++;
+	return RB_OK;
+}
+
+static bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The raw string token at pos (checked, cJSON decodes it). */
+static int scan_string(js *j)
+{
+	int rc = expect(j, '"');
+	if (rc)
+		return rc;
+	const unsigned char *s = j->s;
+	for (;;) {
+		if (j->pos >= j->n)
+			return unexpected(j);
+		unsigned char c = s[j->pos];
+		if (c == '"') {
+			j->pos++;
+			j->col++;
+			return RB_OK;
+		}
+		if (c == '\\') {
+			if (j->pos + 1 < j->n && s[j->pos + 1] == 'u') {
+				if (j->pos + 6 > j->n || !is_hex(s[j->pos + 2]) || !is_hex(s[j->pos + 3]) ||
+				    !is_hex(s[j->pos + 4]) || !is_hex(s[j->pos + 5]))
+					return unexpected(j);
+				if (memcmp(s + j->pos + 2, "0000", 4) == 0)
+					return rb__ld_fail(&j->b, RB_EPARSE, here(j),
+					                   "a string must not contain \\u0000");
+				j->pos += 6;
+				j->col += 6;
+			} else {
+				j->pos += 2;
+				j->col += 2;
+			}
+			continue;
+		}
+		if (c < 0x20)
+			return rb__ld_fail(&j->b, RB_EPARSE, here(j),
+			                   "invalid JSON: raw control character 0x%02X in a string (write "
+			                   "it as an escape)",
+			                   c);
+		if (c < 0x80) {
+			j->pos++;
+			j->col++;
+			continue;
+		}
+		size_t k = rb__utf8_seq(s + j->pos, j->n - j->pos);
+		if (!k)
+			return rb__ld_fail(&j->b, RB_EPARSE, here(j), "invalid UTF-8 in a string");
+		j->pos += k;
+		j->col++;
+	}
+}
+
+static size_t digit_run(const unsigned char *s, size_t i, size_t n)
+{
+	size_t start = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i - start;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? over exactly n bytes. */
+static bool json_number(const unsigned char *s, size_t n, bool *is_float)
+{
+	size_t i = 0, d;
+	*is_float = false;
+	if (i < n && s[i] == '-')
+		i++;
+	d = digit_run(s, i, n);
+	if (d == 0 || (d > 1 && s[i] == '0'))
+		return false;
+	i += d;
+	if (i < n && s[i] == '.') {
+		*is_float = true;
+		i++;
+		d = digit_run(s, i, n);
+		if (d == 0)
+			return false;
+		i += d;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		*is_float = true;
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		d = digit_run(s, i, n);
+		if (d == 0)
+			return false;
+		i += d;
+	}
+	return i == n;
+}
+
+static int literal(js *j, const char *lit, rb__scalar_type type)
+{
+	rb__ld_loc loc = here(j);
+	size_t n = strlen(lit);
+	if (j->n - j->pos < n || memcmp(j->s + j->pos, lit, n) != 0)
+		return unexpected(j);
+	j->pos += n;
+	j->col += (uint32_t)n;
+	return rb__ld_scalar(&j->b, lit, n, type, loc);
+}
+
+/* One value at pos: a scalar, or the start of a collection (pushed). */
+static int value(js *j, const cJSON *item)
+{
+	rb__ld_loc loc = here(j);
+	int rc;
+	switch (item->type & 0xFF) {
+	case cJSON_Object:
+	case cJSON_Array: {
+		bool obj = (item->type & 0xFF) == cJSON_Object;
+		if ((rc = expect(j, obj ? '{' : '[')))
+			return rc;
+		if ((rc = rb__ld_begin(&j->b, obj ? RB_NODE_MAP : RB_NODE_SEQ, loc)))
+			return rc;
+		js_frame *f = rb__vec_push(j->b.mem, &j->stack, sizeof(js_frame));
+		if (!f)
+			return j->b.err = RB_ENOMEM;
+		f->next = item->child;
+		f->obj = obj;
+		f->first = true;
+		return RB_OK;
+	}
+	case cJSON_String:
+		if ((rc = scan_string(j)))
+			return rc;
+		return rb__ld_scalar(&j->b, item->valuestring, strlen(item->valuestring),
+		                     RB_SCALAR_STRING, loc);
+	case cJSON_Number: {
+		if (!at(j, '-') && !(j->pos < j->n && j->s[j->pos] >= '0' && j->s[j->pos] <= '9'))
+			return unexpected(j);
+		size_t start = j->pos;
+		while (j->pos < j->n && strchr("0123456789+-.eE", j->s[j->pos]) && j->s[j->pos])
+			j->pos++;
+		size_t len = j->pos - start;
+		j->col += (uint32_t)len;
+		bool is_float;
+		if (!json_number(j->s + start, len, &is_float))
+			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
+			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
+			                   (const char *)j->s + start);
+		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
+		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+	}
+	case cJSON_True:
+		return literal(j, "true", RB_SCALAR_BOOL);
+	case cJSON_False:
+		return literal(j, "false", RB_SCALAR_BOOL);
+	case cJSON_NULL:
+		return literal(j, "null", RB_SCALAR_NULL);
+	default:
+		return unexpected(j);
+	}
+}
+
+/* Convert the tree, scanning the text alongside. */
+static int convert(js *j, const cJSON *root)
+{
+	skip_ws(j);
+	int rc = rb__ld_doc_begin(&j->b, here(j));
+	if (!rc)
+		rc = value(j, root);
+	while (!rc && j->stack.len) {
+		js_frame *f = &RB_VEC_AT(&j->stack, js_frame, j->stack.len - 1);
+		skip_ws(j);
+		if (!f->next) {
+			if (!(rc = expect(j, f->obj ? '}' : ']'))) {
+				j->stack.len--;
+				rc = rb__ld_end(&j->b);
+			}
+			continue;
+		}
+		if (!f->first) {
+			if ((rc = expect(j, ',')))
+				break;
+			skip_ws(j);
+		}
+		f->first = false;
+		const cJSON *item = f->next;
+		f->next = item->next;
+		if (f->obj) {
+			rb__ld_loc kloc = here(j);
+			if ((rc = scan_string(j)))
+				break;
+			if ((rc = rb__ld_scalar(&j->b, item->string, strlen(item->string),
+			                        RB_SCALAR_STRING, kloc)))
+				break;
+			skip_ws(j);
+			if ((rc = expect(j, ':')))
+				break;
+			skip_ws(j);
+		}
+		rc = value(j, item);
+	}
+	if (!rc)
+		rc = rb__ld_doc_end(&j->b);
+	return rc;
+}
+
+/* Bound the nesting before cJSON recurses into it. */
+static int prescan_depth(js *j)
+{
+	uint64_t limit = j->b.limits->depth;
+	bool parser_limit = limit > CJSON_DEPTH;
+	if (parser_limit)
+		limit = CJSON_DEPTH;
+	const unsigned char *s = j->s;
+	size_t n = j->n;
+	uint64_t depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (c == '{' || c == '[') {
+			if (++depth > limit) {
+				rb__ld_loc loc = rb__text_loc(s, n, i, false);
+				if (parser_limit)
+					return rb__ld_fail_nopath(&j->b, RB_ELIMIT, loc,
+					                          "nesting deeper than %" PRIu64
+					                          " levels (the JSON parser's limit)",
+					                          limit);
+				return rb__ld_fail_nopath(&j->b, RB_ELIMIT, loc,
+				                          "nesting deeper than %" PRIu64 " levels", limit);
+			}
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return RB_OK;
+}
+
+int rb__load_json(const rb__load_params *params, const rb__sink *sink)
+{
+	rb__load_params p;
+	rb__limits limits;
+	rb__mem mem;
+	int rc = rb__ld_prepare(&p, params, &limits, &mem);
+	if (rc)
+		return rc;
+
+	js j;
+	memset(&j, 0, sizeof j);
+	rb__ld_init(&j.b, &p, sink);
+	j.s = p.buf ? p.buf : (const void *)"";
+	j.n = p.len;
+	j.line = j.col = 1;
+	j.stack = (rb__vec)RB_VEC_INIT;
+	if (rb__has_bom(j.s, j.n))
+		j.pos = 3;
+
+	cJSON *root = NULL;
+	rc = prescan_depth(&j);
+	if (!rc) {
+		const char *end = NULL;
+		root = cJSON_ParseWithLengthOpts((const char *)j.s, j.n, &end, 0);
+		size_t endpos = end ? (size_t)(end - (const char *)j.s) : 0;
+		if (endpos > j.n)
+			endpos = j.n;
+		if (!root) {
+			rb__ld_loc loc = rb__text_loc(j.s, j.n, endpos, false);
+			char what[32];
+			describe(j.s, j.n, endpos, what, sizeof what);
+			if (endpos >= j.n)
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc, "invalid JSON: unexpected end of input");
+			else
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc, "invalid JSON near %s", what);
+		} else {
+			size_t t = endpos;
+			while (t < j.n && (j.s[t] == ' ' || j.s[t] == '\t' || j.s[t] == '\n' || j.s[t] == '\r'))
+				t++;
+			if (t < j.n) {
+				char what[32];
+				describe(j.s, j.n, t, what, sizeof what);
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, rb__text_loc(j.s, j.n, t, false),
+				                        "unexpected %s after the JSON value", what);
+			}
+		}
+	}
+	if (!rc)
+		rc = convert(&j, root);
+	cJSON_Delete(root);
+	rb__vec_free(p.mem, &j.stack);
+	rb__ld_free(&j.b);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* Text helpers of the loaders (private to load/): UTF-8, positions, YAML scalar resolution. */
+#ifndef RB_LOAD_TEXT_H
+#define RB_LOAD_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "load/builder.h"
+#include "load/node.h"
+
+/*
+ * The length of the well-formed UTF-8 sequence that starts at s (n bytes
+ * available, s[0] >= 0x80), or 0 when it is ill-formed: a stray continuation
+ * byte, a truncated sequence, an overlong form, a surrogate, or a code point
+ * above U+10FFFF.
+ */
+size_t rb__utf8_seq(const unsigned char *s, size_t n);
+
+/* Whether the n bytes at s start with a UTF-8 byte order mark. */
+static inline bool rb__has_bom(const unsigned char *s, size_t n)
+{
+	return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
+}
+
+/*
+ * The line and column of byte `off` of s (len bytes), scanning from the
+ * start (error paths only). A leading byte order mark is not a column.
+ * Line breaks: CR, LF, CRLF, and with yaml_breaks also NEL, LS and PS (as
+ * libyaml counts them). Columns count code points (each byte of an ill-formed
+ * sequence counts as one).
+ */
+rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks);
+
+/* The type of a plain YAML scalar by the YAML 1.2 core schema (node.h). */
+rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,473 @@
+/*
+ * YAML through libyaml events (CONVENTIONS.md 2.7-2.10): every event goes
+ * to the shared builder (builder.h) as soon as it is read, so limits stop
+ * libyaml at the offending event (deep nesting never pays libyaml's
+ * quadratic cost) and objects are handed over while the stream is read.
+ *
+ * Positions: libyaml marks are 0-based and count characters; the byte
+ * offset of an event is found by walking a cursor over the UTF-8 text from
+ * the previous event (linear overall). A UTF-8 byte order mark at the start
+ * is skipped by libyaml without being counted. UTF-16 input is refused.
+ *
+ * Scalars: plain ones resolve by the YAML 1.2 core schema; quoted and block
+ * scalars are strings; the tags `!!str` and `!` make a plain scalar a string;
+ * every other tag is ignored.
+ *
+ * Anchors and aliases: with alias_expansion == 0, any alias is an error.
+ * Otherwise, while an anchored node is open its events are recorded (in a
+ * separate arena, so that the per-object rewinds do not touch them), each
+ * anchor knows how many nodes it expands to (aliases inside counted at their
+ * full size), every alias is charged that size against the budget before it
+ * is expanded, and the expansion replays the recorded events into the
+ * builder: an expanded node is a copy, with its own path, and with the
+ * locations of the anchored original.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/map.h"
+#include "load/builder.h"
+#include "load/load.h"
+#include "load/text.h"
+
+enum { REC_SCALAR = 1, REC_MAP, REC_SEQ, REC_END, REC_ALIAS };
+
+typedef struct yl_rec {
+	uint8_t type;
+	uint8_t stype;
+	rb__ld_loc loc;
+	const char *text; /* REC_SCALAR */
+	size_t len;       /* REC_SCALAR: bytes; REC_ALIAS: the anchor index */
+	uint64_t cum;     /* nodes expanded by the records up to and including this one */
+} yl_rec;
+
+typedef struct yl_anchor {
+	const char *name;
+	size_t start, end; /* its records [start, end) */
+	uint64_t size;     /* nodes it expands to */
+	bool done;
+} yl_anchor;
+
+typedef struct yl_open {
+	size_t anchor;
+	size_t depth; /* builder depth of the anchored collection */
+} yl_open;
+
+typedef struct yl_replay {
+	size_t pos, end;
+	rb__ld_loc at; /* the location of the alias: given to the first node replayed */
+	bool first;
+} yl_replay;
+
+typedef struct yl {
+	rb__ld b;
+	const unsigned char *s;
+	size_t len;
+	size_t base;   /* bytes before libyaml's character 0 (a skipped BOM) */
+	size_t ci, bi; /* cursor: character index ci starts at byte bi */
+	/* aliases */
+	uint64_t budget;
+	uint64_t used;
+	rb__arena aarena;  /* recorded scalar text and anchor names */
+	rb__vec rec;       /* yl_rec */
+	rb__vec anchors;   /* yl_anchor */
+	rb__vec open;      /* yl_open */
+	rb__vec replay;    /* yl_replay */
+	rb__map names;     /* anchor name -> anchor index + 1 */
+} yl;
+
+static uint32_t sat32(size_t v)
+{
+	return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The byte offset of libyaml character index idx. */
+static size_t byte_of(yl *y, size_t idx)
+{
+	const unsigned char *s = y->s;
+	while (y->ci < idx && y->bi < y->len) {
+		unsigned char c = s[y->bi];
+		size_t k = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		y->bi += k;
+		y->ci++;
+	}
+	while (y->ci > idx && y->bi > y->base) {
+		y->bi--;
+		while (y->bi > y->base && (s[y->bi] & 0xC0) == 0x80)
+			y->bi--;
+		y->ci--;
+	}
+	if (y->bi > y->len)
+		y->bi = y->len;
+	return y->bi;
+}
+
+static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+{
+	rb__ld_loc loc;
+	loc.line = sat32(m.line + 1);
+	loc.column = sat32(m.column + 1);
+	loc.offset = byte_of(y, m.index);
+	return loc;
+}
+
+/* ---- errors from libyaml ---- */
+
+static int syntax_error(yl *y, const yaml_parser_t *p)
+{
+	rb__ld *b = &y->b;
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return b->err = RB_ENOMEM;
+	case YAML_READER_ERROR: {
+		rb__ld_loc loc = rb__text_loc(y->s, y->len, p->problem_offset, true);
+		if (p->problem_value >= 0)
+			return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (0x%X)", problem,
+			                          (unsigned)p->problem_value);
+		return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s", problem);
+	}
+	default:
+		break;
+	}
+	rb__ld_loc loc = loc_of(y, p->problem_mark);
+	if (p->context && (p->context_mark.line != p->problem_mark.line ||
+	                   p->context_mark.column != p->problem_mark.column))
+		return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (%s at line %" PRIu32 ", column %" PRIu32 ")",
+		                          problem, p->context, sat32(p->context_mark.line + 1),
+		                          sat32(p->context_mark.column + 1));
+	if (p->context)
+		return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (%s)", problem, p->context);
+	return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s", problem);
+}
+
+/* ---- anchors and aliases ---- */
+
+static bool recording(const yl *y)
+{
+	return y->open.len > 0;
+}
+
+static yl_rec *rec_at(yl *y, size_t i)
+{
+	return &RB_VEC_AT(&y->rec, yl_rec, i);
+}
+
+static yl_anchor *anchor_at(yl *y, size_t i)
+{
+	return &RB_VEC_AT(&y->anchors, yl_anchor, i);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static int record(yl *y, uint8_t type, uint8_t stype, rb__ld_loc loc, const char *text,
+                  size_t len, uint64_t nodes)
+{
+	uint64_t prev = y->rec.len ? rec_at(y, y->rec.len - 1)->cum : 0;
+	yl_rec *r = rb__vec_push(y->b.mem, &y->rec, sizeof(yl_rec));
+	if (!r)
+		return y->b.err = RB_ENOMEM;
+	r->type = type;
+	r->stype = stype;
+	r->loc = loc;
+	r->len = len;
+	r->cum = sat_add(prev, nodes);
+	if (type == REC_SCALAR) {
+		r->text = rb__arena_strndup(&y->aarena, text, len);
+		if (!r->text)
+			return y->b.err = RB_ENOMEM;
+	}
+	return RB_OK;
+}
+
+static uint64_t range_size(yl *y, size_t start, size_t end)
+{
+	if (end <= start)
+		return 0;
+	uint64_t before = start ? rec_at(y, start - 1)->cum : 0;
+	return rec_at(y, end - 1)->cum - before;
+}
+
+/* A new anchor whose records start at the next record. */
+static int anchor_new(yl *y, const char *name, size_t *out)
+{
+	size_t n = strlen(name);
+	char *copy = rb__arena_strndup(&y->aarena, name, n);
+	yl_anchor *a = copy ? rb__vec_push(y->b.mem, &y->anchors, sizeof(yl_anchor)) : NULL;
+	if (!a)
+		return y->b.err = RB_ENOMEM;
+	a->name = copy;
+	a->start = y->rec.len;
+	*out = y->anchors.len - 1;
+	/* The latest definition of a name wins. */
+	if (!rb__map_put(&y->names, copy, n, (void *)(uintptr_t)(*out + 1)))
+		return y->b.err = RB_ENOMEM;
+	return RB_OK;
+}
+
+static void anchor_close(yl *y, size_t idx)
+{
+	yl_anchor *a = anchor_at(y, idx);
+	a->end = y->rec.len;
+	a->size = range_size(y, a->start, a->end);
+	a->done = true;
+}
+
+static void anchors_reset(yl *y, rb__arena_mark mark)
+{
+	y->rec.len = 0;
+	y->anchors.len = 0;
+	y->open.len = 0;
+	if (y->names.len) {
+		rb__map_free(&y->names);
+		rb__map_init(&y->names, y->b.mem);
+	}
+	rb__arena_rewind(&y->aarena, mark);
+}
+
+/*
+ * Replay the records of an anchor into the builder. The expanded node
+ * starts where its alias is; the nodes inside keep the locations of the
+ * anchored original.
+ */
+static int replay(yl *y, const yl_anchor *a, rb__ld_loc at)
+{
+	rb__ld *b = &y->b;
+	size_t base = y->replay.len;
+	yl_replay *fr = rb__vec_push(b->mem, &y->replay, sizeof(yl_replay));
+	if (!fr)
+		return b->err = RB_ENOMEM;
+	fr->pos = a->start;
+	fr->end = a->end;
+	fr->at = at;
+	fr->first = true;
+	int rc = RB_OK;
+	while (!rc && y->replay.len > base) {
+		fr = &RB_VEC_AT(&y->replay, yl_replay, y->replay.len - 1);
+		if (fr->pos == fr->end) {
+			y->replay.len--;
+			continue;
+		}
+		const yl_rec *r = rec_at(y, fr->pos++);
+		rb__ld_loc loc = fr->first ? fr->at : r->loc;
+		fr->first = false;
+		switch (r->type) {
+		case REC_SCALAR:
+			rc = rb__ld_scalar(b, r->text, r->len, (rb__scalar_type)r->stype, loc);
+			break;
+		case REC_MAP:
+			rc = rb__ld_begin(b, RB_NODE_MAP, loc);
+			break;
+		case REC_SEQ:
+			rc = rb__ld_begin(b, RB_NODE_SEQ, loc);
+			break;
+		case REC_END:
+			rc = rb__ld_end(b);
+			break;
+		default: {
+			const yl_anchor *t = anchor_at(y, r->len);
+			yl_replay *nf = rb__vec_push(b->mem, &y->replay, sizeof(yl_replay));
+			if (!nf)
+				return b->err = RB_ENOMEM;
+			nf->pos = t->start;
+			nf->end = t->end;
+			nf->at = r->loc;
+			nf->first = true;
+			break;
+		}
+		}
+	}
+	y->replay.len = base;
+	return rc;
+}
+
+static int on_alias(yl *y, const yaml_event_t *ev)
+{
+	rb__ld *b = &y->b;
+	const char *name = (const char *)ev->data.alias.anchor;
+	size_t nlen = strlen(name);
+	int shown = (int)rb__ld_clip(name, nlen, 100);
+	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	if (y->budget == 0)
+		return rb__ld_fail(b, RB_ELIMIT, loc, "aliases are not allowed (anchor \"%.*s\")", shown,
+		                   name);
+	void *v = rb__map_get(&y->names, name, nlen);
+	if (!v)
+		return rb__ld_fail(b, RB_EPARSE, loc, "unknown anchor \"%.*s\"", shown, name);
+	size_t idx = (size_t)(uintptr_t)v - 1;
+	yl_anchor *a = anchor_at(y, idx);
+	if (!a->done)
+		return rb__ld_fail(b, RB_EPARSE, loc,
+		                   "alias of anchor \"%.*s\" inside the node it names", shown, name);
+	if (a->size > y->budget - y->used)
+		return rb__ld_fail(b, RB_ELIMIT, loc,
+		                   "aliases expand to more than %" PRIu64 " nodes (anchor \"%.*s\")",
+		                   y->budget, shown, name);
+	y->used += a->size;
+	if (recording(y)) {
+		int rc = record(y, REC_ALIAS, 0, loc, NULL, idx, a->size);
+		if (rc)
+			return rc;
+	}
+	yl_anchor copy = *a; /* replay may grow the anchors vector */
+	return replay(y, &copy, loc);
+}
+
+/* ---- events ---- */
+
+static bool is_str_tag(const yaml_char_t *tag)
+{
+	const char *t = (const char *)tag;
+	return strcmp(t, "tag:yaml.org,2002:str") == 0 || strcmp(t, "!") == 0;
+}
+
+static int on_scalar(yl *y, const yaml_event_t *ev)
+{
+	const char *text = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	rb__scalar_type type = RB_SCALAR_STRING;
+	/* libyaml only gives a tag that is written; it marks `!` as plain_implicit. */
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)))
+		type = rb__yaml_resolve_plain(text, len);
+	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	int rc = rb__ld_scalar(&y->b, text, len, type, loc);
+	if (rc || y->budget == 0)
+		return rc;
+	size_t idx = 0;
+	bool anchored = ev->data.scalar.anchor != NULL;
+	if (anchored && (rc = anchor_new(y, (const char *)ev->data.scalar.anchor, &idx)))
+		return rc;
+	if (anchored || recording(y)) {
+		rc = record(y, REC_SCALAR, (uint8_t)type, loc, text, len, 1);
+		if (rc)
+			return rc;
+	}
+	if (anchored)
+		anchor_close(y, idx);
+	return RB_OK;
+}
+
+static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yaml_char_t *anchor)
+{
+	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	int rc = rb__ld_begin(&y->b, kind, loc);
+	if (rc || y->budget == 0)
+		return rc;
+	if (anchor) {
+		size_t idx;
+		if ((rc = anchor_new(y, (const char *)anchor, &idx)))
+			return rc;
+		yl_open *o = rb__vec_push(y->b.mem, &y->open, sizeof(yl_open));
+		if (!o)
+			return y->b.err = RB_ENOMEM;
+		o->anchor = idx;
+		o->depth = rb__ld_depth(&y->b);
+	}
+	if (recording(y))
+		return record(y, kind == RB_NODE_MAP ? REC_MAP : REC_SEQ, 0, loc, NULL, 0, 1);
+	return RB_OK;
+}
+
+static int on_end(yl *y)
+{
+	if (y->budget && recording(y)) {
+		rb__ld_loc none = {0, 0, 0};
+		int rc = record(y, REC_END, 0, none, NULL, 0, 0);
+		if (rc)
+			return rc;
+		yl_open *o = &RB_VEC_AT(&y->open, yl_open, y->open.len - 1);
+		if (o->depth == rb__ld_depth(&y->b)) {
+			anchor_close(y, o->anchor);
+			y->open.len--;
+		}
+	}
+	return rb__ld_end(&y->b);
+}
+
+static int on_event(yl *y, const yaml_event_t *ev, rb__arena_mark amark)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		return rb__ld_doc_begin(&y->b, loc_of(y, ev->start_mark));
+	case YAML_DOCUMENT_END_EVENT:
+		anchors_reset(y, amark);
+		return rb__ld_doc_end(&y->b);
+	case YAML_ALIAS_EVENT:
+		return on_alias(y, ev);
+	case YAML_SCALAR_EVENT:
+		return on_scalar(y, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(y, ev, RB_NODE_SEQ, ev->data.sequence_start.anchor);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(y, ev, RB_NODE_MAP, ev->data.mapping_start.anchor);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return on_end(y);
+	default:
+		return RB_OK;
+	}
+}
+
+int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
+{
+	rb__load_params p;
+	rb__limits limits;
+	rb__mem mem;
+	int rc = rb__ld_prepare(&p, params, &limits, &mem);
+	if (rc)
+		return rc;
+
+	yl y;
+	memset(&y, 0, sizeof y);
+	rb__ld_init(&y.b, &p, sink);
+	y.s = p.buf ? p.buf : (const void *)"";
+	y.len = p.len;
+	y.budget = p.limits->alias_expansion;
+	rb__arena_init(&y.aarena, p.mem);
+	rb__map_init(&y.names, p.mem);
+	y.rec = y.anchors = y.open = y.replay = (rb__vec)RB_VEC_INIT;
+
+	if (y.len >= 2 && ((y.s[0] == 0xFF && y.s[1] == 0xFE) || (y.s[0] == 0xFE && y.s[1] == 0xFF))) {
+		rb__ld_loc first = {1, 1, 0};
+		rc = rb__ld_fail_nopath(&y.b, RB_EPARSE, first,
+		                        "UTF-16 input is not supported: expected UTF-8");
+		goto out;
+	}
+	if (rb__has_bom(y.s, y.len))
+		y.base = y.bi = 3;
+
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser)) {
+		rc = RB_ENOMEM;
+		goto out;
+	}
+	yaml_parser_set_input_string(&parser, y.s, y.len);
+	rb__arena_mark amark = rb__arena_get_mark(&y.aarena);
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = syntax_error(&y, &parser);
+			break;
+		}
+		rc = on_event(&y, &ev, amark);
+		bool end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (rc || end)
+			break;
+	}
+	yaml_parser_delete(&parser);
+out:
+	rb__ld_free(&y.b);
+	rb__arena_free(&y.aarena);
+	rb__map_free(&y.names);
+	rb__vec_free(p.mem, &y.rec);
+	rb__vec_free(p.mem, &y.anchors);
+	rb__vec_free(p.mem, &y.open);
+	rb__vec_free(p.mem, &y.replay);
+	return rc;
+}
