@@ -11,6 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/utf8.h"
 #include "emit/writer.h"
 
 /* Bytes collected before the sink is called (the last chunk may be shorter). */
@@ -67,7 +68,7 @@ static inline bool w_out(rb__writer *w, const char *p, size_t n)
 int rb__yaml_classify(const char *s, size_t n);
 
 /* Length of the valid UTF-8 sequence at p (1..4), 0 when invalid. p[0] >= 0x80. */
-size_t rb__utf8_seq(const unsigned char *p, size_t avail);
+
 
 /* True when text is a JSON number token: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 bool rb__json_number_ok(const char *s, size_t n);

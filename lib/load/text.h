@@ -6,16 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/utf8.h"
 #include "load/builder.h"
 #include "load/node.h"
 
-/*
- * The length of the well-formed UTF-8 sequence that starts at s (n bytes
- * available, s[0] >= 0x80), or 0 when it is ill-formed: a stray continuation
- * byte, a truncated sequence, an overlong form, a surrogate, or a code point
- * above U+10FFFF.
- */
-size_t rb__utf8_seq(const unsigned char *s, size_t n);
 
 /* Whether the n bytes at s start with a UTF-8 byte order mark. */
 static inline bool rb__has_bom(const unsigned char *s, size_t n)

@@ -558,13 +558,16 @@ static const char ir_full_yaml[] =
 	"    invalid: true\n"
 	"    isDynamicResolver: true\n"
 	"    isCustomBackend: true\n"
-	"  - {name: httproute/default/httproute-1/rule/0/backend/1, weight: 0}\n"
+	"  - name: httproute/default/httproute-1/rule/0/backend/1\n"
+	"    weight: 0\n"
 	"  excluded:\n"
 	"  - {name: httproute/default/httproute-1/rule/0/backend/2, weight: 10, reason: NoReadyEndpoints}\n"
 	"  - {name: httproute/default/httproute-1/rule/0/backend/3, weight: 5, reason: AllEndpointsDraining}\n"
 	"  backendWeights: {valid: 80, invalid: 20, noEndpoints: 15}\n"
 	"  directResponse: {statusCode: 503}\n"
-	"- {name: tcproute/ns/tcp-1, route: {kind: TCPRoute, namespace: \"\", name: tcp-1, rule: -1}, backendWeights: {valid: 0, invalid: 0, noEndpoints: 0}}\n"
+	"- name: tcproute/ns/tcp-1\n"
+	"  route: {kind: TCPRoute, namespace: \"\", name: tcp-1, rule: -1}\n"
+	"  backendWeights: {valid: 0, invalid: 0, noEndpoints: 0}\n"
 	"routeStatuses:\n"
 	"- kind: HTTPRoute\n"
 	"  namespace: default\n"
@@ -606,7 +609,10 @@ static const char ir_full_json[] =
 	"          \"isDynamicResolver\": true,\n"
 	"          \"isCustomBackend\": true\n"
 	"        },\n"
-	"        {\"name\": \"httproute/default/httproute-1/rule/0/backend/1\", \"weight\": 0}\n"
+	"        {\n"
+	"          \"name\": \"httproute/default/httproute-1/rule/0/backend/1\",\n"
+	"          \"weight\": 0\n"
+	"        }\n"
 	"      ],\n"
 	"      \"excluded\": [\n"
 	"        {\"name\": \"httproute/default/httproute-1/rule/0/backend/2\", \"weight\": 10, \"reason\": \"NoReadyEndpoints\"},\n"
@@ -615,7 +621,11 @@ static const char ir_full_json[] =
 	"      \"backendWeights\": {\"valid\": 80, \"invalid\": 20, \"noEndpoints\": 15},\n"
 	"      \"directResponse\": {\"statusCode\": 503}\n"
 	"    },\n"
-	"    {\"name\": \"tcproute/ns/tcp-1\", \"route\": {\"kind\": \"TCPRoute\", \"namespace\": \"\", \"name\": \"tcp-1\", \"rule\": -1}, \"backendWeights\": {\"valid\": 0, \"invalid\": 0, \"noEndpoints\": 0}}\n"
+	"    {\n"
+	"      \"name\": \"tcproute/ns/tcp-1\",\n"
+	"      \"route\": {\"kind\": \"TCPRoute\", \"namespace\": \"\", \"name\": \"tcp-1\", \"rule\": -1},\n"
+	"      \"backendWeights\": {\"valid\": 0, \"invalid\": 0, \"noEndpoints\": 0}\n"
+	"    }\n"
 	"  ],\n"
 	"  \"routeStatuses\": [\n"
 	"    {\n"
@@ -638,7 +648,7 @@ static const char ir_full_json[] =
 	"  ]\n"
 	"}\n";
 
-/* Metadata with annotations: a block mapping, annotations a block sequence of flow maps. */
+/* Metadata with annotations: still one flow mapping, annotations inside it. */
 static const rb__ir_kv annots[] = {
 	{.key = "a", .value = "1"},
 	{.key = "owner", .value = "team: blue"},
@@ -663,14 +673,7 @@ static const char ir_annot_yaml[] =
 	"  settings:\n"
 	"  - name: d/backend/0\n"
 	"    weight: 1\n"
-	"    metadata:\n"
-	"      kind: Backend\n"
-	"      name: b-1\n"
-	"      annotations:\n"
-	"      - {key: a, value: \"1\"}\n"
-	"      - {key: owner, value: \"team: blue\"}\n"
-	"      - {key: weight, value: \"true\"}\n"
-	"      sectionName: http\n"
+	"    metadata: {kind: Backend, name: b-1, annotations: [{key: a, value: \"1\"}, {key: owner, value: \"team: blue\"}, {key: weight, value: \"true\"}], sectionName: http}\n"
 	"  backendWeights: {valid: 1, invalid: 0, noEndpoints: 0}\n"
 	"routeStatuses: []\n";
 
@@ -684,16 +687,7 @@ static const char ir_annot_json[] =
 	"        {\n"
 	"          \"name\": \"d/backend/0\",\n"
 	"          \"weight\": 1,\n"
-	"          \"metadata\": {\n"
-	"            \"kind\": \"Backend\",\n"
-	"            \"name\": \"b-1\",\n"
-	"            \"annotations\": [\n"
-	"              {\"key\": \"a\", \"value\": \"1\"},\n"
-	"              {\"key\": \"owner\", \"value\": \"team: blue\"},\n"
-	"              {\"key\": \"weight\", \"value\": \"true\"}\n"
-	"            ],\n"
-	"            \"sectionName\": \"http\"\n"
-	"          }\n"
+	"          \"metadata\": {\"kind\": \"Backend\", \"name\": \"b-1\", \"annotations\": [{\"key\": \"a\", \"value\": \"1\"}, {\"key\": \"owner\", \"value\": \"team: blue\"}, {\"key\": \"weight\", \"value\": \"true\"}], \"sectionName\": \"http\"}\n"
 	"        }\n"
 	"      ],\n"
 	"      \"backendWeights\": {\"valid\": 1, \"invalid\": 0, \"noEndpoints\": 0}\n"
@@ -995,14 +989,21 @@ START_TEST(test_node_layout)
 		  Q(2, S("x"), Q(1, I("1"))), M(0), Q(0));
 	char *y = render_node(doc, RB_FORMAT_YAML);
 	char *j = render_node(doc, RB_FORMAT_JSON);
-	expect_text(y, "- {a: {b: {}}, c: d}\n"
+	expect_text(y, "- a:\n"
+	               "    b: {}\n"
+	               "  c: d\n"
 	               "- s: []\n"
 	               "- - x\n"
 	               "  - - 1\n"
 	               "- {}\n"
 	               "- []\n");
 	expect_text(j, "[\n"
-	               "  {\"a\": {\"b\": {}}, \"c\": \"d\"},\n"
+	               "  {\n"
+	               "    \"a\": {\n"
+	               "      \"b\": {}\n"
+	               "    },\n"
+	               "    \"c\": \"d\"\n"
+	               "  },\n"
 	               "  {\n"
 	               "    \"s\": []\n"
 	               "  },\n"
@@ -1019,12 +1020,27 @@ START_TEST(test_node_layout)
 	free(y);
 	free(j);
 
-	/* Keys that need quoting, and a root scalar. */
-	rb__node *k = M(3, "8080", S("v"), "a: b", I("1"), "true", B("true"));
+	/* Keys that need quoting; flow by key: the value of route, the items of endpoints. */
+	rb__node *k = M(4, "8080", S("v"), "a: b", I("1"), "route",
+	                M(2, "kind", S("x"), "n", Q(1, S("y"))), "endpoints",
+	                Q(2, M(1, "host", S("h")), M(1, "deep", M(1, "z", Q(0)))));
 	y = render_node(k, RB_FORMAT_YAML);
 	j = render_node(k, RB_FORMAT_JSON);
-	expect_text(y, "{\"8080\": v, \"a: b\": 1, \"true\": true}\n");
-	expect_text(j, "{\"8080\": \"v\", \"a: b\": 1, \"true\": true}\n");
+	expect_text(y, "\"8080\": v\n"
+	               "\"a: b\": 1\n"
+	               "route: {kind: x, \"n\": [\"y\"]}\n"
+	               "endpoints:\n"
+	               "- {host: h}\n"
+	               "- {deep: {z: []}}\n");
+	expect_text(j, "{\n"
+	               "  \"8080\": \"v\",\n"
+	               "  \"a: b\": 1,\n"
+	               "  \"route\": {\"kind\": \"x\", \"n\": [\"y\"]},\n"
+	               "  \"endpoints\": [\n"
+	               "    {\"host\": \"h\"},\n"
+	               "    {\"deep\": {\"z\": []}}\n"
+	               "  ]\n"
+	               "}\n");
 	check_roundtrip(y, j);
 	free(y);
 	free(j);
