@@ -72,10 +72,11 @@ static bool allows_kind(const rb__listener *l, rb__route_kind k)
 		return false;
 	if (!l->allowed_kind_count)
 		return true;
+	/* Nothing defaults the group here: a kind listed without one never matches
+	 * (tlsroute-invalid-reference-grant: NotAllowedByListeners). */
 	for (size_t i = 0; i < l->allowed_kind_count; i++) {
 		const rb__group_kind *gk = &l->allowed_kinds[i];
-		const char *group = gk->group ? gk->group : GATEWAY_GROUP;
-		if (!strcmp(group, GATEWAY_GROUP) && !strcmp(gk->kind, rb__route_kind_name(k)))
+		if (rb__str_eq(gk->group, GATEWAY_GROUP) && !strcmp(gk->kind, rb__route_kind_name(k)))
 			return true;
 	}
 	return false;

@@ -66,10 +66,10 @@ START_TEST(type_errors_carry_locations)
 	             "- metadata: {name: s}\n"
 	             "  spec: {ports: [{name: http, port: -1}]}\n",
 	             RB_INPUT_YAML, RB_EPARSE,
-	             "in.yaml:3:36: /services/0/spec/ports/0/port: integer -1 is out of range: expected 1 "
+	             "in.yaml:3:37: /services/0/spec/ports/0/port: integer -1 is out of range: expected 1 "
 	             "to 65535");
 	expect_error("backends:\n- metadata: {name: b}\n  spec: {fallback: yes}\n", RB_INPUT_YAML, RB_EPARSE,
-	             "in.yaml:3:21: /backends/0/spec/fallback: expected a boolean (true or false), got a "
+	             "in.yaml:3:20: /backends/0/spec/fallback: expected a boolean (true or false), got a "
 	             "string \"yes\"");
 	expect_error("httpRoutes:\n- metadata: {name: r}\n  spec: {parentRefs: [{name: g, sectionName: 8080}]}\n",
 	             RB_INPUT_YAML, RB_EPARSE,
@@ -85,11 +85,11 @@ START_TEST(json_errors_carry_locations)
 	expect_error("{\"httpRoutes\": [{\"metadata\": {\"name\": \"r\"},\n"
 	             " \"spec\": {\"rules\": [{\"backendRefs\": [{\"name\": \"s\", \"weight\": 4294967296}]}]}}]}",
 	             RB_INPUT_JSON, RB_EPARSE,
-	             "in.yaml:2:59: /httpRoutes/0/spec/rules/0/backendRefs/0/weight: integer 4294967296 is "
+	             "in.yaml:2:62: /httpRoutes/0/spec/rules/0/backendRefs/0/weight: integer 4294967296 is "
 	             "out of range: expected 0 to 1000000");
 	expect_error("{\"services\": [{\"metadata\": {\"name\": \"s\"}, \"spec\": {\"ports\": [{\"port\": 1.5}]}}]}",
 	             RB_INPUT_JSON, RB_EPARSE,
-	             "in.yaml:1:63: /services/0/spec/ports/0/port: expected an integer between 1 and "
+	             "in.yaml:1:71: /services/0/spec/ports/0/port: expected an integer between 1 and "
 	             "65535, got a number \"1.5\"");
 }
 END_TEST
@@ -97,7 +97,7 @@ END_TEST
 START_TEST(field_given_twice_by_case)
 {
 	expect_error("services:\n- metadata: {name: a, Name: b}\n", RB_INPUT_YAML, RB_EPARSE,
-	             "in.yaml:2:27: /services/0/metadata/Name: field \"name\" given twice (as \"name\" at "
+	             "in.yaml:2:29: /services/0/metadata/Name: field \"name\" given twice (as \"name\" at "
 	             "line 2 and \"Name\")");
 }
 END_TEST
