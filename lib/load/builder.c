@@ -77,8 +77,8 @@ int rb__ld_prepare(rb__load_params *out, const rb__load_params *in, rb__limits *
 		out->len = 0;
 	if ((uint64_t)out->len > out->limits->input_bytes) {
 		rb__diag_add(out->diags, RB_ELIMIT, out->source, 0, 0, 0, "",
-		             "input is %zu bytes, more than the limit of %" PRIu64 " bytes", out->len,
-		             out->limits->input_bytes);
+		             "input is %zu bytes, more than the limit of %" PRIu64 " bytes",
+		             out->len, out->limits->input_bytes);
 		return RB_ELIMIT;
 	}
 	return RB_OK;
@@ -126,7 +126,7 @@ static void place(rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc
 }
 
 static int vfail(rb__ld *b, int code, rb__ld_loc loc, bool with_path, const char *fmt, va_list ap)
-	__attribute__((format(printf, 5, 0)));
+    __attribute__((format(printf, 5, 0)));
 
 static int vfail(rb__ld *b, int code, rb__ld_loc loc, bool with_path, const char *fmt, va_list ap)
 {
@@ -141,7 +141,8 @@ static int vfail(rb__ld *b, int code, rb__ld_loc loc, bool with_path, const char
 			rb__node tmp;
 			place(&tmp, f, RB_NODE_SCALAR, loc);
 			/* A key in key position: the problem is in the mapping itself. */
-			const rb__node *at = (f->node->kind == RB_NODE_MAP && !f->have_key) ? f->node : &tmp;
+			const rb__node *at =
+			    (f->node->kind == RB_NODE_MAP && !f->have_key) ? f->node : &tmp;
 			if (!at->parent)
 				at = NULL;
 			if (at)
@@ -174,7 +175,7 @@ int rb__ld_fail_nopath(rb__ld *b, int code, rb__ld_loc loc, const char *fmt, ...
 
 /* An error at a complete node (its own location and path). */
 static int fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
 {
@@ -186,8 +187,8 @@ static int fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ..
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	const char *path = n->parent ? rb__node_path(n, b->diags->arena) : "";
-	rb__diag_add(b->diags, code, b->source, n->line, n->column, n->offset, path ? path : "", "%s",
-	             msg);
+	rb__diag_add(b->diags, code, b->source, n->line, n->column, n->offset, path ? path : "",
+	             "%s", msg);
 	b->err = code;
 	return code;
 }
@@ -212,7 +213,8 @@ static const char *type_name(rb__node_kind kind, rb__scalar_type type)
 static int count_node(rb__ld *b, rb__ld_loc loc)
 {
 	if (++b->nodes > b->limits->nodes)
-		return rb__ld_fail(b, RB_ELIMIT, loc, "more than %" PRIu64 " nodes", b->limits->nodes);
+		return rb__ld_fail(b, RB_ELIMIT, loc, "more than %" PRIu64 " nodes",
+		                   b->limits->nodes);
 	return RB_OK;
 }
 
@@ -254,13 +256,18 @@ int rb__ld_doc_end(rb__ld *b)
 					b->err = rc;
 			}
 		} else if (b->has_kind && b->kind_list && b->items_bad) {
-			rc = fail_node(b, RB_EPARSE, b->items_bad,
-			               "\"items\" of a List must be a sequence of objects, found %s",
-			               rb__node_type_name(b->items_bad));
+			rc =
+			    fail_node(b, RB_EPARSE, b->items_bad,
+			              "\"items\" of a List must be a sequence of objects, found %s",
+			              rb__node_type_name(b->items_bad));
 		} else if (!b->has_kind && !b->td_key) {
+			rc = fail_node(
+			    b, RB_EPARSE, root,
+			    "expected a Kubernetes object (with apiVersion and kind) or the Envoy "
+			    "Gateway testdata layout (keys such as httpRoutes, services)");
+		} else if (!b->has_kind && b->items_streamed) {
 			rc = fail_node(b, RB_EPARSE, root,
-			               "expected a Kubernetes object (with apiVersion and kind) or the Envoy "
-			               "Gateway testdata layout (keys such as httpRoutes, services)");
+			               "\"items\" needs a List kind (ending in \"List\"), found no kind");
 		}
 	}
 	rb__arena_rewind(&b->arena, b->doc_mark);
@@ -330,11 +337,12 @@ static int mix_error(rb__ld *b, rb__ld_loc loc)
 	size_t tl = strlen(b->td_key);
 	if (b->kind) {
 		size_t kl = strlen(b->kind);
-		return rb__ld_fail(b, RB_EPARSE, loc,
-		                   "kind \"%.*s\" cannot be mixed with testdata layout keys such as "
-		                   "\"%.*s\"",
-		                   (int)rb__ld_clip(b->kind, kl, 100), b->kind,
-		                   (int)rb__ld_clip(b->td_key, tl, 100), b->td_key);
+		return rb__ld_fail(
+		    b, RB_EPARSE, loc,
+		    "kind \"%.*s\" cannot be mixed with testdata layout keys such as "
+		    "\"%.*s\"",
+		    (int)rb__ld_clip(b->kind, kl, 100), b->kind,
+		    (int)rb__ld_clip(b->td_key, tl, 100), b->td_key);
 	}
 	return rb__ld_fail(b, RB_EPARSE, loc,
 	                   "a kind cannot be mixed with testdata layout keys such as \"%.*s\"",
@@ -373,10 +381,11 @@ static int root_kind(rb__ld *b, const char *text, size_t len, rb__ld_loc loc)
 	if (b->td_key)
 		return mix_error(b, loc);
 	if (b->items_streamed)
-		return rb__ld_fail(b, RB_EPARSE, loc,
-		                   "\"items\" before the kind were read as the items of a List, but kind "
-		                   "\"%.*s\" does not end in \"List\"",
-		                   text ? (int)rb__ld_clip(text, len, 100) : 0, text ? text : "");
+		return rb__ld_fail(
+		    b, RB_EPARSE, loc,
+		    "\"items\" before the kind were read as the items of a List, but kind "
+		    "\"%.*s\" does not end in \"List\"",
+		    text ? (int)rb__ld_clip(text, len, 100) : 0, text ? text : "");
 	return RB_OK;
 }
 
@@ -409,7 +418,8 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 	ld_frame *f = top(b);
 	const char *kname = kind == RB_NODE_MAP ? "a mapping" : "a sequence";
 	if (f && f->node->kind == RB_NODE_MAP && !f->have_key)
-		return rb__ld_fail(b, RB_EPARSE, loc, "a mapping key must be a scalar, found %s", kname);
+		return rb__ld_fail(b, RB_EPARSE, loc, "a mapping key must be a scalar, found %s",
+		                   kname);
 	if ((uint64_t)b->frames.len + 1 > b->limits->depth)
 		return rb__ld_fail(b, RB_ELIMIT, loc, "nesting deeper than %" PRIu64 " levels",
 		                   b->limits->depth);
@@ -424,25 +434,27 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 		role = kind == RB_NODE_MAP ? ROLE_ROOT_MAP : ROLE_STREAM;
 	} else if (f->role == ROLE_STREAM) {
 		if (kind != RB_NODE_MAP)
-			return rb__ld_fail(b, RB_EPARSE, loc, "expected an object (a mapping), found %s",
-			                   kname);
+			return rb__ld_fail(b, RB_EPARSE, loc,
+			                   "expected an object (a mapping), found %s", kname);
 		object = true;
 		lkey = f->lkey;
 	} else if (f->role == ROLE_ROOT_MAP) {
 		switch (f->key_role) {
 		case KR_LIST:
 			if (kind != RB_NODE_SEQ)
-				return rb__ld_fail(b, RB_EPARSE, loc,
-				                   "\"%.*s\" must be a sequence of objects, found %s",
-				                   (int)rb__ld_clip(f->key, f->key_len, 100), f->key, kname);
+				return rb__ld_fail(
+				    b, RB_EPARSE, loc,
+				    "\"%.*s\" must be a sequence of objects, found %s",
+				    (int)rb__ld_clip(f->key, f->key_len, 100), f->key, kname);
 			role = ROLE_STREAM;
 			lkey = f->key_lk->name;
 			break;
 		case KR_SINGLE:
 			if (kind != RB_NODE_MAP)
-				return rb__ld_fail(b, RB_EPARSE, loc,
-				                   "\"%.*s\" must be an object (a mapping), found %s",
-				                   (int)rb__ld_clip(f->key, f->key_len, 100), f->key, kname);
+				return rb__ld_fail(
+				    b, RB_EPARSE, loc,
+				    "\"%.*s\" must be an object (a mapping), found %s",
+				    (int)rb__ld_clip(f->key, f->key_len, 100), f->key, kname);
 			object = true;
 			lkey = f->key_lk->name;
 			break;
@@ -457,9 +469,10 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 				if (!b->has_kind)
 					b->items_streamed = true;
 			} else if (b->has_kind) {
-				return rb__ld_fail(b, RB_EPARSE, loc,
-				                   "\"items\" of a List must be a sequence of objects, found %s",
-				                   kname);
+				return rb__ld_fail(
+				    b, RB_EPARSE, loc,
+				    "\"items\" of a List must be a sequence of objects, found %s",
+				    kname);
 			}
 			break;
 		default:
@@ -509,7 +522,8 @@ int rb__ld_end(rb__ld *b)
 			rb__node **items = rb__arena_alloc(&b->arena, cnt * sizeof(*items));
 			if (!items)
 				return nomem(b);
-			memcpy(items, &RB_VEC_AT(&b->pending, rb__node *, fr.first), cnt * sizeof(*items));
+			memcpy(items, &RB_VEC_AT(&b->pending, rb__node *, fr.first),
+			       cnt * sizeof(*items));
 			n->coll.items = items;
 		}
 		b->pending.len = fr.first;
@@ -554,7 +568,8 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 			f->have_key = true;
 			f->key = text;
 			f->key_len = len;
-			return rb__ld_fail(b, RB_EPARSE, loc, "duplicate key \"%.*s\" (first at line %" PRIu32 ")",
+			return rb__ld_fail(b, RB_EPARSE, loc,
+			                   "duplicate key \"%.*s\" (first at line %" PRIu32 ")",
 			                   (int)rb__ld_clip(text, len, 200), text, prev->line);
 		}
 		char *k = rb__arena_strndup(&b->arena, text, len);
@@ -589,10 +604,11 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 		/* A lone scalar: an empty document when null, else an error. */
 		if (type == RB_SCALAR_NULL)
 			return RB_OK;
-		return rb__ld_fail_nopath(b, RB_EPARSE, loc,
-		                          "expected a mapping or a sequence of objects at the document "
-		                          "root, found %s",
-		                          type_name(RB_NODE_SCALAR, type));
+		return rb__ld_fail_nopath(
+		    b, RB_EPARSE, loc,
+		    "expected a mapping or a sequence of objects at the document "
+		    "root, found %s",
+		    type_name(RB_NODE_SCALAR, type));
 	}
 	if (f->role == ROLE_STREAM)
 		return rb__ld_fail(b, RB_EPARSE, loc, "expected an object (a mapping), found %s",
@@ -609,9 +625,10 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 			                   (int)rb__ld_clip(f->key, f->key_len, 100), f->key,
 			                   type_name(RB_NODE_SCALAR, type));
 		if (f->key_role == KR_ITEMS && b->has_kind)
-			return rb__ld_fail(b, RB_EPARSE, loc,
-			                   "\"items\" of a List must be a sequence of objects, found %s",
-			                   type_name(RB_NODE_SCALAR, type));
+			return rb__ld_fail(
+			    b, RB_EPARSE, loc,
+			    "\"items\" of a List must be a sequence of objects, found %s",
+			    type_name(RB_NODE_SCALAR, type));
 	}
 
 	size_t size;

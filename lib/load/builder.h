@@ -41,10 +41,10 @@ typedef struct rb__ld {
 	const rb__mem *mem;
 	rb__diags *diags;
 	const rb__sink *sink;
-	rb__arena arena;  /* scratch: nodes of the current document */
-	rb__vec frames;   /* open collections (private ld_frame) */
-	rb__vec pending;  /* children of open collections (rb__node *) */
-	rb__vec keys;     /* keys of open mappings (private ld_key) */
+	rb__arena arena;    /* scratch: nodes of the current document */
+	rb__vec frames;     /* open collections (private ld_frame) */
+	rb__vec pending;    /* children of open collections (rb__node *) */
+	rb__vec keys;       /* keys of open mappings (private ld_key) */
 	uint64_t nodes;     /* nodes made so far in this buffer */
 	uint64_t documents; /* documents begun so far */
 	int err;            /* sticky: the first error */
@@ -52,12 +52,12 @@ typedef struct rb__ld {
 	/* The current document. */
 	bool in_doc;
 	rb__arena_mark doc_mark;
-	rb__node *root;       /* the root once complete, NULL for an empty document */
-	bool has_kind;        /* the root mapping has a kind */
-	bool kind_list;       /* ... ending in "List" */
-	const char *kind;     /* its text (NULL when not a scalar) */
-	const char *td_key;   /* the first testdata key, as written */
-	bool items_streamed;  /* "items" came before the kind and is being streamed */
+	rb__node *root;            /* the root once complete, NULL for an empty document */
+	bool has_kind;             /* the root mapping has a kind */
+	bool kind_list;            /* ... ending in "List" */
+	const char *kind;          /* its text (NULL when not a scalar) */
+	const char *td_key;        /* the first testdata key, as written */
+	bool items_streamed;       /* "items" came before the kind and is being streamed */
 	const rb__node *items_bad; /* "items" that is neither a sequence nor null */
 } rb__ld;
 
@@ -93,11 +93,11 @@ static inline size_t rb__ld_depth(const rb__ld *b)
  * or index). Returns code, which becomes the sticky error.
  */
 int rb__ld_fail(rb__ld *b, int code, rb__ld_loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* An error with no path (syntax errors). Returns code, which becomes the sticky error. */
 int rb__ld_fail_nopath(rb__ld *b, int code, rb__ld_loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* How many bytes of s (n bytes) to show in a message: at most max, cut at a code point. */
 size_t rb__ld_clip(const char *s, size_t n, size_t max);

@@ -57,7 +57,8 @@ static void describe(const unsigned char *s, size_t n, size_t pos, char *out, si
 	} else if (s[pos] > 0x20 && s[pos] < 0x7F) {
 		snprintf(out, size, "'%c'", s[pos]);
 	} else if (s[pos] >= 0x80 && rb__utf8_seq(s + pos, n - pos)) {
-		snprintf(out, size, "'%.*s'", (int)rb__utf8_seq(s + pos, n - pos), (const char *)s + pos);
+		snprintf(out, size, "'%.*s'", (int)rb__utf8_seq(s + pos, n - pos),
+		         (const char *)s + pos);
 	} else {
 		snprintf(out, size, "byte 0x%02X", s[pos]);
 	}
@@ -78,7 +79,8 @@ static void skip_ws(js *j)
 			j->pos++;
 			j->col++;
 		} else if (c == '\n' || c == '\r') {
-			j->pos += (c == '\r' && j->pos + 1 < j->n && j->s[j->pos + 1] == '\n') ? 2 : 1;
+			j->pos +=
+			    (c == '\r' && j->pos + 1 < j->n && j->s[j->pos + 1] == '\n') ? 2 : 1;
 			if (j->line < UINT32_MAX)
 				j->line++;
 			j->col = 1;
@@ -108,26 +110,35 @@ static bool is_hex(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* The raw string token at pos (checked, cJSON decodes it). */
-static int scan_string(js *j)
+/*
+ * The raw string token at pos (checked, cJSON decodes it). *plain_len gets
+ * the length of its content when it has no escapes (then it is the decoded
+ * length), else SIZE_MAX.
+ */
+static int scan_string(js *j, size_t *plain_len)
 {
 	int rc = expect(j, '"');
 	if (rc)
 		return rc;
 	const unsigned char *s = j->s;
+	size_t start = j->pos;
+	bool escaped = false;
 	for (;;) {
 		if (j->pos >= j->n)
 			return unexpected(j);
 		unsigned char c = s[j->pos];
 		if (c == '"') {
+			*plain_len = escaped ? SIZE_MAX : j->pos - start;
 			j->pos++;
 			j->col++;
 			return RB_OK;
 		}
 		if (c == '\\') {
+			escaped = true;
 			if (j->pos + 1 < j->n && s[j->pos + 1] == 'u') {
-				if (j->pos + 6 > j->n || !is_hex(s[j->pos + 2]) || !is_hex(s[j->pos + 3]) ||
-				    !is_hex(s[j->pos + 4]) || !is_hex(s[j->pos + 5]))
+				if (j->pos + 6 > j->n || !is_hex(s[j->pos + 2]) ||
+				    !is_hex(s[j->pos + 3]) || !is_hex(s[j->pos + 4]) ||
+				    !is_hex(s[j->pos + 5]))
 					return unexpected(j);
 				if (memcmp(s + j->pos + 2, "0000", 4) == 0)
 					return rb__ld_fail(&j->b, RB_EPARSE, here(j),
@@ -141,10 +152,11 @@ static int scan_string(js *j)
 			continue;
 		}
 		if (c < 0x20)
-			return rb__ld_fail(&j->b, RB_EPARSE, here(j),
-			                   "invalid JSON: raw control character 0x%02X in a string (write "
-			                   "it as an escape)",
-			                   c);
+			return rb__ld_fail(
+			    &j->b, RB_EPARSE, here(j),
+			    "invalid JSON: raw control character 0x%02X in a string (write "
+			    "it as an escape)",
+			    c);
 		if (c < 0x80) {
 			j->pos++;
 			j->col++;
@@ -230,11 +242,14 @@ static int value(js *j, const cJSON *item)
 		f->first = true;
 		return RB_OK;
 	}
-	case cJSON_String:
-		if ((rc = scan_string(j)))
+	case cJSON_String: {
+		size_t len;
+		if ((rc = scan_string(j, &len)))
 			return rc;
-		return rb__ld_scalar(&j->b, item->valuestring, strlen(item->valuestring),
-		                     RB_SCALAR_STRING, loc);
+		if (len == SIZE_MAX)
+			len = strlen(item->valuestring);
+		return rb__ld_scalar(&j->b, item->valuestring, len, RB_SCALAR_STRING, loc);
+	}
 	case cJSON_Number: {
 		if (!at(j, '-') && !(j->pos < j->n && j->s[j->pos] >= '0' && j->s[j->pos] <= '9'))
 			return unexpected(j);
@@ -289,10 +304,12 @@ static int convert(js *j, const cJSON *root)
 		f->next = item->next;
 		if (f->obj) {
 			rb__ld_loc kloc = here(j);
-			if ((rc = scan_string(j)))
+			size_t klen;
+			if ((rc = scan_string(j, &klen)))
 				break;
-			if ((rc = rb__ld_scalar(&j->b, item->string, strlen(item->string),
-			                        RB_SCALAR_STRING, kloc)))
+			if (klen == SIZE_MAX)
+				klen = strlen(item->string);
+			if ((rc = rb__ld_scalar(&j->b, item->string, klen, RB_SCALAR_STRING, kloc)))
 				break;
 			skip_ws(j);
 			if ((rc = expect(j, ':')))
@@ -326,12 +343,14 @@ static int prescan_depth(js *j)
 			if (++depth > limit) {
 				rb__ld_loc loc = rb__text_loc(s, n, i, false);
 				if (parser_limit)
-					return rb__ld_fail_nopath(&j->b, RB_ELIMIT, loc,
-					                          "nesting deeper than %" PRIu64
-					                          " levels (the JSON parser's limit)",
-					                          limit);
+					return rb__ld_fail_nopath(
+					    &j->b, RB_ELIMIT, loc,
+					    "nesting deeper than %" PRIu64
+					    " levels (the JSON parser's limit)",
+					    limit);
 				return rb__ld_fail_nopath(&j->b, RB_ELIMIT, loc,
-				                          "nesting deeper than %" PRIu64 " levels", limit);
+				                          "nesting deeper than %" PRIu64 " levels",
+				                          limit);
 			}
 		} else if ((c == '}' || c == ']') && depth > 0) {
 			depth--;
@@ -372,17 +391,21 @@ int rb__load_json(const rb__load_params *params, const rb__sink *sink)
 			char what[32];
 			describe(j.s, j.n, endpos, what, sizeof what);
 			if (endpos >= j.n)
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc, "invalid JSON: unexpected end of input");
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc,
+				                        "invalid JSON: unexpected end of input");
 			else
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc, "invalid JSON near %s", what);
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc,
+				                        "invalid JSON near %s", what);
 		} else {
 			size_t t = endpos;
-			while (t < j.n && (j.s[t] == ' ' || j.s[t] == '\t' || j.s[t] == '\n' || j.s[t] == '\r'))
+			while (t < j.n && (j.s[t] == ' ' || j.s[t] == '\t' || j.s[t] == '\n' ||
+			                   j.s[t] == '\r'))
 				t++;
 			if (t < j.n) {
 				char what[32];
 				describe(j.s, j.n, t, what, sizeof what);
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, rb__text_loc(j.s, j.n, t, false),
+				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE,
+				                        rb__text_loc(j.s, j.n, t, false),
 				                        "unexpected %s after the JSON value", what);
 			}
 		}

@@ -128,8 +128,7 @@ rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
 		return is_float(s, n) ? RB_SCALAR_FLOAT : RB_SCALAR_STRING;
 	case '-':
 	case '+':
-		if (n > 1 && s[1] == '.' &&
-		    (eq_any3(s + 1, n - 1, ".inf", ".Inf", ".INF")))
+		if (n > 1 && s[1] == '.' && (eq_any3(s + 1, n - 1, ".inf", ".Inf", ".INF")))
 			return RB_SCALAR_FLOAT;
 		break;
 	case '0':

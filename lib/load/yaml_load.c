@@ -69,12 +69,12 @@ typedef struct yl {
 	/* aliases */
 	uint64_t budget;
 	uint64_t used;
-	rb__arena aarena;  /* recorded scalar text and anchor names */
-	rb__vec rec;       /* yl_rec */
-	rb__vec anchors;   /* yl_anchor */
-	rb__vec open;      /* yl_open */
-	rb__vec replay;    /* yl_replay */
-	rb__map names;     /* anchor name -> anchor index + 1 */
+	rb__arena aarena; /* recorded scalar text and anchor names */
+	rb__vec rec;      /* yl_rec */
+	rb__vec anchors;  /* yl_anchor */
+	rb__vec open;     /* yl_open */
+	rb__vec replay;   /* yl_replay */
+	rb__map names;    /* anchor name -> anchor index + 1 */
 } yl;
 
 static uint32_t sat32(size_t v)
@@ -134,9 +134,9 @@ static int syntax_error(yl *y, const yaml_parser_t *p)
 	rb__ld_loc loc = loc_of(y, p->problem_mark);
 	if (p->context && (p->context_mark.line != p->problem_mark.line ||
 	                   p->context_mark.column != p->problem_mark.column))
-		return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (%s at line %" PRIu32 ", column %" PRIu32 ")",
-		                          problem, p->context, sat32(p->context_mark.line + 1),
-		                          sat32(p->context_mark.column + 1));
+		return rb__ld_fail_nopath(
+		    b, RB_EPARSE, loc, "%s (%s at line %" PRIu32 ", column %" PRIu32 ")", problem,
+		    p->context, sat32(p->context_mark.line + 1), sat32(p->context_mark.column + 1));
 	if (p->context)
 		return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (%s)", problem, p->context);
 	return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s", problem);
@@ -164,8 +164,8 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static int record(yl *y, uint8_t type, uint8_t stype, rb__ld_loc loc, const char *text,
-                  size_t len, uint64_t nodes)
+static int record(yl *y, uint8_t type, uint8_t stype, rb__ld_loc loc, const char *text, size_t len,
+                  uint64_t nodes)
 {
 	uint64_t prev = y->rec.len ? rec_at(y, y->rec.len - 1)->cum : 0;
 	yl_rec *r = rb__vec_push(y->b.mem, &y->rec, sizeof(yl_rec));
@@ -293,8 +293,8 @@ static int on_alias(yl *y, const yaml_event_t *ev)
 	int shown = (int)rb__ld_clip(name, nlen, 100);
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
 	if (y->budget == 0)
-		return rb__ld_fail(b, RB_ELIMIT, loc, "aliases are not allowed (anchor \"%.*s\")", shown,
-		                   name);
+		return rb__ld_fail(b, RB_ELIMIT, loc, "aliases are not allowed (anchor \"%.*s\")",
+		                   shown, name);
 	void *v = rb__map_get(&y->names, name, nlen);
 	if (!v)
 		return rb__ld_fail(b, RB_EPARSE, loc, "unknown anchor \"%.*s\"", shown, name);
@@ -302,10 +302,12 @@ static int on_alias(yl *y, const yaml_event_t *ev)
 	yl_anchor *a = anchor_at(y, idx);
 	if (!a->done)
 		return rb__ld_fail(b, RB_EPARSE, loc,
-		                   "alias of anchor \"%.*s\" inside the node it names", shown, name);
+		                   "alias of anchor \"%.*s\" inside the node it names", shown,
+		                   name);
 	if (a->size > y->budget - y->used)
 		return rb__ld_fail(b, RB_ELIMIT, loc,
-		                   "aliases expand to more than %" PRIu64 " nodes (anchor \"%.*s\")",
+		                   "aliases expand to more than %" PRIu64
+		                   " nodes (anchor \"%.*s\")",
 		                   y->budget, shown, name);
 	y->used += a->size;
 	if (recording(y)) {
@@ -432,7 +434,8 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	rb__map_init(&y.names, p.mem);
 	y.rec = y.anchors = y.open = y.replay = (rb__vec)RB_VEC_INIT;
 
-	if (y.len >= 2 && ((y.s[0] == 0xFF && y.s[1] == 0xFE) || (y.s[0] == 0xFE && y.s[1] == 0xFF))) {
+	if (y.len >= 2 &&
+	    ((y.s[0] == 0xFF && y.s[1] == 0xFE) || (y.s[0] == 0xFE && y.s[1] == 0xFF))) {
 		rb__ld_loc first = {1, 1, 0};
 		rc = rb__ld_fail_nopath(&y.b, RB_EPARSE, first,
 		                        "UTF-16 input is not supported: expected UTF-8");

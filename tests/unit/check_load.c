@@ -36,9 +36,9 @@ typedef struct run {
 	obj_rec objs[MAX_OBJ];
 	size_t nobj;
 	size_t calls;
-	size_t fail_at;      /* the sink fails on this call (1-based), 0: never */
-	const char *probe;   /* "spec/rules/0": record this node instead of the object */
-	char diag[1024];     /* the first diagnostic, formatted */
+	size_t fail_at;    /* the sink fails on this call (1-based), 0: never */
+	const char *probe; /* "spec/rules/0": record this node instead of the object */
+	char diag[1024];   /* the first diagnostic, formatted */
 	int dcode;
 	uint32_t dline, dcol;
 	uint64_t doff;
@@ -174,35 +174,35 @@ static int run_load(run *r, const char *text, size_t len, rb__format fmt)
 }
 
 /* Load text, expect success; returns the number of objects. */
-#define LOAD_OK(r, text, fmt)                                                          \
-	do {                                                                               \
-		int rc_ = run_load((r), (text), strlen(text), (fmt));                          \
-		ck_assert_msg(rc_ == RB_OK, "rc %d: %s", rc_, (r)->diag);                      \
-		ck_assert_uint_eq((r)->ndiags, 0);                                             \
+#define LOAD_OK(r, text, fmt)                                                                      \
+	do {                                                                                       \
+		int rc_ = run_load((r), (text), strlen(text), (fmt));                              \
+		ck_assert_msg(rc_ == RB_OK, "rc %d: %s", rc_, (r)->diag);                          \
+		ck_assert_uint_eq((r)->ndiags, 0);                                                 \
 	} while (0)
 
 /* Load text, expect failure with code and an exact formatted diagnostic. */
-#define LOAD_FAIL(r, text, fmt, code, msg)                                             \
-	do {                                                                               \
-		int rc_ = run_load((r), (text), strlen(text), (fmt));                          \
-		ck_assert_int_eq(rc_, (code));                                                 \
-		ck_assert_uint_eq((r)->ndiags, 1);                                             \
-		ck_assert_int_eq((r)->dcode, (code));                                          \
-		ck_assert_str_eq((r)->diag, (msg));                                            \
+#define LOAD_FAIL(r, text, fmt, code, msg)                                                         \
+	do {                                                                                       \
+		int rc_ = run_load((r), (text), strlen(text), (fmt));                              \
+		ck_assert_int_eq(rc_, (code));                                                     \
+		ck_assert_uint_eq((r)->ndiags, 1);                                                 \
+		ck_assert_int_eq((r)->dcode, (code));                                              \
+		ck_assert_str_eq((r)->diag, (msg));                                                \
 	} while (0)
 
-#define OBJ(r, i, k, d)                                                                \
-	do {                                                                               \
-		ck_assert_str_eq((r)->objs[i].key, (k));                                       \
-		ck_assert_str_eq((r)->objs[i].dump, (d));                                      \
+#define OBJ(r, i, k, d)                                                                            \
+	do {                                                                                       \
+		ck_assert_str_eq((r)->objs[i].key, (k));                                           \
+		ck_assert_str_eq((r)->objs[i].dump, (d));                                          \
 	} while (0)
 
-#define AT(r, i, p, l, c, o)                                                           \
-	do {                                                                               \
-		ck_assert_str_eq((r)->objs[i].path, (p));                                      \
-		ck_assert_uint_eq((r)->objs[i].line, (l));                                     \
-		ck_assert_uint_eq((r)->objs[i].col, (c));                                      \
-		ck_assert_uint_eq((r)->objs[i].off, (o));                                      \
+#define AT(r, i, p, l, c, o)                                                                       \
+	do {                                                                                       \
+		ck_assert_str_eq((r)->objs[i].path, (p));                                          \
+		ck_assert_uint_eq((r)->objs[i].line, (l));                                         \
+		ck_assert_uint_eq((r)->objs[i].col, (c));                                          \
+		ck_assert_uint_eq((r)->objs[i].off, (o));                                          \
 	} while (0)
 
 static double now(void)
@@ -232,9 +232,11 @@ START_TEST(yaml_single_object)
 {
 	run r;
 	run_init(&r);
-	LOAD_OK(&r, "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ns\n", RB_FMT_AUTO);
+	LOAD_OK(&r, "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ns\n",
+	        RB_FMT_AUTO);
 	ck_assert_uint_eq(r.nobj, 1);
-	OBJ(&r, 0, "-", "{apiVersion:\"v1\",kind:\"Service\",metadata:{name:\"a\",namespace:\"ns\"}}");
+	OBJ(&r, 0, "-",
+	    "{apiVersion:\"v1\",kind:\"Service\",metadata:{name:\"a\",namespace:\"ns\"}}");
 	AT(&r, 0, "", 1, 1, 0);
 	run_free(&r);
 }
@@ -269,13 +271,13 @@ START_TEST(yaml_resolver)
 		const char *s;
 		rb__scalar_type t;
 	} cases[] = {
-	    {"", RB_SCALAR_NULL},      {"~", RB_SCALAR_NULL},       {"Null", RB_SCALAR_NULL},
-	    {"nULL", RB_SCALAR_STRING}, {"0", RB_SCALAR_INT},       {"-0", RB_SCALAR_INT},
-	    {"007", RB_SCALAR_INT},     {"0o7", RB_SCALAR_INT},      {"0O7", RB_SCALAR_STRING},
-	    {"0xaF", RB_SCALAR_INT},    {"0XaF", RB_SCALAR_STRING},  {"+0x1", RB_SCALAR_STRING},
+	    {"", RB_SCALAR_NULL},        {"~", RB_SCALAR_NULL},      {"Null", RB_SCALAR_NULL},
+	    {"nULL", RB_SCALAR_STRING},  {"0", RB_SCALAR_INT},       {"-0", RB_SCALAR_INT},
+	    {"007", RB_SCALAR_INT},      {"0o7", RB_SCALAR_INT},     {"0O7", RB_SCALAR_STRING},
+	    {"0xaF", RB_SCALAR_INT},     {"0XaF", RB_SCALAR_STRING}, {"+0x1", RB_SCALAR_STRING},
 	    {"1.5e-3", RB_SCALAR_FLOAT}, {"1E+3", RB_SCALAR_FLOAT},  {"-", RB_SCALAR_STRING},
-	    {".", RB_SCALAR_STRING},    {"+.INF", RB_SCALAR_FLOAT},  {"-.nan", RB_SCALAR_STRING},
-	    {"1.2.3", RB_SCALAR_STRING}, {"FALSE", RB_SCALAR_BOOL}, {"on", RB_SCALAR_STRING},
+	    {".", RB_SCALAR_STRING},     {"+.INF", RB_SCALAR_FLOAT}, {"-.nan", RB_SCALAR_STRING},
+	    {"1.2.3", RB_SCALAR_STRING}, {"FALSE", RB_SCALAR_BOOL},  {"on", RB_SCALAR_STRING},
 	    {"12abc", RB_SCALAR_STRING}, {"1e5x", RB_SCALAR_STRING},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -361,19 +363,26 @@ START_TEST(yaml_list_items_before_kind)
 	          "mapping");
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "kind: List\nitems: 3\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:2:8: /items: \"items\" of a List must be a sequence of objects, found an "
-	          "integer");
+	LOAD_FAIL(
+	    &r, "kind: List\nitems: 3\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:2:8: /items: \"items\" of a List must be a sequence of objects, found an "
+	    "integer");
 	run_free(&r);
 	run_init(&r);
 	LOAD_OK(&r, "kind: List\nitems:\n", RB_FMT_AUTO);
 	ck_assert_uint_eq(r.nobj, 0);
 	run_free(&r);
+	/* Items without a kind in the testdata layout. */
+	run_init(&r);
+	LOAD_FAIL(&r, "services: []\nitems: [{kind: A}]\n", RB_FMT_AUTO, RB_EPARSE,
+	          "in.yaml:1:1: \"items\" needs a List kind (ending in \"List\"), found no kind");
+	run_free(&r);
 	/* Items without any kind. */
 	run_init(&r);
-	LOAD_FAIL(&r, "items: []\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:1:1: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
-	          "Gateway testdata layout (keys such as httpRoutes, services)");
+	LOAD_FAIL(
+	    &r, "items: []\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:1:1: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
+	    "Gateway testdata layout (keys such as httpRoutes, services)");
 	run_free(&r);
 }
 END_TEST
@@ -523,7 +532,8 @@ START_TEST(yaml_layout_errors)
 	/* A kind mixed with testdata keys, in either order. */
 	run_init(&r);
 	LOAD_FAIL(&r, "kind: Service\nmetadata: {}\nhttpRoutes: []\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:3:1: /httpRoutes: kind \"Service\" cannot be mixed with testdata layout keys such as "
+	          "in.yaml:3:1: /httpRoutes: kind \"Service\" cannot be mixed with testdata layout "
+	          "keys such as "
 	          "\"httpRoutes\"");
 	run_free(&r);
 	run_init(&r);
@@ -541,14 +551,16 @@ START_TEST(yaml_layout_errors)
 	run_free(&r);
 	/* Neither a kind nor a known key. */
 	run_init(&r);
-	LOAD_FAIL(&r, "\nfoo: 1\nbar: [2]\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:2:1: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
-	          "Gateway testdata layout (keys such as httpRoutes, services)");
+	LOAD_FAIL(
+	    &r, "\nfoo: 1\nbar: [2]\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:2:1: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
+	    "Gateway testdata layout (keys such as httpRoutes, services)");
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "--- {}\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:1:5: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
-	          "Gateway testdata layout (keys such as httpRoutes, services)");
+	LOAD_FAIL(
+	    &r, "--- {}\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:1:5: expected a Kubernetes object (with apiVersion and kind) or the Envoy "
+	    "Gateway testdata layout (keys such as httpRoutes, services)");
 	run_free(&r);
 	/* Root scalars. */
 	run_init(&r);
@@ -614,15 +626,17 @@ START_TEST(yaml_syntax_errors)
 	          "line 2, column 7)");
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "kind: X\nspec: {a: [1, 2}\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:2:16: did not find expected ',' or ']' (while parsing a flow sequence at "
-	          "line 2, column 11)");
+	LOAD_FAIL(
+	    &r, "kind: X\nspec: {a: [1, 2}\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:2:16: did not find expected ',' or ']' (while parsing a flow sequence at "
+	    "line 2, column 11)");
 	run_free(&r);
 	/* Tabs. */
 	run_init(&r);
-	LOAD_FAIL(&r, "kind: X\nspec:\n\tname: a\n", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:3:1: found character that cannot start any token (while scanning for the "
-	          "next token)");
+	LOAD_FAIL(
+	    &r, "kind: X\nspec:\n\tname: a\n", RB_FMT_AUTO, RB_EPARSE,
+	    "in.yaml:3:1: found character that cannot start any token (while scanning for the "
+	    "next token)");
 	run_free(&r);
 	/* Invalid UTF-8: reader errors carry a byte offset. */
 	run_init(&r);
@@ -678,7 +692,8 @@ START_TEST(yaml_duplicate_keys)
 	len += (size_t)sprintf(big + len, "  k1234: dup\n");
 	run_init(&r);
 	ck_assert_int_eq(run_load(&r, big, len, RB_FMT_AUTO), RB_EPARSE);
-	ck_assert_str_eq(r.diag, "in.yaml:2003:3: /m/k1234: duplicate key \"k1234\" (first at line 1237)");
+	ck_assert_str_eq(r.diag,
+	                 "in.yaml:2003:3: /m/k1234: duplicate key \"k1234\" (first at line 1237)");
 	run_free(&r);
 	/* Without the duplicate, all 2000 keys are kept in order. */
 	len -= strlen("  k1234: dup\n");
@@ -780,8 +795,8 @@ START_TEST(yaml_alias_limits)
 	ck_assert_int_eq(run_load(&r, bomb, strlen(bomb), RB_FMT_YAML), RB_ELIMIT);
 	double dt = now() - t0;
 	ck_assert_msg(dt < 1.0, "took %.3f s", dt);
-	ck_assert_str_eq(r.diag,
-	                 "in.yaml:7:8: /f/0: aliases expand to more than 100000 nodes (anchor \"e\")");
+	ck_assert_str_eq(
+	    r.diag, "in.yaml:7:8: /f/0: aliases expand to more than 100000 nodes (anchor \"e\")");
 	ck_assert_uint_eq(r.nobj, 0);
 	run_free(&r);
 
@@ -881,7 +896,8 @@ START_TEST(json_objects)
 {
 	run r;
 	run_init(&r);
-	LOAD_OK(&r, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"spec\":{\"ports\":[{\"port\":80}]}}",
+	LOAD_OK(&r,
+	        "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"spec\":{\"ports\":[{\"port\":80}]}}",
 	        RB_FMT_AUTO);
 	ck_assert_uint_eq(r.nobj, 1);
 	OBJ(&r, 0, "-", "{apiVersion:\"v1\",kind:\"Service\",spec:{ports:[{port:i:80}]}}");
@@ -889,23 +905,22 @@ START_TEST(json_objects)
 	run_free(&r);
 
 	run_init(&r);
-	LOAD_OK(&r,
-	        "\xef\xbb\xbf {\n"
-	        "  \"apiVersion\": \"v1\",\n"
-	        "  \"items\": [\n"
-	        "    {\"kind\": \"Service\", \"n\": [1.0, 1e3, 18446744073709551616, -0, -1.5E-3]},\n"
-	        "    {\"kind\": \"Secret\", \"s\": \"a\\u00e9\\\"\\n\", \"t\": true, \"f\": false, "
-	        "\"z\": null}\n"
-	        "  ],\n"
-	        "  \"kind\": \"List\"\n"
-	        "}\n",
-	        RB_FMT_AUTO);
+	LOAD_OK(
+	    &r,
+	    "\xef\xbb\xbf {\n"
+	    "  \"apiVersion\": \"v1\",\n"
+	    "  \"items\": [\n"
+	    "    {\"kind\": \"Service\", \"n\": [1.0, 1e3, 18446744073709551616, -0, -1.5E-3]},\n"
+	    "    {\"kind\": \"Secret\", \"s\": \"a\\u00e9\\\"\\n\", \"t\": true, \"f\": false, "
+	    "\"z\": null}\n"
+	    "  ],\n"
+	    "  \"kind\": \"List\"\n"
+	    "}\n",
+	    RB_FMT_AUTO);
 	ck_assert_uint_eq(r.nobj, 2);
-	OBJ(&r, 0, "-",
-	    "{kind:\"Service\",n:[f:1.0,f:1e3,i:18446744073709551616,i:-0,f:-1.5E-3]}");
+	OBJ(&r, 0, "-", "{kind:\"Service\",n:[f:1.0,f:1e3,i:18446744073709551616,i:-0,f:-1.5E-3]}");
 	AT(&r, 0, "/items/0", 4, 5, 45);
-	OBJ(&r, 1, "-",
-	    "{kind:\"Secret\",s:\"a\xc3\xa9\"\n\",t:b:true,f:b:false,z:~}");
+	OBJ(&r, 1, "-", "{kind:\"Secret\",s:\"a\xc3\xa9\"\n\",t:b:true,f:b:false,z:~}");
 	AT(&r, 1, "/items/1", 5, 5, 122);
 	run_free(&r);
 
@@ -953,7 +968,8 @@ START_TEST(json_syntax_errors)
 	ck_assert_uint_eq(r.nobj, 0);
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "", RB_FMT_JSON, RB_EPARSE, "in.json:1:1: invalid JSON: unexpected end of input");
+	LOAD_FAIL(&r, "", RB_FMT_JSON, RB_EPARSE,
+	          "in.json:1:1: invalid JSON: unexpected end of input");
 	run_free(&r);
 	run_init(&r);
 	LOAD_FAIL(&r, "{\"a\":\"\xc3\xa9\xc3\xa9\" , \"b\": [1, 01]}", RB_FMT_JSON, RB_EPARSE,
@@ -961,7 +977,8 @@ START_TEST(json_syntax_errors)
 	ck_assert_uint_eq(r.doff, 23);
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "[1.]", RB_FMT_JSON, RB_EPARSE, "in.json:1:2: /0: invalid JSON number \"1.\"");
+	LOAD_FAIL(&r, "[1.]", RB_FMT_JSON, RB_EPARSE,
+	          "in.json:1:2: /0: invalid JSON number \"1.\"");
 	run_free(&r);
 	/* cJSON takes any byte up to 0x20 as a blank; JSON does not. */
 	run_init(&r);
@@ -991,9 +1008,10 @@ START_TEST(json_string_checks)
 	          "in.json:1:16: invalid UTF-8 in a string");
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "{\"kind\": \"A\", \"n\": \"a\tb\"}", RB_FMT_JSON, RB_EPARSE,
-	          "in.json:1:22: /n: invalid JSON: raw control character 0x09 in a string (write it "
-	          "as an escape)");
+	LOAD_FAIL(
+	    &r, "{\"kind\": \"A\", \"n\": \"a\tb\"}", RB_FMT_JSON, RB_EPARSE,
+	    "in.json:1:22: /n: invalid JSON: raw control character 0x09 in a string (write it "
+	    "as an escape)");
 	run_free(&r);
 	run_init(&r);
 	LOAD_FAIL(&r, "{\"kind\": \"A\",\r\n \"kind\": \"B\"}", RB_FMT_JSON, RB_EPARSE,
@@ -1032,8 +1050,8 @@ START_TEST(json_depth_bomb)
 	run_init(&r);
 	r.limits.depth = 5000;
 	ck_assert_int_eq(run_load(&r, s, len, RB_FMT_AUTO), RB_ELIMIT);
-	ck_assert_str_eq(r.diag,
-	                 "in.yaml:1:1001: nesting deeper than 1000 levels (the JSON parser's limit)");
+	ck_assert_str_eq(
+	    r.diag, "in.yaml:1:1001: nesting deeper than 1000 levels (the JSON parser's limit)");
 	run_free(&r);
 	free(s);
 	/* Brackets inside strings do not count. */
@@ -1107,12 +1125,20 @@ START_TEST(positions_yaml)
 	/* A BOM is not a column; NEL and LS break lines as in libyaml. */
 	run_init(&r);
 	r.probe = "c";
-	LOAD_OK(&r, "\xef\xbb\xbfkind: X\xc2\x85" "b: 1\xe2\x80\xa8" "c: é\rd: 2\n", RB_FMT_AUTO);
+	LOAD_OK(&r,
+	        "\xef\xbb\xbfkind: X\xc2\x85"
+	        "b: 1\xe2\x80\xa8"
+	        "c: é\rd: 2\n",
+	        RB_FMT_AUTO);
 	AT(&r, 0, "/c", 3, 4, 22);
 	run_free(&r);
 	run_init(&r);
 	r.probe = "d";
-	LOAD_OK(&r, "\xef\xbb\xbfkind: X\xc2\x85" "b: 1\xe2\x80\xa8" "c: é\rd: 2\n", RB_FMT_AUTO);
+	LOAD_OK(&r,
+	        "\xef\xbb\xbfkind: X\xc2\x85"
+	        "b: 1\xe2\x80\xa8"
+	        "c: é\rd: 2\n",
+	        RB_FMT_AUTO);
 	AT(&r, 0, "/d", 4, 4, 28);
 	run_free(&r);
 	/* Errors carry the same positions. */
@@ -1130,14 +1156,16 @@ START_TEST(positions_json)
 	/* One long line (minified), multi-byte characters before the node. */
 	run_init(&r);
 	r.probe = "spec/rules/0/b";
-	LOAD_OK(&r, "{\"httpRoutes\":[{\"n\":\"é€\",\"spec\":{\"rules\":[{\"a\":\"ééé\",\"b\":7}]}}]}",
+	LOAD_OK(&r,
+	        "{\"httpRoutes\":[{\"n\":\"é€\",\"spec\":{\"rules\":[{\"a\":\"ééé\",\"b\":7}]}}]}",
 	        RB_FMT_AUTO);
 	AT(&r, 0, "/httpRoutes/0/spec/rules/0/b", 1, 58, 63);
 	run_free(&r);
 	/* CRLF and tabs. */
 	run_init(&r);
 	r.probe = "spec/rules/0";
-	LOAD_OK(&r, "{\r\n\t\"services\": [\r\n\t\t{\"spec\": {\"rules\": [\r\n\t\t\t{\"x\": 1}]}}]}",
+	LOAD_OK(&r,
+	        "{\r\n\t\"services\": [\r\n\t\t{\"spec\": {\"rules\": [\r\n\t\t\t{\"x\": 1}]}}]}",
 	        RB_FMT_AUTO);
 	AT(&r, 0, "/services/0/spec/rules/0", 4, 4, 46);
 	run_free(&r);
@@ -1207,7 +1235,8 @@ static int count_sink(void *ud, const rb__node *obj, const char *key)
 START_TEST(memory_failures)
 {
 	const char *inputs[] = {
-	    "kind: List\nitems:\n- {a: 1, b: [1, 2, {c: d}]}\n- {e: f}\n---\nkind: X\nm: {k0: 0, k1: "
+	    "kind: List\nitems:\n- {a: 1, b: [1, 2, {c: d}]}\n- {e: f}\n---\nkind: X\nm: {k0: 0, "
+	    "k1: "
 	    "1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}\n",
 	    "services:\n- &a {x: [1, 2]}\n- *a\n- {y: *a}\n",
 	    "{\"services\": [{\"a\": [1, 2, {\"b\": null}]}], \"kind\": \"List\", \"items\": []}",
@@ -1227,7 +1256,8 @@ START_TEST(memory_failures)
 			rb__limits lim;
 			rb__limits_default(&lim);
 			lim.alias_expansion = 100;
-			rb__load_params p = {"m", inputs[k], strlen(inputs[k]), RB_FMT_AUTO, &lim, &mem, &d};
+			rb__load_params p = {"m",  inputs[k], strlen(inputs[k]), RB_FMT_AUTO, &lim,
+			                     &mem, &d};
 			int count = 0;
 			rb__sink sink = {count_sink, &count};
 			int rc = rb__load(&p, &sink);
