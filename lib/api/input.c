@@ -50,7 +50,7 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
-	                     &in->ctx->mem, &in->diags};
+	                     &in->ctx->mem, &in->diags, false};
 	int rc = rb__load(&p, &sink);
 	if (rc) {
 		/* A buffer is taken whole or not at all. */

@@ -55,6 +55,7 @@ void rb__ld_init(rb__ld *b, const rb__load_params *p, const rb__sink *sink)
 	b->mem = p->mem;
 	b->diags = p->diags;
 	b->sink = sink;
+	b->raw = p->raw;
 	rb__arena_init(&b->arena, p->mem);
 	b->frames = (rb__vec)RB_VEC_INIT;
 	b->pending = (rb__vec)RB_VEC_INIT;
@@ -248,7 +249,13 @@ int rb__ld_doc_end(rb__ld *b)
 		return b->err;
 	int rc = RB_OK;
 	rb__node *root = b->root;
-	if (root && root->kind == RB_NODE_MAP) {
+	if (b->raw) {
+		if (root && b->sink && b->sink->object) {
+			rc = b->sink->object(b->sink->ud, root, NULL);
+			if (rc)
+				b->err = rc;
+		}
+	} else if (root && root->kind == RB_NODE_MAP) {
 		if (b->has_kind && !b->kind_list && !b->td_key && !b->items_streamed) {
 			if (b->sink && b->sink->object) {
 				rc = b->sink->object(b->sink->ud, root, NULL);
@@ -431,7 +438,8 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 	bool object = false;
 	const char *lkey = NULL;
 	if (!f) {
-		role = kind == RB_NODE_MAP ? ROLE_ROOT_MAP : ROLE_STREAM;
+		if (!b->raw)
+			role = kind == RB_NODE_MAP ? ROLE_ROOT_MAP : ROLE_STREAM;
 	} else if (f->role == ROLE_STREAM) {
 		if (kind != RB_NODE_MAP)
 			return rb__ld_fail(b, RB_EPARSE, loc,
@@ -600,7 +608,7 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 	int rc = count_node(b, loc);
 	if (rc)
 		return rc;
-	if (!f) {
+	if (!f && !b->raw) {
 		/* A lone scalar: an empty document when null, else an error. */
 		if (type == RB_SCALAR_NULL)
 			return RB_OK;
@@ -645,6 +653,10 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 	n->stype = (uint8_t)type;
 	n->scalar.text = t;
 	n->scalar.len = len;
+	if (!f) { /* raw mode: a scalar document root */
+		b->root = n;
+		return RB_OK;
+	}
 	if (f->role == ROLE_ROOT_MAP) {
 		if (f->key_role == KR_KIND) {
 			rc = root_kind(b, t, len, loc);

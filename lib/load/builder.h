@@ -48,6 +48,7 @@ typedef struct rb__ld {
 	uint64_t nodes;     /* nodes made so far in this buffer */
 	uint64_t documents; /* documents begun so far */
 	int err;            /* sticky: the first error */
+	bool raw;           /* no layout rules: hand each document root over whole */
 
 	/* The current document. */
 	bool in_doc;

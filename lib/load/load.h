@@ -65,6 +65,10 @@ typedef struct rb__load_params {
 	const rb__limits *limits;
 	const rb__mem *mem;
 	rb__diags *diags;
+	/* Raw mode: no layout rules; each document's root node (any kind, even a
+	 * scalar) is handed to the sink whole, layout key NULL. For reading back
+	 * the IR in round-trip checks. */
+	bool raw;
 } rb__load_params;
 
 /* Returns RB_OK, RB_EPARSE, RB_ELIMIT, RB_ENOMEM, or what the sink returned. */

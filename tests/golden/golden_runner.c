@@ -232,7 +232,7 @@ static bool read_back(const text *in, rb_format in_format, rb_format format, tex
 	rb__diags_init(&diags, &r.mem, &da);
 	rb__load_params p = {"output", in->data, in->len,
 	                     in_format == RB_FORMAT_JSON ? RB_FMT_JSON : RB_FMT_YAML, &lim, &r.mem,
-	                     &diags};
+	                     &diags, false};
 	p.raw = true;
 	rb__sink sink = {reemit_root, &r};
 	int rc = rb__load(&p, &sink);
@@ -242,7 +242,15 @@ static bool read_back(const text *in, rb_format in_format, rb_format format, tex
 	}
 	rb__diags_free(&diags);
 	rb__arena_free(&da);
-	out->data = rb__buf_take(&r.out, &out->len);
+	/* Hand back plain malloc memory: the caller frees with free(). */
+	out->len = r.out.len;
+	out->data = malloc(r.out.len + 1);
+	if (out->data) {
+		if (r.out.len)
+			memcpy(out->data, r.out.data, r.out.len);
+		out->data[r.out.len] = '\0';
+	}
+	rb__buf_free(&r.out);
 	return rc == 0 && out->data;
 }
 
