@@ -60,6 +60,25 @@ RB_API int rb_input_add_buffer(rb_input *in, const void *buf, size_t len,
  */
 RB_API int rb_input_add_file(rb_input *in, const char *path, rb_input_format format);
 
+/**
+ * Read an Envoy Gateway configuration document (apiVersion
+ * gateway.envoyproxy.io/v1alpha1, kind EnvoyGateway; what `rebalance
+ * --config FILE` reads). What of it changes destinations:
+ *  - `extensionApis.enableBackend`: Backend resources are usable only when
+ *    true, as in Envoy Gateway (without any configuration document they are
+ *    usable, as in Envoy Gateway's translator tests);
+ *  - `extensionManager.resources` and `extensionManager.backendResources`:
+ *    a backendRef to one of these group/kinds is a custom backend, looked up
+ *    among the `extensionRefFilters` objects of the input (SPEC.md 2.4).
+ * A later document replaces an earlier one. Same return codes and
+ * all-or-nothing rule as rb_input_add_buffer; the source name is used in
+ * diagnostics (NULL: "<config>").
+ */
+RB_API int rb_input_add_config(rb_input *in, const void *buf, size_t len, const char *source_name);
+
+/** rb_input_add_config on a file (the path is the source name); RB_EIO when unreadable. */
+RB_API int rb_input_add_config_file(rb_input *in, const char *path);
+
 /** Number of diagnostics recorded by failed rb_input_add_* calls. */
 RB_API size_t rb_input_diag_count(const rb_input *in);
 

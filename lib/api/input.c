@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "config/config.h"
 #include "core/buf.h"
 #include "core/strutil.h"
 #include "load/load.h"
@@ -62,30 +63,28 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	return rc;
 }
 
-int rb_input_add_file(rb_input *in, const char *path, rb_input_format format)
+/* Read a whole file within the input-size limit. */
+static int read_file(rb_input *in, const char *path, rb__buf *b)
 {
-	if (!in || !path)
-		return RB_EINVAL;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		rb__diag_add(&in->diags, RB_EIO, path, 0, 0, 0, "", "cannot open: %s", strerror(errno));
 		return RB_EIO;
 	}
 	uint64_t limit = in->ctx->limits.input_bytes;
-	rb__buf b;
-	rb__buf_init(&b, &in->ctx->mem);
 	int rc = RB_OK;
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if ((uint64_t)b.len + n > limit) {
+		if ((uint64_t)b->len + n > limit) {
 			rb__diag_add(&in->diags, RB_ELIMIT, path, 0, 0, 0, "",
 			             "input is larger than the limit of %llu bytes",
 			             (unsigned long long)limit);
 			rc = RB_ELIMIT;
 			break;
 		}
-		if (!rb__buf_append(&b, chunk, n)) {
+		if (!rb__buf_append(b, chunk, n)) {
+			rb__diag_add(&in->diags, RB_ENOMEM, path, 0, 0, 0, "", "%s", rb_strerror(RB_ENOMEM));
 			rc = RB_ENOMEM;
 			break;
 		}
@@ -95,13 +94,53 @@ int rb_input_add_file(rb_input *in, const char *path, rb_input_format format)
 		rc = RB_EIO;
 	}
 	fclose(f);
+	return rc;
+}
+
+int rb_input_add_file(rb_input *in, const char *path, rb_input_format format)
+{
+	if (!in || !path)
+		return RB_EINVAL;
+	rb__buf b;
+	rb__buf_init(&b, &in->ctx->mem);
+	int rc = read_file(in, path, &b);
 	if (!rc) {
 		if (format == RB_INPUT_AUTO && rb__has_suffix(path, ".json"))
 			format = RB_INPUT_JSON;
 		rc = rb_input_add_buffer(in, b.data, b.len, path, format);
-	} else if (rc == RB_ENOMEM) {
-		rb__diag_add(&in->diags, rc, path, 0, 0, 0, "", "%s", rb_strerror(rc));
 	}
+	rb__buf_free(&b);
+	return rc;
+}
+
+int rb_input_add_config(rb_input *in, const void *buf, size_t len, const char *source_name)
+{
+	if (!in || (!buf && len))
+		return RB_EINVAL;
+	const char *source = source_name ? source_name : "<config>";
+	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
+	rb__config *c;
+	int rc = rb__config_load(source, buf ? buf : "", len, &in->ctx->limits, &in->ctx->mem,
+	                         &in->model.arena, &in->diags, &c);
+	if (rc) {
+		rb__arena_rewind(&in->model.arena, amark);
+		if (rb__diags_count(&in->diags) == 0)
+			rb__diag_add(&in->diags, rc, source, 0, 0, 0, "", "%s", rb_strerror(rc));
+		return rc;
+	}
+	in->model.config = c;
+	return RB_OK;
+}
+
+int rb_input_add_config_file(rb_input *in, const char *path)
+{
+	if (!in || !path)
+		return RB_EINVAL;
+	rb__buf b;
+	rb__buf_init(&b, &in->ctx->mem);
+	int rc = read_file(in, path, &b);
+	if (!rc)
+		rc = rb_input_add_config(in, b.data, b.len, path);
 	rb__buf_free(&b);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "config/config.h"
 #include "translate/translate.h"
 
 void rb_translate_options_init(rb_translate_options *opts)
@@ -75,6 +76,23 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	                                   : "envoy-gateway-class";
 	if (!to.gateway_class)
 		rc = RB_ENOMEM;
+	/* The EnvoyGateway configuration: Backend API enablement and extension kinds. */
+	const rb__config *cfg = in->model.config;
+	rb__group_kind_pair *kinds = NULL;
+	if (!rc && cfg) {
+		to.backend_disabled |= !cfg->backend_enabled;
+		if (cfg->extension_kind_count) {
+			kinds = rb__arena_calloc(&res->arena, cfg->extension_kind_count, sizeof(*kinds));
+			if (!kinds)
+				rc = RB_ENOMEM;
+			for (size_t i = 0; kinds && i < cfg->extension_kind_count; i++) {
+				kinds[i].group = cfg->extension_kinds[i].group;
+				kinds[i].kind = cfg->extension_kinds[i].kind;
+			}
+			to.extension_kinds = kinds;
+			to.extension_kind_count = cfg->extension_kind_count;
+		}
+	}
 	if (!rc)
 		rc = rb__translate(&in->model, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {

@@ -49,6 +49,7 @@ rb__model_mark rb__model_get_mark(rb__model *m)
 	mark.envoy_proxy_for_class = m->envoy_proxy_for_class;
 	mark.envoy_proxy_default = m->envoy_proxy_default;
 	mark.gateway_class = m->gateway_class;
+	mark.config = m->config;
 	mark.object_count = m->object_count;
 	return mark;
 }
@@ -60,6 +61,7 @@ void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
 	m->envoy_proxy_for_class = mark->envoy_proxy_for_class;
 	m->envoy_proxy_default = mark->envoy_proxy_default;
 	m->gateway_class = mark->gateway_class;
+	m->config = mark->config;
 	m->object_count = mark->object_count;
 }
 

@@ -400,6 +400,7 @@ typedef struct rb__model {
 	rb__vec namespaces;
 	rb__vec extension_objects; /* rb__unstructured *, from extensionRefFilters */
 	rb__gateway_class *gateway_class;
+	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
 } rb__model;
 
@@ -423,6 +424,7 @@ typedef struct rb__model_mark {
 	rb__envoy_proxy *envoy_proxy_for_class;
 	rb__envoy_proxy *envoy_proxy_default;
 	rb__gateway_class *gateway_class;
+	const struct rb__config *config;
 	size_t object_count;
 } rb__model_mark;
 

@@ -7,6 +7,8 @@
 const char CLI_COMMON_FLAGS_HELP[] =
 	"  -o, --output yaml|json     output format (default yaml)\n"
 	"      --compat envoy-gateway reproduce Envoy Gateway exactly (no rebalancing)\n"
+	"      --config FILE          an EnvoyGateway configuration document: Backend API\n"
+	"                             enablement, extension kinds (custom backends)\n"
 	"      --disable-backend-api  Backend resources are disabled (BackendEnabled=false)\n"
 	"      --running-on-host      allow loopback Backend addresses (RunningOnHost=true)\n"
 	"      --rebalance-not-ready  also rebalance away from backends whose endpoints are\n"
@@ -78,6 +80,10 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			if (!v || strcmp(v, "envoy-gateway"))
 				return cli_usage_error(command, "--compat takes one value: envoy-gateway");
 			o->translate.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+		} else if (is_flag(a, "--config")) {
+			o->config_path = value_of(argc, argv, &i, "--config");
+			if (!o->config_path)
+				return cli_usage_error(command, "--config needs a file");
 		} else if (is_flag(a, "--gateway-class")) {
 			o->translate.gateway_class = value_of(argc, argv, &i, "--gateway-class");
 			if (!o->translate.gateway_class || !*o->translate.gateway_class)
@@ -153,6 +159,14 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
 	rb_input *in;
 	if (rb_input_new(&in, ctx) != RB_OK)
 		return CLI_FAILURE;
+	if (o->config_path) {
+		int rc = rb_input_add_config_file(in, o->config_path);
+		if (rc != RB_OK) {
+			print_diags(in);
+			rb_input_free(in);
+			return rc == RB_ENOMEM ? CLI_FAILURE : CLI_USAGE;
+		}
+	}
 	for (size_t i = 0; i < o->input_count; i++) {
 		int rc;
 		if (!strcmp(o->inputs[i], "-")) {

@@ -17,6 +17,7 @@ enum {
 typedef struct cli_options {
 	rb_format format;
 	rb_translate_options translate;
+	const char *config_path; /* --config FILE */
 	const char **inputs;
 	size_t input_count;
 	/* command-specific flags a command consumes through its own parser hook */

@@ -1,0 +1,290 @@
+/*
+ * The EnvoyGateway document through libcyaml (CONVENTIONS.md 2.14, design B
+ * for this one typed document): our loader checks it first -- syntax with
+ * exact marks, limits, aliases (libcyaml would expand them without bound),
+ * one document (libcyaml reads only the first) and the kind -- then libcyaml
+ * fills the schema, with booleans read as strings and parsed strictly (its
+ * own bool parser takes "maybe" as true).
+ */
+#include "config/config.h"
+
+#include <cyaml/cyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "load/load.h"
+#include "rebalance/errors.h"
+
+/* ---- the schema ---- */
+
+typedef struct cfg_group_kind {
+	char *group;
+	char *version;
+	char *kind;
+} cfg_group_kind;
+
+typedef struct cfg_extension_manager {
+	cfg_group_kind *resources;
+	unsigned resources_count;
+	cfg_group_kind *backendResources;
+	unsigned backendResources_count;
+} cfg_extension_manager;
+
+typedef struct cfg_extension_apis {
+	char *enableBackend;
+} cfg_extension_apis;
+
+typedef struct cfg_document {
+	char *apiVersion;
+	char *kind;
+	cfg_extension_apis *extensionApis;
+	cfg_extension_manager *extensionManager;
+} cfg_document;
+
+#define OPT (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER_NULL_STR)
+
+static const cyaml_schema_field_t GROUP_KIND_FIELDS[] = {
+	CYAML_FIELD_STRING_PTR("group", OPT, cfg_group_kind, group, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("version", OPT, cfg_group_kind, version, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("kind", CYAML_FLAG_POINTER, cfg_group_kind, kind, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END};
+static const cyaml_schema_value_t GROUP_KIND = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, cfg_group_kind, GROUP_KIND_FIELDS)};
+
+static const cyaml_schema_field_t EXTENSION_MANAGER_FIELDS[] = {
+	CYAML_FIELD_SEQUENCE("resources", CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER,
+	                     cfg_extension_manager, resources, &GROUP_KIND, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("backendResources", CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER,
+	                     cfg_extension_manager, backendResources, &GROUP_KIND, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_field_t EXTENSION_APIS_FIELDS[] = {
+	CYAML_FIELD_STRING_PTR("enableBackend", OPT, cfg_extension_apis, enableBackend, 0,
+	                       CYAML_UNLIMITED),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_field_t DOCUMENT_FIELDS[] = {
+	CYAML_FIELD_STRING_PTR("apiVersion", OPT, cfg_document, apiVersion, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("kind", OPT, cfg_document, kind, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("extensionApis", CYAML_FLAG_OPTIONAL, cfg_document, extensionApis,
+	                        EXTENSION_APIS_FIELDS),
+	CYAML_FIELD_MAPPING_PTR("extensionManager", CYAML_FLAG_OPTIONAL, cfg_document,
+	                        extensionManager, EXTENSION_MANAGER_FIELDS),
+	CYAML_FIELD_END};
+static const cyaml_schema_value_t DOCUMENT = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, cfg_document, DOCUMENT_FIELDS)};
+
+/* ---- libcyaml plumbing: our allocator, and errors captured as a diagnostic ---- */
+
+static void *cfg_mem(void *ctx, void *ptr, size_t size)
+{
+	const rb__mem *mem = ctx;
+	if (size == 0) {
+		rb__free(mem, ptr);
+		return NULL;
+	}
+	return rb__realloc(mem, ptr, size);
+}
+
+typedef struct cfg_log {
+	char message[512];
+	unsigned line, column; /* of the first backtrace entry, 1-based */
+	bool have_message, have_location;
+} cfg_log;
+
+/* libcyaml logs an error, then backtrace lines such as
+ * "in mapping field 'kind' (line: 3, column: 9)". Keep the first of each. */
+static void cfg_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	cfg_log *log = ctx;
+	if (level < CYAML_LOG_ERROR)
+		return;
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, args);
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	const char *loc = strstr(line, "(line: ");
+	if (loc && !log->have_location) {
+		if (sscanf(loc, "(line: %u, column: %u)", &log->line, &log->column) == 2)
+			log->have_location = true;
+		return;
+	}
+	if (!log->have_message && !loc) {
+		const char *text = rb__has_prefix(line, "Load: ") ? line + 6 : line;
+		snprintf(log->message, sizeof log->message, "%s", text);
+		log->have_message = true;
+	}
+}
+
+/* ---- the fence: our loader first ---- */
+
+typedef struct fence {
+	rb__diags *diags;
+	const char *source;
+	size_t documents;
+	uint32_t root_line, root_column;
+	bool kind_ok;
+	char kind_seen[64];
+} fence;
+
+static int fence_root(void *ud, const rb__node *root, const char *layout_key)
+{
+	(void)layout_key;
+	fence *f = ud;
+	if (++f->documents > 1) {
+		rb__node_error(f->diags, f->source, root,
+		               "expected one EnvoyGateway configuration document, found another");
+		return RB_EPARSE;
+	}
+	if (!rb__node_is_map(root)) {
+		rb__node_error(f->diags, f->source, root,
+		               "expected an EnvoyGateway configuration document (a mapping), found %s",
+		               rb__node_type_name(root));
+		return RB_EPARSE;
+	}
+	const rb__node *kind = rb__node_get(root, "kind");
+	if (!rb__node_is_scalar(kind) || strcmp(kind->scalar.text, "EnvoyGateway")) {
+		rb__node_error(f->diags, f->source, kind ? kind : root,
+		               "expected kind: EnvoyGateway (gateway.envoyproxy.io/v1alpha1)");
+		return RB_EPARSE;
+	}
+	/* Types, with exact locations (libcyaml's own messages have none worth having). */
+	const rb__node *apis = rb__node_get(root, "extensionApis");
+	const rb__node *eb = rb__node_get(apis, "enableBackend");
+	if (!rb__node_is_null(apis) && !rb__node_is_map(apis)) {
+		rb__node_error(f->diags, f->source, apis, "expected a mapping, got %s",
+		               rb__node_type_name(apis));
+		return RB_EPARSE;
+	}
+	if (!rb__node_is_null(eb) && (!rb__node_is_scalar(eb) || eb->stype != RB_SCALAR_BOOL)) {
+		rb__node_error(f->diags, f->source, eb, "expected true or false, got %s",
+		               rb__node_type_name(eb));
+		return RB_EPARSE;
+	}
+	const rb__node *em = rb__node_get(root, "extensionManager");
+	if (!rb__node_is_null(em) && !rb__node_is_map(em)) {
+		rb__node_error(f->diags, f->source, em, "expected a mapping, got %s",
+		               rb__node_type_name(em));
+		return RB_EPARSE;
+	}
+	static const char *const LISTS[] = {"resources", "backendResources"};
+	for (size_t l = 0; l < 2; l++) {
+		const rb__node *seq = rb__node_get(em, LISTS[l]);
+		if (rb__node_is_null(seq))
+			continue;
+		if (!rb__node_is_seq(seq)) {
+			rb__node_error(f->diags, f->source, seq, "expected a sequence of group/kind entries, got %s",
+			               rb__node_type_name(seq));
+			return RB_EPARSE;
+		}
+		for (size_t i = 0; i < seq->coll.count; i++) {
+			const rb__node *it = seq->coll.items[i];
+			const rb__node *k = rb__node_get(it, "kind");
+			if (!rb__node_is_map(it) || !rb__node_is_scalar(k) || k->stype != RB_SCALAR_STRING ||
+			    !k->scalar.len) {
+				rb__node_error(f->diags, f->source, it,
+				               "expected a mapping with group, version and kind");
+				return RB_EPARSE;
+			}
+		}
+	}
+	f->kind_ok = true;
+	return RB_OK;
+}
+
+static int parse_bool(rb__diags *d, const char *source, const char *text, const char *field,
+                      bool *out)
+{
+	if (!text) {
+		*out = false;
+		return RB_OK;
+	}
+	if (!strcmp(text, "true") || !strcmp(text, "True") || !strcmp(text, "TRUE")) {
+		*out = true;
+		return RB_OK;
+	}
+	if (!strcmp(text, "false") || !strcmp(text, "False") || !strcmp(text, "FALSE")) {
+		*out = false;
+		return RB_OK;
+	}
+	rb__diag_add(d, RB_EPARSE, source, 0, 0, 0, field, "expected true or false, got \"%s\"", text);
+	return RB_EPARSE; /* not reached: the fence checked the type */
+}
+
+static int copy_kinds(rb__arena *a, rb__config *c, const cfg_group_kind *kinds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		rb__group_kind *gk = &c->extension_kinds[c->extension_kind_count++];
+		gk->group = rb__arena_strdup(a, kinds[i].group ? kinds[i].group : "");
+		gk->kind = rb__arena_strdup(a, kinds[i].kind);
+		if (!gk->group || !gk->kind)
+			return RB_ENOMEM;
+	}
+	return RB_OK;
+}
+
+int rb__config_load(const char *source, const void *buf, size_t len, const rb__limits *limits,
+                    const rb__mem *mem, rb__arena *arena, rb__diags *diags, rb__config **out)
+{
+	*out = NULL;
+	fence f = {diags, source, 0, 0, 0, false, ""};
+	rb__sink sink = {fence_root, &f};
+	rb__load_params p = {source, buf, len, RB_FMT_YAML, limits, mem, diags, true};
+	int rc = rb__load(&p, &sink);
+	if (rc)
+		return rc;
+	if (!f.kind_ok) {
+		rb__diag_add(diags, RB_EPARSE, source, 0, 0, 0, "",
+		             "expected an EnvoyGateway configuration document, found nothing");
+		return RB_EPARSE;
+	}
+
+	cfg_log log;
+	memset(&log, 0, sizeof log);
+	cyaml_config_t cfg = {
+		.log_fn = cfg_log_fn,
+		.log_ctx = &log,
+		.mem_fn = cfg_mem,
+		.mem_ctx = (void *)(uintptr_t)mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_IGNORE_UNKNOWN_KEYS | CYAML_CFG_NO_ALIAS,
+	};
+	cfg_document *doc = NULL;
+	cyaml_err_t err = cyaml_load_data(buf, len, &cfg, &DOCUMENT, (cyaml_data_t **)&doc, NULL);
+	if (err != CYAML_OK) {
+		rb__diag_add(diags, RB_EPARSE, source, log.have_location ? log.line : 0,
+		             log.have_location ? log.column : 0, 0, "", "%s",
+		             log.have_message ? log.message : cyaml_strerror(err));
+		return RB_EPARSE;
+	}
+	rb__config *c = rb__arena_calloc(arena, 1, sizeof(*c));
+	if (!c) {
+		rc = RB_ENOMEM;
+		goto done;
+	}
+	rc = parse_bool(diags, source, doc && doc->extensionApis ? doc->extensionApis->enableBackend : NULL,
+	                "/extensionApis/enableBackend", &c->backend_enabled);
+	if (rc)
+		goto done;
+	const cfg_extension_manager *em = doc ? doc->extensionManager : NULL;
+	size_t n = em ? (size_t)em->resources_count + em->backendResources_count : 0;
+	if (n) {
+		c->extension_kinds = rb__arena_calloc(arena, n, sizeof(*c->extension_kinds));
+		if (!c->extension_kinds) {
+			rc = RB_ENOMEM;
+			goto done;
+		}
+		rc = copy_kinds(arena, c, em->resources, em->resources_count);
+		if (!rc)
+			rc = copy_kinds(arena, c, em->backendResources, em->backendResources_count);
+		if (rc)
+			goto done;
+	}
+	*out = c;
+done:
+	cyaml_free(&cfg, &DOCUMENT, doc, 0);
+	return rc;
+}
