@@ -71,6 +71,8 @@ struct rb_setting {
 	bool all_draining;
 	/* Not serialized: the rule routes to the Service cluster IP (SPEC.md 1.8). */
 	bool service_routing;
+	/* Not serialized: the backendRef has filters (forces a cluster per setting, SPEC.md 6.1). */
+	bool has_filters;
 };
 typedef struct rb_setting rb__ir_setting;
 

@@ -192,3 +192,60 @@ static const rb__field UNSTRUCTURED_FIELDS[] = {
 };
 const rb__schema rb__schema_unstructured =
 	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);
+
+/* ---- Secret (listener certificates) and HTTPRouteFilter ---- */
+
+/* Only which keys the data has: certificates never enter the model. */
+static int secret_data(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	rb__secret *s = base;
+	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
+	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
+	return RB_OK;
+}
+
+static int secret_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__secret *)base)->meta, "a Secret");
+}
+
+static const rb__field SECRET_FIELDS[] = {
+	RB_F_OBJECT_META(rb__secret),
+	RB_F_STR("type", rb__secret, type),
+	RB_F_FN("data", secret_data),
+};
+const rb__schema rb__schema_secret = RB_SCHEMA("a Secret", rb__secret, SECRET_FIELDS, secret_post);
+
+static const rb__field HOSTNAME_FIELDS[] = {
+	RB_F_STR("type", rb__http_route_filter, rewrite_hostname_type),
+};
+static const rb__schema HOSTNAME = RB_SCHEMA("hostname", rb__http_route_filter, HOSTNAME_FIELDS, NULL);
+
+static const rb__field URL_REWRITE_FIELDS[] = {
+	RB_F_NEST("hostname", HOSTNAME),
+};
+static const rb__schema URL_REWRITE =
+	RB_SCHEMA("urlRewrite", rb__http_route_filter, URL_REWRITE_FIELDS, NULL);
+
+static const rb__field HRF_SPEC_FIELDS[] = {
+	RB_F_NEST("urlRewrite", URL_REWRITE),
+};
+static const rb__schema HRF_SPEC =
+	RB_SCHEMA("an HTTPRouteFilter spec", rb__http_route_filter, HRF_SPEC_FIELDS, NULL);
+
+static int hrf_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__http_route_filter *)base)->meta,
+	                             "an HTTPRouteFilter");
+}
+
+static const rb__field HRF_FIELDS[] = {
+	RB_F_OBJECT_META(rb__http_route_filter),
+	RB_F_NEST("spec", HRF_SPEC),
+};
+const rb__schema rb__schema_http_route_filter =
+	RB_SCHEMA("an HTTPRouteFilter", rb__http_route_filter, HRF_FIELDS, hrf_post);

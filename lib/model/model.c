@@ -15,6 +15,7 @@ static rb__vec *model_list(rb__model *m, size_t i)
 		&m->gateways, &m->services, &m->service_imports, &m->endpoint_slices, &m->backends,
 		&m->reference_grants, &m->backend_traffic_policies, &m->envoy_proxies_for_gateways,
 		&m->backend_tls_policies, &m->namespaces, &m->extension_objects,
+		&m->secrets, &m->http_route_filters,
 	};
 	enum { FIXED = sizeof fixed / sizeof fixed[0] };
 	if (i < FIXED)
@@ -24,7 +25,8 @@ static rb__vec *model_list(rb__model *m, size_t i)
 	return NULL;
 }
 
-enum { LIST_COUNT = RB_ROUTE_KIND_COUNT + 11 };
+/* Route lists come after the 13 fixed ones (the ROUTE() entries below count on it). */
+enum { FIXED_LISTS = 13, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
 
 void rb__model_init(rb__model *m, const rb__mem *mem)
 {
@@ -98,7 +100,7 @@ typedef struct kind_entry {
 	int route_kind;
 } kind_entry;
 
-#define ROUTE(key, kind_, rk) {key, kind_, "gateway.networking.k8s.io", &rb__schema_route, SLOT_LIST, 11 + (rk), rk}
+#define ROUTE(key, kind_, rk) {key, kind_, "gateway.networking.k8s.io", &rb__schema_route, SLOT_LIST, FIXED_LISTS + (rk), rk}
 
 static const kind_entry KINDS[] = {
 	{"gateways", "Gateway", "gateway.networking.k8s.io", &rb__schema_gateway, SLOT_LIST, 0, -1},
@@ -118,6 +120,9 @@ static const kind_entry KINDS[] = {
 	 &rb__schema_backend_tls_policy, SLOT_LIST, 8, -1},
 	{"namespaces", "Namespace", "", &rb__schema_namespace, SLOT_LIST, 9, -1},
 	{"extensionRefFilters", NULL, NULL, &rb__schema_unstructured, SLOT_LIST, 10, -1},
+	{"secrets", "Secret", "", &rb__schema_secret, SLOT_LIST, 11, -1},
+	{"httpFilters", "HTTPRouteFilter", "gateway.envoyproxy.io", &rb__schema_http_route_filter,
+	 SLOT_LIST, 12, -1},
 	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
 	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
 	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),

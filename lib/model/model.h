@@ -370,6 +370,20 @@ typedef struct rb__unstructured {
 	rb__objmeta meta;
 } rb__unstructured;
 
+/* A Secret: only what listener TLS needs (type and which keys are present). */
+typedef struct rb__secret {
+	rb__objmeta meta;
+	const char *type;
+	bool has_tls_crt;
+	bool has_tls_key;
+} rb__secret;
+
+/* Envoy Gateway's HTTPRouteFilter: only the host rewrite type matters (SPEC.md 3.3 case 5). */
+typedef struct rb__http_route_filter {
+	rb__objmeta meta;
+	const char *rewrite_hostname_type; /* urlRewrite.hostname.type: Header, Backend, PathRegex... */
+} rb__http_route_filter;
+
 typedef struct rb__gateway_class {
 	rb__objmeta meta;
 	const char *controller_name;
@@ -399,6 +413,8 @@ typedef struct rb__model {
 	rb__vec backend_tls_policies;
 	rb__vec namespaces;
 	rb__vec extension_objects; /* rb__unstructured *, from extensionRefFilters */
+	rb__vec secrets;           /* rb__secret * */
+	rb__vec http_route_filters; /* rb__http_route_filter * */
 	rb__gateway_class *gateway_class;
 	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
@@ -420,7 +436,7 @@ void rb__model_free(rb__model *m);
 
 /* The lengths of every list, to take a buffer back out on failure. */
 typedef struct rb__model_mark {
-	size_t len[RB_ROUTE_KIND_COUNT + 11];
+	size_t len[RB_ROUTE_KIND_COUNT + 13];
 	rb__envoy_proxy *envoy_proxy_for_class;
 	rb__envoy_proxy *envoy_proxy_default;
 	rb__gateway_class *gateway_class;

@@ -21,6 +21,8 @@ extern const rb__schema rb__schema_envoy_proxy_spec; /* a bare spec (envoyProxyD
 extern const rb__schema rb__schema_backend_tls_policy;
 extern const rb__schema rb__schema_namespace;
 extern const rb__schema rb__schema_unstructured;
+extern const rb__schema rb__schema_secret;
+extern const rb__schema rb__schema_http_route_filter;
 
 /* The fields every object starts with: apiVersion, kind, metadata. */
 #define RB_F_OBJECT_META(T)                                                            \

@@ -137,6 +137,50 @@ static bool hostname_matches(const rb__listener *l, const rb__route *r)
 	return false;
 }
 
+/*
+ * A listener that terminates TLS is ready only when its certificate Secrets
+ * resolve: a Secret (core group) in the Gateway's namespace or granted to it,
+ * of type kubernetes.io/tls with tls.crt and tls.key. A listener that is not
+ * ready still counts attached routes but programs none (SPEC.md 1.9).
+ */
+static const rb__secret *find_secret(rb__tr *t, const char *ns, const char *name)
+{
+	const rb__vec *v = &t->m->secrets;
+	const rb__secret *found = NULL;
+	for (size_t i = 0; i < v->len; i++) {
+		const rb__secret *s = RB_VEC_AT(v, const rb__secret *, i);
+		if (!strcmp(s->meta.namespace_, ns) && !strcmp(s->meta.name, name))
+			found = s; /* the last definition wins */
+	}
+	return found;
+}
+
+static bool certificate_ref_ok(rb__tr *t, const rb__gateway *g, const rb__secret_ref *ref)
+{
+	if (!rb__str_empty(ref->group) || (ref->kind && strcmp(ref->kind, "Secret")))
+		return false;
+	const char *ns = rb__str_empty(ref->namespace_) ? g->meta.namespace_ : ref->namespace_;
+	if (strcmp(ns, g->meta.namespace_) &&
+	    !rb__grant_permits(t, "Gateway", g->meta.namespace_, "", "Secret", ns, ref->name))
+		return false;
+	const rb__secret *s = find_secret(t, ns, ref->name);
+	return s && rb__str_eq(s->type, "kubernetes.io/tls") && s->has_tls_crt && s->has_tls_key;
+}
+
+static bool listener_ready(rb__tr *t, const rb__gateway *g, const rb__listener *l)
+{
+	bool terminates = !strcmp(l->protocol, "HTTPS") ||
+	                  (!strcmp(l->protocol, "TLS") && !rb__str_eq(l->tls_mode, "Passthrough"));
+	if (!terminates)
+		return true;
+	if (!l->certificate_ref_count)
+		return false;
+	for (size_t i = 0; i < l->certificate_ref_count; i++)
+		if (!certificate_ref_ok(t, g, &l->certificate_refs[i]))
+			return false;
+	return true;
+}
+
 /* TCP and UDP listeners program only the first route attached to them. */
 static bool l4_first_route(rb__tr *t, const rb__parent *p, const rb__listener *l, bool *ok)
 {
@@ -200,6 +244,8 @@ int rb__attach(rb__tr *t, rb__parent *p)
 	p->accepted_message = "Route is accepted";
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
+		if (!listener_ready(t, gw, l))
+			continue;
 		bool ok;
 		if (l4_first_route(t, p, l, &ok))
 			p->programmed = true;

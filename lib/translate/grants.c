@@ -1,5 +1,5 @@
 /*
- * ReferenceGrant (SPEC.md 2.3 step 4): a backendRef into another namespace is
+ * ReferenceGrant (SPEC.md 2.3 step 4; also a Gateway's certificate Secrets): a backendRef into another namespace is
  * permitted iff a grant in the target namespace has a matching `from` (group
  * gateway.networking.k8s.io, the route kind, the route namespace) and a
  * matching `to` (the ref's group, its defaulted kind, and no name or the ref's
@@ -10,13 +10,12 @@
 #include "core/strutil.h"
 #include "translate/tr.h"
 
-static bool from_matches(const rb__reference_grant *g, const rb__route *r)
+static bool from_matches(const rb__reference_grant *g, const char *kind, const char *ns)
 {
 	for (size_t i = 0; i < g->from_count; i++) {
 		const rb__grant_from *f = &g->from[i];
-		if (rb__str_eq(f->group, "gateway.networking.k8s.io") &&
-		    !strcmp(f->kind, rb__route_kind_name(r->kind)) &&
-		    rb__str_eq(f->namespace_, r->meta.namespace_))
+		if (rb__str_eq(f->group, "gateway.networking.k8s.io") && !strcmp(f->kind, kind) &&
+		    rb__str_eq(f->namespace_, ns))
 			return true;
 	}
 	return false;
@@ -34,15 +33,22 @@ static bool to_matches(const rb__reference_grant *g, const char *group, const ch
 	return false;
 }
 
-bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
-                       const char *target_ns, const char *name)
+bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
+                       const char *kind, const char *target_ns, const char *name)
 {
 	const rb__vec *grants = &t->m->reference_grants;
 	for (size_t i = 0; i < grants->len; i++) {
 		const rb__reference_grant *g = RB_VEC_AT(grants, const rb__reference_grant *, i);
-		if (!strcmp(g->meta.namespace_, target_ns) && from_matches(g, r) &&
+		if (!strcmp(g->meta.namespace_, target_ns) && from_matches(g, from_kind, from_ns) &&
 		    to_matches(g, group, kind, name))
 			return true;
 	}
 	return false;
+}
+
+bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
+                       const char *target_ns, const char *name)
+{
+	return rb__grant_permits(t, rb__route_kind_name(r->kind), r->meta.namespace_, group, kind,
+	                         target_ns, name);
 }

@@ -34,14 +34,6 @@ static bool serves(const rb__ir_setting *s)
 	return s->endpoint_count && !s->all_draining;
 }
 
-static bool has_redirect(const rb__route_rule *rule)
-{
-	for (size_t i = 0; i < rule->filter_count; i++)
-		if (rule->filters[i].has_redirect || !strcmp(rule->filters[i].type, "RequestRedirect"))
-			return true;
-	return false;
-}
-
 typedef struct rule_state {
 	rb__ir_ref *refs;
 	rb__ir_setting *settings; /* kept, in order */
@@ -112,12 +104,19 @@ static void assemble(rule_state *st, size_t n)
 	}
 }
 
-/* The direct response of a rule (3.3), or 0. `rule_error` receives a case 6 error. */
+typedef enum rule_error {
+	RULE_OK = 0,
+	RULE_DR_HOST_FROM_PATH = 5, /* case 5 */
+	RULE_DR_MULTIPLE = 6        /* case 6 */
+} rule_error;
+
+/* The direct response of a rule (3.3), in order, or 0; cases 5 and 6 also report an error. */
 static uint32_t direct_response(const rb__parent *p, const rb__route_rule *rule,
-                                const rule_state *st, bool filter_error, bool *dr_multiple)
+                                const rule_state *st, const rb__rule_filters *rf,
+                                rule_error *err)
 {
-	*dr_multiple = false;
-	if (filter_error)
+	*err = RULE_OK;
+	if (rf->filter_error)
 		return 500;
 	if (st->dest_error && st->weights[RB_WEIGHT_VALID] == 0)
 		return 500;
@@ -125,10 +124,14 @@ static uint32_t direct_response(const rb__parent *p, const rb__route_rule *rule,
 		return 503;
 	if (st->weights[RB_WEIGHT_VALID] == 0)
 		return 500;
+	if (st->has_dynamic_resolver && rf->host_from_path) {
+		*err = RULE_DR_HOST_FROM_PATH;
+		return 500;
+	}
 	/* Case 6: HTTP only, counting every backendRef of the spec. */
 	if (p->route->kind == RB_ROUTE_HTTP && st->has_dynamic_resolver &&
 	    rule->backend_ref_count > 1) {
-		*dr_multiple = true;
+		*err = RULE_DR_MULTIPLE;
 		return 500;
 	}
 	return 0;
@@ -153,6 +156,10 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	if (!st.refs || !st.settings || !st.excluded)
 		return RB_ENOMEM;
 	bool rebalance = rb__rebalance_enabled(t, p, rule);
+	rb__rule_filters rf;
+	int frc = rb__process_rule_filters(t, p, rule_index, errors, &rf);
+	if (frc)
+		return frc;
 	/* The gRPC alignment of PR 9075 (5.2) comes with the default mode. */
 	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat;
 
@@ -195,18 +202,24 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	decide(&st, n, rebalance, rb__rebalance_not_ready(t, p, rule));
 	assemble(&st, n);
 
-	bool dr_multiple;
-	uint32_t code = direct_response(p, rule, &st, false, &dr_multiple);
-	if (dr_multiple) {
-		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
-		                       "failed to process route rule %zu: dynamic resolver is not "
-		                       "supported for multiple backendRefs",
-		                       rule_index);
-		if (rc)
-			return rc;
-	}
-	/* Routes that redirect carry no destination (3.1 step 5). */
-	if (has_redirect(rule) && !code)
+	rule_error rerr;
+	uint32_t code = direct_response(p, rule, &st, &rf, &rerr);
+	int rc = RB_OK;
+	if (rerr == RULE_DR_HOST_FROM_PATH)
+		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "UnsupportedValue", -1,
+		                   "failed to process route rule %zu: host rewrite from path (PathRegex) "
+		                   "is not supported with a dynamic resolver backend",
+		                   rule_index);
+	else if (rerr == RULE_DR_MULTIPLE)
+		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
+		                   "failed to process route rule %zu: dynamic resolver is not "
+		                   "supported for multiple backendRefs",
+		                   rule_index);
+	if (rc)
+		return rc;
+	/* Routes that redirect carry no destination (3.1 step 5); a filter error
+	 * overrides the redirect with a 500. */
+	if (rf.redirect && !rf.filter_error)
 		return RB_OK;
 
 	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));

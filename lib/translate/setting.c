@@ -355,6 +355,26 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const char *grou
 	return res->message ? RB_OK : RB_ENOMEM;
 }
 
+/* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters. */
+static int check_backend_filters(rb__tr *t, const rb__backend_ref *br, rb__ref_result *res)
+{
+	res->ds.has_filters = br->filter_count > 0;
+	const char *joined = NULL;
+	for (size_t i = 0; i < br->filter_count; i++) {
+		const char *err = rb__filter_header_error(t, &br->filters[i]);
+		if (!err)
+			continue;
+		joined = joined ? rb__arena_printf(t->out, "%s, %s", joined, err) : err;
+		if (!joined)
+			return RB_ENOMEM;
+	}
+	if (joined) {
+		res->reason = "InvalidBackendFilters";
+		res->message = joined;
+	}
+	return RB_OK;
+}
+
 /* Address-type validation (2.2 step 8, 2.11). */
 static void check_address_type(const char *kind, rb__ref_result *res)
 {
@@ -420,6 +440,10 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 		rc = process_service(t, p, rule, br, ns, res);
 	else
 		rc = process_backend(t, br, ns, res);
+	if (rc)
+		return rc;
+	if (!res->reason && (r->kind == RB_ROUTE_HTTP || r->kind == RB_ROUTE_GRPC))
+		rc = check_backend_filters(t, br, res);
 	if (rc)
 		return rc;
 	if (!res->reason)

@@ -130,7 +130,9 @@ bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *r
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
                              rb__ref_result *res);
 
-/* grants.c */
+/* grants.c: may an object of from_kind in from_ns refer to group/kind target_ns/name? */
+bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
+                       const char *kind, const char *target_ns, const char *name);
 bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
                        const char *target_ns, const char *name);
 
@@ -152,6 +154,17 @@ int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char
  * (rb__ir_destination), errors to `errors` (rb__route_error). */
 int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
 int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
+
+/* filters.c: rule-level filters (3.1 step 1) and header checks shared with backendRef filters */
+typedef struct rb__rule_filters {
+	bool filter_error;   /* an error that is not BackendsAvailable: the rule answers 500 */
+	bool redirect;       /* a RequestRedirect: the rule has no destination */
+	bool host_from_path; /* an HTTPRouteFilter rewrites the host from the path (PathRegex) */
+} rb__rule_filters;
+int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, rb__vec *errors,
+                     rb__rule_filters *out);
+/* The first header-modifier problem of a filter, or NULL. */
+const char *rb__filter_header_error(rb__tr *t, const rb__filter *f);
 
 /* policy.c: is the zero-endpoint exclusion on for this rule (R.1, 5.1)? And strict readiness? */
 bool rb__rebalance_enabled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
