@@ -124,19 +124,23 @@ char *rb__arena_strdup(rb__arena *a, const char *s)
 	return rb__arena_strndup(a, s, strlen(s));
 }
 
+char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *d = n < 0 ? NULL : rb__arena_alloc(a, (size_t)n + 1);
+	if (d)
+		vsnprintf(d, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return d;
+}
+
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *d = rb__arena_alloc(a, (size_t)n + 1);
-	if (!d)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	char *d = rb__arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return d;
 }

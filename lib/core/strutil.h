@@ -21,6 +21,12 @@ static inline int rb__ascii_casecmp_n(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* s[0..n) equals `word` (a lower-case word) ignoring ASCII case. */
+static inline bool rb__ascii_ieq_n(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && rb__ascii_casecmp_n(s, word, n) == 0;
+}
+
 static inline bool rb__ascii_caseeq(const char *a, const char *b)
 {
 	size_t n = strlen(a);

@@ -20,14 +20,8 @@
 
 #include <string.h>
 
+#include "core/strutil.h"
 #include "rebalance/errors.h"
-
-#define TRY(expr)                     \
-	do {                              \
-		int rc_ = (expr);             \
-		if (rc_)                      \
-			return rc_;               \
-	} while (0)
 
 static bool key_in(const char *key, size_t n, const char *const *keys, size_t count)
 {
@@ -59,21 +53,6 @@ static bool map_is_flow(const rb__node *n)
 	if (p && p->kind == RB_NODE_SEQ && p->parent && p->parent->kind == RB_NODE_MAP)
 		return rb__flow_items_key(p->key, p->key_len);
 	return false;
-}
-
-static bool ieq(const char *s, size_t n, const char *word)
-{
-	size_t m = strlen(word);
-	if (n != m)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != word[i])
-			return false;
-	}
-	return true;
 }
 
 static int emit_int(rb__writer *w, const char *s, size_t n)
@@ -132,9 +111,9 @@ static int emit_scalar(rb__writer *w, const rb__node *n)
 	case RB_SCALAR_FLOAT:
 		return rb__w_number(w, s, len);
 	case RB_SCALAR_BOOL:
-		if (ieq(s, len, "true"))
+		if (rb__ascii_ieq_n(s, len, "true"))
 			return rb__w_bool(w, true);
-		if (ieq(s, len, "false"))
+		if (rb__ascii_ieq_n(s, len, "false"))
 			return rb__w_bool(w, false);
 		return rb__w_strn(w, s, len);
 	case RB_SCALAR_NULL:
@@ -153,21 +132,21 @@ static int emit(rb__writer *w, const rb__node *n, bool in_flow)
 		return emit_scalar(w, n);
 	case RB_NODE_MAP: {
 		bool flow = in_flow || map_is_flow(n);
-		TRY(rb__w_map_begin(w, flow));
+		RB_TRY(rb__w_map_begin(w, flow));
 		for (size_t i = 0; i < n->coll.count; i++) {
 			const rb__node *m = n->coll.items[i];
 			if (!m || !m->key)
 				return RB_EINVAL;
-			TRY(rb__w_keyn(w, m->key, m->key_len));
-			TRY(emit(w, m, flow));
+			RB_TRY(rb__w_keyn(w, m->key, m->key_len));
+			RB_TRY(emit(w, m, flow));
 		}
 		return rb__w_map_end(w);
 	}
 	case RB_NODE_SEQ: {
 		bool flow = in_flow || n->coll.count == 0;
-		TRY(rb__w_seq_begin(w, flow));
+		RB_TRY(rb__w_seq_begin(w, flow));
 		for (size_t i = 0; i < n->coll.count; i++)
-			TRY(emit(w, n->coll.items[i], flow));
+			RB_TRY(emit(w, n->coll.items[i], flow));
 		return rb__w_seq_end(w);
 	}
 	default:

@@ -39,6 +39,14 @@
 
 typedef struct rb__writer rb__writer;
 
+/* Return from the enclosing function when a writer call fails (errors are sticky). */
+#define RB_TRY(expr)              \
+	do {                          \
+		int rc_ = (expr);         \
+		if (rc_)                  \
+			return rc_;           \
+	} while (0)
+
 /* One document per writer: the first value written is the root. */
 int rb__writer_new(rb__writer **out, const rb__mem *mem, rb_format format, rb_write_fn write,
                    void *ud);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/strutil.h"
 #include "emit/writer_int.h"
 #include "rebalance/errors.h"
 
@@ -60,23 +61,10 @@ static bool is_hex(char c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Case-insensitive (ASCII) equality of s[0..n) and a lower-case word of n bytes. */
-static bool word_eq(const char *s, size_t n, const char *word)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != word[i])
-			return false;
-	}
-	return true;
-}
-
 /* .inf .nan in any letter case (YAML allows three spellings each; we quote all). */
 static bool is_inf_nan(const char *s, size_t n)
 {
-	return n == 4 && s[0] == '.' && (word_eq(s + 1, 3, "inf") || word_eq(s + 1, 3, "nan"));
+	return n == 4 && s[0] == '.' && (rb__ascii_ieq_n(s + 1, 3, "inf") || rb__ascii_ieq_n(s + 1, 3, "nan"));
 }
 
 /*
@@ -153,13 +141,13 @@ static bool reserved_like(const char *s, size_t n)
 	case 1:
 		return c == '~' || c == 'y' || c == 'Y' || c == 'n' || c == 'N' || c == '=';
 	case 2:
-		return word_eq(s, 2, "no") || word_eq(s, 2, "on") || (c == '<' && s[1] == '<');
+		return rb__ascii_ieq_n(s, 2, "no") || rb__ascii_ieq_n(s, 2, "on") || (c == '<' && s[1] == '<');
 	case 3:
-		return word_eq(s, 3, "yes") || word_eq(s, 3, "off");
+		return rb__ascii_ieq_n(s, 3, "yes") || rb__ascii_ieq_n(s, 3, "off");
 	case 4:
-		return word_eq(s, 4, "null") || word_eq(s, 4, "true");
+		return rb__ascii_ieq_n(s, 4, "null") || rb__ascii_ieq_n(s, 4, "true");
 	case 5:
-		return word_eq(s, 5, "false");
+		return rb__ascii_ieq_n(s, 5, "false");
 	default:
 		return false;
 	}

@@ -102,10 +102,11 @@ static int mirror(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, si
 	rb__backend_ref br;
 	memset(&br, 0, sizeof br);
 	br.ref = f->mirror_backend;
-	const char *name = rb__arena_printf(t->out, "%s/%s/%s/rule/%zu-mirror-%zu/backend/-1",
-	                                    rb__route_kind_prefix(p->route->kind),
-	                                    p->route->meta.namespace_, p->route->meta.name, rule_index,
-	                                    filter_index);
+	/* "<destination>-mirror-<filterIndex>/backend/-1" (SPEC.md 2.15) */
+	const char *dest = rb__destination_name(t, p->route, (int32_t)rule_index);
+	const char *name = dest ? rb__arena_printf(t->out, "%s-mirror-%zu/backend/-1", dest,
+	                                           filter_index)
+	                        : NULL;
 	if (!name)
 		return RB_ENOMEM;
 	rb__ref_result res;

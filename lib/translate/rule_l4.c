@@ -22,9 +22,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 	const rb__route *r = p->route;
 	bool tls = r->kind == RB_ROUTE_TLS;
 	/* TCP and UDP arrive with exactly one rule (translate.c checks); TLS may have any number. */
-	const char *dest_name = rb__arena_printf(t->out, "%s/%s/%s/rule/-1",
-	                                         rb__route_kind_prefix(r->kind), r->meta.namespace_,
-	                                         r->meta.name);
+	const char *dest_name = rb__destination_name(t, r, -1);
 	if (!dest_name)
 		return RB_ENOMEM;
 	size_t total = 0;
@@ -65,7 +63,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 			}
 			settings[kept] = res.ds;
 			ref->setting = &settings[kept];
-			ref->state = settings[kept].endpoint_count || settings[kept].dynamic_resolver
+			ref->state = rb__weight_bucket(&settings[kept]) == RB_WEIGHT_VALID
 			                     ? RB_REF_SERVING
 			                     : RB_REF_NO_ENDPOINTS;
 			has_dr |= settings[kept].dynamic_resolver;
@@ -97,24 +95,15 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (!any_passthrough)
 			p->programmed = false;
 	}
-	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
-	if (!d)
-		return RB_ENOMEM;
-	d->name = dest_name;
-	d->route_kind = rb__route_kind_name(r->kind);
-	d->route_namespace = r->meta.namespace_;
-	d->route_name = r->meta.name;
-	d->rule = -1;
 	/* TCP and UDP name their destination after rules[0]; TLS never does (2.14). */
-	d->metadata = rb__route_metadata(t, r, tls ? NULL : r->rules[0].name);
-	if (!d->metadata)
+	rb__ir_destination *d =
+		rb__push_destination(t, dests, r, dest_name, -1, tls ? NULL : r->rules[0].name);
+	if (!d)
 		return RB_ENOMEM;
 	d->settings = settings;
 	d->setting_count = kept;
 	for (size_t i = 0; i < kept; i++)
-		d->weights[settings[i].endpoint_count || settings[i].dynamic_resolver
-		                   ? RB_WEIGHT_VALID
-		                   : RB_WEIGHT_NO_ENDPOINTS] += settings[i].weight;
+		d->weights[rb__weight_bucket(&settings[i])] += settings[i].weight;
 	d->refs = refs;
 	d->ref_count = k;
 	return RB_OK;

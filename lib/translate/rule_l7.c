@@ -15,7 +15,7 @@
 #include "translate/tr.h"
 
 /* Bucket of one kept setting (3.2): the first matching case wins. */
-static rb_weight_bucket bucket(const rb__ir_setting *s)
+rb_weight_bucket rb__weight_bucket(const rb__ir_setting *s)
 {
 	if (s->invalid)
 		return RB_WEIGHT_INVALID;
@@ -70,7 +70,7 @@ static void decide(rule_state *st, size_t n, bool rebalance, bool not_ready)
 			continue;
 		}
 		ref->state = ds->invalid                           ? RB_REF_INVALID
-		             : bucket(ds) == RB_WEIGHT_NO_ENDPOINTS ? RB_REF_NO_ENDPOINTS
+		             : rb__weight_bucket(ds) == RB_WEIGHT_NO_ENDPOINTS ? RB_REF_NO_ENDPOINTS
 		                                                    : RB_REF_SERVING;
 		any_serving |= serves(ds);
 	}
@@ -100,7 +100,7 @@ static void assemble(rule_state *st, size_t n)
 		rb__ir_setting *s = &st->settings[st->setting_count++];
 		*s = *ref->setting;
 		ref->setting = s;
-		st->weights[bucket(s)] += s->weight;
+		st->weights[rb__weight_bucket(s)] += s->weight;
 	}
 }
 
@@ -142,9 +142,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 {
 	const rb__route *r = p->route;
 	const rb__route_rule *rule = &r->rules[rule_index];
-	const char *dest_name = rb__arena_printf(t->out, "%s/%s/%s/rule/%zu",
-	                                         rb__route_kind_prefix(r->kind), r->meta.namespace_,
-	                                         r->meta.name, rule_index);
+	const char *dest_name = rb__destination_name(t, r, (int32_t)rule_index);
 	if (!dest_name)
 		return RB_ENOMEM;
 	size_t n = rule->backend_ref_count;
@@ -222,16 +220,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	if (rf.redirect && !rf.filter_error)
 		return RB_OK;
 
-	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
+	rb__ir_destination *d =
+		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index, rule->name);
 	if (!d)
-		return RB_ENOMEM;
-	d->name = dest_name;
-	d->route_kind = rb__route_kind_name(r->kind);
-	d->route_namespace = r->meta.namespace_;
-	d->route_name = r->meta.name;
-	d->rule = (int32_t)rule_index;
-	d->metadata = rb__route_metadata(t, r, rule->name);
-	if (!d->metadata)
 		return RB_ENOMEM;
 	d->settings = st.settings;
 	d->setting_count = code ? 0 : st.setting_count;

@@ -75,6 +75,31 @@ const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const c
 	return rb__backend_metadata(t, &r->meta, rb__route_kind_name(r->kind), section_name);
 }
 
+const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule)
+{
+	return rb__arena_printf(t->out, "%s/%s/%s/rule/%d", rb__route_kind_prefix(r->kind),
+	                        r->meta.namespace_, r->meta.name, rule);
+}
+
+rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
+                                         const char *name, int32_t rule, const char *section_name)
+{
+	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->name = name;
+	d->route_kind = rb__route_kind_name(r->kind);
+	d->route_namespace = r->meta.namespace_;
+	d->route_name = r->meta.name;
+	d->rule = rule;
+	d->metadata = rb__route_metadata(t, r, section_name);
+	if (!d->metadata) {
+		dests->len--;
+		return NULL;
+	}
+	return d;
+}
+
 /* ---- protocols (2.9) ---- */
 
 static bool is_ws(const char *app)

@@ -176,6 +176,13 @@ int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *re
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors);
 
 /* names and metadata (setting.c) */
+/* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, SPEC.md 2.15), in the result arena. */
+const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule);
+/* Append a destination with its name, route identity and route metadata filled in. */
+rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
+                                         const char *name, int32_t rule, const char *section_name);
+/* The weight bucket of a kept setting (SPEC.md 3.2). */
+rb_weight_bucket rb__weight_bucket(const rb__ir_setting *s);
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name);
 const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name);
