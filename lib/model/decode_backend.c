@@ -42,18 +42,6 @@ static const rb__field ENDPOINT_FIELDS[] = {
 static const rb__schema ENDPOINT =
 	RB_SCHEMA("a Backend endpoint", rb__backend_endpoint, ENDPOINT_FIELDS, endpoint_post);
 
-/* caCertificateRefs: only how many (SPEC.md 2.3 step 7b). */
-static int ca_refs(rb__dctx *d, const rb__node *v, void *base)
-{
-	if (!rb__node_is_seq(v)) {
-		rb__node_error(d->diags, d->source, v, "expected a sequence of references, got %s",
-		               rb__node_type_name(v));
-		return RB_EPARSE;
-	}
-	((rb__backend *)base)->tls_ca_ref_count = v->coll.count;
-	return RB_OK;
-}
-
 static const rb__field CLIENT_CERT_FIELDS[] = {
 	RB_F_STR("namespace", rb__backend, tls_client_cert_namespace),
 };
@@ -63,7 +51,7 @@ static const rb__schema CLIENT_CERT =
 static const rb__field TLS_FIELDS[] = {
 	RB_F_TRI("insecureSkipVerify", rb__backend, tls_insecure_skip_verify),
 	RB_F_STR("wellKnownCACertificates", rb__backend, tls_well_known_ca),
-	RB_F_FN("caCertificateRefs", ca_refs),
+	RB_F_LIST("caCertificateRefs", rb__backend, tls_ca_refs, tls_ca_ref_count, rb__schema_ca_ref),
 	RB_F_NEST_HAS("clientCertificateRef", rb__backend, has_tls_client_cert, CLIENT_CERT),
 };
 static const rb__schema TLS = RB_SCHEMA("Backend tls", rb__backend, TLS_FIELDS, NULL);

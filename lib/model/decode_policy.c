@@ -131,20 +131,9 @@ const rb__schema rb__schema_envoy_proxy =
 
 /* ---- BackendTLSPolicy (SPEC.md 2.3 step 7b) ---- */
 
-static int btls_ca_refs(rb__dctx *d, const rb__node *v, void *base)
-{
-	if (!rb__node_is_seq(v)) {
-		rb__node_error(d->diags, d->source, v, "expected a sequence of references, got %s",
-		               rb__node_type_name(v));
-		return RB_EPARSE;
-	}
-	((rb__backend_tls_policy *)base)->ca_ref_count = v->coll.count;
-	return RB_OK;
-}
-
 static const rb__field VALIDATION_FIELDS[] = {
 	RB_F_STR("wellKnownCACertificates", rb__backend_tls_policy, well_known_ca),
-	RB_F_FN("caCertificateRefs", btls_ca_refs),
+	RB_F_LIST("caCertificateRefs", rb__backend_tls_policy, ca_refs, ca_ref_count, rb__schema_ca_ref),
 };
 static const rb__schema VALIDATION =
 	RB_SCHEMA("validation", rb__backend_tls_policy, VALIDATION_FIELDS, NULL);
@@ -193,6 +182,66 @@ static const rb__field UNSTRUCTURED_FIELDS[] = {
 const rb__schema rb__schema_unstructured =
 	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);
 
+/* ---- CA references and what they point at (SPEC.md 2.6) ---- */
+
+static const rb__field CA_REF_FIELDS[] = {
+	RB_F_STR("group", rb__ca_ref, group),
+	RB_F_STR("kind", rb__ca_ref, kind),
+	RB_F_STR_REQ("name", rb__ca_ref, name),
+};
+const rb__schema rb__schema_ca_ref = RB_SCHEMA("a CA certificate reference", rb__ca_ref, CA_REF_FIELDS, NULL);
+
+/* A non-empty "ca.crt" in `data`: the bundle itself never enters the model. */
+static bool has_nonempty(const rb__node *map, const char *key)
+{
+	const rb__node *v = rb__node_get(map, key);
+	return rb__node_is_scalar(v) && v->stype == RB_SCALAR_STRING && v->scalar.len > 0;
+}
+
+static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	((rb__ca_holder *)base)->has_ca = has_nonempty(v, "ca.crt");
+	return RB_OK;
+}
+
+static int config_map_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__ca_holder *)base)->meta, "a ConfigMap");
+}
+
+static const rb__field CONFIG_MAP_FIELDS[] = {
+	RB_F_OBJECT_META(rb__ca_holder),
+	RB_F_FN("data", config_map_data),
+};
+const rb__schema rb__schema_config_map =
+	RB_SCHEMA("a ConfigMap", rb__ca_holder, CONFIG_MAP_FIELDS, config_map_post);
+
+static int trust_bundle_spec(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	((rb__ca_holder *)base)->has_ca = has_nonempty(v, "trustBundle");
+	return RB_OK;
+}
+
+static int trust_bundle_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__ca_holder *)base)->meta, "a ClusterTrustBundle");
+}
+
+static const rb__field TRUST_BUNDLE_FIELDS[] = {
+	RB_F_OBJECT_META(rb__ca_holder),
+	RB_F_FN("spec", trust_bundle_spec),
+};
+const rb__schema rb__schema_cluster_trust_bundle =
+	RB_SCHEMA("a ClusterTrustBundle", rb__ca_holder, TRUST_BUNDLE_FIELDS, trust_bundle_post);
+
 /* ---- Secret (listener certificates) and HTTPRouteFilter ---- */
 
 /* Only which keys the data has: certificates never enter the model. */
@@ -205,6 +254,7 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 	rb__secret *s = base;
 	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
 	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
+	s->has_ca_crt = has_nonempty(v, "ca.crt");
 	return RB_OK;
 }
 

@@ -15,7 +15,7 @@ static rb__vec *model_list(rb__model *m, size_t i)
 		&m->gateways, &m->services, &m->service_imports, &m->endpoint_slices, &m->backends,
 		&m->reference_grants, &m->backend_traffic_policies, &m->envoy_proxies_for_gateways,
 		&m->backend_tls_policies, &m->namespaces, &m->extension_objects,
-		&m->secrets, &m->http_route_filters,
+		&m->secrets, &m->http_route_filters, &m->config_maps, &m->cluster_trust_bundles,
 	};
 	enum { FIXED = sizeof fixed / sizeof fixed[0] };
 	if (i < FIXED)
@@ -25,8 +25,8 @@ static rb__vec *model_list(rb__model *m, size_t i)
 	return NULL;
 }
 
-/* Route lists come after the 13 fixed ones (the ROUTE() entries below count on it). */
-enum { FIXED_LISTS = 13, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
+/* Route lists come after the 15 fixed ones (the ROUTE() entries below count on it). */
+enum { FIXED_LISTS = 15, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
 
 void rb__model_init(rb__model *m, const rb__mem *mem)
 {
@@ -123,6 +123,9 @@ static const kind_entry KINDS[] = {
 	{"secrets", "Secret", "", &rb__schema_secret, SLOT_LIST, 11, -1},
 	{"httpFilters", "HTTPRouteFilter", "gateway.envoyproxy.io", &rb__schema_http_route_filter,
 	 SLOT_LIST, 12, -1},
+	{"configMaps", "ConfigMap", "", &rb__schema_config_map, SLOT_LIST, 13, -1},
+	{"clusterTrustBundles", "ClusterTrustBundle", "certificates.k8s.io",
+	 &rb__schema_cluster_trust_bundle, SLOT_LIST, 14, -1},
 	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
 	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
 	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),

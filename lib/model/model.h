@@ -255,6 +255,13 @@ typedef struct rb__endpoint_slice {
 	size_t endpoint_count;
 } rb__endpoint_slice;
 
+/* A reference to CA certificates: a ConfigMap (default), Secret or ClusterTrustBundle. */
+typedef struct rb__ca_ref {
+	const char *group;
+	const char *kind;
+	const char *name;
+} rb__ca_ref;
+
 /* ---- Backend (gateway.envoyproxy.io) -------------------------------------- */
 
 typedef enum rb__backend_endpoint_kind {
@@ -285,6 +292,7 @@ typedef struct rb__backend {
 	bool has_tls;
 	rb__tri tls_insecure_skip_verify;
 	const char *tls_well_known_ca;
+	rb__ca_ref *tls_ca_refs;
 	size_t tls_ca_ref_count;
 	bool has_tls_client_cert;
 	const char *tls_client_cert_namespace;
@@ -358,8 +366,15 @@ typedef struct rb__backend_tls_policy {
 	bool has_target_ref;
 	rb__policy_target target_ref;
 	const char *well_known_ca;
+	rb__ca_ref *ca_refs;
 	size_t ca_ref_count;
 } rb__backend_tls_policy;
+
+/* A ConfigMap or ClusterTrustBundle: only whether it carries a CA bundle. */
+typedef struct rb__ca_holder {
+	rb__objmeta meta;
+	bool has_ca; /* data["ca.crt"] (ConfigMap, Secret) or spec.trustBundle, non-empty */
+} rb__ca_holder;
 
 typedef struct rb__namespace {
 	rb__objmeta meta;
@@ -376,6 +391,7 @@ typedef struct rb__secret {
 	const char *type;
 	bool has_tls_crt;
 	bool has_tls_key;
+	bool has_ca_crt;
 } rb__secret;
 
 /* Envoy Gateway's HTTPRouteFilter: only the host rewrite type matters (SPEC.md 3.3 case 5). */
@@ -415,6 +431,8 @@ typedef struct rb__model {
 	rb__vec extension_objects; /* rb__unstructured *, from extensionRefFilters */
 	rb__vec secrets;           /* rb__secret * */
 	rb__vec http_route_filters; /* rb__http_route_filter * */
+	rb__vec config_maps;       /* rb__ca_holder * */
+	rb__vec cluster_trust_bundles; /* rb__ca_holder * */
 	rb__gateway_class *gateway_class;
 	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
@@ -436,7 +454,7 @@ void rb__model_free(rb__model *m);
 
 /* The lengths of every list, to take a buffer back out on failure. */
 typedef struct rb__model_mark {
-	size_t len[RB_ROUTE_KIND_COUNT + 13];
+	size_t len[RB_ROUTE_KIND_COUNT + 15];
 	rb__envoy_proxy *envoy_proxy_for_class;
 	rb__envoy_proxy *envoy_proxy_default;
 	rb__gateway_class *gateway_class;

@@ -23,6 +23,9 @@ extern const rb__schema rb__schema_namespace;
 extern const rb__schema rb__schema_unstructured;
 extern const rb__schema rb__schema_secret;
 extern const rb__schema rb__schema_http_route_filter;
+extern const rb__schema rb__schema_config_map;
+extern const rb__schema rb__schema_cluster_trust_bundle;
+extern const rb__schema rb__schema_ca_ref;
 
 /* The fields every object starts with: apiVersion, kind, metadata. */
 #define RB_F_OBJECT_META(T)                                                            \

@@ -459,6 +459,12 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 		return process_custom(t, br, group, kind, ns, res);
 
 	res->ds.protocol = default_protocol(r->kind);
+	/* TLS before endpoints: a Service with both problems reports InvalidBackendTLS. */
+	rc = rb__check_upstream_tls(t, br, kind, ns, res);
+	if (rc || res->reason) {
+		empty_ds(res, setting_name, w);
+		return rc;
+	}
 	if (!strcmp(kind, "ServiceImport"))
 		rc = process_service_import(t, p, rule, br, ns, res);
 	else if (!strcmp(kind, "Service"))

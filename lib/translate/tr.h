@@ -8,6 +8,7 @@
  *   validate.c   validateBackendRef, in its exact order (2.3)
  *   grants.c     ReferenceGrant check for cross-namespace refs (2.3 step 4)
  *   address.c    IP and hostname rules of Backend endpoints (2.3 step 7d)
+ *   tls.c        upstream TLS validity: CA references of policies and Backends (2.6)
  *   setting.c    one backendRef -> one DestinationSetting (2.2, 2.4, 2.7-2.9, 2.12, 2.14)
  *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
@@ -139,6 +140,10 @@ bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const c
 /* address.c */
 const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const char **reason);
 bool rb__parse_ip(const char *s, bool *is_loopback);
+
+/* tls.c: upstream TLS validity (2.2 step 4, 2.6); on failure sets res->reason/message. */
+int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kind, const char *ns,
+                           rb__ref_result *res);
 
 /* setting.c: one backendRef -> DS (2.2). */
 int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,

@@ -1,0 +1,158 @@
+/*
+ * Upstream TLS, as far as it decides validity (SPEC.md 2.2 step 4, 2.6): a
+ * BackendTLSPolicy that applies to the backend, or a Backend's own spec.tls,
+ * must name CA certificates that exist. A reference to a missing ConfigMap,
+ * Secret or ClusterTrustBundle, or one without a CA bundle, makes the
+ * backendRef fail with InvalidBackendTLS -- before its endpoints are looked
+ * at. Certificate contents are not parsed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+static const rb__ca_holder *find_holder(const rb__vec *v, const char *ns, const char *name)
+{
+	const rb__ca_holder *found = NULL;
+	for (size_t i = 0; i < v->len; i++) {
+		const rb__ca_holder *h = RB_VEC_AT(v, const rb__ca_holder *, i);
+		if ((!ns || !strcmp(h->meta.namespace_, ns)) && !strcmp(h->meta.name, name))
+			found = h; /* the last definition wins */
+	}
+	return found;
+}
+
+static const rb__secret *find_secret(rb__tr *t, const char *ns, const char *name)
+{
+	const rb__vec *v = &t->m->secrets;
+	const rb__secret *found = NULL;
+	for (size_t i = 0; i < v->len; i++) {
+		const rb__secret *s = RB_VEC_AT(v, const rb__secret *, i);
+		if (!strcmp(s->meta.namespace_, ns) && !strcmp(s->meta.name, name))
+			found = s;
+	}
+	return found;
+}
+
+/* NULL when the CA reference resolves, else why not. */
+static const char *ca_ref_error(rb__tr *t, const rb__ca_ref *ref, const char *ns)
+{
+	const char *kind = rb__str_empty(ref->kind) ? "ConfigMap" : ref->kind;
+	bool found, has_ca;
+	if (!strcmp(kind, "ConfigMap")) {
+		const rb__ca_holder *h = find_holder(&t->m->config_maps, ns, ref->name);
+		found = h != NULL;
+		has_ca = h && h->has_ca;
+	} else if (!strcmp(kind, "Secret")) {
+		const rb__secret *s = find_secret(t, ns, ref->name);
+		found = s != NULL;
+		has_ca = s && s->has_ca_crt;
+	} else if (!strcmp(kind, "ClusterTrustBundle")) {
+		const rb__ca_holder *h = find_holder(&t->m->cluster_trust_bundles, NULL, ref->name);
+		found = h != NULL;
+		has_ca = h && h->has_ca;
+		if (!found)
+			return rb__arena_printf(t->out, "unable to locate ClusterTrustBundle %s", ref->name);
+		if (!has_ca)
+			return rb__arena_printf(t->out, "no trust bundle found in ClusterTrustBundle %s",
+			                        ref->name);
+		return NULL;
+	} else {
+		return rb__arena_printf(t->out, "unsupported caCertificateRef kind %s", kind);
+	}
+	if (!found)
+		return rb__arena_printf(t->out, "unable to locate %s %s/%s", kind, ns, ref->name);
+	if (!has_ca)
+		return rb__arena_printf(t->out, "no ca.crt found in %s %s/%s", kind, ns, ref->name);
+	return NULL;
+}
+
+static const char *ca_refs_error(rb__tr *t, const rb__ca_ref *refs, size_t n, const char *ns)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *err = ca_ref_error(t, &refs[i], ns);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+/* Does a policy target (group, kind, name, sectionName) select this backend and port? */
+static bool targets(const rb__policy_target *tr, const char *group, const char *kind,
+                    const char *name, const char *section)
+{
+	if (!rb__str_eq(tr->group, group) || strcmp(tr->kind, kind) || strcmp(tr->name, name))
+		return false;
+	return !tr->section_name || rb__str_eq(tr->section_name, section);
+}
+
+/* The section name a BackendTLSPolicy uses: the port name for Services and
+ * ServiceImports, the port number for Backends. */
+static const char *section_of(rb__tr *t, const char *kind, const char *ns, const rb__backend_ref *br,
+                              char *num, size_t numlen)
+{
+	const rb__service_port *ports = NULL;
+	size_t n = 0;
+	if (!strcmp(kind, "Service")) {
+		const rb__service *s = rb__find_service(t, ns, br->ref.name);
+		ports = s ? s->ports : NULL;
+		n = s ? s->port_count : 0;
+	} else if (!strcmp(kind, "ServiceImport")) {
+		const rb__service_import *si = rb__find_service_import(t, ns, br->ref.name);
+		ports = si ? si->ports : NULL;
+		n = si ? si->port_count : 0;
+	} else {
+		snprintf(num, numlen, "%u", br->ref.port);
+		return num;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ports[i].has_port && ports[i].port == br->ref.port)
+			return ports[i].name;
+	return "";
+}
+
+int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kind, const char *ns,
+                           rb__ref_result *res)
+{
+	static const struct {
+		const char *kind, *group;
+	} GROUPS[] = {{"Service", ""}, {"ServiceImport", "multicluster.x-k8s.io"},
+	              {"Backend", "gateway.envoyproxy.io"}};
+	const char *group = NULL;
+	for (size_t i = 0; i < sizeof GROUPS / sizeof GROUPS[0]; i++)
+		if (!strcmp(kind, GROUPS[i].kind))
+			group = GROUPS[i].group;
+	if (!group)
+		return RB_OK;
+	const char *err = NULL;
+	char num[16];
+	const char *section = section_of(t, kind, ns, br, num, sizeof num);
+	const rb__vec *policies = &t->m->backend_tls_policies;
+	for (size_t i = 0; i < policies->len && !err; i++) {
+		const rb__backend_tls_policy *p = RB_VEC_AT(policies, const rb__backend_tls_policy *, i);
+		if (strcmp(p->meta.namespace_, ns))
+			continue;
+		bool applies = false;
+		for (size_t j = 0; j < p->target_ref_count && !applies; j++)
+			applies = targets(&p->target_refs[j], group, kind, br->ref.name, section);
+		if (!applies)
+			continue;
+		/* The first policy that applies decides. */
+		err = ca_refs_error(t, p->ca_refs, p->ca_ref_count, ns);
+		if (!err && !p->ca_ref_count && !p->well_known_ca)
+			err = "CACertificate must be specified when InsecureSkipVerify is false";
+		break;
+	}
+	if (!err && !strcmp(kind, "Backend")) {
+		const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
+		if (b && b->has_tls)
+			err = ca_refs_error(t, b->tls_ca_refs, b->tls_ca_ref_count, ns);
+	}
+	if (err) {
+		res->reason = "InvalidBackendTLS";
+		res->message = err;
+	}
+	return RB_OK;
+}
