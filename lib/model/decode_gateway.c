@@ -60,10 +60,25 @@ static const rb__field INFRA_FIELDS[] = {
 };
 static const rb__schema INFRA = RB_SCHEMA("infrastructure", rb__gateway, INFRA_FIELDS, NULL);
 
+static const rb__field ALLOWED_LISTENER_NS_FIELDS[] = {
+	RB_F_STR("from", rb__gateway, allowed_listeners_from),
+	RB_F_STRUCT_HAS("selector", rb__gateway, allowed_listeners_selector,
+	                has_allowed_listeners_selector, rb__schema_label_selector),
+};
+static const rb__schema ALLOWED_LISTENER_NS =
+	RB_SCHEMA("allowedListeners.namespaces", rb__gateway, ALLOWED_LISTENER_NS_FIELDS, NULL);
+
+static const rb__field ALLOWED_LISTENERS_FIELDS[] = {
+	RB_F_NEST("namespaces", ALLOWED_LISTENER_NS),
+};
+static const rb__schema ALLOWED_LISTENERS =
+	RB_SCHEMA("allowedListeners", rb__gateway, ALLOWED_LISTENERS_FIELDS, NULL);
+
 static const rb__field GATEWAY_SPEC_FIELDS[] = {
 	RB_F_STR("gatewayClassName", rb__gateway, gateway_class_name),
 	RB_F_LIST("listeners", rb__gateway, listeners, listener_count, LISTENER),
 	RB_F_NEST("infrastructure", INFRA),
+	RB_F_NEST("allowedListeners", ALLOWED_LISTENERS),
 };
 static const rb__schema GATEWAY_SPEC = RB_SCHEMA("a Gateway spec", rb__gateway, GATEWAY_SPEC_FIELDS, NULL);
 
@@ -105,3 +120,31 @@ static const rb__field GATEWAY_CLASS_FIELDS[] = {
 };
 const rb__schema rb__schema_gateway_class =
 	RB_SCHEMA("a GatewayClass", rb__gateway_class, GATEWAY_CLASS_FIELDS, gateway_class_post);
+
+/* ---- ListenerSet ---- */
+
+static const rb__field LS_PARENT_FIELDS[] = {
+	RB_F_STR("group", rb__listener_set, parent_group),
+	RB_F_STR("kind", rb__listener_set, parent_kind),
+	RB_F_STR_REQ("name", rb__listener_set, parent_name),
+	RB_F_STR("namespace", rb__listener_set, parent_namespace),
+};
+static const rb__schema LS_PARENT = RB_SCHEMA("parentRef", rb__listener_set, LS_PARENT_FIELDS, NULL);
+
+static const rb__field LS_SPEC_FIELDS[] = {
+	RB_F_NEST("parentRef", LS_PARENT),
+	RB_F_LIST("listeners", rb__listener_set, listeners, listener_count, LISTENER),
+};
+static const rb__schema LS_SPEC = RB_SCHEMA("a ListenerSet spec", rb__listener_set, LS_SPEC_FIELDS, NULL);
+
+static int listener_set_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__check_object_meta(d, map, &((rb__listener_set *)base)->meta, "a ListenerSet");
+}
+
+static const rb__field LS_FIELDS[] = {
+	RB_F_OBJECT_META(rb__listener_set),
+	RB_F_NEST("spec", LS_SPEC),
+};
+const rb__schema rb__schema_listener_set =
+	RB_SCHEMA("a ListenerSet", rb__listener_set, LS_FIELDS, listener_set_post);

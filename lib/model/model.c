@@ -16,6 +16,7 @@ static rb__vec *model_list(rb__model *m, size_t i)
 		&m->reference_grants, &m->backend_traffic_policies, &m->envoy_proxies_for_gateways,
 		&m->backend_tls_policies, &m->namespaces, &m->extension_objects,
 		&m->secrets, &m->http_route_filters, &m->config_maps, &m->cluster_trust_bundles,
+		&m->listener_sets,
 	};
 	enum { FIXED = sizeof fixed / sizeof fixed[0] };
 	if (i < FIXED)
@@ -25,8 +26,8 @@ static rb__vec *model_list(rb__model *m, size_t i)
 	return NULL;
 }
 
-/* Route lists come after the 15 fixed ones (the ROUTE() entries below count on it). */
-enum { FIXED_LISTS = 15, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
+/* Route lists come after the 16 fixed ones (the ROUTE() entries below count on it). */
+enum { FIXED_LISTS = 16, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
 
 void rb__model_init(rb__model *m, const rb__mem *mem)
 {
@@ -126,6 +127,9 @@ static const kind_entry KINDS[] = {
 	{"configMaps", "ConfigMap", "", &rb__schema_config_map, SLOT_LIST, 13, -1},
 	{"clusterTrustBundles", "ClusterTrustBundle", "certificates.k8s.io",
 	 &rb__schema_cluster_trust_bundle, SLOT_LIST, 14, -1},
+	{"listenerSets", "XListenerSet", "gateway.networking.x-k8s.io", &rb__schema_listener_set,
+	 SLOT_LIST, 15, -1},
+	{NULL, "ListenerSet", "gateway.networking.k8s.io", &rb__schema_listener_set, SLOT_LIST, 15, -1},
 	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
 	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
 	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),

@@ -101,11 +101,26 @@ typedef struct rb__gateway {
 	const char *gateway_class_name;
 	rb__listener *listeners;
 	size_t listener_count;
+	/* spec.allowedListeners.namespaces: which ListenerSets may attach (NULL: None) */
+	const char *allowed_listeners_from;
+	bool has_allowed_listeners_selector;
+	rb__label_selector allowed_listeners_selector;
 	/* spec.infrastructure.parametersRef */
 	const char *params_group;
 	const char *params_kind;
 	const char *params_name;
 } rb__gateway;
+
+/* A ListenerSet (gateway.networking.x-k8s.io XListenerSet): listeners added to a Gateway. */
+typedef struct rb__listener_set {
+	rb__objmeta meta;
+	const char *parent_group;
+	const char *parent_kind;
+	const char *parent_name;
+	const char *parent_namespace;
+	rb__listener *listeners;
+	size_t listener_count;
+} rb__listener_set;
 
 /* ---- routes -------------------------------------------------------------- */
 
@@ -431,6 +446,7 @@ typedef struct rb__model {
 	rb__vec extension_objects; /* rb__unstructured *, from extensionRefFilters */
 	rb__vec secrets;           /* rb__secret * */
 	rb__vec http_route_filters; /* rb__http_route_filter * */
+	rb__vec listener_sets;     /* rb__listener_set * */
 	rb__vec config_maps;       /* rb__ca_holder * */
 	rb__vec cluster_trust_bundles; /* rb__ca_holder * */
 	rb__gateway_class *gateway_class;
@@ -454,7 +470,7 @@ void rb__model_free(rb__model *m);
 
 /* The lengths of every list, to take a buffer back out on failure. */
 typedef struct rb__model_mark {
-	size_t len[RB_ROUTE_KIND_COUNT + 15];
+	size_t len[RB_ROUTE_KIND_COUNT + 16];
 	rb__envoy_proxy *envoy_proxy_for_class;
 	rb__envoy_proxy *envoy_proxy_default;
 	rb__gateway_class *gateway_class;

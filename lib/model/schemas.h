@@ -8,6 +8,7 @@
 extern const rb__schema rb__schema_objmeta;
 extern const rb__schema rb__schema_label_selector;
 extern const rb__schema rb__schema_gateway;
+extern const rb__schema rb__schema_listener_set;
 extern const rb__schema rb__schema_gateway_class;
 extern const rb__schema rb__schema_route;
 extern const rb__schema rb__schema_service;

@@ -82,14 +82,15 @@ static bool allows_kind(const rb__listener *l, rb__route_kind k)
 	return false;
 }
 
-static bool allows_namespace(rb__tr *t, const rb__listener *l, const rb__gateway *gw,
+/* `owner_ns`: the namespace of the Gateway or ListenerSet that declares the listener. */
+static bool allows_namespace(rb__tr *t, const rb__listener *l, const char *owner_ns,
                              const rb__route *r)
 {
 	const char *from = l->allowed_from ? l->allowed_from : "Same";
 	if (!strcmp(from, "All"))
 		return true;
 	if (!strcmp(from, "Same"))
-		return !strcmp(r->meta.namespace_, gw->meta.namespace_);
+		return !strcmp(r->meta.namespace_, owner_ns);
 	if (!strcmp(from, "Selector")) {
 		if (!l->has_allowed_selector)
 			return false;
@@ -155,19 +156,21 @@ static const rb__secret *find_secret(rb__tr *t, const char *ns, const char *name
 	return found;
 }
 
-static bool certificate_ref_ok(rb__tr *t, const rb__gateway *g, const rb__secret_ref *ref)
+static bool certificate_ref_ok(rb__tr *t, const rb__objmeta *owner, const char *owner_kind,
+                               const rb__secret_ref *ref)
 {
 	if (!rb__str_empty(ref->group) || (ref->kind && strcmp(ref->kind, "Secret")))
 		return false;
-	const char *ns = rb__str_empty(ref->namespace_) ? g->meta.namespace_ : ref->namespace_;
-	if (strcmp(ns, g->meta.namespace_) &&
-	    !rb__grant_permits(t, "Gateway", g->meta.namespace_, "", "Secret", ns, ref->name))
+	const char *ns = rb__str_empty(ref->namespace_) ? owner->namespace_ : ref->namespace_;
+	if (strcmp(ns, owner->namespace_) &&
+	    !rb__grant_permits(t, owner_kind, owner->namespace_, "", "Secret", ns, ref->name))
 		return false;
 	const rb__secret *s = find_secret(t, ns, ref->name);
 	return s && rb__str_eq(s->type, "kubernetes.io/tls") && s->has_tls_crt && s->has_tls_key;
 }
 
-static bool listener_ready(rb__tr *t, const rb__gateway *g, const rb__listener *l)
+static bool listener_ready(rb__tr *t, const rb__objmeta *owner, const char *owner_kind,
+                           const rb__listener *l)
 {
 	bool terminates = !strcmp(l->protocol, "HTTPS") ||
 	                  (!strcmp(l->protocol, "TLS") && !rb__str_eq(l->tls_mode, "Passthrough"));
@@ -176,7 +179,7 @@ static bool listener_ready(rb__tr *t, const rb__gateway *g, const rb__listener *
 	if (!l->certificate_ref_count)
 		return false;
 	for (size_t i = 0; i < l->certificate_ref_count; i++)
-		if (!certificate_ref_ok(t, g, &l->certificate_refs[i]))
+		if (!certificate_ref_ok(t, owner, owner_kind, &l->certificate_refs[i]))
 			return false;
 	return true;
 }
@@ -187,8 +190,9 @@ static bool l4_first_route(rb__tr *t, const rb__parent *p, const rb__listener *l
 	*ok = true;
 	if (p->route->kind != RB_ROUTE_TCP && p->route->kind != RB_ROUTE_UDP)
 		return true;
-	const char *key = rb__arena_printf(&t->scratch, "%s/%s/%s", p->gateway->meta.namespace_,
-	                                   p->gateway->meta.name, l->name);
+	const rb__objmeta *owner = p->listener_set ? &p->listener_set->meta : &p->gateway->meta;
+	const char *key = rb__arena_printf(&t->scratch, "%s:%s/%s/%s", p->listener_set ? "LS" : "G",
+	                                   owner->namespace_, owner->name, l->name);
 	void **slot = key ? rb__map_slot_for(&t->l4_listener_owner, key, strlen(key)) : NULL;
 	if (!slot) {
 		*ok = false;
@@ -203,16 +207,21 @@ int rb__attach(rb__tr *t, rb__parent *p)
 {
 	const rb__route *r = p->route;
 	const rb__parent_ref *ref = p->ref;
-	const rb__gateway *gw = p->gateway;
+	/* A ListenerSet parent offers its own listeners, in its own namespace. */
+	const rb__listener_set *ls = p->listener_set;
+	const rb__objmeta *owner = ls ? &ls->meta : &p->gateway->meta;
+	const char *owner_kind = ls ? "XListenerSet" : "Gateway";
+	const rb__listener *listeners = ls ? ls->listeners : p->gateway->listeners;
+	size_t listener_count = ls ? ls->listener_count : p->gateway->listener_count;
 	bool any_selected = false, any_allowed = false;
-	for (size_t i = 0; i < gw->listener_count; i++) {
-		const rb__listener *l = &gw->listeners[i];
+	for (size_t i = 0; i < listener_count; i++) {
+		const rb__listener *l = &listeners[i];
 		if (ref->section_name && strcmp(ref->section_name, l->name))
 			continue;
 		if (ref->has_port && (!l->has_port || l->port != ref->port))
 			continue;
 		any_selected = true;
-		if (!allows_kind(l, r->kind) || !allows_namespace(t, l, gw, r))
+		if (!allows_kind(l, r->kind) || !allows_namespace(t, l, owner->namespace_, r))
 			continue;
 		any_allowed = true;
 		if (!hostname_matches(l, r))
@@ -244,7 +253,7 @@ int rb__attach(rb__tr *t, rb__parent *p)
 	p->accepted_message = "Route is accepted";
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
-		if (!listener_ready(t, gw, l))
+		if (!listener_ready(t, owner, owner_kind, l))
 			continue;
 		bool ok;
 		if (l4_first_route(t, p, l, &ok))

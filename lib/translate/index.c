@@ -91,6 +91,7 @@ int rb__index_build(rb__tr *t)
 	    (rc = index_by_name(t, &t->service_imports, &m->service_imports)) ||
 	    (rc = index_by_name(t, &t->backends, &m->backends)) ||
 	    (rc = index_by_name(t, &t->gateways, &m->gateways)) ||
+	    (rc = index_by_name(t, &t->listener_sets, &m->listener_sets)) ||
 	    (rc = index_by_name(t, &t->envoy_proxies, &m->envoy_proxies_for_gateways)) ||
 	    (rc = index_slices(t)))
 		return rc;
@@ -120,6 +121,11 @@ const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	return lookup(&t->gateways, ns, name);
+}
+
+const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const char *name)
+{
+	return lookup(&t->listener_sets, ns, name);
 }
 
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name)

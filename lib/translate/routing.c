@@ -44,8 +44,13 @@ static int add_target(rb__tr *t, const rb__backend_traffic_policy *p, const char
 			             has_type);
 		return claim(t, rb__arena_printf(&t->scratch, "G:%s/%s", ns, name), p, true);
 	}
-	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, "ListenerSet"))
-		return RB_OK; /* ListenerSet parents are not modelled */
+	/* ListenerSet and its listeners: effective only with a routing type, like listeners. */
+	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, "ListenerSet")) {
+		if (section)
+			return claim(t, rb__arena_printf(&t->scratch, "LSL:%s/%s/%s", ns, name, section),
+			             p, has_type);
+		return claim(t, rb__arena_printf(&t->scratch, "LS:%s/%s", ns, name), p, has_type);
+	}
 	/* Route and route-rule scopes: effective with a routing type, or without a mergeType. */
 	bool effective = has_type || !p->merge_type;
 	if (section)
@@ -132,8 +137,20 @@ static const char *btp_routing_type(rb__tr *t, const rb__parent *p, const rb__ro
 	if (s && s->effective)
 		return s->routing_type;
 	const rb__gateway *g = p->gateway;
-	/* Listener scopes are consulted only through the parentRef's sectionName. */
-	if (p->ref->section_name) {
+	const rb__listener_set *ls = p->listener_set;
+	if (ls) {
+		/* A ListenerSet parent: its listener (by sectionName), then the ListenerSet. */
+		if (p->ref->section_name) {
+			s = scope(t, rb__arena_printf(&t->scratch, "LSL:%s/%s/%s", ls->meta.namespace_,
+			                              ls->meta.name, p->ref->section_name));
+			if (s && s->effective)
+				return s->routing_type;
+		}
+		s = scope(t, rb__arena_printf(&t->scratch, "LS:%s/%s", ls->meta.namespace_, ls->meta.name));
+		if (s && s->effective)
+			return s->routing_type;
+	} else if (p->ref->section_name) {
+		/* Listener scopes are consulted only through the parentRef's sectionName. */
 		s = scope(t, rb__arena_printf(&t->scratch, "L:%s/%s/%s", g->meta.namespace_, g->meta.name,
 		                              p->ref->section_name));
 		if (s && s->effective)

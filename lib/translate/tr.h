@@ -60,6 +60,7 @@ typedef struct rb__tr {
 	rb__map backends;        /* "ns/name" -> rb__backend * */
 	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__vec * of slices */
 	rb__map gateways;        /* "ns/name" -> rb__gateway * */
+	rb__map listener_sets;   /* "ns/name" -> rb__listener_set * */
 	rb__map namespaces;      /* "name" -> rb__namespace * */
 	rb__map envoy_proxies;   /* "ns/name" -> rb__envoy_proxy * */
 	rb__map endpoint_cache;  /* endpoint tables shared by settings (endpoints.c) */
@@ -81,6 +82,8 @@ typedef struct rb__parent {
 	const rb__parent_ref *ref;
 	size_t ref_index;
 	const rb__gateway *gateway;
+	/* The ListenerSet the parentRef names, when it names one (its listeners are used). */
+	const rb__listener_set *listener_set;
 	bool accepted;
 	const char *accepted_reason;
 	const char *accepted_message;
@@ -114,6 +117,7 @@ const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name)
 const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name);
 const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name);
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name);
+const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const char *name);
 const rb__namespace *rb__find_namespace(rb__tr *t, const char *name);
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name);
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */

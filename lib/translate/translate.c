@@ -15,17 +15,54 @@
 
 #define GATEWAY_GROUP "gateway.networking.k8s.io"
 
-/* The Gateway of ours a parentRef points to, or NULL (the parent is not relevant). */
-static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb__parent_ref *ref)
+static const rb__gateway *our_gateway(rb__tr *t, const char *ns, const char *name)
 {
-	if (ref->group && strcmp(ref->group, GATEWAY_GROUP))
-		return NULL;
-	if (ref->kind && strcmp(ref->kind, "Gateway"))
-		return NULL;
+	const rb__gateway *g = rb__find_gateway(t, ns, name);
+	return g && rb__str_eq(g->gateway_class_name, t->o->gateway_class) ? g : NULL;
+}
+
+/* Does the Gateway accept ListenerSets from this namespace (spec.allowedListeners; None by default)? */
+static bool allows_listener_set(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls)
+{
+	const char *from = g->allowed_listeners_from;
+	if (rb__str_eq(from, "All"))
+		return true;
+	if (rb__str_eq(from, "Same"))
+		return !strcmp(ls->meta.namespace_, g->meta.namespace_);
+	if (rb__str_eq(from, "Selector") && g->has_allowed_listeners_selector) {
+		const rb__namespace *ns = rb__find_namespace(t, ls->meta.namespace_);
+		return ns && rb__label_selector_matches(&g->allowed_listeners_selector, ns->meta.labels,
+		                                        ns->meta.label_count);
+	}
+	return false;
+}
+
+/*
+ * The Gateway of ours a parentRef points to -- directly, or through a
+ * ListenerSet the Gateway accepts -- or NULL: the parent is not relevant.
+ */
+static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb__parent_ref *ref,
+                                         const rb__listener_set **ls_out)
+{
+	*ls_out = NULL;
 	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
-	const rb__gateway *g = rb__find_gateway(t, ns, ref->name);
-	if (!g || !rb__str_eq(g->gateway_class_name, t->o->gateway_class))
+	const char *group = ref->group ? ref->group : GATEWAY_GROUP;
+	const char *kind = ref->kind ? ref->kind : "Gateway";
+	if (!strcmp(group, GATEWAY_GROUP) && !strcmp(kind, "Gateway"))
+		return our_gateway(t, ns, ref->name);
+	bool x_set = !strcmp(group, "gateway.networking.x-k8s.io") && !strcmp(kind, "XListenerSet");
+	bool set = !strcmp(group, GATEWAY_GROUP) && !strcmp(kind, "ListenerSet");
+	if (!x_set && !set)
 		return NULL;
+	const rb__listener_set *ls = rb__find_listener_set(t, ns, ref->name);
+	if (!ls || (ls->parent_kind && strcmp(ls->parent_kind, "Gateway")) ||
+	    (ls->parent_group && strcmp(ls->parent_group, GATEWAY_GROUP)))
+		return NULL;
+	const char *gns = rb__str_empty(ls->parent_namespace) ? ls->meta.namespace_ : ls->parent_namespace;
+	const rb__gateway *g = our_gateway(t, gns, ls->parent_name);
+	if (!g || !allows_listener_set(t, g, ls))
+		return NULL;
+	*ls_out = ls;
 	return g;
 }
 
@@ -116,7 +153,8 @@ static int translate_route(rb__tr *t, const rb__route *r)
 	int rc = RB_OK;
 	for (size_t i = 0; i < r->parent_ref_count && !rc; i++) {
 		const rb__parent_ref *ref = &r->parent_refs[i];
-		const rb__gateway *g = parent_gateway(t, r, ref);
+		const rb__listener_set *ls;
+		const rb__gateway *g = parent_gateway(t, r, ref, &ls);
 		if (!g)
 			continue;
 		rb__parent p;
@@ -125,6 +163,7 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		p.ref = ref;
 		p.ref_index = i;
 		p.gateway = g;
+		p.listener_set = ls;
 		rb__vec dests = RB_VEC_INIT, errors = RB_VEC_INIT;
 		if ((r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP) && r->rule_count != 1) {
 			/* Nothing else is computed for this parent, not even attachment (SPEC.md 1.2). */
@@ -149,16 +188,26 @@ static int translate_route(rb__tr *t, const rb__route *r)
 	return rc;
 }
 
+/* Every map of the translator, for init and free. */
+enum { MAP_COUNT = 11 };
+static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
+{
+	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
+	                            &t->slices,        &t->gateways,        &t->listener_sets,
+	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
+	                            &t->l4_listener_owner, &t->btp_scopes};
+	memcpy(out, maps, sizeof maps);
+}
+
 static void tr_free(rb__tr *t)
 {
 	/* Slice groups own their vectors' storage. */
 	for (size_t i = 0; i < t->slices.cap; i++)
 		if (t->slices.slots[i].key)
 			rb__vec_free(t->mem, t->slices.slots[i].value);
-	rb__map *maps[] = {&t->services, &t->service_imports, &t->backends, &t->slices,
-	                   &t->gateways, &t->namespaces, &t->envoy_proxies, &t->endpoint_cache,
-	                   &t->l4_listener_owner, &t->btp_scopes};
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+	rb__map *maps[MAP_COUNT];
+	tr_maps(t, maps);
+	for (size_t i = 0; i < MAP_COUNT; i++)
 		rb__map_free(maps[i]);
 	rb__vec_free(t->mem, &t->dests);
 	rb__vec_free(t->mem, &t->statuses);
@@ -189,10 +238,9 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 	t.mem = mem;
 	t.out = arena;
 	rb__arena_init(&t.scratch, mem);
-	rb__map *maps[] = {&t.services, &t.service_imports, &t.backends, &t.slices, &t.gateways,
-	                   &t.namespaces, &t.envoy_proxies, &t.endpoint_cache, &t.l4_listener_owner,
-	                   &t.btp_scopes};
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+	rb__map *maps[MAP_COUNT];
+	tr_maps(&t, maps);
+	for (size_t i = 0; i < MAP_COUNT; i++)
 		rb__map_init(maps[i], mem);
 
 	int rc = rb__index_build(&t);
