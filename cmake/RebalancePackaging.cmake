@@ -4,7 +4,11 @@ include(CMakePackageConfigHelpers)
 
 set(REBALANCE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/rebalance")
 
-install(TARGETS rebalance EXPORT rebalanceTargets
+set(REBALANCE_INSTALL_TARGETS rebalance)
+if(TARGET rebalance_static)
+  list(APPEND REBALANCE_INSTALL_TARGETS rebalance_static)
+endif()
+install(TARGETS ${REBALANCE_INSTALL_TARGETS} EXPORT rebalanceTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -26,9 +30,13 @@ install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rebalanceConfig.cmake"
   "${CMAKE_CURRENT_BINARY_DIR}/rebalanceConfigVersion.cmake"
   DESTINATION ${REBALANCE_CMAKE_DIR})
 
-set(PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
-set(PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
-set(PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+# Relocatable: the prefix is found from where the .pc file lies, so
+# `cmake --install --prefix DIR` gives a working .pc wherever DIR is.
+set(pc_rel "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+string(REGEX REPLACE "[^/]+" ".." pc_rel "${pc_rel}")
+set(PC_PREFIX "\${pcfiledir}/${pc_rel}")
+set(PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+set(PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 configure_file(cmake/rebalance.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rebalance.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
