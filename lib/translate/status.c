@@ -58,7 +58,7 @@ static int str_cmp(const void *a, const void *b)
 /* Distinct non-empty reasons of a group, sorted, joined with ','. */
 static const char *group_reason(rb__tr *t, const rb__vec *errors, rb__cond_type type)
 {
-	const char *reasons[64];
+	const char *reasons[64] = {0}; /* at most a few distinct reasons exist */
 	size_t n = 0;
 	for (size_t i = 0; i < errors->len; i++) {
 		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
