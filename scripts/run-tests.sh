@@ -5,7 +5,7 @@
 # (sanitizers, valgrind, fuzz replay, bindings), each installing what it needs.
 set -eu
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh python3 python3-yaml
+scripts/install-deps.sh python3 python3-yaml golang-go
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev

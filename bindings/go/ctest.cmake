@@ -1,0 +1,60 @@
+# Runs one go command for ctest, in an environment that depends only on the
+# build tree (never on the caller's shell):
+#   cmake -DGO=go -DSRC=<bindings/go> -DWORK=<build>/bindings -DPKG_CONFIG_PATH_DIR=<build>/pkgconfig
+#         -DPKG_CONFIG=<pkg-config> -DLIBDIR=<dir of librebalance> -DHEADERS=<dir>|<dir>
+#         [-DGODEBUG=cgocheck=2] [-DCC=clang] [-DCGO_LDFLAGS=...] -P ctest.cmake -- GO-ARGS...
+# The headers' hash goes into CGO_CPPFLAGS: the go build cache does not look at
+# included headers, so without it a header change could reuse a stale package.
+cmake_minimum_required(VERSION 3.18)
+
+set(args "")
+set(after_dashes FALSE)
+foreach(i RANGE 1 ${CMAKE_ARGC})
+  if(i EQUAL CMAKE_ARGC)
+    break()
+  endif()
+  if(after_dashes)
+    list(APPEND args "${CMAKE_ARGV${i}}")
+  elseif(CMAKE_ARGV${i} STREQUAL "--")
+    set(after_dashes TRUE)
+  endif()
+endforeach()
+
+set(stamp "")
+string(REPLACE "|" ";" HEADERS "${HEADERS}")
+foreach(dir IN LISTS HEADERS)
+  file(GLOB headers "${dir}/rebalance/*.h")
+  list(SORT headers)
+  foreach(h IN LISTS headers)
+    file(SHA256 "${h}" sum)
+    string(APPEND stamp "${sum}")
+  endforeach()
+endforeach()
+string(SHA256 stamp "${stamp}")
+string(SUBSTRING "${stamp}" 0 16 stamp)
+
+set(ENV{PKG_CONFIG_PATH} "${PKG_CONFIG_PATH_DIR}")
+set(ENV{PKG_CONFIG} "${PKG_CONFIG}")
+set(ENV{LD_LIBRARY_PATH} "${LIBDIR}")
+set(ENV{GOCACHE} "${WORK}/go-cache")
+set(ENV{GOPATH} "${WORK}/gopath")
+set(ENV{GOENV} "off")
+set(ENV{GOPROXY} "off")
+set(ENV{GOTOOLCHAIN} "local")
+set(ENV{GO111MODULE} "on")
+set(ENV{CGO_ENABLED} "1")
+set(ENV{CGO_CPPFLAGS} "-DRBGO_HEADERS=${stamp}")
+set(ENV{GODEBUG} "${GODEBUG}")
+if(CC)
+  set(ENV{CC} "${CC}")
+endif()
+if(CGO_LDFLAGS)
+  set(ENV{CGO_LDFLAGS} "${CGO_LDFLAGS}")
+endif()
+
+string(REPLACE ";" " " shown "${args}")
+message(STATUS "go ${shown}  (GODEBUG=${GODEBUG})")
+execute_process(COMMAND "${GO}" ${args} WORKING_DIRECTORY "${SRC}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "go ${shown}: ${rc}")
+endif()

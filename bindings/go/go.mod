@@ -1,0 +1,3 @@
+module rebalance/bindings/go
+
+go 1.19

@@ -1,0 +1,177 @@
+"""Loading librebalance and declaring its C API for ctypes.
+
+Every function used is declared here with its argtypes and restype. Buffers
+the library allocates (rb_result_to_buffer) come back as c_void_p, are copied
+with ctypes.string_at and then freed with rb_free: a c_char_p restype would
+convert them to bytes and lose the pointer.
+
+The library is looked up in this order: the REBALANCE_LIBRARY environment
+variable (a path; nothing else is tried when it is set), then
+ctypes.util.find_library("rebalance"), then a copy next to this package.
+"""
+
+import ctypes
+import ctypes.util
+import glob
+import os
+from ctypes import (
+    POINTER,
+    Structure,
+    c_char_p,
+    c_int,
+    c_size_t,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
+
+#: The ABI generation this binding is written for: (major, minor). While at
+#: 0.x, every minor release may change the ABI (SONAME librebalance.so.0.<minor>).
+ABI = (0, 1)
+
+
+class _Opaque(Structure):
+    pass
+
+
+class _Ctx(_Opaque):
+    pass
+
+
+class _Input(_Opaque):
+    pass
+
+
+class _Result(_Opaque):
+    pass
+
+
+class _Diag(_Opaque):
+    pass
+
+
+CtxP = POINTER(_Ctx)
+InputP = POINTER(_Input)
+ResultP = POINTER(_Result)
+DiagP = POINTER(_Diag)
+
+
+class TranslateOptions(Structure):
+    """rb_translate_options; `size` tells the library which fields we know."""
+
+    _fields_ = [
+        ("size", c_uint32),
+        ("mode", c_uint32),
+        ("flags", c_uint32),
+        ("gateway_class", c_char_p),
+    ]
+
+
+# Error codes (rb_error), limits (rb_limit), formats, modes, presets, flags.
+RB_OK = 0
+RB_ENOMEM = -1
+RB_EINVAL = -2
+RB_EPARSE = -3
+RB_ELIMIT = -4
+RB_EIO = -5
+RB_EUNSUPPORTED = -6
+
+RB_INPUT_AUTO, RB_INPUT_YAML, RB_INPUT_JSON = 0, 1, 2
+RB_FORMAT_YAML, RB_FORMAT_JSON = 1, 2
+
+_PROTOTYPES = {
+    # version.h
+    "rb_version_number": (c_int, []),
+    "rb_version_string": (c_char_p, []),
+    # errors.h
+    "rb_strerror": (c_char_p, [c_int]),
+    "rb_diag_code": (c_int, [DiagP]),
+    "rb_diag_source": (c_char_p, [DiagP]),
+    "rb_diag_line": (c_uint32, [DiagP]),
+    "rb_diag_column": (c_uint32, [DiagP]),
+    "rb_diag_offset": (c_uint64, [DiagP]),
+    "rb_diag_path": (c_char_p, [DiagP]),
+    "rb_diag_message": (c_char_p, [DiagP]),
+    # ctx.h
+    "rb_ctx_new": (c_int, [POINTER(CtxP), c_void_p]),
+    "rb_ctx_free": (None, [CtxP]),
+    "rb_ctx_set_limit": (c_int, [CtxP, c_int, c_uint64]),
+    "rb_ctx_get_limit": (c_uint64, [CtxP, c_int]),
+    "rb_free": (None, [CtxP, c_void_p]),
+    # options.h
+    "rb_translate_options_init": (None, [POINTER(TranslateOptions)]),
+    "rb_translate_options_preset": (c_int, [POINTER(TranslateOptions), c_int]),
+    # input.h
+    "rb_input_new": (c_int, [POINTER(InputP), CtxP]),
+    "rb_input_free": (None, [InputP]),
+    "rb_input_add_buffer": (c_int, [InputP, c_char_p, c_size_t, c_char_p, c_int]),
+    "rb_input_add_file": (c_int, [InputP, c_char_p, c_int]),
+    "rb_input_diag_count": (c_size_t, [InputP]),
+    "rb_input_diag": (DiagP, [InputP, c_size_t]),
+    "rb_input_object_count": (c_size_t, [InputP]),
+    # result.h, output.h
+    "rb_translate": (c_int, [POINTER(ResultP), InputP, POINTER(TranslateOptions)]),
+    "rb_result_free": (None, [ResultP]),
+    "rb_result_to_buffer": (c_int, [ResultP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+}
+
+
+def _candidates():
+    env = os.environ.get("REBALANCE_LIBRARY")
+    if env:
+        return [env]
+    found = []
+    name = ctypes.util.find_library("rebalance")
+    if name:
+        found.append(name)
+    here = os.path.dirname(os.path.abspath(__file__))
+    found.extend(sorted(glob.glob(os.path.join(here, "librebalance.so*")), reverse=True))
+    found.extend(sorted(glob.glob(os.path.join(here, "librebalance*.dylib"))))
+    return found
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as e:
+            tried.append("%s (%s)" % (path, e))
+    raise ImportError(
+        "rebalance: cannot load librebalance; tried: %s. Set REBALANCE_LIBRARY to the "
+        "path of librebalance.so" % ("; ".join(tried) or "nothing found by find_library"))
+
+
+def check_version(number, abi=ABI):
+    """Raise ImportError unless a library of version `number` (major*10000 +
+    minor*100 + patch) belongs to the ABI generation `abi`: at 0.x the major and
+    minor must both match; from 1.0 the major must match and the minor be at
+    least the binding's."""
+    major, minor = number // 10000, number // 100 % 100
+    if major == abi[0] and (minor == abi[1] if major == 0 else minor >= abi[1]):
+        return
+    have = "%d.%d.%d" % (major, minor, number % 100)
+    want = "%d.%d.x" % abi if abi[0] == 0 else "%d.x (at least %d.%d)" % (abi[0], abi[0], abi[1])
+    raise ImportError(
+        "rebalance: the loaded librebalance is %s, but this binding is written for the %d.%d "
+        "ABI and needs a %s library (another ABI generation); install the binding of your "
+        "rebalance release, or point REBALANCE_LIBRARY at a matching librebalance"
+        % (have, abi[0], abi[1], want))
+
+
+lib, path = _load()
+# The version first: a library of another generation may lack the other symbols.
+try:
+    lib.rb_version_number.restype = c_int
+    lib.rb_version_number.argtypes = []
+except AttributeError:
+    raise ImportError("rebalance: %s is not librebalance (no rb_version_number)" % path) from None
+check_version(lib.rb_version_number())
+for _name, (_restype, _argtypes) in _PROTOTYPES.items():
+    try:
+        _fn = getattr(lib, _name)
+    except AttributeError:
+        raise ImportError("rebalance: %s lacks %s; it is not librebalance %d.%d"
+                          % (path, _name, ABI[0], ABI[1])) from None
+    _fn.restype = _restype
+    _fn.argtypes = _argtypes
