@@ -22,4 +22,10 @@ struct rb_result {
 	rb_translate_options options;
 };
 
+/* Check and complete caller options (only their `size` bytes are read). */
+int rb__check_options(rb_translate_options *out, const rb_translate_options *user);
+/* rb_translate on a model (a what-if view, say), with checked options. */
+int rb__translate_model(rb_result **out, rb_ctx *ctx, const rb__model *m,
+                        const rb_translate_options *opts);
+
 #endif

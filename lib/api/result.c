@@ -29,7 +29,8 @@ int rb_translate_options_preset(rb_translate_options *opts, rb_preset preset)
 
 enum {
 	KNOWN_FLAGS = RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST |
-	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE
+	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE |
+	              RB_OPT_IGNORE_POLICY
 };
 
 /* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
@@ -43,9 +44,17 @@ static int copy_options(rb_translate_options *o, const rb_translate_options *use
 	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
 	memcpy(o, user, n);
 	o->size = sizeof *o;
-	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS))
+	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS) ||
+	    o->rebalance_default > RB_KNOB_DEFAULT_ON)
+		return RB_EINVAL;
+	if ((o->flags & RB_OPT_HONOR_POLICY) && (o->flags & RB_OPT_IGNORE_POLICY))
 		return RB_EINVAL;
 	return RB_OK;
+}
+
+int rb__check_options(rb_translate_options *out, const rb_translate_options *user)
+{
+	return copy_options(out, user);
 }
 
 int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts)
@@ -57,7 +66,15 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	int rc = copy_options(&o, opts);
 	if (rc)
 		return rc;
-	rb_ctx *ctx = in->ctx;
+	return rb__translate_model(out, in->ctx, &in->model, &o);
+}
+
+int rb__translate_model(rb_result **out, rb_ctx *ctx, const rb__model *m,
+                        const rb_translate_options *opts)
+{
+	*out = NULL;
+	rb_translate_options o = *opts;
+	int rc = RB_OK;
 	rb_result *res = rb__calloc(&ctx->mem, 1, sizeof(*res));
 	if (!res)
 		return RB_ENOMEM;
@@ -71,12 +88,15 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	to.running_on_host = (o.flags & RB_OPT_RUNNING_ON_HOST) != 0;
 	to.rebalance_not_ready = (o.flags & RB_OPT_REBALANCE_NOT_READY) != 0;
 	to.honor_policy = (o.flags & RB_OPT_HONOR_POLICY) != 0;
+	to.read_policies = !(o.flags & RB_OPT_IGNORE_POLICY) && (!to.compat || to.honor_policy);
+	to.rebalance_default = o.rebalance_default == RB_KNOB_DEFAULT_MODE ? !to.compat
+	                       : o.rebalance_default == RB_KNOB_DEFAULT_ON;
 	to.gateway_class = o.gateway_class ? rb__arena_strdup(&res->arena, o.gateway_class)
 	                                   : "envoy-gateway-class";
 	if (!to.gateway_class)
 		rc = RB_ENOMEM;
 	if (!rc)
-		rc = rb__translate(&in->model, &to, &ctx->mem, &res->arena, &res->ir);
+		rc = rb__translate(m, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {
 		rb_result_free(res);
 		return rc;
@@ -143,6 +163,34 @@ uint32_t rb_destination_direct_response(const rb_destination *d)
 uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket)
 {
 	return d && (unsigned)bucket <= RB_WEIGHT_NO_ENDPOINTS ? d->weights[bucket] : 0;
+}
+
+const char *rb_destination_gateway(const rb_destination *d)
+{
+	return d ? d->gateway : NULL;
+}
+
+static const rb__ir_knob *knob(const rb_destination *d, rb_knob k)
+{
+	return d && (unsigned)k <= RB_KNOB_NOT_READY ? &d->knobs[k] : NULL;
+}
+
+int rb_destination_knob(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn && kn->on;
+}
+
+const char *rb_destination_knob_policy(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn ? kn->policy : NULL;
+}
+
+const char *rb_destination_knob_scope(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn ? kn->scope : NULL;
 }
 
 size_t rb_destination_setting_count(const rb_destination *d)
