@@ -328,27 +328,54 @@ static void routing_text(const rb_explained_rule *r, rb_side side, char out[64])
 	snprintf(out, 64, "-");
 }
 
-/* Notes under the routing line: why weighted clusters; knobs a policy decided. */
-static size_t notes(const rb_explained_rule *r, rb_side side, char out[4][128])
+/* Why weighted clusters, under the routing line of a side. */
+static size_t notes(const rb_explained_rule *r, rb_side side, char out[128])
 {
-	size_t n = 0;
 	const char *why = rb_explained_rule_routing_reason(r, side);
-	if (why)
-		snprintf(out[n++], 128, "why: %s", why);
-	const rb_destination *d = rb_explained_rule_destination(r, side);
+	if (!why)
+		return 0;
+	snprintf(out, 128, "why: %s", why);
+	return 1;
+}
+
+/* Cut `s` in place to at most `cols` display columns, ending in "...". */
+static void cut(char *s, size_t cols)
+{
+	if (width(s) <= cols)
+		return;
+	size_t i = 0, n = 0;
+	while (s[i] && n < cols - 3) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	memcpy(s + i, "...", 4);
+}
+
+/* The knobs of the selected side that a policy or a flag set, one line each. */
+static void knob_lines(line *l, const rb_explained_rule *r, FILE *out)
+{
+	const rb_destination *d = rb_explained_rule_destination(r, RB_SIDE_SELECTED);
 	if (!d || rb_destination_rule(d) < 0)
-		return n;
-	static const char *const knob_names[] = {"rebalance", "not-ready rebalance"};
+		return;
+	static const char *const fields[] = {"rebalanceOnNoEndpoints", "rebalanceOnNoReadyEndpoints"};
 	for (int k = RB_KNOB_NO_ENDPOINTS; k <= RB_KNOB_NOT_READY; k++) {
 		const char *policy = rb_destination_knob_policy(d, (rb_knob)k);
 		bool on = rb_destination_knob(d, (rb_knob)k);
+		char text[512];
 		if (policy)
-			snprintf(out[n++], 128, "%s %s: %s policy %s", knob_names[k], on ? "on" : "off",
+			snprintf(text, sizeof text, "%s: %s (%s policy %s)", fields[k], on ? "true" : "false",
 			         rb_destination_knob_scope(d, (rb_knob)k), policy);
 		else if (k == RB_KNOB_NOT_READY && on)
-			snprintf(out[n++], 128, "not-ready rebalance on");
+			snprintf(text, sizeof text, "%s: true (--rebalance-not-ready)", fields[k]);
+		else
+			continue;
+		cut(text, LINE_MAX - INDENT);
+		pad_to(l, INDENT);
+		put(l, text, DIM);
+		emit(l, out);
 	}
-	return n;
 }
 
 static void ref_heading(line *l, size_t j, const rb_explained_ref *ref, FILE *out)
@@ -399,16 +426,7 @@ static void ref_heading(line *l, size_t j, const rb_explained_ref *ref, FILE *ou
 	/* Too long for one line: the detail below, cut to the line. */
 	emit(l, out);
 	pad_to(l, INDENT);
-	if (INDENT + width(detail) > LINE_MAX) {
-		size_t keep = LINE_MAX - INDENT - 3, cols = 0, i = 0;
-		while (detail[i] && cols < keep) {
-			i++;
-			while (((unsigned char)detail[i] & 0xC0) == 0x80)
-				i++;
-			cols++;
-		}
-		memcpy(detail + i, "...", 4);
-	}
+	cut(detail, LINE_MAX - INDENT);
 	put(l, detail, reason ? RED : NULL);
 	emit(l, out);
 }
@@ -451,17 +469,18 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	pad_to(&l, COL2);
 	put(&l, b, NULL);
 	emit(&l, out);
-	char na[4][128], nb[4][128];
+	char na[128], nb[128];
 	size_t nna = notes(r, RB_SIDE_UPSTREAM, na), nnb = notes(r, RB_SIDE_SELECTED, nb);
-	for (size_t i = 0; i < nna || i < nnb; i++) {
+	if (nna || nnb) {
 		pad_to(&l, INDENT);
-		if (i < nna)
-			put(&l, na[i], DIM);
+		if (nna)
+			put(&l, na, DIM);
 		pad_to(&l, COL2);
-		if (i < nnb)
-			put(&l, nb[i], DIM);
+		if (nnb)
+			put(&l, nb, DIM);
 		emit(&l, out);
 	}
+	knob_lines(&l, r, out);
 
 	for (size_t j = 0; j < rb_explained_rule_ref_count(r); j++) {
 		const rb_explained_ref *ref = rb_explained_rule_ref(r, j);
