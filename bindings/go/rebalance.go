@@ -147,7 +147,7 @@ type Options struct {
 // PresetOptions returns the options of a preset (rb_translate_options_preset).
 func PresetOptions(p Preset) (Options, error) {
 	var o C.rb_translate_options
-	if rc := C.rb_translate_options_preset(&o, C.rb_preset(p)); rc != C.RB_OK {
+	if rc := C.rb_translate_options_preset(&o, C.size_t(unsafe.Sizeof(o)), C.rb_preset(p)); rc != C.RB_OK {
 		return Options{}, fmt.Errorf("rebalance: preset %d: %w", int(p), Code(rc))
 	}
 	return Options{Mode: Mode(o.mode), Flags: Flags(o.flags)}, nil
@@ -249,7 +249,7 @@ func New(o Options) (*Translator, error) {
 		t.free()
 		return nil, fmt.Errorf("rebalance: options: %w", ErrNoMemory)
 	}
-	C.rb_translate_options_init(t.opts)
+	C.rb_translate_options_init(t.opts, C.size_t(unsafe.Sizeof(*t.opts)))
 	t.opts.mode = C.uint32_t(o.Mode)
 	t.opts.flags = C.uint32_t(o.Flags)
 	if o.GatewayClass != "" {

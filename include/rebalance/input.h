@@ -41,7 +41,8 @@ typedef enum rb_input_format {
  */
 RB_API int rb_input_new(rb_input **out, rb_ctx *ctx);
 
-/** Free an input. NULL is a no-op. Results translated from it stay valid. */
+/** Free an input. NULL is a no-op. Results (and explanations) translated from it stay
+ *  valid: they keep what they need of it until they are freed themselves. */
 RB_API void rb_input_free(rb_input *in);
 
 /**

@@ -4,7 +4,7 @@
  * A transparent struct whose first field is its size: fields are only ever
  * appended, and the library reads only the `size` bytes the caller knows
  * about (libgit2's version field, made automatic). Always start from
- * RB_TRANSLATE_OPTIONS_INIT or rb_translate_options_init().
+ * RB_TRANSLATE_OPTIONS_INIT or rb_translate_options_init(&o, sizeof o).
  */
 #ifndef REBALANCE_OPTIONS_H
 #define REBALANCE_OPTIONS_H
@@ -37,8 +37,40 @@ enum {
 	/** In compat mode, honour BackendTrafficPolicy spec.rebalanceOnNoEndpoints. */
 	RB_OPT_HONOR_POLICY = 1u << 3,
 	/** Envoy Gateway's GatewayNamespaceMode (reserved; no effect on destinations). */
-	RB_OPT_GATEWAY_NAMESPACE_MODE = 1u << 4
+	RB_OPT_GATEWAY_NAMESPACE_MODE = 1u << 4,
+	/** Never read BackendTrafficPolicy spec.rebalanceOnNoEndpoints and
+	 *  spec.rebalanceOnNoReadyEndpoints, in any mode: every rule gets the
+	 *  defaults (rebalance_default, RB_OPT_REBALANCE_NOT_READY). Contradicts
+	 *  RB_OPT_HONOR_POLICY (both set: RB_EINVAL). */
+	RB_OPT_IGNORE_POLICY = 1u << 5
 };
+
+/**
+ * The default of the zero-endpoint exclusion (rb_translate_options.rebalance_default)
+ * for rules that no BackendTrafficPolicy decides.
+ *
+ * How the two knobs of a rule are decided (SPEC.md R.1): the most specific
+ * BackendTrafficPolicy that sets the field wins -- one targeting the route
+ * rule (sectionName = rule name), then the route, then the parent Gateway's
+ * listener named by the parentRef's sectionName, then the Gateway. A policy
+ * that does not set the field leaves the decision to the next scope. When two
+ * policies target the same scope, the first in input order claims it (Envoy
+ * Gateway's conflict rule: the later one is not applied at all, even for a
+ * field the first leaves unset). Policies are read in RB_MODE_REBALANCE, and
+ * in compat mode only with RB_OPT_HONOR_POLICY; never with
+ * RB_OPT_IGNORE_POLICY. Without a deciding policy:
+ *  - spec.rebalanceOnNoEndpoints: rebalance_default;
+ *  - spec.rebalanceOnNoReadyEndpoints (strict readiness): on with
+ *    RB_OPT_REBALANCE_NOT_READY, else off.
+ * The two knobs are independent. Where the zero-endpoint exclusion is on,
+ * misconfigured gRPC backends are flagged invalid too (SPEC.md 5.2), also in
+ * compat mode: otherwise they would be excluded as "no endpoints".
+ */
+typedef enum rb_knob_default {
+	RB_KNOB_DEFAULT_MODE = 0, /**< the mode decides: on in RB_MODE_REBALANCE, off in compat */
+	RB_KNOB_DEFAULT_OFF = 1,  /**< off unless a policy turns it on */
+	RB_KNOB_DEFAULT_ON = 2    /**< on unless a policy turns it off */
+} rb_knob_default;
 
 /** Options of one translation. */
 typedef struct rb_translate_options {
@@ -47,13 +79,24 @@ typedef struct rb_translate_options {
 	uint32_t flags; /**< RB_OPT_* bits */
 	/** The GatewayClass whose Gateways are ours; NULL means "envoy-gateway-class". */
 	const char *gateway_class;
+	/** An rb_knob_default: the zero-endpoint exclusion where no policy decides.
+	 *  Force it everywhere with RB_KNOB_DEFAULT_ON/OFF plus RB_OPT_IGNORE_POLICY. */
+	uint32_t rebalance_default;
 } rb_translate_options;
 
-/** Static initializer: rebalance mode, no flags, class "envoy-gateway-class". */
-#define RB_TRANSLATE_OPTIONS_INIT { sizeof(rb_translate_options), RB_MODE_REBALANCE, 0u, NULL }
+/** Static initializer: rebalance mode, no flags, class "envoy-gateway-class",
+ *  the mode's default for the zero-endpoint exclusion. */
+#define RB_TRANSLATE_OPTIONS_INIT \
+	{ sizeof(rb_translate_options), RB_MODE_REBALANCE, 0u, NULL, RB_KNOB_DEFAULT_MODE }
 
-/** Fill `opts` with the defaults (same as RB_TRANSLATE_OPTIONS_INIT). */
-RB_API void rb_translate_options_init(rb_translate_options *opts);
+/**
+ * Fill `opts`, a struct of `size` bytes -- pass sizeof(rb_translate_options) --
+ * with the defaults (those of RB_TRANSLATE_OPTIONS_INIT). Only `size` bytes are
+ * written and `opts->size` is set to `size`, so a caller built against older
+ * headers (a smaller struct) is safe with a newer library.
+ * @return RB_OK, or RB_EINVAL (NULL, or `size` too small to hold `mode`)
+ */
+RB_API int rb_translate_options_init(rb_translate_options *opts, size_t size);
 
 /** Presets for rb_translate_options_preset(). */
 typedef enum rb_preset {
@@ -61,8 +104,9 @@ typedef enum rb_preset {
 	RB_PRESET_ENVOY_GATEWAY = 1  /**< upstream-compatible: mode RB_MODE_COMPAT_ENVOY_GATEWAY */
 } rb_preset;
 
-/** Fill `opts` with a preset (flags cleared). @return RB_OK or RB_EINVAL */
-RB_API int rb_translate_options_preset(rb_translate_options *opts, rb_preset preset);
+/** Fill `opts` (a struct of `size` bytes, as for rb_translate_options_init) with a
+ *  preset (flags cleared). @return RB_OK or RB_EINVAL */
+RB_API int rb_translate_options_preset(rb_translate_options *opts, size_t size, rb_preset preset);
 
 RB_END_DECLS
 

@@ -26,5 +26,7 @@
 #include "rebalance/input.h"
 #include "rebalance/result.h"
 #include "rebalance/output.h"
+#include "rebalance/explain.h"
+#include "rebalance/xds.h"
 
 #endif /* REBALANCE_H */

@@ -65,6 +65,22 @@ typedef enum rb_weight_bucket {
 /** Sum of the weights of the settings in `bucket`. */
 RB_API uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket);
 
+/** The parent Gateway the destination was computed for, "namespace/name". */
+RB_API const char *rb_destination_gateway(const rb_destination *d);
+
+/** The two rebalance knobs of a rule (see options.h for how they are decided). */
+typedef enum rb_knob {
+	RB_KNOB_NO_ENDPOINTS = 0, /**< spec.rebalanceOnNoEndpoints: exclude zero-endpoint refs */
+	RB_KNOB_NOT_READY = 1     /**< spec.rebalanceOnNoReadyEndpoints: strict readiness */
+} rb_knob;
+/** 1 when the knob is on for this rule, else 0 (always 0 for TCP, UDP and TLS routes). */
+RB_API int rb_destination_knob(const rb_destination *d, rb_knob knob);
+/** The BackendTrafficPolicy ("namespace/name") that decided the knob, or NULL
+ *  when the options did (no policy, or policies not read). */
+RB_API const char *rb_destination_knob_policy(const rb_destination *d, rb_knob knob);
+/** Where that policy attaches: "rule", "route", "listener" or "gateway"; NULL without policy. */
+RB_API const char *rb_destination_knob_scope(const rb_destination *d, rb_knob knob);
+
 /** Number of settings (0 when the rule has a direct response). */
 RB_API size_t rb_destination_setting_count(const rb_destination *d);
 RB_API const rb_setting *rb_destination_setting(const rb_destination *d, size_t i);

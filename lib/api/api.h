@@ -2,17 +2,25 @@
 #ifndef RB_API_API_H
 #define RB_API_API_H
 
+#include <stdatomic.h>
+
 #include "core/ctx.h"
 #include "core/diag.h"
 #include "ir/ir.h"
 #include "model/model.h"
 #include "rebalance/rebalance.h"
 
+/*
+ * Results point into their input's model (names, hosts, ...) instead of
+ * copying it, so an input lives as long as the last result made from it: the
+ * caller's rb_input_free drops one reference, each result holds another.
+ */
 struct rb_input {
 	rb_ctx *ctx;
 	rb__model model;
 	rb__arena diag_arena;
 	rb__diags diags;
+	atomic_size_t refs;
 };
 
 struct rb_result {
@@ -20,6 +28,17 @@ struct rb_result {
 	rb__arena arena;
 	rb__ir ir;
 	rb_translate_options options;
+	rb_input *input; /* the reference that keeps the strings of the IR alive */
 };
+
+/* Take and drop a reference on an input (see above). */
+rb_input *rb__input_ref(const rb_input *in);
+void rb__input_unref(rb_input *in);
+
+/* Check and complete caller options (only their `size` bytes are read). */
+int rb__check_options(rb_translate_options *out, const rb_translate_options *user);
+/* rb_translate on a model (of `owner`, or a what-if view of it), with checked options. */
+int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model *m,
+                        const rb_translate_options *opts);
 
 #endif

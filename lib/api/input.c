@@ -21,18 +21,32 @@ int rb_input_new(rb_input **out, rb_ctx *ctx)
 	rb__model_init(&in->model, &ctx->mem);
 	rb__arena_init(&in->diag_arena, &ctx->mem);
 	rb__diags_init(&in->diags, &ctx->mem, &in->diag_arena);
+	atomic_init(&in->refs, 1);
 	*out = in;
 	return RB_OK;
 }
 
-void rb_input_free(rb_input *in)
+rb_input *rb__input_ref(const rb_input *in)
 {
-	if (!in)
+	/* The count is the one mutable part of a shared, filled input. */
+	rb_input *mut = (rb_input *)(uintptr_t)in;
+	atomic_fetch_add_explicit(&mut->refs, 1, memory_order_relaxed);
+	return mut;
+}
+
+void rb__input_unref(rb_input *in)
+{
+	if (!in || atomic_fetch_sub_explicit(&in->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	rb__model_free(&in->model);
 	rb__diags_free(&in->diags);
 	rb__arena_free(&in->diag_arena);
 	rb__free(&in->ctx->mem, in);
+}
+
+void rb_input_free(rb_input *in)
+{
+	rb__input_unref(in);
 }
 
 static rb__format to_format(rb_input_format f)

@@ -5,19 +5,23 @@
 #include "config/config.h"
 #include "translate/translate.h"
 
-void rb_translate_options_init(rb_translate_options *opts)
+enum { OPTIONS_MIN_SIZE = offsetof(rb_translate_options, mode) + sizeof(uint32_t) };
+
+int rb_translate_options_init(rb_translate_options *opts, size_t size)
 {
-	if (!opts)
-		return;
+	if (!opts || size < OPTIONS_MIN_SIZE)
+		return RB_EINVAL;
 	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
-	*opts = o;
+	o.size = (uint32_t)(size < sizeof o ? size : sizeof o);
+	memcpy(opts, &o, o.size);
+	return RB_OK;
 }
 
-int rb_translate_options_preset(rb_translate_options *opts, rb_preset preset)
+int rb_translate_options_preset(rb_translate_options *opts, size_t size, rb_preset preset)
 {
-	if (!opts)
-		return RB_EINVAL;
-	rb_translate_options_init(opts);
+	int rc = rb_translate_options_init(opts, size);
+	if (rc)
+		return rc;
 	switch (preset) {
 	case RB_PRESET_REBALANCE:
 		return RB_OK;
@@ -30,23 +34,32 @@ int rb_translate_options_preset(rb_translate_options *opts, rb_preset preset)
 
 enum {
 	KNOWN_FLAGS = RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST |
-	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE
+	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE |
+	              RB_OPT_IGNORE_POLICY
 };
 
 /* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
 static int copy_options(rb_translate_options *o, const rb_translate_options *user)
 {
-	rb_translate_options_init(o);
+	rb_translate_options_init(o, sizeof *o);
 	if (!user)
 		return RB_OK;
-	if (user->size < offsetof(rb_translate_options, mode) + sizeof(user->mode))
+	if (user->size < OPTIONS_MIN_SIZE)
 		return RB_EINVAL;
 	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
 	memcpy(o, user, n);
 	o->size = sizeof *o;
-	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS))
+	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS) ||
+	    o->rebalance_default > RB_KNOB_DEFAULT_ON)
+		return RB_EINVAL;
+	if ((o->flags & RB_OPT_HONOR_POLICY) && (o->flags & RB_OPT_IGNORE_POLICY))
 		return RB_EINVAL;
 	return RB_OK;
+}
+
+int rb__check_options(rb_translate_options *out, const rb_translate_options *user)
+{
+	return copy_options(out, user);
 }
 
 int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts)
@@ -58,12 +71,22 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	int rc = copy_options(&o, opts);
 	if (rc)
 		return rc;
-	rb_ctx *ctx = in->ctx;
+	return rb__translate_model(out, in, &in->model, &o);
+}
+
+int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model *m,
+                        const rb_translate_options *opts)
+{
+	*out = NULL;
+	rb_ctx *ctx = owner->ctx;
+	rb_translate_options o = *opts;
+	int rc = RB_OK;
 	rb_result *res = rb__calloc(&ctx->mem, 1, sizeof(*res));
 	if (!res)
 		return RB_ENOMEM;
 	res->ctx = ctx;
 	res->options = o;
+	res->input = rb__input_ref(owner);
 	rb__arena_init(&res->arena, &ctx->mem);
 	rb__tr_options to;
 	memset(&to, 0, sizeof to);
@@ -72,12 +95,15 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	to.running_on_host = (o.flags & RB_OPT_RUNNING_ON_HOST) != 0;
 	to.rebalance_not_ready = (o.flags & RB_OPT_REBALANCE_NOT_READY) != 0;
 	to.honor_policy = (o.flags & RB_OPT_HONOR_POLICY) != 0;
+	to.read_policies = !(o.flags & RB_OPT_IGNORE_POLICY) && (!to.compat || to.honor_policy);
+	to.rebalance_default = o.rebalance_default == RB_KNOB_DEFAULT_MODE ? !to.compat
+	                       : o.rebalance_default == RB_KNOB_DEFAULT_ON;
 	to.gateway_class = o.gateway_class ? rb__arena_strdup(&res->arena, o.gateway_class)
 	                                   : "envoy-gateway-class";
 	if (!to.gateway_class)
 		rc = RB_ENOMEM;
 	/* The EnvoyGateway configuration: Backend API enablement and extension kinds. */
-	const rb__config *cfg = in->model.config;
+	const rb__config *cfg = m->config;
 	rb__group_kind_pair *kinds = NULL;
 	if (!rc && cfg) {
 		to.backend_disabled |= !cfg->backend_enabled;
@@ -94,7 +120,7 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 		}
 	}
 	if (!rc)
-		rc = rb__translate(&in->model, &to, &ctx->mem, &res->arena, &res->ir);
+		rc = rb__translate(m, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {
 		rb_result_free(res);
 		return rc;
@@ -108,6 +134,7 @@ void rb_result_free(rb_result *res)
 	if (!res)
 		return;
 	rb__arena_free(&res->arena);
+	rb__input_unref(res->input);
 	rb__free(&res->ctx->mem, res);
 }
 
@@ -161,6 +188,34 @@ uint32_t rb_destination_direct_response(const rb_destination *d)
 uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket)
 {
 	return d && (unsigned)bucket <= RB_WEIGHT_NO_ENDPOINTS ? d->weights[bucket] : 0;
+}
+
+const char *rb_destination_gateway(const rb_destination *d)
+{
+	return d ? d->gateway : NULL;
+}
+
+static const rb__ir_knob *knob(const rb_destination *d, rb_knob k)
+{
+	return d && (unsigned)k <= RB_KNOB_NOT_READY ? &d->knobs[k] : NULL;
+}
+
+int rb_destination_knob(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn && kn->on;
+}
+
+const char *rb_destination_knob_policy(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn ? kn->policy : NULL;
+}
+
+const char *rb_destination_knob_scope(const rb_destination *d, rb_knob k)
+{
+	const rb__ir_knob *kn = knob(d, k);
+	return kn ? kn->scope : NULL;
 }
 
 size_t rb_destination_setting_count(const rb_destination *d)

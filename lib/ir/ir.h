@@ -71,7 +71,8 @@ struct rb_setting {
 	bool all_draining;
 	/* Not serialized: the rule routes to the Service cluster IP (SPEC.md 1.8). */
 	bool service_routing;
-	/* Not serialized: the backendRef has filters (forces a cluster per setting, SPEC.md 6.1). */
+	/* Not serialized: the backendRef has filters, which forces one cluster per
+	 * setting in xDS (SPEC.md 2.13, 6.1). */
 	bool has_filters;
 };
 typedef struct rb_setting rb__ir_setting;
@@ -95,14 +96,32 @@ typedef enum rb__ref_state {
 	RB_REF_DROPPED = 6         /* L4: a failing ref is left out (SPEC.md 4.2) */
 } rb__ref_state;
 
+/* The object a backendRef names, as written (kind, namespace defaulted). */
+typedef struct rb__ir_target {
+	const char *group; /* NULL: the core group */
+	const char *kind;
+	const char *namespace_;
+	const char *name;
+	uint32_t port; /* 0: absent */
+} rb__ir_target;
+
 typedef struct rb__ir_ref {
 	const char *name; /* the setting name */
+	rb__ir_target target;
 	uint32_t weight;
 	rb__ref_state state;
 	const char *reason;  /* error reason, when the ref failed */
 	const char *message; /* raw error text */
 	const rb__ir_setting *setting; /* the DS (also for excluded ones) */
 } rb__ir_ref;
+
+/* How a rebalance knob was decided for a rule (SPEC.md R.1): by a
+ * BackendTrafficPolicy at some scope, or (policy NULL) by the options. */
+typedef struct rb__ir_knob {
+	bool on;
+	const char *policy; /* "namespace/name" of the deciding policy, or NULL */
+	const char *scope;  /* "rule", "route", "listener", "gateway"; NULL with policy */
+} rb__ir_knob;
 
 /* One route rule's destination (per parent Gateway when they differ). */
 struct rb_destination {
@@ -124,6 +143,11 @@ struct rb_destination {
 	size_t ref_count;
 	const char *gateway; /* "ns/name" of the parent Gateway */
 	bool rebalance;      /* zero-endpoint exclusion applied to this rule */
+	/* Not serialized: the two knobs, indexed by rb_knob (L7 rules only). */
+	rb__ir_knob knobs[2];
+	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
+	 * load balancing, which forces one cluster per setting (SPEC.md 6.1). */
+	bool zone_aware;
 };
 typedef struct rb_destination rb__ir_destination;
 

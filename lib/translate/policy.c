@@ -1,18 +1,99 @@
 /*
- * Whether rebalance applies to a rule (SPEC.md R.1): the mode decides --
- * exclusion of zero-endpoint settings is on in the default mode and off in
- * compat mode; strict readiness is on with RB_OPT_REBALANCE_NOT_READY.
+ * The rebalance knobs of a rule (SPEC.md R.1), decided per parent and rule:
+ *
+ *   spec.rebalanceOnNoEndpoints      exclude zero-endpoint settings (5.1)
+ *   spec.rebalanceOnNoReadyEndpoints exclude all-draining settings while
+ *                                    another setting serves (strict readiness)
+ *
+ * Scopes are those of every BackendTrafficPolicy field (routing.c claims
+ * them, first writer per scope): route rule, route, listener (through the
+ * parentRef's sectionName), Gateway. The most specific claimant that *sets*
+ * the field decides; a claimant that leaves it unset passes the decision on,
+ * so a policy written for timeouts does not switch rebalancing off. (Envoy
+ * Gateway would replace a Gateway policy wholesale by a route policy without
+ * mergeType; for a field that did not exist upstream, inheriting is what a
+ * user setting it on the Gateway expects.) A later policy on a claimed scope
+ * is not applied at all, as Envoy Gateway marks it Conflicted.
+ *
+ * Without a deciding policy, the options decide: rebalance_default (the mode's
+ * default unless overridden) and RB_OPT_REBALANCE_NOT_READY. Policies are read
+ * in the default mode, and in compat mode only with --honor-policy.
  */
+#include "core/strutil.h"
+#include "rebalance/errors.h"
 #include "translate/tr.h"
 
-bool rb__rebalance_enabled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+static const char *const SCOPE_NAMES[RB_BTP_SCOPE_COUNT] = {"rule", "route", "listener",
+                                                              "gateway"};
+
+typedef struct knob {
+	bool on;
+	const rb__backend_traffic_policy *by; /* NULL: the options decided */
+	int scope;
+} knob;
+
+static rb__tri field(const rb__backend_traffic_policy *p, rb_knob which)
 {
-	(void)p;
-	(void)rule;
-	return !t->o->compat;
+	return which == RB_KNOB_NO_ENDPOINTS ? p->rebalance_on_no_endpoints
+	                                     : p->rebalance_on_no_ready_endpoints;
 }
 
-bool rb__rebalance_not_ready(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+static knob decide(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, rb_knob which)
 {
-	return rb__rebalance_enabled(t, p, rule) && t->o->rebalance_not_ready;
+	knob k = {which == RB_KNOB_NO_ENDPOINTS ? t->o->rebalance_default : t->o->rebalance_not_ready,
+	          NULL, -1};
+	if (!t->o->read_policies)
+		return k;
+	const rb__backend_traffic_policy *chain[RB_BTP_SCOPE_COUNT];
+	rb__btp_chain(t, p, rule, chain);
+	for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++) {
+		if (!chain[i] || field(chain[i], which) == RB_TRI_UNSET)
+			continue;
+		k.on = field(chain[i], which) == RB_TRI_TRUE;
+		k.by = chain[i];
+		k.scope = i;
+		break;
+	}
+	return k;
+}
+
+/*
+ * Zone-aware load balancing from the rule's policy (SPEC.md 6.1 trigger).
+ * Here Envoy Gateway's own semantics apply: the most specific claimant
+ * decides, and reaches further only when it merges (mergeType set).
+ */
+static bool zone_aware(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+{
+	const rb__backend_traffic_policy *chain[RB_BTP_SCOPE_COUNT];
+	rb__btp_chain(t, p, rule, chain);
+	for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++) {
+		if (!chain[i])
+			continue;
+		if (chain[i]->has_prefer_local)
+			return true;
+		if (!chain[i]->merge_type)
+			return false;
+	}
+	return false;
+}
+
+int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                     rb__ir_destination *d)
+{
+	for (int w = RB_KNOB_NO_ENDPOINTS; w <= RB_KNOB_NOT_READY; w++) {
+		knob k = decide(t, p, rule, (rb_knob)w);
+		rb__ir_knob *out = &d->knobs[w];
+		out->on = k.on;
+		out->policy = NULL;
+		out->scope = NULL;
+		if (k.by) {
+			out->policy = rb__arena_printf(t->out, "%s/%s", k.by->meta.namespace_,
+			                               k.by->meta.name);
+			if (!out->policy)
+				return RB_ENOMEM;
+			out->scope = SCOPE_NAMES[k.scope];
+		}
+	}
+	d->zone_aware = zone_aware(t, p, rule);
+	return RB_OK;
 }

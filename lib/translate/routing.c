@@ -12,6 +12,7 @@
 typedef struct btp_scope {
 	const char *routing_type; /* NULL: not set */
 	bool effective;
+	const rb__backend_traffic_policy *policy; /* the claimant (policy.c reads its other fields) */
 } btp_scope;
 
 /* First writer wins per scope, even when it sets no routing type. */
@@ -29,6 +30,7 @@ static int claim(rb__tr *t, const char *key, const rb__backend_traffic_policy *p
 		return RB_ENOMEM;
 	s->routing_type = p->routing_type;
 	s->effective = effective;
+	s->policy = p;
 	*slot = s;
 	return RB_OK;
 }
@@ -158,6 +160,29 @@ static const char *btp_routing_type(rb__tr *t, const rb__parent *p, const rb__ro
 	}
 	s = scope(t, rb__arena_printf(&t->scratch, "G:%s/%s", g->meta.namespace_, g->meta.name));
 	return s ? s->routing_type : NULL;
+}
+
+void rb__btp_chain(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                   const rb__backend_traffic_policy *out[RB_BTP_SCOPE_COUNT])
+{
+	const rb__route *r = p->route;
+	const rb__gateway *g = p->gateway;
+	const char *kind = rb__route_kind_name(r->kind);
+	const char *keys[RB_BTP_SCOPE_COUNT] = {NULL, NULL, NULL, NULL};
+	if (rule && rule->name)
+		keys[RB_BTP_SCOPE_RULE] = rb__arena_printf(&t->scratch, "RR:%s:%s/%s/%s", kind,
+		                                           r->meta.namespace_, r->meta.name, rule->name);
+	keys[RB_BTP_SCOPE_ROUTE] =
+		rb__arena_printf(&t->scratch, "R:%s:%s/%s", kind, r->meta.namespace_, r->meta.name);
+	if (p->ref->section_name)
+		keys[RB_BTP_SCOPE_LISTENER] = rb__arena_printf(
+			&t->scratch, "L:%s/%s/%s", g->meta.namespace_, g->meta.name, p->ref->section_name);
+	keys[RB_BTP_SCOPE_GATEWAY] =
+		rb__arena_printf(&t->scratch, "G:%s/%s", g->meta.namespace_, g->meta.name);
+	for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++) {
+		const btp_scope *s = scope(t, keys[i]);
+		out[i] = s ? s->policy : NULL;
+	}
 }
 
 static bool merges(const rb__envoy_proxy *ep)

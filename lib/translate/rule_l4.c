@@ -47,6 +47,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 			if (rc)
 				return rc;
 			ref->weight = res.ds.weight;
+			ref->target = res.target;
 			if (res.reason) {
 				ref->state = RB_REF_DROPPED;
 				ref->reason = res.reason;

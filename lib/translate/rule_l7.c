@@ -153,13 +153,20 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	st.excluded = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.excluded));
 	if (!st.refs || !st.settings || !st.excluded)
 		return RB_ENOMEM;
-	bool rebalance = rb__rebalance_enabled(t, p, rule);
 	rb__rule_filters rf;
 	int frc = rb__process_rule_filters(t, p, rule_index, errors, &rf);
 	if (frc)
 		return frc;
-	/* The gRPC alignment of PR 9075 (5.2) comes with the default mode. */
-	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat;
+	/* The knobs (policy.c); the gRPC alignment of PR 9075 (5.2) comes with the
+	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
+	 * ref, having no endpoints, would be excluded instead of answered 500). */
+	rb__ir_destination knobs;
+	memset(&knobs, 0, sizeof knobs);
+	int krc = rb__policy_knobs(t, p, rule, &knobs);
+	if (krc)
+		return krc;
+	bool rebalance = knobs.knobs[RB_KNOB_NO_ENDPOINTS].on;
+	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat || rebalance;
 
 	for (size_t j = 0; j < n; j++) {
 		rb__ir_ref *ref = &st.refs[j];
@@ -172,6 +179,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		if (rc)
 			return rc;
 		ref->weight = res.ds.weight;
+		ref->target = res.target;
 		ref->reason = res.reason;
 		ref->message = res.message;
 		if (res.reason && !strcmp(res.reason, "EndpointsNotFound")) {
@@ -197,7 +205,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		if (ds->dynamic_resolver)
 			st.has_dynamic_resolver = true;
 	}
-	decide(&st, n, rebalance, rb__rebalance_not_ready(t, p, rule));
+	decide(&st, n, rebalance, knobs.knobs[RB_KNOB_NOT_READY].on);
 	assemble(&st, n);
 
 	rule_error rerr;
@@ -233,6 +241,8 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->refs = st.refs;
 	d->ref_count = n;
 	d->rebalance = rebalance;
+	memcpy(d->knobs, knobs.knobs, sizeof d->knobs);
+	d->zone_aware = knobs.zone_aware;
 	return RB_OK;
 }
 

@@ -435,6 +435,15 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	uint32_t w = br->has_weight ? br->weight : 1;
 	memset(res, 0, sizeof *res);
 	empty_ds(res, setting_name, w);
+	/* What the ref names, for explanations (copied: the result outlives the input). */
+	res->target.group = br->ref.group ? rb__arena_strdup(t->out, br->ref.group) : NULL;
+	res->target.kind = rb__arena_strdup(t->out, kind);
+	res->target.namespace_ = rb__arena_strdup(t->out, ns);
+	res->target.name = rb__arena_strdup(t->out, br->ref.name ? br->ref.name : "");
+	res->target.port = br->ref.has_port ? br->ref.port : 0;
+	if ((br->ref.group && !res->target.group) || !res->target.kind || !res->target.namespace_ ||
+	    !res->target.name)
+		return RB_ENOMEM;
 
 	bool custom = is_extension(t, group, kind);
 	int rc;
@@ -483,6 +492,7 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 		empty_ds(res, setting_name, w);
 		return RB_OK;
 	}
+	res->ds.has_filters = br->filter_count > 0; /* present even when nothing came out (2.13) */
 	for (size_t i = 0; i < res->ds.endpoint_count; i++)
 		if (!res->ds.endpoints[i].draining)
 			return RB_OK;

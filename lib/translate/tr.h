@@ -100,6 +100,7 @@ typedef struct rb__parent {
 /* What one backendRef produced (section 2.1): the setting, and maybe an error. */
 typedef struct rb__ref_result {
 	rb__ir_setting ds;
+	rb__ir_target target; /* what the ref names (in the result arena) */
 	const char *reason;  /* NULL: no error */
 	const char *message; /* the raw error text */
 } rb__ref_result;
@@ -130,6 +131,18 @@ bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *label
 /* routing.c */
 int rb__routing_build(rb__tr *t);
 bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
+/* The BackendTrafficPolicies that claimed (first writer wins) the scopes of a
+ * rule, most specific first; NULL where none. The listener scope is the one
+ * named by the parentRef's sectionName, as for routingType. */
+typedef enum rb__btp_scope {
+	RB_BTP_SCOPE_RULE = 0,
+	RB_BTP_SCOPE_ROUTE = 1,
+	RB_BTP_SCOPE_LISTENER = 2,
+	RB_BTP_SCOPE_GATEWAY = 3,
+	RB_BTP_SCOPE_COUNT = 4
+} rb__btp_scope;
+void rb__btp_chain(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                   const rb__backend_traffic_policy *out[RB_BTP_SCOPE_COUNT]);
 
 /* validate.c: 2.3; on failure sets res->reason/message. */
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
@@ -175,9 +188,13 @@ int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, 
 /* The first header-modifier problem of a filter, or NULL. */
 const char *rb__filter_header_error(rb__tr *t, const rb__filter *f);
 
-/* policy.c: is the zero-endpoint exclusion on for this rule (R.1, 5.1)? And strict readiness? */
-bool rb__rebalance_enabled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
-bool rb__rebalance_not_ready(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
+/* policy.c: the rebalance knobs of a rule (R.1, 5.1) -- zero-endpoint
+ * exclusion and strict readiness, each decided by the most specific policy
+ * that sets it, else by the options -- into d->knobs, and into d->zone_aware
+ * whether the rule's policy asks for zone-aware load balancing (6.1).
+ * RB_ENOMEM when a name cannot be copied. */
+int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                     rb__ir_destination *d);
 
 /* status.c */
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,

@@ -23,8 +23,10 @@ typedef struct rb__tr_options {
 	bool compat;            /* RB_MODE_COMPAT_ENVOY_GATEWAY */
 	bool backend_disabled;  /* BackendEnabled=false */
 	bool running_on_host;   /* RunningOnHost=true */
-	bool rebalance_not_ready;
+	bool rebalance_not_ready; /* strict readiness where no policy decides */
 	bool honor_policy;
+	bool read_policies;       /* BackendTrafficPolicy rebalance fields count (R.1) */
+	bool rebalance_default;   /* zero-endpoint exclusion where no policy decides */
 	const char *gateway_class; /* "envoy-gateway-class" by default */
 	const rb__group_kind_pair *extension_kinds;
 	size_t extension_kind_count;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char CLI_COMMON_FLAGS_HELP[] =
-	"  -o, --output yaml|json     output format (default yaml)\n"
+	"  -o, --output FORMAT        yaml or json (explain: also text)\n"
 	"      --compat envoy-gateway reproduce Envoy Gateway exactly (no rebalancing)\n"
 	"      --config FILE          an EnvoyGateway configuration document: Backend API\n"
 	"                             enablement, extension kinds (custom backends)\n"
@@ -13,8 +13,10 @@ const char CLI_COMMON_FLAGS_HELP[] =
 	"      --running-on-host      allow loopback Backend addresses (RunningOnHost=true)\n"
 	"      --rebalance-not-ready  also rebalance away from backends whose endpoints are\n"
 	"                             all not ready, while another backend serves\n"
-	"      --honor-policy         in compat mode, honour BackendTrafficPolicy\n"
-	"                             rebalanceOnNoEndpoints\n"
+	"      --honor-policy         in compat mode, honour the BackendTrafficPolicy\n"
+	"                             fields rebalanceOnNoEndpoints and\n"
+	"                             rebalanceOnNoReadyEndpoints\n"
+	"      --ignore-policy        never read those two fields, in any mode\n"
 	"      --gateway-class NAME   the GatewayClass whose Gateways are ours\n"
 	"                             (default envoy-gateway-class)\n"
 	"  FILE...                    inputs: manifests, kind: List, or the Envoy Gateway\n"
@@ -52,7 +54,7 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 {
 	memset(o, 0, sizeof *o);
 	o->format = RB_FORMAT_YAML;
-	rb_translate_options_init(&o->translate);
+	rb_translate_options_init(&o->translate, sizeof o->translate);
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	if (!o->inputs)
 		return CLI_FAILURE;
@@ -69,12 +71,19 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			const char *v = value_of(argc, argv, &i, is_flag(a, "-o") ? "-o" : "--output");
 			if (!v)
 				return cli_usage_error(command, "%s needs a value: yaml or json", a);
+			/* explain also prints a table for people */
+			bool text_ok = !strcmp(command, "explain");
+			o->format_set = true;
+			o->text = false;
 			if (!strcmp(v, "yaml"))
 				o->format = RB_FORMAT_YAML;
 			else if (!strcmp(v, "json"))
 				o->format = RB_FORMAT_JSON;
+			else if (text_ok && !strcmp(v, "text"))
+				o->text = true;
 			else
-				return cli_usage_error(command, "unknown output format '%s' (yaml or json)", v);
+				return cli_usage_error(command, "unknown output format '%s' (%s)", v,
+				                       text_ok ? "text, yaml or json" : "yaml or json");
 		} else if (is_flag(a, "--compat")) {
 			const char *v = value_of(argc, argv, &i, "--compat");
 			if (!v || strcmp(v, "envoy-gateway"))
@@ -96,6 +105,8 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			o->translate.flags |= RB_OPT_REBALANCE_NOT_READY;
 		} else if (!strcmp(a, "--honor-policy")) {
 			o->translate.flags |= RB_OPT_HONOR_POLICY;
+		} else if (!strcmp(a, "--ignore-policy")) {
+			o->translate.flags |= RB_OPT_IGNORE_POLICY;
 		} else if (!strcmp(a, "--gateway-namespace-mode")) {
 			o->translate.flags |= RB_OPT_GATEWAY_NAMESPACE_MODE;
 		} else {
@@ -107,6 +118,8 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			i += used - 1;
 		}
 	}
+	if ((o->translate.flags & RB_OPT_HONOR_POLICY) && (o->translate.flags & RB_OPT_IGNORE_POLICY))
+		return cli_usage_error(command, "--honor-policy and --ignore-policy contradict each other");
 	if (!o->input_count)
 		return cli_usage_error(command, "no input files (use - for stdin)");
 	return CLI_OK;

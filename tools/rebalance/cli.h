@@ -16,6 +16,8 @@ enum {
 
 typedef struct cli_options {
 	rb_format format;
+	bool format_set; /* -o was given */
+	bool text;       /* -o text (explain only) */
 	rb_translate_options translate;
 	const char *config_path; /* --config FILE */
 	const char **inputs;
@@ -44,6 +46,8 @@ int cli_write_stdout(const char *buf, size_t len);
 
 /* Commands. */
 int cmd_translate(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_xds(int argc, char **argv);
 
 /* The flags every command accepts, for --help texts. */
 extern const char CLI_COMMON_FLAGS_HELP[];

@@ -11,6 +11,7 @@ static const char HELP[] =
 	"compute, and the route status conditions, and print them as YAML or JSON.\n"
 	"By default backendRefs without endpoints are rebalanced onto their peers\n"
 	"(Envoy Gateway PR 9075); --compat envoy-gateway reproduces Envoy Gateway.\n"
+	"YAML unless -o json.\n"
 	"\n"
 	"Options:\n";
 

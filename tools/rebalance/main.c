@@ -12,6 +12,8 @@ typedef struct command {
 
 static const command COMMANDS[] = {
 	{"translate", cmd_translate, "print the destination IR and route statuses"},
+	{"explain", cmd_explain, "show each backendRef's share of requests, upstream and rebalanced"},
+	{"xds", cmd_xds, "print the Envoy route actions and load assignments per rule"},
 };
 
 static void usage(FILE *f)

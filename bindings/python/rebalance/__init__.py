@@ -18,7 +18,7 @@ import enum
 import json
 import os
 import threading
-from ctypes import byref, c_size_t, c_void_p, string_at
+from ctypes import byref, c_size_t, c_void_p, sizeof, string_at
 from typing import NamedTuple, Optional, Union
 
 from . import _lib
@@ -202,10 +202,10 @@ class Translator:
         self._active = 0
         opts = _lib.TranslateOptions()
         if preset is not None:
-            if _L.rb_translate_options_preset(byref(opts), int(Preset(preset))) != _lib.RB_OK:
+            if _L.rb_translate_options_preset(byref(opts), sizeof(opts), int(Preset(preset))) != _lib.RB_OK:
                 raise ValueError("rebalance: unknown preset %r" % (preset,))
         else:
-            _L.rb_translate_options_init(byref(opts))
+            _L.rb_translate_options_init(byref(opts), sizeof(opts))
             opts.mode = int(Mode(mode))
         flags = int(flags)
         if flags & ~_KNOWN_FLAGS or flags < 0:

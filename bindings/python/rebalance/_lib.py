@@ -99,8 +99,8 @@ _PROTOTYPES = {
     "rb_ctx_get_limit": (c_uint64, [CtxP, c_int]),
     "rb_free": (None, [CtxP, c_void_p]),
     # options.h
-    "rb_translate_options_init": (None, [POINTER(TranslateOptions)]),
-    "rb_translate_options_preset": (c_int, [POINTER(TranslateOptions), c_int]),
+    "rb_translate_options_init": (c_int, [POINTER(TranslateOptions), c_size_t]),
+    "rb_translate_options_preset": (c_int, [POINTER(TranslateOptions), c_size_t, c_int]),
     # input.h
     "rb_input_new": (c_int, [POINTER(InputP), CtxP]),
     "rb_input_free": (None, [InputP]),

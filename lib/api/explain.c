@@ -1,0 +1,299 @@
+/* rb_explain and the read-only accessors of an explanation. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "explain/explain.h"
+
+int rb_explain_options_init(rb_explain_options *opts, size_t size)
+{
+	if (!opts || size < sizeof(uint32_t))
+		return RB_EINVAL;
+	rb_explain_options o = RB_EXPLAIN_OPTIONS_INIT;
+	o.size = (uint32_t)(size < sizeof o ? size : sizeof o);
+	memcpy(opts, &o, o.size);
+	return RB_OK;
+}
+
+/* Read only the bytes the caller's struct has (its `size`). */
+static int copy_explain_options(rb_explain_options *o, const rb_explain_options *user)
+{
+	rb_explain_options_init(o, sizeof *o);
+	if (!user)
+		return RB_OK;
+	if (user->size < sizeof(uint32_t))
+		return RB_EINVAL;
+	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
+	memcpy(o, user, n);
+	o->size = sizeof *o;
+	if (o->what_if_count && !o->what_if)
+		return RB_EINVAL;
+	return RB_OK;
+}
+
+int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_options *opts,
+               const rb_explain_options *eopts)
+{
+	if (!out || !in)
+		return RB_EINVAL;
+	*out = NULL;
+	rb_translate_options o;
+	rb_explain_options e;
+	int rc = rb__check_options(&o, opts);
+	if (!rc)
+		rc = copy_explain_options(&e, eopts);
+	if (rc)
+		return rc;
+	rb_ctx *ctx = in->ctx;
+	rb_explanation *ex = rb__calloc(&ctx->mem, 1, sizeof(*ex));
+	if (!ex)
+		return RB_ENOMEM;
+	ex->ctx = ctx;
+	rb__arena_init(&ex->arena, &ctx->mem);
+	/* The gateway class string must outlive the caller's options. */
+	if (o.gateway_class && !(o.gateway_class = rb__arena_strdup(&ex->arena, o.gateway_class)))
+		rc = RB_ENOMEM;
+	if (!rc)
+		rc = rb__explain_build(ex, in, &o, e.what_if, e.what_if_count);
+	if (rc) {
+		rb_explanation_free(ex);
+		return rc;
+	}
+	*out = ex;
+	return RB_OK;
+}
+
+void rb_explanation_free(rb_explanation *ex)
+{
+	if (!ex)
+		return;
+	rb_result_free(ex->results[0]);
+	rb_result_free(ex->results[1]);
+	rb__arena_free(&ex->arena);
+	rb__free(&ex->ctx->mem, ex);
+}
+
+static bool side_ok(rb_side side)
+{
+	return side == RB_SIDE_UPSTREAM || side == RB_SIDE_SELECTED;
+}
+
+const rb_result *rb_explanation_result(const rb_explanation *ex, rb_side side)
+{
+	return ex && side_ok(side) ? ex->results[side] : NULL;
+}
+
+size_t rb_explanation_what_if_count(const rb_explanation *ex)
+{
+	return ex ? ex->what_if_count : 0;
+}
+
+const char *rb_explanation_what_if(const rb_explanation *ex, size_t i)
+{
+	return ex && i < ex->what_if_count ? ex->what_if[i] : NULL;
+}
+
+int rb_explanation_what_if_found(const rb_explanation *ex, size_t i)
+{
+	return ex && i < ex->what_if_count && ex->match[i].service_found;
+}
+
+size_t rb_explanation_what_if_slices(const rb_explanation *ex, size_t i)
+{
+	return ex && i < ex->what_if_count ? ex->match[i].slices : 0;
+}
+
+size_t rb_explanation_rule_count(const rb_explanation *ex)
+{
+	return ex ? ex->rule_count : 0;
+}
+
+const rb_explained_rule *rb_explanation_rule(const rb_explanation *ex, size_t i)
+{
+	return ex && i < ex->rule_count ? &ex->rules[i] : NULL;
+}
+
+/* ---- rules ---- */
+
+const rb_destination *rb_explained_rule_destination(const rb_explained_rule *r, rb_side side)
+{
+	return r && side_ok(side) ? r->dest[side] : NULL;
+}
+
+rb_routing rb_explained_rule_routing(const rb_explained_rule *r, rb_side side)
+{
+	return r && side_ok(side) ? r->proj[side].routing : RB_ROUTING_NONE;
+}
+
+const char *rb_explained_rule_routing_reason(const rb_explained_rule *r, rb_side side)
+{
+	return r && side_ok(side) ? r->proj[side].reason : NULL;
+}
+
+uint32_t rb_explained_rule_status_code(const rb_explained_rule *r, rb_side side)
+{
+	return r && side_ok(side) ? r->proj[side].code : 0;
+}
+
+double rb_explained_rule_share(const rb_explained_rule *r, rb_side side, rb_outcome outcome)
+{
+	if (!r || !side_ok(side) || (unsigned)outcome > RB_OUTCOME_RESET)
+		return 0;
+	return r->proj[side].outcome[outcome];
+}
+
+size_t rb_explained_rule_ref_count(const rb_explained_rule *r)
+{
+	return r ? r->ref_count : 0;
+}
+
+const rb_explained_ref *rb_explained_rule_ref(const rb_explained_rule *r, size_t i)
+{
+	return r && i < r->ref_count ? &r->refs[i] : NULL;
+}
+
+/* ---- backendRefs ---- */
+
+static const rb__ir_ref *sel(const rb_explained_ref *ref)
+{
+	return ref ? ref->ir[RB_SIDE_SELECTED] : NULL;
+}
+
+const char *rb_explained_ref_name(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->name : NULL;
+}
+
+const char *rb_explained_ref_group(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->target.group : NULL;
+}
+
+const char *rb_explained_ref_kind(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->target.kind : NULL;
+}
+
+const char *rb_explained_ref_namespace(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->target.namespace_ : NULL;
+}
+
+const char *rb_explained_ref_backend_name(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->target.name : NULL;
+}
+
+uint32_t rb_explained_ref_port(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->target.port : 0;
+}
+
+uint32_t rb_explained_ref_weight(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->weight : 0;
+}
+
+static const rb__ir_setting *setting(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->setting : NULL;
+}
+
+const rb_setting *rb_explained_ref_setting(const rb_explained_ref *ref)
+{
+	return setting(ref);
+}
+
+uint32_t rb_explained_ref_priority(const rb_explained_ref *ref)
+{
+	const rb__ir_setting *s = setting(ref);
+	return s && s->has_priority ? s->priority : 0;
+}
+
+size_t rb_explained_ref_endpoint_count(const rb_explained_ref *ref)
+{
+	const rb__ir_setting *s = setting(ref);
+	return s ? s->endpoint_count : 0;
+}
+
+size_t rb_explained_ref_draining_count(const rb_explained_ref *ref)
+{
+	const rb__ir_setting *s = setting(ref);
+	size_t n = 0;
+	for (size_t i = 0; s && i < s->endpoint_count; i++)
+		n += s->endpoints[i].draining;
+	return n;
+}
+
+const char *rb_explained_ref_reason(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->reason : NULL;
+}
+
+const char *rb_explained_ref_message(const rb_explained_ref *ref)
+{
+	return sel(ref) ? sel(ref)->message : NULL;
+}
+
+rb_ref_state rb_explained_ref_state(const rb_explained_ref *ref, rb_side side)
+{
+	return ref && side_ok(side) ? ref->view[side].state : (rb_ref_state)0;
+}
+
+double rb_explained_ref_share(const rb_explained_ref *ref, rb_side side)
+{
+	return ref && side_ok(side) ? ref->view[side].share : 0;
+}
+
+const char *rb_ref_state_name(rb_ref_state state)
+{
+	static const char *const names[] = {
+		"", "serving", "standby", "draining", "panic", "noEndpoints", "invalid",
+		"excluded", "excludedNotReady", "zeroWeight", "dropped", "unrouted",
+	};
+	return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "";
+}
+
+const char *rb_routing_name(rb_routing routing)
+{
+	static const char *const names[] = {"none", "directResponse", "cluster", "weightedClusters",
+	                                    "l4Cluster"};
+	return (unsigned)routing < sizeof names / sizeof names[0] ? names[routing] : "";
+}
+
+/* ---- serializing ---- */
+
+int rb_explanation_write(const rb_explanation *ex, rb_format format, rb_write_fn write, void *ud)
+{
+	if (!ex || !write || (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON))
+		return RB_EINVAL;
+	rb__writer *w;
+	int rc = rb__writer_new(&w, &ex->ctx->mem, format, write, ud);
+	if (rc)
+		return rc;
+	rc = rb__emit_explanation(w, ex);
+	int frc = rb__writer_finish(w);
+	rb__writer_free(w);
+	return rc ? rc : frc;
+}
+
+static int buf_write(void *ud, const void *p, size_t n)
+{
+	return rb__buf_append(ud, p, n) ? 0 : 1;
+}
+
+int rb_explanation_to_buffer(const rb_explanation *ex, rb_format format, char **out, size_t *len)
+{
+	if (!ex || !out)
+		return RB_EINVAL;
+	*out = NULL;
+	rb__buf b;
+	rb__buf_init(&b, &ex->ctx->mem);
+	int rc = rb_explanation_write(ex, format, buf_write, &b);
+	if (rc) {
+		bool oom = b.failed;
+		rb__buf_free(&b);
+		return oom ? RB_ENOMEM : rc;
+	}
+	*out = rb__buf_take(&b, len);
+	return *out ? RB_OK : RB_ENOMEM;
+}

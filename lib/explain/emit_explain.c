@@ -1,0 +1,185 @@
+/*
+ * An explanation as data (explain -o json|yaml). Key order is fixed here;
+ * docs/explain.md describes the document. Shares are percentages.
+ *
+ *   mode: rebalance                       # the selected side's mode
+ *   whatIf: [{service: NS/NAME, found: true, endpointSlices: 1}]
+ *   rules:
+ *   - name, route {kind, namespace, name, rule}, gateway
+ *     backendRefs:
+ *     - name, backend {group?, kind, namespace, name, port?}, weight, priority?,
+ *       endpoints {total, draining}, reason?, message?,
+ *       upstream {state, share}, selected {state, share}
+ *     upstream / selected:
+ *       routing, why?, statusCode?, rebalanceOnNoEndpoints {value, policy?, scope?},
+ *       rebalanceOnNoReadyEndpoints {...} (HTTP/GRPC only),
+ *       shares {served, answered500, answered503, reset}
+ */
+#include "explain/explain.h"
+
+#include "rebalance/errors.h"
+
+#define TRY(expr)                     \
+	do {                              \
+		int rc_ = (expr);             \
+		if (rc_)                      \
+			return rc_;               \
+	} while (0)
+
+static const char *const SIDE_KEYS[2] = {"upstream", "selected"};
+
+static int kv_str(rb__writer *w, const char *key, const char *s)
+{
+	TRY(rb__w_key(w, key));
+	return rb__w_str(w, s ? s : "");
+}
+
+static int kv_uint(rb__writer *w, const char *key, uint64_t v)
+{
+	TRY(rb__w_key(w, key));
+	return rb__w_uint(w, v);
+}
+
+static int kv_bool(rb__writer *w, const char *key, bool v)
+{
+	TRY(rb__w_key(w, key));
+	return rb__w_bool(w, v);
+}
+
+static int kv_share(rb__writer *w, const char *key, double share)
+{
+	char buf[16];
+	size_t n = rb__format_percent(share, buf);
+	TRY(rb__w_key(w, key));
+	return rb__w_number(w, buf, n);
+}
+
+static int emit_what_if(rb__writer *w, const rb_explanation *ex)
+{
+	TRY(rb__w_key(w, "whatIf"));
+	TRY(rb__w_seq_begin(w, ex->what_if_count == 0));
+	for (size_t i = 0; i < ex->what_if_count; i++) {
+		TRY(rb__w_map_begin(w, true));
+		TRY(kv_str(w, "service", ex->what_if[i]));
+		TRY(kv_bool(w, "found", ex->match[i].service_found));
+		TRY(kv_uint(w, "endpointSlices", ex->match[i].slices));
+		TRY(rb__w_map_end(w));
+	}
+	return rb__w_seq_end(w);
+}
+
+static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
+{
+	const rb__ir_ref *ir = ref->ir[RB_SIDE_SELECTED];
+	const rb__ir_setting *s = ir->setting;
+	TRY(rb__w_map_begin(w, false));
+	TRY(kv_str(w, "name", ir->name));
+	TRY(rb__w_key(w, "backend"));
+	TRY(rb__w_map_begin(w, true));
+	if (ir->target.group && *ir->target.group)
+		TRY(kv_str(w, "group", ir->target.group));
+	TRY(kv_str(w, "kind", ir->target.kind));
+	TRY(kv_str(w, "namespace", ir->target.namespace_));
+	TRY(kv_str(w, "name", ir->target.name));
+	if (ir->target.port)
+		TRY(kv_uint(w, "port", ir->target.port));
+	TRY(rb__w_map_end(w));
+	TRY(kv_uint(w, "weight", ir->weight));
+	if (s && s->has_priority)
+		TRY(kv_uint(w, "priority", s->priority));
+	size_t draining = 0;
+	for (size_t i = 0; s && i < s->endpoint_count; i++)
+		draining += s->endpoints[i].draining;
+	TRY(rb__w_key(w, "endpoints"));
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_uint(w, "total", s ? s->endpoint_count : 0));
+	TRY(kv_uint(w, "draining", draining));
+	TRY(rb__w_map_end(w));
+	if (ir->reason) {
+		TRY(kv_str(w, "reason", ir->reason));
+		TRY(kv_str(w, "message", ir->message));
+	}
+	for (int side = RB_SIDE_UPSTREAM; side <= RB_SIDE_SELECTED; side++) {
+		TRY(rb__w_key(w, SIDE_KEYS[side]));
+		TRY(rb__w_map_begin(w, true));
+		TRY(kv_str(w, "state", rb_ref_state_name(ref->view[side].state)));
+		TRY(kv_share(w, "share", ref->view[side].share));
+		TRY(rb__w_map_end(w));
+	}
+	return rb__w_map_end(w);
+}
+
+static int emit_knob(rb__writer *w, const char *key, const rb__ir_knob *k)
+{
+	TRY(rb__w_key(w, key));
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_bool(w, "value", k->on));
+	if (k->policy) {
+		TRY(kv_str(w, "policy", k->policy));
+		TRY(kv_str(w, "scope", k->scope));
+	}
+	return rb__w_map_end(w);
+}
+
+static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
+{
+	const rb__projection *p = &r->proj[side];
+	const rb__ir_destination *d = r->dest[side];
+	TRY(rb__w_key(w, SIDE_KEYS[side]));
+	TRY(rb__w_map_begin(w, false));
+	TRY(kv_str(w, "routing", rb_routing_name(p->routing)));
+	if (p->reason)
+		TRY(kv_str(w, "why", p->reason));
+	if (p->code)
+		TRY(kv_uint(w, "statusCode", p->code));
+	if (d && d->rule >= 0) {
+		TRY(emit_knob(w, "rebalanceOnNoEndpoints", &d->knobs[RB_KNOB_NO_ENDPOINTS]));
+		TRY(emit_knob(w, "rebalanceOnNoReadyEndpoints", &d->knobs[RB_KNOB_NOT_READY]));
+	}
+	TRY(rb__w_key(w, "shares"));
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_share(w, "served", p->outcome[RB_OUTCOME_SERVED]));
+	TRY(kv_share(w, "answered500", p->outcome[RB_OUTCOME_500]));
+	TRY(kv_share(w, "answered503", p->outcome[RB_OUTCOME_503]));
+	TRY(kv_share(w, "reset", p->outcome[RB_OUTCOME_RESET]));
+	TRY(rb__w_map_end(w));
+	return rb__w_map_end(w);
+}
+
+static int emit_rule(rb__writer *w, const rb_explained_rule *r)
+{
+	const rb__ir_destination *d = r->dest[RB_SIDE_SELECTED];
+	TRY(rb__w_map_begin(w, false));
+	TRY(kv_str(w, "name", d->name));
+	TRY(rb__w_key(w, "route"));
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_str(w, "kind", d->route_kind));
+	TRY(kv_str(w, "namespace", d->route_namespace));
+	TRY(kv_str(w, "name", d->route_name));
+	TRY(rb__w_key(w, "rule"));
+	TRY(rb__w_int(w, d->rule));
+	TRY(rb__w_map_end(w));
+	TRY(kv_str(w, "gateway", d->gateway));
+	TRY(rb__w_key(w, "backendRefs"));
+	TRY(rb__w_seq_begin(w, r->ref_count == 0));
+	for (size_t j = 0; j < r->ref_count; j++)
+		TRY(emit_ref(w, &r->refs[j]));
+	TRY(rb__w_seq_end(w));
+	TRY(emit_side(w, r, RB_SIDE_UPSTREAM));
+	TRY(emit_side(w, r, RB_SIDE_SELECTED));
+	return rb__w_map_end(w);
+}
+
+int rb__emit_explanation(rb__writer *w, const rb_explanation *ex)
+{
+	TRY(rb__w_map_begin(w, false));
+	TRY(kv_str(w, "mode", ex->selected.mode == RB_MODE_COMPAT_ENVOY_GATEWAY ? "envoy-gateway"
+	                                                                          : "rebalance"));
+	TRY(emit_what_if(w, ex));
+	TRY(rb__w_key(w, "rules"));
+	TRY(rb__w_seq_begin(w, ex->rule_count == 0));
+	for (size_t i = 0; i < ex->rule_count; i++)
+		TRY(emit_rule(w, &ex->rules[i]));
+	TRY(rb__w_seq_end(w));
+	return rb__w_map_end(w);
+}

@@ -1,0 +1,149 @@
+/*
+ * Building an explanation: what-if view, two translations, pairing,
+ * projection. The Envoy arithmetic itself lives in envoy/project.c.
+ */
+#include "explain/explain.h"
+
+#include <string.h>
+
+#include "rebalance/errors.h"
+
+/* Flags that describe the environment, not the mode: both sides keep them. */
+#define ENVIRONMENT_FLAGS \
+	(RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST | RB_OPT_GATEWAY_NAMESPACE_MODE)
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * The upstream twin of a destination: same name and Gateway; else the first
+ * of the same name (the upstream side merges parents whose destinations are
+ * identical, and keeps the first Gateway).
+ */
+static const rb__ir_destination *twin(const rb__ir *up, const rb__ir_destination *d)
+{
+	const rb__ir_destination *by_name = NULL;
+	for (size_t i = 0; i < up->destination_count; i++) {
+		const rb__ir_destination *u = &up->destinations[i];
+		if (strcmp(u->name, d->name))
+			continue;
+		if (same(u->gateway, d->gateway))
+			return u;
+		if (!by_name)
+			by_name = u;
+	}
+	return by_name;
+}
+
+static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
+{
+	const rb__ir_destination *sel = r->dest[RB_SIDE_SELECTED];
+	r->ref_count = sel->ref_count;
+	r->refs = rb__arena_calloc(&ex->arena, r->ref_count ? r->ref_count : 1, sizeof(*r->refs));
+	if (!r->refs)
+		return RB_ENOMEM;
+	for (int side = RB_SIDE_UPSTREAM; side <= RB_SIDE_SELECTED; side++) {
+		const rb__ir_destination *d = r->dest[side];
+		if (!d)
+			continue; /* routing NONE, states 0 */
+		rb__ref_view *views = rb__arena_calloc(&ex->arena, d->ref_count ? d->ref_count : 1,
+		                                       sizeof(*views));
+		if (!views)
+			return RB_ENOMEM;
+		int rc = rb__envoy_project(d, &ex->ctx->mem, &r->proj[side], views);
+		if (rc)
+			return rc;
+		/* Both sides translate the same rule: the same backendRefs, in order. */
+		for (size_t j = 0; j < r->ref_count && j < d->ref_count; j++) {
+			r->refs[j].ir[side] = &d->refs[j];
+			r->refs[j].view[side] = views[j];
+		}
+	}
+	return RB_OK;
+}
+
+static int copy_targets(rb_explanation *ex, const char *const *what_if, size_t n)
+{
+	ex->what_if_count = n;
+	ex->what_if = rb__arena_calloc(&ex->arena, n ? n : 1, sizeof(*ex->what_if));
+	ex->match = rb__arena_calloc(&ex->arena, n ? n : 1, sizeof(*ex->match));
+	if (!ex->what_if || !ex->match)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!rb__what_if_target_ok(what_if[i]))
+			return RB_EINVAL;
+		ex->what_if[i] = rb__arena_strdup(&ex->arena, what_if[i]);
+		if (!ex->what_if[i])
+			return RB_ENOMEM;
+	}
+	return RB_OK;
+}
+
+int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
+                      const char *const *what_if, size_t what_if_count)
+{
+	ex->selected = *opts;
+	int rc = copy_targets(ex, what_if, what_if_count);
+	if (rc)
+		return rc;
+	rb__model view;
+	rc = rb__model_scale_to_zero(&in->model, ex->what_if, ex->what_if_count, &ex->arena, &view, ex->match);
+	if (rc)
+		return rc;
+	rb_translate_options up = RB_TRANSLATE_OPTIONS_INIT;
+	up.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+	up.flags = opts->flags & ENVIRONMENT_FLAGS;
+	up.gateway_class = opts->gateway_class;
+	rc = rb__translate_model(&ex->results[RB_SIDE_UPSTREAM], in, &view, &up);
+	if (!rc)
+		rc = rb__translate_model(&ex->results[RB_SIDE_SELECTED], in, &view, opts);
+	rb__model_view_free(&view);
+	if (rc)
+		return rc;
+
+	const rb__ir *sel = &ex->results[RB_SIDE_SELECTED]->ir;
+	const rb__ir *ups = &ex->results[RB_SIDE_UPSTREAM]->ir;
+	ex->rule_count = sel->destination_count;
+	ex->rules = rb__arena_calloc(&ex->arena, ex->rule_count ? ex->rule_count : 1,
+	                             sizeof(*ex->rules));
+	if (!ex->rules)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < ex->rule_count; i++) {
+		rb_explained_rule *r = &ex->rules[i];
+		r->dest[RB_SIDE_SELECTED] = &sel->destinations[i];
+		r->dest[RB_SIDE_UPSTREAM] = twin(ups, r->dest[RB_SIDE_SELECTED]);
+		rc = explain_rule(ex, r);
+		if (rc)
+			return rc;
+	}
+	return RB_OK;
+}
+
+size_t rb__format_percent(double share, char *buf)
+{
+	if (!(share > 0))
+		share = 0; /* also NaN */
+	if (share > 1)
+		share = 1;
+	unsigned v = (unsigned)(share * 10000 + 0.5); /* hundredths of a percent */
+	unsigned whole = v / 100, frac = v % 100;
+	size_t n = 0;
+	char digits[4];
+	size_t nd = 0;
+	do {
+		digits[nd++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	while (nd)
+		buf[n++] = digits[--nd];
+	if (frac) {
+		buf[n++] = '.';
+		buf[n++] = (char)('0' + frac / 10);
+		if (frac % 10)
+			buf[n++] = (char)('0' + frac % 10);
+	}
+	buf[n] = '\0';
+	return n;
+}

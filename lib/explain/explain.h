@@ -1,0 +1,50 @@
+/*
+ * Explanations (rebalance explain): an input translated twice -- Envoy
+ * Gateway as it is, and the caller's options -- optionally after scaling
+ * Services to zero (model/what_if.h), every destination paired with its
+ * upstream twin and projected onto Envoy (envoy/envoy.h).
+ */
+#ifndef RB_EXPLAIN_EXPLAIN_H
+#define RB_EXPLAIN_EXPLAIN_H
+
+#include "api/api.h"
+#include "emit/writer.h"
+#include "envoy/envoy.h"
+#include "model/what_if.h"
+
+struct rb_explained_ref {
+	const rb__ir_ref *ir[2]; /* per rb_side; NULL when that side has no such ref */
+	rb__ref_view view[2];
+};
+
+struct rb_explained_rule {
+	const rb__ir_destination *dest[2]; /* per rb_side; upstream may be NULL */
+	rb__projection proj[2];
+	rb_explained_ref *refs;
+	size_t ref_count;
+};
+
+struct rb_explanation {
+	rb_ctx *ctx;
+	rb__arena arena;            /* everything below, and the what-if slice copies */
+	rb_result *results[2];      /* per rb_side */
+	rb_translate_options selected;
+	const char **what_if;
+	rb__what_if_match *match;
+	size_t what_if_count;
+	rb_explained_rule *rules;
+	size_t rule_count;
+};
+
+/* Build `ex` (zeroed, ctx and arena set) from a model. RB_OK, RB_EINVAL, RB_ENOMEM. */
+int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
+                      const char *const *what_if, size_t what_if_count);
+
+/* The explanation as data (rb_explanation_write); shares as percentages. */
+int rb__emit_explanation(rb__writer *w, const rb_explanation *ex);
+
+/* "33.33": a share (0..1) as a percentage with at most two decimals, no
+ * trailing zeros; our own digits, no locale. `buf` holds at least 8 bytes. */
+size_t rb__format_percent(double share, char *buf);
+
+#endif

@@ -1,0 +1,139 @@
+/* The public API's contracts that are not about translation rules. */
+#include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "rebalance/rebalance.h"
+#include "testutil.h"
+
+/* A caller built against older headers knows a smaller struct: nothing beyond it is written. */
+START_TEST(options_init_writes_only_the_callers_size)
+{
+	struct {
+		rb_translate_options o;
+		unsigned char canary[16];
+	} buf;
+	memset(&buf, 0xAB, sizeof buf);
+	size_t old_size = offsetof(rb_translate_options, gateway_class) + sizeof(const char *);
+	ck_assert_int_eq(rb_translate_options_init(&buf.o, old_size), RB_OK);
+	ck_assert_uint_eq(buf.o.size, old_size);
+	ck_assert_uint_eq(buf.o.mode, RB_MODE_REBALANCE);
+	const unsigned char *after = (const unsigned char *)&buf.o + old_size;
+	for (size_t i = 0; i < sizeof buf - old_size; i++)
+		ck_assert_uint_eq(after[i], 0xAB);
+	ck_assert_int_eq(rb_translate_options_preset(&buf.o, old_size, RB_PRESET_ENVOY_GATEWAY), RB_OK);
+	ck_assert_uint_eq(buf.o.mode, RB_MODE_COMPAT_ENVOY_GATEWAY);
+	ck_assert_int_eq(rb_translate_options_init(&buf.o, 4), RB_EINVAL);
+	ck_assert_int_eq(rb_translate_options_init(NULL, sizeof buf.o), RB_EINVAL);
+	ck_assert_int_eq(rb_translate_options_preset(&buf.o, sizeof buf.o, (rb_preset)7), RB_EINVAL);
+}
+END_TEST
+
+START_TEST(null_handles_are_harmless)
+{
+	rb_ctx_free(NULL);
+	rb_input_free(NULL);
+	rb_result_free(NULL);
+	rb_free(NULL, NULL);
+	ck_assert_int_eq(rb_ctx_new(NULL, NULL), RB_EINVAL);
+	ck_assert_int_eq(rb_input_add_buffer(NULL, "", 0, NULL, RB_INPUT_AUTO), RB_EINVAL);
+	ck_assert_uint_eq(rb_result_destination_count(NULL), 0);
+	ck_assert_ptr_null(rb_result_destination(NULL, 0));
+	ck_assert_str_eq(rb_strerror(RB_EPARSE), "unusable input");
+	ck_assert_str_eq(rb_strerror(-99), "unknown error");
+}
+END_TEST
+
+START_TEST(version_matches_headers)
+{
+	ck_assert_int_eq(rb_version_number(), RB_VERSION_NUMBER);
+	ck_assert_str_eq(rb_version_string(), RB_VERSION_STRING);
+	ck_assert(RB_VERSION_CHECK(0, 1, 0));
+}
+END_TEST
+
+START_TEST(limits_are_checked)
+{
+	rb_ctx *ctx;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_uint_eq(rb_ctx_get_limit(ctx, RB_LIMIT_DEPTH), 64);
+	ck_assert_int_eq(rb_ctx_set_limit(ctx, RB_LIMIT_DEPTH, 0), RB_EINVAL);
+	ck_assert_int_eq(rb_ctx_set_limit(ctx, RB_LIMIT_ALIAS_EXPANSION, 0), RB_OK);
+	ck_assert_int_eq(rb_ctx_set_limit(ctx, (rb_limit)99, 1), RB_EINVAL);
+	ck_assert_int_eq(rb_ctx_set_limit(ctx, RB_LIMIT_INPUT_BYTES, 10), RB_OK);
+	rb_input *in;
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, "services: []\n", 13, "x", RB_INPUT_AUTO), RB_ELIMIT);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(diag_format_works_like_snprintf)
+{
+	rb_ctx *ctx;
+	rb_input *in;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, "a: [", 4, "f.yaml", RB_INPUT_YAML), RB_EPARSE);
+	const rb_diag *d = rb_input_diag(in, 0);
+	size_t n = rb_diag_format(d, NULL, 0);
+	char small[8];
+	ck_assert_uint_eq(rb_diag_format(d, small, sizeof small), n);
+	ck_assert_uint_eq(strlen(small), sizeof small - 1);
+	ck_assert(!strncmp(small, "f.yaml:", 7));
+	ck_assert_uint_ge(rb_diag_line(d), 1);
+	ck_assert_ptr_null(rb_input_diag(in, 99));
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+}
+END_TEST
+
+/* A result stays valid after its input is freed (input.h says so). */
+START_TEST(result_outlives_its_input)
+{
+	static const char doc[] =
+		"gateways:\n- metadata: {namespace: n, name: g}\n"
+		"  spec: {gatewayClassName: envoy-gateway-class, listeners: [{name: h, protocol: HTTP, port: 80}]}\n"
+		"httpRoutes:\n- metadata: {namespace: n, name: route-with-a-long-name}\n"
+		"  spec: {parentRefs: [{name: g}], rules: [{backendRefs: [{name: svc, port: 80}]}]}\n"
+		"services:\n- metadata: {namespace: n, name: svc}\n  spec: {ports: [{name: http, port: 80}]}\n"
+		"endpointSlices:\n- metadata: {namespace: n, name: s, labels: {kubernetes.io/service-name: svc}}\n"
+		"  ports: [{name: http, port: 80}]\n  endpoints: [{addresses: [10.0.0.1], zone: z}]\n";
+	rb_ctx *ctx;
+	rb_input *in;
+	rb_result *res;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, doc, strlen(doc), "doc", RB_INPUT_AUTO), RB_OK);
+	ck_assert_int_eq(rb_translate(&res, in, NULL), RB_OK);
+	rb_input_free(in);
+	const rb_destination *d = rb_result_destination(res, 0);
+	ck_assert_str_eq(rb_destination_route_name(d), "route-with-a-long-name");
+	ck_assert_str_eq(rb_destination_route_namespace(d), "n");
+	const rb_endpoint *e = rb_setting_endpoint(rb_destination_setting(d, 0), 0);
+	ck_assert_str_eq(rb_endpoint_host(e), "10.0.0.1");
+	ck_assert_str_eq(rb_endpoint_zone(e), "z");
+	char *out;
+	size_t len;
+	ck_assert_int_eq(rb_result_to_buffer(res, RB_FORMAT_JSON, &out, &len), RB_OK);
+	ck_assert_ptr_nonnull(strstr(out, "route-with-a-long-name"));
+	rb_free(ctx, out);
+	rb_result_free(res);
+	rb_ctx_free(ctx);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("api");
+	TCase *tc = tcase_create("contracts");
+	tcase_add_test(tc, options_init_writes_only_the_callers_size);
+	tcase_add_test(tc, null_handles_are_harmless);
+	tcase_add_test(tc, version_matches_headers);
+	tcase_add_test(tc, limits_are_checked);
+	tcase_add_test(tc, diag_format_works_like_snprintf);
+	tcase_add_test(tc, result_outlives_its_input);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

@@ -1,0 +1,264 @@
+/*
+ * rb_explain and rb_xds (include/rebalance/explain.h, xds.h): the two sides,
+ * the what-if transformation, the accessors, and the serialized forms.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain/explain.h"
+#include "rebalance/rebalance.h"
+#include "testutil.h"
+
+/* 90/10 canary; the canary has endpoints, `spare` has none; a fallback Backend. */
+static const char INPUT[] =
+	"gateways:\n"
+	"- metadata: {namespace: infra, name: eg}\n"
+	"  spec:\n"
+	"    gatewayClassName: envoy-gateway-class\n"
+	"    listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]\n"
+	"httpRoutes:\n"
+	"- metadata: {namespace: shop, name: r}\n"
+	"  spec:\n"
+	"    parentRefs: [{namespace: infra, name: eg}]\n"
+	"    rules:\n"
+	"    - backendRefs: [{name: stable, port: 8080, weight: 90}, {name: canary, port: 8080, weight: 10}]\n"
+	"    - backendRefs: [{name: canary, port: 8080}, {group: gateway.envoyproxy.io, kind: Backend, name: passive}]\n"
+	"services:\n"
+	"- metadata: {namespace: shop, name: stable}\n"
+	"  spec: {clusterIP: 10.0.0.1, ports: [{name: http, port: 8080}]}\n"
+	"- metadata: {namespace: shop, name: canary}\n"
+	"  spec: {clusterIP: 10.0.0.2, ports: [{name: http, port: 8080}]}\n"
+	"endpointSlices:\n"
+	"- metadata: {namespace: shop, name: stable-1, labels: {kubernetes.io/service-name: stable}}\n"
+	"  addressType: IPv4\n"
+	"  ports: [{name: http, port: 3000}]\n"
+	"  endpoints: [{addresses: [1.1.1.1]}]\n"
+	"- metadata: {namespace: shop, name: canary-1, labels: {kubernetes.io/service-name: canary}}\n"
+	"  addressType: IPv4\n"
+	"  ports: [{name: http, port: 3000}]\n"
+	"  endpoints: [{addresses: [2.2.2.1, 2.2.2.2]}]\n"
+	"- metadata: {namespace: shop, name: canary-2, labels: {kubernetes.io/service-name: canary}}\n"
+	"  addressType: IPv4\n"
+	"  ports: [{name: http, port: 3000}]\n"
+	"  endpoints: [{addresses: [2.2.2.3], conditions: {ready: false}}]\n"
+	"backends:\n"
+	"- metadata: {namespace: shop, name: passive}\n"
+	"  spec: {fallback: true, endpoints: [{ip: {address: 9.9.9.9, port: 3001}}]}\n";
+
+typedef struct fixture {
+	rb_ctx *ctx;
+	rb_input *in;
+	rb_explanation *ex;
+} fixture;
+
+static fixture load(void)
+{
+	fixture f = {NULL, NULL, NULL};
+	ck_assert_int_eq(rb_ctx_new(&f.ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&f.in, f.ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(f.in, INPUT, strlen(INPUT), "t.yaml", RB_INPUT_YAML),
+	                 RB_OK);
+	return f;
+}
+
+static void explain(fixture *f, const rb_translate_options *o, const char *const *what_if,
+                    size_t n)
+{
+	rb_explanation_free(f->ex);
+	f->ex = NULL;
+	rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+	eo.what_if = what_if;
+	eo.what_if_count = n;
+	ck_assert_int_eq(rb_explain(&f->ex, f->in, o, &eo), RB_OK);
+}
+
+static void done(fixture *f)
+{
+	rb_explanation_free(f->ex);
+	rb_input_free(f->in);
+	rb_ctx_free(f->ctx);
+}
+
+#define ck_share(got, want) ck_assert_msg(fabs((got) - (want)) < 1e-9, "share %f, expected %f", (got), (double)(want))
+
+START_TEST(both_sides_and_accessors)
+{
+	fixture f = load();
+	explain(&f, NULL, NULL, 0);
+	ck_assert_uint_eq(rb_explanation_rule_count(f.ex), 2);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	ck_assert_str_eq(rb_destination_name(rb_explained_rule_destination(r, RB_SIDE_SELECTED)),
+	                 "httproute/shop/r/rule/0");
+	ck_assert_str_eq(rb_destination_gateway(rb_explained_rule_destination(r, RB_SIDE_UPSTREAM)),
+	                 "infra/eg");
+	ck_assert_int_eq(rb_explained_rule_routing(r, RB_SIDE_SELECTED), RB_ROUTING_CLUSTER);
+	ck_assert_uint_eq(rb_explained_rule_ref_count(r), 2);
+	const rb_explained_ref *canary = rb_explained_rule_ref(r, 1);
+	ck_assert_str_eq(rb_explained_ref_kind(canary), "Service");
+	ck_assert_str_eq(rb_explained_ref_namespace(canary), "shop");
+	ck_assert_str_eq(rb_explained_ref_backend_name(canary), "canary");
+	ck_assert_uint_eq(rb_explained_ref_port(canary), 8080);
+	ck_assert_ptr_null(rb_explained_ref_group(canary));
+	ck_assert_uint_eq(rb_explained_ref_weight(canary), 10);
+	ck_assert_uint_eq(rb_explained_ref_endpoint_count(canary), 3);
+	ck_assert_uint_eq(rb_explained_ref_draining_count(canary), 1);
+	ck_assert_int_eq(rb_explained_ref_state(canary, RB_SIDE_UPSTREAM), RB_REF_STATE_SERVING);
+	ck_share(rb_explained_ref_share(canary, RB_SIDE_UPSTREAM), 0.1);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 1);
+	/* rule 1: the fallback stands by */
+	r = rb_explanation_rule(f.ex, 1);
+	const rb_explained_ref *passive = rb_explained_rule_ref(r, 1);
+	ck_assert_str_eq(rb_explained_ref_group(passive), "gateway.envoyproxy.io");
+	ck_assert_uint_eq(rb_explained_ref_priority(passive), 1);
+	ck_assert_uint_eq(rb_explained_ref_port(passive), 0);
+	ck_assert_int_eq(rb_explained_ref_state(passive, RB_SIDE_SELECTED), RB_REF_STATE_STANDBY);
+	/* out of range and NULL */
+	ck_assert_ptr_null(rb_explanation_rule(f.ex, 2));
+	ck_assert_ptr_null(rb_explained_rule_ref(r, 2));
+	ck_assert_int_eq(rb_explained_ref_state(NULL, RB_SIDE_SELECTED), 0);
+	ck_assert_int_eq(rb_explained_rule_routing(r, (rb_side)7), RB_ROUTING_NONE);
+	ck_assert_str_eq(rb_ref_state_name(RB_REF_STATE_EXCLUDED_NOT_READY), "excludedNotReady");
+	ck_assert_str_eq(rb_ref_state_name((rb_ref_state)99), "");
+	ck_assert_str_eq(rb_routing_name(RB_ROUTING_WEIGHTED_CLUSTERS), "weightedClusters");
+	done(&f);
+}
+END_TEST
+
+START_TEST(upstream_side_keeps_only_environment_flags)
+{
+	/* --rebalance-not-ready changes the selected side only; Backend disabled, both. */
+	fixture f = load();
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	o.flags = RB_OPT_REBALANCE_NOT_READY | RB_OPT_DISABLE_BACKEND_API;
+	explain(&f, &o, NULL, 0);
+	const rb_result *up = rb_explanation_result(f.ex, RB_SIDE_UPSTREAM);
+	const rb_result *sel = rb_explanation_result(f.ex, RB_SIDE_SELECTED);
+	ck_assert_int_eq(rb_destination_knob(rb_result_destination(up, 0), RB_KNOB_NOT_READY), 0);
+	ck_assert_int_eq(rb_destination_knob(rb_result_destination(sel, 0), RB_KNOB_NOT_READY), 1);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 1);
+	ck_assert_str_eq(rb_explained_ref_reason(rb_explained_rule_ref(r, 1)), "UnsupportedValue");
+	const rb_destination *u = rb_explained_rule_destination(r, RB_SIDE_UPSTREAM);
+	ck_assert_uint_eq(rb_destination_backend_weight(u, RB_WEIGHT_INVALID), 1);
+	done(&f);
+}
+END_TEST
+
+START_TEST(what_if_empties_the_slices_of_a_service)
+{
+	fixture f = load();
+	const char *targets[] = {"shop/canary", "shop/nothing"};
+	explain(&f, NULL, targets, 2);
+	ck_assert_uint_eq(rb_explanation_what_if_count(f.ex), 2);
+	ck_assert_str_eq(rb_explanation_what_if(f.ex, 0), "shop/canary");
+	ck_assert_int_eq(rb_explanation_what_if_found(f.ex, 0), 1);
+	ck_assert_uint_eq(rb_explanation_what_if_slices(f.ex, 0), 2);
+	ck_assert_int_eq(rb_explanation_what_if_found(f.ex, 1), 0);
+	ck_assert_uint_eq(rb_explanation_what_if_slices(f.ex, 1), 0);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	const rb_explained_ref *canary = rb_explained_rule_ref(r, 1);
+	ck_assert_int_eq(rb_explained_ref_state(canary, RB_SIDE_UPSTREAM), RB_REF_STATE_NO_ENDPOINTS);
+	ck_assert_int_eq(rb_explained_ref_state(canary, RB_SIDE_SELECTED), RB_REF_STATE_EXCLUDED);
+	ck_assert_str_eq(rb_explained_ref_reason(canary), "EndpointsNotFound");
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0.1);
+	ck_assert_uint_eq(rb_explained_rule_status_code(r, RB_SIDE_UPSTREAM), 503);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_SELECTED, RB_OUTCOME_SERVED), 1);
+	/* rule 1: the active ref scaled to zero, the fallback takes over (rebalance) */
+	r = rb_explanation_rule(f.ex, 1);
+	ck_share(rb_explained_ref_share(rb_explained_rule_ref(r, 1), RB_SIDE_SELECTED), 1);
+	ck_share(rb_explained_ref_share(rb_explained_rule_ref(r, 1), RB_SIDE_UPSTREAM), 0.5);
+	/* the input itself is untouched */
+	rb_result *res;
+	ck_assert_int_eq(rb_translate(&res, f.in, NULL), RB_OK);
+	ck_assert_uint_eq(rb_setting_endpoint_count(rb_destination_setting(rb_result_destination(res, 0), 1)), 3);
+	rb_result_free(res);
+	done(&f);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+	fixture f = load();
+	rb_explanation *ex = NULL;
+	const char *bad[] = {"canary", "/canary", "shop/", "a/b/c"};
+	for (size_t i = 0; i < 4; i++) {
+		rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+		eo.what_if = &bad[i];
+		eo.what_if_count = 1;
+		ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_EINVAL);
+		ck_assert_ptr_null(ex);
+	}
+	rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+	eo.what_if_count = 1;
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_EINVAL);
+	ck_assert_int_eq(rb_explain(NULL, f.in, NULL, NULL), RB_EINVAL);
+	ck_assert_int_eq(rb_explain(&ex, NULL, NULL, NULL), RB_EINVAL);
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	o.mode = 9;
+	ck_assert_int_eq(rb_explain(&ex, f.in, &o, NULL), RB_EINVAL);
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, NULL), RB_OK);
+	char *buf = NULL;
+	size_t len;
+	ck_assert_int_eq(rb_explanation_to_buffer(ex, (rb_format)0, &buf, &len), RB_EINVAL);
+	ck_assert_int_eq(rb_xds_to_buffer(NULL, RB_FORMAT_JSON, &buf, &len), RB_EINVAL);
+	rb_explanation_free(ex);
+	rb_explanation_free(NULL);
+	done(&f);
+}
+END_TEST
+
+START_TEST(serialized_forms)
+{
+	fixture f = load();
+	explain(&f, NULL, NULL, 0);
+	char *buf;
+	size_t len;
+	ck_assert_int_eq(rb_explanation_to_buffer(f.ex, RB_FORMAT_JSON, &buf, &len), RB_OK);
+	ck_assert_uint_eq(strlen(buf), len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"selected\": {\"state\": \"serving\", \"share\": 90}"));
+	rb_free(f.ctx, buf);
+	const rb_result *sel = rb_explanation_result(f.ex, RB_SIDE_SELECTED);
+	ck_assert_int_eq(rb_xds_to_buffer(sel, RB_FORMAT_YAML, &buf, &len), RB_OK);
+	ck_assert_ptr_nonnull(strstr(buf, "route: {cluster: httproute/shop/r/rule/0}\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "healthStatus: DRAINING"));
+	ck_assert_ptr_nonnull(strstr(buf, "priority: 1\n"));
+	rb_free(f.ctx, buf);
+	done(&f);
+}
+END_TEST
+
+START_TEST(percent_format)
+{
+	char b[16];
+	struct {
+		double v;
+		const char *want;
+	} cases[] = {{0, "0"},        {1, "100"},     {0.9, "90"},   {1.0 / 3, "33.33"},
+	             {2.0 / 3, "66.67"}, {0.125, "12.5"}, {0.00004, "0"}, {0.00005, "0.01"},
+	             {-1, "0"},       {2, "100"},     {NAN, "0"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = rb__format_percent(cases[i].v, b);
+		ck_assert_str_eq(b, cases[i].want);
+		ck_assert_uint_eq(n, strlen(cases[i].want));
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("explain");
+	TCase *tc = tcase_create("api");
+	tcase_add_test(tc, both_sides_and_accessors);
+	tcase_add_test(tc, upstream_side_keeps_only_environment_flags);
+	tcase_add_test(tc, bad_arguments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("what_if");
+	tcase_add_test(tc, what_if_empties_the_slices_of_a_service);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("output");
+	tcase_add_test(tc, serialized_forms);
+	tcase_add_test(tc, percent_format);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
