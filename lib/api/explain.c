@@ -1,6 +1,7 @@
 /* rb_explain and the read-only accessors of an explanation. */
 #include <string.h>
 
+#include "api/view.h"
 #include "core/buf.h"
 #include "explain/explain.h"
 
@@ -262,38 +263,19 @@ const char *rb_routing_name(rb_routing routing)
 
 /* ---- serializing ---- */
 
-int rb_explanation_write(const rb_explanation *ex, rb_format format, rb_write_fn write, void *ud)
+static int explanation_view(rb__writer *w, const void *ex)
 {
-	if (!ex || !write || (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON))
-		return RB_EINVAL;
-	rb__writer *w;
-	int rc = rb__writer_new(&w, &ex->ctx->mem, format, write, ud);
-	if (rc)
-		return rc;
-	rc = rb__emit_explanation(w, ex);
-	int frc = rb__writer_finish(w);
-	rb__writer_free(w);
-	return rc ? rc : frc;
+	return rb__emit_explanation(w, ex);
 }
 
-static int buf_write(void *ud, const void *p, size_t n)
+int rb_explanation_write(const rb_explanation *ex, rb_format format, rb_write_fn write, void *ud)
 {
-	return rb__buf_append(ud, p, n) ? 0 : 1;
+	return ex ? rb__view_write(&ex->ctx->mem, explanation_view, ex, format, write, ud)
+	          : RB_EINVAL;
 }
 
 int rb_explanation_to_buffer(const rb_explanation *ex, rb_format format, char **out, size_t *len)
 {
-	if (!ex || !out)
-		return RB_EINVAL;
-	*out = NULL;
-	rb__buf b;
-	rb__buf_init(&b, &ex->ctx->mem);
-	int rc = rb_explanation_write(ex, format, buf_write, &b);
-	if (rc) {
-		bool oom = b.failed;
-		rb__buf_free(&b);
-		return oom ? RB_ENOMEM : rc;
-	}
-	*out = rb__buf_take(&b, len);
-	return *out ? RB_OK : RB_ENOMEM;
+	return ex ? rb__view_to_buffer(&ex->ctx->mem, explanation_view, ex, format, out, len)
+	          : RB_EINVAL;
 }

@@ -213,3 +213,33 @@ int cli_write_stdout(const char *buf, size_t len)
 	}
 	return CLI_OK;
 }
+
+int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer)
+{
+	rb_ctx *ctx = NULL;
+	rb_input *in = NULL;
+	rb_result *res = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	int rc;
+	if (rb_ctx_new(&ctx, NULL) != RB_OK)
+		return CLI_FAILURE;
+	rc = cli_read_inputs(ctx, o, &in);
+	if (!rc) {
+		int err = rb_translate(&res, in, &o->translate);
+		if (!err)
+			err = to_buffer(res, o->format, &out, &len);
+		if (err) {
+			fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));
+			rc = CLI_FAILURE;
+		} else {
+			rc = cli_write_stdout(out, len);
+		}
+	}
+	if (out)
+		rb_free(ctx, out);
+	rb_result_free(res);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+	return rc;
+}

@@ -44,6 +44,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* Write bytes to stdout, all or nothing as far as the stream allows. */
 int cli_write_stdout(const char *buf, size_t len);
 
+/*
+ * The body of a command that translates and prints one view of the result:
+ * read the inputs, translate, serialize with `to_buffer`, write. Returns the
+ * exit status.
+ */
+typedef int (*cli_to_buffer_fn)(const rb_result *res, rb_format format, char **out, size_t *len);
+int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer);
+
 /* Commands. */
 int cmd_translate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

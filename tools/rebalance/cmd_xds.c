@@ -39,33 +39,7 @@ int cmd_xds(int argc, char **argv)
 	}
 	if (!o.format_set)
 		o.format = RB_FORMAT_JSON;
-	rb_ctx *ctx = NULL;
-	rb_input *in = NULL;
-	rb_result *res = NULL;
-	char *out = NULL;
-	size_t len = 0;
-	if (rb_ctx_new(&ctx, NULL) != RB_OK) {
-		rc = CLI_FAILURE;
-		goto done;
-	}
-	rc = cli_read_inputs(ctx, &o, &in);
-	if (rc)
-		goto done;
-	int err = rb_translate(&res, in, &o.translate);
-	if (!err)
-		err = rb_xds_to_buffer(res, o.format, &out, &len);
-	if (err) {
-		fprintf(stderr, "rebalance xds: %s\n", rb_strerror(err));
-		rc = CLI_FAILURE;
-		goto done;
-	}
-	rc = cli_write_stdout(out, len);
-done:
-	if (out)
-		rb_free(ctx, out);
-	rb_result_free(res);
-	rb_input_free(in);
-	rb_ctx_free(ctx);
+	rc = cli_translate_and_print("xds", &o, rb_xds_to_buffer);
 	free(o.inputs);
 	return rc;
 }
