@@ -86,6 +86,15 @@ static uint32_t sat32(size_t v)
 static size_t byte_of(yl *y, size_t idx)
 {
 	const unsigned char *s = y->s;
+	/* ASCII runs 8 bytes at a time: one character per byte (most of any manifest). */
+	while (idx > y->ci && idx - y->ci >= 8 && y->len - y->bi >= 8) {
+		uint64_t w;
+		memcpy(&w, s + y->bi, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		y->bi += 8;
+		y->ci += 8;
+	}
 	while (y->ci < idx && y->bi < y->len) {
 		unsigned char c = s[y->bi];
 		size_t k = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
