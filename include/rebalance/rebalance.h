@@ -26,5 +26,6 @@
 #include "rebalance/input.h"
 #include "rebalance/result.h"
 #include "rebalance/output.h"
+#include "rebalance/engine.h"
 
 #endif /* REBALANCE_H */

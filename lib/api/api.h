@@ -22,4 +22,10 @@ struct rb_result {
 	rb_translate_options options;
 };
 
+/* result.c, shared with the engine: the public options checked and
+ * completed (only user->size bytes read), then the translator's. */
+int rb__copy_options(rb_translate_options *o, const rb_translate_options *user);
+struct rb__tr_options;
+int rb__tr_options_from(struct rb__tr_options *to, const rb_translate_options *o, rb__arena *arena);
+
 #endif

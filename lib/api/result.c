@@ -33,7 +33,7 @@ enum {
 };
 
 /* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
-static int copy_options(rb_translate_options *o, const rb_translate_options *user)
+int rb__copy_options(rb_translate_options *o, const rb_translate_options *user)
 {
 	rb_translate_options_init(o);
 	if (!user)
@@ -48,13 +48,27 @@ static int copy_options(rb_translate_options *o, const rb_translate_options *use
 	return RB_OK;
 }
 
+/* The translator's options from checked public ones (strings copied into arena). */
+int rb__tr_options_from(rb__tr_options *to, const rb_translate_options *o, rb__arena *arena)
+{
+	memset(to, 0, sizeof *to);
+	to->compat = o->mode == RB_MODE_COMPAT_ENVOY_GATEWAY;
+	to->backend_disabled = (o->flags & RB_OPT_DISABLE_BACKEND_API) != 0;
+	to->running_on_host = (o->flags & RB_OPT_RUNNING_ON_HOST) != 0;
+	to->rebalance_not_ready = (o->flags & RB_OPT_REBALANCE_NOT_READY) != 0;
+	to->honor_policy = (o->flags & RB_OPT_HONOR_POLICY) != 0;
+	to->gateway_class = o->gateway_class ? rb__arena_strdup(arena, o->gateway_class)
+	                                     : "envoy-gateway-class";
+	return to->gateway_class ? RB_OK : RB_ENOMEM;
+}
+
 int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts)
 {
 	if (!out || !in)
 		return RB_EINVAL;
 	*out = NULL;
 	rb_translate_options o;
-	int rc = copy_options(&o, opts);
+	int rc = rb__copy_options(&o, opts);
 	if (rc)
 		return rc;
 	rb_ctx *ctx = in->ctx;
@@ -65,16 +79,7 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 	res->options = o;
 	rb__arena_init(&res->arena, &ctx->mem);
 	rb__tr_options to;
-	memset(&to, 0, sizeof to);
-	to.compat = o.mode == RB_MODE_COMPAT_ENVOY_GATEWAY;
-	to.backend_disabled = (o.flags & RB_OPT_DISABLE_BACKEND_API) != 0;
-	to.running_on_host = (o.flags & RB_OPT_RUNNING_ON_HOST) != 0;
-	to.rebalance_not_ready = (o.flags & RB_OPT_REBALANCE_NOT_READY) != 0;
-	to.honor_policy = (o.flags & RB_OPT_HONOR_POLICY) != 0;
-	to.gateway_class = o.gateway_class ? rb__arena_strdup(&res->arena, o.gateway_class)
-	                                   : "envoy-gateway-class";
-	if (!to.gateway_class)
-		rc = RB_ENOMEM;
+	rc = rb__tr_options_from(&to, &o, &res->arena);
 	if (!rc)
 		rc = rb__translate(&in->model, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {

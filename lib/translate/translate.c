@@ -179,25 +179,45 @@ static void *to_arena(rb__arena *a, const rb__vec *v, size_t elem, int *rc)
 	return p;
 }
 
+/*
+ * rb__translate in three steps, so that the incremental engine (lib/engine/)
+ * can keep the state between translations and translate single routes.
+ */
+int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
+                rb__arena *arena)
+{
+	memset(t, 0, sizeof *t);
+	t->m = m;
+	t->o = opts;
+	t->mem = mem;
+	t->out = arena;
+	rb__arena_init(&t->scratch, mem);
+	rb__map *maps[] = {&t->services, &t->service_imports, &t->backends, &t->slices, &t->gateways,
+	                   &t->namespaces, &t->envoy_proxies, &t->endpoint_cache, &t->l4_listener_owner,
+	                   &t->btp_scopes};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		rb__map_init(maps[i], mem);
+	int rc = rb__index_build(t);
+	if (!rc)
+		rc = rb__routing_build(t);
+	return rc;
+}
+
+int rb__tr_route(rb__tr *t, const rb__route *r)
+{
+	return translate_route(t, r);
+}
+
+void rb__tr_free(rb__tr *t)
+{
+	tr_free(t);
+}
+
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out)
 {
 	rb__tr t;
-	memset(&t, 0, sizeof t);
-	t.m = m;
-	t.o = opts;
-	t.mem = mem;
-	t.out = arena;
-	rb__arena_init(&t.scratch, mem);
-	rb__map *maps[] = {&t.services, &t.service_imports, &t.backends, &t.slices, &t.gateways,
-	                   &t.namespaces, &t.envoy_proxies, &t.endpoint_cache, &t.l4_listener_owner,
-	                   &t.btp_scopes};
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-		rb__map_init(maps[i], mem);
-
-	int rc = rb__index_build(&t);
-	if (!rc)
-		rc = rb__routing_build(&t);
+	int rc = rb__tr_init(&t, m, opts, mem, arena);
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *routes = &m->routes[k];
 		for (size_t i = 0; i < routes->len && !rc; i++)
