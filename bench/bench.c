@@ -4,6 +4,7 @@
  *   rb-bench [-r REPEATS] [-k REFS] [-m ENDPOINTS] [SIZES...]     (default 1000 10000 50000)
  *   rb-bench run MODE FILE     one measurement in this process (for callgrind / perf):
  *                              MODE is yaml-scan, json-parse, yaml-ir or json-ir
+ *   rb-bench engine [ROUTES [CHANGES]]   the incremental engine (default 10000, 1000)
  *
  * For every size (routes), a synthetic cluster (gen.h) is written as YAML
  * (testdata layout) and as JSON (`kind: List`), and each measurement runs in a
@@ -268,10 +269,96 @@ typedef struct row {
 	sample floor[2], ir[2];
 } row;
 
+/*
+ * `engine [ROUTES] [CHANGES]`: one EndpointSlice replaced at a time (another
+ * set of addresses for a random Service), each followed by
+ * rb_engine_translate, against rb_translate of the same snapshot.
+ */
+static int cmd_engine(size_t routes, int changes)
+{
+	gen_params gp = GEN_PARAMS_DEFAULT;
+	gp.routes = routes;
+	gen_buf snap = {0};
+	if (gen_write(&gp, GEN_TESTDATA_YAML, &snap))
+		return 1;
+	rb_ctx *ctx;
+	rb_input *in;
+	rb_ctx_new(&ctx, NULL);
+	rb_ctx_set_limit(ctx, RB_LIMIT_INPUT_BYTES, (uint64_t)1 << 32);
+	rb_ctx_set_limit(ctx, RB_LIMIT_NODES, (uint64_t)1 << 32);
+	rb_input_new(&in, ctx);
+	if (rb_input_add_buffer(in, snap.data, snap.len, "snapshot", RB_INPUT_YAML))
+		return 1;
+	double full[7];
+	for (int i = 0; i < 7; i++) {
+		rb_result *res;
+		double t0 = now();
+		if (rb_translate(&res, in, NULL))
+			return 1;
+		full[i] = now() - t0;
+		rb_result_free(res);
+	}
+	qsort(full, 7, sizeof full[0], cmp_double);
+	rb_engine *e;
+	const rb_result *res;
+	if (rb_engine_new(&e, in, NULL))
+		return 1;
+	double t0 = now();
+	if (rb_engine_translate(e, &res))
+		return 1;
+	double first = now() - t0;
+	double *t = calloc((size_t)changes, sizeof *t);
+	uint64_t translated = 0;
+	size_t services = routes / 2 ? routes / 2 : 1;
+	for (int i = 0; i < changes; i++) {
+		gen_buf b = {0};
+		size_t svc = (size_t)((unsigned)i * 2654435761u) % services;
+		if (gen_slice(&gp, svc, gp.endpoints, (unsigned)i + 1, GEN_STREAM_YAML, &b))
+			return 1;
+		t0 = now();
+		int rc = rb_engine_apply_buffer(e, b.data, b.len, "change", RB_INPUT_YAML);
+		if (!rc)
+			rc = rb_engine_translate(e, &res);
+		t[i] = now() - t0;
+		gen_buf_free(&b);
+		if (rc) {
+			fprintf(stderr, "rb-bench: engine change failed\n");
+			return 1;
+		}
+		rb_engine_stats st;
+		st.size = sizeof st;
+		rb_engine_get_stats(e, &st);
+		translated += st.routes_translated;
+	}
+	rb_engine_stats st;
+	st.size = sizeof st;
+	rb_engine_get_stats(e, &st);
+	qsort(t, (size_t)changes, sizeof *t, cmp_double);
+	double med = t[changes / 2], p90 = t[changes * 9 / 10];
+	printf("incremental engine, %zu routes (%.1f MB YAML), %d EndpointSlice changes\n", routes,
+	       (double)snap.len / 1e6, changes);
+	printf("| full rb_translate ms | engine first (full) ms | change median us | p90 us | max us "
+	       "| median / full | routes translated per change | full translations |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| %.1f | %.1f | %.0f | %.0f | %.0f | %.3f%% | %.1f | %llu |\n", full[3] * 1e3,
+	       first * 1e3, med * 1e6, p90 * 1e6, t[changes - 1] * 1e6, 100.0 * med / full[3],
+	       (double)translated / changes, (unsigned long long)st.full_translations);
+	printf("target: one EndpointSlice change <= 1%% of the full translate time\n");
+	free(t);
+	rb_engine_free(e);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+	gen_buf_free(&snap);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "run"))
 		return cmd_run(argv[2], argv[3]);
+	if (argc >= 2 && !strcmp(argv[1], "engine"))
+		return cmd_engine(argc > 2 ? strtoull(argv[2], NULL, 10) : 10000,
+		                  argc > 3 ? atoi(argv[3]) : 1000);
 	int repeats = 5;
 	gen_params gp = GEN_PARAMS_DEFAULT;
 	size_t sizes[16];

@@ -272,23 +272,23 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 	return len;
 }
 
-char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
+char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list args)
 {
 	va_list ap;
 	if (fmt_simple(fmt)) {
-		va_start(ap, fmt);
+		va_copy(ap, args);
 		size_t n = fmt_run(NULL, fmt, ap);
 		va_end(ap);
 		char *d = n < SIZE_MAX ? rb__arena_alloc(a, n + 1) : NULL;
 		if (!d)
 			return NULL;
-		va_start(ap, fmt);
+		va_copy(ap, args);
 		fmt_run(d, fmt, ap);
 		va_end(ap);
 		d[n] = '\0';
 		return d;
 	}
-	va_start(ap, fmt);
+	va_copy(ap, args);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
@@ -296,8 +296,17 @@ char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 	char *d = rb__arena_alloc(a, (size_t)n + 1);
 	if (!d)
 		return NULL;
-	va_start(ap, fmt);
+	va_copy(ap, args);
 	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *d = rb__arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return d;
 }

@@ -7,6 +7,7 @@
 #ifndef RB_CORE_ARENA_H
 #define RB_CORE_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/mem.h"
@@ -37,6 +38,7 @@ char *rb__arena_strndup(rb__arena *a, const char *s, size_t n);
 char *rb__arena_strdup(rb__arena *a, const char *s);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a);
 /* Release everything allocated since the mark (chunks added since are freed). */

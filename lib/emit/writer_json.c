@@ -89,6 +89,20 @@ static const char hexdig[] = "0123456789abcdef";
 int rb__wj_string(rb__writer *w, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* The usual case, in one copy: printable ASCII that fits in the chunk. */
+	if (n + 2 <= RB_W_CHUNK - w->out_len) {
+		size_t k = 0;
+		while (k < n && jclass[p[k]] == 0)
+			k++;
+		if (k == n) {
+			char *o = w->out + w->out_len;
+			o[0] = '"';
+			memcpy(o + 1, s, n);
+			o[n + 1] = '"';
+			w->out_len += n + 2;
+			return RB_OK;
+		}
+	}
 	if (!w_out(w, "\"", 1))
 		return io(w, false);
 	size_t i = 0;

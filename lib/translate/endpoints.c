@@ -11,7 +11,6 @@
  * endpoints once, in memory and in time (the IR points to the shared table).
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -109,7 +108,8 @@ static endpoint_group *group_of(rb__tr *t, char backend_kind, const char *ns, co
                                 bool create)
 {
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%c:%s/%s", backend_kind, ns, name);
+	char prefix[3] = {backend_kind, ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
 	endpoint_group *g = rb__map_get(&t->endpoint_cache, key, (size_t)n);

@@ -26,7 +26,7 @@ const char *rb__key3(rb__tr *t, const char *prefix, const char *ns, const char *
 static void *lookup(const rb__map *map, const char *ns, const char *name)
 {
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%s/%s", ns ? ns : "", name ? name : "");
+	int n = rb__tr_key(key, sizeof key, "", ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL; /* longer than any valid Kubernetes name pair */
 	return rb__map_get(map, key, (size_t)n);
@@ -104,7 +104,7 @@ static int index_slices(rb__tr *t)
 int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj)
 {
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%s/%s", ns ? ns : "", name ? name : "");
+	int n = rb__tr_key(key, sizeof key, "", ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return RB_OK; /* never looked up (see lookup) */
 	/* The map keeps a pointer to its key: a copy that lives as long as the map. */
@@ -240,7 +240,8 @@ const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, con
 {
 	rb__tr_dep(t, backend_kind == 'S' ? 's' : 'i', ns, name);
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%c:%s/%s", backend_kind, ns ? ns : "", name ? name : "");
+	char prefix[3] = {backend_kind, ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
 	return rb__map_get(&t->slices, key, (size_t)n);

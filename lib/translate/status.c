@@ -22,16 +22,10 @@ int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *re
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *msg = rb__arena_vprintf(t->out, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return RB_EINVAL;
-	char *msg = rb__arena_alloc(t->out, (size_t)n + 1);
 	if (!msg)
 		return RB_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	rb__route_error *e = rb__vec_push(t->mem, errors, sizeof(*e));
 	if (!e)
 		return RB_ENOMEM;

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/arena.h"
 #include "core/map.h"
@@ -130,6 +131,25 @@ typedef struct rb__ref_result {
 } rb__ref_result;
 
 /* ---- helpers across parts ---- */
+
+/* prefix + ns + "/" + name into key (NUL-terminated; NULL strings are ""):
+ * the length, or -1 when it does not fit. For lookups: no printf per query. */
+static inline int rb__tr_key(char *key, size_t size, const char *prefix, const char *ns,
+                             const char *name)
+{
+	const char *parts[4] = {prefix, ns, "/", name};
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		const char *p = parts[i] ? parts[i] : "";
+		size_t l = strlen(p);
+		if (l >= size - n)
+			return -1;
+		memcpy(key + n, p, l);
+		n += l;
+	}
+	key[n] = '\0';
+	return (int)n;
+}
 
 /* "a/b" in the scratch arena. */
 const char *rb__key2(rb__tr *t, const char *a, const char *b);
