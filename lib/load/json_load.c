@@ -89,8 +89,15 @@ static void skip_ws(js *j)
 	while (j->pos < j->n) {
 		unsigned char c = j->s[j->pos];
 		if (c == ' ' || c == '\t') {
-			/* Indentation: a run of blanks in one go. */
+			/* Indentation: a run of blanks in one go, 8 spaces at a time. */
 			size_t p = j->pos + 1;
+			while (j->n - p >= 8) {
+				uint64_t w;
+				memcpy(&w, j->s + p, 8);
+				if (w != 0x2020202020202020ull)
+					break;
+				p += 8;
+			}
 			while (p < j->n && (j->s[p] == ' ' || j->s[p] == '\t'))
 				p++;
 			j->col += (uint32_t)(p - j->pos);
