@@ -105,8 +105,10 @@ RB_API int rb_engine_delete(rb_engine *e, const char *kind, const char *namespac
  */
 RB_API int rb_engine_translate(rb_engine *e, const rb_result **out);
 
-/** Diagnostics of the last rb_engine_apply_buffer that failed (borrowed). */
+/** Number of diagnostics of the last rb_engine_apply_buffer (0 after a success). */
 RB_API size_t rb_engine_diag_count(const rb_engine *e);
+/** Diagnostic `i` of the last rb_engine_apply_buffer (borrowed, valid until the
+ *  next rb_engine_apply_buffer or rb_engine_free), or NULL when out of range. */
 RB_API const rb_diag *rb_engine_diag(const rb_engine *e, size_t i);
 
 /** Counters, for benchmarks and tests. */

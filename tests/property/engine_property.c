@@ -5,7 +5,7 @@
  * lists engine.h defines, kept here independently as text documents and
  * loaded again from a manifest stream.
  *
- *   engine_property [ITERATIONS [SEED]]      (defaults 300 and 1; env
+ *   engine_property [ITERATIONS [SEED]]      (defaults 200 and 1; env
  *                                             RB_PROPERTY_ITERATIONS / _SEED)
  *
  * Each iteration: a random small cluster (every kind the engine knows, with
@@ -622,7 +622,7 @@ static bool iteration(rb_ctx *ctx, unsigned it)
 
 int main(int argc, char **argv)
 {
-	unsigned iterations = 300;
+	unsigned iterations = 200;
 	uint64_t seed = 1;
 	const char *env;
 	if ((env = getenv("RB_PROPERTY_ITERATIONS")))
