@@ -11,7 +11,9 @@
  * Each iteration: a random small cluster (every kind the engine knows, with
  * duplicates), random options, then random adds, replaces and deletes of
  * random kinds (EndpointSlices and Services most often), in single or
- * multi-object buffers, comparing after every translation.
+ * multi-object buffers, comparing after every translation. Then one long run
+ * of EndpointSlice and Service churn, long enough for the engine to reclaim
+ * its memory with a full translation.
  */
 #include <rebalance/rebalance.h>
 #include <stdarg.h>
@@ -620,6 +622,71 @@ static bool iteration(rb_ctx *ctx, unsigned it)
 	return ok;
 }
 
+/*
+ * Long churn on one engine: memory that incremental translations leave
+ * behind must be reclaimed by a full translation now and then, and the
+ * result must stay right across it.
+ */
+static bool long_churn(rb_ctx *ctx)
+{
+	snapshot s;
+	memset(&s, 0, sizeof s);
+	rng_state = 424242;
+	for (unsigned i = 0; i < 60; i++) {
+		doc d;
+		gen(i < 2 ? K_GW : i < 30 ? K_HR : i < 45 ? K_SVC : K_ES, &d);
+		snap_put(&s, d);
+	}
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	size_t len;
+	char *text = snap_stream(&s, &len);
+	rb_input *in = NULL;
+	rb_engine *e = NULL;
+	bool ok = !rb_input_new(&in, ctx) &&
+	          !rb_input_add_buffer(in, text, len, "snapshot", RB_INPUT_YAML) &&
+	          !rb_engine_new(&e, in, &o);
+	free(text);
+	if (!ok)
+		fail("long churn: the snapshot does not load");
+	rb_engine_stats st;
+	st.size = sizeof st;
+	uint64_t fulls = 0;
+	for (unsigned c = 0; c < 6000 && ok; c++) {
+		doc d;
+		gen(pick(4) ? K_ES : K_SVC, &d);
+		if (rb_engine_apply_buffer(e, d.text, strlen(d.text), "change", RB_INPUT_YAML)) {
+			fail("long churn: apply failed");
+			ok = false;
+		}
+		snap_put(&s, d);
+		if (ok && c % 1000 == 999) {
+			ok = compare(ctx, e, &s, &o, "long churn");
+		} else if (ok) {
+			const rb_result *res;
+			if (rb_engine_translate(e, &res)) {
+				fail("long churn: translate failed");
+				ok = false;
+			}
+		}
+		if (ok && c == 0) {
+			rb_engine_get_stats(e, &st);
+			fulls = st.full_translations;
+		}
+	}
+	rb_engine_get_stats(e, &st);
+	if (ok && st.full_translations <= fulls) {
+		fail("long churn: memory was never reclaimed by a full translation");
+		ok = false;
+	}
+	rb_engine_free(e);
+	rb_input_free(in);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.docs[i].text);
+	free(s.docs);
+	free(s.gc.text);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned iterations = 200;
@@ -640,6 +707,8 @@ int main(int argc, char **argv)
 		rng_state = seed * 0x100000001b3ull + i;
 		iteration(ctx, i);
 	}
+	if (!failures)
+		long_churn(ctx);
 	rb_ctx_free(ctx);
 	printf("engine_property: %u iterations (seed %llu), %llu comparisons, %llu incremental\n",
 	       iterations, (unsigned long long)seed, (unsigned long long)compared,
