@@ -76,8 +76,10 @@ RB_API void rb_engine_free(rb_engine *e);
  * rb_input_add_buffer reads them), in buffer order; see the file comment for
  * where each object goes. Objects of kinds that never change destinations
  * are ignored. Nothing is translated until rb_engine_translate.
- * @return RB_OK; RB_EPARSE, RB_ELIMIT (the buffer is taken whole or not at
- *         all: nothing changes, see rb_engine_diag); RB_EINVAL; RB_ENOMEM
+ * @return RB_OK; RB_EPARSE, RB_ELIMIT (nothing changes, see rb_engine_diag);
+ *         RB_EINVAL; RB_ENOMEM (the objects of the buffer may be applied in
+ *         part; the engine stays consistent, and the next rb_engine_translate
+ *         translates everything)
  */
 RB_API int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len,
                                   const char *source_name, rb_input_format format);
@@ -88,7 +90,8 @@ RB_API int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len,
  * @param kind a manifest kind: "Service", "EndpointSlice", "HTTPRoute",
  *        "Gateway", "GatewayClass", ... (the kinds rb_input reads)
  * @param namespace_ "" or NULL for objects without a namespace
- * @return RB_OK, RB_EINVAL (NULL engine, kind or name; an unknown kind), RB_ENOMEM
+ * @return RB_OK, RB_EINVAL (NULL engine, kind or name; an unknown kind),
+ *         RB_ENOMEM (as for rb_engine_apply_buffer)
  */
 RB_API int rb_engine_delete(rb_engine *e, const char *kind, const char *namespace_,
                             const char *name);

@@ -484,19 +484,29 @@ static int put(rb_engine *e, int list, void *obj, batch *b)
 		return RB_ENOMEM;
 	id->objs.len--;
 	if (!id->objs.len) {
-		if (!rb__vec_push_ptr(e->mem, v, obj))
-			return RB_ENOMEM;
+		/* The route order first: the list and the order never disagree, even
+		 * when memory runs out. */
 		if (list >= L_ROUTE) {
 			uint32_t sid;
-			rc = slot_new(e, obj, &sid);
-			if (!rc)
-				rc = push_u32(e->mem, &e->order[list - L_ROUTE], sid);
+			if ((rc = slot_new(e, obj, &sid)))
+				return rc;
+			if ((rc = push_u32(e->mem, &e->order[list - L_ROUTE], sid))) {
+				slot_kill(e, sid);
+				return rc;
+			}
 			e->relayout = true;
+		}
+		if (!rb__vec_push_ptr(e->mem, v, obj)) {
+			if (list >= L_ROUTE) {
+				rb__vec *o = &e->order[list - L_ROUTE];
+				slot_kill(e, RB_VEC_AT(o, uint32_t, --o->len));
+			}
+			return RB_ENOMEM;
 		}
 		RB_VEC_AT(&id->objs, owned, 0) = (owned){obj, b};
 		id->objs.len = 1;
 		b->live++;
-		return rc ? rc : effects(e, list, NULL, obj);
+		return effects(e, list, NULL, obj);
 	}
 	owned first = RB_VEC_AT(&id->objs, owned, 0);
 	size_t pos = position(v, first.obj);
@@ -792,6 +802,7 @@ int rb_engine_translate(rb_engine *e, const rb_result **out)
 		return RB_EINVAL;
 	*out = NULL;
 	e->stats.routes_translated = 0;
+	e->dep_failed = false;
 	int rc;
 	bool garbage = e->built && e->ir->total + e->tr.scratch.total >
 	                                    2 * e->base_bytes + (size_t)1024 * 1024;

@@ -13,7 +13,7 @@
  * random kinds (EndpointSlices and Services most often), in single or
  * multi-object buffers, comparing after every translation. Then one long run
  * of EndpointSlice and Service churn, long enough for the engine to reclaim
- * its memory with a full translation.
+ * its memory with a full translation; and changes while allocations fail.
  */
 #include <rebalance/rebalance.h>
 #include <stdarg.h>
@@ -687,6 +687,111 @@ static bool long_churn(rb_ctx *ctx)
 	return ok;
 }
 
+/* An allocator that fails once its budget is spent (budget < 0: no limit). */
+typedef struct budget {
+	long left;
+	long failed;
+} budget;
+
+static void *budget_realloc(void *ud, void *p, size_t old, size_t n)
+{
+	budget *b = ud;
+	(void)old;
+	if (!n) {
+		free(p);
+		return NULL;
+	}
+	if (b->left == 0) {
+		b->failed++;
+		return NULL;
+	}
+	if (b->left > 0)
+		b->left--;
+	return realloc(p, n);
+}
+
+/*
+ * Changes while allocations fail: no crash, no leak (the sanitizer build),
+ * and once memory is back the engine translates to the snapshot with or
+ * without the change (which of them, RB_ENOMEM does not say).
+ */
+static bool out_of_memory(void)
+{
+	budget bud = {-1, 0};
+	rb_allocator alloc = {budget_realloc, &bud};
+	rb_ctx *ctx;
+	if (rb_ctx_new(&ctx, &alloc))
+		return false;
+	bool ok = true;
+	for (long k = 0; k < 1200 && ok; k += 3) {
+		rng_state = 777 + (uint64_t)k;
+		snapshot s;
+		memset(&s, 0, sizeof s);
+		for (unsigned i = 0; i < 14; i++) {
+			doc d;
+			gen(i < 1 ? K_GW : i < 6 ? K_HR : i < 9 ? K_SVC : K_ES, &d);
+			snap_put(&s, d);
+		}
+		rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+		size_t len;
+		char *text = snap_stream(&s, &len);
+		rb_input *in = NULL;
+		rb_engine *e = NULL;
+		const rb_result *res;
+		bud.left = -1;
+		ok = !rb_input_new(&in, ctx) &&
+		     !rb_input_add_buffer(in, text, len, "snapshot", RB_INPUT_YAML) &&
+		     !rb_engine_new(&e, in, &o);
+		if (ok && k % 4 == 1) {
+			/* The first, full translation runs out of memory too. */
+			bud.left = k / 4;
+			(void)rb_engine_translate(e, &res);
+			bud.left = -1;
+		}
+		ok = ok && !rb_engine_translate(e, &res);
+		free(text);
+		if (!ok) {
+			fail("out of memory: the snapshot does not load");
+			break;
+		}
+		size_t before_len = 0;
+		char *before = full_translation(ctx, &s, &o, RB_FORMAT_JSON, &before_len);
+		doc d;
+		gen(k % 2 ? K_ES : (k % 3 ? K_SVC : K_HR), &d);
+		bud.left = k / 3;
+		int rc = rb_engine_apply_buffer(e, d.text, strlen(d.text), "change", RB_INPUT_YAML);
+		if (!rc)
+			rc = rb_engine_translate(e, &res);
+		bud.left = -1;
+		snap_put(&s, d);
+		size_t after_len = 0;
+		char *after = full_translation(ctx, &s, &o, RB_FORMAT_JSON, &after_len);
+		char *got = NULL;
+		size_t got_len = 0;
+		if (rb_engine_translate(e, &res) || rb_result_to_buffer(res, RB_FORMAT_JSON, &got, &got_len)) {
+			fail("out of memory (budget %ld): the engine does not recover", k / 3);
+			ok = false;
+		} else if (!(before && got_len == before_len && !memcmp(got, before, got_len)) &&
+		           !(after && got_len == after_len && !memcmp(got, after, got_len))) {
+			fail("out of memory (budget %ld, rc %d): the result is neither the snapshot "
+			     "before nor after the change",
+			     k / 3, rc);
+			ok = false;
+		}
+		rb_free(ctx, got);
+		rb_free(ctx, before);
+		rb_free(ctx, after);
+		rb_engine_free(e);
+		rb_input_free(in);
+		for (size_t i = 0; i < s.n; i++)
+			free(s.docs[i].text);
+		free(s.docs);
+		free(s.gc.text);
+	}
+	rb_ctx_free(ctx);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned iterations = 200;
@@ -709,6 +814,8 @@ int main(int argc, char **argv)
 	}
 	if (!failures)
 		long_churn(ctx);
+	if (!failures)
+		out_of_memory();
 	rb_ctx_free(ctx);
 	printf("engine_property: %u iterations (seed %llu), %llu comparisons, %llu incremental\n",
 	       iterations, (unsigned long long)seed, (unsigned long long)compared,
