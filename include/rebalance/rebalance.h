@@ -28,5 +28,6 @@
 #include "rebalance/output.h"
 #include "rebalance/explain.h"
 #include "rebalance/xds.h"
+#include "rebalance/engine.h"
 
 #endif /* REBALANCE_H */

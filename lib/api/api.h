@@ -35,8 +35,13 @@ struct rb_result {
 rb_input *rb__input_ref(const rb_input *in);
 void rb__input_unref(rb_input *in);
 
-/* Check and complete caller options (only their `size` bytes are read). */
-int rb__check_options(rb_translate_options *out, const rb_translate_options *user);
+/* result.c, shared with explain and the engine: the public options checked and
+ * completed (only user->size bytes read), then the translator's (with the
+ * input's EnvoyGateway configuration). */
+int rb__copy_options(rb_translate_options *o, const rb_translate_options *user);
+struct rb__tr_options;
+int rb__tr_options_from(struct rb__tr_options *to, const rb_translate_options *o,
+                        const rb__model *m, rb__arena *arena);
 /* rb_translate on a model (of `owner`, or a what-if view of it), with checked options. */
 int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model *m,
                         const rb_translate_options *opts);

@@ -39,7 +39,7 @@ int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_opti
 	*out = NULL;
 	rb_translate_options o;
 	rb_explain_options e;
-	int rc = rb__check_options(&o, opts);
+	int rc = rb__copy_options(&o, opts);
 	if (!rc)
 		rc = copy_explain_options(&e, eopts);
 	if (rc)

@@ -39,7 +39,7 @@ enum {
 };
 
 /* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
-static int copy_options(rb_translate_options *o, const rb_translate_options *user)
+int rb__copy_options(rb_translate_options *o, const rb_translate_options *user)
 {
 	rb_translate_options_init(o, sizeof *o);
 	if (!user)
@@ -57,9 +57,45 @@ static int copy_options(rb_translate_options *o, const rb_translate_options *use
 	return RB_OK;
 }
 
-int rb__check_options(rb_translate_options *out, const rb_translate_options *user)
+/*
+ * The translator's options from checked public ones and the input's
+ * EnvoyGateway configuration (Backend API enablement, extension kinds);
+ * strings are copied into `arena`.
+ */
+int rb__tr_options_from(rb__tr_options *to, const rb_translate_options *o, const rb__model *m,
+                        rb__arena *arena)
 {
-	return copy_options(out, user);
+	memset(to, 0, sizeof *to);
+	to->compat = o->mode == RB_MODE_COMPAT_ENVOY_GATEWAY;
+	to->backend_disabled = (o->flags & RB_OPT_DISABLE_BACKEND_API) != 0;
+	to->running_on_host = (o->flags & RB_OPT_RUNNING_ON_HOST) != 0;
+	to->rebalance_not_ready = (o->flags & RB_OPT_REBALANCE_NOT_READY) != 0;
+	to->honor_policy = (o->flags & RB_OPT_HONOR_POLICY) != 0;
+	to->read_policies = !(o->flags & RB_OPT_IGNORE_POLICY) && (!to->compat || to->honor_policy);
+	to->rebalance_default = o->rebalance_default == RB_KNOB_DEFAULT_MODE
+	                                ? !to->compat
+	                                : o->rebalance_default == RB_KNOB_DEFAULT_ON;
+	to->gateway_class = o->gateway_class ? rb__arena_strdup(arena, o->gateway_class)
+	                                     : "envoy-gateway-class";
+	if (!to->gateway_class)
+		return RB_ENOMEM;
+	const rb__config *cfg = m->config;
+	if (!cfg)
+		return RB_OK;
+	to->backend_disabled |= !cfg->backend_enabled;
+	if (!cfg->extension_kind_count)
+		return RB_OK;
+	rb__group_kind_pair *kinds =
+		rb__arena_calloc(arena, cfg->extension_kind_count, sizeof(*kinds));
+	if (!kinds)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < cfg->extension_kind_count; i++) {
+		kinds[i].group = cfg->extension_kinds[i].group;
+		kinds[i].kind = cfg->extension_kinds[i].kind;
+	}
+	to->extension_kinds = kinds;
+	to->extension_kind_count = cfg->extension_kind_count;
+	return RB_OK;
 }
 
 int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts)
@@ -68,7 +104,7 @@ int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options
 		return RB_EINVAL;
 	*out = NULL;
 	rb_translate_options o;
-	int rc = copy_options(&o, opts);
+	int rc = rb__copy_options(&o, opts);
 	if (rc)
 		return rc;
 	return rb__translate_model(out, in, &in->model, &o);
@@ -89,36 +125,7 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	res->input = rb__input_ref(owner);
 	rb__arena_init(&res->arena, &ctx->mem);
 	rb__tr_options to;
-	memset(&to, 0, sizeof to);
-	to.compat = o.mode == RB_MODE_COMPAT_ENVOY_GATEWAY;
-	to.backend_disabled = (o.flags & RB_OPT_DISABLE_BACKEND_API) != 0;
-	to.running_on_host = (o.flags & RB_OPT_RUNNING_ON_HOST) != 0;
-	to.rebalance_not_ready = (o.flags & RB_OPT_REBALANCE_NOT_READY) != 0;
-	to.honor_policy = (o.flags & RB_OPT_HONOR_POLICY) != 0;
-	to.read_policies = !(o.flags & RB_OPT_IGNORE_POLICY) && (!to.compat || to.honor_policy);
-	to.rebalance_default = o.rebalance_default == RB_KNOB_DEFAULT_MODE ? !to.compat
-	                       : o.rebalance_default == RB_KNOB_DEFAULT_ON;
-	to.gateway_class = o.gateway_class ? rb__arena_strdup(&res->arena, o.gateway_class)
-	                                   : "envoy-gateway-class";
-	if (!to.gateway_class)
-		rc = RB_ENOMEM;
-	/* The EnvoyGateway configuration: Backend API enablement and extension kinds. */
-	const rb__config *cfg = m->config;
-	rb__group_kind_pair *kinds = NULL;
-	if (!rc && cfg) {
-		to.backend_disabled |= !cfg->backend_enabled;
-		if (cfg->extension_kind_count) {
-			kinds = rb__arena_calloc(&res->arena, cfg->extension_kind_count, sizeof(*kinds));
-			if (!kinds)
-				rc = RB_ENOMEM;
-			for (size_t i = 0; kinds && i < cfg->extension_kind_count; i++) {
-				kinds[i].group = cfg->extension_kinds[i].group;
-				kinds[i].kind = cfg->extension_kinds[i].kind;
-			}
-			to.extension_kinds = kinds;
-			to.extension_kind_count = cfg->extension_kind_count;
-		}
-	}
+	rc = rb__tr_options_from(&to, &o, m, &res->arena);
 	if (!rc)
 		rc = rb__translate(m, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {

@@ -238,13 +238,14 @@ int rb__w_keyn(rb__writer *w, const char *key, size_t n)
 	w_frame *t = top(w);
 	if (w->finished || !key || !t || t->kind != W_MAP || t->want_value)
 		return fail(w, RB_EINVAL);
-	int rc = RB_OK;
-	if (w->format == RB_FORMAT_JSON)
+	int rc;
+	if (w->format == RB_FORMAT_JSON) {
 		rc = rb__wj_begin_member(w);
-	if (!rc)
+		if (!rc)
+			rc = rb__wj_key(w, key, n);
+	} else {
 		rc = put_string(w, key, n);
-	if (!rc && w->format == RB_FORMAT_JSON)
-		rc = rb__wj_raw(w, ": ", 2);
+	}
 	if (rc)
 		return fail(w, rc);
 	t->count++;

@@ -89,6 +89,8 @@ int rb__wj_begin_member(rb__writer *w);
 int rb__wj_coll_begin(rb__writer *w, bool map);
 int rb__wj_coll_end(rb__writer *w, bool map);
 int rb__wj_string(rb__writer *w, const char *s, size_t n);
+/* A key and its ": ". */
+int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);
 int rb__wj_finish(rb__writer *w);
 

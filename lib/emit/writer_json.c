@@ -31,11 +31,17 @@ static int io(rb__writer *w, bool ok)
 	return ok ? RB_OK : w->err ? w->err : RB_EIO;
 }
 
+/* ",\n" and 2 spaces per level, in one copy for the usual depths. */
+static const char sep_nl[] = ",\n                                                                ";
+
 int rb__wj_begin_member(rb__writer *w)
 {
 	const w_frame *t = &w->stack[w->depth - 1];
 	if (t->flow)
 		return t->count ? io(w, w_out(w, ", ", 2)) : RB_OK;
+	size_t skip = t->count ? 0 : 1; /* the first member has no comma */
+	if (w->depth * 2 + 2 <= sizeof sep_nl - 1)
+		return io(w, w_out(w, sep_nl + skip, 2 - skip + w->depth * 2));
 	if (t->count && !w_out(w, ",", 1))
 		return io(w, false);
 	return io(w, w_out(w, "\n", 1) && indent(w, w->depth));
@@ -86,9 +92,45 @@ static const unsigned char jclass[256] = {
 
 static const char hexdig[] = "0123456789abcdef";
 
+/* The length of the leading run of bytes that need no escape and are ASCII. */
+static inline size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t k = 0;
+	while (k < n && jclass[p[k]] == 0)
+		k++;
+	return k;
+}
+
+/* `"s"` plus `tail` (tail_len bytes) in one copy when s is plain ASCII and fits. */
+static inline bool quoted_fast(rb__writer *w, const char *s, size_t n, const char *tail, size_t tail_len)
+{
+	if (n + 2 + tail_len > RB_W_CHUNK - w->out_len ||
+	    plain_run((const unsigned char *)s, n) != n)
+		return false;
+	char *o = w->out + w->out_len;
+	o[0] = '"';
+	memcpy(o + 1, s, n);
+	o[n + 1] = '"';
+	for (size_t i = 0; i < tail_len; i++)
+		o[n + 2 + i] = tail[i];
+	w->out_len += n + 2 + tail_len;
+	return true;
+}
+
+int rb__wj_key(rb__writer *w, const char *s, size_t n)
+{
+	if (quoted_fast(w, s, n, ": ", 2))
+		return RB_OK;
+	int rc = rb__wj_string(w, s, n);
+	return rc ? rc : rb__wj_raw(w, ": ", 2);
+}
+
 int rb__wj_string(rb__writer *w, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* The usual case, in one copy: printable ASCII that fits in the chunk. */
+	if (quoted_fast(w, s, n, "", 0))
+		return RB_OK;
 	if (!w_out(w, "\"", 1))
 		return io(w, false);
 	size_t i = 0;

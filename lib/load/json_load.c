@@ -3,20 +3,30 @@
  *
  * 1. A cheap pre-scan bounds the nesting (limits->depth, and cJSON's own
  *    1000), so that the limit is ours, with a location, before cJSON recurses.
- * 2. cJSON_ParseWithLengthOpts parses the value; a syntax error is reported
- *    at return_parse_end. Bytes after the value other than blanks are an error.
- * 3. The cJSON tree is walked in document order (cJSON keeps member order,
- *    and duplicate members) while a small scanner walks the original text in
- *    lockstep: each value gets its line, column and byte offset, numbers keep
- *    their token text, and the raw text is checked where cJSON is lax or
- *    lossy: whitespace other than space, tab, CR and LF, raw control
- *    characters and ill-formed UTF-8 in strings, `\u0000` (which cJSON
- *    truncates at), and numbers outside the JSON grammar (`01`, `1.`).
- *    Everything goes through the shared builder (builder.h), which adds
- *    duplicate keys, limits and the layouts.
+ * 2. The outer levels of the document (the root and its children: the
+ *    testdata layout's lists, a List's items, a root array) are read by a
+ *    small scanner of ours; every value at depth STREAM_DEPTH is parsed by
+ *    cJSON_ParseWithLengthOpts on its own, converted, and freed before the
+ *    next one is read. So cJSON never holds more than one such subtree (one
+ *    resource object, or a part of one): memory is bounded by the largest
+ *    object, as with YAML, and each object is handed to the sink as soon as
+ *    it is complete. A syntax error cJSON finds is reported at
+ *    return_parse_end; one the outer scanner finds, the same way
+ *    ("invalid JSON near ..."). Bytes after the value other than blanks are
+ *    an error.
+ * 3. Each cJSON subtree is walked in document order (cJSON keeps member
+ *    order, and duplicate members) while a small scanner walks the original
+ *    text in lockstep: each value gets its line, column and byte offset,
+ *    numbers keep their token text, and the raw text is checked where cJSON
+ *    is lax or lossy: whitespace other than space, tab, CR and LF, raw
+ *    control characters and ill-formed UTF-8 in strings, `\u0000` (which
+ *    cJSON truncates at), and numbers outside the JSON grammar (`01`, `1.`).
+ *    The outer scanner applies the same checks. Everything goes through the
+ *    shared builder (builder.h), which adds duplicate keys, limits and the
+ *    layouts.
  *
  * cJSON allocates with malloc (its hooks are process-global, so they are
- * never installed); its tree is freed before returning.
+ * never installed); each subtree is freed as soon as it is converted.
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -28,6 +38,9 @@
 #include "load/text.h"
 
 enum { CJSON_DEPTH = 1000 }; /* CJSON_NESTING_LIMIT of the Debian build */
+
+/* Values this deep (the root is 0) are parsed by cJSON one at a time (see 2. above). */
+enum { STREAM_DEPTH = 2 };
 
 typedef struct js {
 	rb__ld b;
@@ -76,8 +89,19 @@ static void skip_ws(js *j)
 	while (j->pos < j->n) {
 		unsigned char c = j->s[j->pos];
 		if (c == ' ' || c == '\t') {
-			j->pos++;
-			j->col++;
+			/* Indentation: a run of blanks in one go, 8 spaces at a time. */
+			size_t p = j->pos + 1;
+			while (j->n - p >= 8) {
+				uint64_t w;
+				memcpy(&w, j->s + p, 8);
+				if (w != 0x2020202020202020ull)
+					break;
+				p += 8;
+			}
+			while (p < j->n && (j->s[p] == ' ' || j->s[p] == '\t'))
+				p++;
+			j->col += (uint32_t)(p - j->pos);
+			j->pos = p;
 		} else if (c == '\n' || c == '\r') {
 			j->pos +=
 			    (c == '\r' && j->pos + 1 < j->n && j->s[j->pos + 1] == '\n') ? 2 : 1;
@@ -124,6 +148,12 @@ static int scan_string(js *j, size_t *plain_len)
 	size_t start = j->pos;
 	bool escaped = false;
 	for (;;) {
+		/* The common bytes first: printable ASCII other than '"' and '\\'. */
+		size_t p = j->pos;
+		while (p < j->n && s[p] >= 0x20 && s[p] < 0x80 && s[p] != '"' && s[p] != '\\')
+			p++;
+		j->col += (uint32_t)(p - j->pos);
+		j->pos = p;
 		if (j->pos >= j->n)
 			return unexpected(j);
 		unsigned char c = s[j->pos];
@@ -277,14 +307,12 @@ static int value(js *j, const cJSON *item)
 	}
 }
 
-/* Convert the tree, scanning the text alongside. */
-static int convert(js *j, const cJSON *root)
+/* Convert a cJSON subtree that starts at pos, scanning the text alongside. */
+static int convert_tree(js *j, const cJSON *root)
 {
-	skip_ws(j);
-	int rc = rb__ld_doc_begin(&j->b, here(j));
-	if (!rc)
-		rc = value(j, root);
-	while (!rc && j->stack.len) {
+	size_t base = j->stack.len;
+	int rc = value(j, root);
+	while (!rc && j->stack.len > base) {
 		js_frame *f = &RB_VEC_AT(&j->stack, js_frame, j->stack.len - 1);
 		skip_ws(j);
 		if (!f->next) {
@@ -318,6 +346,161 @@ static int convert(js *j, const cJSON *root)
 		}
 		rc = value(j, item);
 	}
+	return rc;
+}
+
+/* A syntax error where cJSON would report it: "near" the byte at pos. */
+static int syntax_near(js *j, size_t pos)
+{
+	rb__ld_loc loc = rb__text_loc(j->s, j->n, pos, false);
+	if (pos >= j->n)
+		return rb__ld_fail_nopath(&j->b, RB_EPARSE, loc, "invalid JSON: unexpected end of input");
+	char what[32];
+	describe(j->s, j->n, pos, what, sizeof what);
+	return rb__ld_fail_nopath(&j->b, RB_EPARSE, loc, "invalid JSON near %s", what);
+}
+
+/* Something else than the JSON expected at pos: a byte cJSON would skip as a blank
+ * (every byte up to 0x20) is ours to refuse; anything else is cJSON's syntax error. */
+static int bad_byte(js *j)
+{
+	if (j->pos < j->n && j->s[j->pos] <= 0x20)
+		return unexpected(j);
+	return syntax_near(j, j->pos);
+}
+
+/* One value at depth STREAM_DEPTH and below, by cJSON, converted and freed. */
+static int parse_subtree(js *j)
+{
+	const char *end = NULL;
+	const char *start = (const char *)j->s + j->pos;
+	cJSON *root = cJSON_ParseWithLengthOpts(start, j->n - j->pos, &end, 0);
+	if (!root) {
+		size_t endpos = end ? (size_t)(end - (const char *)j->s) : j->pos;
+		return syntax_near(j, endpos > j->n ? j->n : endpos);
+	}
+	int rc = convert_tree(j, root);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* A string at pos (a key or a value): checked, decoded (by cJSON when it has escapes). */
+static int outer_string(js *j)
+{
+	rb__ld_loc loc = here(j);
+	size_t start = j->pos, len;
+	int rc = scan_string(j, &len);
+	if (rc)
+		return rc;
+	if (len != SIZE_MAX)
+		return rb__ld_scalar(&j->b, (const char *)j->s + start + 1, len, RB_SCALAR_STRING,
+		                     loc);
+	cJSON *str = cJSON_ParseWithLengthOpts((const char *)j->s + start, j->pos - start, NULL, 0);
+	if (!str || !cJSON_IsString(str)) {
+		cJSON_Delete(str);
+		return syntax_near(j, start);
+	}
+	rc = rb__ld_scalar(&j->b, str->valuestring, strlen(str->valuestring), RB_SCALAR_STRING, loc);
+	cJSON_Delete(str);
+	return rc;
+}
+
+/* A value of the outer levels (depth < STREAM_DEPTH): read by us. */
+static int outer_value(js *j, size_t depth)
+{
+	if (j->pos >= j->n)
+		return syntax_near(j, j->pos);
+	unsigned char c = j->s[j->pos];
+	rb__ld_loc loc = here(j);
+	int rc;
+	if (c == '"')
+		return outer_string(j);
+	if (c == 't' || c == 'f' || c == 'n') {
+		const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+		size_t n = strlen(lit);
+		if (j->n - j->pos < n || memcmp(j->s + j->pos, lit, n) != 0)
+			return syntax_near(j, j->pos);
+		return literal(j, lit, c == 'n' ? RB_SCALAR_NULL : RB_SCALAR_BOOL);
+	}
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		size_t start = j->pos;
+		while (j->pos < j->n && strchr("0123456789+-.eE", j->s[j->pos]) && j->s[j->pos])
+			j->pos++;
+		size_t len = j->pos - start;
+		j->col += (uint32_t)len;
+		bool is_float;
+		if (!json_number(j->s + start, len, &is_float))
+			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
+			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
+			                   (const char *)j->s + start);
+		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
+		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+	}
+	if (c != '{' && c != '[')
+		return bad_byte(j);
+	if (depth >= STREAM_DEPTH)
+		return parse_subtree(j);
+	bool obj = c == '{';
+	char close = obj ? '}' : ']';
+	j->pos++;
+	j->col++;
+	if ((rc = rb__ld_begin(&j->b, obj ? RB_NODE_MAP : RB_NODE_SEQ, loc)))
+		return rc;
+	skip_ws(j);
+	if (at(j, close)) {
+		j->pos++;
+		j->col++;
+		return rb__ld_end(&j->b);
+	}
+	for (;;) {
+		if (obj) {
+			if (!at(j, '"'))
+				return bad_byte(j);
+			if ((rc = outer_string(j)))
+				return rc;
+			skip_ws(j);
+			if (!at(j, ':'))
+				return bad_byte(j);
+			j->pos++;
+			j->col++;
+			skip_ws(j);
+		}
+		if ((rc = outer_value(j, depth + 1)))
+			return rc;
+		skip_ws(j);
+		if (at(j, ',')) {
+			j->pos++;
+			j->col++;
+			skip_ws(j);
+			continue;
+		}
+		if (!at(j, close))
+			return bad_byte(j);
+		j->pos++;
+		j->col++;
+		return rb__ld_end(&j->b);
+	}
+}
+
+/* The document: the root value, then nothing but blanks. */
+static int convert(js *j)
+{
+	skip_ws(j);
+	int rc = rb__ld_doc_begin(&j->b, here(j));
+	if (!rc)
+		rc = outer_value(j, 0);
+	if (!rc) {
+		size_t t = j->pos;
+		while (t < j->n &&
+		       (j->s[t] == ' ' || j->s[t] == '\t' || j->s[t] == '\n' || j->s[t] == '\r'))
+			t++;
+		if (t < j->n) {
+			char what[32];
+			describe(j->s, j->n, t, what, sizeof what);
+			rc = rb__ld_fail_nopath(&j->b, RB_EPARSE, rb__text_loc(j->s, j->n, t, false),
+			                        "unexpected %s after the JSON value", what);
+		}
+	}
 	if (!rc)
 		rc = rb__ld_doc_end(&j->b);
 	return rc;
@@ -333,12 +516,26 @@ static int prescan_depth(js *j)
 	const unsigned char *s = j->s;
 	size_t n = j->n;
 	uint64_t depth = 0;
+	/* 1: a byte that matters outside strings; 2: inside strings. */
+	unsigned char cls[256] = {0};
+	cls['"'] = 3;
+	cls['\\'] = 2;
+	cls['{'] = cls['['] = cls['}'] = cls[']'] = 1;
 	for (size_t i = 0; i < n; i++) {
+		while (i < n && !(cls[s[i]] & 1))
+			i++;
+		if (i >= n)
+			break;
 		unsigned char c = s[i];
 		if (c == '"') {
-			for (i++; i < n && s[i] != '"'; i++)
+			for (i++; i < n; i++) {
+				while (i < n && !(cls[s[i]] & 2))
+					i++;
+				if (i >= n || s[i] == '"')
+					break;
 				if (s[i] == '\\')
 					i++;
+			}
 		} else if (c == '{' || c == '[') {
 			if (++depth > limit) {
 				rb__ld_loc loc = rb__text_loc(s, n, i, false);
@@ -378,41 +575,9 @@ int rb__load_json(const rb__load_params *params, const rb__sink *sink)
 	if (rb__has_bom(j.s, j.n))
 		j.pos = 3;
 
-	cJSON *root = NULL;
 	rc = prescan_depth(&j);
-	if (!rc) {
-		const char *end = NULL;
-		root = cJSON_ParseWithLengthOpts((const char *)j.s, j.n, &end, 0);
-		size_t endpos = end ? (size_t)(end - (const char *)j.s) : 0;
-		if (endpos > j.n)
-			endpos = j.n;
-		if (!root) {
-			rb__ld_loc loc = rb__text_loc(j.s, j.n, endpos, false);
-			char what[32];
-			describe(j.s, j.n, endpos, what, sizeof what);
-			if (endpos >= j.n)
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc,
-				                        "invalid JSON: unexpected end of input");
-			else
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE, loc,
-				                        "invalid JSON near %s", what);
-		} else {
-			size_t t = endpos;
-			while (t < j.n && (j.s[t] == ' ' || j.s[t] == '\t' || j.s[t] == '\n' ||
-			                   j.s[t] == '\r'))
-				t++;
-			if (t < j.n) {
-				char what[32];
-				describe(j.s, j.n, t, what, sizeof what);
-				rc = rb__ld_fail_nopath(&j.b, RB_EPARSE,
-				                        rb__text_loc(j.s, j.n, t, false),
-				                        "unexpected %s after the JSON value", what);
-			}
-		}
-	}
 	if (!rc)
-		rc = convert(&j, root);
-	cJSON_Delete(root);
+		rc = convert(&j);
 	rb__vec_free(p.mem, &j.stack);
 	rb__ld_free(&j.b);
 	return rc;

@@ -66,6 +66,7 @@ typedef struct yl {
 	size_t len;
 	size_t base;   /* bytes before libyaml's character 0 (a skipped BOM) */
 	size_t ci, bi; /* cursor: character index ci starts at byte bi */
+	size_t ascii_end; /* the first byte >= 0x80 (or len): before it, characters are bytes */
 	/* aliases */
 	uint64_t budget;
 	uint64_t used;
@@ -86,6 +87,25 @@ static uint32_t sat32(size_t v)
 static size_t byte_of(yl *y, size_t idx)
 {
 	const unsigned char *s = y->s;
+	/* Where everything before is ASCII, character index and byte offset agree. */
+	if (idx <= y->ascii_end - y->base) {
+		y->ci = idx;
+		y->bi = y->base + idx;
+		return y->bi;
+	}
+	if (y->ci < y->ascii_end - y->base) {
+		y->ci = y->ascii_end - y->base;
+		y->bi = y->ascii_end;
+	}
+	/* ASCII runs 8 bytes at a time: one character per byte (most of any manifest). */
+	while (idx > y->ci && idx - y->ci >= 8 && y->len - y->bi >= 8) {
+		uint64_t w;
+		memcpy(&w, s + y->bi, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		y->bi += 8;
+		y->ci += 8;
+	}
 	while (y->ci < idx && y->bi < y->len) {
 		unsigned char c = s[y->bi];
 		size_t k = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -443,6 +463,16 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	}
 	if (rb__has_bom(y.s, y.len))
 		y.base = y.bi = 3;
+	y.ascii_end = y.base;
+	while (y.len - y.ascii_end >= 8) {
+		uint64_t w;
+		memcpy(&w, y.s + y.ascii_end, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		y.ascii_end += 8;
+	}
+	while (y.ascii_end < y.len && y.s[y.ascii_end] < 0x80)
+		y.ascii_end++;
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {

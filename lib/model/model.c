@@ -8,26 +8,30 @@
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
-/* Every list of the model, in one table, for init, free and marks. */
-static rb__vec *model_list(rb__model *m, size_t i)
+rb__vec *rb__model_list(rb__model *m, int list)
 {
-	rb__vec *fixed[] = {
-		&m->gateways, &m->services, &m->service_imports, &m->endpoint_slices, &m->backends,
-		&m->reference_grants, &m->backend_traffic_policies, &m->envoy_proxies_for_gateways,
-		&m->backend_tls_policies, &m->namespaces, &m->extension_objects,
-		&m->secrets, &m->http_route_filters, &m->config_maps, &m->cluster_trust_bundles,
-		&m->listener_sets,
-	};
-	enum { FIXED = sizeof fixed / sizeof fixed[0] };
-	if (i < FIXED)
-		return fixed[i];
-	if (i < FIXED + RB_ROUTE_KIND_COUNT)
-		return &m->routes[i - FIXED];
-	return NULL;
+	switch ((rb__list)list) {
+	case RB_LIST_GATEWAY: return &m->gateways;
+	case RB_LIST_SERVICE: return &m->services;
+	case RB_LIST_SERVICE_IMPORT: return &m->service_imports;
+	case RB_LIST_SLICE: return &m->endpoint_slices;
+	case RB_LIST_BACKEND: return &m->backends;
+	case RB_LIST_GRANT: return &m->reference_grants;
+	case RB_LIST_BTP: return &m->backend_traffic_policies;
+	case RB_LIST_PROXY: return &m->envoy_proxies_for_gateways;
+	case RB_LIST_BTLS: return &m->backend_tls_policies;
+	case RB_LIST_NAMESPACE: return &m->namespaces;
+	case RB_LIST_EXT: return &m->extension_objects;
+	case RB_LIST_SECRET: return &m->secrets;
+	case RB_LIST_HTTP_FILTER: return &m->http_route_filters;
+	case RB_LIST_CONFIG_MAP: return &m->config_maps;
+	case RB_LIST_TRUST_BUNDLE: return &m->cluster_trust_bundles;
+	case RB_LIST_LISTENER_SET: return &m->listener_sets;
+	default:
+		return list >= RB_LIST_ROUTE && list < RB_LIST_COUNT ? &m->routes[list - RB_LIST_ROUTE]
+		                                                     : NULL;
+	}
 }
-
-/* Route lists come after the 16 fixed ones (the ROUTE() entries below count on it). */
-enum { FIXED_LISTS = 16, LIST_COUNT = FIXED_LISTS + RB_ROUTE_KIND_COUNT };
 
 void rb__model_init(rb__model *m, const rb__mem *mem)
 {
@@ -38,8 +42,8 @@ void rb__model_init(rb__model *m, const rb__mem *mem)
 
 void rb__model_free(rb__model *m)
 {
-	for (size_t i = 0; i < LIST_COUNT; i++)
-		rb__vec_free(m->mem, model_list(m, i));
+	for (size_t i = 0; i < RB_LIST_COUNT; i++)
+		rb__vec_free(m->mem, rb__model_list(m, (int)i));
 	rb__arena_free(&m->arena);
 }
 
@@ -47,8 +51,8 @@ rb__model_mark rb__model_get_mark(rb__model *m)
 {
 	rb__model_mark mark;
 	memset(&mark, 0, sizeof mark);
-	for (size_t i = 0; i < LIST_COUNT; i++)
-		mark.len[i] = model_list(m, i)->len;
+	for (size_t i = 0; i < RB_LIST_COUNT; i++)
+		mark.len[i] = rb__model_list(m, (int)i)->len;
 	mark.envoy_proxy_for_class = m->envoy_proxy_for_class;
 	mark.envoy_proxy_default = m->envoy_proxy_default;
 	mark.gateway_class = m->gateway_class;
@@ -59,8 +63,8 @@ rb__model_mark rb__model_get_mark(rb__model *m)
 
 void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
 {
-	for (size_t i = 0; i < LIST_COUNT; i++)
-		model_list(m, i)->len = mark->len[i];
+	for (size_t i = 0; i < RB_LIST_COUNT; i++)
+		rb__model_list(m, (int)i)->len = mark->len[i];
 	m->envoy_proxy_for_class = mark->envoy_proxy_for_class;
 	m->envoy_proxy_default = mark->envoy_proxy_default;
 	m->gateway_class = mark->gateway_class;
@@ -97,39 +101,39 @@ typedef struct kind_entry {
 	const char *group;      /* API group a manifest must have ("" = core) */
 	const rb__schema *schema;
 	target_slot slot;
-	size_t list; /* index for model_list() */
+	int list; /* rb__list */
 	int route_kind;
 } kind_entry;
 
-#define ROUTE(key, kind_, rk) {key, kind_, "gateway.networking.k8s.io", &rb__schema_route, SLOT_LIST, FIXED_LISTS + (rk), rk}
+#define ROUTE(key, kind_, rk) {key, kind_, "gateway.networking.k8s.io", &rb__schema_route, SLOT_LIST, RB_LIST_ROUTE + (rk), rk}
 
 static const kind_entry KINDS[] = {
-	{"gateways", "Gateway", "gateway.networking.k8s.io", &rb__schema_gateway, SLOT_LIST, 0, -1},
-	{"services", "Service", "", &rb__schema_service, SLOT_LIST, 1, -1},
+	{"gateways", "Gateway", "gateway.networking.k8s.io", &rb__schema_gateway, SLOT_LIST, RB_LIST_GATEWAY, -1},
+	{"services", "Service", "", &rb__schema_service, SLOT_LIST, RB_LIST_SERVICE, -1},
 	{"serviceImports", "ServiceImport", "multicluster.x-k8s.io", &rb__schema_service_import,
-	 SLOT_LIST, 2, -1},
+	 SLOT_LIST, RB_LIST_SERVICE_IMPORT, -1},
 	{"endpointSlices", "EndpointSlice", "discovery.k8s.io", &rb__schema_endpoint_slice,
-	 SLOT_LIST, 3, -1},
-	{"backends", "Backend", "gateway.envoyproxy.io", &rb__schema_backend, SLOT_LIST, 4, -1},
+	 SLOT_LIST, RB_LIST_SLICE, -1},
+	{"backends", "Backend", "gateway.envoyproxy.io", &rb__schema_backend, SLOT_LIST, RB_LIST_BACKEND, -1},
 	{"referenceGrants", "ReferenceGrant", "gateway.networking.k8s.io",
-	 &rb__schema_reference_grant, SLOT_LIST, 5, -1},
+	 &rb__schema_reference_grant, SLOT_LIST, RB_LIST_GRANT, -1},
 	{"backendTrafficPolicies", "BackendTrafficPolicy", "gateway.envoyproxy.io",
-	 &rb__schema_backend_traffic_policy, SLOT_LIST, 6, -1},
+	 &rb__schema_backend_traffic_policy, SLOT_LIST, RB_LIST_BTP, -1},
 	{"envoyProxiesForGateways", "EnvoyProxy", "gateway.envoyproxy.io", &rb__schema_envoy_proxy,
-	 SLOT_LIST, 7, -1},
+	 SLOT_LIST, RB_LIST_PROXY, -1},
 	{"backendTLSPolicies", "BackendTLSPolicy", "gateway.networking.k8s.io",
-	 &rb__schema_backend_tls_policy, SLOT_LIST, 8, -1},
-	{"namespaces", "Namespace", "", &rb__schema_namespace, SLOT_LIST, 9, -1},
-	{"extensionRefFilters", NULL, NULL, &rb__schema_unstructured, SLOT_LIST, 10, -1},
-	{"secrets", "Secret", "", &rb__schema_secret, SLOT_LIST, 11, -1},
+	 &rb__schema_backend_tls_policy, SLOT_LIST, RB_LIST_BTLS, -1},
+	{"namespaces", "Namespace", "", &rb__schema_namespace, SLOT_LIST, RB_LIST_NAMESPACE, -1},
+	{"extensionRefFilters", NULL, NULL, &rb__schema_unstructured, SLOT_LIST, RB_LIST_EXT, -1},
+	{"secrets", "Secret", "", &rb__schema_secret, SLOT_LIST, RB_LIST_SECRET, -1},
 	{"httpFilters", "HTTPRouteFilter", "gateway.envoyproxy.io", &rb__schema_http_route_filter,
-	 SLOT_LIST, 12, -1},
-	{"configMaps", "ConfigMap", "", &rb__schema_config_map, SLOT_LIST, 13, -1},
+	 SLOT_LIST, RB_LIST_HTTP_FILTER, -1},
+	{"configMaps", "ConfigMap", "", &rb__schema_config_map, SLOT_LIST, RB_LIST_CONFIG_MAP, -1},
 	{"clusterTrustBundles", "ClusterTrustBundle", "certificates.k8s.io",
-	 &rb__schema_cluster_trust_bundle, SLOT_LIST, 14, -1},
+	 &rb__schema_cluster_trust_bundle, SLOT_LIST, RB_LIST_TRUST_BUNDLE, -1},
 	{"listenerSets", "XListenerSet", "gateway.networking.x-k8s.io", &rb__schema_listener_set,
-	 SLOT_LIST, 15, -1},
-	{NULL, "ListenerSet", "gateway.networking.k8s.io", &rb__schema_listener_set, SLOT_LIST, 15, -1},
+	 SLOT_LIST, RB_LIST_LISTENER_SET, -1},
+	{NULL, "ListenerSet", "gateway.networking.k8s.io", &rb__schema_listener_set, SLOT_LIST, RB_LIST_LISTENER_SET, -1},
 	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
 	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
 	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),
@@ -140,6 +144,14 @@ static const kind_entry KINDS[] = {
 	{"gatewayClass", "GatewayClass", "gateway.networking.k8s.io", &rb__schema_gateway_class,
 	 SLOT_GATEWAY_CLASS, 0, -1},
 };
+
+int rb__model_list_of_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+		if (KINDS[i].kind && KINDS[i].slot == SLOT_LIST && !strcmp(KINDS[i].kind, kind))
+			return (int)KINDS[i].list;
+	return -1;
+}
 
 static const kind_entry *by_layout_key(const char *key)
 {
@@ -226,7 +238,7 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	case SLOT_LIST:
 		if (e->route_kind >= 0)
 			((rb__route *)o)->kind = (rb__route_kind)e->route_kind;
-		if (!rb__vec_push_ptr(m->mem, model_list(m, e->list), o))
+		if (!rb__vec_push_ptr(m->mem, rb__model_list(m, (int)e->list), o))
 			return RB_ENOMEM;
 		break;
 	case SLOT_CLASS_PROXY:

@@ -468,9 +468,36 @@ typedef struct rb__model_sink_ctx {
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key);
 void rb__model_free(rb__model *m);
 
+/* The model's lists, numbered once for everyone (model.c, the engine). */
+typedef enum rb__list {
+	RB_LIST_GATEWAY,
+	RB_LIST_SERVICE,
+	RB_LIST_SERVICE_IMPORT,
+	RB_LIST_SLICE,
+	RB_LIST_BACKEND,
+	RB_LIST_GRANT,
+	RB_LIST_BTP,
+	RB_LIST_PROXY,
+	RB_LIST_BTLS,
+	RB_LIST_NAMESPACE,
+	RB_LIST_EXT,
+	RB_LIST_SECRET,
+	RB_LIST_HTTP_FILTER,
+	RB_LIST_CONFIG_MAP,
+	RB_LIST_TRUST_BUNDLE,
+	RB_LIST_LISTENER_SET,
+	RB_LIST_ROUTE, /* + rb__route_kind */
+	RB_LIST_COUNT = RB_LIST_ROUTE + RB_ROUTE_KIND_COUNT
+} rb__list;
+
+rb__vec *rb__model_list(rb__model *m, int list);
+/* The list of a manifest kind ("Service", "XListenerSet"...), or -1 (GatewayClass
+ * and kinds that are not kept are not lists). */
+int rb__model_list_of_kind(const char *kind);
+
 /* The lengths of every list, to take a buffer back out on failure. */
 typedef struct rb__model_mark {
-	size_t len[RB_ROUTE_KIND_COUNT + 16];
+	size_t len[RB_LIST_COUNT];
 	rb__envoy_proxy *envoy_proxy_for_class;
 	rb__envoy_proxy *envoy_proxy_default;
 	rb__gateway_class *gateway_class;

@@ -8,8 +8,9 @@
  *
  * A table is built once per (backend, port name, protocol) and shared by
  * every setting that uses it: a Service referenced by many routes costs its
- * endpoints once.
+ * endpoints once, in memory and in time (the IR points to the shared table).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -17,10 +18,18 @@
 #include "translate/tr.h"
 
 typedef struct endpoint_table {
+	const char *port_name;
+	const char *protocol;
 	const rb__ir_endpoint *eps;
 	size_t count;
 	const char *address_type;
+	struct endpoint_table *next;
 } endpoint_table;
+
+/* The tables of one backend ("K:ns/name" in t->endpoint_cache), one per port and protocol. */
+typedef struct endpoint_group {
+	endpoint_table *tables;
+} endpoint_group;
 
 /* Draining rule D: serving and terminating both given decide; else not-ready drains. */
 static bool draining(const rb__slice_endpoint *e)
@@ -94,27 +103,60 @@ static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
 	return RB_OK;
 }
 
+/* The group of a backend: looked up with a key on the stack, created on first use. */
+static endpoint_group *group_of(rb__tr *t, char backend_kind, const char *ns, const char *name,
+                                bool create)
+{
+	char key[1024];
+	char prefix[3] = {backend_kind, ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return NULL;
+	endpoint_group *g = rb__map_get(&t->endpoint_cache, key, (size_t)n);
+	if (g || !create)
+		return g;
+	const char *copy = rb__arena_strndup(&t->scratch, key, (size_t)n);
+	g = copy ? rb__arena_calloc(&t->scratch, 1, sizeof(*g)) : NULL;
+	if (!g || !rb__map_put(&t->endpoint_cache, copy, (size_t)n, g))
+		return NULL;
+	return g;
+}
+
+void rb__endpoints_forget(rb__tr *t, char backend_kind, const char *ns, const char *name)
+{
+	endpoint_group *g = group_of(t, backend_kind, ns, name, false);
+	if (g)
+		g->tables = NULL; /* the old tables stay in the arenas until they are freed */
+}
+
 int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type)
 {
-	const char *key = rb__arena_printf(&t->scratch, "%c:%s/%s|%s|%s", backend_kind, ns, name,
-	                                   port_name, protocol);
-	if (!key)
-		return RB_ENOMEM;
-	void **slot = rb__map_slot_for(&t->endpoint_cache, key, strlen(key));
-	if (!slot)
-		return RB_ENOMEM;
-	endpoint_table *tab = *slot;
+	rb__tr_dep(t, backend_kind == 'S' ? 's' : 'i', ns, name);
+	endpoint_group *g = group_of(t, backend_kind, ns, name, true);
+	endpoint_table *tab = g ? g->tables : NULL;
+	while (tab && (strcmp(tab->port_name, port_name) || strcmp(tab->protocol, protocol)))
+		tab = tab->next;
+	endpoint_table built;
 	if (!tab) {
-		tab = rb__arena_calloc(&t->scratch, 1, sizeof(*tab));
+		/* Without a group (a name too long to be looked up) the table is not kept. */
+		tab = g ? rb__arena_calloc(&t->scratch, 1, sizeof(*tab)) : &built;
 		if (!tab)
 			return RB_ENOMEM;
+		memset(tab, 0, sizeof *tab);
 		int rc = build_table(t, rb__find_slices(t, backend_kind, ns, name), port_name, protocol,
 		                     tab);
 		if (rc)
 			return rc;
-		*slot = tab;
+		if (g) {
+			tab->port_name = rb__arena_strdup(&t->scratch, port_name);
+			tab->protocol = rb__arena_strdup(&t->scratch, protocol);
+			if (!tab->port_name || !tab->protocol)
+				return RB_ENOMEM;
+			tab->next = g->tables;
+			g->tables = tab;
+		}
 	}
 	*eps = tab->eps;
 	*count = tab->count;

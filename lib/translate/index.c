@@ -4,6 +4,7 @@
  * grouped by (backend kind, namespace, service-name label) in input order,
  * never deduplicated (item 5).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ const char *rb__key3(rb__tr *t, const char *prefix, const char *ns, const char *
 static void *lookup(const rb__map *map, const char *ns, const char *name)
 {
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%s/%s", ns ? ns : "", name ? name : "");
+	int n = rb__tr_key(key, sizeof key, "", ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL; /* longer than any valid Kubernetes name pair */
 	return rb__map_get(map, key, (size_t)n);
@@ -50,35 +51,132 @@ static const char *label(const rb__objmeta *meta, const char *key)
 	return NULL;
 }
 
+/* The backend a slice belongs to: its kind ("S" or "I") and name; NULL when none. */
+const char *rb__slice_owner(const rb__endpoint_slice *s, const char **kind)
+{
+	/* A Service label wins over a ServiceImport label (SPEC.md 1.5). */
+	const char *owner = label(&s->meta, "kubernetes.io/service-name");
+	*kind = "S";
+	if (!owner) {
+		owner = label(&s->meta, "multicluster.kubernetes.io/service-name");
+		*kind = "I";
+	}
+	return owner;
+}
+
+/* The group of slices of a backend, created empty when absent. */
+static rb__vec *slice_group(rb__tr *t, const char *kind, const char *ns, const char *owner)
+{
+	const char *key = rb__key3(t, kind, ns, owner);
+	if (!key)
+		return NULL;
+	void **slot = rb__map_slot_for(&t->slices, key, strlen(key));
+	if (!slot)
+		return NULL;
+	rb__vec *group = *slot;
+	if (!group) {
+		group = rb__arena_calloc(&t->scratch, 1, sizeof(*group));
+		if (!group)
+			return NULL;
+		*slot = group;
+	}
+	return group;
+}
+
 static int index_slices(rb__tr *t)
 {
 	const rb__vec *list = &t->m->endpoint_slices;
 	for (size_t i = 0; i < list->len; i++) {
 		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
-		/* A Service label wins over a ServiceImport label (SPEC.md 1.5). */
-		const char *owner = label(&s->meta, "kubernetes.io/service-name");
-		const char *kind = "S";
-		if (!owner) {
-			owner = label(&s->meta, "multicluster.kubernetes.io/service-name");
-			kind = "I";
-		}
+		const char *kind;
+		const char *owner = rb__slice_owner(s, &kind);
 		if (!owner)
 			continue;
-		const char *key = rb__key3(t, kind, s->meta.namespace_, owner);
-		if (!key)
+		rb__vec *group = slice_group(t, kind, s->meta.namespace_, owner);
+		if (!group || !rb__vec_push_ptr(t->mem, group, s))
 			return RB_ENOMEM;
-		void **slot = rb__map_slot_for(&t->slices, key, strlen(key));
-		if (!slot)
+	}
+	return RB_OK;
+}
+
+/* ---- incremental maintenance (lib/engine/) ---- */
+
+int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj)
+{
+	char key[1024];
+	int n = rb__tr_key(key, sizeof key, "", ns, name);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return RB_OK; /* never looked up (see lookup) */
+	/* The map keeps a pointer to its key: a copy that lives as long as the map. */
+	const char *copy = rb__arena_strndup(&t->scratch, key, (size_t)n);
+	void **slot = copy ? rb__map_slot_for(map, copy, (size_t)n) : NULL;
+	if (!slot)
+		return RB_ENOMEM;
+	*slot = obj;
+	return RB_OK;
+}
+
+/* Rebuild one group from the model's list (its order). */
+static int regroup(rb__tr *t, const char *kind, const char *ns, const char *owner)
+{
+	rb__vec *group = slice_group(t, kind, ns, owner);
+	if (!group)
+		return RB_ENOMEM;
+	group->len = 0;
+	const rb__vec *list = &t->m->endpoint_slices;
+	for (size_t i = 0; i < list->len; i++) {
+		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
+		const char *k;
+		const char *o = rb__slice_owner(s, &k);
+		if (o && !strcmp(k, kind) && !strcmp(o, owner) && !strcmp(s->meta.namespace_, ns) &&
+		    !rb__vec_push_ptr(t->mem, group, s))
 			return RB_ENOMEM;
-		rb__vec *group = *slot;
-		if (!group) {
-			group = rb__arena_calloc(&t->scratch, 1, sizeof(*group));
-			if (!group)
+	}
+	rb__endpoints_forget(t, kind[0], ns, owner);
+	return RB_OK;
+}
+
+int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__endpoint_slice *new_)
+{
+	const char *ok = NULL, *nk = NULL;
+	const char *oo = old ? rb__slice_owner(old, &ok) : NULL;
+	const char *no = new_ ? rb__slice_owner(new_, &nk) : NULL;
+	bool same = oo && no && !strcmp(ok, nk) && !strcmp(oo, no) &&
+	            !strcmp(old->meta.namespace_, new_->meta.namespace_);
+	if (same) {
+		/* In place: the new slice takes the old one's position in its group. */
+		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!g)
+			return RB_ENOMEM;
+		for (size_t i = 0; i < g->len; i++)
+			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) == old)
+				RB_VEC_AT(g, const rb__endpoint_slice *, i) = new_;
+		rb__endpoints_forget(t, ok[0], old->meta.namespace_, oo);
+		return RB_OK;
+	}
+	if (oo) {
+		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!g)
+			return RB_ENOMEM;
+		size_t k = 0;
+		for (size_t i = 0; i < g->len; i++)
+			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) != old)
+				RB_VEC_AT(g, const rb__endpoint_slice *, k++) =
+					RB_VEC_AT(g, const rb__endpoint_slice *, i);
+		g->len = k;
+		rb__endpoints_forget(t, ok[0], old->meta.namespace_, oo);
+	}
+	if (no) {
+		/* Appended: last of its group; replacing a slice of another group: its position. */
+		const rb__vec *list = &t->m->endpoint_slices;
+		if (!old && list->len && RB_VEC_AT(list, const rb__endpoint_slice *, list->len - 1) == new_) {
+			rb__vec *g = slice_group(t, nk, new_->meta.namespace_, no);
+			if (!g || !rb__vec_push_ptr(t->mem, g, new_))
 				return RB_ENOMEM;
-			*slot = group;
+			rb__endpoints_forget(t, nk[0], new_->meta.namespace_, no);
+		} else {
+			return regroup(t, nk, new_->meta.namespace_, no);
 		}
-		if (!rb__vec_push_ptr(t->mem, group, s))
-			return RB_ENOMEM;
 	}
 	return RB_OK;
 }
@@ -105,24 +203,30 @@ int rb__index_build(rb__tr *t)
 
 const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name)
 {
+	rb__tr_dep(t, 'S', ns, name);
 	return lookup(&t->services, ns, name);
 }
 
 const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name)
 {
+	rb__tr_dep(t, 'I', ns, name);
 	return lookup(&t->service_imports, ns, name);
 }
 
 const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 {
+	rb__tr_dep(t, 'B', ns, name);
 	return lookup(&t->backends, ns, name);
 }
 
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 {
+	rb__tr_dep(t, 'G', ns, name);
 	return lookup(&t->gateways, ns, name);
 }
 
+/* Not recorded: a ListenerSet change re-translates everything (the engine treats the
+ * kind as global, like Gateways). */
 const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const char *name)
 {
 	return lookup(&t->listener_sets, ns, name);
@@ -130,18 +234,22 @@ const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const c
 
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name)
 {
+	rb__tr_dep(t, 'P', ns, name);
 	return lookup(&t->envoy_proxies, ns, name);
 }
 
 const rb__namespace *rb__find_namespace(rb__tr *t, const char *name)
 {
+	rb__tr_dep(t, 'N', name, "");
 	return rb__map_get(&t->namespaces, name, strlen(name));
 }
 
 const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name)
 {
+	rb__tr_dep(t, backend_kind == 'S' ? 's' : 'i', ns, name);
 	char key[1024];
-	int n = snprintf(key, sizeof key, "%c:%s/%s", backend_kind, ns ? ns : "", name ? name : "");
+	char prefix[3] = {backend_kind, ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
 	return rb__map_get(&t->slices, key, (size_t)n);

@@ -127,6 +127,9 @@ static const btp_scope *scope(rb__tr *t, const char *key)
  */
 static const char *btp_routing_type(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
 {
+	/* No policy claimed any scope: nothing to look up (this runs per backendRef). */
+	if (!t->btp_scopes.len)
+		return NULL;
 	const rb__route *r = p->route;
 	const char *kind = rb__route_kind_name(r->kind);
 	const btp_scope *s = NULL;

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/arena.h"
 #include "core/map.h"
@@ -74,7 +75,36 @@ typedef struct rb__tr {
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
+
+	/*
+	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
+	 * plain translation. Every keyed lookup made while a route is translated
+	 * is reported, found or not: 'S' Service, 'I' ServiceImport, 'B' Backend,
+	 * 'G' Gateway, 'N' Namespace (name only), 'P' EnvoyProxy, 's' / 'i' the
+	 * EndpointSlices of a Service / ServiceImport, 'R' the ReferenceGrants of
+	 * a namespace (name ""). Whatever else a route's result depends on (a
+	 * scan of a whole model list, state one route leaves for another, as TCP
+	 * listener ownership) must be a kind whose changes make the engine
+	 * translate everything again (engine.c, full_kinds): keep the two in step
+	 * when adding lookups.
+	 */
+	void (*dep)(void *ud, char kind, const char *ns, const char *name);
+	void *dep_ud;
 } rb__tr;
+
+static inline void rb__tr_dep(rb__tr *t, char kind, const char *ns, const char *name)
+{
+	if (t->dep)
+		t->dep(t->dep_ud, kind, ns ? ns : "", name ? name : "");
+}
+
+/* translate.c: rb__translate in steps, for the engine. rb__tr_init indexes the
+ * model (rb__tr_free is needed even when it fails); rb__tr_route appends one
+ * route's destinations and statuses to t->dests / t->statuses. */
+int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
+                rb__arena *arena);
+int rb__tr_route(rb__tr *t, const rb__route *r);
+void rb__tr_free(rb__tr *t);
 
 /* One relevant parentRef of a route, and what attachment made of it. */
 typedef struct rb__parent {
@@ -107,6 +137,25 @@ typedef struct rb__ref_result {
 
 /* ---- helpers across parts ---- */
 
+/* prefix + ns + "/" + name into key (NUL-terminated; NULL strings are ""):
+ * the length, or -1 when it does not fit. For lookups: no printf per query. */
+static inline int rb__tr_key(char *key, size_t size, const char *prefix, const char *ns,
+                             const char *name)
+{
+	const char *parts[4] = {prefix, ns, "/", name};
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		const char *p = parts[i] ? parts[i] : "";
+		size_t l = strlen(p);
+		if (l >= size - n)
+			return -1;
+		memcpy(key + n, p, l);
+		n += l;
+	}
+	key[n] = '\0';
+	return (int)n;
+}
+
 /* "a/b" in the scratch arena. */
 const char *rb__key2(rb__tr *t, const char *a, const char *b);
 /* "prefix:ns/name" in the scratch arena. */
@@ -123,6 +172,17 @@ const rb__namespace *rb__find_namespace(rb__tr *t, const char *name);
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name);
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
 const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name);
+/* The backend a slice belongs to (SPEC.md 1.5): its name, and *kind "S"
+ * (Service) or "I" (ServiceImport); NULL when it has no owner label. */
+const char *rb__slice_owner(const rb__endpoint_slice *s, const char **kind);
+/* The engine: bring the slice groups up to date after the model's slice list
+ * changed: `old` replaced by `new_` in place, `old` removed (new_ NULL), or
+ * `new_` appended (old NULL). Cached endpoint tables of the groups are dropped. */
+int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old,
+                            const rb__endpoint_slice *new_);
+/* The engine: the lookup of ns/name in `map` (services, service_imports or
+ * backends) now finds obj (NULL: nothing). */
+int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj);
 
 /* attach.c */
 int rb__attach(rb__tr *t, rb__parent *p);
@@ -167,7 +227,8 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
                             const rb__backend_ref *br, const char *setting_name,
                             rb__ref_result *res);
 
-/* endpoints.c */
+/* endpoints.c; rb__endpoints_forget drops the cached tables of one backend. */
+void rb__endpoints_forget(rb__tr *t, char backend_kind, const char *ns, const char *name);
 int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type);

@@ -199,7 +199,7 @@ static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 	memcpy(out, maps, sizeof maps);
 }
 
-static void tr_free(rb__tr *t)
+void rb__tr_free(rb__tr *t)
 {
 	/* Slice groups own their vectors' storage. */
 	for (size_t i = 0; i < t->slices.cap; i++)
@@ -228,24 +228,39 @@ static void *to_arena(rb__arena *a, const rb__vec *v, size_t elem, int *rc)
 	return p;
 }
 
+/*
+ * rb__translate in three steps, so that the incremental engine (lib/engine/)
+ * can keep the state between translations and translate single routes.
+ */
+int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
+                rb__arena *arena)
+{
+	memset(t, 0, sizeof *t);
+	t->m = m;
+	t->o = opts;
+	t->mem = mem;
+	t->out = arena;
+	rb__arena_init(&t->scratch, mem);
+	rb__map *maps[MAP_COUNT];
+	tr_maps(t, maps);
+	for (size_t i = 0; i < MAP_COUNT; i++)
+		rb__map_init(maps[i], mem);
+	int rc = rb__index_build(t);
+	if (!rc)
+		rc = rb__routing_build(t);
+	return rc;
+}
+
+int rb__tr_route(rb__tr *t, const rb__route *r)
+{
+	return translate_route(t, r);
+}
+
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out)
 {
 	rb__tr t;
-	memset(&t, 0, sizeof t);
-	t.m = m;
-	t.o = opts;
-	t.mem = mem;
-	t.out = arena;
-	rb__arena_init(&t.scratch, mem);
-	rb__map *maps[MAP_COUNT];
-	tr_maps(&t, maps);
-	for (size_t i = 0; i < MAP_COUNT; i++)
-		rb__map_init(maps[i], mem);
-
-	int rc = rb__index_build(&t);
-	if (!rc)
-		rc = rb__routing_build(&t);
+	int rc = rb__tr_init(&t, m, opts, mem, arena);
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *routes = &m->routes[k];
 		for (size_t i = 0; i < routes->len && !rc; i++)
@@ -258,6 +273,6 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 		out->statuses = to_arena(arena, &t.statuses, sizeof(rb__ir_route_status), &rc);
 		out->status_count = t.statuses.len;
 	}
-	tr_free(&t);
+	rb__tr_free(&t);
 	return rc;
 }
