@@ -138,7 +138,7 @@ int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char
 	endpoint_table *tab = g ? g->tables : NULL;
 	while (tab && (strcmp(tab->port_name, port_name) || strcmp(tab->protocol, protocol)))
 		tab = tab->next;
-	endpoint_table built;
+	endpoint_table built = {0};
 	if (!tab) {
 		/* Without a group (a name too long to be looked up) the table is not kept. */
 		tab = g ? rb__arena_calloc(&t->scratch, 1, sizeof(*tab)) : &built;

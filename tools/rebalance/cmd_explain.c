@@ -113,17 +113,17 @@ static size_t width(const char *s)
 static void put(line *l, const char *s, const char *color)
 {
 	size_t n = strlen(s);
-	bool paint = l->color && color && *s;
-	size_t need = n + (paint ? strlen(color) + 4 : 0);
+	size_t clen = l->color && color && *s ? strlen(color) : 0; /* 0: no colour */
+	size_t need = n + (clen ? clen + 4 : 0);
 	if (l->len + need + 1 > sizeof l->buf)
 		return; /* cannot happen with our widths; never overflow */
-	if (paint) {
-		memcpy(l->buf + l->len, color, strlen(color));
-		l->len += strlen(color);
+	if (clen) {
+		memcpy(l->buf + l->len, color, clen);
+		l->len += clen;
 	}
 	memcpy(l->buf + l->len, s, n);
 	l->len += n;
-	if (paint) {
+	if (clen) {
 		memcpy(l->buf + l->len, "\033[0m", 4);
 		l->len += 4;
 	}
