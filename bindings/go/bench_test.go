@@ -63,3 +63,38 @@ func BenchmarkTranslateFailoverParallel(b *testing.B) {
 		}
 	})
 }
+
+// The failover example's explanation (two translations, the projection).
+func BenchmarkExplainFailover(b *testing.B) {
+	tr := newT(b, Options{})
+	srcs := inputSources(failoverInputs(b, "endpoints-empty.yaml"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := tr.Explain(srcs, "default/active"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// An engine alternating the active EndpointSlice between ready and empty:
+// one apply and one incremental translation (raw JSON) per iteration.
+func BenchmarkEngineApply(b *testing.B) {
+	ready := failoverInputs(b, "endpoints-ready.yaml")
+	empty := failoverInputs(b, "endpoints-empty.yaml")
+	en := newEngine(b, Options{}, inputSources(ready)...)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := ready[1]
+		if i%2 == 0 {
+			in = empty[1]
+		}
+		if err := en.ApplyInput(in); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := en.Render(FormatJSON); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

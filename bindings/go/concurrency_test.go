@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// Eight goroutines share one Translator per mode and translate different
-// golden inputs at the same time; every result must equal the CLI's JSON.
+// Eight goroutines share one Translator per mode and translate, project
+// (Xds) or explain different golden inputs at the same time; every result
+// must equal the CLI's JSON.
 // Run under -race (ctest: go.race).
 func TestConcurrentTranslate(t *testing.T) {
 	const goroutines = 8
@@ -43,12 +44,12 @@ func TestConcurrentTranslate(t *testing.T) {
 				// Goroutine g starts at its own case: at any moment the
 				// eight are on different inputs.
 				r := &runs[(g*len(runs)/goroutines+i)%len(runs)]
-				res, err := shared[r.opts].TranslateInputs(r.inputs...)
+				_, raw, err := r.decoded(shared[r.opts])
 				if err != nil {
 					errs <- err
 					return
 				}
-				if !bytes.Equal(res.JSON(), r.out) {
+				if !bytes.Equal(raw, r.out) {
 					errs <- errors.New(r.name + ": result differs from the CLI's JSON")
 					return
 				}

@@ -20,62 +20,117 @@ var goldenRoot = filepath.Join("..", "..", "tests", "golden")
 type goldenRun struct {
 	name    string // "<case>/<run>"
 	dir     string
+	command string // translate, xds or explain
 	opts    Options
 	format  Format
-	inputs  []Input // the case's input* files, as named buffers
-	files   []File  // file arguments of the run, when it has any
-	out     []byte  // expected stdout, nil for an error run
-	errText string  // expected stderr (trimmed) of an error run
+	text    bool     // explain without -o: the CLI's table, not data
+	whatIf  []string // explain --what-if targets (without "=0")
+	inputs  []Input  // the case's input* files, as named buffers
+	files   []File   // file arguments of the run, when it has any
+	out     []byte   // expected stdout, nil for an error run
+	errText string   // expected stderr (trimmed) of an error run
+}
+
+// goldenArgs is what parseArgs understood of a run's arguments.
+type goldenArgs struct {
+	command string
+	opts    Options
+	format  Format
+	text    bool
+	config  string // --config FILE, relative to the case
+	whatIf  []string
+	files   []string
 }
 
 // parseArgs understands the CLI options a run may use. ok is false for runs
-// that test the CLI rather than the library (unknown options, bad format).
-func parseArgs(args []string) (o Options, f Format, files []string, ok bool) {
-	f = FormatYAML
-	if len(args) == 0 || args[0] != "translate" {
-		return o, f, nil, false
+// that test the CLI rather than the library (unknown options, bad format,
+// what-if syntax).
+func parseArgs(args []string) (g goldenArgs, ok bool) {
+	if len(args) == 0 {
+		return g, false
+	}
+	g.command = args[0]
+	switch g.command {
+	case "translate":
+		g.format = FormatYAML
+	case "xds":
+		g.format = FormatJSON
+	case "explain":
+		g.text = true
+	default:
+		return g, false
+	}
+	value := func(i *int, flag string) (string, bool) {
+		a := args[*i]
+		if strings.HasPrefix(a, flag+"=") {
+			return a[len(flag)+1:], true
+		}
+		if *i+1 >= len(args) {
+			return "", false
+		}
+		*i++
+		return args[*i], true
 	}
 	for i := 1; i < len(args); i++ {
-		switch a := args[i]; a {
+		a := args[i]
+		flag := a
+		if j := strings.IndexByte(a, '='); j > 0 && strings.HasPrefix(a, "--") {
+			flag = a[:j]
+		}
+		switch flag {
 		case "-o":
-			if i+1 >= len(args) {
-				return o, f, nil, false
-			}
-			i++
-			switch args[i] {
-			case "json":
-				f = FormatJSON
-			case "yaml":
-				f = FormatYAML
+			v, ok := value(&i, flag)
+			switch {
+			case !ok:
+				return g, false
+			case v == "json":
+				g.format, g.text = FormatJSON, false
+			case v == "yaml":
+				g.format, g.text = FormatYAML, false
 			default:
-				return o, f, nil, false
+				return g, false
 			}
 		case "--compat":
-			if i+1 >= len(args) || args[i+1] != "envoy-gateway" {
-				return o, f, nil, false
+			if v, ok := value(&i, flag); !ok || v != "envoy-gateway" {
+				return g, false
 			}
-			i++
-			o.Mode = ModeCompatEnvoyGateway
+			g.opts.Mode = ModeCompatEnvoyGateway
+		case "--config":
+			v, ok := value(&i, flag)
+			if !ok {
+				return g, false
+			}
+			g.config = v
+		case "--what-if":
+			v, ok := value(&i, flag)
+			if !ok || g.command != "explain" || !strings.HasSuffix(v, "=0") {
+				return g, false // only NS/SERVICE=0 is the CLI's syntax
+			}
+			g.whatIf = append(g.whatIf, strings.TrimSuffix(v, "=0"))
 		case "--disable-backend-api":
-			o.Flags |= DisableBackendAPI
+			g.opts.Flags |= DisableBackendAPI
 		case "--running-on-host":
-			o.Flags |= RunningOnHost
+			g.opts.Flags |= RunningOnHost
 		case "--rebalance-not-ready":
-			o.Flags |= RebalanceNotReady
+			g.opts.Flags |= RebalanceNotReady
+		case "--honor-policy":
+			g.opts.Flags |= HonorPolicy
+		case "--ignore-policy":
+			g.opts.Flags |= IgnorePolicy
 		case "--gateway-class":
-			if i+1 >= len(args) {
-				return o, f, nil, false
+			v, ok := value(&i, flag)
+			if !ok {
+				return g, false
 			}
-			i++
-			o.GatewayClass = args[i]
+			g.opts.GatewayClass = v
 		default:
 			if strings.HasPrefix(a, "-") {
-				return o, f, nil, false
+				return g, false
 			}
-			files = append(files, a)
+			g.files = append(g.files, a)
 		}
 	}
-	return o, f, files, true
+	return g, true
 }
 
 func loadGolden(t testing.TB) []goldenRun {
@@ -120,12 +175,16 @@ func loadGolden(t testing.TB) []goldenRun {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts, format, files, ok := parseArgs(strings.Fields(string(text)))
+			g, ok := parseArgs(strings.Fields(string(text)))
 			if !ok {
 				continue // a CLI-only case (unknown option, output format)
 			}
-			r := goldenRun{name: d.Name() + "/" + run, dir: dir, opts: opts, format: format, inputs: inputs}
-			for _, f := range files {
+			r := goldenRun{name: d.Name() + "/" + run, dir: dir, command: g.command, opts: g.opts,
+				format: g.format, text: g.text, whatIf: g.whatIf, inputs: inputs}
+			if g.config != "" {
+				r.opts.Config = &Config{Path: filepath.Join(dir, g.config)}
+			}
+			for _, f := range g.files {
 				r.files = append(r.files, File{Path: filepath.Join(dir, f)})
 			}
 			if len(r.files) > 0 { // the CLI appends the case's inputs to the arguments
@@ -149,12 +208,49 @@ func loadGolden(t testing.TB) []goldenRun {
 	return runs
 }
 
-// render runs one golden case through Render or RenderFiles.
-func (r *goldenRun) render(tr *Translator) ([]byte, error) {
+// sources are the run's inputs: its files when it has any, else the buffers.
+func (r *goldenRun) sources() []Source {
 	if len(r.files) > 0 {
+		return fileSources(r.files)
+	}
+	return inputSources(r.inputs)
+}
+
+// render runs one golden case through RenderFiles, Render, RenderXds or
+// RenderExplain.
+func (r *goldenRun) render(tr *Translator) ([]byte, error) {
+	switch {
+	case r.command == "xds":
+		return tr.RenderXds(r.format, r.sources()...)
+	case r.command == "explain":
+		return tr.RenderExplain(r.format, r.sources(), r.whatIf...)
+	case len(r.files) > 0:
 		return tr.RenderFiles(r.format, r.files...)
 	}
 	return tr.Render(r.format, r.inputs...)
+}
+
+// decoded gives the typed document of a JSON run and its raw bytes.
+func (r *goldenRun) decoded(tr *Translator) (v interface{}, raw []byte, err error) {
+	switch r.command {
+	case "xds":
+		x, err := tr.Xds(r.sources()...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return x, x.JSON(), nil
+	case "explain":
+		x, err := tr.Explain(r.sources(), r.whatIf...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return x, x.JSON(), nil
+	}
+	x, err := tr.TranslateInputs(r.inputs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, x.JSON(), nil
 }
 
 // sameDocument reports whether two JSON texts carry the same value.
@@ -181,33 +277,23 @@ func TestGolden(t *testing.T) {
 		r := r
 		t.Run(r.name, func(t *testing.T) {
 			x := tr[r.opts]
+			var got []byte
+			var err error
 			if x == nil {
-				var err error
-				if x, err = New(r.opts); err != nil {
-					t.Fatal(err)
+				// A configuration document the library refuses fails New.
+				if x, err = New(r.opts); err == nil {
+					tr[r.opts] = x
 				}
-				tr[r.opts] = x
 			}
-			got, err := r.render(x)
+			if err == nil && !r.text {
+				got, err = r.render(x)
+			}
+			if r.command == "explain" && r.text {
+				checkExplainText(t, &r, x, err)
+				return
+			}
 			if r.out == nil { // an error run
-				if err == nil {
-					t.Fatalf("translated; want the error %q", r.errText)
-				}
-				msg := strings.ReplaceAll(err.Error(), r.dir+string(filepath.Separator), "")
-				if msg != r.errText {
-					t.Errorf("error\n got: %s\nwant: %s", msg, r.errText)
-				}
-				var list ErrorList
-				var one *Error
-				if !errors.As(err, &list) || !errors.As(err, &one) {
-					t.Fatalf("error %T is not an ErrorList of *Error", err)
-				}
-				if !errors.Is(err, ErrParse) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrIO) {
-					t.Errorf("errors.Is: code %d is none of ErrParse, ErrLimit, ErrIO", one.Code)
-				}
-				if one.File == "" || one.Message == "" {
-					t.Errorf("diagnostic without file or message: %+v", one)
-				}
+				checkErrorRun(t, &r, err)
 				return
 			}
 			if err != nil {
@@ -219,22 +305,81 @@ func TestGolden(t *testing.T) {
 			if r.format != FormatJSON || len(r.files) > 0 {
 				return
 			}
-			// The typed Result: decoded from the library's JSON, it re-encodes
-			// to the same document, so no field is lost or invented.
-			res, err := x.TranslateInputs(r.inputs...)
+			// The typed document (Result, Xds, Explanation): decoded from the
+			// library's JSON, it re-encodes to the same document, so no field
+			// is lost or invented.
+			doc, raw, err := r.decoded(x)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(res.JSON(), r.out) {
-				t.Fatalf("Result.JSON differs from the CLI's output")
+			if !bytes.Equal(raw, r.out) {
+				t.Fatalf("JSON() differs from the CLI's output")
 			}
-			again, err := json.Marshal(res)
+			again, err := json.Marshal(doc)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !sameDocument(t, again, r.out) {
-				t.Fatalf("typed Result re-encodes differently\n got: %s\nwant: %s", again, r.out)
+				t.Fatalf("typed %T re-encodes differently\n got: %s\nwant: %s", doc, again, r.out)
 			}
 		})
 	}
+}
+
+// checkErrorRun: the binding refuses the input with the CLI's diagnostics.
+func checkErrorRun(t *testing.T, r *goldenRun, err error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("translated; want the error %q", r.errText)
+	}
+	msg := strings.ReplaceAll(err.Error(), r.dir+string(filepath.Separator), "")
+	if msg != r.errText {
+		t.Errorf("error\n got: %s\nwant: %s", msg, r.errText)
+	}
+	var list ErrorList
+	var one *Error
+	if !errors.As(err, &list) || !errors.As(err, &one) {
+		t.Fatalf("error %T is not an ErrorList of *Error", err)
+	}
+	if !errors.Is(err, ErrParse) && !errors.Is(err, ErrLimit) && !errors.Is(err, ErrIO) {
+		t.Errorf("errors.Is: code %d is none of ErrParse, ErrLimit, ErrIO", one.Code)
+	}
+	if one.File == "" || one.Message == "" {
+		t.Errorf("diagnostic without file or message: %+v", one)
+	}
+}
+
+// checkExplainText: the CLI printed its table (the binding has none) or
+// refused a what-if target. The binding must explain the same run, and flag
+// the same targets: a malformed one is ErrInvalid, an unknown Service has
+// Found false.
+func checkExplainText(t *testing.T, r *goldenRun, x *Translator, err error) {
+	t.Helper()
+	var ex *Explanation
+	if err == nil {
+		ex, err = x.Explain(r.sources(), r.whatIf...)
+	}
+	if r.out != nil {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ex.WhatIf {
+			if !w.Found {
+				t.Errorf("what-if %s not found, but the CLI explained the run", w.Service)
+			}
+		}
+		return
+	}
+	if err != nil {
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("want ErrInvalid for %q, got %v", r.errText, err)
+		}
+		return
+	}
+	for _, w := range ex.WhatIf {
+		if !w.Found && strings.Contains(r.errText, "no Service "+w.Service+" in the input") {
+			return
+		}
+	}
+	t.Errorf("explained; the CLI refused the run: %s", r.errText)
 }

@@ -9,13 +9,20 @@
 //	res, err := t.Translate(manifests)
 //	for _, d := range res.Destinations { ... d.Settings, d.Excluded, d.BackendWeights ... }
 //
+// Besides the destination IR (Translate, Render), a Translator gives what the
+// data plane gets (Xds, RenderXds: `rebalance xds`) and, per rule, what Envoy
+// does with each backendRef next to Envoy Gateway as it is (Explain,
+// RenderExplain: `rebalance explain -o json`). An Engine keeps a snapshot and
+// translates again only what a change touched.
+//
 // Input problems come back as an ErrorList of *Error, each carrying the file,
 // line, column and JSON-pointer path of the offending node; route-level
 // problems are data in the Result, never errors.
 //
 // A Translator is safe for concurrent use by many goroutines: its library
 // context is only read once set up, and every call makes its own input and
-// result. Close it when done (a finalizer is only a safety net).
+// result. Close it when done (a finalizer is only a safety net). An Engine
+// runs one call at a time (see Engine).
 //
 // Linking: `#cgo pkg-config: rebalance` (the shared library); build with
 // `-tags rebalance_static` to link the static library and its dependencies.
@@ -39,6 +46,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -58,8 +66,8 @@ func VersionNumber() int { return int(C.rb_version_number()) }
 // loaded library belongs to another ABI generation than the headers.
 var ErrVersionMismatch = errors.New("rebalance: library version mismatch")
 
-// ErrClosed is returned by the methods of a closed Translator.
-var ErrClosed = errors.New("rebalance: translator is closed")
+// ErrClosed is returned by the methods of a closed Translator or Engine.
+var ErrClosed = errors.New("rebalance: closed")
 
 // versionErr is computed once, when the package is initialised.
 var versionErr = checkVersion(HeaderVersion, VersionNumber())
@@ -114,6 +122,29 @@ const (
 	HonorPolicy Flags = C.RB_OPT_HONOR_POLICY
 	// GatewayNamespaceMode: Envoy Gateway's GatewayNamespaceMode (reserved).
 	GatewayNamespaceMode Flags = C.RB_OPT_GATEWAY_NAMESPACE_MODE
+	// IgnorePolicy: never read BackendTrafficPolicy spec.rebalanceOnNoEndpoints
+	// and spec.rebalanceOnNoReadyEndpoints, in any mode; every rule gets the
+	// defaults (Options.RebalanceDefault, RebalanceNotReady). Contradicts
+	// HonorPolicy (both: ErrInvalid).
+	IgnorePolicy Flags = C.RB_OPT_IGNORE_POLICY
+)
+
+const knownFlags = DisableBackendAPI | RunningOnHost | RebalanceNotReady | HonorPolicy |
+	GatewayNamespaceMode | IgnorePolicy
+
+// KnobDefault is the zero-endpoint exclusion (BackendTrafficPolicy
+// spec.rebalanceOnNoEndpoints) of the rules no policy decides
+// (rb_knob_default).
+type KnobDefault uint32
+
+const (
+	// KnobDefaultMode: the mode decides (on in ModeRebalance, off in
+	// ModeCompatEnvoyGateway). The zero value.
+	KnobDefaultMode KnobDefault = C.RB_KNOB_DEFAULT_MODE
+	// KnobDefaultOff: off unless a policy turns it on.
+	KnobDefaultOff KnobDefault = C.RB_KNOB_DEFAULT_OFF
+	// KnobDefaultOn: on unless a policy turns it off. With IgnorePolicy, on everywhere.
+	KnobDefaultOn KnobDefault = C.RB_KNOB_DEFAULT_ON
 )
 
 // Preset names a set of options (rb_preset).
@@ -135,13 +166,38 @@ type Limits struct {
 	AliasExpansion uint64 // nodes YAML aliases may add (default 0: aliases rejected)
 }
 
-// Options configure a Translator. The zero value is the library's default:
-// rebalance mode, no flags, GatewayClass "envoy-gateway-class".
+// Options configure a Translator or an Engine. The zero value is the
+// library's default: rebalance mode, no flags, GatewayClass
+// "envoy-gateway-class", the mode's zero-endpoint exclusion, no
+// configuration document. Options are comparable (Config is a pointer).
 type Options struct {
 	Mode         Mode
 	Flags        Flags
 	GatewayClass string // "" means "envoy-gateway-class"
 	Limits       Limits
+	// RebalanceDefault is the zero-endpoint exclusion where no
+	// BackendTrafficPolicy decides; KnobDefaultMode (zero) lets the mode decide.
+	RebalanceDefault KnobDefault
+	// Config is an EnvoyGateway configuration document read into every
+	// translation, as `rebalance --config FILE` does; nil for none.
+	Config *Config
+}
+
+// Config is an Envoy Gateway configuration document (apiVersion
+// gateway.envoyproxy.io/v1alpha1, kind EnvoyGateway; rb_input_add_config).
+// What of it changes destinations: extensionApis.enableBackend (Backend
+// resources are usable only when true; without a document they are usable)
+// and extensionManager.resources / backendResources (backendRefs to those
+// kinds are custom backends).
+//
+// New and NewEngine read it once to check it: a document the library refuses
+// makes them fail with an ErrorList of *Error (file, line, column, path), as
+// an unusable input does. Data is copied there; a Path is read again by every
+// call, like TranslateFiles' files.
+type Config struct {
+	Name string // the name in diagnostics; "" means "<config>"
+	Data []byte // the document (YAML or JSON)
+	Path string // instead of Data: a file the library reads; the path is the name
 }
 
 // PresetOptions returns the options of a preset (rb_translate_options_preset).
@@ -150,7 +206,7 @@ func PresetOptions(p Preset) (Options, error) {
 	if rc := C.rb_translate_options_preset(&o, C.size_t(unsafe.Sizeof(o)), C.rb_preset(p)); rc != C.RB_OK {
 		return Options{}, fmt.Errorf("rebalance: preset %d: %w", int(p), Code(rc))
 	}
-	return Options{Mode: Mode(o.mode), Flags: Flags(o.flags)}, nil
+	return Options{Mode: Mode(o.mode), Flags: Flags(o.flags), RebalanceDefault: KnobDefault(o.rebalance_default)}, nil
 }
 
 // Format is an input or output format.
@@ -186,6 +242,14 @@ func (f Format) output() (C.rb_format, bool) {
 	return 0, false
 }
 
+// Source is one input of a call: an Input (a buffer) or a File (read by the
+// library). Sources merge in order, as the CLI's FILE arguments do.
+type Source interface {
+	// addTo adds the source to in; failed reports a refusal recorded as a
+	// diagnostic of in, err a problem of the arguments.
+	addTo(in *C.rb_input) (failed bool, err error)
+}
+
 // Input is one named buffer. Name appears in diagnostics; "" means
 // "<buffer>". The library does not keep Data after the call.
 type Input struct {
@@ -200,14 +264,80 @@ type File struct {
 	Format Format
 }
 
-// Translator holds one library context (allocator and limits) and the
-// translation options. It is safe for concurrent use; Close waits for calls
-// in flight.
+func (x Input) addTo(in *C.rb_input) (bool, error) {
+	f, ok := x.Format.input()
+	if !ok {
+		return false, fmt.Errorf("rebalance: input %q: format %d: %w", x.Name, int(x.Format), ErrInvalid)
+	}
+	rc := addBuffer(in, x.Name, x.Data, f)
+	if rc == C.RB_EINVAL {
+		return false, fmt.Errorf("rebalance: input %q: %w", x.Name, Code(rc))
+	}
+	return rc != C.RB_OK, nil
+}
+
+func (x File) addTo(in *C.rb_input) (bool, error) {
+	f, ok := x.Format.input()
+	if !ok {
+		return false, fmt.Errorf("rebalance: file %q: format %d: %w", x.Path, int(x.Format), ErrInvalid)
+	}
+	path := C.CString(x.Path)
+	rc := C.rb_input_add_file(in, path, f)
+	C.free(unsafe.Pointer(path))
+	return rc != C.RB_OK, nil
+}
+
+// add adds the configuration document (rb_input_add_config[_file]). It is
+// not named addTo: a Config belongs in Options, it is not a Source.
+func (c *Config) add(in *C.rb_input) (bool, error) {
+	if c.Path != "" {
+		path := C.CString(c.Path)
+		rc := C.rb_input_add_config_file(in, path)
+		C.free(unsafe.Pointer(path))
+		return rc != C.RB_OK, nil
+	}
+	var p unsafe.Pointer
+	if len(c.Data) > 0 {
+		p = unsafe.Pointer(&c.Data[0])
+	}
+	var name *C.char
+	if c.Name != "" {
+		name = C.CString(c.Name)
+		defer C.free(unsafe.Pointer(name))
+	}
+	rc := C.rb_input_add_config(in, p, C.size_t(len(c.Data)), name)
+	runtime.KeepAlive(c)
+	if rc == C.RB_EINVAL {
+		return false, fmt.Errorf("rebalance: config %q: %w", c.Name, Code(rc))
+	}
+	return rc != C.RB_OK, nil
+}
+
+func inputSources(inputs []Input) []Source {
+	s := make([]Source, len(inputs))
+	for i, x := range inputs {
+		s[i] = x
+	}
+	return s
+}
+
+func fileSources(files []File) []Source {
+	s := make([]Source, len(files))
+	for i, x := range files {
+		s[i] = x
+	}
+	return s
+}
+
+// Translator holds one library context (allocator and limits), the
+// translation options and the configuration document. It is safe for
+// concurrent use; Close waits for calls in flight.
 type Translator struct {
-	mu    sync.RWMutex // read: calls in flight; write: Close
-	ctx   *C.rb_ctx
-	opts  *C.rb_translate_options // C memory, read-only once set up
-	class *C.char                 // C memory, or nil
+	mu     sync.RWMutex // read: calls in flight; write: Close
+	ctx    *C.rb_ctx
+	opts   *C.rb_translate_options // C memory, read-only once set up
+	class  *C.char                 // C memory, or nil
+	config *Config                 // a private copy, read-only; or nil
 }
 
 var limitIDs = [...]C.rb_limit{
@@ -215,46 +345,111 @@ var limitIDs = [...]C.rb_limit{
 	C.RB_LIMIT_SCALAR_BYTES, C.RB_LIMIT_NODES, C.RB_LIMIT_ALIAS_EXPANSION,
 }
 
-// New creates a Translator. It fails with ErrVersionMismatch when the
-// loaded library belongs to another ABI generation, and with ErrInvalid for
-// an unknown mode or flag.
-func New(o Options) (*Translator, error) {
+// check validates the options that the library would only refuse later.
+func (o *Options) check() error {
 	if versionErr != nil {
-		return nil, versionErr
+		return versionErr
 	}
 	if o.Mode != ModeRebalance && o.Mode != ModeCompatEnvoyGateway {
-		return nil, fmt.Errorf("rebalance: unknown mode %d: %w", uint32(o.Mode), ErrInvalid)
+		return fmt.Errorf("rebalance: unknown mode %d: %w", uint32(o.Mode), ErrInvalid)
 	}
-	known := DisableBackendAPI | RunningOnHost | RebalanceNotReady | HonorPolicy | GatewayNamespaceMode
-	if o.Flags&^known != 0 {
-		return nil, fmt.Errorf("rebalance: unknown flags %#x: %w", uint32(o.Flags&^known), ErrInvalid)
+	if o.Flags&^knownFlags != 0 {
+		return fmt.Errorf("rebalance: unknown flags %#x: %w", uint32(o.Flags&^knownFlags), ErrInvalid)
 	}
-	t := &Translator{}
-	if rc := C.rb_ctx_new(&t.ctx, nil); rc != C.RB_OK {
+	if o.Flags&HonorPolicy != 0 && o.Flags&IgnorePolicy != 0 {
+		return fmt.Errorf("rebalance: HonorPolicy and IgnorePolicy contradict each other: %w", ErrInvalid)
+	}
+	if o.RebalanceDefault > KnobDefaultOn {
+		return fmt.Errorf("rebalance: unknown RebalanceDefault %d: %w", uint32(o.RebalanceDefault), ErrInvalid)
+	}
+	if c := o.Config; c != nil && c.Path != "" && (c.Data != nil || c.Name != "") {
+		return fmt.Errorf("rebalance: Config: Path and Data (or Name) are exclusive: %w", ErrInvalid)
+	}
+	return nil
+}
+
+// newCtx makes a context with the limits set.
+func newCtx(l Limits) (*C.rb_ctx, error) {
+	var ctx *C.rb_ctx
+	if rc := C.rb_ctx_new(&ctx, nil); rc != C.RB_OK {
 		return nil, fmt.Errorf("rebalance: new context: %w", Code(rc))
 	}
-	l := o.Limits
 	values := [...]uint64{l.InputBytes, l.Documents, l.Depth, l.ScalarBytes, l.Nodes, l.AliasExpansion}
 	for i, v := range values {
 		if v == 0 {
 			continue
 		}
-		if rc := C.rb_ctx_set_limit(t.ctx, limitIDs[i], C.uint64_t(v)); rc != C.RB_OK {
-			t.free()
+		if rc := C.rb_ctx_set_limit(ctx, limitIDs[i], C.uint64_t(v)); rc != C.RB_OK {
+			C.rb_ctx_free(ctx)
 			return nil, fmt.Errorf("rebalance: limit %d: %w", int(limitIDs[i]), Code(rc))
 		}
 	}
-	t.opts = (*C.rb_translate_options)(C.calloc(1, C.sizeof_rb_translate_options))
-	if t.opts == nil {
-		t.free()
-		return nil, fmt.Errorf("rebalance: options: %w", ErrNoMemory)
+	return ctx, nil
+}
+
+// newCOptions makes the C options (C memory, so that C may keep reading
+// them); free them with freeCOptions.
+func newCOptions(o *Options) (*C.rb_translate_options, *C.char, error) {
+	opts := (*C.rb_translate_options)(C.calloc(1, C.sizeof_rb_translate_options))
+	if opts == nil {
+		return nil, nil, fmt.Errorf("rebalance: options: %w", ErrNoMemory)
 	}
-	C.rb_translate_options_init(t.opts, C.size_t(unsafe.Sizeof(*t.opts)))
-	t.opts.mode = C.uint32_t(o.Mode)
-	t.opts.flags = C.uint32_t(o.Flags)
+	C.rb_translate_options_init(opts, C.size_t(unsafe.Sizeof(*opts)))
+	opts.mode = C.uint32_t(o.Mode)
+	opts.flags = C.uint32_t(o.Flags)
+	opts.rebalance_default = C.uint32_t(o.RebalanceDefault)
+	var class *C.char
 	if o.GatewayClass != "" {
-		t.class = C.CString(o.GatewayClass)
-		t.opts.gateway_class = t.class
+		class = C.CString(o.GatewayClass)
+		opts.gateway_class = class
+	}
+	return opts, class, nil
+}
+
+func freeCOptions(opts *C.rb_translate_options, class *C.char) {
+	C.free(unsafe.Pointer(opts))
+	C.free(unsafe.Pointer(class))
+}
+
+// checkConfig copies the configuration document and reads it once into a
+// scratch input, so that a document the library refuses fails New (or
+// NewEngine) with its diagnostics.
+func checkConfig(ctx *C.rb_ctx, c *Config) (*Config, error) {
+	if c == nil {
+		return nil, nil
+	}
+	own := &Config{Name: c.Name, Path: c.Path}
+	if c.Path == "" {
+		own.Data = append([]byte{}, c.Data...)
+	}
+	in, err := newInput(ctx, own, nil)
+	if err != nil {
+		return nil, err
+	}
+	C.rb_input_free(in)
+	return own, nil
+}
+
+// New creates a Translator. It fails with ErrVersionMismatch when the
+// loaded library belongs to another ABI generation, with ErrInvalid for an
+// unknown mode, flag or knob default or contradicting flags, and with the
+// ErrorList of the configuration document when the library refuses it.
+func New(o Options) (*Translator, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	t := &Translator{}
+	var err error
+	if t.ctx, err = newCtx(o.Limits); err != nil {
+		return nil, err
+	}
+	if t.opts, t.class, err = newCOptions(&o); err != nil {
+		t.free()
+		return nil, err
+	}
+	if t.config, err = checkConfig(t.ctx, o.Config); err != nil {
+		t.free()
+		return nil, err
 	}
 	runtime.SetFinalizer(t, (*Translator).Close)
 	return t, nil
@@ -262,9 +457,8 @@ func New(o Options) (*Translator, error) {
 
 func (t *Translator) free() {
 	C.rb_ctx_free(t.ctx) // NULL is a no-op
-	C.free(unsafe.Pointer(t.opts))
-	C.free(unsafe.Pointer(t.class))
-	t.ctx, t.opts, t.class = nil, nil, nil
+	freeCOptions(t.opts, t.class)
+	t.ctx, t.opts, t.class, t.config = nil, nil, nil, nil
 }
 
 // Close frees the library context. It waits for calls in flight, is
@@ -295,7 +489,7 @@ func (t *Translator) Translate(inputs ...[]byte) (*Result, error) {
 
 // TranslateInputs translates named buffers as one input.
 func (t *Translator) TranslateInputs(inputs ...Input) (*Result, error) {
-	raw, err := t.run(inputs, nil, FormatJSON)
+	raw, err := t.translate(inputSources(inputs), viewResult, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +503,7 @@ func (t *Translator) TranslateFiles(paths ...string) (*Result, error) {
 	for i, p := range paths {
 		files[i].Path = p
 	}
-	raw, err := t.run(nil, files, FormatJSON)
+	raw, err := t.translate(fileSources(files), viewResult, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -320,78 +514,219 @@ func (t *Translator) TranslateFiles(paths ...string) (*Result, error) {
 // result in format (FormatYAML or FormatJSON), byte for byte what
 // `rebalance translate -o yaml|json` prints.
 func (t *Translator) Render(format Format, inputs ...Input) ([]byte, error) {
-	return t.run(inputs, nil, format)
+	return t.translate(inputSources(inputs), viewResult, format)
 }
 
 // RenderFiles is Render for files.
 func (t *Translator) RenderFiles(format Format, files ...File) ([]byte, error) {
-	return t.run(nil, files, format)
+	return t.translate(fileSources(files), viewResult, format)
 }
 
-// run: one rb_input, the buffers and files, one rb_translate, one
-// serialization copied into Go memory. Everything C-side is freed before
-// returning.
-func (t *Translator) run(inputs []Input, files []File, format Format) ([]byte, error) {
-	outFormat, ok := format.output()
-	if !ok {
-		return nil, fmt.Errorf("rebalance: output format %d: %w", int(format), ErrInvalid)
+// Xds translates the sources and returns, per destination, the Envoy v3
+// configuration Envoy Gateway derives from it (include/rebalance/xds.h):
+// what `rebalance xds` prints, decoded.
+func (t *Translator) Xds(sources ...Source) (*Xds, error) {
+	raw, err := t.translate(sources, viewXds, FormatJSON)
+	if err != nil {
+		return nil, err
 	}
+	return decodeXds(raw)
+}
+
+// RenderXds is Xds as the library's serialization in format (FormatJSON or
+// FormatYAML), byte for byte what `rebalance xds -o json|yaml` prints.
+func (t *Translator) RenderXds(format Format, sources ...Source) ([]byte, error) {
+	return t.translate(sources, viewXds, format)
+}
+
+// Explain translates the sources twice -- as Envoy Gateway does (the
+// compat preset, keeping only the environment flags and the gateway class)
+// and with the Translator's options -- and tells per rule what Envoy does
+// with each backendRef on both sides: what `rebalance explain -o json`
+// prints, decoded (docs/explain.md).
+//
+// Each whatIf target, "NAMESPACE/SERVICE", is a Service scaled to zero
+// first, on both sides (its EndpointSlices kept, emptied). A malformed
+// target is an ErrInvalid error; a Service that is not in the input is not
+// an error, but its WhatIf entry has Found false (the CLI refuses it, since a
+// typo leaves nothing to scale).
+func (t *Translator) Explain(sources []Source, whatIf ...string) (*Explanation, error) {
+	raw, err := t.explain(sources, whatIf, FormatJSON)
+	if err != nil {
+		return nil, err
+	}
+	return decodeExplanation(raw)
+}
+
+// RenderExplain is Explain as the library's serialization in format
+// (FormatJSON or FormatYAML), byte for byte what `rebalance explain -o
+// json|yaml` prints.
+func (t *Translator) RenderExplain(format Format, sources []Source, whatIf ...string) ([]byte, error) {
+	return t.explain(sources, whatIf, format)
+}
+
+// view names a serialization of a result.
+type view int
+
+const (
+	viewResult view = iota // rb_result_to_buffer
+	viewXds                // rb_xds_to_buffer
+)
+
+// withInput makes one rb_input holding the configuration document and the
+// sources, gives it to f, and frees it; the context stays alive meanwhile.
+func (t *Translator) withInput(sources []Source, f func(in *C.rb_input) ([]byte, error)) ([]byte, error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.ctx == nil {
 		return nil, ErrClosed
 	}
-	var in *C.rb_input
-	if rc := C.rb_input_new(&in, t.ctx); rc != C.RB_OK {
-		return nil, fmt.Errorf("rebalance: new input: %w", Code(rc))
+	in, err := newInput(t.ctx, t.config, sources)
+	if err != nil {
+		return nil, err
 	}
 	defer C.rb_input_free(in)
+	out, err := f(in)
+	runtime.KeepAlive(t)
+	return out, err
+}
 
-	failed := false
-	for _, x := range inputs {
-		f, ok := x.Format.input()
-		if !ok {
-			return nil, fmt.Errorf("rebalance: input %q: format %d: %w", x.Name, int(x.Format), ErrInvalid)
-		}
-		if rc := addBuffer(in, x.Name, x.Data, f); rc != C.RB_OK {
-			if rc == C.RB_EINVAL {
-				return nil, fmt.Errorf("rebalance: input %q: %w", x.Name, Code(rc))
-			}
-			failed = true
-		}
+// translate: one rb_input, one rb_translate, one serialization copied into
+// Go memory. Everything C-side is freed before returning.
+func (t *Translator) translate(sources []Source, v view, format Format) ([]byte, error) {
+	outFormat, ok := format.output()
+	if !ok {
+		return nil, fmt.Errorf("rebalance: output format %d: %w", int(format), ErrInvalid)
 	}
-	for _, x := range files {
-		f, ok := x.Format.input()
-		if !ok {
-			return nil, fmt.Errorf("rebalance: file %q: format %d: %w", x.Path, int(x.Format), ErrInvalid)
+	return t.withInput(sources, func(in *C.rb_input) ([]byte, error) {
+		var res *C.rb_result
+		if rc := C.rb_translate(&res, in, t.opts); rc != C.RB_OK {
+			return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
 		}
-		path := C.CString(x.Path)
-		rc := C.rb_input_add_file(in, path, f)
-		C.free(unsafe.Pointer(path))
-		if rc != C.RB_OK {
-			failed = true
-		}
-	}
-	if failed {
-		// Every input has been tried, so the list names every unusable one.
-		return nil, diagnostics(in)
-	}
+		defer C.rb_result_free(res)
+		return serialize(t.ctx, res, v, outFormat)
+	})
+}
 
-	var res *C.rb_result
-	if rc := C.rb_translate(&res, in, t.opts); rc != C.RB_OK {
-		return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
-	}
-	defer C.rb_result_free(res)
+// serialize copies a view of a result (owned or borrowed) into Go memory.
+func serialize(ctx *C.rb_ctx, res *C.rb_result, v view, f C.rb_format) ([]byte, error) {
 	var buf *C.char
 	var n C.size_t
-	if rc := C.rb_result_to_buffer(res, outFormat, &buf, &n); rc != C.RB_OK {
+	var rc C.int
+	if v == viewXds {
+		rc = C.rb_xds_to_buffer(res, f, &buf, &n)
+	} else {
+		rc = C.rb_result_to_buffer(res, f, &buf, &n)
+	}
+	if rc != C.RB_OK {
 		return nil, fmt.Errorf("rebalance: serialize: %w", Code(rc))
 	}
+	return takeBuffer(ctx, buf, n), nil
+}
+
+// takeBuffer copies a buffer the library allocated and frees it.
+func takeBuffer(ctx *C.rb_ctx, buf *C.char, n C.size_t) []byte {
 	out := make([]byte, int(n))
 	copy(out, unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n)))
-	C.rb_free(t.ctx, unsafe.Pointer(buf))
-	runtime.KeepAlive(t)
-	return out, nil
+	C.rb_free(ctx, unsafe.Pointer(buf))
+	return out
+}
+
+// checkTarget applies the library's rule for a what-if target (one '/',
+// text on both sides), so that the error can name the target.
+func checkTarget(s string) error {
+	i := strings.IndexByte(s, '/')
+	if i <= 0 || i == len(s)-1 || strings.IndexByte(s[i+1:], '/') >= 0 || strings.IndexByte(s, 0) >= 0 {
+		return fmt.Errorf("rebalance: what-if %q: expected NAMESPACE/SERVICE: %w", s, ErrInvalid)
+	}
+	return nil
+}
+
+// explain: one rb_input, one rb_explain, one serialization.
+func (t *Translator) explain(sources []Source, whatIf []string, format Format) ([]byte, error) {
+	outFormat, ok := format.output()
+	if !ok {
+		return nil, fmt.Errorf("rebalance: output format %d: %w", int(format), ErrInvalid)
+	}
+	for _, w := range whatIf {
+		if err := checkTarget(w); err != nil {
+			return nil, err
+		}
+	}
+	return t.withInput(sources, func(in *C.rb_input) ([]byte, error) {
+		// The options struct is Go memory holding C pointers only; the
+		// targets are C strings, copied by rb_explain.
+		var eo C.rb_explain_options
+		C.rb_explain_options_init(&eo, C.size_t(unsafe.Sizeof(eo)))
+		if len(whatIf) > 0 {
+			arr := (**C.char)(C.calloc(C.size_t(len(whatIf)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+			if arr == nil {
+				return nil, fmt.Errorf("rebalance: explain: %w", ErrNoMemory)
+			}
+			targets := unsafe.Slice(arr, len(whatIf))
+			defer func() {
+				for _, p := range targets {
+					C.free(unsafe.Pointer(p))
+				}
+				C.free(unsafe.Pointer(arr))
+			}()
+			for i, w := range whatIf {
+				targets[i] = C.CString(w)
+			}
+			eo.what_if = arr
+			eo.what_if_count = C.size_t(len(whatIf))
+		}
+		var ex *C.rb_explanation
+		if rc := C.rb_explain(&ex, in, t.opts, &eo); rc != C.RB_OK {
+			return nil, fmt.Errorf("rebalance: explain: %w", Code(rc))
+		}
+		defer C.rb_explanation_free(ex)
+		var buf *C.char
+		var n C.size_t
+		if rc := C.rb_explanation_to_buffer(ex, outFormat, &buf, &n); rc != C.RB_OK {
+			return nil, fmt.Errorf("rebalance: serialize: %w", Code(rc))
+		}
+		return takeBuffer(t.ctx, buf, n), nil
+	})
+}
+
+// newInput makes an rb_input holding the configuration document (when not
+// nil) and the sources, in order. Every source is tried, so that the
+// ErrorList names every unusable one; on failure nothing is left allocated.
+func newInput(ctx *C.rb_ctx, config *Config, sources []Source) (*C.rb_input, error) {
+	var in *C.rb_input
+	if rc := C.rb_input_new(&in, ctx); rc != C.RB_OK {
+		return nil, fmt.Errorf("rebalance: new input: %w", Code(rc))
+	}
+	failed := false
+	if config != nil {
+		bad, err := config.add(in)
+		if err != nil {
+			C.rb_input_free(in)
+			return nil, err
+		}
+		failed = bad
+	}
+	for _, s := range sources {
+		if s == nil {
+			C.rb_input_free(in)
+			return nil, fmt.Errorf("rebalance: nil Source: %w", ErrInvalid)
+		}
+		bad, err := s.addTo(in)
+		if err != nil {
+			C.rb_input_free(in)
+			return nil, err
+		}
+		failed = failed || bad
+	}
+	if failed {
+		err := diagList(int(C.rb_input_diag_count(in)), func(i int) *C.rb_diag {
+			return C.rb_input_diag(in, C.size_t(i))
+		})
+		C.rb_input_free(in)
+		return nil, err
+	}
+	return in, nil
 }
 
 // addBuffer passes Go memory to C for the duration of the call only (the
@@ -411,12 +746,12 @@ func addBuffer(in *C.rb_input, name string, data []byte, f C.rb_input_format) C.
 	return rc
 }
 
-// diagnostics copies the input's diagnostic records into Go values.
-func diagnostics(in *C.rb_input) error {
-	n := int(C.rb_input_diag_count(in))
+// diagList copies n diagnostic records (of an input or an engine) into Go
+// values, before their owner frees them.
+func diagList(n int, at func(i int) *C.rb_diag) error {
 	list := make(ErrorList, 0, n)
 	for i := 0; i < n; i++ {
-		d := C.rb_input_diag(in, C.size_t(i))
+		d := at(i)
 		if d == nil {
 			continue
 		}

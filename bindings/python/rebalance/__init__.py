@@ -5,28 +5,36 @@ with the share of backendRefs without endpoints rebalanced onto their peers.
     result = rebalance.translate(pathlib.Path("routes.yaml"))      # a dict (SPEC.md R.3)
     with rebalance.Translator(mode=rebalance.Mode.COMPAT_ENVOY_GATEWAY) as t:
         result = t.translate(("routes.yaml", text), ("endpoints.json", data))
+        clusters = t.xds(("routes.yaml", text))                     # `rebalance xds`
+        shares = t.explain(("routes.yaml", text), what_if=["shop/cart"])  # `explain -o json`
+    with rebalance.Engine(manifests, endpoints) as engine:          # incremental
+        engine.apply(changed_slice)
+        result = engine.translate()
 
 Unusable input raises RebalanceError, whose .diagnostics say where and why
-(file, line, column, JSON-pointer path, message). Route-level problems are
+(file, line, column, JSON-pointer path, message); so does an EnvoyGateway
+configuration document (config=) the library refuses. Route-level problems are
 data in the result, never errors.
 
 A Translator may be shared by threads (the GIL is released in the library,
 which only reads the context once set up); close() waits for calls in flight.
+An Engine runs one call at a time (a lock), and is meant for one owner.
 """
 
 import enum
 import json
 import os
 import threading
-from ctypes import byref, c_size_t, c_void_p, sizeof, string_at
+from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, cast, sizeof, string_at
 from typing import NamedTuple, Optional, Union
 
 from . import _lib
 from ._lib import ABI
 
 __all__ = [
-    "ABI", "Diagnostic", "ErrorCode", "Flag", "Format", "Input", "Limit", "Mode", "Preset",
-    "RebalanceError", "Translator", "render", "translate", "version", "version_number",
+    "ABI", "Diagnostic", "Engine", "EngineStats", "ErrorCode", "Flag", "Format", "Input",
+    "KnobDefault", "Limit", "Mode", "Preset", "RebalanceError", "Translator", "explain",
+    "render", "render_explain", "render_xds", "translate", "version", "version_number", "xds",
 ]
 
 _L = _lib.lib
@@ -48,9 +56,21 @@ class Flag(enum.IntFlag):
     REBALANCE_NOT_READY = 1 << 2
     HONOR_POLICY = 1 << 3
     GATEWAY_NAMESPACE_MODE = 1 << 4
+    #: never read the BackendTrafficPolicy knobs, in any mode (contradicts HONOR_POLICY)
+    IGNORE_POLICY = 1 << 5
 
 
 _KNOWN_FLAGS = sum(int(f) for f in Flag)
+
+
+class KnobDefault(enum.IntEnum):
+    """The zero-endpoint exclusion where no BackendTrafficPolicy decides
+    (rb_knob_default); Translator(rebalance_default=) also takes None (MODE),
+    True (ON) and False (OFF)."""
+
+    MODE = 0  #: the mode decides: on in REBALANCE, off in COMPAT_ENVOY_GATEWAY
+    OFF = 1  #: off unless a policy turns it on
+    ON = 2  #: on unless a policy turns it off
 
 
 class Preset(enum.IntEnum):
@@ -171,10 +191,14 @@ def _items(inputs):
     return items
 
 
-def _diagnostics(inp):
+def _diagnostics(inp, count=None, get=None):
+    """The diagnostics of an input (or, with count and get, of an engine) as a
+    RebalanceError, copied before their owner frees them."""
+    count = count or _L.rb_input_diag_count
+    get = get or _L.rb_input_diag
     diags = []
-    for i in range(_L.rb_input_diag_count(inp)):
-        d = _L.rb_input_diag(inp, i)
+    for i in range(count(inp)):
+        d = get(inp, i)
         if not d:
             continue
 
@@ -187,43 +211,158 @@ def _diagnostics(inp):
     return RebalanceError(diags[0].code if diags else _lib.RB_EPARSE, diags)
 
 
+def _knob_default(value):
+    if value is None:
+        return KnobDefault.MODE
+    if isinstance(value, bool):
+        return KnobDefault.ON if value else KnobDefault.OFF
+    try:
+        return KnobDefault(value)
+    except ValueError:
+        raise ValueError("rebalance: rebalance_default %r (None, True, False or a KnobDefault)"
+                         % (value,)) from None
+
+
+def _options(mode, flags, gateway_class, preset, rebalance_default):
+    """rb_translate_options from keyword arguments (ValueError when unusable)."""
+    opts = _lib.TranslateOptions()
+    if preset is not None:
+        if _L.rb_translate_options_preset(byref(opts), sizeof(opts), int(Preset(preset))) != _lib.RB_OK:
+            raise ValueError("rebalance: unknown preset %r" % (preset,))
+    else:
+        _L.rb_translate_options_init(byref(opts), sizeof(opts))
+        opts.mode = int(Mode(mode))
+    flags = int(flags)
+    if flags & ~_KNOWN_FLAGS or flags < 0:
+        raise ValueError("rebalance: unknown flags %#x" % flags)
+    opts.flags |= flags
+    if opts.flags & Flag.HONOR_POLICY and opts.flags & Flag.IGNORE_POLICY:
+        raise ValueError("rebalance: HONOR_POLICY and IGNORE_POLICY contradict each other")
+    if rebalance_default is not None:
+        opts.rebalance_default = int(_knob_default(rebalance_default))
+    if gateway_class is not None:
+        opts.gateway_class = _encode(gateway_class)  # the Structure keeps the bytes alive
+    return opts
+
+
+def _new_ctx(limits):
+    ctx = _lib.CtxP()
+    rc = _L.rb_ctx_new(byref(ctx), None)
+    if rc != _lib.RB_OK:
+        raise RebalanceError(rc)
+    for limit, value in (limits or {}).items():
+        rc = _L.rb_ctx_set_limit(ctx, int(Limit(limit)), int(value))
+        if rc != _lib.RB_OK:
+            _L.rb_ctx_free(ctx)
+            raise ValueError("rebalance: limit %s=%r: %s" % (Limit(limit).name, value, _strerror(rc)))
+    return ctx
+
+
+def _config_item(config):
+    """The config= argument (bytes, str, os.PathLike, (name, data) or Input) as an item."""
+    if config is None:
+        return None
+    return _items([config])[0]
+
+
+def _new_input(ctx, config, items):
+    """An rb_input holding the configuration document (an item, or None) and
+    the items, in order. Every item is tried, so that the error names every
+    unusable one; on failure nothing is left allocated."""
+    inp = _lib.InputP()
+    rc = _L.rb_input_new(byref(inp), ctx)
+    if rc != _lib.RB_OK:
+        raise RebalanceError(rc)
+    try:
+        failed = False
+        if config is not None:
+            kind, name, data, _ = config
+            if kind == "file":
+                rc = _L.rb_input_add_config_file(inp, name)
+            else:
+                rc = _L.rb_input_add_config(inp, data, len(data), name)
+            if rc == _lib.RB_EINVAL:
+                raise RebalanceError(rc)
+            failed = rc != _lib.RB_OK
+        for kind, name, data, f in items:
+            if kind == "file":
+                rc = _L.rb_input_add_file(inp, name, f)
+            else:
+                rc = _L.rb_input_add_buffer(inp, data, len(data), name, f)
+            if rc == _lib.RB_EINVAL:
+                raise RebalanceError(rc)
+            failed = failed or rc != _lib.RB_OK
+        if failed:  # every input was tried: the diagnostics name each unusable one
+            raise _diagnostics(inp)
+    except BaseException:
+        _L.rb_input_free(inp)
+        raise
+    return inp
+
+
+def _output_format(format):
+    fmt = {Format.YAML: _lib.RB_FORMAT_YAML, Format.JSON: _lib.RB_FORMAT_JSON}.get(format)
+    if fmt is None:
+        raise ValueError("rebalance: output format %r (YAML or JSON)" % (format,))
+    return fmt
+
+
+def _take(ctx, to_buffer, handle, fmt):
+    """Serialize with to_buffer (rb_result_to_buffer, rb_xds_to_buffer,
+    rb_explanation_to_buffer), copy the bytes and free the library's buffer."""
+    buf, n = c_void_p(), c_size_t()
+    rc = to_buffer(handle, fmt, byref(buf), byref(n))
+    if rc != _lib.RB_OK:
+        raise RebalanceError(rc)
+    try:
+        return string_at(buf, n.value)
+    finally:
+        _L.rb_free(ctx, buf)
+
+
+def _targets(what_if):
+    """what_if= as encoded "NAMESPACE/SERVICE" targets (ValueError when malformed)."""
+    if isinstance(what_if, (str, bytes)):
+        what_if = [what_if]
+    targets = []
+    for t in what_if:
+        b = _encode(t)
+        if not isinstance(b, bytes):
+            raise TypeError("rebalance: what-if target %r: expected a str" % (t,))
+        ns, slash, name = b.partition(b"/")
+        if not ns or not slash or not name or b"/" in name or b"\0" in b:
+            raise ValueError("rebalance: what-if %r: expected NAMESPACE/SERVICE" % (t,))
+        targets.append(b)
+    return targets
+
+
 class Translator:
     """A library context (allocator and limits) with translation options.
 
-    mode, flags and gateway_class are rb_translate_options; `preset` starts
-    from a preset instead (its flags are then OR-ed with `flags`). `limits`
-    maps Limit to values. Use as a context manager, or call close().
+    mode, flags, gateway_class and rebalance_default (a KnobDefault, or None,
+    True, False) are rb_translate_options; `preset` starts from a preset
+    instead (its flags are then OR-ed with `flags`). `limits` maps Limit to
+    values. `config` is an EnvoyGateway configuration document (bytes or str, an
+    os.PathLike read by the library, a (name, data) tuple or an Input), read
+    into every call as `rebalance --config FILE` does; it is checked here, and
+    a document the library refuses raises RebalanceError with its diagnostics.
+    A path is read again by every call. Use as a context manager, or call close().
     """
 
     def __init__(self, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
-                 limits=None, preset=None):
+                 limits=None, preset=None, rebalance_default=None, config=None):
         self._ctx = None
         self._cond = threading.Condition()
         self._active = 0
-        opts = _lib.TranslateOptions()
-        if preset is not None:
-            if _L.rb_translate_options_preset(byref(opts), sizeof(opts), int(Preset(preset))) != _lib.RB_OK:
-                raise ValueError("rebalance: unknown preset %r" % (preset,))
-        else:
-            _L.rb_translate_options_init(byref(opts), sizeof(opts))
-            opts.mode = int(Mode(mode))
-        flags = int(flags)
-        if flags & ~_KNOWN_FLAGS or flags < 0:
-            raise ValueError("rebalance: unknown flags %#x" % flags)
-        opts.flags |= flags
-        if gateway_class is not None:
-            opts.gateway_class = _encode(gateway_class)  # the Structure keeps the bytes alive
-        self._opts = opts
-        ctx = _lib.CtxP()
-        rc = _L.rb_ctx_new(byref(ctx), None)
-        if rc != _lib.RB_OK:
-            raise RebalanceError(rc)
-        for limit, value in (limits or {}).items():
-            rc = _L.rb_ctx_set_limit(ctx, int(Limit(limit)), int(value))
-            if rc != _lib.RB_OK:
+        self._opts = _options(mode, flags, gateway_class, preset, rebalance_default)
+        self._config = _config_item(config)
+        ctx = _new_ctx(limits)
+        if self._config is not None:
+            try:
+                _L.rb_input_free(_new_input(ctx, self._config, []))
+            except BaseException:
                 _L.rb_ctx_free(ctx)
-                raise ValueError("rebalance: limit %s=%r: %s" % (Limit(limit).name, value,
-                                                                 _strerror(rc)))
+                raise
         self._ctx = ctx
 
     @property
@@ -268,17 +407,72 @@ class Translator:
         Each input is bytes or str (a buffer), an os.PathLike (a file read by
         the library), a (name, data) tuple or an Input.
         """
-        return json.loads(self._run(inputs, _lib.RB_FORMAT_JSON))
+        return json.loads(self.render(*inputs))
 
     def render(self, *inputs, format=Format.JSON):
         """Translate and return the library's own serialization (bytes), byte
         for byte what `rebalance translate -o yaml|json` prints."""
-        fmt = {Format.YAML: _lib.RB_FORMAT_YAML, Format.JSON: _lib.RB_FORMAT_JSON}.get(format)
-        if fmt is None:
-            raise ValueError("rebalance: output format %r (YAML or JSON)" % (format,))
-        return self._run(inputs, fmt)
+        return self._run(inputs, self._translator(_L.rb_result_to_buffer, _output_format(format)))
 
-    def _run(self, inputs, fmt):
+    def xds(self, *inputs):
+        """What the data plane gets, per destination: the Envoy v3 route
+        action and clusters Envoy Gateway derives from each rule, in proto3
+        JSON names (what `rebalance xds` prints), as a dict {"rules": [...]}."""
+        return json.loads(self.render_xds(*inputs))
+
+    def render_xds(self, *inputs, format=Format.JSON):
+        """xds() as the library's bytes, as `rebalance xds -o json|yaml` prints them."""
+        return self._run(inputs, self._translator(_L.rb_xds_to_buffer, _output_format(format)))
+
+    def explain(self, *inputs, what_if=()):
+        """Per rule, what Envoy does with each backendRef, Envoy Gateway as it
+        is ("upstream") next to this Translator's options ("selected"): the
+        document of `rebalance explain -o json` (docs/explain.md) as a dict.
+
+        what_if lists Services ("NAMESPACE/SERVICE") scaled to zero first, on
+        both sides; a malformed target raises ValueError. A Service that is not
+        in the input is not an error: its whatIf entry has "found": False.
+        """
+        return json.loads(self.render_explain(*inputs, what_if=what_if))
+
+    def render_explain(self, *inputs, what_if=(), format=Format.JSON):
+        """explain() as the library's bytes, as `rebalance explain -o json|yaml` prints them."""
+        fmt = _output_format(format)
+        targets = _targets(what_if)
+
+        def body(ctx, inp):
+            eo = _lib.ExplainOptions()
+            _L.rb_explain_options_init(byref(eo), sizeof(eo))
+            array = (c_char_p * len(targets))(*targets)  # alive until rb_explain copies it
+            if targets:
+                eo.what_if = cast(array, POINTER(c_char_p))
+                eo.what_if_count = len(targets)
+            ex = _lib.ExplanationP()
+            rc = _L.rb_explain(byref(ex), inp, byref(self._opts), byref(eo))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            try:
+                return _take(ctx, _L.rb_explanation_to_buffer, ex, fmt)
+            finally:
+                _L.rb_explanation_free(ex)
+
+        return self._run(inputs, body)
+
+    def _translator(self, to_buffer, fmt):
+        def body(ctx, inp):
+            res = _lib.ResultP()
+            rc = _L.rb_translate(byref(res), inp, byref(self._opts))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            try:
+                return _take(ctx, to_buffer, res, fmt)
+            finally:
+                _L.rb_result_free(res)
+        return body
+
+    def _run(self, inputs, body):
+        """One rb_input (the config, then the inputs) given to body(ctx, inp),
+        freed afterwards; close() waits meanwhile."""
         items = _items(inputs)
         with self._cond:
             if self._ctx is None:
@@ -286,47 +480,178 @@ class Translator:
             self._active += 1
             ctx = self._ctx
         try:
-            return self._translate(ctx, items, fmt)
+            inp = _new_input(ctx, self._config, items)
+            try:
+                return body(ctx, inp)
+            finally:
+                _L.rb_input_free(inp)
         finally:
             with self._cond:
                 self._active -= 1
                 if not self._active:
                     self._cond.notify_all()
 
-    def _translate(self, ctx, items, fmt):
-        inp = _lib.InputP()
-        rc = _L.rb_input_new(byref(inp), ctx)
-        if rc != _lib.RB_OK:
-            raise RebalanceError(rc)
+
+class EngineStats(NamedTuple):
+    """The counters of an Engine (rb_engine_stats)."""
+
+    translations: int  #: translate() calls that translated something
+    full_translations: int  #: ... of which everything was translated
+    routes_translated: int  #: routes translated by the last call
+    routes: int  #: routes in the snapshot now
+
+
+class Engine:
+    """The incremental engine (include/rebalance/engine.h): a snapshot of the
+    inputs, translated once, then changes -- apply() adds or replaces objects,
+    delete() removes them -- after which translate() translates again only the
+    route rules that depend on what changed. Its result always equals, byte
+    for byte, a full translation of the objects it holds, in the order
+    engine.h defines (an applied object takes the place of the first one of the
+    same kind, namespace and name, or goes last among its kind).
+
+    The options are Translator's. The library's engine is single-threaded: an
+    Engine holds a lock, so threads that share one cannot corrupt it, but
+    their calls run one at a time in whatever order they get the lock; give it
+    one owner. Use as a context manager, or call close().
+    """
+
+    def __init__(self, *inputs, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
+                 limits=None, preset=None, rebalance_default=None, config=None):
+        self._engine = None
+        self._lock = threading.Lock()
+        opts = _options(mode, flags, gateway_class, preset, rebalance_default)
+        config = _config_item(config)
+        items = _items(inputs)
+        ctx = _new_ctx(limits)
+        inp = None
         try:
-            failed = False
-            for kind, name, data, f in items:
-                if kind == "file":
-                    rc = _L.rb_input_add_file(inp, name, f)
-                else:
-                    rc = _L.rb_input_add_buffer(inp, data, len(data), name, f)
-                if rc == _lib.RB_EINVAL:
-                    raise RebalanceError(rc)
-                failed = failed or rc != _lib.RB_OK
-            if failed:  # every input was tried: the diagnostics name each unusable one
-                raise _diagnostics(inp)
-            res = _lib.ResultP()
-            rc = _L.rb_translate(byref(res), inp, byref(self._opts))
+            if config is not None:  # checked alone first, as Translator does
+                _L.rb_input_free(_new_input(ctx, config, []))
+            inp = _new_input(ctx, config, items)
+            engine = _lib.EngineP()
+            rc = _L.rb_engine_new(byref(engine), inp, byref(opts))  # copies the options
             if rc != _lib.RB_OK:
                 raise RebalanceError(rc)
-            try:
-                buf, n = c_void_p(), c_size_t()
-                rc = _L.rb_result_to_buffer(res, fmt, byref(buf), byref(n))
-                if rc != _lib.RB_OK:
-                    raise RebalanceError(rc)
-                try:
-                    return string_at(buf, n.value)
-                finally:
-                    _L.rb_free(ctx, buf)
-            finally:
-                _L.rb_result_free(res)
-        finally:
+        except BaseException:
             _L.rb_input_free(inp)
+            _L.rb_ctx_free(ctx)
+            raise
+        # The engine borrows the input: both live until close(), freed in that order.
+        self._ctx, self._input, self._engine = ctx, inp, engine
+
+    @property
+    def closed(self):
+        return self._engine is None
+
+    def close(self):
+        """Free the engine, its snapshot and its context, after the call in
+        flight. Idempotent."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._engine is not None:
+                _L.rb_engine_free(self._engine)
+                _L.rb_input_free(self._input)
+                _L.rb_ctx_free(self._ctx)
+                self._engine = self._input = self._ctx = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if getattr(self, "_engine", None) is not None and _L is not None:
+            try:
+                self.close()
+            except Exception:
+                pass
+
+    def __repr__(self):
+        if self.closed:
+            return "<rebalance.Engine closed>"
+        return "<rebalance.Engine routes=%d>" % self.stats().routes
+
+    def _check(self):
+        if self._engine is None:
+            raise ValueError("rebalance: the engine is closed")
+
+    def apply(self, data, name=None, format=Format.AUTO):
+        """Add or replace every object of a buffer (bytes or str, an
+        os.PathLike read here, a (name, data) tuple or an Input; any input
+        layout). A buffer the library refuses changes nothing and raises
+        RebalanceError with its diagnostics. Nothing is translated until
+        translate()."""
+        if isinstance(data, os.PathLike):
+            with open(data, "rb") as f:
+                name, data = name or os.fsdecode(data), f.read()
+        if not isinstance(data, tuple):  # (name, data) tuples and Inputs carry their own
+            data = Input(data, name, format)
+        ((_, bname, buf, fmt),) = _items([data])
+        with self._lock:
+            self._check()
+            rc = _L.rb_engine_apply_buffer(self._engine, buf, len(buf), bname, fmt)
+            if rc in (_lib.RB_EPARSE, _lib.RB_ELIMIT):
+                raise _diagnostics(self._engine, _L.rb_engine_diag_count, _L.rb_engine_diag)
+            if rc != _lib.RB_OK:
+                # RB_ENOMEM: applied in part; the next translate() translates everything.
+                raise RebalanceError(rc)
+
+    def delete(self, kind, namespace, name):
+        """Remove every object of a kind ("Service", "EndpointSlice",
+        "HTTPRoute", ...), namespace ("" or None when cluster-scoped) and name.
+        Deleting what is not there is not an error; an unknown kind raises
+        ValueError."""
+        with self._lock:
+            self._check()
+            rc = _L.rb_engine_delete(self._engine, _encode(kind), _encode(namespace or None), _encode(name))
+            if rc == _lib.RB_EINVAL:
+                raise ValueError("rebalance: delete %s %s/%s: %s" % (kind, namespace or "", name,
+                                                                      _strerror(rc)))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+
+    def translate(self):
+        """Bring the result up to date and return it as a dict, as
+        Translator.translate() does."""
+        return json.loads(self.render())
+
+    def render(self, format=Format.JSON):
+        """translate() as the library's bytes (`rebalance translate -o yaml|json`)."""
+        return self._render(_L.rb_result_to_buffer, _output_format(format))
+
+    def xds(self):
+        """The up-to-date result's xDS projection, as Translator.xds() gives it."""
+        return json.loads(self.render_xds())
+
+    def render_xds(self, format=Format.JSON):
+        """xds() as the library's bytes (`rebalance xds -o json|yaml`)."""
+        return self._render(_L.rb_xds_to_buffer, _output_format(format))
+
+    def _render(self, to_buffer, fmt):
+        with self._lock:
+            self._check()
+            # Borrowed from the engine: valid until the next rb_engine_translate,
+            # read under the lock and never freed here.
+            res = _lib.ResultP()
+            rc = _L.rb_engine_translate(self._engine, byref(res))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            return _take(self._ctx, to_buffer, res, fmt)
+
+    def stats(self):
+        """The engine's counters, an EngineStats."""
+        with self._lock:
+            self._check()
+            s = _lib.EngineStats()
+            s.size = sizeof(s)
+            rc = _L.rb_engine_get_stats(self._engine, byref(s))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            return EngineStats(s.translations, s.full_translations, s.routes_translated, s.routes)
 
 
 def translate(*inputs, **options):
@@ -339,6 +664,30 @@ def render(*inputs, format=Format.JSON, **options):
     """Render with a one-off Translator(**options); returns bytes."""
     with Translator(**options) as t:
         return t.render(*inputs, format=format)
+
+
+def xds(*inputs, **options):
+    """Translator(**options).xds(*inputs): the xDS projection as a dict."""
+    with Translator(**options) as t:
+        return t.xds(*inputs)
+
+
+def render_xds(*inputs, format=Format.JSON, **options):
+    """Translator(**options).render_xds(*inputs): the xDS projection as bytes."""
+    with Translator(**options) as t:
+        return t.render_xds(*inputs, format=format)
+
+
+def explain(*inputs, what_if=(), **options):
+    """Translator(**options).explain(*inputs, what_if=...): a dict."""
+    with Translator(**options) as t:
+        return t.explain(*inputs, what_if=what_if)
+
+
+def render_explain(*inputs, what_if=(), format=Format.JSON, **options):
+    """Translator(**options).render_explain(...): bytes."""
+    with Translator(**options) as t:
+        return t.render_explain(*inputs, what_if=what_if, format=format)
 
 
 def version():

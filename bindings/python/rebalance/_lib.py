@@ -1,7 +1,8 @@
 """Loading librebalance and declaring its C API for ctypes.
 
 Every function used is declared here with its argtypes and restype. Buffers
-the library allocates (rb_result_to_buffer) come back as c_void_p, are copied
+the library allocates (rb_result_to_buffer, rb_xds_to_buffer,
+rb_explanation_to_buffer) come back as c_void_p, are copied
 with ctypes.string_at and then freed with rb_free: a c_char_p restype would
 convert them to bytes and lose the pointer.
 
@@ -50,10 +51,20 @@ class _Diag(_Opaque):
     pass
 
 
+class _Explanation(_Opaque):
+    pass
+
+
+class _Engine(_Opaque):
+    pass
+
+
 CtxP = POINTER(_Ctx)
 InputP = POINTER(_Input)
 ResultP = POINTER(_Result)
 DiagP = POINTER(_Diag)
+ExplanationP = POINTER(_Explanation)
+EngineP = POINTER(_Engine)
 
 
 class TranslateOptions(Structure):
@@ -64,6 +75,29 @@ class TranslateOptions(Structure):
         ("mode", c_uint32),
         ("flags", c_uint32),
         ("gateway_class", c_char_p),
+        ("rebalance_default", c_uint32),
+    ]
+
+
+class ExplainOptions(Structure):
+    """rb_explain_options: the what-if targets ("NAMESPACE/NAME"), copied by rb_explain."""
+
+    _fields_ = [
+        ("size", c_uint32),
+        ("what_if", POINTER(c_char_p)),
+        ("what_if_count", c_size_t),
+    ]
+
+
+class EngineStats(Structure):
+    """rb_engine_stats; set `size` before rb_engine_get_stats."""
+
+    _fields_ = [
+        ("size", c_uint32),
+        ("translations", c_uint64),
+        ("full_translations", c_uint64),
+        ("routes_translated", c_uint64),
+        ("routes", c_uint64),
     ]
 
 
@@ -101,11 +135,14 @@ _PROTOTYPES = {
     # options.h
     "rb_translate_options_init": (c_int, [POINTER(TranslateOptions), c_size_t]),
     "rb_translate_options_preset": (c_int, [POINTER(TranslateOptions), c_size_t, c_int]),
+    "rb_explain_options_init": (c_int, [POINTER(ExplainOptions), c_size_t]),
     # input.h
     "rb_input_new": (c_int, [POINTER(InputP), CtxP]),
     "rb_input_free": (None, [InputP]),
     "rb_input_add_buffer": (c_int, [InputP, c_char_p, c_size_t, c_char_p, c_int]),
     "rb_input_add_file": (c_int, [InputP, c_char_p, c_int]),
+    "rb_input_add_config": (c_int, [InputP, c_char_p, c_size_t, c_char_p]),
+    "rb_input_add_config_file": (c_int, [InputP, c_char_p]),
     "rb_input_diag_count": (c_size_t, [InputP]),
     "rb_input_diag": (DiagP, [InputP, c_size_t]),
     "rb_input_object_count": (c_size_t, [InputP]),
@@ -113,6 +150,22 @@ _PROTOTYPES = {
     "rb_translate": (c_int, [POINTER(ResultP), InputP, POINTER(TranslateOptions)]),
     "rb_result_free": (None, [ResultP]),
     "rb_result_to_buffer": (c_int, [ResultP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    # xds.h
+    "rb_xds_to_buffer": (c_int, [ResultP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    # explain.h
+    "rb_explain": (c_int, [POINTER(ExplanationP), InputP, POINTER(TranslateOptions),
+                           POINTER(ExplainOptions)]),
+    "rb_explanation_free": (None, [ExplanationP]),
+    "rb_explanation_to_buffer": (c_int, [ExplanationP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    # engine.h
+    "rb_engine_new": (c_int, [POINTER(EngineP), InputP, POINTER(TranslateOptions)]),
+    "rb_engine_free": (None, [EngineP]),
+    "rb_engine_apply_buffer": (c_int, [EngineP, c_char_p, c_size_t, c_char_p, c_int]),
+    "rb_engine_delete": (c_int, [EngineP, c_char_p, c_char_p, c_char_p]),
+    "rb_engine_translate": (c_int, [EngineP, POINTER(ResultP)]),
+    "rb_engine_diag_count": (c_size_t, [EngineP]),
+    "rb_engine_diag": (DiagP, [EngineP, c_size_t]),
+    "rb_engine_get_stats": (c_int, [EngineP, POINTER(EngineStats)]),
 }
 
 
