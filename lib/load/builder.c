@@ -618,10 +618,11 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 		    "root, found %s",
 		    type_name(RB_NODE_SCALAR, type));
 	}
-	if (f->role == ROLE_STREAM)
+	/* f is NULL here only in raw mode (a scalar document root, found by fuzz_roundtrip). */
+	if (f && f->role == ROLE_STREAM)
 		return rb__ld_fail(b, RB_EPARSE, loc, "expected an object (a mapping), found %s",
 		                   type_name(RB_NODE_SCALAR, type));
-	if (f->role == ROLE_ROOT_MAP && type != RB_SCALAR_NULL) {
+	if (f && f->role == ROLE_ROOT_MAP && type != RB_SCALAR_NULL) {
 		if (f->key_role == KR_LIST)
 			return rb__ld_fail(b, RB_EPARSE, loc,
 			                   "\"%.*s\" must be a sequence of objects, found %s",
