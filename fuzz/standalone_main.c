@@ -94,7 +94,8 @@ static int run_dir(const char *dir, size_t *count)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;

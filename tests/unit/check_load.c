@@ -895,12 +895,12 @@ START_TEST(yaml_other_limits)
 	run_init(&r);
 	r.limits.input_bytes = 10;
 	LOAD_FAIL(&r, "kind: A\nx: [\n", RB_FMT_AUTO, RB_ELIMIT,
-	          "in.yaml: input is 13 bytes, more than the limit of 10 bytes");
+	          "in.yaml:2:3: input is larger than the limit of 10 bytes");
 	run_free(&r);
 	run_init(&r);
 	r.limits.input_bytes = 10;
 	LOAD_FAIL(&r, "{\"kind\":\"A\"}", RB_FMT_AUTO, RB_ELIMIT,
-	          "in.yaml: input is 12 bytes, more than the limit of 10 bytes");
+	          "in.yaml:1:11: input is larger than the limit of 10 bytes");
 	run_free(&r);
 }
 END_TEST
@@ -1123,7 +1123,7 @@ START_TEST(json_other_limits)
 	run_init(&r);
 	r.limits.input_bytes = 3;
 	LOAD_FAIL(&r, "[{}]", RB_FMT_JSON, RB_ELIMIT,
-	          "in.json: input is 4 bytes, more than the limit of 3 bytes");
+	          "in.json:1:4: input is larger than the limit of 3 bytes");
 	run_free(&r);
 }
 END_TEST
