@@ -40,7 +40,7 @@ typedef enum rb_limit {
 	RB_LIMIT_DOCUMENTS = 2,       /**< YAML documents per buffer (default 100000) */
 	RB_LIMIT_DEPTH = 3,           /**< nesting depth of collections (default 64) */
 	RB_LIMIT_SCALAR_BYTES = 4,    /**< bytes of one scalar or key (default 1 MiB) */
-	RB_LIMIT_NODES = 5,           /**< nodes per buffer (default 16777216) */
+	RB_LIMIT_NODES = 5,           /**< nodes per buffer (default 1048576) */
 	RB_LIMIT_ALIAS_EXPANSION = 6  /**< YAML aliases: 0 rejects every alias (default); N allows
 	                                   aliases as long as their expansion adds at most N nodes */
 } rb_limit;

@@ -89,14 +89,8 @@ static int read_file(rb_input *in, const char *path, rb__buf *b)
 	int rc = RB_OK;
 	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if ((uint64_t)b->len + n > limit) {
-			rb__diag_add(&in->diags, RB_ELIMIT, path, 0, 0, 0, "",
-			             "input is larger than the limit of %llu bytes",
-			             (unsigned long long)limit);
-			rc = RB_ELIMIT;
-			break;
-		}
+	/* Past the limit, stop reading: the loader reports the limit at its byte. */
+	while ((uint64_t)b->len <= limit && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (!rb__buf_append(b, chunk, n)) {
 			rb__diag_add(&in->diags, RB_ENOMEM, path, 0, 0, 0, "", "%s", rb_strerror(RB_ENOMEM));
 			rc = RB_ENOMEM;

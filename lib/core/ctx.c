@@ -8,7 +8,7 @@ void rb__limits_default(rb__limits *l)
 	l->documents = 100000;
 	l->depth = 64;
 	l->scalar_bytes = 1024 * 1024;
-	l->nodes = 16u * 1024 * 1024;
+	l->nodes = 1024u * 1024; /* about 1 s and 100-200 MB at most */
 	l->alias_expansion = 0;
 }
 

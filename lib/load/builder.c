@@ -8,6 +8,7 @@
 #include "core/map.h"
 #include "core/strutil.h"
 #include "load/layout.h"
+#include "load/text.h"
 
 /* What a collection is for. */
 enum {
@@ -77,9 +78,20 @@ int rb__ld_prepare(rb__load_params *out, const rb__load_params *in, rb__limits *
 	if (!out->buf)
 		out->len = 0;
 	if ((uint64_t)out->len > out->limits->input_bytes) {
-		rb__diag_add(out->diags, RB_ELIMIT, out->source, 0, 0, 0, "",
-		             "input is %zu bytes, more than the limit of %" PRIu64 " bytes",
-		             out->len, out->limits->input_bytes);
+		/* Located at the first byte past the limit. */
+		const unsigned char *s = out->buf;
+		bool json = out->format == RB_FMT_JSON;
+		if (out->format == RB_FMT_AUTO) {
+			size_t i = rb__has_bom(s, out->len) ? 3 : 0;
+			while (i < out->len &&
+			       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+				i++;
+			json = i < out->len && (s[i] == '{' || s[i] == '[');
+		}
+		rb__ld_loc loc = rb__text_loc(s, out->len, (size_t)out->limits->input_bytes, !json);
+		rb__diag_add(out->diags, RB_ELIMIT, out->source, loc.line, loc.column, loc.offset, "",
+		             "input is larger than the limit of %" PRIu64 " bytes",
+		             out->limits->input_bytes);
 		return RB_ELIMIT;
 	}
 	return RB_OK;
@@ -618,10 +630,11 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 		    "root, found %s",
 		    type_name(RB_NODE_SCALAR, type));
 	}
-	if (f->role == ROLE_STREAM)
+	/* f is NULL here only in raw mode (a scalar document root, found by fuzz_roundtrip). */
+	if (f && f->role == ROLE_STREAM)
 		return rb__ld_fail(b, RB_EPARSE, loc, "expected an object (a mapping), found %s",
 		                   type_name(RB_NODE_SCALAR, type));
-	if (f->role == ROLE_ROOT_MAP && type != RB_SCALAR_NULL) {
+	if (f && f->role == ROLE_ROOT_MAP && type != RB_SCALAR_NULL) {
 		if (f->key_role == KR_LIST)
 			return rb__ld_fail(b, RB_EPARSE, loc,
 			                   "\"%.*s\" must be a sequence of objects, found %s",

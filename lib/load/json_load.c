@@ -2,7 +2,9 @@
  * JSON through cJSON (CONVENTIONS.md 3.1-3.5).
  *
  * 1. A cheap pre-scan bounds the nesting (limits->depth, and cJSON's own
- *    1000), so that the limit is ours, with a location, before cJSON recurses.
+ *    1000), so that the limit is ours, with a location, before cJSON recurses,
+ *    and the number of nodes (limits->nodes), before cJSON allocates them
+ *    (that error has a location but no path).
  * 2. The outer levels of the document (the root and its children: the
  *    testdata layout's lists, a List's items, a root array) are read by a
  *    small scanner of ours; every value at depth STREAM_DEPTH is parsed by
@@ -506,8 +508,17 @@ static int convert(js *j)
 	return rc;
 }
 
-/* Bound the nesting before cJSON recurses into it. */
-static int prescan_depth(js *j)
+/*
+ * Bound the nesting before cJSON recurses into it, and the number of nodes
+ * before cJSON allocates them (a cJSON item costs about 64 bytes, and the
+ * whole tree is built before it is converted: a 40 MB array of zeros took
+ * 3 GB and a minute before this count). Nodes are counted as the builder
+ * counts them: every value, keys excluded; a value starts at the first
+ * non-blank byte of the text, after '[' unless ']' follows, after ',' in an
+ * array, and after ':'. On text that is not JSON the count may be off; cJSON
+ * reports the syntax error then, unless a limit is hit first.
+ */
+static int prescan(js *j)
 {
 	uint64_t limit = j->b.limits->depth;
 	bool parser_limit = limit > CJSON_DEPTH;
@@ -515,21 +526,27 @@ static int prescan_depth(js *j)
 		limit = CJSON_DEPTH;
 	const unsigned char *s = j->s;
 	size_t n = j->n;
-	uint64_t depth = 0;
-	/* 1: a byte that matters outside strings; 2: inside strings. */
-	unsigned char cls[256] = {0};
-	cls['"'] = 3;
-	cls['\\'] = 2;
-	cls['{'] = cls['['] = cls['}'] = cls[']'] = 1;
+	uint64_t depth = 0, nodes = 0;
+	bool in_array[CJSON_DEPTH + 1] = {false}; /* per open collection: an array */
+	bool want_value = true;
+	/* Bytes that end a run inside a string: the quote and the escape. */
+	unsigned char stop[256] = {0};
+	stop['"'] = stop['\\'] = 1;
 	for (size_t i = 0; i < n; i++) {
-		while (i < n && !(cls[s[i]] & 1))
-			i++;
-		if (i >= n)
-			break;
 		unsigned char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (want_value && !(c == ']' && depth > 0 && in_array[depth - 1])) {
+			if (++nodes > j->b.limits->nodes)
+				return rb__ld_fail_nopath(&j->b, RB_ELIMIT,
+				                          rb__text_loc(s, n, i, false),
+				                          "more than %" PRIu64 " nodes",
+				                          j->b.limits->nodes);
+		}
+		want_value = false;
 		if (c == '"') {
 			for (i++; i < n; i++) {
-				while (i < n && !(cls[s[i]] & 2))
+				while (i < n && !stop[s[i]])
 					i++;
 				if (i >= n || s[i] == '"')
 					break;
@@ -549,8 +566,14 @@ static int prescan_depth(js *j)
 				                          "nesting deeper than %" PRIu64 " levels",
 				                          limit);
 			}
+			in_array[depth - 1] = c == '[';
+			want_value = c == '[';
 		} else if ((c == '}' || c == ']') && depth > 0) {
 			depth--;
+		} else if (c == ',') {
+			want_value = depth > 0 && in_array[depth - 1];
+		} else if (c == ':') {
+			want_value = true;
 		}
 	}
 	return RB_OK;
@@ -575,7 +598,7 @@ int rb__load_json(const rb__load_params *params, const rb__sink *sink)
 	if (rb__has_bom(j.s, j.n))
 		j.pos = 3;
 
-	rc = prescan_depth(&j);
+	rc = prescan(&j);
 	if (!rc)
 		rc = convert(&j);
 	rb__vec_free(p.mem, &j.stack);

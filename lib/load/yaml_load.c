@@ -129,6 +129,14 @@ static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
 	loc.line = sat32(m.line + 1);
 	loc.column = sat32(m.column + 1);
 	loc.offset = byte_of(y, m.index);
+	/* At the end of an input without a final line break, libyaml moves its
+	 * mark to column 0 of a line that does not exist: report the end of the
+	 * last line instead (found by fuzz_yaml). */
+	if (m.column == 0 && loc.offset == y->len && y->len > y->base) {
+		rb__ld_loc end = rb__text_loc(y->s, y->len, y->len, true);
+		if (end.line != loc.line)
+			return end;
+	}
 	return loc;
 }
 

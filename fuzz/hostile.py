@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""Hostile inputs through the CLI, with the default limits.
+
+Every input must end either in exit status 2 with nothing on stdout and
+`FILE:LINE:COL: ...` on stderr (JSON included: a location, and a path where
+there is a node), or in a translation (exit 0, output on stdout); within
+5 seconds and 512 MB (address space limit and peak RSS), whatever the bytes.
+
+The inputs are generated here (some are large: 100k-deep nesting, 1 MB of
+random bytes, 1M nodes); small ones with an exact message worth pinning are
+golden cases under tests/golden/error-*.
+
+Usage: hostile.py CLI [--sanitizer] [-k SUBSTRING] [-v]
+  --sanitizer  an ASan/UBSan build: no address-space limit (ASan reserves
+               terabytes of it), no RSS check, and 10x the time (a -O0 ASan build reads 1M nodes in 10-20 s).
+Prints one line per failure and a closing "N passed, N failed" line.
+"""
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+TIME_LIMIT = 5.0
+MEM_LIMIT = 512 * 1024 * 1024
+LOC = re.compile(r"^(?P<file>[^\n:]+):(?P<line>[0-9]+):(?P<col>[0-9]+): \S")
+
+# ---- a valid input touching every kind, the base of the wrong-type cases ----
+
+BASE = {
+    "gatewayClass": {
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+        "metadata": {"name": "envoy-gateway-class"},
+        "spec": {"controllerName": "gateway.envoyproxy.io/gatewayclass-controller"},
+    },
+    "gateways": [{
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+        "metadata": {"namespace": "infra", "name": "eg"},
+        "spec": {
+            "gatewayClassName": "envoy-gateway-class",
+            "listeners": [
+                {"name": "http", "protocol": "HTTP", "port": 80, "hostname": "*.example.com",
+                 "allowedRoutes": {"namespaces": {"from": "All"}}},
+                {"name": "tcp", "protocol": "TCP", "port": 9000,
+                 "allowedRoutes": {"namespaces": {"from": "All"}}},
+            ],
+        },
+    }],
+    "httpRoutes": [{
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"namespace": "shop", "name": "checkout"},
+        "spec": {
+            "parentRefs": [{"namespace": "infra", "name": "eg", "sectionName": "http"}],
+            "hostnames": ["www.example.com"],
+            "rules": [{
+                "matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                "backendRefs": [
+                    {"name": "payments", "namespace": "billing", "port": 8080, "weight": 3},
+                    {"name": "canary", "port": 8080, "weight": 1},
+                    {"group": "gateway.envoyproxy.io", "kind": "Backend", "name": "passive",
+                     "weight": 1},
+                ],
+            }],
+        },
+    }],
+    "grpcRoutes": [{
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute",
+        "metadata": {"namespace": "shop", "name": "rpc"},
+        "spec": {
+            "parentRefs": [{"namespace": "infra", "name": "eg"}],
+            "rules": [{"backendRefs": [{"name": "canary", "port": 8080}]}],
+        },
+    }],
+    "tcpRoutes": [{
+        "apiVersion": "gateway.networking.k8s.io/v1alpha2", "kind": "TCPRoute",
+        "metadata": {"namespace": "shop", "name": "raw"},
+        "spec": {
+            "parentRefs": [{"namespace": "infra", "name": "eg", "sectionName": "tcp"}],
+            "rules": [{"backendRefs": [{"name": "canary", "port": 8080}]}],
+        },
+    }],
+    "services": [
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"namespace": "billing", "name": "payments"},
+         "spec": {"clusterIP": "10.96.0.16",
+                  "ports": [{"name": "http", "port": 8080, "protocol": "TCP",
+                             "targetPort": 3000}]}},
+        {"apiVersion": "v1", "kind": "Service",
+         "metadata": {"namespace": "shop", "name": "canary"},
+         "spec": {"clusterIP": "10.96.0.17",
+                  "ports": [{"name": "http", "port": 8080, "protocol": "TCP",
+                             "appProtocol": "kubernetes.io/h2c"}]}},
+    ],
+    "endpointSlices": [{
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"namespace": "billing", "name": "payments-abcde",
+                     "labels": {"kubernetes.io/service-name": "payments"}},
+        "addressType": "IPv4",
+        "ports": [{"name": "http", "port": 3000, "protocol": "TCP"}],
+        "endpoints": [{"addresses": ["10.244.2.1"], "zone": "a",
+                       "conditions": {"ready": True, "serving": True, "terminating": False}}],
+    }],
+    "backends": [{
+        "apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "Backend",
+        "metadata": {"namespace": "shop", "name": "passive"},
+        "spec": {"fallback": True,
+                 "endpoints": [{"ip": {"address": "10.244.1.20", "port": 8080}},
+                               {"fqdn": {"hostname": "backup.example.com", "port": 443}}]},
+    }],
+    "referenceGrants": [{
+        "apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
+        "metadata": {"namespace": "billing", "name": "allow-shop"},
+        "spec": {"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute",
+                           "namespace": "shop"}],
+                 "to": [{"group": "", "kind": "Service"}]},
+    }],
+    "backendTrafficPolicies": [{
+        "apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+        "metadata": {"namespace": "shop", "name": "policy"},
+        "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute",
+                                 "name": "checkout"}]},
+    }],
+}
+
+
+def scalar(v):
+    return json.dumps(v)  # JSON scalars, {} and [] read back the same in YAML
+
+
+def to_yaml(v, indent=0):
+    """Block YAML; strings double-quoted (JSON escapes are YAML escapes)."""
+    pad = "  " * indent
+    lines = []
+    if isinstance(v, dict) and v:
+        for k, x in v.items():
+            if isinstance(x, (dict, list)) and x:
+                lines.append("%s%s:" % (pad, json.dumps(k)))
+                lines.append(to_yaml(x, indent + 1).rstrip("\n"))
+            else:
+                lines.append("%s%s: %s" % (pad, json.dumps(k), scalar(x)))
+    elif isinstance(v, list) and v:
+        for x in v:
+            if isinstance(x, (dict, list)) and x:
+                lines.append("%s-" % pad)
+                lines.append(to_yaml(x, indent + 1).rstrip("\n"))
+            else:
+                lines.append("%s- %s" % (pad, scalar(x)))
+    else:
+        lines.append(pad + scalar(v))
+    return "\n".join(lines) + "\n"
+
+
+def paths(v, path=()):
+    """Every node path of a JSON-like value, parents first."""
+    yield path
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield from paths(x, path + (k,))
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            yield from paths(x, path + (i,))
+
+
+def replaced(v, path, new):
+    if not path:
+        return new
+    v = json.loads(json.dumps(v))
+    cur = v
+    for p in path[:-1]:
+        cur = cur[p]
+    cur[path[-1]] = new
+    return v
+
+
+WRONG = [("string", "x"), ("int", 7), ("negative", -1), ("float", 1.5), ("bool", True),
+         ("null", None), ("map", {"a": 1}), ("seq", [1]), ("empty-seq", [])]
+
+
+def cases():
+    """(name, bytes, suffix, expect) with expect in ('error', 'ok', 'any')."""
+    rnd = random.Random(20240521)
+    base_json = json.dumps(BASE).encode()
+    yield "base-yaml", to_yaml(BASE).encode(), ".yaml", "ok"
+    yield "base-json", base_json, ".json", "ok"
+
+    # Alias bombs (aliases are rejected by default, bombs or not).
+    lol = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 10):
+        lol += "%s: &%s [%s]\n" % (chr(97 + i), chr(97 + i), ", ".join(["*" + chr(96 + i)] * 10))
+    yield "alias-bomb", lol.encode(), ".yaml", "error"
+    yield "alias-bomb-keys", ("a: &a {x: 1}\nb: {<<: *a}\n" * 1).encode(), ".yaml", "error"
+    yield "alias-unknown", b"kind: Service\nx: *nope\n", ".yaml", "error"
+
+    # 100k-deep nesting.
+    n = 100000
+    yield "deep-yaml-flow-seq", ("x: " + "[" * n + "]" * n + "\n").encode(), ".yaml", "error"
+    yield "deep-yaml-flow-map", ("x: " + "{a: " * n + "1" + "}" * n + "\n").encode(), ".yaml", \
+        "error"
+    yield "deep-yaml-block-seq", ("x:\n" + "- " * n + "1\n").encode(), ".yaml", "error"
+    yield "deep-yaml-unclosed", ("x: " + "[" * n).encode(), ".yaml", "error"
+    yield "deep-yaml-block-map", "".join("  " * i + "k%d:\n" % i for i in range(2000)).encode(), \
+        ".yaml", "error"
+    yield "deep-json-array", ("[" * n + "]" * n).encode(), ".json", "error"
+    yield "deep-json-object", ('{"a":' * n + "1" + "}" * n).encode(), ".json", "error"
+    yield "deep-json-unclosed", ("[" * n).encode(), ".json", "error"
+    yield "deep-json-in-string", ('{"kind": "' + "[" * n + '"}').encode(), ".json", "ok"
+
+    # Numbers beyond 64 bits, weights beyond uint32, negative and zero ports.
+    def route_with(ref):
+        doc = replaced(BASE, ("httpRoutes", 0, "spec", "rules", 0, "backendRefs", 0), ref)
+        return doc
+
+    ref = BASE["httpRoutes"][0]["spec"]["rules"][0]["backendRefs"][0]
+    for label, field, val in [
+            ("port-2^64", "port", "18446744073709551616"), ("port-2^64-1", "port",
+                                                            "18446744073709551615"),
+            ("port-huge", "port", "9" * 400), ("port-negative", "port", "-1"),
+            ("port-negative-huge", "port", "-" + "9" * 30), ("port-zero", "port", "0"),
+            ("port-65536", "port", "65536"), ("port-float", "port", "80.5"),
+            ("port-exp", "port", "1e3"), ("port-inf", "port", "1e400"),
+            ("weight-2^32", "weight", "4294967296"), ("weight-2^32-1", "weight", "4294967295"),
+            ("weight-2^64", "weight", "18446744073709551616"), ("weight-negative", "weight",
+                                                                "-1"),
+            ("weight-1000001", "weight", "1000001")]:
+        marker = "@@NUM@@"
+        doc = route_with(dict(ref, **{field: marker}))
+        js = json.dumps(doc).replace('"%s"' % marker, val)
+        yield "number-%s-json" % label, js.encode(), ".json", "error"
+        ym = to_yaml(doc).replace('"%s"' % marker, val)
+        yield "number-%s-yaml" % label, ym.encode(), ".yaml", "error"
+    for val in ["0x10000", "0o200000", "+80", "080", ".inf", "-.inf", ".nan"]:
+        ym = to_yaml(route_with(dict(ref, port="@@N@@"))).replace('"@@N@@"', val)
+        yield "number-yaml-%s" % val, ym.encode(), ".yaml", "any"
+
+    # Invalid UTF-8, in YAML and JSON, in keys, values and comments.
+    bad = [b"\xff", b"\xc3", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+           b"\xc0\xaf", b"\xf8\x88\x80\x80\x80", b"\x80"]
+    for i, b in enumerate(bad):
+        yield "utf8-yaml-value-%d" % i, b"kind: Service\nmetadata: {name: a" + b + b"}\n", \
+            ".yaml", "error"
+        yield "utf8-yaml-key-%d" % i, b"kind: Service\nk" + b + b": 1\n", ".yaml", "error"
+        yield "utf8-yaml-comment-%d" % i, b"kind: Service # " + b + b"\n", ".yaml", "error"
+        yield "utf8-yaml-end-%d" % i, b"kind: Service\nx: y" + b, ".yaml", "error"
+        yield "utf8-json-value-%d" % i, b'{"kind": "Service", "x": "a' + b + b'"}', ".json", \
+            "error"
+        yield "utf8-json-key-%d" % i, b'{"kind": "Service", "k' + b + b'": 1}', ".json", "error"
+    yield "utf16-le", "kind: Service\n".encode("utf-16-le"), ".yaml", "error"
+    yield "utf16-bom", "kind: Service\n".encode("utf-16"), ".yaml", "error"
+    yield "nul-yaml", b"kind: Service\nx: \"a\\0b\"\n", ".yaml", "error"
+    yield "nul-raw-yaml", b"kind: Service\nx: a\x00b\n", ".yaml", "error"
+    yield "nul-json", b'{"kind": "Service", "x": "a\\u0000b"}', ".json", "error"
+
+    # Duplicate keys: root, nested, after many keys (hashed), in YAML and JSON.
+    yield "dup-yaml-root", b"kind: Service\nkind: Service\n", ".yaml", "error"
+    yield "dup-yaml-nested", b"kind: Service\nmetadata: {name: a, name: b}\n", ".yaml", "error"
+    many = "".join("k%d: 1\n" % i for i in range(100))
+    yield "dup-yaml-hashed", ("kind: Service\n" + many + "k57: 2\n").encode(), ".yaml", "error"
+    yield "dup-json-root", b'{"kind": "Service", "kind": "Service"}', ".json", "error"
+    yield "dup-json-nested", b'{"kind": "Service", "metadata": {"name": "a", "name": "b"}}', \
+        ".json", "error"
+    yield "dup-json-escaped", b'{"kind": "Service", "a": 1, "\\u0061": 2}', ".json", "error"
+
+    # Random bytes: 1 MB, several flavours.
+    for seed in range(3):
+        r = random.Random(seed)
+        yield "random-bytes-%d" % seed, bytes(r.getrandbits(8) for _ in range(1 << 20)), \
+            ".yaml", "error"
+    r = random.Random(7)
+    yield "random-bytes-json", b"{" + bytes(r.getrandbits(8) for _ in range(1 << 20)), ".json", \
+        "error"
+    alphabet = b"abc:-[]{},'\"&*!|># \n\n  01."
+    yield "random-yamlish", bytes(alphabet[rnd.randrange(len(alphabet))]
+                                  for _ in range(1 << 20)), ".yaml", "any"
+    alphabet = b'{}[],:"0123 \n'
+    yield "random-jsonish", b"[" + bytes(alphabet[rnd.randrange(len(alphabet))]
+                                         for _ in range(1 << 20)), ".json", "any"
+
+    # Empty and trivial inputs.
+    yield "empty-yaml", b"", ".yaml", "ok"
+    yield "empty-json", b"", ".json", "error"
+    yield "blank-yaml", b"  \n\n", ".yaml", "ok"
+    yield "only-separators", b"---\n---\n...\n", ".yaml", "ok"
+    yield "null-document", b"null\n", ".yaml", "ok"
+    yield "bom-only", b"\xef\xbb\xbf", ".yaml", "ok"
+    yield "empty-object-json", b"{}", ".json", "error"
+    yield "empty-array-json", b"[]", ".json", "ok"
+    yield "scalar-root", b"42\n", ".yaml", "error"
+    yield "json-trailing", b'{"kind": "Service"} x', ".json", "error"
+
+    # The input size limit (64 MiB), from a file: reported at its byte.
+    yield "input-bytes-yaml", b"kind: Service\n#" + b"x" * (64 << 20) + b"\n", ".yaml", "error"
+    yield "input-bytes-json", b"[" + b" " * (64 << 20) + b"]", ".json", "error"
+
+    # Big but well-formed: the node limit, the scalar limit, many objects.
+    yield "nodes-yaml-flow", ("x: [" + "0," * 1100000 + "0]\n").encode(), ".yaml", "error"
+    yield "nodes-yaml-block", ("x:\n" + "- 0\n" * 1100000).encode(), ".yaml", "error"
+    yield "nodes-json", ('{"x": [' + "0," * 1100000 + "0]}").encode(), ".json", "error"
+    yield "nodes-json-objects", ("[" + "{}," * 1100000 + "{}]").encode(), ".json", "error"
+    yield "scalar-2MB-yaml", b"kind: Service\nx: " + b"a" * (2 << 20) + b"\n", ".yaml", "error"
+    yield "scalar-2MB-json", b'{"kind": "Service", "x": "' + b"a" * (2 << 20) + b'"}', \
+        ".json", "error"
+    yield "key-2MB-yaml", b"kind: Service\n" + b"a" * (2 << 20) + b": 1\n", ".yaml", "error"
+    yield "documents-100001", b"---\n" * 100001, ".yaml", "error"
+    docs = "".join("---\nkind: Service\napiVersion: v1\nmetadata: {name: s%d, namespace: n}\n"
+                   % i for i in range(10000))
+    yield "documents-10000", docs.encode(), ".yaml", "ok"
+    svc = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s%d" % i,
+                                                                "namespace": "n"},
+            "spec": {"ports": [{"port": 80}]}} for i in range(20000)]
+    yield "many-services-json", json.dumps({"kind": "List", "items": svc}).encode(), ".json", \
+        "ok"
+    routes = [{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+               "metadata": {"namespace": "shop", "name": "r%d" % i},
+               "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                        "rules": [{"backendRefs": [{"name": "canary", "port": 8080}]}]}}
+              for i in range(5000)]
+    yield "many-routes", json.dumps(dict(BASE, httpRoutes=routes)).encode(), ".json", "ok"
+    refs = [{"name": "s%d" % i, "port": 80, "weight": 1} for i in range(20000)]
+    yield "many-backendrefs", json.dumps(route_with(refs[0]) | {"httpRoutes": [{
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"namespace": "shop", "name": "wide"},
+        "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                 "rules": [{"backendRefs": refs}]}}]}).encode(), ".json", "ok"
+    eps = [{"addresses": ["10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255)],
+            "conditions": {"ready": i % 3 != 0}} for i in range(50000)]
+    slices = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+               "metadata": {"namespace": "billing", "name": "p%d" % k,
+                            "labels": {"kubernetes.io/service-name": "payments"}},
+               "addressType": "IPv4", "ports": [{"name": "http", "port": 3000}],
+               "endpoints": eps[k * 1000:(k + 1) * 1000]} for k in range(50)]
+    yield "many-endpoints", json.dumps(dict(BASE, endpointSlices=slices)).encode(), ".json", \
+        "ok"
+
+    # Wrong types at every level of the base document, in JSON and in YAML.
+    for path in paths(BASE):
+        for label, val in WRONG:
+            doc = replaced(BASE, path, val)
+            name = "type-/%s=%s" % ("/".join(str(p) for p in path), label)
+            yield name + "-json", json.dumps(doc).encode(), ".json", "any"
+            if label in ("string", "map", "seq"):
+                yield name + "-yaml", to_yaml(doc).encode(), ".yaml", "any"
+
+
+def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
+    path = os.path.join(tmp, "input" + suffix)
+    with open(path, "wb") as f:
+        f.write(data)
+    start = time.monotonic()
+    proc = subprocess.Popen([cli, "translate", "input" + suffix], cwd=tmp,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            close_fds=False)
+    try:
+        out, err = proc.communicate(timeout=TIME_LIMIT * (10 if sanitizer else 1) + 5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return "timed out"
+    elapsed = time.monotonic() - start
+    rc = proc.returncode
+    problems = []
+    if elapsed > TIME_LIMIT * (10 if sanitizer else 1):
+        problems.append("took %.2f s" % elapsed)
+    if rc == 0:
+        if expect == "error":
+            problems.append("translated, expected exit 2")
+        if err:
+            problems.append("stderr on success: %r" % err[:200])
+    elif rc == 2:
+        if expect == "ok":
+            problems.append("exit 2, expected a translation: %r" % err[:300])
+        if out:
+            problems.append("stdout on exit 2")
+        text = err.decode("utf-8", "replace")
+        m = LOC.match(text)
+        if not m or m.group("file") != "input" + suffix or int(m.group("line")) < 1 \
+                or int(m.group("col")) < 1:
+            problems.append("no FILE:LINE:COL: %r" % text[:300])
+        elif text.count("\n") != 1:
+            problems.append("more than one line on stderr: %r" % text[:300])
+    else:
+        problems.append("exit status %d: %r" % (rc, err[-300:]))
+    return "; ".join(problems)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cli = os.path.abspath(args[0])
+    sanitizer = "--sanitizer" in args
+    verbose = "-v" in args
+    only = args[args.index("-k") + 1] if "-k" in args else None
+    passed = failed = 0
+    peak = 0
+    if not sanitizer:
+        # Inherited by every run of the CLI (set here rather than in a preexec_fn,
+        # which makes each spawn a slow fork). This script stays far below it.
+        resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+    slowest = (0.0, "")
+    with tempfile.TemporaryDirectory(prefix="rb-hostile-") as tmp:
+        for name, data, suffix, expect in cases():
+            if only and only not in name:
+                continue
+            t0 = time.monotonic()
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            problem = run_case(cli, tmp, name, data, suffix, expect, sanitizer)
+            dt = time.monotonic() - t0
+            # ru_maxrss of the children is the peak over all of them so far (KiB).
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            if r1 > r0 and not sanitizer and r1 * 1024 > MEM_LIMIT:
+                problem = (problem + "; " if problem else "") + "peak RSS %d MB" % (r1 >> 10)
+            peak = max(peak, r1)
+            if dt > slowest[0]:
+                slowest = (dt, name)
+            if problem:
+                failed += 1
+                print("FAIL %s (%d bytes): %s" % (name, len(data), problem))
+            else:
+                passed += 1
+                if verbose:
+                    print("ok   %s (%d bytes, %.2f s)" % (name, len(data), dt))
+    print("hostile: peak RSS %d MB, slowest %.2f s (%s)" % (peak >> 10, slowest[0], slowest[1]))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

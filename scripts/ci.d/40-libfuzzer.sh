@@ -1,0 +1,42 @@
+#!/bin/sh
+# A bounded libFuzzer run of every fuzz target (docs/fuzzing.md): clang from
+# Debian, ASan+UBSan, 60 s each (REBALANCE_FUZZ_SECONDS), starting from the
+# committed corpus and regression inputs. New corpus entries go to the build
+# directory, never into the checkout; a crash fails the job and leaves the
+# reproducer in build-libfuzzer/artifacts/.
+set -eu
+cd "$(dirname "$0")/../.."
+scripts/install-deps.sh clang libclang-rt-14-dev
+start=$(date +%s)
+B=build-libfuzzer
+SECONDS_PER_TARGET=${REBALANCE_FUZZ_SECONDS:-60}
+TARGETS="yaml json translate roundtrip"
+CC=clang cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREBALANCE_FUZZ=libfuzzer \
+	-DREBALANCE_BUILD_TESTS=OFF -DREBALANCE_BUILD_CLI=OFF -DREBALANCE_WERROR=ON >/dev/null
+for t in $TARGETS; do
+	cmake --build "$B" -j 2 --target "fuzz_$t" >/dev/null
+done
+mkdir -p "$B/artifacts"
+passed=0
+failed=0
+for t in $TARGETS; do
+	rm -rf "$B/corpus-$t"
+	mkdir -p "$B/corpus-$t"
+	log="$B/fuzz_$t.log"
+	if ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$B/fuzz/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -dict=fuzz/rebalance.dict \
+		-max_len=65536 -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
+		-artifact_prefix="$B/artifacts/$t-" \
+		"$B/corpus-$t" "fuzz/corpus/$t" "fuzz/regressions/$t" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok   fuzz_$t: $(grep -h 'stat::number_of_executed_units' "$log" | awk '{print $2}') runs" >&2
+	else
+		failed=$((failed + 1))
+		echo "FAIL fuzz_$t:" >&2
+		tail -n 60 "$log" >&2
+	fi
+done
+echo "libfuzzer job: $(( $(date +%s) - start )) s" >&2
+echo "libfuzzer: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
