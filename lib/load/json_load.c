@@ -178,6 +178,9 @@ static int scan_string(js *j, size_t *plain_len)
 				j->pos += 6;
 				j->col += 6;
 			} else {
+				/* A backslash at the very end: the error is there, not past it. */
+				if (j->pos + 1 >= j->n)
+					return unexpected(j);
 				j->pos += 2;
 				j->col += 2;
 			}

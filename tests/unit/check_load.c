@@ -1033,6 +1033,12 @@ START_TEST(json_string_checks)
 	          "in.json:2:2: /kind: duplicate key \"kind\" (first at line 1)");
 	ck_assert_uint_eq(r.doff, 16);
 	run_free(&r);
+	/* A backslash as the last byte: the error is at it, never past the end. */
+	run_init(&r);
+	LOAD_FAIL(&r, "{\"a\":\"\\", RB_FMT_JSON, RB_EPARSE,
+	          "in.json:1:7: /a: invalid JSON: unexpected '\\'");
+	ck_assert_uint_eq(r.doff, 6);
+	run_free(&r);
 	/* Keys are exact: cJSON would match these case-insensitively. */
 	run_init(&r);
 	LOAD_OK(&r, "{\"kind\": \"A\", \"Kind\": \"B\", \"s\": \"\\ud83d\\ude00\"}", RB_FMT_JSON);
