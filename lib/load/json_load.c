@@ -68,7 +68,7 @@ static rb__ld_loc here(const js *j)
 static void describe(const unsigned char *s, size_t n, size_t pos, char *out, size_t size)
 {
 	if (pos >= n) {
-		snprintf(out, size, "the end of the input");
+		snprintf(out, size, "end of input");
 	} else if (s[pos] > 0x20 && s[pos] < 0x7F) {
 		snprintf(out, size, "'%c'", s[pos]);
 	} else if (s[pos] >= 0x80 && rb__utf8_seq(s + pos, n - pos)) {
@@ -178,9 +178,19 @@ static int scan_string(js *j, size_t *plain_len)
 				j->pos += 6;
 				j->col += 6;
 			} else {
-				/* A backslash at the very end: the error is there, not past it. */
+				/* Only the escapes of RFC 8259 7; anything else (a
+				 * line break above all) is an error at the backslash,
+				 * and so is a backslash as the last byte. */
 				if (j->pos + 1 >= j->n)
 					return unexpected(j);
+				if (s[j->pos + 1] == 0 || !strchr("\"\\/bfnrt", s[j->pos + 1])) {
+					char what[32];
+					describe(s, j->n, j->pos + 1, what, sizeof what);
+					return rb__ld_fail(&j->b, RB_EPARSE, here(j),
+					                   "invalid JSON: invalid escape: a backslash "
+					                   "followed by %s",
+					                   what);
+				}
 				j->pos += 2;
 				j->col += 2;
 			}

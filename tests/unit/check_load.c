@@ -1039,6 +1039,16 @@ START_TEST(json_string_checks)
 	          "in.json:1:7: /a: invalid JSON: unexpected '\\'");
 	ck_assert_uint_eq(r.doff, 6);
 	run_free(&r);
+	/* An escaped line break (libFuzzer): at the backslash, on its line. */
+	run_init(&r);
+	LOAD_FAIL(&r, "{\"t\\\n.\": 1}", RB_FMT_JSON, RB_EPARSE,
+	          "in.json:1:4: invalid JSON: invalid escape: a backslash followed by byte 0x0A");
+	ck_assert_uint_eq(r.doff, 3);
+	run_free(&r);
+	run_init(&r);
+	LOAD_FAIL(&r, "{\"a\": \"\\q\"}", RB_FMT_JSON, RB_EPARSE,
+	          "in.json:1:8: /a: invalid JSON: invalid escape: a backslash followed by 'q'");
+	run_free(&r);
 	/* Keys are exact: cJSON would match these case-insensitively. */
 	run_init(&r);
 	LOAD_OK(&r, "{\"kind\": \"A\", \"Kind\": \"B\", \"s\": \"\\ud83d\\ude00\"}", RB_FMT_JSON);
