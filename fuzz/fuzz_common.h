@@ -51,25 +51,30 @@ static inline rb_ctx *rb_fuzz_ctx(uint64_t alias_budget)
 	return ctx;
 }
 
+/* The entry points that read a buffer: rb_input_add_buffer and rb_input_add_config. */
+typedef enum rb_fuzz_entry { RB_FUZZ_RESOURCES, RB_FUZZ_CONFIG } rb_fuzz_entry;
+
 /*
- * Add one buffer and check the contract of rb_input_add_buffer: on failure
- * exactly one new diagnostic, with the code returned, a location inside the
- * buffer (line and column >= 1, consistent with the byte offset), and the
- * input unchanged (all or nothing). Returns the rb_input_add_buffer code.
+ * Add one buffer through `entry` and check the contract of the rb_input_add_*
+ * calls: on failure exactly one new diagnostic, with the code returned, a
+ * location inside the buffer (line and column >= 1, consistent with the byte
+ * offset), and the input unchanged (all or nothing). Returns the call's code.
  */
-static inline int rb_fuzz_add(rb_input *in, const uint8_t *buf, size_t len, const char *name,
-                       rb_input_format fmt)
+static inline int rb_fuzz_add_via(rb_fuzz_entry entry, rb_input *in, const uint8_t *buf,
+                                  size_t len, const char *name, rb_input_format fmt)
 {
 	size_t objs = rb_input_object_count(in);
 	size_t ndiag = rb_input_diag_count(in);
-	int rc = rb_input_add_buffer(in, len ? buf : NULL, len, name, fmt);
+	const void *data = len ? buf : NULL;
+	int rc = entry == RB_FUZZ_CONFIG ? rb_input_add_config(in, data, len, name)
+	                                 : rb_input_add_buffer(in, data, len, name, fmt);
 	if (rc == RB_OK) {
 		if (rb_input_diag_count(in) != ndiag)
 			rb_fuzz_fail("diagnostic recorded on success");
 		return rc;
 	}
 	if (rc != RB_EPARSE && rc != RB_ELIMIT)
-		rb_fuzz_fail("rb_input_add_buffer returned %d (%s)", rc, rb_strerror(rc));
+		rb_fuzz_fail("rb_input_add_* returned %d (%s)", rc, rb_strerror(rc));
 	if (rb_input_diag_count(in) != ndiag + 1)
 		rb_fuzz_fail("%zu diagnostics for one failed buffer", rb_input_diag_count(in) - ndiag);
 	if (rb_input_object_count(in) != objs)
@@ -90,9 +95,9 @@ static inline int rb_fuzz_add(rb_input *in, const uint8_t *buf, size_t len, cons
 	if (!*rb_diag_message(d) || need < strlen(rb_diag_message(d)))
 		rb_fuzz_fail("empty or truncated diagnostic: %s", msg);
 	/* Line and column agree with the byte offset (YAML counts NEL, LS and PS as
-	 * line breaks; JSON does not: the format decides). */
-	bool yaml = fmt == RB_INPUT_YAML;
-	if (fmt == RB_INPUT_AUTO) {
+	 * line breaks; JSON does not: the format decides; configuration is YAML). */
+	bool yaml = fmt == RB_INPUT_YAML || entry == RB_FUZZ_CONFIG;
+	if (fmt == RB_INPUT_AUTO && entry != RB_FUZZ_CONFIG) {
 		size_t i = rb__has_bom(buf, len) ? 3 : 0;
 		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
 			i++;
@@ -104,6 +109,13 @@ static inline int rb_fuzz_add(rb_input *in, const uint8_t *buf, size_t len, cons
 		             rb_diag_line(d), rb_diag_column(d),
 		             (unsigned long long)rb_diag_offset(d), loc.line, loc.column, msg);
 	return rc;
+}
+
+/* rb_fuzz_add_via for resources (rb_input_add_buffer). */
+static inline int rb_fuzz_add(rb_input *in, const uint8_t *buf, size_t len, const char *name,
+                              rb_input_format fmt)
+{
+	return rb_fuzz_add_via(RB_FUZZ_RESOURCES, in, buf, len, name, fmt);
 }
 
 /*

@@ -195,7 +195,14 @@ func loadGolden(t testing.TB) []goldenRun {
 			if out, err := os.ReadFile(filepath.Join(dir, run+".out")); err == nil {
 				r.out = out
 			} else if e, err := os.ReadFile(filepath.Join(dir, run+".err")); err == nil {
-				r.errText = strings.TrimRight(string(e), "\n")
+				// The diagnostics, without the CLI's own hints ("rebalance: ...").
+				var lines []string
+				for _, l := range strings.Split(strings.TrimRight(string(e), "\n"), "\n") {
+					if !strings.HasPrefix(l, "rebalance: ") {
+						lines = append(lines, l)
+					}
+				}
+				r.errText = strings.Join(lines, "\n")
 			} else {
 				t.Fatalf("%s: neither .out nor .err", r.name)
 			}

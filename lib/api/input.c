@@ -60,6 +60,7 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	if (!in || (!buf && len) || (unsigned)format > RB_INPUT_JSON)
 		return RB_EINVAL;
 	const char *source = source_name ? source_name : "<buffer>";
+	size_t ndiag = rb__diags_count(&in->diags);
 	rb__model_mark mark = rb__model_get_mark(&in->model);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
 	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source};
@@ -71,7 +72,8 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 		/* A buffer is taken whole or not at all. */
 		rb__model_rewind(&in->model, &mark);
 		rb__arena_rewind(&in->model.arena, amark);
-		if (rb__diags_count(&in->diags) == 0 || rc == RB_ENOMEM)
+		/* Every failure leaves a diagnostic, also the ones no lower layer described. */
+		if (rb__diags_count(&in->diags) == ndiag || rc == RB_ENOMEM)
 			rb__diag_add(&in->diags, rc, source, 0, 0, 0, "", "%s", rb_strerror(rc));
 	}
 	return rc;
@@ -126,13 +128,14 @@ int rb_input_add_config(rb_input *in, const void *buf, size_t len, const char *s
 	if (!in || (!buf && len))
 		return RB_EINVAL;
 	const char *source = source_name ? source_name : "<config>";
+	size_t ndiag = rb__diags_count(&in->diags);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
 	rb__config *c;
 	int rc = rb__config_load(source, buf ? buf : "", len, &in->ctx->limits, &in->ctx->mem,
 	                         &in->model.arena, &in->diags, &c);
 	if (rc) {
 		rb__arena_rewind(&in->model.arena, amark);
-		if (rb__diags_count(&in->diags) == 0)
+		if (rb__diags_count(&in->diags) == ndiag || rc == RB_ENOMEM)
 			rb__diag_add(&in->diags, rc, source, 0, 0, 0, "", "%s", rb_strerror(rc));
 		return rc;
 	}

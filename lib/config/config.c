@@ -44,6 +44,8 @@ typedef struct cfg_document {
 } cfg_document;
 
 #define OPT (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER_NULL_STR)
+/* Optional, and null (`~`, `null`, nothing) is as if absent: as in the fence. */
+#define OPT_NULL (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER_NULL_STR)
 
 static const cyaml_schema_field_t GROUP_KIND_FIELDS[] = {
 	CYAML_FIELD_STRING_PTR("group", OPT, cfg_group_kind, group, 0, CYAML_UNLIMITED),
@@ -54,9 +56,9 @@ static const cyaml_schema_value_t GROUP_KIND = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, cfg_group_kind, GROUP_KIND_FIELDS)};
 
 static const cyaml_schema_field_t EXTENSION_MANAGER_FIELDS[] = {
-	CYAML_FIELD_SEQUENCE("resources", CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER,
+	CYAML_FIELD_SEQUENCE("resources", OPT_NULL | CYAML_FLAG_POINTER,
 	                     cfg_extension_manager, resources, &GROUP_KIND, 0, CYAML_UNLIMITED),
-	CYAML_FIELD_SEQUENCE("backendResources", CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER,
+	CYAML_FIELD_SEQUENCE("backendResources", OPT_NULL | CYAML_FLAG_POINTER,
 	                     cfg_extension_manager, backendResources, &GROUP_KIND, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END};
 
@@ -68,9 +70,9 @@ static const cyaml_schema_field_t EXTENSION_APIS_FIELDS[] = {
 static const cyaml_schema_field_t DOCUMENT_FIELDS[] = {
 	CYAML_FIELD_STRING_PTR("apiVersion", OPT, cfg_document, apiVersion, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("kind", OPT, cfg_document, kind, 0, CYAML_UNLIMITED),
-	CYAML_FIELD_MAPPING_PTR("extensionApis", CYAML_FLAG_OPTIONAL, cfg_document, extensionApis,
+	CYAML_FIELD_MAPPING_PTR("extensionApis", OPT_NULL, cfg_document, extensionApis,
 	                        EXTENSION_APIS_FIELDS),
-	CYAML_FIELD_MAPPING_PTR("extensionManager", CYAML_FLAG_OPTIONAL, cfg_document,
+	CYAML_FIELD_MAPPING_PTR("extensionManager", OPT_NULL, cfg_document,
 	                        extensionManager, EXTENSION_MANAGER_FIELDS),
 	CYAML_FIELD_END};
 static const cyaml_schema_value_t DOCUMENT = {
@@ -125,14 +127,58 @@ static void cfg_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list ar
 
 /* ---- the fence: our loader first ---- */
 
+/*
+ * The fence accepts exactly what the schema above can read, so that libcyaml
+ * never sees a document it would refuse: every type error is ours, at the
+ * node, in our words (libcyaml's say "got event: MAPPING_START").
+ */
 typedef struct fence {
 	rb__diags *diags;
 	const char *source;
 	size_t documents;
 	uint32_t root_line, root_column;
+	uint64_t root_offset;
 	bool kind_ok;
-	char kind_seen[64];
 } fence;
+
+typedef enum want { WANT_MAP, WANT_SEQ, WANT_SCALAR, WANT_BOOL } want;
+
+/* n absent or null, or of the type wanted; else an error at n. */
+static bool fence_type(fence *f, const rb__node *n, want w)
+{
+	static const char *const EXPECTED[] = {"a mapping", "a sequence", "a scalar",
+	                                       "true or false"};
+	if (rb__node_is_null(n))
+		return true;
+	bool ok = w == WANT_MAP      ? rb__node_is_map(n)
+	          : w == WANT_SEQ    ? rb__node_is_seq(n)
+	          : w == WANT_SCALAR ? rb__node_is_scalar(n)
+	                             : rb__node_is_scalar(n) && n->stype == RB_SCALAR_BOOL;
+	if (!ok)
+		rb__node_error(f->diags, f->source, n, "expected %s, got %s", EXPECTED[w],
+		               rb__node_type_name(n));
+	return ok;
+}
+
+static bool fence_group_kinds(fence *f, const rb__node *seq)
+{
+	if (!fence_type(f, seq, WANT_SEQ))
+		return false;
+	for (size_t i = 0; seq && rb__node_is_seq(seq) && i < seq->coll.count; i++) {
+		const rb__node *it = seq->coll.items[i];
+		const rb__node *k = rb__node_get(it, "kind");
+		if (!rb__node_is_map(it) || !rb__node_is_scalar(k) || k->stype != RB_SCALAR_STRING ||
+		    !k->scalar.len) {
+			rb__node_error(f->diags, f->source, it,
+			               "expected a mapping with group, version and kind");
+			return false;
+		}
+		if (!fence_type(f, rb__node_get(it, "group"), WANT_SCALAR) ||
+		    !fence_type(f, rb__node_get(it, "version"), WANT_SCALAR))
+			return false;
+	}
+	return true;
+}
 
 static int fence_root(void *ud, const rb__node *root, const char *layout_key)
 {
@@ -143,6 +189,9 @@ static int fence_root(void *ud, const rb__node *root, const char *layout_key)
 		               "expected one EnvoyGateway configuration document, found another");
 		return RB_EPARSE;
 	}
+	f->root_line = root->line;
+	f->root_column = root->column;
+	f->root_offset = root->offset;
 	if (!rb__node_is_map(root)) {
 		rb__node_error(f->diags, f->source, root,
 		               "expected an EnvoyGateway configuration document (a mapping), found %s",
@@ -155,46 +204,16 @@ static int fence_root(void *ud, const rb__node *root, const char *layout_key)
 		               "expected kind: EnvoyGateway (gateway.envoyproxy.io/v1alpha1)");
 		return RB_EPARSE;
 	}
-	/* Types, with exact locations (libcyaml's own messages have none worth having). */
 	const rb__node *apis = rb__node_get(root, "extensionApis");
-	const rb__node *eb = rb__node_get(apis, "enableBackend");
-	if (!rb__node_is_null(apis) && !rb__node_is_map(apis)) {
-		rb__node_error(f->diags, f->source, apis, "expected a mapping, got %s",
-		               rb__node_type_name(apis));
-		return RB_EPARSE;
-	}
-	if (!rb__node_is_null(eb) && (!rb__node_is_scalar(eb) || eb->stype != RB_SCALAR_BOOL)) {
-		rb__node_error(f->diags, f->source, eb, "expected true or false, got %s",
-		               rb__node_type_name(eb));
-		return RB_EPARSE;
-	}
 	const rb__node *em = rb__node_get(root, "extensionManager");
-	if (!rb__node_is_null(em) && !rb__node_is_map(em)) {
-		rb__node_error(f->diags, f->source, em, "expected a mapping, got %s",
-		               rb__node_type_name(em));
+	bool ok = fence_type(f, rb__node_get(root, "apiVersion"), WANT_SCALAR) &&
+	          fence_type(f, apis, WANT_MAP) &&
+	          fence_type(f, rb__node_get(apis, "enableBackend"), WANT_BOOL) &&
+	          fence_type(f, em, WANT_MAP) &&
+	          fence_group_kinds(f, rb__node_get(em, "resources")) &&
+	          fence_group_kinds(f, rb__node_get(em, "backendResources"));
+	if (!ok)
 		return RB_EPARSE;
-	}
-	static const char *const LISTS[] = {"resources", "backendResources"};
-	for (size_t l = 0; l < 2; l++) {
-		const rb__node *seq = rb__node_get(em, LISTS[l]);
-		if (rb__node_is_null(seq))
-			continue;
-		if (!rb__node_is_seq(seq)) {
-			rb__node_error(f->diags, f->source, seq, "expected a sequence of group/kind entries, got %s",
-			               rb__node_type_name(seq));
-			return RB_EPARSE;
-		}
-		for (size_t i = 0; i < seq->coll.count; i++) {
-			const rb__node *it = seq->coll.items[i];
-			const rb__node *k = rb__node_get(it, "kind");
-			if (!rb__node_is_map(it) || !rb__node_is_scalar(k) || k->stype != RB_SCALAR_STRING ||
-			    !k->scalar.len) {
-				rb__node_error(f->diags, f->source, it,
-				               "expected a mapping with group, version and kind");
-				return RB_EPARSE;
-			}
-		}
-	}
 	f->kind_ok = true;
 	return RB_OK;
 }
@@ -234,14 +253,14 @@ int rb__config_load(const char *source, const void *buf, size_t len, const rb__l
                     const rb__mem *mem, rb__arena *arena, rb__diags *diags, rb__config **out)
 {
 	*out = NULL;
-	fence f = {diags, source, 0, 0, 0, false, ""};
+	fence f = {diags, source, 0, 1, 1, 0, false};
 	rb__sink sink = {fence_root, &f};
 	rb__load_params p = {source, buf, len, RB_FMT_YAML, limits, mem, diags, true};
 	int rc = rb__load(&p, &sink);
 	if (rc)
 		return rc;
 	if (!f.kind_ok) {
-		rb__diag_add(diags, RB_EPARSE, source, 0, 0, 0, "",
+		rb__diag_add(diags, RB_EPARSE, source, 1, 1, 0, "",
 		             "expected an EnvoyGateway configuration document, found nothing");
 		return RB_EPARSE;
 	}
@@ -259,9 +278,16 @@ int rb__config_load(const char *source, const void *buf, size_t len, const rb__l
 	cfg_document *doc = NULL;
 	cyaml_err_t err = cyaml_load_data(buf, len, &cfg, &DOCUMENT, (cyaml_data_t **)&doc, NULL);
 	if (err != CYAML_OK) {
-		rb__diag_add(diags, RB_EPARSE, source, log.have_location ? log.line : 0,
-		             log.have_location ? log.column : 0, 0, "", "%s",
-		             log.have_message ? log.message : cyaml_strerror(err));
+		/* Past the fence only memory should fail; anything else is reported
+		 * at the document, with libcyaml's own position in the message. */
+		if (err == CYAML_ERR_OOM)
+			return RB_ENOMEM;
+		char where[64] = "";
+		if (log.have_location)
+			snprintf(where, sizeof where, " (line %u, column %u)", log.line, log.column);
+		rb__diag_add(diags, RB_EPARSE, source, f.root_line, f.root_column, f.root_offset, "",
+		             "cannot read the configuration: %s%s",
+		             log.have_message ? log.message : cyaml_strerror(err), where);
 		return RB_EPARSE;
 	}
 	rb__config *c = rb__arena_calloc(arena, 1, sizeof(*c));

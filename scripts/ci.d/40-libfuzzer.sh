@@ -10,7 +10,7 @@ scripts/install-deps.sh clang libclang-rt-14-dev
 start=$(date +%s)
 B=build-libfuzzer
 SECONDS_PER_TARGET=${REBALANCE_FUZZ_SECONDS:-60}
-TARGETS="yaml json translate roundtrip"
+TARGETS="yaml json translate roundtrip config"
 CC=clang cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREBALANCE_FUZZ=libfuzzer \
 	-DREBALANCE_BUILD_TESTS=OFF -DREBALANCE_BUILD_CLI=OFF -DREBALANCE_WERROR=ON >/dev/null
 for t in $TARGETS; do

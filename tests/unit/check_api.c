@@ -90,6 +90,46 @@ START_TEST(diag_format_works_like_snprintf)
 END_TEST
 
 /* A result stays valid after its input is freed (input.h says so). */
+/* One failed configuration document: exactly one new diagnostic, at a real
+ * location, whatever failed before it; null sections read as absent. */
+static void config_fails(rb_input *in, const char *doc, const char *want)
+{
+	size_t before = rb_input_diag_count(in);
+	ck_assert_int_eq(rb_input_add_config(in, doc, strlen(doc), "eg.yaml"), RB_EPARSE);
+	ck_assert_uint_eq(rb_input_diag_count(in), before + 1);
+	char msg[512];
+	rb_diag_format(rb_input_diag(in, before), msg, sizeof msg);
+	ck_assert_str_eq(msg, want);
+}
+
+START_TEST(config_documents_are_checked_before_libcyaml)
+{
+	rb_ctx *ctx;
+	rb_input *in;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	config_fails(in, "", "eg.yaml:1:1: expected an EnvoyGateway configuration document, found nothing");
+	config_fails(in, "# only a comment\n",
+	             "eg.yaml:1:1: expected an EnvoyGateway configuration document, found nothing");
+	config_fails(in, "kind: EnvoyGateway\nextensionManager:\n  resources:\n  - kind: A\n    group: {a: 1}\n",
+	             "eg.yaml:5:12: /extensionManager/resources/0/group: expected a scalar, got a mapping");
+	config_fails(in, "kind: EnvoyGateway\napiVersion: [x]\n",
+	             "eg.yaml:2:13: /apiVersion: expected a scalar, got a sequence");
+	config_fails(in, "kind: EnvoyGateway\nextensionManager: {backendResources: 3}\n",
+	             "eg.yaml:2:38: /extensionManager/backendResources: expected a sequence, got an integer");
+	static const char *const NULLS[] = {
+	    "kind: EnvoyGateway\nextensionApis: ~\nextensionManager: null\n",
+	    "kind: EnvoyGateway\nextensionApis:\nextensionManager: {resources: ~, backendResources: }\n",
+	    "kind: EnvoyGateway\nextensionManager: {resources: [{kind: X, group: ~, version: }]}\n",
+	};
+	for (size_t i = 0; i < sizeof NULLS / sizeof *NULLS; i++)
+		ck_assert_int_eq(rb_input_add_config(in, NULLS[i], strlen(NULLS[i]), NULL), RB_OK);
+	ck_assert_uint_eq(rb_input_diag_count(in), 5);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(result_outlives_its_input)
 {
 	static const char doc[] =
@@ -134,6 +174,7 @@ int main(void)
 	tcase_add_test(tc, limits_are_checked);
 	tcase_add_test(tc, diag_format_works_like_snprintf);
 	tcase_add_test(tc, result_outlives_its_input);
+	tcase_add_test(tc, config_documents_are_checked_before_libcyaml);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -19,6 +19,11 @@ const char CLI_COMMON_FLAGS_HELP[] =
 	"      --ignore-policy        never read those two fields, in any mode\n"
 	"      --gateway-class NAME   the GatewayClass whose Gateways are ours\n"
 	"                             (default envoy-gateway-class)\n"
+	"      --limit NAME=N         raise or lower an input limit (repeatable); N is a\n"
+	"                             count, or bytes with a Ki, Mi or Gi suffix. NAME:\n"
+	"                             input-bytes (64Mi), documents (100000), depth (64),\n"
+	"                             scalar-bytes (1Mi), nodes (1048576), aliases (0: YAML\n"
+	"                             aliases refused; N: allowed up to N expanded nodes)\n"
 	"  FILE...                    inputs: manifests, kind: List, or the Envoy Gateway\n"
 	"                             testdata layout, as YAML or JSON; - reads stdin\n";
 
@@ -47,6 +52,40 @@ static bool is_flag(const char *arg, const char *flag)
 {
 	size_t n = strlen(flag);
 	return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* The --limit names, indexed by rb_limit. */
+static const char *const LIMIT_NAMES[] = {
+    [RB_LIMIT_INPUT_BYTES] = "input-bytes", [RB_LIMIT_DOCUMENTS] = "documents",
+    [RB_LIMIT_DEPTH] = "depth",             [RB_LIMIT_SCALAR_BYTES] = "scalar-bytes",
+    [RB_LIMIT_NODES] = "nodes",             [RB_LIMIT_ALIAS_EXPANSION] = "aliases",
+};
+
+/* "NAME=N" -> limit and value; N decimal digits, optionally Ki, Mi or Gi. */
+static bool parse_limit(const char *v, rb_limit *limit, uint64_t *value)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return false;
+	size_t n = (size_t)(eq - v);
+	*limit = 0;
+	for (size_t i = 1; i < sizeof LIMIT_NAMES / sizeof *LIMIT_NAMES; i++)
+		if (strlen(LIMIT_NAMES[i]) == n && !strncmp(v, LIMIT_NAMES[i], n))
+			*limit = (rb_limit)i;
+	const char *p = eq + 1;
+	if (!*limit || *p < '0' || *p > '9')
+		return false;
+	uint64_t x = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	unsigned shift = !strcmp(p, "Ki") ? 10 : !strcmp(p, "Mi") ? 20 : !strcmp(p, "Gi") ? 30 : 0;
+	if ((*p && !shift) || (shift && x > (UINT64_MAX >> shift)))
+		return false;
+	*value = x << shift;
+	return true;
 }
 
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
@@ -97,6 +136,20 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			o->translate.gateway_class = value_of(argc, argv, &i, "--gateway-class");
 			if (!o->translate.gateway_class || !*o->translate.gateway_class)
 				return cli_usage_error(command, "--gateway-class needs a name");
+		} else if (is_flag(a, "--limit")) {
+			const char *v = value_of(argc, argv, &i, "--limit");
+			rb_limit limit;
+			uint64_t value;
+			if (!v || !parse_limit(v, &limit, &value))
+				return cli_usage_error(command,
+				                       "--limit takes NAME=N with NAME one of input-bytes, "
+				                       "documents, depth, scalar-bytes, nodes, aliases, "
+				                       "and N a number (bytes: also with Ki, Mi, Gi)");
+			if (value == 0 && limit != RB_LIMIT_ALIAS_EXPANSION)
+				return cli_usage_error(command, "--limit %s=0: only aliases can be 0",
+				                       LIMIT_NAMES[limit]);
+			o->limits[limit] = value;
+			o->limit_set[limit] = true;
 		} else if (!strcmp(a, "--disable-backend-api")) {
 			o->translate.flags |= RB_OPT_DISABLE_BACKEND_API;
 		} else if (!strcmp(a, "--running-on-host")) {
@@ -153,10 +206,24 @@ static int read_stdin(char **out, size_t *len)
 	return 0;
 }
 
+int cli_new_ctx(const cli_options *o, rb_ctx **out)
+{
+	rb_ctx *ctx;
+	if (rb_ctx_new(&ctx, NULL) != RB_OK)
+		return CLI_FAILURE;
+	for (size_t l = 1; l < sizeof o->limits / sizeof *o->limits; l++)
+		if (o->limit_set[l])
+			rb_ctx_set_limit(ctx, (rb_limit)l, o->limits[l]); /* cli_parse checked it */
+	*out = ctx;
+	return CLI_OK;
+}
+
 static void print_diags(const rb_input *in)
 {
+	bool limit_hit = false;
 	for (size_t i = 0; i < rb_input_diag_count(in); i++) {
 		const rb_diag *d = rb_input_diag(in, i);
+		limit_hit |= rb_diag_code(d) == RB_ELIMIT;
 		size_t n = rb_diag_format(d, NULL, 0);
 		char *line = malloc(n + 1);
 		if (!line)
@@ -165,6 +232,10 @@ static void print_diags(const rb_input *in)
 		fprintf(stderr, "%s\n", line);
 		free(line);
 	}
+	if (limit_hit)
+		fputs("rebalance: an input limit was reached; if the input is trusted, raise it "
+		      "with --limit NAME=N (see --help)\n",
+		      stderr);
 }
 
 int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
@@ -222,7 +293,7 @@ int cli_translate_and_print(const char *command, const cli_options *o, cli_to_bu
 	char *out = NULL;
 	size_t len = 0;
 	int rc;
-	if (rb_ctx_new(&ctx, NULL) != RB_OK)
+	if (cli_new_ctx(o, &ctx) != CLI_OK)
 		return CLI_FAILURE;
 	rc = cli_read_inputs(ctx, o, &in);
 	if (!rc) {

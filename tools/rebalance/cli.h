@@ -3,6 +3,7 @@
 #define RB_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rebalance/rebalance.h"
@@ -20,6 +21,9 @@ typedef struct cli_options {
 	bool text;       /* -o text (explain only) */
 	rb_translate_options translate;
 	const char *config_path; /* --config FILE */
+	/* --limit NAME=N, indexed by rb_limit; 0 where not given (the default) */
+	uint64_t limits[RB_LIMIT_ALIAS_EXPANSION + 1];
+	bool limit_set[RB_LIMIT_ALIAS_EXPANSION + 1];
 	const char **inputs;
 	size_t input_count;
 	/* command-specific flags a command consumes through its own parser hook */
@@ -33,6 +37,9 @@ typedef struct cli_options {
 typedef int (*cli_extra_fn)(void *ud, int argc, char **argv, int i);
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
               void *ud);
+
+/* A context with the --limit values applied. Returns CLI_OK or CLI_FAILURE (out of memory). */
+int cli_new_ctx(const cli_options *o, rb_ctx **out);
 
 /* Read every input into `in`. On failure prints the diagnostics and returns CLI_USAGE. */
 int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out);

@@ -538,7 +538,7 @@ int cmd_explain(int argc, char **argv)
 	size_t len = 0;
 	if (rc)
 		goto done;
-	if (rb_ctx_new(&ctx, NULL) != RB_OK) {
+	if (cli_new_ctx(&o, &ctx) != CLI_OK) {
 		rc = CLI_FAILURE;
 		goto done;
 	}

@@ -87,7 +87,9 @@ def golden_runs():
                 # The CLI appends the case's inputs to the file arguments.
                 "inputs": [case / f for f in files] + [case / i.name for i in inputs] if files else inputs,
                 "out": out.read_bytes() if out.exists() else None,
-                "err": err.read_text().rstrip("\n") if not out.exists() else None,
+                # The diagnostics, without the CLI's own hints ("rebalance: ...").
+                "err": "\n".join(l for l in err.read_text().splitlines()
+                                 if not l.startswith("rebalance: ")) if not out.exists() else None,
             })
             runs.append(run)
     assert len(runs) >= 20, "only %d golden runs under %s" % (len(runs), GOLDEN)
