@@ -127,6 +127,19 @@ BASE = {
 }
 
 
+# An EnvoyGateway configuration document (`--config`) using every field read.
+CONFIG = {
+    "apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "EnvoyGateway",
+    "extensionApis": {"enableBackend": True},
+    "extensionManager": {
+        "resources": [{"group": "example.io", "version": "v1", "kind": "Filter"}],
+        "backendResources": [{"group": "storage.example.io", "version": "v1",
+                              "kind": "Bucket"}],
+    },
+}
+CONFIG_SUFFIX = ".config.yaml"  # read with --config (always YAML; JSON is YAML)
+
+
 def scalar(v):
     return json.dumps(v)  # JSON scalars, {} and [] read back the same in YAML
 
@@ -335,6 +348,27 @@ def cases():
     yield "many-endpoints", json.dumps(dict(BASE, endpointSlices=slices)).encode(), ".json", \
         "ok"
 
+    # The configuration document (`--config`): the same kinds of abuse.
+    yield "config-base", to_yaml(CONFIG).encode(), CONFIG_SUFFIX, "ok"
+    yield "config-base-json", json.dumps(CONFIG).encode(), CONFIG_SUFFIX, "ok"
+    yield "config-empty", b"", CONFIG_SUFFIX, "error"
+    yield "config-alias-bomb", lol.encode(), CONFIG_SUFFIX, "error"
+    yield "config-deep", ("kind: EnvoyGateway\nextensionApis: " + "[" * n + "]" * n +
+                          "\n").encode(), CONFIG_SUFFIX, "error"
+    yield "config-random", bytes(rnd.getrandbits(8) for _ in range(1 << 20)), CONFIG_SUFFIX, \
+        "error"
+    yield "config-two-documents", (to_yaml(CONFIG) + "---\n" + to_yaml(CONFIG)).encode(), \
+        CONFIG_SUFFIX, "error"
+    many = dict(CONFIG, extensionManager={"resources": [
+        {"group": "g%d.example.io" % i, "kind": "K%d" % i} for i in range(20000)]})
+    yield "config-many-kinds", json.dumps(many).encode(), CONFIG_SUFFIX, "ok"
+    for path in paths(CONFIG):
+        for label, val in WRONG:
+            doc = replaced(CONFIG, path, val)
+            name = "config-type-/%s=%s" % ("/".join(str(p) for p in path), label)
+            yield name + "-json", json.dumps(doc).encode(), CONFIG_SUFFIX, "any"
+            yield name + "-yaml", to_yaml(doc).encode(), CONFIG_SUFFIX, "any"
+
     # Wrong types at every level of the base document, in JSON and in YAML.
     for path in paths(BASE):
         for label, val in WRONG:
@@ -349,8 +383,13 @@ def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
     path = os.path.join(tmp, "input" + suffix)
     with open(path, "wb") as f:
         f.write(data)
+    argv = [cli, "translate", "input" + suffix]
+    if suffix == CONFIG_SUFFIX:  # the configuration, with the base resources
+        with open(os.path.join(tmp, "resources.json"), "wb") as f:
+            f.write(json.dumps(BASE).encode())
+        argv = [cli, "translate", "--config", "input" + suffix, "resources.json"]
     start = time.monotonic()
-    proc = subprocess.Popen([cli, "translate", "input" + suffix], cwd=tmp,
+    proc = subprocess.Popen(argv, cwd=tmp,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             close_fds=False)
     try:
