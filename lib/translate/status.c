@@ -153,6 +153,20 @@ static void set_cond(rb__ir_condition *c, const char *type, const char *status, 
 	c->message = message;
 }
 
+size_t rb__unaccepted_rules(const rb__vec *errors)
+{
+	size_t n = 0;
+	int32_t last = -1;
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type == RB_COND_ACCEPTED && e->rule > last) {
+			last = e->rule; /* rules come in order: a repeat is not greater */
+			n++;
+		}
+	}
+	return n;
+}
+
 /* "[0 2]": the distinct rules of the Accepted-type errors, in order, as Go prints an []int. */
 static const char *dropped_rules(rb__tr *t, const rb__vec *errors, size_t *count)
 {

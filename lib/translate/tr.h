@@ -270,6 +270,8 @@ int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
                   int32_t rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors);
+/* How many distinct rules have an Accepted-type error (dropped or filter-invalid). */
+size_t rb__unaccepted_rules(const rb__vec *errors);
 
 /* names and metadata (setting.c) */
 /* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, SPEC.md 2.15), in the result arena. */
