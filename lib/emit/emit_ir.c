@@ -49,9 +49,10 @@ static int opt_nonempty(rb__writer *w, const char *key, const char *s)
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 {
 	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(opt_nonempty(w, "host", e->host));
-	if (e->port)
-		RB_TRY(kv_uint(w, "port", e->port));
+	/* host and port are always there, as in Envoy Gateway's IR: Service routing
+	 * with an empty clusterIP gives host "" (SPEC.md 2.7 item 6). */
+	RB_TRY(kv_str(w, "host", e->host));
+	RB_TRY(kv_uint(w, "port", e->port));
 	RB_TRY(opt_str(w, "zone", e->zone));
 	if (e->draining)
 		RB_TRY(kv_true(w, "draining"));

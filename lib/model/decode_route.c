@@ -78,21 +78,55 @@ static const rb__field BACKEND_REF_FIELDS[] = {
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
 
-/* Matches only count: they name IR routes, never change destinations. */
-static int rule_matches(rb__dctx *d, const rb__node *v, void *base)
+/* Matches: only regular expressions matter (SPEC.md 3.1 step 2: one that
+ * does not compile drops the rule); the rest only names IR routes. */
+static const rb__field VALUE_MATCH_FIELDS[] = {
+	RB_F_STR("type", rb__value_match, type),
+	RB_F_STR("value", rb__value_match, value),
+};
+static const rb__schema VALUE_MATCH = RB_SCHEMA("a match", rb__value_match, VALUE_MATCH_FIELDS, NULL);
+
+static const rb__field PATH_MATCH_FIELDS[] = {
+	RB_F_STR("type", rb__route_match, path_type),
+	RB_F_STR("value", rb__route_match, path_value),
+};
+static const rb__schema PATH_MATCH = RB_SCHEMA("a path match", rb__route_match, PATH_MATCH_FIELDS, NULL);
+
+static const rb__field GRPC_METHOD_FIELDS[] = {
+	RB_F_STR("type", rb__route_match, method_type),
+	RB_F_STR("service", rb__route_match, method_service),
+	RB_F_STR("method", rb__route_match, method_method),
+};
+static const rb__schema GRPC_METHOD =
+	RB_SCHEMA("a method match", rb__route_match, GRPC_METHOD_FIELDS, NULL);
+
+/* `method` is a mapping in a GRPCRoute and an HTTP method name in an HTTPRoute
+ * (which never drops a rule): only the mapping is decoded. */
+static int match_method(rb__dctx *d, const rb__node *v, void *base)
 {
-	if (!rb__node_is_seq(v)) {
-		rb__node_error(d->diags, d->source, v, "expected a sequence of matches, got %s",
-		               rb__node_type_name(v));
-		return RB_EPARSE;
-	}
-	((rb__route_rule *)base)->match_count = v->coll.count;
-	return RB_OK;
+	return rb__node_is_map(v) ? rb__decode_struct(d, v, &GRPC_METHOD, base) : RB_OK;
 }
+
+static const rb__field MATCH_FIELDS[] = {
+	RB_F_NEST("path", PATH_MATCH),
+	RB_F_LIST("headers", rb__route_match, headers, header_count, VALUE_MATCH),
+	RB_F_LIST("queryParams", rb__route_match, query_params, query_param_count, VALUE_MATCH),
+	RB_F_FN("method", match_method),
+};
+static const rb__schema MATCH = RB_SCHEMA("a match", rb__route_match, MATCH_FIELDS, NULL);
+
+static const rb__field SESSION_PERSISTENCE_FIELDS[] = {
+	RB_F_STR("type", rb__session_persistence, type),
+	RB_F_STR("idleTimeout", rb__session_persistence, idle_timeout),
+};
+static const rb__schema SESSION_PERSISTENCE =
+	RB_SCHEMA("sessionPersistence", rb__session_persistence, SESSION_PERSISTENCE_FIELDS, NULL);
 
 static const rb__field RULE_FIELDS[] = {
 	RB_F_STR("name", rb__route_rule, name),
-	RB_F_FN("matches", rule_matches),
+	RB_F_LIST("matches", rb__route_rule, matches, match_count, MATCH),
+	RB_F_STRUCT_HAS("sessionPersistence", rb__route_rule, session_persistence,
+	                has_session_persistence, SESSION_PERSISTENCE),
 	RB_F_LIST("filters", rb__route_rule, filters, filter_count, FILTER),
 	RB_F_LIST("backendRefs", rb__route_rule, backend_refs, backend_ref_count, BACKEND_REF),
 };

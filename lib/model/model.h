@@ -195,9 +195,42 @@ typedef struct rb__backend_ref {
 	size_t filter_count;
 } rb__backend_ref;
 
+/* One header or query parameter match: only regular expressions matter (SPEC.md 3.1 step 2). */
+typedef struct rb__value_match {
+	const char *type; /* NULL: Exact */
+	const char *value;
+} rb__value_match;
+
+/*
+ * One entry of a rule's matches, as far as it can make the rule unbuildable:
+ * regular expressions that do not compile drop the rule (SPEC.md 3.1 step 2).
+ * HTTPRoute: path, headers, queryParams. GRPCRoute: method, headers.
+ */
+typedef struct rb__route_match {
+	const char *path_type; /* NULL: PathPrefix */
+	const char *path_value;
+	rb__value_match *headers;
+	size_t header_count;
+	rb__value_match *query_params;
+	size_t query_param_count;
+	/* GRPCRoute method match (an HTTPRoute's `method` is a plain string, ignored) */
+	const char *method_type; /* NULL: Exact */
+	const char *method_service;
+	const char *method_method;
+} rb__route_match;
+
+/* HTTPRoute sessionPersistence: only what can make the rule unbuildable (3.1 step 2). */
+typedef struct rb__session_persistence {
+	const char *type; /* NULL: Cookie */
+	const char *idle_timeout;
+} rb__session_persistence;
+
 typedef struct rb__route_rule {
 	const char *name;
+	rb__route_match *matches;
 	size_t match_count;
+	bool has_session_persistence;
+	rb__session_persistence session_persistence;
 	rb__filter *filters;
 	size_t filter_count;
 	rb__backend_ref *backend_refs;

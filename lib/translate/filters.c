@@ -74,13 +74,25 @@ static const rb__http_route_filter *find_http_route_filter(rb__tr *t, const char
 	return found;
 }
 
+/* The group of an unstructured object for an ExtensionRef filter: apiVersion
+ * up to the first '/', or all of it when it has none (unlike custom backends, 2.4). */
+static bool filter_object_group_is(const char *api_version, const char *group)
+{
+	const char *v = api_version ? api_version : "";
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	const char *g = group ? group : "";
+	return strlen(g) == n && !memcmp(v, g, n);
+}
+
 static bool extension_object_exists(rb__tr *t, const rb__object_ref *ref, const char *ns)
 {
 	const rb__vec *v = &t->m->extension_objects;
 	for (size_t i = 0; i < v->len; i++) {
 		const rb__unstructured *u = RB_VEC_AT(v, const rb__unstructured *, i);
 		if (rb__str_eq(u->meta.kind, ref->kind) && !strcmp(u->meta.name, ref->name) &&
-		    !strcmp(u->meta.namespace_, ns))
+		    !strcmp(u->meta.namespace_, ns) &&
+		    filter_object_group_is(u->meta.api_version, ref->group))
 			return true;
 	}
 	return false;
@@ -120,25 +132,36 @@ static int mirror(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, si
 	return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1, "%s", res.message);
 }
 
-static int extension_ref(rb__tr *t, const rb__parent *p, const rb__filter *f, rb__vec *errors,
-                         rb__rule_filters *out)
+/*
+ * An ExtensionRef rule filter. A kind that is neither Envoy Gateway's
+ * HTTPRouteFilter nor registered by an extension fails the filter validation:
+ * an Accepted-type error that makes the rule unaccepted (3.1 step 1, 3.4).
+ * A registered kind whose object is missing is BackendNotFound. Both answer 500.
+ */
+static int extension_ref(rb__tr *t, const rb__parent *p, size_t rule_index, const rb__filter *f,
+                         rb__vec *errors, rb__rule_filters *out)
 {
 	const rb__object_ref *e = &f->extension_ref;
 	const char *ns = p->route->meta.namespace_;
+	out->filter_error = true;
 	if (rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) {
 		const rb__http_route_filter *hrf = find_http_route_filter(t, ns, e->name);
-		if (!hrf) {
-			out->filter_error = true;
+		if (!hrf)
 			return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "BackendNotFound", -1,
 			                     "Unable to translate HTTPRouteFilter: %s/%s", ns, e->name);
-		}
+		out->filter_error = false;
 		if (rb__str_eq(hrf->rewrite_hostname_type, "PathRegex"))
 			out->host_from_path = true;
 		return RB_OK;
 	}
-	if (is_extension_kind(t, e->group, e->kind) && extension_object_exists(t, e, ns))
+	if (rb__str_eq(e->group, EG_GROUP) || !is_extension_kind(t, e->group, e->kind))
+		return rb__add_error(t, errors, RB_COND_ACCEPTED, "UnsupportedValue", (int32_t)rule_index,
+		                     "Unable to translate ExtensionRef Filter: unknown kind %s/%s",
+		                     e->group ? e->group : "", e->kind);
+	if (extension_object_exists(t, e, ns)) {
+		out->filter_error = false;
 		return RB_OK;
-	out->filter_error = true;
+	}
 	return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "BackendNotFound", -1,
 	                     "Reference %s/%s not found for filter type: %s", ns, e->name, e->kind);
 }
@@ -160,7 +183,7 @@ int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, 
 		} else if (f->has_mirror) {
 			rc = mirror(t, p, rule, rule_index, i, f, errors, out);
 		} else if (f->has_extension_ref && !strcmp(f->type, "ExtensionRef")) {
-			rc = extension_ref(t, p, f, errors, out);
+			rc = extension_ref(t, p, rule_index, f, errors, out);
 		}
 		if (rc)
 			return rc;

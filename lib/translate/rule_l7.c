@@ -2,6 +2,7 @@
  * HTTPRoute and GRPCRoute rules, per parent (SPEC.md 3.1-3.3, 4.1) and the
  * rebalance rule (section 5):
  *
+ *   a rule whose IR routes cannot be built is dropped (rule_build.c);
  *   for each backendRef: its setting (setting.c); errors into statuses;
  *   weight 0 skipped; [rebalance] zero-endpoint settings that are not
  *   invalid, dynamic-resolver or custom are excluded; the rest weighed into
@@ -157,6 +158,15 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	int frc = rb__process_rule_filters(t, p, rule_index, errors, &rf);
 	if (frc)
 		return frc;
+	/* A rule whose IR routes cannot be built is dropped before its backendRefs
+	 * are looked at: no backend statuses, no destination (3.1 step 2). */
+	const char *drop;
+	frc = rb__rule_build_error(t, r, rule, &drop);
+	if (frc || drop)
+		return frc ? frc
+		           : rb__add_error(t, errors, RB_COND_ACCEPTED, "UnsupportedValue",
+		                           (int32_t)rule_index, "failed to process route rule %zu: %s",
+		                           rule_index, drop);
 	/* The knobs (policy.c); the gRPC alignment of PR 9075 (5.2) comes with the
 	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
 	 * ref, having no endpoints, would be excluded instead of answered 500). */
@@ -253,5 +263,11 @@ int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (rc)
 			return rc;
 	}
+	/* Every rule unaccepted: Accepted=False (3.4). An HTTPRoute checks Accepted
+	 * after its rules and so reaches no listener; a GRPCRoute checks before
+	 * them, and its rules are programmed all the same (4.1 item 6). */
+	size_t rules = p->route->rule_count;
+	if (p->route->kind == RB_ROUTE_HTTP && rules && rb__unaccepted_rules(errors) == rules)
+		p->programmed = false;
 	return RB_OK;
 }

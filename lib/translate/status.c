@@ -2,7 +2,9 @@
  * Route status conditions, per route and parentRef (SPEC.md 3.4, 4.2):
  * errors grouped by condition type, reasons sorted and joined, messages
  * formatted (capital first letter, final period; L4 keeps a single raw
- * message), long messages truncated; a fixed condition order.
+ * message), long messages truncated; a fixed condition order: Accepted,
+ * ResolvedRefs, BackendsAvailable, PartiallyInvalid. Dropped rules turn the
+ * Accepted-type errors into Accepted=False or PartiallyInvalid=True.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,7 +97,9 @@ static void truncate_message(rb__buf *b)
 	rb__buf_puts(b, TRUNCATED);
 }
 
-static const char *group_message(rb__tr *t, const rb__vec *errors, rb__cond_type type, bool raw_single)
+/* The message of a group, after `prefix` (may be ""), truncated as a whole. */
+static const char *group_message(rb__tr *t, const rb__vec *errors, rb__cond_type type,
+                                 bool raw_single, const char *prefix)
 {
 	size_t count = 0;
 	const rb__route_error *single = NULL;
@@ -108,6 +112,7 @@ static const char *group_message(rb__tr *t, const rb__vec *errors, rb__cond_type
 	}
 	rb__buf b;
 	rb__buf_init(&b, t->mem);
+	rb__buf_puts(&b, prefix);
 	if (count == 1) {
 		if (raw_single)
 			rb__buf_puts(&b, single->message);
@@ -148,11 +153,79 @@ static void set_cond(rb__ir_condition *c, const char *type, const char *status, 
 	c->message = message;
 }
 
+size_t rb__unaccepted_rules(const rb__vec *errors)
+{
+	size_t n = 0;
+	int32_t last = -1;
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type == RB_COND_ACCEPTED && e->rule > last) {
+			last = e->rule; /* rules come in order: a repeat is not greater */
+			n++;
+		}
+	}
+	return n;
+}
+
+/* "[0 2]": the distinct rules of the Accepted-type errors, in order, as Go prints an []int. */
+static const char *dropped_rules(rb__tr *t, const rb__vec *errors, size_t *count)
+{
+	rb__buf b;
+	rb__buf_init(&b, t->mem);
+	rb__buf_putc(&b, '[');
+	int32_t last = -1;
+	*count = 0;
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type != RB_COND_ACCEPTED || e->rule <= last)
+			continue; /* rules come in order: a repeat is not greater */
+		char num[16];
+		snprintf(num, sizeof num, "%s%d", *count ? " " : "", e->rule);
+		rb__buf_puts(&b, num);
+		last = e->rule;
+		(*count)++;
+	}
+	rb__buf_putc(&b, ']');
+	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data, b.len);
+	rb__buf_free(&b);
+	return out;
+}
+
+/*
+ * Dropped rules (Accepted-type errors, 3.1 step 2, 3.4): when every rule of
+ * the route is dropped the route is not accepted (conds[0] replaced);
+ * otherwise PartiallyInvalid=True names them and Accepted stays as it was.
+ */
+static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec *errors,
+                                   rb__ir_condition *conds, size_t *n)
+{
+	if (!has_group(errors, RB_COND_ACCEPTED))
+		return RB_OK;
+	size_t dropped;
+	const char *rules = dropped_rules(t, errors, &dropped);
+	const char *reason = group_reason(t, errors, RB_COND_ACCEPTED);
+	if (!rules || !reason)
+		return RB_ENOMEM;
+	if (dropped == p->route->rule_count) {
+		const char *msg = group_message(t, errors, RB_COND_ACCEPTED, false, "");
+		if (!msg)
+			return RB_ENOMEM;
+		set_cond(&conds[0], "Accepted", "False", reason, msg);
+		return RB_OK;
+	}
+	const char *prefix = rb__arena_printf(t->out, "Dropped Rule(s) %s: ", rules);
+	const char *msg = prefix ? group_message(t, errors, RB_COND_ACCEPTED, false, prefix) : NULL;
+	if (!msg)
+		return RB_ENOMEM;
+	set_cond(&conds[(*n)++], "PartiallyInvalid", "True", reason, msg);
+	return RB_OK;
+}
+
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 {
 	const rb__route *r = p->route;
 	bool l4 = r->kind == RB_ROUTE_TLS || r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP;
-	rb__ir_condition *conds = rb__arena_calloc(t->out, 4, sizeof(*conds));
+	rb__ir_condition *conds = rb__arena_calloc(t->out, 5, sizeof(*conds));
 	if (!conds)
 		return RB_ENOMEM;
 	size_t n = 0;
@@ -164,7 +237,7 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 			         "Dynamic resolver backend is only supported with TLS passthrough listeners");
 		} else if (has_group(errors, RB_COND_RESOLVED_REFS)) {
 			const char *reason = group_reason(t, errors, RB_COND_RESOLVED_REFS);
-			const char *msg = group_message(t, errors, RB_COND_RESOLVED_REFS, l4);
+			const char *msg = group_message(t, errors, RB_COND_RESOLVED_REFS, l4, "");
 			if (!reason || !msg)
 				return RB_ENOMEM;
 			set_cond(&conds[n++], "ResolvedRefs", "False", reason, msg);
@@ -174,11 +247,14 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 		}
 		if (has_group(errors, RB_COND_BACKENDS_AVAILABLE)) {
 			const char *reason = group_reason(t, errors, RB_COND_BACKENDS_AVAILABLE);
-			const char *msg = group_message(t, errors, RB_COND_BACKENDS_AVAILABLE, l4);
+			const char *msg = group_message(t, errors, RB_COND_BACKENDS_AVAILABLE, l4, "");
 			if (!reason || !msg)
 				return RB_ENOMEM;
 			set_cond(&conds[n++], "BackendsAvailable", "False", reason, msg);
 		}
+		int rc = dropped_rule_conditions(t, p, errors, conds, &n);
+		if (rc)
+			return rc;
 	}
 	rb__ir_route_status *st = rb__vec_push(t->mem, &t->statuses, sizeof(*st));
 	if (!st)

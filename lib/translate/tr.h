@@ -11,6 +11,8 @@
  *   tls.c        upstream TLS validity: CA references of policies and Backends (2.6)
  *   setting.c    one backendRef -> one DestinationSetting (2.2, 2.4, 2.7-2.9, 2.12, 2.14)
  *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
+ *   rule_build.c why a rule's IR routes cannot be built: the rule is dropped (3.1 step 2)
+ *   regex.c      does Go's regexp accept a regular expression (3.1 step 2)
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
  *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
  *   status.c     route status conditions (3.4)
@@ -233,6 +235,13 @@ int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type);
 
+/* rule_build.c: why the IR routes of an HTTP/GRPC rule cannot be built (the
+ * raw error text in *msg), or *msg NULL. regex.c: Go's regexp.Compile error
+ * text for `re` into *err (in arena `a`), or NULL when it compiles; RB_ENOMEM. */
+int rb__rule_build_error(rb__tr *t, const rb__route *r, const rb__route_rule *rule,
+                         const char **msg);
+int rb__regex_check(rb__arena *a, const char *re, const char **err);
+
 /* rule_l7.c / rule_l4.c: one parent of a route; destinations appended to `dests`
  * (rb__ir_destination), errors to `errors` (rb__route_error). */
 int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
@@ -261,6 +270,8 @@ int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
                   int32_t rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors);
+/* How many distinct rules have an Accepted-type error (dropped or filter-invalid). */
+size_t rb__unaccepted_rules(const rb__vec *errors);
 
 /* names and metadata (setting.c) */
 /* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, SPEC.md 2.15), in the result arena. */

@@ -550,8 +550,8 @@ static const char ir_full_yaml[] =
 	"    ipFamily: DualStack\n"
 	"    endpoints:\n"
 	"    - {host: 7.7.7.7, port: 8080, zone: zone-a, draining: true, hostname: pod-1.example.com, path: /var/run/sock}\n"
-	"    - {host: \"::1\"}\n"
-	"    - {port: 9090, zone: \"\"}\n"
+	"    - {host: \"::1\", port: 0}\n"
+	"    - {host: \"\", port: 9090, zone: \"\"}\n"
 	"    - {host: 8.8.8.8, port: 443}\n"
 	"    preferLocal: {minEndpointsThreshold: 3, force: {minEndpointsInZoneThreshold: 2}}\n"
 	"    metadata: {kind: Service, name: service-1, namespace: default, sectionName: \"8080\"}\n"
@@ -599,8 +599,8 @@ static const char ir_full_json[] =
 	"          \"ipFamily\": \"DualStack\",\n"
 	"          \"endpoints\": [\n"
 	"            {\"host\": \"7.7.7.7\", \"port\": 8080, \"zone\": \"zone-a\", \"draining\": true, \"hostname\": \"pod-1.example.com\", \"path\": \"/var/run/sock\"},\n"
-	"            {\"host\": \"::1\"},\n"
-	"            {\"port\": 9090, \"zone\": \"\"},\n"
+	"            {\"host\": \"::1\", \"port\": 0},\n"
+	"            {\"host\": \"\", \"port\": 9090, \"zone\": \"\"},\n"
 	"            {\"host\": \"8.8.8.8\", \"port\": 443}\n"
 	"          ],\n"
 	"          \"preferLocal\": {\"minEndpointsThreshold\": 3, \"force\": {\"minEndpointsInZoneThreshold\": 2}},\n"
@@ -891,7 +891,8 @@ START_TEST(test_node_equals_ir)
 		             M(6, "host", S("7.7.7.7"), "port", I("8080"), "zone", S("zone-a"),
 		               "draining", B("True"), "hostname", S("pod-1.example.com"), "path",
 		               S("/var/run/sock")),
-		             M(1, "host", S("::1")), M(2, "port", I("9090"), "zone", S("")),
+		             M(2, "host", S("::1"), "port", I("0")),
+		             M(3, "host", S(""), "port", I("9090"), "zone", S("")),
 		             M(2, "host", S("8.8.8.8"), "port", I("443"))),
 		           "preferLocal",
 		           M(2, "minEndpointsThreshold", I("3"), "force",
