@@ -263,11 +263,12 @@ int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (rc)
 			return rc;
 	}
-	/* Every rule unaccepted: Accepted=False (3.4). An HTTPRoute checks Accepted
-	 * after its rules and so reaches no listener; a GRPCRoute checks before
-	 * them, and its rules are programmed all the same (4.1 item 6). */
+	/* Every rule unaccepted: Accepted=False (3.4). A GRPCRoute sets it before
+	 * listener attachment, which skips a parent that did not accept the route:
+	 * no destination. An HTTPRoute sets it after attachment, so its rules
+	 * (answering 500) are programmed all the same (4.1 item 6). */
 	size_t rules = p->route->rule_count;
-	if (p->route->kind == RB_ROUTE_HTTP && rules && rb__unaccepted_rules(errors) == rules)
+	if (p->route->kind == RB_ROUTE_GRPC && rules && rb__unaccepted_rules(errors) == rules)
 		p->programmed = false;
 	return RB_OK;
 }
