@@ -15,6 +15,11 @@ done
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "$0: missing packages:$missing" >&2
+		echo "$0: run as root (there is no sudo here): apt-get update && apt-get install -y$missing" >&2
+		exit 1
+	fi
 	SUDO=sudo
 fi
 echo "installing:$missing" >&2

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The main job on the bundled example: build rebalance and translate the active/passive
-# failover manifests with the active Service scaled to zero, in both modes.
+# failover manifests with the active Service scaled to zero (default mode; add
+# --compat envoy-gateway to see what Envoy Gateway computes).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

@@ -14,5 +14,9 @@ for job in scripts/ci.d/*.sh; do
 	echo "==> $job"
 	"$job"
 done
+if [ ! -f ../shared/conformance/envoy-gateway/compare.py ]; then
+	echo "note: ../shared/conformance/envoy-gateway is not beside the checkout:" \
+		"the Envoy Gateway conformance tests are not run" >&2
+fi
 # Last, so that the final lines are ctest's summary of the main suite.
 ctest --preset dev
