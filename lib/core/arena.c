@@ -10,12 +10,32 @@
 struct rb__chunk {
 	rb__chunk *prev;
 	size_t size; /* usable bytes in data */
-	size_t used;
+	size_t used; /* data[0, used): aligned allocations, growing up */
+	size_t top;  /* data[top, size): strings, growing down; used <= top */
+	size_t bytes; /* the whole block, header included (for rb__mem_pages_free) */
+	bool paged;   /* from rb__mem_pages_alloc's mapping */
 	_Alignas(max_align_t) unsigned char data[];
 };
 
+/* Chunk sizes (header included) double from FIRST_CHUNK up to MAX_REGULAR_CHUNK. */
 enum { FIRST_CHUNK = 16 * 1024, MAX_REGULAR_CHUNK = 4 * 1024 * 1024 };
-#define ALIGN ((size_t)_Alignof(max_align_t))
+#define ALIGN RB_ARENA_ALIGN
+
+_Static_assert(RB_ARENA_ALIGN >= _Alignof(void *) && RB_ARENA_ALIGN >= _Alignof(uint64_t) &&
+                   RB_ARENA_ALIGN >= _Alignof(double) && RB_ARENA_ALIGN >= _Alignof(size_t),
+               "RB_ARENA_ALIGN too small for the arena's contents");
+_Static_assert(offsetof(rb__chunk, data) % RB_ARENA_ALIGN == 0, "chunk data misaligned");
+
+/* rb__arena_intern's cache: direct-mapped, one string per slot, the latest wins. */
+enum { INTERN_SLOTS = 2048, INTERN_MAX = 64 };
+typedef struct intern_slot {
+	const char *s; /* NULL: empty */
+	uint32_t len;
+	uint32_t hash;
+} intern_slot;
+struct rb__intern {
+	intern_slot slot[INTERN_SLOTS];
+};
 
 void rb__arena_init(rb__arena *a, const rb__mem *mem)
 {
@@ -24,13 +44,14 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->spare = NULL;
 	a->chunk_size = FIRST_CHUNK;
 	a->total = 0;
+	a->intern = NULL;
 }
 
 static void free_list(const rb__mem *mem, rb__chunk *c)
 {
 	while (c) {
 		rb__chunk *prev = c->prev;
-		rb__free(mem, c);
+		rb__mem_pages_free(mem, c, c->bytes, c->paged);
 		c = prev;
 	}
 }
@@ -39,9 +60,11 @@ void rb__arena_free(rb__arena *a)
 {
 	free_list(a->mem, a->head);
 	free_list(a->mem, a->spare);
+	rb__free(a->mem, a->intern);
 	a->head = NULL;
 	a->spare = NULL;
 	a->total = 0;
+	a->intern = NULL;
 }
 
 static rb__chunk *new_chunk(rb__arena *a, size_t need)
@@ -53,24 +76,29 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 			*pp = s->prev;
 			s->prev = a->head;
 			s->used = 0;
+			s->top = s->size;
 			a->head = s;
 			return s;
 		}
 	}
-	size_t size = a->chunk_size;
-	if (need > size)
-		size = need;
-	size_t total;
-	if (!rb__add_size(size, sizeof(rb__chunk), &total))
+	size_t bytes = a->chunk_size;
+	size_t min;
+	if (!rb__add_size(need, sizeof(rb__chunk), &min))
 		return NULL;
-	rb__chunk *c = rb__malloc(a->mem, total);
+	if (bytes < min)
+		bytes = min;
+	bool paged;
+	rb__chunk *c = rb__mem_pages_alloc(a->mem, &bytes, &paged);
 	if (!c)
 		return NULL;
 	c->prev = a->head;
-	c->size = size;
+	c->size = bytes - sizeof(rb__chunk);
 	c->used = 0;
+	c->top = c->size;
+	c->bytes = bytes;
+	c->paged = paged;
 	a->head = c;
-	a->total += size;
+	a->total += c->size;
 	/* Grow geometrically so big inputs need few chunks. */
 	if (a->chunk_size < MAX_REGULAR_CHUNK)
 		a->chunk_size *= 2;
@@ -86,7 +114,7 @@ void *rb__arena_alloc(rb__arena *a, size_t n)
 	if (rounded == 0)
 		rounded = ALIGN;
 	rb__chunk *c = a->head;
-	if (!c || c->size - c->used < rounded) {
+	if (!c || c->top - c->used < rounded) {
 		c = new_chunk(a, rounded);
 		if (!c)
 			return NULL;
@@ -94,6 +122,23 @@ void *rb__arena_alloc(rb__arena *a, size_t n)
 	void *p = c->data + c->used;
 	c->used += rounded;
 	return p;
+}
+
+/* n bytes with no alignment, from the top of the chunk. */
+static char *str_alloc(rb__arena *a, size_t n)
+{
+	rb__chunk *c = a->head;
+	if (!c || c->top - c->used < n) {
+		/* Keep the bottom aligned: a new chunk's room is a multiple of ALIGN. */
+		size_t need;
+		if (!rb__add_size(n, ALIGN - 1, &need))
+			return NULL;
+		c = new_chunk(a, need & ~(ALIGN - 1));
+		if (!c)
+			return NULL;
+	}
+	c->top -= n;
+	return (char *)c->data + c->top;
 }
 
 void *rb__arena_calloc(rb__arena *a, size_t count, size_t size)
@@ -112,7 +157,7 @@ char *rb__arena_strndup(rb__arena *a, const char *s, size_t n)
 	size_t total;
 	if (!rb__add_size(n, 1, &total))
 		return NULL;
-	char *d = rb__arena_alloc(a, total);
+	char *d = str_alloc(a, total);
 	if (!d)
 		return NULL;
 	if (n)
@@ -126,13 +171,57 @@ char *rb__arena_strdup(rb__arena *a, const char *s)
 	return rb__arena_strndup(a, s, strlen(s));
 }
 
+/* A quick hash of a short string (at most INTERN_MAX bytes), 8 bytes at a time. */
+static uint32_t short_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 32;
+	}
+	h *= 0xff51afd7ed558ccdull;
+	return (uint32_t)(h >> 32);
+}
+
+const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
+{
+	if (n > INTERN_MAX)
+		return rb__arena_strndup(a, s, n);
+	if (!a->intern) {
+		a->intern = rb__calloc(a->mem, 1, sizeof(*a->intern));
+		if (!a->intern)
+			return rb__arena_strndup(a, s, n);
+	}
+	uint32_t h = short_hash(s, n);
+	intern_slot *slot = &a->intern->slot[h & (INTERN_SLOTS - 1)];
+	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
+		return slot->s;
+	char *d = rb__arena_strndup(a, s, n);
+	if (d) {
+		slot->s = d;
+		slot->len = (uint32_t)n;
+		slot->hash = h;
+	}
+	return d;
+}
+
 /*
  * The fast path of rb__arena_printf: formats made only of text, %s, %c, %%,
- * %u, %d, %zu, %zd, %lu, %ld, %llu, %lld and %.*s are formatted here, in two
- * passes (length, then bytes), without vsnprintf: the translator builds
- * names and keys this way for every route rule (bench/: it was the largest
- * cost of a translation). Returns false, consuming nothing, for any other
- * format.
+ * %u, %d, %zu, %zd, %lu, %ld, %llu, %lld and %.*s are formatted here, in one
+ * pass into a small buffer (two for long results), without vsnprintf: the
+ * translator builds names and keys this way for every route rule (bench/: it
+ * was the largest cost of a translation). Any other format goes to
+ * vsnprintf.
  */
 typedef enum fmt_conv { FC_END, FC_TEXT, FC_STR, FC_STRN, FC_CHAR, FC_PCT, FC_UINT, FC_INT,
                         FC_SIZE, FC_SSIZE, FC_ULONG, FC_LONG, FC_ULLONG, FC_LLONG, FC_OTHER } fmt_conv;
@@ -186,16 +275,6 @@ static fmt_conv fmt_next(const char **p, size_t *text_len)
 	return c;
 }
 
-static bool fmt_simple(const char *fmt)
-{
-	size_t n;
-	fmt_conv c;
-	while ((c = fmt_next(&fmt, &n)) != FC_END)
-		if (c == FC_OTHER)
-			return false;
-	return true;
-}
-
 /* Decimal digits of v into the end of buf[24]; returns the first digit. */
 static char *fmt_u64(char *end, unsigned long long v)
 {
@@ -207,8 +286,14 @@ static char *fmt_u64(char *end, unsigned long long v)
 	return p;
 }
 
-/* One pass: write into out (when non-NULL) and return the length. */
-static size_t fmt_run(char *out, const char *fmt, va_list ap)
+/* fmt_run's result for a format it does not handle (vsnprintf then does). */
+#define FMT_UNSUPPORTED SIZE_MAX
+
+/*
+ * One pass: the formatted length, or FMT_UNSUPPORTED; the bytes that fit are
+ * written to out[0, cap) (no NUL).
+ */
+static size_t fmt_run(char *out, size_t cap, const char *fmt, va_list ap)
 {
 	size_t len = 0, n;
 	fmt_conv c;
@@ -252,7 +337,7 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 		case FC_LONG: sv = va_arg(ap, long); is_num = neg = true; break;
 		case FC_LLONG: sv = va_arg(ap, long long); is_num = neg = true; break;
 		default:
-			return len; /* not reached: fmt_simple checked */
+			return FMT_UNSUPPORTED;
 		}
 		if (is_num) {
 			if (neg) {
@@ -265,8 +350,8 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 			piece = d;
 			n = (size_t)(num + sizeof num - d);
 		}
-		if (out)
-			memcpy(out + len, piece, n);
+		if (len < cap)
+			memcpy(out + len, piece, n < cap - len ? n : cap - len);
 		len += n;
 	}
 	return len;
@@ -275,29 +360,34 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list args)
 {
 	va_list ap;
-	if (fmt_simple(fmt)) {
-		va_copy(ap, args);
-		size_t n = fmt_run(NULL, fmt, ap);
-		va_end(ap);
-		char *d = n < SIZE_MAX ? rb__arena_alloc(a, n + 1) : NULL;
+	/* The usual case: one pass into a small buffer, then one exact copy. */
+	char small[256];
+	va_copy(ap, args);
+	size_t n = fmt_run(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < sizeof small)
+		return rb__arena_strndup(a, small, n);
+	if (n != FMT_UNSUPPORTED) {
+		/* Longer: the length is known, a second pass writes the bytes. */
+		char *d = n < SIZE_MAX ? str_alloc(a, n + 1) : NULL;
 		if (!d)
 			return NULL;
 		va_copy(ap, args);
-		fmt_run(d, fmt, ap);
+		fmt_run(d, n + 1, fmt, ap);
 		va_end(ap);
 		d[n] = '\0';
 		return d;
 	}
 	va_copy(ap, args);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (len < 0)
 		return NULL;
-	char *d = rb__arena_alloc(a, (size_t)n + 1);
+	char *d = str_alloc(a, (size_t)len + 1);
 	if (!d)
 		return NULL;
 	va_copy(ap, args);
-	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	vsnprintf(d, (size_t)len + 1, fmt, ap);
 	va_end(ap);
 	return d;
 }
@@ -313,7 +403,7 @@ char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a)
 {
-	rb__arena_mark m = {a->head, a->head ? a->head->used : 0};
+	rb__arena_mark m = {a->head, a->head ? a->head->used : 0, a->head ? a->head->top : 0};
 	return m;
 }
 
@@ -325,6 +415,11 @@ void rb__arena_rewind(rb__arena *a, rb__arena_mark mark)
 		c->prev = a->spare;
 		a->spare = c;
 	}
-	if (a->head)
+	if (a->head) {
 		a->head->used = mark.used;
+		a->head->top = mark.top;
+	}
+	/* The cache may point at released strings. */
+	if (a->intern)
+		memset(a->intern, 0, sizeof(*a->intern));
 }

@@ -3,6 +3,13 @@
  * entries and strings live in one, and are released all at once. A mark can
  * be taken and rewound to, which the loader uses to drop each object's node
  * tree as soon as the object is decoded.
+ *
+ * Each chunk is filled from both ends: aligned allocations (structs, arrays)
+ * from the bottom up, strings (no alignment needed) from the top down, so
+ * that strings cost no padding and structs stay aligned. Big chunks come from
+ * the allocator in pages (mem.h, rb__mem_pages_alloc): with the default
+ * allocator on Linux they are backed by transparent huge pages, which makes
+ * touching fresh memory much cheaper (bench/README.md).
  */
 #ifndef RB_CORE_ARENA_H
 #define RB_CORE_ARENA_H
@@ -13,6 +20,7 @@
 #include "core/mem.h"
 
 typedef struct rb__chunk rb__chunk;
+typedef struct rb__intern rb__intern;
 
 typedef struct rb__arena {
 	const rb__mem *mem;
@@ -20,28 +28,44 @@ typedef struct rb__arena {
 	rb__chunk *spare;  /* chunks released by a rewind, reused before allocating */
 	size_t chunk_size; /* size of the next regular chunk */
 	size_t total;      /* bytes held in chunks, for statistics */
+	rb__intern *intern; /* rb__arena_intern's cache, made on first use */
 } rb__arena;
 
 typedef struct rb__arena_mark {
 	rb__chunk *chunk;
 	size_t used;
+	size_t top;
 } rb__arena_mark;
+
+/*
+ * The alignment of rb__arena_alloc: enough for pointers, size_t, 64-bit
+ * integers and double (8 on the usual ABIs), not for long double or vector
+ * types, which nothing in an arena holds.
+ */
+#define RB_ARENA_ALIGN ((size_t)8)
 
 void rb__arena_init(rb__arena *a, const rb__mem *mem);
 void rb__arena_free(rb__arena *a);
 
-/* Aligned to max_align_t. NULL on allocation failure or overflow. */
+/* Aligned to RB_ARENA_ALIGN. NULL on allocation failure or overflow. */
 void *rb__arena_alloc(rb__arena *a, size_t n);
 void *rb__arena_calloc(rb__arena *a, size_t count, size_t size);
-/* A NUL-terminated copy of n bytes. */
+/* A NUL-terminated copy of n bytes (not aligned). */
 char *rb__arena_strndup(rb__arena *a, const char *s, size_t n);
 char *rb__arena_strdup(rb__arena *a, const char *s);
+/*
+ * Like rb__arena_strndup, but equal short strings may share one copy: the
+ * result must be treated as read-only and never compared by address. A cache
+ * of recent strings (bounded, made on first use, freed with the arena) finds
+ * the copies; a rewind empties it.
+ */
+const char *rb__arena_intern(rb__arena *a, const char *s, size_t n);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a);
-/* Release everything allocated since the mark (chunks added since are freed). */
+/* Release everything allocated since the mark (chunks added since are kept as spares). */
 void rb__arena_rewind(rb__arena *a, rb__arena_mark mark);
 
 #endif
