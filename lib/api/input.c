@@ -63,7 +63,7 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	size_t ndiag = rb__diags_count(&in->diags);
 	rb__model_mark mark = rb__model_get_mark(&in->model);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
-	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source};
+	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source, NULL};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
 	                     &in->ctx->mem, &in->diags, false};

@@ -62,7 +62,8 @@ int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
 		type_error(d, n, "a string");
 		return RB_EPARSE;
 	}
-	*out = rb__arena_strndup(d->arena, n->scalar.text, n->scalar.len);
+	/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
+	*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
 	return *out ? RB_OK : RB_ENOMEM;
 }
 
@@ -177,7 +178,7 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 		return RB_ENOMEM;
 	for (size_t i = 0; i < n->coll.count; i++) {
 		const rb__node *m = n->coll.items[i];
-		kv[i].key = rb__arena_strndup(d->arena, m->key, m->key_len);
+		kv[i].key = rb__arena_intern(d->arena, m->key, m->key_len);
 		if (!kv[i].key)
 			return RB_ENOMEM;
 		if (rb__node_is_null(m)) {
