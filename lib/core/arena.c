@@ -47,6 +47,22 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->intern = NULL;
 }
 
+void rb__arena_hint(rb__arena *a, size_t bytes)
+{
+	/* Chunks of at most half the expected size: two or three of them, or the maximum. */
+	size_t max = bytes >= 2 * RB_MEM_PAGES ? MAX_REGULAR_CHUNK : RB_MEM_PAGES / 2;
+	while (a->chunk_size < max && a->chunk_size * 2 <= bytes / 2)
+		a->chunk_size *= 2;
+}
+
+size_t rb__arena_used(const rb__arena *a)
+{
+	size_t n = 0;
+	for (const rb__chunk *c = a->head; c; c = c->prev)
+		n += c->used + (c->size - c->top);
+	return n;
+}
+
 static void free_list(const rb__mem *mem, rb__chunk *c)
 {
 	while (c) {

@@ -46,6 +46,16 @@ typedef struct rb__arena_mark {
 
 void rb__arena_init(rb__arena *a, const rb__mem *mem);
 void rb__arena_free(rb__arena *a);
+/*
+ * The arena is expected to grow by about `bytes`: its next chunks start
+ * bigger, so a big input takes few chunks (and, from 4 MiB, huge pages from
+ * the start). Memory is touched as it is used, so a hint too big costs
+ * address space; but a huge page is resident as a whole, so smaller hints
+ * stay below RB_MEM_PAGES.
+ */
+void rb__arena_hint(rb__arena *a, size_t bytes);
+/* Bytes allocated in the arena (padding and the unused ends of chunks excluded). */
+size_t rb__arena_used(const rb__arena *a);
 
 /* Aligned to RB_ARENA_ALIGN. NULL on allocation failure or overflow. */
 void *rb__arena_alloc(rb__arena *a, size_t n);

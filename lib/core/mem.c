@@ -123,11 +123,21 @@ static void *map_aligned(size_t size)
 }
 #endif
 
+bool rb__mem_can_page(const rb__mem *m)
+{
+#ifdef RB_MEM_HUGE
+	return m->a.realloc == default_realloc;
+#else
+	(void)m;
+	return false;
+#endif
+}
+
 void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged)
 {
 	*paged = false;
 #ifdef RB_MEM_HUGE
-	if (m->a.realloc == default_realloc && *size >= RB_MEM_PAGES) {
+	if (rb__mem_can_page(m) && *size >= RB_MEM_PAGES) {
 		size_t rounded;
 		if (rb__add_size(*size, RB_MEM_PAGES - 1, &rounded)) {
 			rounded &= ~(RB_MEM_PAGES - 1);

@@ -40,6 +40,8 @@ char *rb__strdup(const rb__mem *m, const char *s);
  */
 #define RB_MEM_PAGES ((size_t)2 * 1024 * 1024)
 void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged);
+/* Whether rb__mem_pages_alloc can map pages for m (for requests of RB_MEM_PAGES or more). */
+bool rb__mem_can_page(const rb__mem *m);
 void rb__mem_pages_free(const rb__mem *m, void *p, size_t size, bool paged);
 
 /* a*b and a+b, false on overflow. */

@@ -142,18 +142,8 @@ static int vec_append(const rb__mem *m, rb__vec *v, const void *src, size_t n, s
 {
 	if (!n)
 		return RB_OK;
-	if (v->cap - v->len < n) {
-		size_t cap = v->cap ? v->cap : 64, bytes;
-		while (cap - v->len < n)
-			cap *= 2;
-		if (!rb__mul_size(cap, elem, &bytes))
-			return RB_ENOMEM;
-		void *d = rb__realloc(m, v->data, bytes);
-		if (!d)
-			return RB_ENOMEM;
-		v->data = d;
-		v->cap = cap;
-	}
+	if (!rb__vec_reserve(m, v, n, elem))
+		return RB_ENOMEM;
 	memcpy((char *)v->data + v->len * elem, src, n * elem);
 	v->len += n;
 	return RB_OK;

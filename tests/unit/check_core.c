@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/mem.h"
+#include "core/vec.h"
 #include "testutil.h"
 
 static bool aligned(const void *p)
@@ -165,6 +166,51 @@ START_TEST(printf_fast_and_slow_paths)
 }
 END_TEST
 
+START_TEST(hint_and_used)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena a;
+	rb__arena_init(&a, &mem);
+	ck_assert_uint_eq(rb__arena_used(&a), 0);
+	rb__arena_hint(&a, 0);
+	rb__arena_hint(&a, 64u << 20);
+	ck_assert_ptr_nonnull(rb__arena_alloc(&a, 10));
+	ck_assert_ptr_nonnull(rb__arena_strdup(&a, "abc"));
+	/* 10 rounded up to the alignment, and the string with its NUL. */
+	ck_assert_uint_eq(rb__arena_used(&a), 16 + 4);
+	/* One chunk holds a lot after a big hint. */
+	for (int i = 0; i < 100000; i++)
+		ck_assert_ptr_nonnull(rb__arena_alloc(&a, 24));
+	ck_assert_uint_eq(rb__arena_used(&a), 16 + 4 + 2400000);
+	rb__arena_free(&a);
+}
+END_TEST
+
+START_TEST(vec_grows_across_the_page_threshold)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__vec v = RB_VEC_INIT;
+	size_t n = 3 * RB_MEM_PAGES / sizeof(uint64_t);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *p = rb__vec_push(&mem, &v, sizeof *p);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(*p, 0);
+		*p = i;
+	}
+	for (size_t i = 0; i < n; i += 4099)
+		ck_assert_uint_eq(RB_VEC_AT(&v, uint64_t, i), i);
+	ck_assert(rb__vec_reserve(&mem, &v, 5 * n, sizeof(uint64_t)));
+	ck_assert_uint_ge(v.cap, 6 * n);
+	ck_assert_uint_eq(RB_VEC_AT(&v, uint64_t, n - 1), n - 1);
+	ck_assert(!rb__vec_reserve(&mem, &v, SIZE_MAX, sizeof(uint64_t)));
+	rb__vec_free(&mem, &v);
+	ck_assert_ptr_null(v.data);
+	rb__vec_free(&mem, &v);
+}
+END_TEST
+
 /* A caller's allocator that counts what it holds: big chunks come from it too. */
 typedef struct counting {
 	size_t live;
@@ -196,6 +242,11 @@ START_TEST(caller_allocator_gets_every_chunk)
 	for (int i = 0; i < 1000; i++)
 		ck_assert_ptr_nonnull(rb__arena_intern(&a, "shared", 6));
 	ck_assert_uint_ge(c.live, 3u << 20);
+	rb__vec v = RB_VEC_INIT;
+	ck_assert(rb__vec_reserve(&mem, &v, 2 * RB_MEM_PAGES, 1));
+	ck_assert_uint_eq(v.paged, 0);
+	ck_assert_uint_ge(c.live, (3u << 20) + 2 * RB_MEM_PAGES);
+	rb__vec_free(&mem, &v);
 	rb__arena_free(&a);
 	ck_assert_uint_eq(c.live, 0);
 	ck_assert_uint_gt(c.calls, 0);
@@ -232,10 +283,12 @@ int main(void)
 	tcase_add_test(tc, big_allocations);
 	tcase_add_test(tc, intern_shares_equal_strings);
 	tcase_add_test(tc, printf_fast_and_slow_paths);
+	tcase_add_test(tc, hint_and_used);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mem");
 	tcase_add_test(tc, caller_allocator_gets_every_chunk);
 	tcase_add_test(tc, pages_round_trip);
+	tcase_add_test(tc, vec_grows_across_the_page_threshold);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
