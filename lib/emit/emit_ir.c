@@ -9,17 +9,83 @@
  */
 #include "emit/emit.h"
 
+#include <stdint.h>
+#include <string.h>
+
+#include "core/buf.h"
 #include "rebalance/errors.h"
+
+/*
+ * Endpoint tables are shared: every setting of a backend port points at the
+ * same table (translate/endpoints.c), and a Service is used by many rules.
+ * The JSON bytes of each table are kept after its first rendering and copied
+ * for the next settings that use it (rb__w_replay), keyed by the table's
+ * address, length and the writer's depth (the indentation).
+ */
+typedef struct ep_entry {
+	const rb__ir_endpoint *eps; /* NULL: empty slot */
+	size_t count;
+	size_t depth;
+	size_t off, len; /* bytes in the cache's buffer */
+} ep_entry;
+
+typedef struct ep_cache {
+	const rb__mem *mem;
+	ep_entry *slots;
+	size_t cap, len;
+	rb__buf bytes;
+	bool off; /* the writer cannot replay, or an allocation failed: render every time */
+} ep_cache;
+
+static size_t ep_hash(const rb__ir_endpoint *eps, size_t count, size_t mask)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)eps ^ count) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & mask;
+}
+
+static ep_entry *ep_find(ep_cache *c, const rb__ir_endpoint *eps, size_t count, size_t depth)
+{
+	if (!c->cap)
+		return NULL;
+	size_t mask = c->cap - 1;
+	for (size_t i = ep_hash(eps, count, mask);; i = (i + 1) & mask) {
+		ep_entry *e = &c->slots[i];
+		if (!e->eps || (e->eps == eps && e->count == count && e->depth == depth))
+			return e;
+	}
+}
+
+static bool ep_grow(ep_cache *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : 256;
+	ep_entry *slots = rb__calloc(c->mem, cap, sizeof(*slots));
+	if (!slots)
+		return false;
+	ep_entry *old = c->slots;
+	size_t old_cap = c->cap;
+	c->slots = slots;
+	c->cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].eps)
+			*ep_find(c, old[i].eps, old[i].count, old[i].depth) = old[i];
+	rb__free(c->mem, old);
+	return true;
+}
+
+static void ep_cache_free(ep_cache *c)
+{
+	rb__free(c->mem, c->slots);
+	rb__buf_free(&c->bytes);
+}
 
 static const char *nz(const char *s)
 {
 	return s ? s : "";
 }
 
-static int kv_str(rb__writer *w, const char *key, const char *s)
+static inline int kv_str(rb__writer *w, const char *key, const char *s)
 {
-	RB_TRY(rb__w_key(w, key));
-	return rb__w_str(w, nz(s));
+	return rb__w_kv_str(w, key, nz(s));
 }
 
 static int kv_uint(rb__writer *w, const char *key, uint64_t v)
@@ -81,7 +147,49 @@ static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 	return rb__w_map_end(w);
 }
 
-static int emit_setting(rb__writer *w, const rb__ir_setting *s)
+static int emit_endpoints(rb__writer *w, const rb__ir_setting *s)
+{
+	RB_TRY(rb__w_seq_begin(w, false));
+	for (size_t i = 0; i < s->endpoint_count; i++)
+		RB_TRY(emit_endpoint(w, &s->endpoints[i]));
+	return rb__w_seq_end(w);
+}
+
+/* The endpoints value of a setting: from the cache, or rendered (and kept). */
+static int emit_endpoints_cached(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
+{
+	if (c->off)
+		return emit_endpoints(w, s);
+	size_t depth = rb__w_depth(w);
+	ep_entry *e = ep_find(c, s->endpoints, s->endpoint_count, depth);
+	if (e && e->eps)
+		return rb__w_replay(w, c->bytes.data + e->off, e->len);
+	size_t token = rb__w_capture_begin(w);
+	RB_TRY(emit_endpoints(w, s));
+	size_t n;
+	const char *bytes = rb__w_capture_end(w, token, &n);
+	if (!bytes)
+		return RB_OK; /* the chunk went to the sink midway: next time */
+	if ((c->len + 1) * 2 > c->cap && !ep_grow(c)) {
+		c->off = true;
+		return RB_OK;
+	}
+	size_t off = c->bytes.len;
+	if (!rb__buf_append(&c->bytes, bytes, n)) {
+		c->off = true;
+		return RB_OK;
+	}
+	e = ep_find(c, s->endpoints, s->endpoint_count, depth);
+	e->eps = s->endpoints;
+	e->count = s->endpoint_count;
+	e->depth = depth;
+	e->off = off;
+	e->len = n;
+	c->len++;
+	return RB_OK;
+}
+
+static int emit_setting(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
 {
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(kv_str(w, "name", s->name));
@@ -95,10 +203,7 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	RB_TRY(opt_str(w, "ipFamily", s->ip_family));
 	if (s->endpoint_count) {
 		RB_TRY(rb__w_key(w, "endpoints"));
-		RB_TRY(rb__w_seq_begin(w, false));
-		for (size_t i = 0; i < s->endpoint_count; i++)
-			RB_TRY(emit_endpoint(w, &s->endpoints[i]));
-		RB_TRY(rb__w_seq_end(w));
+		RB_TRY(emit_endpoints_cached(w, c, s));
 	}
 	if (s->prefer_local) {
 		RB_TRY(rb__w_key(w, "preferLocal"));
@@ -124,7 +229,7 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	return rb__w_map_end(w);
 }
 
-static int emit_destination(rb__writer *w, const rb__ir_destination *d)
+static int emit_destination(rb__writer *w, ep_cache *c, const rb__ir_destination *d)
 {
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(kv_str(w, "name", d->name));
@@ -142,7 +247,7 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 		RB_TRY(rb__w_key(w, "settings"));
 		RB_TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < d->setting_count; i++)
-			RB_TRY(emit_setting(w, &d->settings[i]));
+			RB_TRY(emit_setting(w, c, &d->settings[i]));
 		RB_TRY(rb__w_seq_end(w));
 	}
 	if (d->excluded_count) {
@@ -209,16 +314,27 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 	return rb__w_map_end(w);
 }
 
+static int emit_destinations(rb__writer *w, const rb__ir *ir)
+{
+	ep_cache c;
+	memset(&c, 0, sizeof c);
+	c.mem = rb__w_mem(w);
+	c.off = !rb__w_can_replay(w);
+	rb__buf_init(&c.bytes, c.mem);
+	int rc = rb__w_seq_begin(w, ir->destination_count == 0);
+	for (size_t i = 0; i < ir->destination_count && !rc; i++)
+		rc = emit_destination(w, &c, &ir->destinations[i]);
+	ep_cache_free(&c);
+	return rc ? rc : rb__w_seq_end(w);
+}
+
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 {
 	if (!w || !ir)
 		return RB_EINVAL;
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(rb__w_key(w, "destinations"));
-	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
-	for (size_t i = 0; i < ir->destination_count; i++)
-		RB_TRY(emit_destination(w, &ir->destinations[i]));
-	RB_TRY(rb__w_seq_end(w));
+	RB_TRY(emit_destinations(w, ir));
 	RB_TRY(rb__w_key(w, "routeStatuses"));
 	RB_TRY(rb__w_seq_begin(w, ir->status_count == 0));
 	for (size_t i = 0; i < ir->status_count; i++)

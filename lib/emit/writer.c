@@ -23,6 +23,7 @@ bool rb__w_flush(rb__writer *w)
 	if (w->sink_dead)
 		return false;
 	if (w->out_len) {
+		w->flushes++;
 		if (w->write(w->ud, w->out, w->out_len) != 0) {
 			w->sink_dead = true;
 			w->out_len = 0;
@@ -253,11 +254,6 @@ int rb__w_keyn(rb__writer *w, const char *key, size_t n)
 	return RB_OK;
 }
 
-int rb__w_key(rb__writer *w, const char *key)
-{
-	return rb__w_keyn(w, key, key ? strlen(key) : 0);
-}
-
 int rb__w_strn(rb__writer *w, const char *s, size_t n)
 {
 	if (!w)
@@ -274,9 +270,19 @@ int rb__w_strn(rb__writer *w, const char *s, size_t n)
 	return RB_OK;
 }
 
-int rb__w_str(rb__writer *w, const char *s)
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
 {
-	return rb__w_strn(w, s, s ? strlen(s) : 0);
+	if (!w)
+		return RB_EINVAL;
+	w_frame *t = top(w);
+	/* JSON, plain text, room in the chunk: one copy, no second round of checks. */
+	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && key && s && t &&
+	    t->kind == W_MAP && !t->want_value && rb__wj_member_kv(w, key, klen, s, n)) {
+		t->count++;
+		return RB_OK;
+	}
+	int rc = rb__w_keyn(w, key, klen);
+	return rc ? rc : rb__w_strn(w, s, n);
 }
 
 /* A token written as is: plain in YAML, bare in JSON (numbers, true, false, null). */
@@ -336,4 +342,56 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 	if (w->format == RB_FORMAT_JSON ? rb__json_number_ok(text, n) : rb__yaml_number_ok(text, n))
 		return put_token(w, text, n);
 	return rb__w_strn(w, text, n);
+}
+
+/* ---- capture and replay ---- */
+
+bool rb__w_can_replay(const rb__writer *w)
+{
+	return w && w->format == RB_FORMAT_JSON;
+}
+
+size_t rb__w_capture_begin(rb__writer *w)
+{
+	if (!w)
+		return 0;
+	w->capture_flushes = w->flushes;
+	return w->out_len;
+}
+
+const char *rb__w_capture_end(rb__writer *w, size_t token, size_t *n)
+{
+	*n = 0;
+	if (!w || w->err || w->format != RB_FORMAT_JSON || w->flushes != w->capture_flushes ||
+	    token > w->out_len)
+		return NULL;
+	*n = w->out_len - token;
+	return w->out + token;
+}
+
+int rb__w_replay(rb__writer *w, const char *bytes, size_t n)
+{
+	if (!w)
+		return RB_EINVAL;
+	if (w->err)
+		return w->err;
+	w_frame *t = top(w);
+	/* Only as a mapping's value, in the back end that captures. */
+	if (w->finished || !bytes || w->format != RB_FORMAT_JSON || !t || t->kind != W_MAP ||
+	    !t->want_value)
+		return fail(w, RB_EINVAL);
+	if (!w_out(w, bytes, n))
+		return fail(w, w->err ? w->err : RB_EIO);
+	value_end(w);
+	return RB_OK;
+}
+
+size_t rb__w_depth(const rb__writer *w)
+{
+	return w ? w->depth : 0;
+}
+
+const rb__mem *rb__w_mem(const rb__writer *w)
+{
+	return w->mem;
 }

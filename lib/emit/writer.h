@@ -58,11 +58,24 @@ int rb__w_map_begin(rb__writer *w, bool flow);
 int rb__w_map_end(rb__writer *w);
 int rb__w_seq_begin(rb__writer *w, bool flow);
 int rb__w_seq_end(rb__writer *w);
-int rb__w_key(rb__writer *w, const char *key);
 /* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
 int rb__w_keyn(rb__writer *w, const char *key, size_t n);
-int rb__w_str(rb__writer *w, const char *s);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
+/* A key and its string value: rb__w_keyn then rb__w_strn, in one call. */
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
+/* Inline, so that the length of a literal is known when compiling. */
+static inline int rb__w_key(rb__writer *w, const char *key)
+{
+	return rb__w_keyn(w, key, key ? __builtin_strlen(key) : 0);
+}
+static inline int rb__w_str(rb__writer *w, const char *s)
+{
+	return rb__w_strn(w, s, s ? __builtin_strlen(s) : 0);
+}
+static inline int rb__w_kv_str(rb__writer *w, const char *key, const char *s)
+{
+	return rb__w_kv_strn(w, key, key ? __builtin_strlen(key) : 0, s, s ? __builtin_strlen(s) : 0);
+}
 int rb__w_uint(rb__writer *w, uint64_t v);
 int rb__w_int(rb__writer *w, int64_t v);
 int rb__w_bool(rb__writer *w, bool v);
@@ -75,6 +88,27 @@ int rb__w_null(rb__writer *w);
  * strings: JSON has no spelling for them).
  */
 int rb__w_number(rb__writer *w, const char *text, size_t n);
+
+/*
+ * Writing a value again: a value written many times (an endpoint table
+ * shared by the settings of every rule that uses the Service) is rendered
+ * once, then copied. Only the JSON back end can (rb__w_can_replay): the YAML
+ * one's emitter keeps its own state. rb__w_capture_begin before a mapping's
+ * value returns a token; rb__w_capture_end after the value gives the bytes
+ * it took, valid until the next writer call, or NULL when they cannot be
+ * given (YAML, an error, or the output chunk went to the sink in between).
+ * rb__w_replay writes such bytes as the value of the current key: the same
+ * bytes as writing that value again at the same depth (rb__w_depth), which
+ * is the caller's to ensure.
+ */
+bool rb__w_can_replay(const rb__writer *w);
+size_t rb__w_capture_begin(rb__writer *w);
+const char *rb__w_capture_end(rb__writer *w, size_t token, size_t *n);
+int rb__w_replay(rb__writer *w, const char *bytes, size_t n);
+/* Open collections (0 at the root). */
+size_t rb__w_depth(const rb__writer *w);
+/* The writer's allocator (for serializers' own state). */
+const rb__mem *rb__w_mem(const rb__writer *w);
 
 /* True when s (n bytes) may be written as a plain YAML scalar (see above). */
 bool rb__yaml_plain_ok(const char *s, size_t n);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -39,6 +40,8 @@ struct rb__writer {
 	size_t depth, stack_cap;
 	char *out; /* RB_W_CHUNK bytes */
 	size_t out_len;
+	uint64_t flushes;         /* chunks handed to the sink so far */
+	uint64_t capture_flushes; /* flushes when the capture began */
 	bool yaml_init;
 	yaml_emitter_t yaml;
 };
@@ -89,6 +92,12 @@ int rb__wj_begin_member(rb__writer *w);
 int rb__wj_coll_begin(rb__writer *w, bool map);
 int rb__wj_coll_end(rb__writer *w, bool map);
 int rb__wj_string(rb__writer *w, const char *s, size_t n);
+/*
+ * A member whose key and string value are plain ASCII and fit in the chunk:
+ * separator, indentation, `"key": "s"`, in one go. false (nothing written)
+ * otherwise.
+ */
+bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
 /* A key and its ": ". */
 int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);

@@ -1612,6 +1612,123 @@ START_TEST(test_json_numbers)
 }
 END_TEST
 
+/* A sequence of n strings as one value. */
+static int write_many_strs(rb__writer *w, int n)
+{
+	int rc = rb__w_seq_begin(w, false);
+	for (int i = 0; !rc && i < n; i++)
+		rc = rb__w_str(w, "0123456789 abcdefghij");
+	return rc ? rc : rb__w_seq_end(w);
+}
+
+/* rb__w_kv_strn writes what rb__w_keyn and rb__w_strn write, fast path or not. */
+START_TEST(test_kv_strn)
+{
+	static const char *const vals[] = {"plain", "", "q\"uote", "back\\slash", "tab\t",
+	                                   "é utf8", "0123456789abcdefghijklmnop", "del\x7f"};
+	for (int f = RB_FORMAT_YAML; f <= RB_FORMAT_JSON; f++) {
+		for (int flow = 0; flow < 2; flow++) {
+			char *want;
+			rb__writer *w = wopen((rb_format)f);
+			ck_assert_int_eq(rb__w_map_begin(w, flow), RB_OK);
+			for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+				char key[16];
+				snprintf(key, sizeof key, i % 2 ? "k%zu" : "k\"%zu", i);
+				ck_assert_int_eq(rb__w_key(w, key), RB_OK);
+				ck_assert_int_eq(rb__w_str(w, vals[i]), RB_OK);
+			}
+			ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+			want = dupstr(wclose(w));
+			w = wopen((rb_format)f);
+			ck_assert_int_eq(rb__w_map_begin(w, flow), RB_OK);
+			for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+				char key[16];
+				snprintf(key, sizeof key, i % 2 ? "k%zu" : "k\"%zu", i);
+				ck_assert_int_eq(rb__w_kv_str(w, key, vals[i]), RB_OK);
+			}
+			ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+			expect_text(wclose(w), want);
+			free(want);
+		}
+		/* Misuse is refused as by the two calls: in a sequence, after a key. */
+		rb__writer *w = wopen((rb_format)f);
+		ck_assert_int_eq(rb__w_seq_begin(w, false), RB_OK);
+		ck_assert_int_eq(rb__w_kv_str(w, "k", "v"), RB_EINVAL);
+		rb__writer_free(w);
+		w = wopen((rb_format)f);
+		ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+		ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+		ck_assert_int_eq(rb__w_kv_str(w, "k", "v"), RB_EINVAL);
+		rb__writer_free(w);
+	}
+}
+END_TEST
+
+/* A captured value replayed gives the bytes of writing it again; YAML never captures. */
+START_TEST(test_capture_replay)
+{
+	rb__writer *w = wopen(RB_FORMAT_JSON);
+	ck_assert(rb__w_can_replay(w));
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+	size_t depth = rb__w_depth(w);
+	ck_assert_uint_eq(depth, 1);
+	size_t token = rb__w_capture_begin(w);
+	ck_assert_int_eq(rb__w_seq_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_kv_str(w, "host", "10.0.0.1"), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "port"), RB_OK);
+	ck_assert_int_eq(rb__w_uint(w, 80), RB_OK);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
+	size_t n;
+	const char *bytes = rb__w_capture_end(w, token, &n);
+	ck_assert_ptr_nonnull(bytes);
+	char *copy = malloc(n + 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, bytes, n);
+	copy[n] = '\0';
+	ck_assert_str_eq(copy, "[\n    {\n      \"host\": \"10.0.0.1\",\n      \"port\": 80\n    }\n  ]");
+	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
+	ck_assert_uint_eq(rb__w_depth(w), depth);
+	ck_assert_int_eq(rb__w_replay(w, copy, n), RB_OK);
+	/* Only as a mapping's value. */
+	ck_assert_int_eq(rb__w_replay(w, copy, n), RB_EINVAL);
+	free(copy);
+	rb__writer_free(w);
+
+	w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+	const char *doc = "[\n    1\n  ]";
+	ck_assert_int_eq(rb__w_replay(w, doc, strlen(doc)), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
+	ck_assert_int_eq(rb__w_uint(w, 2), RB_OK);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	expect_text(wclose(w), "{\n  \"a\": [\n    1\n  ],\n  \"b\": 2\n}\n");
+
+	/* A flush between begin and end: no bytes. */
+	w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+	token = rb__w_capture_begin(w);
+	ck_assert_int_eq(write_many_strs(w, 5000), RB_OK);
+	ck_assert_ptr_null(rb__w_capture_end(w, token, &n));
+	rb__writer_free(w);
+
+	w = wopen(RB_FORMAT_YAML);
+	ck_assert(!rb__w_can_replay(w));
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+	token = rb__w_capture_begin(w);
+	ck_assert_int_eq(rb__w_str(w, "x"), RB_OK);
+	ck_assert_ptr_null(rb__w_capture_end(w, token, &n));
+	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
+	ck_assert_int_eq(rb__w_replay(w, "1", 1), RB_EINVAL);
+	rb__writer_free(w);
+}
+END_TEST
+
 /* Output goes out in 64 KiB chunks, then the rest at finish. */
 START_TEST(test_chunks)
 {
@@ -1902,6 +2019,8 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_json_escapes);
 	tcase_add_test(tc, test_json_numbers);
 	tcase_add_test(tc, test_chunks);
+	tcase_add_test(tc, test_kv_strn);
+	tcase_add_test(tc, test_capture_replay);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ir_yaml");
