@@ -46,25 +46,6 @@ bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 	return true;
 }
 
-void *rb__vec_push(const rb__mem *m, rb__vec *v, size_t elem_size)
-{
-	if (v->len == v->cap && !rb__vec_reserve(m, v, 1, elem_size))
-		return NULL;
-	void *slot = (char *)v->data + v->len * elem_size;
-	memset(slot, 0, elem_size);
-	v->len++;
-	return slot;
-}
-
-bool rb__vec_push_ptr(const rb__mem *m, rb__vec *v, const void *p)
-{
-	const void **slot = rb__vec_push(m, v, sizeof(void *));
-	if (!slot)
-		return false;
-	*slot = p;
-	return true;
-}
-
 void rb__vec_free(const rb__mem *m, rb__vec *v)
 {
 	if (v->paged)

@@ -29,6 +29,10 @@
  *
  * cJSON allocates with malloc (its hooks are process-global, so they are
  * never installed); each subtree is freed as soon as it is converted.
+ *
+ * No scalar handed to the builder can hold a NUL byte (raw control
+ * characters and \u0000 are refused above, and a decoded string is measured
+ * with strlen), so the builder is told not to look for one (RB_LD_NO_NUL).
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -263,7 +267,7 @@ static int literal(js *j, const char *lit, rb__scalar_type type)
 		return unexpected(j);
 	j->pos += n;
 	j->col += (uint32_t)n;
-	return rb__ld_scalar(&j->b, lit, n, type, loc);
+	return rb__ld_scalar_flags(&j->b, lit, n, type, loc, RB_LD_NO_NUL);
 }
 
 /* One value at pos: a scalar, or the start of a collection (pushed). */
@@ -293,7 +297,8 @@ static int value(js *j, const cJSON *item)
 			return rc;
 		if (len == SIZE_MAX)
 			len = strlen(item->valuestring);
-		return rb__ld_scalar(&j->b, item->valuestring, len, RB_SCALAR_STRING, loc);
+		return rb__ld_scalar_flags(&j->b, item->valuestring, len, RB_SCALAR_STRING, loc,
+		                           RB_LD_NO_NUL);
 	}
 	case cJSON_Number: {
 		if (!at(j, '-') && !(j->pos < j->n && j->s[j->pos] >= '0' && j->s[j->pos] <= '9'))
@@ -308,8 +313,8 @@ static int value(js *j, const cJSON *item)
 			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
 			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
 			                   (const char *)j->s + start);
-		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
-		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start, len,
+		                           is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc, RB_LD_NO_NUL);
 	}
 	case cJSON_True:
 		return literal(j, "true", RB_SCALAR_BOOL);
@@ -352,7 +357,8 @@ static int convert_tree(js *j, const cJSON *root)
 				break;
 			if (klen == SIZE_MAX)
 				klen = strlen(item->string);
-			if ((rc = rb__ld_scalar(&j->b, item->string, klen, RB_SCALAR_STRING, kloc)))
+			if ((rc = rb__ld_scalar_flags(&j->b, item->string, klen, RB_SCALAR_STRING,
+			                              kloc, RB_LD_NO_NUL)))
 				break;
 			skip_ws(j);
 			if ((rc = expect(j, ':')))
@@ -408,14 +414,15 @@ static int outer_string(js *j)
 	if (rc)
 		return rc;
 	if (len != SIZE_MAX)
-		return rb__ld_scalar(&j->b, (const char *)j->s + start + 1, len, RB_SCALAR_STRING,
-		                     loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start + 1, len,
+		                           RB_SCALAR_STRING, loc, RB_LD_NO_NUL);
 	cJSON *str = cJSON_ParseWithLengthOpts((const char *)j->s + start, j->pos - start, NULL, 0);
 	if (!str || !cJSON_IsString(str)) {
 		cJSON_Delete(str);
 		return syntax_near(j, start);
 	}
-	rc = rb__ld_scalar(&j->b, str->valuestring, strlen(str->valuestring), RB_SCALAR_STRING, loc);
+	rc = rb__ld_scalar_flags(&j->b, str->valuestring, strlen(str->valuestring), RB_SCALAR_STRING,
+	                         loc, RB_LD_NO_NUL);
 	cJSON_Delete(str);
 	return rc;
 }
@@ -448,8 +455,8 @@ static int outer_value(js *j, size_t depth)
 			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
 			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
 			                   (const char *)j->s + start);
-		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
-		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start, len,
+		                           is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc, RB_LD_NO_NUL);
 	}
 	if (c != '{' && c != '[')
 		return bad_byte(j);

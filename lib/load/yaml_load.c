@@ -360,16 +360,22 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	const char *text = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	rb__scalar_type type = RB_SCALAR_STRING;
-	/* libyaml only gives a tag that is written; it marks `!` as plain_implicit. */
-	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	bool anchored = ev->data.scalar.anchor != NULL;
+	/* A key's type does not matter (unless it is recorded for an alias, which
+	 * may make it a value elsewhere). libyaml only gives a tag that is written;
+	 * it marks `!` as plain_implicit. */
+	bool key = !anchored && !recording(y) && rb__ld_want_key(&y->b);
+	if (!key && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)))
 		type = rb__yaml_resolve_plain(text, len);
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
-	int rc = rb__ld_scalar(&y->b, text, len, type, loc);
+	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
+	 * scalar ("\0", "\x00", "\u0000") makes one. */
+	unsigned flags = ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? 0 : RB_LD_NO_NUL;
+	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags);
 	if (rc || y->budget == 0)
 		return rc;
 	size_t idx = 0;
-	bool anchored = ev->data.scalar.anchor != NULL;
 	if (anchored && (rc = anchor_new(y, (const char *)ev->data.scalar.anchor, &idx)))
 		return rc;
 	if (anchored || recording(y)) {
