@@ -10,73 +10,8 @@
 #include "emit/emit.h"
 
 #include <stdint.h>
-#include <string.h>
 
-#include "core/buf.h"
 #include "rebalance/errors.h"
-
-/*
- * Endpoint tables are shared: every setting of a backend port points at the
- * same table (translate/endpoints.c), and a Service is used by many rules.
- * The JSON bytes of each table are kept after its first rendering and copied
- * for the next settings that use it (rb__w_replay), keyed by the table's
- * address, length and the writer's depth (the indentation).
- */
-typedef struct ep_entry {
-	const rb__ir_endpoint *eps; /* NULL: empty slot */
-	size_t count;
-	size_t depth;
-	size_t off, len; /* bytes in the cache's buffer */
-} ep_entry;
-
-typedef struct ep_cache {
-	const rb__mem *mem;
-	ep_entry *slots;
-	size_t cap, len;
-	rb__buf bytes;
-	bool off; /* the writer cannot replay, or an allocation failed: render every time */
-} ep_cache;
-
-static size_t ep_hash(const rb__ir_endpoint *eps, size_t count, size_t mask)
-{
-	uint64_t h = ((uint64_t)(uintptr_t)eps ^ count) * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h >> 32) & mask;
-}
-
-static ep_entry *ep_find(ep_cache *c, const rb__ir_endpoint *eps, size_t count, size_t depth)
-{
-	if (!c->cap)
-		return NULL;
-	size_t mask = c->cap - 1;
-	for (size_t i = ep_hash(eps, count, mask);; i = (i + 1) & mask) {
-		ep_entry *e = &c->slots[i];
-		if (!e->eps || (e->eps == eps && e->count == count && e->depth == depth))
-			return e;
-	}
-}
-
-static bool ep_grow(ep_cache *c)
-{
-	size_t cap = c->cap ? c->cap * 2 : 256;
-	ep_entry *slots = rb__calloc(c->mem, cap, sizeof(*slots));
-	if (!slots)
-		return false;
-	ep_entry *old = c->slots;
-	size_t old_cap = c->cap;
-	c->slots = slots;
-	c->cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].eps)
-			*ep_find(c, old[i].eps, old[i].count, old[i].depth) = old[i];
-	rb__free(c->mem, old);
-	return true;
-}
-
-static void ep_cache_free(ep_cache *c)
-{
-	rb__free(c->mem, c->slots);
-	rb__buf_free(&c->bytes);
-}
 
 static const char *nz(const char *s)
 {
@@ -112,22 +47,75 @@ static int opt_nonempty(rb__writer *w, const char *key, const char *s)
 	return s && *s ? kv_str(w, key, s) : RB_OK;
 }
 
+/* Members of a flow mapping, collected and then written by one rb__w_flow_map. */
+typedef struct flow {
+	rb__w_field f[8];
+	size_t n;
+} flow;
+
+static void f_str(flow *fl, const char *key, const char *s)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->type = RB_WF_STR;
+	f->s = nz(s);
+}
+
+static void f_uint(flow *fl, const char *key, uint64_t v)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->type = RB_WF_UINT;
+	f->u = v;
+}
+
+static void f_int(flow *fl, const char *key, int64_t v)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->type = RB_WF_INT;
+	f->i = v;
+}
+
+static void f_true(flow *fl, const char *key)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->type = RB_WF_TRUE;
+}
+
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 {
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(opt_nonempty(w, "host", e->host));
+	flow fl = {.n = 0};
+	if (e->host && *e->host)
+		f_str(&fl, "host", e->host);
 	if (e->port)
-		RB_TRY(kv_uint(w, "port", e->port));
-	RB_TRY(opt_str(w, "zone", e->zone));
+		f_uint(&fl, "port", e->port);
+	if (e->zone)
+		f_str(&fl, "zone", e->zone);
 	if (e->draining)
-		RB_TRY(kv_true(w, "draining"));
-	RB_TRY(opt_str(w, "hostname", e->hostname));
-	RB_TRY(opt_str(w, "path", e->path));
-	return rb__w_map_end(w);
+		f_true(&fl, "draining");
+	if (e->hostname)
+		f_str(&fl, "hostname", e->hostname);
+	if (e->path)
+		f_str(&fl, "path", e->path);
+	return rb__w_flow_map(w, fl.f, fl.n);
 }
 
 static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 {
+	if (!m->annotation_count) {
+		flow fl = {.n = 0};
+		if (m->kind && *m->kind)
+			f_str(&fl, "kind", m->kind);
+		if (m->name && *m->name)
+			f_str(&fl, "name", m->name);
+		if (m->namespace_ && *m->namespace_)
+			f_str(&fl, "namespace", m->namespace_);
+		if (m->section_name && *m->section_name)
+			f_str(&fl, "sectionName", m->section_name);
+		return rb__w_flow_map(w, fl.f, fl.n);
+	}
 	RB_TRY(rb__w_map_begin(w, true));
 	RB_TRY(opt_nonempty(w, "kind", m->kind));
 	RB_TRY(opt_nonempty(w, "name", m->name));
@@ -155,41 +143,7 @@ static int emit_endpoints(rb__writer *w, const rb__ir_setting *s)
 	return rb__w_seq_end(w);
 }
 
-/* The endpoints value of a setting: from the cache, or rendered (and kept). */
-static int emit_endpoints_cached(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
-{
-	if (c->off)
-		return emit_endpoints(w, s);
-	size_t depth = rb__w_depth(w);
-	ep_entry *e = ep_find(c, s->endpoints, s->endpoint_count, depth);
-	if (e && e->eps)
-		return rb__w_replay(w, c->bytes.data + e->off, e->len);
-	size_t token = rb__w_capture_begin(w);
-	RB_TRY(emit_endpoints(w, s));
-	size_t n;
-	const char *bytes = rb__w_capture_end(w, token, &n);
-	if (!bytes)
-		return RB_OK; /* the chunk went to the sink midway: next time */
-	if ((c->len + 1) * 2 > c->cap && !ep_grow(c)) {
-		c->off = true;
-		return RB_OK;
-	}
-	size_t off = c->bytes.len;
-	if (!rb__buf_append(&c->bytes, bytes, n)) {
-		c->off = true;
-		return RB_OK;
-	}
-	e = ep_find(c, s->endpoints, s->endpoint_count, depth);
-	e->eps = s->endpoints;
-	e->count = s->endpoint_count;
-	e->depth = depth;
-	e->off = off;
-	e->len = n;
-	c->len++;
-	return RB_OK;
-}
-
-static int emit_setting(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
+static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 {
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(kv_str(w, "name", s->name));
@@ -203,9 +157,10 @@ static int emit_setting(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
 	RB_TRY(opt_str(w, "ipFamily", s->ip_family));
 	if (s->endpoint_count) {
 		RB_TRY(rb__w_key(w, "endpoints"));
-		RB_TRY(emit_endpoints_cached(w, c, s));
+		RB_TRY(emit_endpoints(w, s));
 	}
 	if (s->prefer_local) {
+		/* Nested: not one flat flow mapping. */
 		RB_TRY(rb__w_key(w, "preferLocal"));
 		RB_TRY(rb__w_map_begin(w, true));
 		RB_TRY(kv_uint(w, "minEndpointsThreshold", s->prefer_local->min_endpoints_threshold));
@@ -229,25 +184,24 @@ static int emit_setting(rb__writer *w, ep_cache *c, const rb__ir_setting *s)
 	return rb__w_map_end(w);
 }
 
-static int emit_destination(rb__writer *w, ep_cache *c, const rb__ir_destination *d)
+static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 {
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(kv_str(w, "name", d->name));
 
 	RB_TRY(rb__w_key(w, "route"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(kv_str(w, "kind", d->route_kind));
-	RB_TRY(kv_str(w, "namespace", d->route_namespace));
-	RB_TRY(kv_str(w, "name", d->route_name));
-	RB_TRY(rb__w_key(w, "rule"));
-	RB_TRY(rb__w_int(w, d->rule));
-	RB_TRY(rb__w_map_end(w));
+	flow route = {.n = 0};
+	f_str(&route, "kind", d->route_kind);
+	f_str(&route, "namespace", d->route_namespace);
+	f_str(&route, "name", d->route_name);
+	f_int(&route, "rule", d->rule);
+	RB_TRY(rb__w_flow_map(w, route.f, route.n));
 
 	if (d->setting_count) {
 		RB_TRY(rb__w_key(w, "settings"));
 		RB_TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < d->setting_count; i++)
-			RB_TRY(emit_setting(w, c, &d->settings[i]));
+			RB_TRY(emit_setting(w, &d->settings[i]));
 		RB_TRY(rb__w_seq_end(w));
 	}
 	if (d->excluded_count) {
@@ -255,27 +209,27 @@ static int emit_destination(rb__writer *w, ep_cache *c, const rb__ir_destination
 		RB_TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < d->excluded_count; i++) {
 			const rb__ir_excluded *x = &d->excluded[i];
-			RB_TRY(rb__w_map_begin(w, true));
-			RB_TRY(kv_str(w, "name", x->name));
-			RB_TRY(kv_uint(w, "weight", x->weight));
-			RB_TRY(kv_str(w, "reason", x->reason));
-			RB_TRY(rb__w_map_end(w));
+			flow fl = {.n = 0};
+			f_str(&fl, "name", x->name);
+			f_uint(&fl, "weight", x->weight);
+			f_str(&fl, "reason", x->reason);
+			RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 		}
 		RB_TRY(rb__w_seq_end(w));
 	}
 
 	RB_TRY(rb__w_key(w, "backendWeights"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(kv_uint(w, "valid", d->weights[0]));
-	RB_TRY(kv_uint(w, "invalid", d->weights[1]));
-	RB_TRY(kv_uint(w, "noEndpoints", d->weights[2]));
-	RB_TRY(rb__w_map_end(w));
+	flow bw = {.n = 0};
+	f_uint(&bw, "valid", d->weights[0]);
+	f_uint(&bw, "invalid", d->weights[1]);
+	f_uint(&bw, "noEndpoints", d->weights[2]);
+	RB_TRY(rb__w_flow_map(w, bw.f, bw.n));
 
 	if (d->direct_response) {
 		RB_TRY(rb__w_key(w, "directResponse"));
-		RB_TRY(rb__w_map_begin(w, true));
-		RB_TRY(kv_uint(w, "statusCode", d->direct_response));
-		RB_TRY(rb__w_map_end(w));
+		flow dr = {.n = 0};
+		f_uint(&dr, "statusCode", d->direct_response);
+		RB_TRY(rb__w_flow_map(w, dr.f, dr.n));
 	}
 	return rb__w_map_end(w);
 }
@@ -289,43 +243,34 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 
 	const rb__ir_parent_ref *p = &st->parent;
 	RB_TRY(rb__w_key(w, "parentRef"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(opt_str(w, "group", p->group));
-	RB_TRY(opt_str(w, "kind", p->kind));
-	RB_TRY(opt_str(w, "namespace", p->namespace_));
-	RB_TRY(opt_str(w, "name", p->name));
-	RB_TRY(opt_str(w, "sectionName", p->section_name));
+	flow pr = {.n = 0};
+	if (p->group)
+		f_str(&pr, "group", p->group);
+	if (p->kind)
+		f_str(&pr, "kind", p->kind);
+	if (p->namespace_)
+		f_str(&pr, "namespace", p->namespace_);
+	if (p->name)
+		f_str(&pr, "name", p->name);
+	if (p->section_name)
+		f_str(&pr, "sectionName", p->section_name);
 	if (p->port)
-		RB_TRY(kv_uint(w, "port", p->port));
-	RB_TRY(rb__w_map_end(w));
+		f_uint(&pr, "port", p->port);
+	RB_TRY(rb__w_flow_map(w, pr.f, pr.n));
 
 	RB_TRY(rb__w_key(w, "conditions"));
 	RB_TRY(rb__w_seq_begin(w, st->condition_count == 0));
 	for (size_t i = 0; i < st->condition_count; i++) {
 		const rb__ir_condition *c = &st->conditions[i];
-		RB_TRY(rb__w_map_begin(w, true));
-		RB_TRY(kv_str(w, "type", c->type));
-		RB_TRY(kv_str(w, "status", c->status));
-		RB_TRY(kv_str(w, "reason", c->reason));
-		RB_TRY(kv_str(w, "message", c->message));
-		RB_TRY(rb__w_map_end(w));
+		flow fl = {.n = 0};
+		f_str(&fl, "type", c->type);
+		f_str(&fl, "status", c->status);
+		f_str(&fl, "reason", c->reason);
+		f_str(&fl, "message", c->message);
+		RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 	}
 	RB_TRY(rb__w_seq_end(w));
 	return rb__w_map_end(w);
-}
-
-static int emit_destinations(rb__writer *w, const rb__ir *ir)
-{
-	ep_cache c;
-	memset(&c, 0, sizeof c);
-	c.mem = rb__w_mem(w);
-	c.off = !rb__w_can_replay(w);
-	rb__buf_init(&c.bytes, c.mem);
-	int rc = rb__w_seq_begin(w, ir->destination_count == 0);
-	for (size_t i = 0; i < ir->destination_count && !rc; i++)
-		rc = emit_destination(w, &c, &ir->destinations[i]);
-	ep_cache_free(&c);
-	return rc ? rc : rb__w_seq_end(w);
 }
 
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
@@ -334,7 +279,10 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 		return RB_EINVAL;
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(rb__w_key(w, "destinations"));
-	RB_TRY(emit_destinations(w, ir));
+	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
+	for (size_t i = 0; i < ir->destination_count; i++)
+		RB_TRY(emit_destination(w, &ir->destinations[i]));
+	RB_TRY(rb__w_seq_end(w));
 	RB_TRY(rb__w_key(w, "routeStatuses"));
 	RB_TRY(rb__w_seq_begin(w, ir->status_count == 0));
 	for (size_t i = 0; i < ir->status_count; i++)

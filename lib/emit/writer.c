@@ -23,7 +23,6 @@ bool rb__w_flush(rb__writer *w)
 	if (w->sink_dead)
 		return false;
 	if (w->out_len) {
-		w->flushes++;
 		if (w->write(w->ud, w->out, w->out_len) != 0) {
 			w->sink_dead = true;
 			w->out_len = 0;
@@ -270,6 +269,121 @@ int rb__w_strn(rb__writer *w, const char *s, size_t n)
 	return RB_OK;
 }
 
+/* The generic path of rb__w_flow_map. */
+static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
+{
+	RB_TRY(rb__w_map_begin(w, true));
+	for (size_t i = 0; i < n; i++) {
+		RB_TRY(rb__w_key(w, f[i].key));
+		switch (f[i].type) {
+		case RB_WF_STR:
+			RB_TRY(rb__w_str(w, f[i].s));
+			break;
+		case RB_WF_UINT:
+			RB_TRY(rb__w_uint(w, f[i].u));
+			break;
+		case RB_WF_INT:
+			RB_TRY(rb__w_int(w, f[i].i));
+			break;
+		case RB_WF_TRUE:
+			RB_TRY(rb__w_bool(w, true));
+			break;
+		default:
+			return fail(w, RB_EINVAL);
+		}
+	}
+	return rb__w_map_end(w);
+}
+
+/* The JSON bytes of a flow mapping in one copy; false (nothing written) when it cannot. */
+static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_t n)
+{
+	const char *sep = "";
+	size_t seplen = 0;
+	if (t->kind == W_SEQ && !rb__wj_sep(w, &sep, &seplen))
+		return false;
+	/* Lengths first (and plainness), so that nothing is written unless all of it fits. */
+	enum { MAX_FIELDS = 8 };
+	if (n > MAX_FIELDS)
+		return false;
+	char num[MAX_FIELDS][24];
+	size_t vlen[MAX_FIELDS], klen[MAX_FIELDS];
+	size_t total = seplen + 2;
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].key)
+			return false;
+		klen[i] = strlen(f[i].key);
+		switch (f[i].type) {
+		case RB_WF_STR:
+			if (!f[i].s)
+				return false;
+			vlen[i] = strlen(f[i].s);
+			if (!rb__wj_plain(f[i].s, vlen[i]))
+				return false;
+			vlen[i] += 2;
+			break;
+		case RB_WF_UINT:
+			vlen[i] = rb__fmt_u64(num[i], f[i].u);
+			break;
+		case RB_WF_INT:
+			vlen[i] = rb__fmt_i64(num[i], f[i].i);
+			break;
+		case RB_WF_TRUE:
+			vlen[i] = 4;
+			break;
+		default:
+			return false;
+		}
+		if (!rb__wj_plain(f[i].key, klen[i]))
+			return false;
+		total += (i ? 2 : 0) + klen[i] + 4 + vlen[i];
+	}
+	if (total > RB_W_CHUNK - w->out_len)
+		return false;
+	char *o = w->out + w->out_len;
+	memcpy(o, sep, seplen);
+	o += seplen;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			*o++ = ',';
+			*o++ = ' ';
+		}
+		*o++ = '"';
+		memcpy(o, f[i].key, klen[i]);
+		o += klen[i];
+		memcpy(o, "\": ", 3);
+		o += 3;
+		if (f[i].type == RB_WF_STR) {
+			*o++ = '"';
+			memcpy(o, f[i].s, vlen[i] - 2);
+			o += vlen[i] - 2;
+			*o++ = '"';
+		} else {
+			memcpy(o, f[i].type == RB_WF_TRUE ? "true" : num[i], vlen[i]);
+			o += vlen[i];
+		}
+	}
+	*o++ = '}';
+	w->out_len += total;
+	return true;
+}
+
+int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n)
+{
+	if (!w || (!f && n))
+		return RB_EINVAL;
+	w_frame *t = top(w);
+	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && t &&
+	    (t->kind == W_SEQ || t->want_value) && flow_map_json(w, t, f, n)) {
+		if (t->kind == W_SEQ)
+			t->count++;
+		value_end(w);
+		return RB_OK;
+	}
+	return flow_map_calls(w, f, n);
+}
+
 int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
 {
 	if (!w)
@@ -342,56 +456,4 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 	if (w->format == RB_FORMAT_JSON ? rb__json_number_ok(text, n) : rb__yaml_number_ok(text, n))
 		return put_token(w, text, n);
 	return rb__w_strn(w, text, n);
-}
-
-/* ---- capture and replay ---- */
-
-bool rb__w_can_replay(const rb__writer *w)
-{
-	return w && w->format == RB_FORMAT_JSON;
-}
-
-size_t rb__w_capture_begin(rb__writer *w)
-{
-	if (!w)
-		return 0;
-	w->capture_flushes = w->flushes;
-	return w->out_len;
-}
-
-const char *rb__w_capture_end(rb__writer *w, size_t token, size_t *n)
-{
-	*n = 0;
-	if (!w || w->err || w->format != RB_FORMAT_JSON || w->flushes != w->capture_flushes ||
-	    token > w->out_len)
-		return NULL;
-	*n = w->out_len - token;
-	return w->out + token;
-}
-
-int rb__w_replay(rb__writer *w, const char *bytes, size_t n)
-{
-	if (!w)
-		return RB_EINVAL;
-	if (w->err)
-		return w->err;
-	w_frame *t = top(w);
-	/* Only as a mapping's value, in the back end that captures. */
-	if (w->finished || !bytes || w->format != RB_FORMAT_JSON || !t || t->kind != W_MAP ||
-	    !t->want_value)
-		return fail(w, RB_EINVAL);
-	if (!w_out(w, bytes, n))
-		return fail(w, w->err ? w->err : RB_EIO);
-	value_end(w);
-	return RB_OK;
-}
-
-size_t rb__w_depth(const rb__writer *w)
-{
-	return w ? w->depth : 0;
-}
-
-const rb__mem *rb__w_mem(const rb__writer *w)
-{
-	return w->mem;
 }

@@ -61,6 +61,26 @@ int rb__w_seq_end(rb__writer *w);
 /* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
 int rb__w_keyn(rb__writer *w, const char *key, size_t n);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
+/* One member of a flow mapping written in one call (rb__w_flow_map). */
+typedef enum rb__w_ftype {
+	RB_WF_STR = 1,  /* s: a string */
+	RB_WF_UINT = 2, /* u */
+	RB_WF_INT = 3,  /* i */
+	RB_WF_TRUE = 4  /* the boolean true */
+} rb__w_ftype;
+typedef struct rb__w_field {
+	const char *key; /* NUL-terminated */
+	rb__w_ftype type;
+	const char *s; /* RB_WF_STR: NUL-terminated */
+	uint64_t u;
+	int64_t i;
+} rb__w_field;
+/*
+ * A flow mapping of scalars as one value: rb__w_map_begin(w, true), the n
+ * keys and values, rb__w_map_end. In JSON, when every key and string is
+ * plain ASCII and the whole fits in the chunk, it goes out in one copy.
+ */
+int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n);
 /* A key and its string value: rb__w_keyn then rb__w_strn, in one call. */
 int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
 /* Inline, so that the length of a literal is known when compiling. */
@@ -89,26 +109,6 @@ int rb__w_null(rb__writer *w);
  */
 int rb__w_number(rb__writer *w, const char *text, size_t n);
 
-/*
- * Writing a value again: a value written many times (an endpoint table
- * shared by the settings of every rule that uses the Service) is rendered
- * once, then copied. Only the JSON back end can (rb__w_can_replay): the YAML
- * one's emitter keeps its own state. rb__w_capture_begin before a mapping's
- * value returns a token; rb__w_capture_end after the value gives the bytes
- * it took, valid until the next writer call, or NULL when they cannot be
- * given (YAML, an error, or the output chunk went to the sink in between).
- * rb__w_replay writes such bytes as the value of the current key: the same
- * bytes as writing that value again at the same depth (rb__w_depth), which
- * is the caller's to ensure.
- */
-bool rb__w_can_replay(const rb__writer *w);
-size_t rb__w_capture_begin(rb__writer *w);
-const char *rb__w_capture_end(rb__writer *w, size_t token, size_t *n);
-int rb__w_replay(rb__writer *w, const char *bytes, size_t n);
-/* Open collections (0 at the root). */
-size_t rb__w_depth(const rb__writer *w);
-/* The writer's allocator (for serializers' own state). */
-const rb__mem *rb__w_mem(const rb__writer *w);
 
 /* True when s (n bytes) may be written as a plain YAML scalar (see above). */
 bool rb__yaml_plain_ok(const char *s, size_t n);

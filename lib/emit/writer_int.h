@@ -40,8 +40,6 @@ struct rb__writer {
 	size_t depth, stack_cap;
 	char *out; /* RB_W_CHUNK bytes */
 	size_t out_len;
-	uint64_t flushes;         /* chunks handed to the sink so far */
-	uint64_t capture_flushes; /* flushes when the capture began */
 	bool yaml_init;
 	yaml_emitter_t yaml;
 };
@@ -98,6 +96,13 @@ int rb__wj_string(rb__writer *w, const char *s, size_t n);
  * otherwise.
  */
 bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
+/*
+ * The separator and indentation rb__wj_begin_member would write now, as a
+ * pointer to static bytes; false when it would take more than one copy.
+ */
+bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n);
+/* True when p[0, n) is printable ASCII other than '"' and '\\' (written as is in JSON). */
+bool rb__wj_plain(const char *p, size_t n);
 /* A key and its ": ". */
 int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);

@@ -133,6 +133,27 @@ static inline bool quoted_fast(rb__writer *w, const char *s, size_t n, const cha
 	return true;
 }
 
+bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n)
+{
+	const w_frame *t = &w->stack[w->depth - 1];
+	if (t->flow) {
+		*p = ", ";
+		*n = t->count ? 2 : 0;
+		return true;
+	}
+	if (w->depth * 2 + 2 > sizeof sep_nl - 1)
+		return false;
+	size_t skip = t->count ? 0 : 1;
+	*p = sep_nl + skip;
+	*n = 2 - skip + w->depth * 2;
+	return true;
+}
+
+bool rb__wj_plain(const char *p, size_t n)
+{
+	return plain_ascii((const unsigned char *)p, n);
+}
+
 bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
 {
 	const w_frame *t = &w->stack[w->depth - 1];

@@ -1664,67 +1664,94 @@ START_TEST(test_kv_strn)
 }
 END_TEST
 
-/* A captured value replayed gives the bytes of writing it again; YAML never captures. */
-START_TEST(test_capture_replay)
+/* rb__w_flow_map writes what the separate calls write, in every position. */
+static void flow_fields(rb__w_field *f, size_t *n, int variant)
 {
+	static const char *const strs[] = {"10.0.0.1", "", "with \"quote\"", "é", "tab\t"};
+	size_t k = 0;
+	f[k++] = (rb__w_field){"host", RB_WF_STR, strs[variant % 5], 0, 0};
+	f[k++] = (rb__w_field){"port", RB_WF_UINT, NULL, (uint64_t)variant * 1000, 0};
+	f[k++] = (rb__w_field){"rule", RB_WF_INT, NULL, 0, -variant};
+	if (variant % 2)
+		f[k++] = (rb__w_field){"draining", RB_WF_TRUE, NULL, 0, 0};
+	if (variant == 3)
+		f[k++] = (rb__w_field){"k\"ey", RB_WF_STR, "v", 0, 0};
+	if (variant == 4)
+		while (k < 10)
+			f[k++] = (rb__w_field){"many", RB_WF_UINT, NULL, k, 0};
+	*n = k;
+}
+
+static void flow_by_calls(rb__writer *w, const rb__w_field *f, size_t n)
+{
+	ck_assert_int_eq(rb__w_map_begin(w, true), RB_OK);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(rb__w_key(w, f[i].key), RB_OK);
+		if (f[i].type == RB_WF_STR)
+			ck_assert_int_eq(rb__w_str(w, f[i].s), RB_OK);
+		else if (f[i].type == RB_WF_UINT)
+			ck_assert_int_eq(rb__w_uint(w, f[i].u), RB_OK);
+		else if (f[i].type == RB_WF_INT)
+			ck_assert_int_eq(rb__w_int(w, f[i].i), RB_OK);
+		else
+			ck_assert_int_eq(rb__w_bool(w, true), RB_OK);
+	}
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+}
+
+static char *flow_doc(rb_format fmt, bool one_call)
+{
+	rb__writer *w = wopen(fmt);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	for (int outer_flow = 0; outer_flow < 2; outer_flow++) {
+		ck_assert_int_eq(rb__w_key(w, outer_flow ? "flowseq" : "seq"), RB_OK);
+		ck_assert_int_eq(rb__w_seq_begin(w, outer_flow), RB_OK);
+		for (int v = 0; v < 5; v++) {
+			rb__w_field f[10];
+			size_t n;
+			flow_fields(f, &n, v);
+			if (one_call)
+				ck_assert_int_eq(rb__w_flow_map(w, f, n), RB_OK);
+			else
+				flow_by_calls(w, f, n);
+		}
+		ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
+	}
+	for (int v = 0; v < 5; v++) {
+		char key[8];
+		snprintf(key, sizeof key, "m%d", v);
+		ck_assert_int_eq(rb__w_key(w, key), RB_OK);
+		rb__w_field f[10];
+		size_t n;
+		flow_fields(f, &n, v);
+		if (one_call)
+			ck_assert_int_eq(rb__w_flow_map(w, f, n), RB_OK);
+		else
+			flow_by_calls(w, f, n);
+	}
+	ck_assert_int_eq(rb__w_key(w, "empty"), RB_OK);
+	if (one_call)
+		ck_assert_int_eq(rb__w_flow_map(w, NULL, 0), RB_OK);
+	else
+		flow_by_calls(w, NULL, 0);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	return dupstr(wclose(w));
+}
+
+START_TEST(test_flow_map)
+{
+	for (int f = RB_FORMAT_YAML; f <= RB_FORMAT_JSON; f++) {
+		char *want = flow_doc((rb_format)f, false);
+		char *got = flow_doc((rb_format)f, true);
+		expect_text(got, want);
+		free(want);
+		free(got);
+	}
+	/* Misuse: where a key is expected. */
 	rb__writer *w = wopen(RB_FORMAT_JSON);
-	ck_assert(rb__w_can_replay(w));
 	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
-	size_t depth = rb__w_depth(w);
-	ck_assert_uint_eq(depth, 1);
-	size_t token = rb__w_capture_begin(w);
-	ck_assert_int_eq(rb__w_seq_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_kv_str(w, "host", "10.0.0.1"), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "port"), RB_OK);
-	ck_assert_int_eq(rb__w_uint(w, 80), RB_OK);
-	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
-	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
-	size_t n;
-	const char *bytes = rb__w_capture_end(w, token, &n);
-	ck_assert_ptr_nonnull(bytes);
-	char *copy = malloc(n + 1);
-	ck_assert_ptr_nonnull(copy);
-	memcpy(copy, bytes, n);
-	copy[n] = '\0';
-	ck_assert_str_eq(copy, "[\n    {\n      \"host\": \"10.0.0.1\",\n      \"port\": 80\n    }\n  ]");
-	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
-	ck_assert_uint_eq(rb__w_depth(w), depth);
-	ck_assert_int_eq(rb__w_replay(w, copy, n), RB_OK);
-	/* Only as a mapping's value. */
-	ck_assert_int_eq(rb__w_replay(w, copy, n), RB_EINVAL);
-	free(copy);
-	rb__writer_free(w);
-
-	w = wopen(RB_FORMAT_JSON);
-	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
-	const char *doc = "[\n    1\n  ]";
-	ck_assert_int_eq(rb__w_replay(w, doc, strlen(doc)), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
-	ck_assert_int_eq(rb__w_uint(w, 2), RB_OK);
-	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
-	expect_text(wclose(w), "{\n  \"a\": [\n    1\n  ],\n  \"b\": 2\n}\n");
-
-	/* A flush between begin and end: no bytes. */
-	w = wopen(RB_FORMAT_JSON);
-	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
-	token = rb__w_capture_begin(w);
-	ck_assert_int_eq(write_many_strs(w, 5000), RB_OK);
-	ck_assert_ptr_null(rb__w_capture_end(w, token, &n));
-	rb__writer_free(w);
-
-	w = wopen(RB_FORMAT_YAML);
-	ck_assert(!rb__w_can_replay(w));
-	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
-	token = rb__w_capture_begin(w);
-	ck_assert_int_eq(rb__w_str(w, "x"), RB_OK);
-	ck_assert_ptr_null(rb__w_capture_end(w, token, &n));
-	ck_assert_int_eq(rb__w_key(w, "b"), RB_OK);
-	ck_assert_int_eq(rb__w_replay(w, "1", 1), RB_EINVAL);
+	rb__w_field f = {"a", RB_WF_UINT, NULL, 1, 0};
+	ck_assert_int_eq(rb__w_flow_map(w, &f, 1), RB_EINVAL);
 	rb__writer_free(w);
 }
 END_TEST
@@ -2020,7 +2047,7 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_json_numbers);
 	tcase_add_test(tc, test_chunks);
 	tcase_add_test(tc, test_kv_strn);
-	tcase_add_test(tc, test_capture_replay);
+	tcase_add_test(tc, test_flow_map);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ir_yaml");
