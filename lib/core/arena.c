@@ -1,5 +1,8 @@
 #include "core/arena.h"
 
+#include "core/vec.h"
+#include "rebalance/errors.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,8 +13,7 @@
 struct rb__chunk {
 	rb__chunk *prev;
 	size_t size; /* usable bytes in data */
-	size_t used; /* data[0, used): aligned allocations, growing up */
-	size_t top;  /* data[top, size): strings, growing down; used <= top */
+	size_t used; /* data[0, used) is taken */
 	size_t bytes; /* the whole block, header included (for rb__mem_pages_free) */
 	bool paged;   /* from rb__mem_pages_alloc's mapping */
 	_Alignas(max_align_t) unsigned char data[];
@@ -37,6 +39,13 @@ struct rb__intern {
 	intern_slot slot[INTERN_SLOTS];
 };
 
+/* A vector's storage taken over by the arena. */
+struct rb__adopted {
+	rb__adopted *next;
+	void *data;
+	size_t paged; /* as rb__vec.paged */
+};
+
 void rb__arena_init(rb__arena *a, const rb__mem *mem)
 {
 	a->mem = mem;
@@ -45,6 +54,7 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->chunk_size = FIRST_CHUNK;
 	a->total = 0;
 	a->intern = NULL;
+	a->adopted = NULL;
 }
 
 void rb__arena_hint(rb__arena *a, size_t bytes)
@@ -59,7 +69,7 @@ size_t rb__arena_used(const rb__arena *a)
 {
 	size_t n = 0;
 	for (const rb__chunk *c = a->head; c; c = c->prev)
-		n += c->used + (c->size - c->top);
+		n += c->used;
 	return n;
 }
 
@@ -77,10 +87,41 @@ void rb__arena_free(rb__arena *a)
 	free_list(a->mem, a->head);
 	free_list(a->mem, a->spare);
 	rb__free(a->mem, a->intern);
+	while (a->adopted) {
+		rb__adopted *next = a->adopted->next;
+		if (a->adopted->paged)
+			rb__mem_pages_free(a->mem, a->adopted->data, a->adopted->paged, true);
+		else
+			rb__free(a->mem, a->adopted->data);
+		rb__free(a->mem, a->adopted);
+		a->adopted = next;
+	}
 	a->head = NULL;
 	a->spare = NULL;
 	a->total = 0;
 	a->intern = NULL;
+}
+
+void *rb__arena_adopt_vec(rb__arena *a, rb__vec *v, int *rc)
+{
+	if (!v->len) {
+		rb__vec_free(a->mem, v);
+		return NULL;
+	}
+	rb__adopted *ad = rb__malloc(a->mem, sizeof(*ad));
+	if (!ad) {
+		*rc = RB_ENOMEM;
+		return NULL;
+	}
+	ad->data = v->data;
+	ad->paged = v->paged;
+	ad->next = a->adopted;
+	a->adopted = ad;
+	void *data = v->data;
+	v->data = NULL;
+	v->len = v->cap = 0;
+	v->paged = 0;
+	return data;
 }
 
 static rb__chunk *new_chunk(rb__arena *a, size_t need)
@@ -92,7 +133,6 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 			*pp = s->prev;
 			s->prev = a->head;
 			s->used = 0;
-			s->top = s->size;
 			a->head = s;
 			return s;
 		}
@@ -110,7 +150,6 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 	c->prev = a->head;
 	c->size = bytes - sizeof(rb__chunk);
 	c->used = 0;
-	c->top = c->size;
 	c->bytes = bytes;
 	c->paged = paged;
 	a->head = c;
@@ -123,38 +162,38 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 
 void *rb__arena_alloc(rb__arena *a, size_t n)
 {
+	rb__chunk *c = a->head;
+	/* Round the start up (a string may have left it unaligned) and the size. */
+	size_t start = c ? (c->used + ALIGN - 1) & ~(ALIGN - 1) : 0;
 	size_t rounded;
 	if (!rb__add_size(n, ALIGN - 1, &rounded))
 		return NULL;
 	rounded &= ~(ALIGN - 1);
 	if (rounded == 0)
 		rounded = ALIGN;
-	rb__chunk *c = a->head;
-	if (!c || c->top - c->used < rounded) {
+	if (!c || start > c->size || c->size - start < rounded) {
 		c = new_chunk(a, rounded);
 		if (!c)
 			return NULL;
+		start = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += rounded;
+	void *p = c->data + start;
+	c->used = start + rounded;
 	return p;
 }
 
-/* n bytes with no alignment, from the top of the chunk. */
+/* n bytes with no alignment. */
 static char *str_alloc(rb__arena *a, size_t n)
 {
 	rb__chunk *c = a->head;
-	if (!c || c->top - c->used < n) {
-		/* Keep the bottom aligned: a new chunk's room is a multiple of ALIGN. */
-		size_t need;
-		if (!rb__add_size(n, ALIGN - 1, &need))
-			return NULL;
-		c = new_chunk(a, need & ~(ALIGN - 1));
+	if (!c || c->size - c->used < n) {
+		c = new_chunk(a, n);
 		if (!c)
 			return NULL;
 	}
-	c->top -= n;
-	return (char *)c->data + c->top;
+	char *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
 }
 
 void *rb__arena_calloc(rb__arena *a, size_t count, size_t size)
@@ -419,7 +458,7 @@ char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a)
 {
-	rb__arena_mark m = {a->head, a->head ? a->head->used : 0, a->head ? a->head->top : 0};
+	rb__arena_mark m = {a->head, a->head ? a->head->used : 0};
 	return m;
 }
 
@@ -431,10 +470,8 @@ void rb__arena_rewind(rb__arena *a, rb__arena_mark mark)
 		c->prev = a->spare;
 		a->spare = c;
 	}
-	if (a->head) {
+	if (a->head)
 		a->head->used = mark.used;
-		a->head->top = mark.top;
-	}
 	/* The cache may point at released strings. */
 	if (a->intern)
 		memset(a->intern, 0, sizeof(*a->intern));

@@ -4,12 +4,12 @@
  * be taken and rewound to, which the loader uses to drop each object's node
  * tree as soon as the object is decoded.
  *
- * Each chunk is filled from both ends: aligned allocations (structs, arrays)
- * from the bottom up, strings (no alignment needed) from the top down, so
- * that strings cost no padding and structs stay aligned. Big chunks come from
- * the allocator in pages (mem.h, rb__mem_pages_alloc): with the default
- * allocator on Linux they are backed by transparent huge pages, which makes
- * touching fresh memory much cheaper (bench/README.md).
+ * Strings take no alignment (a struct after a string is aligned by a few
+ * bytes of padding). Big chunks come from the allocator in pages (mem.h,
+ * rb__mem_pages_alloc): with the default allocator on Linux they are backed
+ * by transparent huge pages, which makes touching fresh memory much cheaper
+ * (bench/README.md). A chunk fills from its start, so the huge pages at its
+ * end stay untouched (not resident) until needed.
  */
 #ifndef RB_CORE_ARENA_H
 #define RB_CORE_ARENA_H
@@ -21,6 +21,8 @@
 
 typedef struct rb__chunk rb__chunk;
 typedef struct rb__intern rb__intern;
+typedef struct rb__adopted rb__adopted;
+struct rb__vec;
 
 typedef struct rb__arena {
 	const rb__mem *mem;
@@ -29,12 +31,12 @@ typedef struct rb__arena {
 	size_t chunk_size; /* size of the next regular chunk */
 	size_t total;      /* bytes held in chunks, for statistics */
 	rb__intern *intern; /* rb__arena_intern's cache, made on first use */
+	rb__adopted *adopted; /* blocks handed over by rb__arena_adopt_vec */
 } rb__arena;
 
 typedef struct rb__arena_mark {
 	rb__chunk *chunk;
 	size_t used;
-	size_t top;
 } rb__arena_mark;
 
 /*
@@ -73,6 +75,14 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/*
+ * Take over the storage of a vector (core/vec.h) instead of copying it: the
+ * elements stay where they are, and are freed with the arena (a rewind does
+ * not free them). v is left empty. Returns the elements (NULL when v was
+ * empty), or NULL with *rc = RB_ENOMEM.
+ */
+void *rb__arena_adopt_vec(rb__arena *a, struct rb__vec *v, int *rc);
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a);
 /* Release everything allocated since the mark (chunks added since are kept as spares). */

@@ -42,7 +42,7 @@ START_TEST(alloc_is_aligned_between_strings)
 }
 END_TEST
 
-START_TEST(rewind_restores_both_ends)
+START_TEST(rewind_releases_strings_and_structs)
 {
 	rb__mem mem;
 	rb__mem_default(&mem);
@@ -179,10 +179,11 @@ START_TEST(hint_and_used)
 	ck_assert_ptr_nonnull(rb__arena_strdup(&a, "abc"));
 	/* 10 rounded up to the alignment, and the string with its NUL. */
 	ck_assert_uint_eq(rb__arena_used(&a), 16 + 4);
-	/* One chunk holds a lot after a big hint. */
+	/* One chunk holds a lot after a big hint (the first struct after the
+	 * string is aligned: 4 bytes of padding). */
 	for (int i = 0; i < 100000; i++)
 		ck_assert_ptr_nonnull(rb__arena_alloc(&a, 24));
-	ck_assert_uint_eq(rb__arena_used(&a), 16 + 4 + 2400000);
+	ck_assert_uint_eq(rb__arena_used(&a), 16 + 4 + 4 + 2400000);
 	rb__arena_free(&a);
 }
 END_TEST
@@ -208,6 +209,37 @@ START_TEST(vec_grows_across_the_page_threshold)
 	rb__vec_free(&mem, &v);
 	ck_assert_ptr_null(v.data);
 	rb__vec_free(&mem, &v);
+}
+END_TEST
+
+START_TEST(adopt_vec_moves_storage)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena a;
+	rb__arena_init(&a, &mem);
+	int rc = 0;
+	rb__vec empty = RB_VEC_INIT;
+	ck_assert_ptr_null(rb__arena_adopt_vec(&a, &empty, &rc));
+	ck_assert_int_eq(rc, 0);
+	/* A small vector and one on pages: both freed with the arena. */
+	size_t sizes[] = {100, RB_MEM_PAGES};
+	for (size_t k = 0; k < 2; k++) {
+		rb__vec v = RB_VEC_INIT;
+		for (size_t i = 0; i < sizes[k]; i++)
+			*(size_t *)rb__vec_push(&mem, &v, sizeof(size_t)) = i;
+		void *data = v.data;
+		size_t *got = rb__arena_adopt_vec(&a, &v, &rc);
+		ck_assert_int_eq(rc, 0);
+		ck_assert_ptr_eq(got, data);
+		ck_assert_ptr_null(v.data);
+		ck_assert_uint_eq(v.len, 0);
+		ck_assert_uint_eq(got[sizes[k] - 1], sizes[k] - 1);
+		rb__vec_free(&mem, &v); /* harmless: empty */
+	}
+	/* A rewind leaves adopted storage alone. */
+	rb__arena_rewind(&a, rb__arena_get_mark(&a));
+	rb__arena_free(&a);
 }
 END_TEST
 
@@ -279,11 +311,12 @@ int main(void)
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("arena");
 	tcase_add_test(tc, alloc_is_aligned_between_strings);
-	tcase_add_test(tc, rewind_restores_both_ends);
+	tcase_add_test(tc, rewind_releases_strings_and_structs);
 	tcase_add_test(tc, big_allocations);
 	tcase_add_test(tc, intern_shares_equal_strings);
 	tcase_add_test(tc, printf_fast_and_slow_paths);
 	tcase_add_test(tc, hint_and_used);
+	tcase_add_test(tc, adopt_vec_moves_storage);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mem");
 	tcase_add_test(tc, caller_allocator_gets_every_chunk);
