@@ -66,7 +66,12 @@ typedef struct yl {
 	size_t len;
 	size_t base;   /* bytes before libyaml's character 0 (a skipped BOM) */
 	size_t ci, bi; /* cursor: character index ci starts at byte bi */
-	size_t ascii_end; /* the first byte >= 0x80 (or len): before it, characters are bytes */
+	/* Bytes [base, ascii_end) are ASCII, so there characters are bytes. The
+	 * scan goes forward as events need it (just behind libyaml's reads, while
+	 * the text is in cache); once ascii_done, ascii_end is the first byte
+	 * >= 0x80 (or len). */
+	size_t ascii_end;
+	bool ascii_done;
 	/* aliases */
 	uint64_t budget;
 	uint64_t used;
@@ -83,10 +88,31 @@ static uint32_t sat32(size_t v)
 	return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* Extend the ASCII prefix to cover byte `upto` (and a little beyond), or find its end. */
+static void ascii_extend(yl *y, size_t upto)
+{
+	size_t stop = upto > y->len - 4096 || y->len < 4096 ? y->len : upto + 4096;
+	size_t e = y->ascii_end;
+	while (stop - e >= 8) {
+		uint64_t w;
+		memcpy(&w, y->s + e, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		e += 8;
+	}
+	while (e < stop && y->s[e] < 0x80)
+		e++;
+	y->ascii_end = e;
+	if (e < stop || e == y->len)
+		y->ascii_done = true;
+}
+
 /* The byte offset of libyaml character index idx. */
 static size_t byte_of(yl *y, size_t idx)
 {
 	const unsigned char *s = y->s;
+	if (!y->ascii_done && idx > y->ascii_end - y->base)
+		ascii_extend(y, y->base + idx);
 	/* Where everything before is ASCII, character index and byte offset agree. */
 	if (idx <= y->ascii_end - y->base) {
 		y->ci = idx;
@@ -478,15 +504,7 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	if (rb__has_bom(y.s, y.len))
 		y.base = y.bi = 3;
 	y.ascii_end = y.base;
-	while (y.len - y.ascii_end >= 8) {
-		uint64_t w;
-		memcpy(&w, y.s + y.ascii_end, 8);
-		if (w & 0x8080808080808080ull)
-			break;
-		y.ascii_end += 8;
-	}
-	while (y.ascii_end < y.len && y.s[y.ascii_end] < 0x80)
-		y.ascii_end++;
+	y.ascii_done = y.base >= y.len;
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
