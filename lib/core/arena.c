@@ -1,5 +1,6 @@
 #include "core/arena.h"
 
+#include "core/map.h"
 #include "core/vec.h"
 #include "rebalance/errors.h"
 
@@ -226,28 +227,6 @@ char *rb__arena_strdup(rb__arena *a, const char *s)
 	return rb__arena_strndup(a, s, strlen(s));
 }
 
-/* A quick hash of a short string (at most INTERN_MAX bytes), 8 bytes at a time. */
-static uint32_t short_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-		h ^= h >> 32;
-	}
-	h *= 0xff51afd7ed558ccdull;
-	return (uint32_t)(h >> 32);
-}
-
 const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 {
 	if (n > INTERN_MAX)
@@ -257,7 +236,7 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 		if (!a->intern)
 			return rb__arena_strndup(a, s, n);
 	}
-	uint32_t h = short_hash(s, n);
+	uint32_t h = (uint32_t)(rb__hash(s, n) >> 32);
 	intern_slot *slot = &a->intern->slot[h & (INTERN_SLOTS - 1)];
 	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
 		return slot->s;

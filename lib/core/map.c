@@ -8,24 +8,48 @@ void rb__map_init(rb__map *m, const rb__mem *mem)
 	m->slots = NULL;
 	m->cap = 0;
 	m->len = 0;
+	m->paged = 0;
+}
+
+static void free_slots(const rb__mem *mem, rb__map_slot *slots, size_t paged)
+{
+	if (paged)
+		rb__mem_pages_free(mem, slots, paged, true);
+	else
+		rb__free(mem, slots);
 }
 
 void rb__map_free(rb__map *m)
 {
-	rb__free(m->mem, m->slots);
+	free_slots(m->mem, m->slots, m->paged);
 	rb__map_init(m, m->mem);
 }
 
-/* FNV-1a, 64 bit, then a final mix so that the low bits are usable. */
+/*
+ * 8 bytes at a time: each word is mixed in by a multiply and a shift, the
+ * tail word carries the length, then a final avalanche (MurmurHash3's fmix64)
+ * so that the low bits are usable. Keys are short (names, "ns/name").
+ */
 uint64_t rb__hash(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	size_t left = n;
+	while (left >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9fb21c651e98df25ull;
+		h ^= h >> 28;
+		s += 8;
+		left -= 8;
 	}
+	uint64_t w = 0;
+	if (left)
+		memcpy(&w, s, left);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9fb21c651e98df25ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
 }
@@ -46,17 +70,36 @@ static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size
 static bool grow(rb__map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 16;
-	rb__map_slot *slots = rb__calloc(m->mem, cap, sizeof(*slots));
-	if (!slots)
+	size_t bytes;
+	if (!rb__mul_size(cap, sizeof(rb__map_slot), &bytes))
 		return false;
+	rb__map_slot *slots;
+	size_t paged = 0;
+	if (bytes >= RB_MEM_PAGES / 4 && rb__mem_can_page(m->mem)) {
+		/* A big table on (huge) pages, as big vectors (vec.c); fresh pages are zero. */
+		size_t size = bytes < RB_MEM_PAGES ? RB_MEM_PAGES : bytes;
+		bool is_paged;
+		slots = rb__mem_pages_alloc(m->mem, &size, &is_paged);
+		if (!slots)
+			return false;
+		if (is_paged)
+			paged = size;
+		else
+			memset(slots, 0, bytes);
+	} else {
+		slots = rb__calloc(m->mem, cap, sizeof(*slots));
+		if (!slots)
+			return false;
+	}
 	for (size_t i = 0; i < m->cap; i++) {
 		rb__map_slot *s = &m->slots[i];
 		if (s->key)
 			*find(slots, cap, s->key, s->klen, s->hash) = *s;
 	}
-	rb__free(m->mem, m->slots);
+	free_slots(m->mem, m->slots, m->paged);
 	m->slots = slots;
 	m->cap = cap;
+	m->paged = paged;
 	return true;
 }
 

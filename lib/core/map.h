@@ -24,6 +24,7 @@ typedef struct rb__map {
 	rb__map_slot *slots;
 	size_t cap; /* power of two, or 0 */
 	size_t len;
+	size_t paged; /* bytes of slots when they are a page mapping (core/mem.h), else 0 */
 } rb__map;
 
 void rb__map_init(rb__map *m, const rb__mem *mem);

@@ -3,9 +3,10 @@
 #include <string.h>
 
 /*
- * Capacity doubles. Once the storage reaches RB_MEM_PAGES bytes and the
- * allocator can give pages, it moves to a page mapping (transparent huge
- * pages: fresh memory at a fraction of the page faults, core/mem.h).
+ * Capacity doubles. Once the storage reaches a quarter of RB_MEM_PAGES and
+ * the allocator can give pages, it moves to a page mapping of at least
+ * RB_MEM_PAGES (transparent huge pages: fresh memory at a fraction of the
+ * page faults, core/mem.h; a vector that big is about to fill it).
  */
 bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 {
@@ -21,8 +22,8 @@ bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 	size_t bytes;
 	if (!rb__mul_size(cap, elem_size, &bytes))
 		return false;
-	if (bytes >= RB_MEM_PAGES && rb__mem_can_page(m)) {
-		size_t size = bytes;
+	if (bytes >= RB_MEM_PAGES / 4 && rb__mem_can_page(m)) {
+		size_t size = bytes < RB_MEM_PAGES ? RB_MEM_PAGES : bytes;
 		bool paged;
 		void *d = rb__mem_pages_alloc(m, &size, &paged);
 		if (!d)

@@ -53,34 +53,38 @@ typedef struct flow {
 	size_t n;
 } flow;
 
-static void f_str(flow *fl, const char *key, const char *s)
+static inline void f_str(flow *fl, const char *key, const char *s)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
 	f->type = RB_WF_STR;
 	f->s = nz(s);
 }
 
-static void f_uint(flow *fl, const char *key, uint64_t v)
+static inline void f_uint(flow *fl, const char *key, uint64_t v)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
 	f->type = RB_WF_UINT;
 	f->u = v;
 }
 
-static void f_int(flow *fl, const char *key, int64_t v)
+static inline void f_int(flow *fl, const char *key, int64_t v)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
 	f->type = RB_WF_INT;
 	f->i = v;
 }
 
-static void f_true(flow *fl, const char *key)
+static inline void f_true(flow *fl, const char *key)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
 	f->type = RB_WF_TRUE;
 }
 
@@ -273,6 +277,24 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 	return rb__w_map_end(w);
 }
 
+/*
+ * The IR is reached through pointers (settings, names, metadata, endpoint
+ * tables, the model's strings), spread over tens of megabytes for a big
+ * input: ask for the lines of a destination a little before writing it.
+ */
+static void prefetch_destination(const rb__ir_destination *d)
+{
+	__builtin_prefetch(d->name);
+	__builtin_prefetch(d->route_name);
+	for (size_t i = 0; i < d->setting_count && i < 4; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		__builtin_prefetch(s);
+		__builtin_prefetch(s->name);
+		__builtin_prefetch(s->metadata);
+		__builtin_prefetch(s->endpoints);
+	}
+}
+
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 {
 	if (!w || !ir)
@@ -280,8 +302,11 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(rb__w_key(w, "destinations"));
 	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
-	for (size_t i = 0; i < ir->destination_count; i++)
+	for (size_t i = 0; i < ir->destination_count; i++) {
+		if (i + 2 < ir->destination_count)
+			prefetch_destination(&ir->destinations[i + 2]);
 		RB_TRY(emit_destination(w, &ir->destinations[i]));
+	}
 	RB_TRY(rb__w_seq_end(w));
 	RB_TRY(rb__w_key(w, "routeStatuses"));
 	RB_TRY(rb__w_seq_begin(w, ir->status_count == 0));

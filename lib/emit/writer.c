@@ -274,7 +274,7 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 {
 	RB_TRY(rb__w_map_begin(w, true));
 	for (size_t i = 0; i < n; i++) {
-		RB_TRY(rb__w_key(w, f[i].key));
+		RB_TRY(rb__w_keyn(w, f[i].key, f[i].key_len));
 		switch (f[i].type) {
 		case RB_WF_STR:
 			RB_TRY(rb__w_str(w, f[i].s));
@@ -312,7 +312,7 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].key)
 			return false;
-		klen[i] = strlen(f[i].key);
+		klen[i] = f[i].key_len;
 		switch (f[i].type) {
 		case RB_WF_STR:
 			if (!f[i].s)

@@ -70,6 +70,7 @@ typedef enum rb__w_ftype {
 } rb__w_ftype;
 typedef struct rb__w_field {
 	const char *key; /* NUL-terminated */
+	size_t key_len;  /* strlen(key) */
 	rb__w_ftype type;
 	const char *s; /* RB_WF_STR: NUL-terminated */
 	uint64_t u;

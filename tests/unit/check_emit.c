@@ -1669,16 +1669,16 @@ static void flow_fields(rb__w_field *f, size_t *n, int variant)
 {
 	static const char *const strs[] = {"10.0.0.1", "", "with \"quote\"", "é", "tab\t"};
 	size_t k = 0;
-	f[k++] = (rb__w_field){"host", RB_WF_STR, strs[variant % 5], 0, 0};
-	f[k++] = (rb__w_field){"port", RB_WF_UINT, NULL, (uint64_t)variant * 1000, 0};
-	f[k++] = (rb__w_field){"rule", RB_WF_INT, NULL, 0, -variant};
+	f[k++] = (rb__w_field){"host", sizeof("host") - 1, RB_WF_STR, strs[variant % 5], 0, 0};
+	f[k++] = (rb__w_field){"port", sizeof("port") - 1, RB_WF_UINT, NULL, (uint64_t)variant * 1000, 0};
+	f[k++] = (rb__w_field){"rule", sizeof("rule") - 1, RB_WF_INT, NULL, 0, -variant};
 	if (variant % 2)
-		f[k++] = (rb__w_field){"draining", RB_WF_TRUE, NULL, 0, 0};
+		f[k++] = (rb__w_field){"draining", sizeof("draining") - 1, RB_WF_TRUE, NULL, 0, 0};
 	if (variant == 3)
-		f[k++] = (rb__w_field){"k\"ey", RB_WF_STR, "v", 0, 0};
+		f[k++] = (rb__w_field){"k\"ey", sizeof("k\"ey") - 1, RB_WF_STR, "v", 0, 0};
 	if (variant == 4)
 		while (k < 10)
-			f[k++] = (rb__w_field){"many", RB_WF_UINT, NULL, k, 0};
+			f[k++] = (rb__w_field){"many", sizeof("many") - 1, RB_WF_UINT, NULL, k, 0};
 	*n = k;
 }
 
@@ -1750,7 +1750,7 @@ START_TEST(test_flow_map)
 	/* Misuse: where a key is expected. */
 	rb__writer *w = wopen(RB_FORMAT_JSON);
 	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
-	rb__w_field f = {"a", RB_WF_UINT, NULL, 1, 0};
+	rb__w_field f = {"a", 1, RB_WF_UINT, NULL, 1, 0};
 	ck_assert_int_eq(rb__w_flow_map(w, &f, 1), RB_EINVAL);
 	rb__writer_free(w);
 }
