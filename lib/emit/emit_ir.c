@@ -90,7 +90,8 @@ static inline void f_true(flow *fl, const char *key)
 
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 {
-	flow fl = {.n = 0};
+	flow fl;
+	fl.n = 0;
 	if (e->host && *e->host)
 		f_str(&fl, "host", e->host);
 	if (e->port)
@@ -109,7 +110,8 @@ static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 {
 	if (!m->annotation_count) {
-		flow fl = {.n = 0};
+		flow fl;
+	fl.n = 0;
 		if (m->kind && *m->kind)
 			f_str(&fl, "kind", m->kind);
 		if (m->name && *m->name)
@@ -194,7 +196,8 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	RB_TRY(kv_str(w, "name", d->name));
 
 	RB_TRY(rb__w_key(w, "route"));
-	flow route = {.n = 0};
+	flow route;
+	route.n = 0;
 	f_str(&route, "kind", d->route_kind);
 	f_str(&route, "namespace", d->route_namespace);
 	f_str(&route, "name", d->route_name);
@@ -213,7 +216,8 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 		RB_TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < d->excluded_count; i++) {
 			const rb__ir_excluded *x = &d->excluded[i];
-			flow fl = {.n = 0};
+			flow fl;
+	fl.n = 0;
 			f_str(&fl, "name", x->name);
 			f_uint(&fl, "weight", x->weight);
 			f_str(&fl, "reason", x->reason);
@@ -223,7 +227,8 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	}
 
 	RB_TRY(rb__w_key(w, "backendWeights"));
-	flow bw = {.n = 0};
+	flow bw;
+	bw.n = 0;
 	f_uint(&bw, "valid", d->weights[0]);
 	f_uint(&bw, "invalid", d->weights[1]);
 	f_uint(&bw, "noEndpoints", d->weights[2]);
@@ -231,7 +236,8 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 
 	if (d->direct_response) {
 		RB_TRY(rb__w_key(w, "directResponse"));
-		flow dr = {.n = 0};
+		flow dr;
+	dr.n = 0;
 		f_uint(&dr, "statusCode", d->direct_response);
 		RB_TRY(rb__w_flow_map(w, dr.f, dr.n));
 	}
@@ -247,7 +253,8 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 
 	const rb__ir_parent_ref *p = &st->parent;
 	RB_TRY(rb__w_key(w, "parentRef"));
-	flow pr = {.n = 0};
+	flow pr;
+	pr.n = 0;
 	if (p->group)
 		f_str(&pr, "group", p->group);
 	if (p->kind)
@@ -266,7 +273,8 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 	RB_TRY(rb__w_seq_begin(w, st->condition_count == 0));
 	for (size_t i = 0; i < st->condition_count; i++) {
 		const rb__ir_condition *c = &st->conditions[i];
-		flow fl = {.n = 0};
+		flow fl;
+	fl.n = 0;
 		f_str(&fl, "type", c->type);
 		f_str(&fl, "status", c->status);
 		f_str(&fl, "reason", c->reason);
@@ -295,6 +303,20 @@ static void prefetch_destination(const rb__ir_destination *d)
 	}
 }
 
+/* The second level, once the first is in: the strings the settings point at. */
+static void prefetch_strings(const rb__ir_destination *d)
+{
+	for (size_t i = 0; i < d->setting_count && i < 4; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		if (s->metadata) {
+			__builtin_prefetch(s->metadata->name);
+			__builtin_prefetch(s->metadata->namespace_);
+		}
+		for (size_t k = 0; k < s->endpoint_count && k < 8; k++)
+			__builtin_prefetch(s->endpoints[k].host);
+	}
+}
+
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 {
 	if (!w || !ir)
@@ -303,8 +325,10 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 	RB_TRY(rb__w_key(w, "destinations"));
 	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
 	for (size_t i = 0; i < ir->destination_count; i++) {
+		if (i + 4 < ir->destination_count)
+			prefetch_destination(&ir->destinations[i + 4]);
 		if (i + 2 < ir->destination_count)
-			prefetch_destination(&ir->destinations[i + 2]);
+			prefetch_strings(&ir->destinations[i + 2]);
 		RB_TRY(emit_destination(w, &ir->destinations[i]));
 	}
 	RB_TRY(rb__w_seq_end(w));
