@@ -56,6 +56,22 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->total = 0;
 	a->intern = NULL;
 	a->adopted = NULL;
+	a->pos = a->end = NULL;
+}
+
+/* Make c the current chunk, its free part the fast path's. */
+static void set_head(rb__arena *a, rb__chunk *c)
+{
+	a->head = c;
+	a->pos = c ? c->data + c->used : NULL;
+	a->end = c ? c->data + c->size : NULL;
+}
+
+/* Bring the current chunk's count up to date. */
+static void sync_head(rb__arena *a)
+{
+	if (a->head)
+		a->head->used = (size_t)(a->pos - a->head->data);
 }
 
 void rb__arena_hint(rb__arena *a, size_t bytes)
@@ -68,8 +84,10 @@ void rb__arena_hint(rb__arena *a, size_t bytes)
 
 size_t rb__arena_used(const rb__arena *a)
 {
-	size_t n = 0;
-	for (const rb__chunk *c = a->head; c; c = c->prev)
+	if (!a->head)
+		return 0;
+	size_t n = (size_t)(a->pos - a->head->data);
+	for (const rb__chunk *c = a->head->prev; c; c = c->prev)
 		n += c->used;
 	return n;
 }
@@ -101,6 +119,7 @@ void rb__arena_free(rb__arena *a)
 	a->spare = NULL;
 	a->total = 0;
 	a->intern = NULL;
+	a->pos = a->end = NULL;
 }
 
 void *rb__arena_adopt_vec(rb__arena *a, rb__vec *v, int *rc)
@@ -127,6 +146,7 @@ void *rb__arena_adopt_vec(rb__arena *a, rb__vec *v, int *rc)
 
 static rb__chunk *new_chunk(rb__arena *a, size_t need)
 {
+	sync_head(a);
 	/* A rewound chunk first: the loader rewinds after every object. */
 	for (rb__chunk **pp = &a->spare; *pp; pp = &(*pp)->prev) {
 		rb__chunk *s = *pp;
@@ -134,7 +154,7 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 			*pp = s->prev;
 			s->prev = a->head;
 			s->used = 0;
-			a->head = s;
+			set_head(a, s);
 			return s;
 		}
 	}
@@ -153,7 +173,7 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 	c->used = 0;
 	c->bytes = bytes;
 	c->paged = paged;
-	a->head = c;
+	set_head(a, c);
 	a->total += c->size;
 	/* Grow geometrically so big inputs need few chunks. */
 	if (a->chunk_size < MAX_REGULAR_CHUNK)
@@ -161,39 +181,34 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 	return c;
 }
 
-void *rb__arena_alloc(rb__arena *a, size_t n)
+void *rb__arena_alloc_slow(rb__arena *a, size_t n)
 {
-	rb__chunk *c = a->head;
-	/* Round the start up (a string may have left it unaligned) and the size. */
-	size_t start = c ? (c->used + ALIGN - 1) & ~(ALIGN - 1) : 0;
 	size_t rounded;
 	if (!rb__add_size(n, ALIGN - 1, &rounded))
 		return NULL;
 	rounded &= ~(ALIGN - 1);
 	if (rounded == 0)
 		rounded = ALIGN;
-	if (!c || start > c->size || c->size - start < rounded) {
-		c = new_chunk(a, rounded);
-		if (!c)
+	/* Round the start up (a string may have left it unaligned). */
+	uintptr_t p = ((uintptr_t)a->pos + (ALIGN - 1)) & ~(uintptr_t)(ALIGN - 1);
+	if (!a->head || p > (uintptr_t)a->end || (uintptr_t)a->end - p < rounded) {
+		if (!new_chunk(a, rounded))
 			return NULL;
-		start = 0;
+		p = (uintptr_t)a->pos;
 	}
-	void *p = c->data + start;
-	c->used = start + rounded;
-	return p;
+	a->pos = (unsigned char *)(p + rounded);
+	return (void *)p;
 }
 
 /* n bytes with no alignment. */
 static char *str_alloc(rb__arena *a, size_t n)
 {
-	rb__chunk *c = a->head;
-	if (!c || c->size - c->used < n) {
-		c = new_chunk(a, n);
-		if (!c)
+	if (!a->head || (size_t)(a->end - a->pos) < n) {
+		if (!new_chunk(a, n))
 			return NULL;
 	}
-	char *p = (char *)c->data + c->used;
-	c->used += n;
+	char *p = (char *)a->pos;
+	a->pos += n;
 	return p;
 }
 
@@ -437,7 +452,7 @@ char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a)
 {
-	rb__arena_mark m = {a->head, a->head ? a->head->used : 0};
+	rb__arena_mark m = {a->head, a->head ? (size_t)(a->pos - a->head->data) : 0};
 	return m;
 }
 
@@ -451,6 +466,7 @@ void rb__arena_rewind(rb__arena *a, rb__arena_mark mark)
 	}
 	if (a->head)
 		a->head->used = mark.used;
+	set_head(a, a->head);
 	/* The cache may point at released strings. */
 	if (a->intern)
 		memset(a->intern, 0, sizeof(*a->intern));

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/mem.h"
 
@@ -32,6 +33,11 @@ typedef struct rb__arena {
 	size_t total;      /* bytes held in chunks, for statistics */
 	rb__intern *intern; /* rb__arena_intern's cache, made on first use */
 	rb__adopted *adopted; /* blocks handed over by rb__arena_adopt_vec */
+	/* The free part of the current chunk, [pos, end): the fast path of
+	 * rb__arena_alloc. The chunk's own count is brought up to date when the
+	 * arena leaves it. NULL without a chunk. */
+	unsigned char *pos;
+	unsigned char *end;
 } rb__arena;
 
 typedef struct rb__arena_mark {
@@ -60,7 +66,20 @@ void rb__arena_hint(rb__arena *a, size_t bytes);
 size_t rb__arena_used(const rb__arena *a);
 
 /* Aligned to RB_ARENA_ALIGN. NULL on allocation failure or overflow. */
-void *rb__arena_alloc(rb__arena *a, size_t n);
+void *rb__arena_alloc_slow(rb__arena *a, size_t n);
+static inline void *rb__arena_alloc(rb__arena *a, size_t n)
+{
+	/* Inline when it fits in the current chunk (n from 1 to 1 GiB). */
+	const uintptr_t al = RB_ARENA_ALIGN;
+	uintptr_t p = ((uintptr_t)a->pos + (al - 1)) & ~(al - 1);
+	uintptr_t end = (uintptr_t)a->end;
+	uintptr_t r = ((uintptr_t)n + (al - 1)) & ~(al - 1);
+	if (n - 1 < ((size_t)1 << 30) && p <= end && end - p >= r) {
+		a->pos = (unsigned char *)(p + r);
+		return (void *)p;
+	}
+	return rb__arena_alloc_slow(a, n);
+}
 void *rb__arena_calloc(rb__arena *a, size_t count, size_t size);
 /* A NUL-terminated copy of n bytes (not aligned). */
 char *rb__arena_strndup(rb__arena *a, const char *s, size_t n);

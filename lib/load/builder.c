@@ -122,14 +122,20 @@ size_t rb__ld_clip(const char *s, size_t n, size_t max)
 /* Fill n as the next node of the innermost collection f (NULL: the document root). */
 static void place(rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
 {
-	memset(n, 0, sizeof(*n));
+	/* Every field, without clearing the node first (the value union is the caller's). */
 	n->kind = (uint8_t)kind;
+	n->stype = 0;
 	n->line = loc.line;
 	n->column = loc.column;
 	n->offset = loc.offset;
+	n->parent = f ? f->node : NULL;
+	n->key = NULL;
+	n->key_len = 0;
+	n->index = 0;
+	n->coll.items = NULL;
+	n->coll.count = 0;
 	if (!f)
 		return;
-	n->parent = f->node;
 	if (f->node->kind == RB_NODE_MAP) {
 		n->key = f->key;
 		n->key_len = f->key_len;

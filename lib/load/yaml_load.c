@@ -149,7 +149,7 @@ static size_t byte_of(yl *y, size_t idx)
 	return y->bi;
 }
 
-static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+static rb__ld_loc loc_slow(yl *y, yaml_mark_t m)
 {
 	rb__ld_loc loc;
 	loc.line = sat32(m.line + 1);
@@ -164,6 +164,16 @@ static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
 			return end;
 	}
 	return loc;
+}
+
+/* Where a mark is; inline for the usual case: ASCII text so far, not at the end. */
+static inline rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+{
+	if (m.index < y->ascii_end - y->base && m.line < UINT32_MAX && m.column < UINT32_MAX) {
+		rb__ld_loc loc = {(uint32_t)m.line + 1, (uint32_t)m.column + 1, y->base + m.index};
+		return loc;
+	}
+	return loc_slow(y, m);
 }
 
 /* ---- errors from libyaml ---- */
@@ -390,9 +400,9 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	/* A key's type does not matter (unless it is recorded for an alias, which
 	 * may make it a value elsewhere). libyaml only gives a tag that is written;
 	 * it marks `!` as plain_implicit. */
-	bool key = !anchored && !recording(y) && rb__ld_want_key(&y->b);
-	if (!key && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)))
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)) &&
+	    (anchored || recording(y) || !rb__ld_want_key(&y->b)))
 		type = rb__yaml_resolve_plain(text, len);
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
 	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
