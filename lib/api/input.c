@@ -70,6 +70,8 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	/* The model takes about 2/3 of the text's size in YAML, 1/3 in JSON (bench/). */
 	rb__arena_hint(&in->model.arena, format == RB_INPUT_JSON ? len / 3 : len / 3 * 2);
 	int rc = rb__load(&p, &sink);
+	/* Equal strings of the next buffer need not share with this one's. */
+	rb__arena_intern_done(&in->model.arena);
 	if (rc) {
 		/* A buffer is taken whole or not at all. */
 		rb__model_rewind(&in->model, &mark);

@@ -29,15 +29,21 @@ _Static_assert(RB_ARENA_ALIGN >= _Alignof(void *) && RB_ARENA_ALIGN >= _Alignof(
                "RB_ARENA_ALIGN too small for the arena's contents");
 _Static_assert(offsetof(rb__chunk, data) % RB_ARENA_ALIGN == 0, "chunk data misaligned");
 
-/* rb__arena_intern's cache: direct-mapped, one string per slot, the latest wins. */
-enum { INTERN_SLOTS = 2048, INTERN_MAX = 64 };
+/*
+ * rb__arena_intern's cache: direct-mapped, one string per slot, the latest
+ * wins. It starts small and doubles (up to INTERN_SLOTS) as strings come in,
+ * so that a small load (one object through the engine) pays little.
+ */
+enum { INTERN_FIRST = 64, INTERN_SLOTS = 2048, INTERN_MAX = 64 };
 typedef struct intern_slot {
 	const char *s; /* NULL: empty */
 	uint32_t len;
 	uint32_t hash;
 } intern_slot;
 struct rb__intern {
-	intern_slot slot[INTERN_SLOTS];
+	size_t cap;     /* slots, a power of two */
+	size_t inserts; /* strings stored since the last growth */
+	intern_slot slot[];
 };
 
 /* A vector's storage taken over by the arena. */
@@ -242,17 +248,31 @@ char *rb__arena_strdup(rb__arena *a, const char *s)
 	return rb__arena_strndup(a, s, strlen(s));
 }
 
+static rb__intern *intern_new(const rb__mem *mem, size_t cap)
+{
+	rb__intern *c = rb__calloc(mem, 1, sizeof(*c) + cap * sizeof(intern_slot));
+	if (c)
+		c->cap = cap;
+	return c;
+}
+
 const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 {
 	if (n > INTERN_MAX)
 		return rb__arena_strndup(a, s, n);
-	if (!a->intern) {
-		a->intern = rb__calloc(a->mem, 1, sizeof(*a->intern));
-		if (!a->intern)
+	rb__intern *c = a->intern;
+	if (!c || (c->inserts > c->cap && c->cap < INTERN_SLOTS)) {
+		/* Bigger (the old entries are dropped: a cache may forget). */
+		rb__intern *bigger = intern_new(a->mem, c ? c->cap * 2 : INTERN_FIRST);
+		if (bigger) {
+			rb__free(a->mem, c);
+			a->intern = c = bigger;
+		} else if (!c) {
 			return rb__arena_strndup(a, s, n);
+		}
 	}
 	uint32_t h = (uint32_t)(rb__hash(s, n) >> 32);
-	intern_slot *slot = &a->intern->slot[h & (INTERN_SLOTS - 1)];
+	intern_slot *slot = &c->slot[h & (c->cap - 1)];
 	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
 		return slot->s;
 	char *d = rb__arena_strndup(a, s, n);
@@ -260,8 +280,15 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 		slot->s = d;
 		slot->len = (uint32_t)n;
 		slot->hash = h;
+		c->inserts++;
 	}
 	return d;
+}
+
+void rb__arena_intern_done(rb__arena *a)
+{
+	rb__free(a->mem, a->intern);
+	a->intern = NULL;
 }
 
 /*
@@ -468,6 +495,5 @@ void rb__arena_rewind(rb__arena *a, rb__arena_mark mark)
 		a->head->used = mark.used;
 	set_head(a, a->head);
 	/* The cache may point at released strings. */
-	if (a->intern)
-		memset(a->intern, 0, sizeof(*a->intern));
+	rb__arena_intern_done(a);
 }

@@ -87,10 +87,13 @@ char *rb__arena_strdup(rb__arena *a, const char *s);
 /*
  * Like rb__arena_strndup, but equal short strings may share one copy: the
  * result must be treated as read-only and never compared by address. A cache
- * of recent strings (bounded, made on first use, freed with the arena) finds
- * the copies; a rewind empties it.
+ * of recent strings (made on first use, growing with use up to 2048 entries,
+ * freed with the arena or by rb__arena_intern_done) finds the copies; a
+ * rewind drops it.
  */
 const char *rb__arena_intern(rb__arena *a, const char *s, size_t n);
+/* Drop the intern cache (a long-lived arena that will intern no more). */
+void rb__arena_intern_done(rb__arena *a);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -136,6 +136,14 @@ START_TEST(intern_shares_equal_strings)
 	ck_assert_ptr_nonnull(over);
 	ck_assert_str_eq(rb__arena_intern(&a, "after-mark", 10), "after-mark");
 	ck_assert_str_eq(over, "XXXXXXXXXX");
+	/* Dropping the cache: the strings stay, new ones are copied again. */
+	const char *kept = rb__arena_intern(&a, "kept", 4);
+	rb__arena_intern_done(&a);
+	rb__arena_intern_done(&a);
+	ck_assert_str_eq(kept, "kept");
+	const char *again = rb__arena_intern(&a, "kept", 4);
+	ck_assert_str_eq(again, "kept");
+	ck_assert_ptr_eq(rb__arena_intern(&a, "kept", 4), again);
 	rb__arena_free(&a);
 }
 END_TEST
