@@ -62,7 +62,8 @@ static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size
 		rb__map_slot *s = &slots[i];
 		if (!s->key)
 			return s;
-		if (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0)
+		if (s->hash == hash && s->klen == klen &&
+		    memcmp(klen <= RB_MAP_INLINE_KEY ? s->inline_key : s->key, key, klen) == 0)
 			return s;
 	}
 }
@@ -75,8 +76,10 @@ static bool grow(rb__map *m)
 		return false;
 	rb__map_slot *slots;
 	size_t paged = 0;
-	if (bytes >= RB_MEM_PAGES / 4 && rb__mem_can_page(m->mem)) {
-		/* A big table on (huge) pages, as big vectors (vec.c); fresh pages are zero. */
+	if (bytes >= RB_MEM_PAGES && rb__mem_can_page(m->mem)) {
+		/* A big table on (huge) pages; fresh pages are zero. (Smaller tables stay
+		 * on malloc: a slot is 64 bytes, a 2 MiB page for a mid-size table
+		 * would cost more resident memory than it saves in faults.) */
 		size_t size = bytes < RB_MEM_PAGES ? RB_MEM_PAGES : bytes;
 		bool is_paged;
 		slots = rb__mem_pages_alloc(m->mem, &size, &is_paged);
@@ -122,6 +125,8 @@ void **rb__map_slot_for(rb__map *m, const char *key, size_t klen)
 		s->klen = klen;
 		s->hash = h;
 		s->value = NULL;
+		if (klen <= RB_MAP_INLINE_KEY)
+			memcpy(s->inline_key, key, klen);
 		m->len++;
 	}
 	return &s->value;

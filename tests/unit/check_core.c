@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/map.h"
 #include "core/mem.h"
 #include "core/vec.h"
 #include "testutil.h"
@@ -251,6 +252,38 @@ START_TEST(adopt_vec_moves_storage)
 }
 END_TEST
 
+START_TEST(map_short_and_long_keys)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__map m;
+	rb__map_init(&m, &mem);
+	enum { N = 70000 }; /* past the size where the slots go to pages */
+	static char keys[N][48];
+	for (int i = 0; i < N; i++) {
+		/* Short keys (inline in the slot) and long ones (compared through the pointer). */
+		snprintf(keys[i], sizeof keys[i], i % 3 ? "ns-%d/svc-%d" : "a-much-longer-namespace-%d/service-%d", i % 97, i);
+		ck_assert(rb__map_put(&m, keys[i], strlen(keys[i]), (void *)(uintptr_t)(i + 1)));
+	}
+	ck_assert_uint_eq(m.len, N);
+	for (int i = 0; i < N; i++) {
+		char probe[48];
+		memcpy(probe, keys[i], sizeof probe); /* another copy: compared by bytes, not address */
+		ck_assert_ptr_eq(rb__map_get(&m, probe, strlen(probe)), (void *)(uintptr_t)(i + 1));
+	}
+	ck_assert_ptr_null(rb__map_get(&m, "ns-1/svc-x", 10));
+	/* Same prefix, other length. */
+	ck_assert_ptr_null(rb__map_get(&m, keys[1], strlen(keys[1]) - 1));
+	/* Replacing keeps one entry. */
+	ck_assert(rb__map_put(&m, keys[5], strlen(keys[5]), (void *)7));
+	ck_assert_uint_eq(m.len, N);
+	ck_assert_ptr_eq(rb__map_get(&m, keys[5], strlen(keys[5])), (void *)7);
+	rb__map_free(&m);
+	ck_assert_ptr_null(rb__map_get(&m, keys[5], strlen(keys[5])));
+	rb__map_free(&m);
+}
+END_TEST
+
 /* A caller's allocator that counts what it holds: big chunks come from it too. */
 typedef struct counting {
 	size_t live;
@@ -330,6 +363,7 @@ int main(void)
 	tcase_add_test(tc, caller_allocator_gets_every_chunk);
 	tcase_add_test(tc, pages_round_trip);
 	tcase_add_test(tc, vec_grows_across_the_page_threshold);
+	tcase_add_test(tc, map_short_and_long_keys);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
