@@ -29,14 +29,16 @@ void rb__free(const rb__mem *m, void *p);
 char *rb__strdup(const rb__mem *m, const char *s);
 
 /*
- * Memory for big arena chunks. Requests of RB_MEM_PAGES bytes or more get,
- * with the default allocator on Linux, an anonymous mapping aligned to 2 MiB
- * and advised for transparent huge pages (one page fault per 2 MiB instead of
- * one per 4 KiB: on the development VM a fault costs about 11 us, bench/);
- * *size is rounded up to whole 2 MiB pages and *paged set. Otherwise (a
- * caller's allocator, a smaller request, another system, a sanitizer build
- * whose leak checker does not see mappings) the block comes from rb__malloc
- * and *paged is false. Free with rb__mem_pages_free and the same size and flag.
+ * Memory for big arena chunks, vectors and hash tables. Requests of
+ * RB_MEM_PAGES bytes or more get, with the default allocator on Linux, an
+ * anonymous mapping aligned to 2 MiB and advised for transparent huge pages
+ * (one page fault per 2 MiB instead of one per 4 KiB: on the development VM a
+ * fault costs about 11 us, bench/README.md); *size is rounded up to whole
+ * 2 MiB pages and *paged set. Otherwise (a caller's allocator, a smaller
+ * request, another system, a sanitizer build whose leak checker does not see
+ * mappings, or the CMake option REBALANCE_HUGE_PAGES=OFF) the block comes from
+ * rb__malloc and *paged is false. Free with rb__mem_pages_free and the same
+ * size and flag.
  */
 #define RB_MEM_PAGES ((size_t)2 * 1024 * 1024)
 void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged);
