@@ -6,7 +6,11 @@
  * Capacity doubles. Once the storage reaches a quarter of RB_MEM_PAGES and
  * the allocator can give pages, it moves to a page mapping of at least
  * RB_MEM_PAGES (transparent huge pages: fresh memory at a fraction of the
- * page faults, core/mem.h; a vector that big is about to fill it).
+ * page faults, core/mem.h; a vector that big is about to fill it). A mapping
+ * reserves 8 times the bytes asked for: pages are only made (and zeroed)
+ * where they are written, so the reserve costs address space, not memory,
+ * and a growing vector is copied far less often (each copy writes fresh
+ * pages: at 50000 routes the translator's vectors were copied through 14 MB).
  */
 bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 {
@@ -23,7 +27,9 @@ bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 	if (!rb__mul_size(cap, elem_size, &bytes))
 		return false;
 	if (bytes >= RB_MEM_PAGES / 4 && rb__mem_can_page(m)) {
-		size_t size = bytes < RB_MEM_PAGES ? RB_MEM_PAGES : bytes;
+		size_t size;
+		if (!rb__mul_size(bytes, 8, &size))
+			size = bytes;
 		bool paged;
 		void *d = rb__mem_pages_alloc(m, &size, &paged);
 		if (!d)
