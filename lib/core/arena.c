@@ -1,15 +1,15 @@
 #include "core/arena.h"
 
-#include "core/map.h"
-#include "core/vec.h"
-#include "rebalance/errors.h"
-
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/map.h"
+#include "core/vec.h"
+#include "rebalance/errors.h"
 
 struct rb__chunk {
 	rb__chunk *prev;

@@ -80,7 +80,7 @@ static bool grow(rb__map *m)
 		/* A big table on (huge) pages; fresh pages are zero. (Smaller tables stay
 		 * on malloc: a slot is 64 bytes, a 2 MiB page for a mid-size table
 		 * would cost more resident memory than it saves in faults.) */
-		size_t size = bytes < RB_MEM_PAGES ? RB_MEM_PAGES : bytes;
+		size_t size = bytes;
 		bool is_paged;
 		slots = rb__mem_pages_alloc(m->mem, &size, &is_paged);
 		if (!slots)

@@ -32,6 +32,11 @@ bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 			size = bytes;
 		bool paged;
 		void *d = rb__mem_pages_alloc(m, &size, &paged);
+		if (!d && size != bytes) {
+			/* No room for the reserve (strict overcommit): just what is asked. */
+			size = bytes;
+			d = rb__mem_pages_alloc(m, &size, &paged);
+		}
 		if (!d)
 			return false;
 		if (v->len)
