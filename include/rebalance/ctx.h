@@ -25,7 +25,10 @@ typedef struct rb_allocator {
 } rb_allocator;
 
 /**
- * Create a context. `alloc` may be NULL for malloc/realloc/free; it is copied.
+ * Create a context. `alloc` may be NULL for malloc/realloc/free (on Linux,
+ * blocks of 2 MiB and more then come from anonymous mappings advised for
+ * transparent huge pages, unless built with REBALANCE_HUGE_PAGES=OFF); a
+ * given allocator gets every allocation. It is copied.
  * @param out receives the new context (a new reference, free with rb_ctx_free)
  * @return RB_OK, RB_EINVAL (out is NULL), RB_ENOMEM
  */

@@ -124,6 +124,8 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	res->options = o;
 	res->input = rb__input_ref(owner);
 	rb__arena_init(&res->arena, &ctx->mem);
+	/* The IR takes about twice the model's size (bench/). */
+	rb__arena_hint(&res->arena, rb__arena_used(&m->arena) / 4 * 9);
 	rb__tr_options to;
 	rc = rb__tr_options_from(&to, &o, m, &res->arena);
 	if (!rc)

@@ -7,15 +7,51 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/map.h"
+#include "core/vec.h"
+#include "rebalance/errors.h"
+
 struct rb__chunk {
 	rb__chunk *prev;
 	size_t size; /* usable bytes in data */
-	size_t used;
+	size_t used; /* data[0, used) is taken */
+	size_t bytes; /* the whole block, header included (for rb__mem_pages_free) */
+	bool paged;   /* from rb__mem_pages_alloc's mapping */
 	_Alignas(max_align_t) unsigned char data[];
 };
 
+/* Chunk sizes (header included) double from FIRST_CHUNK up to MAX_REGULAR_CHUNK. */
 enum { FIRST_CHUNK = 16 * 1024, MAX_REGULAR_CHUNK = 4 * 1024 * 1024 };
-#define ALIGN ((size_t)_Alignof(max_align_t))
+#define ALIGN RB_ARENA_ALIGN
+
+_Static_assert(RB_ARENA_ALIGN >= _Alignof(void *) && RB_ARENA_ALIGN >= _Alignof(uint64_t) &&
+                   RB_ARENA_ALIGN >= _Alignof(double) && RB_ARENA_ALIGN >= _Alignof(size_t),
+               "RB_ARENA_ALIGN too small for the arena's contents");
+_Static_assert(offsetof(rb__chunk, data) % RB_ARENA_ALIGN == 0, "chunk data misaligned");
+
+/*
+ * rb__arena_intern's cache: direct-mapped, one string per slot, the latest
+ * wins. It starts small and doubles (up to INTERN_SLOTS) as strings come in,
+ * so that a small load (one object through the engine) pays little.
+ */
+enum { INTERN_FIRST = 64, INTERN_SLOTS = 2048, INTERN_MAX = 64 };
+typedef struct intern_slot {
+	const char *s; /* NULL: empty */
+	uint32_t len;
+	uint32_t hash;
+} intern_slot;
+struct rb__intern {
+	size_t cap;     /* slots, a power of two */
+	size_t inserts; /* strings stored since the last growth */
+	intern_slot slot[];
+};
+
+/* A vector's storage taken over by the arena. */
+struct rb__adopted {
+	rb__adopted *next;
+	void *data;
+	size_t paged; /* as rb__vec.paged */
+};
 
 void rb__arena_init(rb__arena *a, const rb__mem *mem)
 {
@@ -24,13 +60,49 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->spare = NULL;
 	a->chunk_size = FIRST_CHUNK;
 	a->total = 0;
+	a->intern = NULL;
+	a->adopted = NULL;
+	a->pos = a->end = NULL;
+}
+
+/* Make c the current chunk, its free part the fast path's. */
+static void set_head(rb__arena *a, rb__chunk *c)
+{
+	a->head = c;
+	a->pos = c ? c->data + c->used : NULL;
+	a->end = c ? c->data + c->size : NULL;
+}
+
+/* Bring the current chunk's count up to date. */
+static void sync_head(rb__arena *a)
+{
+	if (a->head)
+		a->head->used = (size_t)(a->pos - a->head->data);
+}
+
+void rb__arena_hint(rb__arena *a, size_t bytes)
+{
+	/* Chunks of at most half the expected size: two or three of them, or the maximum. */
+	size_t max = bytes >= 2 * RB_MEM_PAGES ? MAX_REGULAR_CHUNK : RB_MEM_PAGES / 2;
+	while (a->chunk_size < max && a->chunk_size * 2 <= bytes / 2)
+		a->chunk_size *= 2;
+}
+
+size_t rb__arena_used(const rb__arena *a)
+{
+	if (!a->head)
+		return 0;
+	size_t n = (size_t)(a->pos - a->head->data);
+	for (const rb__chunk *c = a->head->prev; c; c = c->prev)
+		n += c->used;
+	return n;
 }
 
 static void free_list(const rb__mem *mem, rb__chunk *c)
 {
 	while (c) {
 		rb__chunk *prev = c->prev;
-		rb__free(mem, c);
+		rb__mem_pages_free(mem, c, c->bytes, c->paged);
 		c = prev;
 	}
 }
@@ -39,13 +111,48 @@ void rb__arena_free(rb__arena *a)
 {
 	free_list(a->mem, a->head);
 	free_list(a->mem, a->spare);
+	rb__free(a->mem, a->intern);
+	while (a->adopted) {
+		rb__adopted *next = a->adopted->next;
+		if (a->adopted->paged)
+			rb__mem_pages_free(a->mem, a->adopted->data, a->adopted->paged, true);
+		else
+			rb__free(a->mem, a->adopted->data);
+		rb__free(a->mem, a->adopted);
+		a->adopted = next;
+	}
 	a->head = NULL;
 	a->spare = NULL;
 	a->total = 0;
+	a->intern = NULL;
+	a->pos = a->end = NULL;
+}
+
+void *rb__arena_adopt_vec(rb__arena *a, rb__vec *v, int *rc)
+{
+	if (!v->len) {
+		rb__vec_free(a->mem, v);
+		return NULL;
+	}
+	rb__adopted *ad = rb__malloc(a->mem, sizeof(*ad));
+	if (!ad) {
+		*rc = RB_ENOMEM;
+		return NULL;
+	}
+	ad->data = v->data;
+	ad->paged = v->paged;
+	ad->next = a->adopted;
+	a->adopted = ad;
+	void *data = v->data;
+	v->data = NULL;
+	v->len = v->cap = 0;
+	v->paged = 0;
+	return data;
 }
 
 static rb__chunk *new_chunk(rb__arena *a, size_t need)
 {
+	sync_head(a);
 	/* A rewound chunk first: the loader rewinds after every object. */
 	for (rb__chunk **pp = &a->spare; *pp; pp = &(*pp)->prev) {
 		rb__chunk *s = *pp;
@@ -53,31 +160,34 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 			*pp = s->prev;
 			s->prev = a->head;
 			s->used = 0;
-			a->head = s;
+			set_head(a, s);
 			return s;
 		}
 	}
-	size_t size = a->chunk_size;
-	if (need > size)
-		size = need;
-	size_t total;
-	if (!rb__add_size(size, sizeof(rb__chunk), &total))
+	size_t bytes = a->chunk_size;
+	size_t min;
+	if (!rb__add_size(need, sizeof(rb__chunk), &min))
 		return NULL;
-	rb__chunk *c = rb__malloc(a->mem, total);
+	if (bytes < min)
+		bytes = min;
+	bool paged;
+	rb__chunk *c = rb__mem_pages_alloc(a->mem, &bytes, &paged);
 	if (!c)
 		return NULL;
 	c->prev = a->head;
-	c->size = size;
+	c->size = bytes - sizeof(rb__chunk);
 	c->used = 0;
-	a->head = c;
-	a->total += size;
+	c->bytes = bytes;
+	c->paged = paged;
+	set_head(a, c);
+	a->total += c->size;
 	/* Grow geometrically so big inputs need few chunks. */
 	if (a->chunk_size < MAX_REGULAR_CHUNK)
 		a->chunk_size *= 2;
 	return c;
 }
 
-void *rb__arena_alloc(rb__arena *a, size_t n)
+void *rb__arena_alloc_slow(rb__arena *a, size_t n)
 {
 	size_t rounded;
 	if (!rb__add_size(n, ALIGN - 1, &rounded))
@@ -85,14 +195,26 @@ void *rb__arena_alloc(rb__arena *a, size_t n)
 	rounded &= ~(ALIGN - 1);
 	if (rounded == 0)
 		rounded = ALIGN;
-	rb__chunk *c = a->head;
-	if (!c || c->size - c->used < rounded) {
-		c = new_chunk(a, rounded);
-		if (!c)
+	/* Round the start up (a string may have left it unaligned). */
+	uintptr_t p = ((uintptr_t)a->pos + (ALIGN - 1)) & ~(uintptr_t)(ALIGN - 1);
+	if (!a->head || p > (uintptr_t)a->end || (uintptr_t)a->end - p < rounded) {
+		if (!new_chunk(a, rounded))
+			return NULL;
+		p = (uintptr_t)a->pos;
+	}
+	a->pos = (unsigned char *)(p + rounded);
+	return (void *)p;
+}
+
+/* n bytes with no alignment. */
+static char *str_alloc(rb__arena *a, size_t n)
+{
+	if (!a->head || (size_t)(a->end - a->pos) < n) {
+		if (!new_chunk(a, n))
 			return NULL;
 	}
-	void *p = c->data + c->used;
-	c->used += rounded;
+	char *p = (char *)a->pos;
+	a->pos += n;
 	return p;
 }
 
@@ -112,7 +234,7 @@ char *rb__arena_strndup(rb__arena *a, const char *s, size_t n)
 	size_t total;
 	if (!rb__add_size(n, 1, &total))
 		return NULL;
-	char *d = rb__arena_alloc(a, total);
+	char *d = str_alloc(a, total);
 	if (!d)
 		return NULL;
 	if (n)
@@ -126,13 +248,56 @@ char *rb__arena_strdup(rb__arena *a, const char *s)
 	return rb__arena_strndup(a, s, strlen(s));
 }
 
+static rb__intern *intern_new(const rb__mem *mem, size_t cap)
+{
+	rb__intern *c = rb__calloc(mem, 1, sizeof(*c) + cap * sizeof(intern_slot));
+	if (c)
+		c->cap = cap;
+	return c;
+}
+
+const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
+{
+	if (n > INTERN_MAX)
+		return rb__arena_strndup(a, s, n);
+	rb__intern *c = a->intern;
+	if (!c || (c->inserts > c->cap && c->cap < INTERN_SLOTS)) {
+		/* Bigger (the old entries are dropped: a cache may forget). */
+		rb__intern *bigger = intern_new(a->mem, c ? c->cap * 2 : INTERN_FIRST);
+		if (bigger) {
+			rb__free(a->mem, c);
+			a->intern = c = bigger;
+		} else if (!c) {
+			return rb__arena_strndup(a, s, n);
+		}
+	}
+	uint32_t h = (uint32_t)(rb__hash(s, n) >> 32);
+	intern_slot *slot = &c->slot[h & (c->cap - 1)];
+	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
+		return slot->s;
+	char *d = rb__arena_strndup(a, s, n);
+	if (d) {
+		slot->s = d;
+		slot->len = (uint32_t)n;
+		slot->hash = h;
+		c->inserts++;
+	}
+	return d;
+}
+
+void rb__arena_intern_done(rb__arena *a)
+{
+	rb__free(a->mem, a->intern);
+	a->intern = NULL;
+}
+
 /*
  * The fast path of rb__arena_printf: formats made only of text, %s, %c, %%,
- * %u, %d, %zu, %zd, %lu, %ld, %llu, %lld and %.*s are formatted here, in two
- * passes (length, then bytes), without vsnprintf: the translator builds
- * names and keys this way for every route rule (bench/: it was the largest
- * cost of a translation). Returns false, consuming nothing, for any other
- * format.
+ * %u, %d, %zu, %zd, %lu, %ld, %llu, %lld and %.*s are formatted here, in one
+ * pass into a small buffer (two for long results), without vsnprintf: the
+ * translator builds names and keys this way for every route rule (bench/: it
+ * was the largest cost of a translation). Any other format goes to
+ * vsnprintf.
  */
 typedef enum fmt_conv { FC_END, FC_TEXT, FC_STR, FC_STRN, FC_CHAR, FC_PCT, FC_UINT, FC_INT,
                         FC_SIZE, FC_SSIZE, FC_ULONG, FC_LONG, FC_ULLONG, FC_LLONG, FC_OTHER } fmt_conv;
@@ -186,16 +351,6 @@ static fmt_conv fmt_next(const char **p, size_t *text_len)
 	return c;
 }
 
-static bool fmt_simple(const char *fmt)
-{
-	size_t n;
-	fmt_conv c;
-	while ((c = fmt_next(&fmt, &n)) != FC_END)
-		if (c == FC_OTHER)
-			return false;
-	return true;
-}
-
 /* Decimal digits of v into the end of buf[24]; returns the first digit. */
 static char *fmt_u64(char *end, unsigned long long v)
 {
@@ -207,8 +362,14 @@ static char *fmt_u64(char *end, unsigned long long v)
 	return p;
 }
 
-/* One pass: write into out (when non-NULL) and return the length. */
-static size_t fmt_run(char *out, const char *fmt, va_list ap)
+/* fmt_run's result for a format it does not handle (vsnprintf then does). */
+#define FMT_UNSUPPORTED SIZE_MAX
+
+/*
+ * One pass: the formatted length, or FMT_UNSUPPORTED; the bytes that fit are
+ * written to out[0, cap) (no NUL).
+ */
+static size_t fmt_run(char *out, size_t cap, const char *fmt, va_list ap)
 {
 	size_t len = 0, n;
 	fmt_conv c;
@@ -252,7 +413,7 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 		case FC_LONG: sv = va_arg(ap, long); is_num = neg = true; break;
 		case FC_LLONG: sv = va_arg(ap, long long); is_num = neg = true; break;
 		default:
-			return len; /* not reached: fmt_simple checked */
+			return FMT_UNSUPPORTED;
 		}
 		if (is_num) {
 			if (neg) {
@@ -265,8 +426,8 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 			piece = d;
 			n = (size_t)(num + sizeof num - d);
 		}
-		if (out)
-			memcpy(out + len, piece, n);
+		if (len < cap)
+			memcpy(out + len, piece, n < cap - len ? n : cap - len);
 		len += n;
 	}
 	return len;
@@ -275,29 +436,34 @@ static size_t fmt_run(char *out, const char *fmt, va_list ap)
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list args)
 {
 	va_list ap;
-	if (fmt_simple(fmt)) {
-		va_copy(ap, args);
-		size_t n = fmt_run(NULL, fmt, ap);
-		va_end(ap);
-		char *d = n < SIZE_MAX ? rb__arena_alloc(a, n + 1) : NULL;
+	/* The usual case: one pass into a small buffer, then one exact copy. */
+	char small[256];
+	va_copy(ap, args);
+	size_t n = fmt_run(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < sizeof small)
+		return rb__arena_strndup(a, small, n);
+	if (n != FMT_UNSUPPORTED) {
+		/* Longer: the length is known, a second pass writes the bytes. */
+		char *d = n < SIZE_MAX ? str_alloc(a, n + 1) : NULL;
 		if (!d)
 			return NULL;
 		va_copy(ap, args);
-		fmt_run(d, fmt, ap);
+		fmt_run(d, n + 1, fmt, ap);
 		va_end(ap);
 		d[n] = '\0';
 		return d;
 	}
 	va_copy(ap, args);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (len < 0)
 		return NULL;
-	char *d = rb__arena_alloc(a, (size_t)n + 1);
+	char *d = str_alloc(a, (size_t)len + 1);
 	if (!d)
 		return NULL;
 	va_copy(ap, args);
-	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	vsnprintf(d, (size_t)len + 1, fmt, ap);
 	va_end(ap);
 	return d;
 }
@@ -313,7 +479,7 @@ char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 
 rb__arena_mark rb__arena_get_mark(const rb__arena *a)
 {
-	rb__arena_mark m = {a->head, a->head ? a->head->used : 0};
+	rb__arena_mark m = {a->head, a->head ? (size_t)(a->pos - a->head->data) : 0};
 	return m;
 }
 
@@ -327,4 +493,7 @@ void rb__arena_rewind(rb__arena *a, rb__arena_mark mark)
 	}
 	if (a->head)
 		a->head->used = mark.used;
+	set_head(a, a->head);
+	/* The cache may point at released strings. */
+	rb__arena_intern_done(a);
 }

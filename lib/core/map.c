@@ -8,24 +8,48 @@ void rb__map_init(rb__map *m, const rb__mem *mem)
 	m->slots = NULL;
 	m->cap = 0;
 	m->len = 0;
+	m->paged = 0;
+}
+
+static void free_slots(const rb__mem *mem, rb__map_slot *slots, size_t paged)
+{
+	if (paged)
+		rb__mem_pages_free(mem, slots, paged, true);
+	else
+		rb__free(mem, slots);
 }
 
 void rb__map_free(rb__map *m)
 {
-	rb__free(m->mem, m->slots);
+	free_slots(m->mem, m->slots, m->paged);
 	rb__map_init(m, m->mem);
 }
 
-/* FNV-1a, 64 bit, then a final mix so that the low bits are usable. */
+/*
+ * 8 bytes at a time: each word is mixed in by a multiply and a shift, the
+ * tail word carries the length, then a final avalanche (MurmurHash3's fmix64)
+ * so that the low bits are usable. Keys are short (names, "ns/name").
+ */
 uint64_t rb__hash(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	size_t left = n;
+	while (left >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9fb21c651e98df25ull;
+		h ^= h >> 28;
+		s += 8;
+		left -= 8;
 	}
+	uint64_t w = 0;
+	if (left)
+		memcpy(&w, s, left);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9fb21c651e98df25ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
 }
@@ -38,7 +62,8 @@ static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size
 		rb__map_slot *s = &slots[i];
 		if (!s->key)
 			return s;
-		if (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0)
+		if (s->hash == hash && s->klen == klen &&
+		    memcmp(klen <= RB_MAP_INLINE_KEY ? s->inline_key : s->key, key, klen) == 0)
 			return s;
 	}
 }
@@ -46,17 +71,38 @@ static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size
 static bool grow(rb__map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 16;
-	rb__map_slot *slots = rb__calloc(m->mem, cap, sizeof(*slots));
-	if (!slots)
+	size_t bytes;
+	if (!rb__mul_size(cap, sizeof(rb__map_slot), &bytes))
 		return false;
+	rb__map_slot *slots;
+	size_t paged = 0;
+	if (bytes >= RB_MEM_PAGES && rb__mem_can_page(m->mem)) {
+		/* A big table on (huge) pages; fresh pages are zero. (Smaller tables stay
+		 * on malloc: a slot is 64 bytes, a 2 MiB page for a mid-size table
+		 * would cost more resident memory than it saves in faults.) */
+		size_t size = bytes;
+		bool is_paged;
+		slots = rb__mem_pages_alloc(m->mem, &size, &is_paged);
+		if (!slots)
+			return false;
+		if (is_paged)
+			paged = size;
+		else
+			memset(slots, 0, bytes);
+	} else {
+		slots = rb__calloc(m->mem, cap, sizeof(*slots));
+		if (!slots)
+			return false;
+	}
 	for (size_t i = 0; i < m->cap; i++) {
 		rb__map_slot *s = &m->slots[i];
 		if (s->key)
 			*find(slots, cap, s->key, s->klen, s->hash) = *s;
 	}
-	rb__free(m->mem, m->slots);
+	free_slots(m->mem, m->slots, m->paged);
 	m->slots = slots;
 	m->cap = cap;
+	m->paged = paged;
 	return true;
 }
 
@@ -79,6 +125,8 @@ void **rb__map_slot_for(rb__map *m, const char *key, size_t klen)
 		s->klen = klen;
 		s->hash = h;
 		s->value = NULL;
+		if (klen <= RB_MAP_INLINE_KEY)
+			memcpy(s->inline_key, key, klen);
 		m->len++;
 	}
 	return &s->value;

@@ -12,11 +12,16 @@
 
 #include "core/mem.h"
 
+/* Keys up to this long are also kept in the slot, so that a lookup compares
+ * them without reading the key's own memory (a cache miss each, on big inputs). */
+#define RB_MAP_INLINE_KEY 32
+
 typedef struct rb__map_slot {
 	const char *key; /* NULL: empty */
 	size_t klen;
 	uint64_t hash;
 	void *value;
+	char inline_key[RB_MAP_INLINE_KEY]; /* the key's bytes when klen <= RB_MAP_INLINE_KEY */
 } rb__map_slot;
 
 typedef struct rb__map {
@@ -24,6 +29,7 @@ typedef struct rb__map {
 	rb__map_slot *slots;
 	size_t cap; /* power of two, or 0 */
 	size_t len;
+	size_t paged; /* bytes of slots when they are a page mapping (core/mem.h), else 0 */
 } rb__map;
 
 void rb__map_init(rb__map *m, const rb__mem *mem);

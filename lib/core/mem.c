@@ -1,7 +1,25 @@
+/* mmap and madvise (MAP_ANONYMOUS, MADV_HUGEPAGE) are not in ISO C. */
+#define _DEFAULT_SOURCE 1
 #include "core/mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RB_MEM_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define RB_MEM_SANITIZED 1
+#endif
+#endif
+
+#if defined(__linux__) && !defined(RB_MEM_SANITIZED) && !defined(REBALANCE_NO_HUGE_PAGES)
+#include <sys/mman.h>
+#if defined(MADV_HUGEPAGE)
+#define RB_MEM_HUGE 1
+#endif
+#endif
 
 static void *default_realloc(void *ud, void *p, size_t old, size_t n)
 {
@@ -80,4 +98,73 @@ char *rb__strdup(const rb__mem *m, const char *s)
 	if (d)
 		memcpy(d, s, n + 1);
 	return d;
+}
+
+#ifdef RB_MEM_HUGE
+/* A fresh mapping of size bytes (a multiple of RB_MEM_PAGES) aligned to RB_MEM_PAGES. */
+static void *map_aligned(size_t size)
+{
+	size_t span;
+	if (!rb__add_size(size, RB_MEM_PAGES, &span))
+		return NULL;
+	unsigned char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	uintptr_t a = ((uintptr_t)p + RB_MEM_PAGES - 1) & ~(uintptr_t)(RB_MEM_PAGES - 1);
+	unsigned char *aligned = (unsigned char *)a;
+	size_t head = (size_t)(aligned - p);
+	if (head)
+		munmap(p, head);
+	if (span - head > size)
+		munmap(aligned + size, span - head - size);
+	/* Only advice: where huge pages are off, the mapping works with small pages. */
+	(void)madvise(aligned, size, MADV_HUGEPAGE);
+	return aligned;
+}
+#endif
+
+bool rb__mem_can_page(const rb__mem *m)
+{
+#ifdef RB_MEM_HUGE
+	return m->a.realloc == default_realloc;
+#else
+	(void)m;
+	return false;
+#endif
+}
+
+void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged)
+{
+	*paged = false;
+#ifdef RB_MEM_HUGE
+	if (rb__mem_can_page(m) && *size >= RB_MEM_PAGES) {
+		size_t rounded;
+		if (rb__add_size(*size, RB_MEM_PAGES - 1, &rounded)) {
+			rounded &= ~(RB_MEM_PAGES - 1);
+			void *p = map_aligned(rounded);
+			if (p) {
+				*size = rounded;
+				*paged = true;
+				return p;
+			}
+		}
+	}
+#endif
+	return rb__malloc(m, *size);
+}
+
+void rb__mem_pages_free(const rb__mem *m, void *p, size_t size, bool paged)
+{
+	if (!p)
+		return;
+#ifdef RB_MEM_HUGE
+	if (paged) {
+		munmap(p, size);
+		return;
+	}
+#else
+	(void)size;
+	(void)paged;
+#endif
+	rb__free(m, p);
 }

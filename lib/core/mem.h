@@ -28,6 +28,24 @@ void *rb__realloc(const rb__mem *m, void *p, size_t n);
 void rb__free(const rb__mem *m, void *p);
 char *rb__strdup(const rb__mem *m, const char *s);
 
+/*
+ * Memory for big arena chunks, vectors and hash tables. Requests of
+ * RB_MEM_PAGES bytes or more get, with the default allocator on Linux, an
+ * anonymous mapping aligned to 2 MiB and advised for transparent huge pages
+ * (one page fault per 2 MiB instead of one per 4 KiB: on the development VM a
+ * fault costs about 11 us, bench/README.md); *size is rounded up to whole
+ * 2 MiB pages and *paged set. Otherwise (a caller's allocator, a smaller
+ * request, another system, a sanitizer build whose leak checker does not see
+ * mappings, or the CMake option REBALANCE_HUGE_PAGES=OFF) the block comes from
+ * rb__malloc and *paged is false. Free with rb__mem_pages_free and the same
+ * size and flag.
+ */
+#define RB_MEM_PAGES ((size_t)2 * 1024 * 1024)
+void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged);
+/* Whether rb__mem_pages_alloc can map pages for m (for requests of RB_MEM_PAGES or more). */
+bool rb__mem_can_page(const rb__mem *m);
+void rb__mem_pages_free(const rb__mem *m, void *p, size_t size, bool paged);
+
 /* a*b and a+b, false on overflow. */
 static inline bool rb__mul_size(size_t a, size_t b, size_t *out)
 {

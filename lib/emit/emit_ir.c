@@ -9,6 +9,8 @@
  */
 #include "emit/emit.h"
 
+#include <stdint.h>
+
 #include "rebalance/errors.h"
 
 static const char *nz(const char *s)
@@ -16,10 +18,9 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-static int kv_str(rb__writer *w, const char *key, const char *s)
+static inline int kv_str(rb__writer *w, const char *key, const char *s)
 {
-	RB_TRY(rb__w_key(w, key));
-	return rb__w_str(w, nz(s));
+	return rb__w_kv_str(w, key, nz(s));
 }
 
 static int kv_uint(rb__writer *w, const char *key, uint64_t v)
@@ -46,23 +47,81 @@ static int opt_nonempty(rb__writer *w, const char *key, const char *s)
 	return s && *s ? kv_str(w, key, s) : RB_OK;
 }
 
+/* Members of a flow mapping, collected and then written by one rb__w_flow_map. */
+typedef struct flow {
+	rb__w_field f[8];
+	size_t n;
+} flow;
+
+static inline void f_str(flow *fl, const char *key, const char *s)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
+	f->type = RB_WF_STR;
+	f->s = nz(s);
+}
+
+static inline void f_uint(flow *fl, const char *key, uint64_t v)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
+	f->type = RB_WF_UINT;
+	f->u = v;
+}
+
+static inline void f_int(flow *fl, const char *key, int64_t v)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
+	f->type = RB_WF_INT;
+	f->i = v;
+}
+
+static inline void f_true(flow *fl, const char *key)
+{
+	rb__w_field *f = &fl->f[fl->n++];
+	f->key = key;
+	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
+	f->type = RB_WF_TRUE;
+}
+
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 {
-	RB_TRY(rb__w_map_begin(w, true));
+	flow fl;
+	fl.n = 0;
 	/* host and port are always there, as in Envoy Gateway's IR: Service routing
 	 * with an empty clusterIP gives host "" (SPEC.md 2.7 item 6). */
-	RB_TRY(kv_str(w, "host", e->host));
-	RB_TRY(kv_uint(w, "port", e->port));
-	RB_TRY(opt_str(w, "zone", e->zone));
+	f_str(&fl, "host", e->host);
+	f_uint(&fl, "port", e->port);
+	if (e->zone)
+		f_str(&fl, "zone", e->zone);
 	if (e->draining)
-		RB_TRY(kv_true(w, "draining"));
-	RB_TRY(opt_str(w, "hostname", e->hostname));
-	RB_TRY(opt_str(w, "path", e->path));
-	return rb__w_map_end(w);
+		f_true(&fl, "draining");
+	if (e->hostname)
+		f_str(&fl, "hostname", e->hostname);
+	if (e->path)
+		f_str(&fl, "path", e->path);
+	return rb__w_flow_map(w, fl.f, fl.n);
 }
 
 static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 {
+	if (!m->annotation_count) {
+		flow fl;
+	fl.n = 0;
+		if (m->kind && *m->kind)
+			f_str(&fl, "kind", m->kind);
+		if (m->name && *m->name)
+			f_str(&fl, "name", m->name);
+		if (m->namespace_ && *m->namespace_)
+			f_str(&fl, "namespace", m->namespace_);
+		if (m->section_name && *m->section_name)
+			f_str(&fl, "sectionName", m->section_name);
+		return rb__w_flow_map(w, fl.f, fl.n);
+	}
 	RB_TRY(rb__w_map_begin(w, true));
 	RB_TRY(opt_nonempty(w, "kind", m->kind));
 	RB_TRY(opt_nonempty(w, "name", m->name));
@@ -82,6 +141,14 @@ static int emit_metadata(rb__writer *w, const rb__ir_metadata *m)
 	return rb__w_map_end(w);
 }
 
+static int emit_endpoints(rb__writer *w, const rb__ir_setting *s)
+{
+	RB_TRY(rb__w_seq_begin(w, false));
+	for (size_t i = 0; i < s->endpoint_count; i++)
+		RB_TRY(emit_endpoint(w, &s->endpoints[i]));
+	return rb__w_seq_end(w);
+}
+
 static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 {
 	RB_TRY(rb__w_map_begin(w, false));
@@ -96,12 +163,10 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	RB_TRY(opt_str(w, "ipFamily", s->ip_family));
 	if (s->endpoint_count) {
 		RB_TRY(rb__w_key(w, "endpoints"));
-		RB_TRY(rb__w_seq_begin(w, false));
-		for (size_t i = 0; i < s->endpoint_count; i++)
-			RB_TRY(emit_endpoint(w, &s->endpoints[i]));
-		RB_TRY(rb__w_seq_end(w));
+		RB_TRY(emit_endpoints(w, s));
 	}
 	if (s->prefer_local) {
+		/* Nested: not one flat flow mapping. */
 		RB_TRY(rb__w_key(w, "preferLocal"));
 		RB_TRY(rb__w_map_begin(w, true));
 		RB_TRY(kv_uint(w, "minEndpointsThreshold", s->prefer_local->min_endpoints_threshold));
@@ -131,13 +196,13 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	RB_TRY(kv_str(w, "name", d->name));
 
 	RB_TRY(rb__w_key(w, "route"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(kv_str(w, "kind", d->route_kind));
-	RB_TRY(kv_str(w, "namespace", d->route_namespace));
-	RB_TRY(kv_str(w, "name", d->route_name));
-	RB_TRY(rb__w_key(w, "rule"));
-	RB_TRY(rb__w_int(w, d->rule));
-	RB_TRY(rb__w_map_end(w));
+	flow route;
+	route.n = 0;
+	f_str(&route, "kind", d->route_kind);
+	f_str(&route, "namespace", d->route_namespace);
+	f_str(&route, "name", d->route_name);
+	f_int(&route, "rule", d->rule);
+	RB_TRY(rb__w_flow_map(w, route.f, route.n));
 
 	if (d->setting_count) {
 		RB_TRY(rb__w_key(w, "settings"));
@@ -151,27 +216,30 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 		RB_TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < d->excluded_count; i++) {
 			const rb__ir_excluded *x = &d->excluded[i];
-			RB_TRY(rb__w_map_begin(w, true));
-			RB_TRY(kv_str(w, "name", x->name));
-			RB_TRY(kv_uint(w, "weight", x->weight));
-			RB_TRY(kv_str(w, "reason", x->reason));
-			RB_TRY(rb__w_map_end(w));
+			flow fl;
+	fl.n = 0;
+			f_str(&fl, "name", x->name);
+			f_uint(&fl, "weight", x->weight);
+			f_str(&fl, "reason", x->reason);
+			RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 		}
 		RB_TRY(rb__w_seq_end(w));
 	}
 
 	RB_TRY(rb__w_key(w, "backendWeights"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(kv_uint(w, "valid", d->weights[0]));
-	RB_TRY(kv_uint(w, "invalid", d->weights[1]));
-	RB_TRY(kv_uint(w, "noEndpoints", d->weights[2]));
-	RB_TRY(rb__w_map_end(w));
+	flow bw;
+	bw.n = 0;
+	f_uint(&bw, "valid", d->weights[0]);
+	f_uint(&bw, "invalid", d->weights[1]);
+	f_uint(&bw, "noEndpoints", d->weights[2]);
+	RB_TRY(rb__w_flow_map(w, bw.f, bw.n));
 
 	if (d->direct_response) {
 		RB_TRY(rb__w_key(w, "directResponse"));
-		RB_TRY(rb__w_map_begin(w, true));
-		RB_TRY(kv_uint(w, "statusCode", d->direct_response));
-		RB_TRY(rb__w_map_end(w));
+		flow dr;
+	dr.n = 0;
+		f_uint(&dr, "statusCode", d->direct_response);
+		RB_TRY(rb__w_flow_map(w, dr.f, dr.n));
 	}
 	return rb__w_map_end(w);
 }
@@ -185,29 +253,68 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 
 	const rb__ir_parent_ref *p = &st->parent;
 	RB_TRY(rb__w_key(w, "parentRef"));
-	RB_TRY(rb__w_map_begin(w, true));
-	RB_TRY(opt_str(w, "group", p->group));
-	RB_TRY(opt_str(w, "kind", p->kind));
-	RB_TRY(opt_str(w, "namespace", p->namespace_));
-	RB_TRY(opt_str(w, "name", p->name));
-	RB_TRY(opt_str(w, "sectionName", p->section_name));
+	flow pr;
+	pr.n = 0;
+	if (p->group)
+		f_str(&pr, "group", p->group);
+	if (p->kind)
+		f_str(&pr, "kind", p->kind);
+	if (p->namespace_)
+		f_str(&pr, "namespace", p->namespace_);
+	if (p->name)
+		f_str(&pr, "name", p->name);
+	if (p->section_name)
+		f_str(&pr, "sectionName", p->section_name);
 	if (p->port)
-		RB_TRY(kv_uint(w, "port", p->port));
-	RB_TRY(rb__w_map_end(w));
+		f_uint(&pr, "port", p->port);
+	RB_TRY(rb__w_flow_map(w, pr.f, pr.n));
 
 	RB_TRY(rb__w_key(w, "conditions"));
 	RB_TRY(rb__w_seq_begin(w, st->condition_count == 0));
 	for (size_t i = 0; i < st->condition_count; i++) {
 		const rb__ir_condition *c = &st->conditions[i];
-		RB_TRY(rb__w_map_begin(w, true));
-		RB_TRY(kv_str(w, "type", c->type));
-		RB_TRY(kv_str(w, "status", c->status));
-		RB_TRY(kv_str(w, "reason", c->reason));
-		RB_TRY(kv_str(w, "message", c->message));
-		RB_TRY(rb__w_map_end(w));
+		flow fl;
+	fl.n = 0;
+		f_str(&fl, "type", c->type);
+		f_str(&fl, "status", c->status);
+		f_str(&fl, "reason", c->reason);
+		f_str(&fl, "message", c->message);
+		RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 	}
 	RB_TRY(rb__w_seq_end(w));
 	return rb__w_map_end(w);
+}
+
+/*
+ * The IR is reached through pointers (settings, names, metadata, endpoint
+ * tables, the model's strings), spread over tens of megabytes for a big
+ * input: ask for the lines of a destination a little before writing it.
+ */
+static void prefetch_destination(const rb__ir_destination *d)
+{
+	__builtin_prefetch(d->name);
+	__builtin_prefetch(d->route_name);
+	for (size_t i = 0; i < d->setting_count && i < 4; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		__builtin_prefetch(s);
+		__builtin_prefetch(s->name);
+		__builtin_prefetch(s->metadata);
+		__builtin_prefetch(s->endpoints);
+	}
+}
+
+/* The second level, once the first is in: the strings the settings point at. */
+static void prefetch_strings(const rb__ir_destination *d)
+{
+	for (size_t i = 0; i < d->setting_count && i < 4; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		if (s->metadata) {
+			__builtin_prefetch(s->metadata->name);
+			__builtin_prefetch(s->metadata->namespace_);
+		}
+		for (size_t k = 0; k < s->endpoint_count && k < 8; k++)
+			__builtin_prefetch(s->endpoints[k].host);
+	}
 }
 
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
@@ -217,8 +324,13 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(rb__w_key(w, "destinations"));
 	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
-	for (size_t i = 0; i < ir->destination_count; i++)
+	for (size_t i = 0; i < ir->destination_count; i++) {
+		if (i + 4 < ir->destination_count)
+			prefetch_destination(&ir->destinations[i + 4]);
+		if (i + 2 < ir->destination_count)
+			prefetch_strings(&ir->destinations[i + 2]);
 		RB_TRY(emit_destination(w, &ir->destinations[i]));
+	}
 	RB_TRY(rb__w_seq_end(w));
 	RB_TRY(rb__w_key(w, "routeStatuses"));
 	RB_TRY(rb__w_seq_begin(w, ir->status_count == 0));

@@ -253,11 +253,6 @@ int rb__w_keyn(rb__writer *w, const char *key, size_t n)
 	return RB_OK;
 }
 
-int rb__w_key(rb__writer *w, const char *key)
-{
-	return rb__w_keyn(w, key, key ? strlen(key) : 0);
-}
-
 int rb__w_strn(rb__writer *w, const char *s, size_t n)
 {
 	if (!w)
@@ -274,9 +269,134 @@ int rb__w_strn(rb__writer *w, const char *s, size_t n)
 	return RB_OK;
 }
 
-int rb__w_str(rb__writer *w, const char *s)
+/* The generic path of rb__w_flow_map. */
+static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 {
-	return rb__w_strn(w, s, s ? strlen(s) : 0);
+	RB_TRY(rb__w_map_begin(w, true));
+	for (size_t i = 0; i < n; i++) {
+		RB_TRY(rb__w_keyn(w, f[i].key, f[i].key_len));
+		switch (f[i].type) {
+		case RB_WF_STR:
+			RB_TRY(rb__w_str(w, f[i].s));
+			break;
+		case RB_WF_UINT:
+			RB_TRY(rb__w_uint(w, f[i].u));
+			break;
+		case RB_WF_INT:
+			RB_TRY(rb__w_int(w, f[i].i));
+			break;
+		case RB_WF_TRUE:
+			RB_TRY(rb__w_bool(w, true));
+			break;
+		default:
+			return fail(w, RB_EINVAL);
+		}
+	}
+	return rb__w_map_end(w);
+}
+
+/* The JSON bytes of a flow mapping in one copy; false (nothing written) when it cannot. */
+static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_t n)
+{
+	const char *sep = "";
+	size_t seplen = 0;
+	if (t->kind == W_SEQ && !rb__wj_sep(w, &sep, &seplen))
+		return false;
+	/* Lengths first (and plainness), so that nothing is written unless all of it fits. */
+	enum { MAX_FIELDS = 8 };
+	if (n > MAX_FIELDS)
+		return false;
+	char num[MAX_FIELDS][24];
+	size_t vlen[MAX_FIELDS], klen[MAX_FIELDS];
+	size_t total = seplen + 2;
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].key)
+			return false;
+		klen[i] = f[i].key_len;
+		switch (f[i].type) {
+		case RB_WF_STR:
+			if (!f[i].s)
+				return false;
+			vlen[i] = strlen(f[i].s);
+			if (!rb__wj_plain(f[i].s, vlen[i]))
+				return false;
+			vlen[i] += 2;
+			break;
+		case RB_WF_UINT:
+			vlen[i] = rb__fmt_u64(num[i], f[i].u);
+			break;
+		case RB_WF_INT:
+			vlen[i] = rb__fmt_i64(num[i], f[i].i);
+			break;
+		case RB_WF_TRUE:
+			vlen[i] = 4;
+			break;
+		default:
+			return false;
+		}
+		if (!rb__wj_plain(f[i].key, klen[i]))
+			return false;
+		total += (i ? 2 : 0) + klen[i] + 4 + vlen[i];
+	}
+	if (total > RB_W_CHUNK - w->out_len)
+		return false;
+	char *o = w->out + w->out_len;
+	memcpy(o, sep, seplen);
+	o += seplen;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			*o++ = ',';
+			*o++ = ' ';
+		}
+		*o++ = '"';
+		memcpy(o, f[i].key, klen[i]);
+		o += klen[i];
+		memcpy(o, "\": ", 3);
+		o += 3;
+		if (f[i].type == RB_WF_STR) {
+			*o++ = '"';
+			memcpy(o, f[i].s, vlen[i] - 2);
+			o += vlen[i] - 2;
+			*o++ = '"';
+		} else {
+			memcpy(o, f[i].type == RB_WF_TRUE ? "true" : num[i], vlen[i]);
+			o += vlen[i];
+		}
+	}
+	*o++ = '}';
+	w->out_len += total;
+	return true;
+}
+
+int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n)
+{
+	if (!w || (!f && n))
+		return RB_EINVAL;
+	w_frame *t = top(w);
+	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && t &&
+	    (t->kind == W_SEQ || t->want_value) && flow_map_json(w, t, f, n)) {
+		if (t->kind == W_SEQ)
+			t->count++;
+		value_end(w);
+		return RB_OK;
+	}
+	return flow_map_calls(w, f, n);
+}
+
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
+{
+	if (!w)
+		return RB_EINVAL;
+	w_frame *t = top(w);
+	/* JSON, plain text, room in the chunk: one copy, no second round of checks. */
+	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && key && s && t &&
+	    t->kind == W_MAP && !t->want_value && rb__wj_member_kv(w, key, klen, s, n)) {
+		t->count++;
+		return RB_OK;
+	}
+	int rc = rb__w_keyn(w, key, klen);
+	return rc ? rc : rb__w_strn(w, s, n);
 }
 
 /* A token written as is: plain in YAML, bare in JSON (numbers, true, false, null). */

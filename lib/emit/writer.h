@@ -58,11 +58,45 @@ int rb__w_map_begin(rb__writer *w, bool flow);
 int rb__w_map_end(rb__writer *w);
 int rb__w_seq_begin(rb__writer *w, bool flow);
 int rb__w_seq_end(rb__writer *w);
-int rb__w_key(rb__writer *w, const char *key);
 /* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
 int rb__w_keyn(rb__writer *w, const char *key, size_t n);
-int rb__w_str(rb__writer *w, const char *s);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
+/* One member of a flow mapping written in one call (rb__w_flow_map). */
+typedef enum rb__w_ftype {
+	RB_WF_STR = 1,  /* s: a string */
+	RB_WF_UINT = 2, /* u */
+	RB_WF_INT = 3,  /* i */
+	RB_WF_TRUE = 4  /* the boolean true */
+} rb__w_ftype;
+typedef struct rb__w_field {
+	const char *key; /* NUL-terminated */
+	size_t key_len;  /* strlen(key) */
+	rb__w_ftype type;
+	const char *s; /* RB_WF_STR: NUL-terminated */
+	uint64_t u;
+	int64_t i;
+} rb__w_field;
+/*
+ * A flow mapping of scalars as one value: rb__w_map_begin(w, true), the n
+ * keys and values, rb__w_map_end. In JSON, when every key and string is
+ * plain ASCII and the whole fits in the chunk, it goes out in one copy.
+ */
+int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n);
+/* A key and its string value: rb__w_keyn then rb__w_strn, in one call. */
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
+/* Inline, so that the length of a literal is known when compiling. */
+static inline int rb__w_key(rb__writer *w, const char *key)
+{
+	return rb__w_keyn(w, key, key ? __builtin_strlen(key) : 0);
+}
+static inline int rb__w_str(rb__writer *w, const char *s)
+{
+	return rb__w_strn(w, s, s ? __builtin_strlen(s) : 0);
+}
+static inline int rb__w_kv_str(rb__writer *w, const char *key, const char *s)
+{
+	return rb__w_kv_strn(w, key, key ? __builtin_strlen(key) : 0, s, s ? __builtin_strlen(s) : 0);
+}
 int rb__w_uint(rb__writer *w, uint64_t v);
 int rb__w_int(rb__writer *w, int64_t v);
 int rb__w_bool(rb__writer *w, bool v);
@@ -75,6 +109,7 @@ int rb__w_null(rb__writer *w);
  * strings: JSON has no spelling for them).
  */
 int rb__w_number(rb__writer *w, const char *text, size_t n);
+
 
 /* True when s (n bytes) may be written as a plain YAML scalar (see above). */
 bool rb__yaml_plain_ok(const char *s, size_t n);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -89,6 +90,19 @@ int rb__wj_begin_member(rb__writer *w);
 int rb__wj_coll_begin(rb__writer *w, bool map);
 int rb__wj_coll_end(rb__writer *w, bool map);
 int rb__wj_string(rb__writer *w, const char *s, size_t n);
+/*
+ * A member whose key and string value are plain ASCII and fit in the chunk:
+ * separator, indentation, `"key": "s"`, in one go. false (nothing written)
+ * otherwise.
+ */
+bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
+/*
+ * The separator and indentation rb__wj_begin_member would write now, as a
+ * pointer to static bytes; false when it would take more than one copy.
+ */
+bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n);
+/* True when p[0, n) is printable ASCII other than '"' and '\\' (written as is in JSON). */
+bool rb__wj_plain(const char *p, size_t n);
 /* A key and its ": ". */
 int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);

@@ -142,18 +142,8 @@ static int vec_append(const rb__mem *m, rb__vec *v, const void *src, size_t n, s
 {
 	if (!n)
 		return RB_OK;
-	if (v->cap - v->len < n) {
-		size_t cap = v->cap ? v->cap : 64, bytes;
-		while (cap - v->len < n)
-			cap *= 2;
-		if (!rb__mul_size(cap, elem, &bytes))
-			return RB_ENOMEM;
-		void *d = rb__realloc(m, v->data, bytes);
-		if (!d)
-			return RB_ENOMEM;
-		v->data = d;
-		v->cap = cap;
-	}
+	if (!rb__vec_reserve(m, v, n, elem))
+		return RB_ENOMEM;
 	memcpy((char *)v->data + v->len * elem, src, n * elem);
 	v->len += n;
 	return RB_OK;
@@ -533,7 +523,7 @@ int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len, const char
 	const char *source = source_name ? source_name : "<buffer>";
 	rb__model tmp;
 	rb__model_init(&tmp, e->mem);
-	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source};
+	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source, NULL};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__format f = format == RB_INPUT_JSON ? RB_FMT_JSON
 	               : format == RB_INPUT_YAML ? RB_FMT_YAML
@@ -552,6 +542,7 @@ int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len, const char
 		rb__model_free(&tmp);
 		return RB_ENOMEM;
 	}
+	rb__arena_intern_done(&tmp.arena);
 	b->arena = tmp.arena; /* the objects' memory moves to the batch */
 	b->live = 1;          /* held while the objects are placed */
 	b->next = e->batches;

@@ -31,11 +31,11 @@ typedef struct rb__ir_metadata {
 /* DestinationEndpoint. */
 struct rb_endpoint {
 	const char *host;
-	uint32_t port;
 	const char *zone;
-	bool draining;
 	const char *hostname;
 	const char *path;
+	uint32_t port;
+	bool draining;
 };
 typedef struct rb_endpoint rb__ir_endpoint;
 
@@ -45,14 +45,10 @@ typedef struct rb__ir_prefer_local {
 	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
 } rb__ir_prefer_local;
 
-/* DestinationSetting. Field order here is output order. */
+/* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size. */
 struct rb_setting {
 	const char *name;
-	uint32_t weight;
-	bool has_priority;
-	uint32_t priority;
 	const char *protocol;     /* HTTP, HTTP2, GRPC, TCP, UDP */
-	bool force_http1;         /* forceHTTP1Upstream */
 	const char *address_type; /* IP, FQDN, Mixed */
 	const char *ip_family;    /* IPv4, IPv6, DualStack */
 	/* May point into a table shared by every setting that uses the same
@@ -61,12 +57,16 @@ struct rb_setting {
 	size_t endpoint_count;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
-	bool invalid;
-	bool dynamic_resolver;
-	bool custom_backend;
 	/* Not serialized in the IR: why the backendRef failed (explain, xds). */
 	const char *error_reason;
 	const char *error_message;
+	uint32_t weight;
+	uint32_t priority;
+	bool has_priority;
+	bool force_http1; /* forceHTTP1Upstream */
+	bool invalid;
+	bool dynamic_resolver;
+	bool custom_backend;
 	/* Not serialized: every endpoint is draining (strict readiness, explain). */
 	bool all_draining;
 	/* Not serialized: the rule routes to the Service cluster IP (SPEC.md 1.8). */
@@ -130,6 +130,10 @@ struct rb_destination {
 	const char *route_namespace;
 	const char *route_name;
 	int32_t rule; /* -1 for L4 routes */
+	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
+	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
+	 * load balancing, which forces one cluster per setting (SPEC.md 6.1). */
+	bool zone_aware;
 	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;
 	size_t setting_count;
@@ -142,12 +146,8 @@ struct rb_destination {
 	const rb__ir_ref *refs;
 	size_t ref_count;
 	const char *gateway; /* "ns/name" of the parent Gateway */
-	bool rebalance;      /* zero-endpoint exclusion applied to this rule */
 	/* Not serialized: the two knobs, indexed by rb_knob (L7 rules only). */
 	rb__ir_knob knobs[2];
-	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
-	 * load balancing, which forces one cluster per setting (SPEC.md 6.1). */
-	bool zone_aware;
 };
 typedef struct rb_destination rb__ir_destination;
 

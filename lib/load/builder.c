@@ -122,14 +122,20 @@ size_t rb__ld_clip(const char *s, size_t n, size_t max)
 /* Fill n as the next node of the innermost collection f (NULL: the document root). */
 static void place(rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
 {
-	memset(n, 0, sizeof(*n));
+	/* Every field, without clearing the node first (the value union is the caller's). */
 	n->kind = (uint8_t)kind;
+	n->stype = 0;
 	n->line = loc.line;
 	n->column = loc.column;
 	n->offset = loc.offset;
+	n->parent = f ? f->node : NULL;
+	n->key = NULL;
+	n->key_len = 0;
+	n->index = 0;
+	n->coll.items = NULL;
+	n->coll.count = 0;
 	if (!f)
 		return;
-	n->parent = f->node;
 	if (f->node->kind == RB_NODE_MAP) {
 		n->key = f->key;
 		n->key_len = f->key_len;
@@ -333,11 +339,10 @@ static const ld_key *dup_find(rb__ld *b, const ld_frame *f, const char *s, size_
 {
 	size_t nkeys = b->keys.len - f->kfirst;
 	if (!f->dup) {
-		for (size_t i = 0; i < nkeys; i++) {
-			const ld_key *k = key_at(b, f->kfirst + i);
-			if (k->len == n && memcmp(k->text, s, n) == 0)
+		const ld_key *k = nkeys ? key_at(b, f->kfirst) : NULL;
+		for (size_t i = 0; i < nkeys; i++, k++)
+			if (k->len == n && (n == 0 || (k->text[0] == s[0] && memcmp(k->text, s, n) == 0)))
 				return k;
-		}
 		return NULL;
 	}
 	size_t mask = f->dup_cap - 1;
@@ -567,7 +572,20 @@ int rb__ld_end(rb__ld *b)
 	return child_done(b, parent, n, false);
 }
 
+bool rb__ld_want_key(const rb__ld *b)
+{
+	const ld_frame *f =
+	    b->frames.len ? &RB_VEC_AT(&b->frames, const ld_frame, b->frames.len - 1) : NULL;
+	return f && f->node->kind == RB_NODE_MAP && !f->have_key;
+}
+
 int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc)
+{
+	return rb__ld_scalar_flags(b, text, len, type, loc, 0);
+}
+
+int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
+                        rb__ld_loc loc, unsigned flags)
 {
 	if (b->err)
 		return b->err;
@@ -577,7 +595,7 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 		return rb__ld_fail(b, RB_ELIMIT, loc,
 		                   "%s of %zu bytes is longer than the limit of %" PRIu64 " bytes",
 		                   is_key ? "key" : "scalar", len, b->limits->scalar_bytes);
-	if (memchr(text, '\0', len))
+	if (!(flags & RB_LD_NO_NUL) && memchr(text, '\0', len))
 		return rb__ld_fail(b, RB_EPARSE, loc, "%s must not contain a NUL character",
 		                   is_key ? "a key" : "a scalar");
 

@@ -81,6 +81,16 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc);
 int rb__ld_end(rb__ld *b);
 /* A scalar: a key in key position, else a value. The text is copied. */
 int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc);
+/*
+ * The same with flags: RB_LD_NO_NUL when the caller knows the text has no
+ * NUL byte (the loader refused every way one could get in), so the builder
+ * need not look for one.
+ */
+enum { RB_LD_NO_NUL = 1 };
+int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
+                        rb__ld_loc loc, unsigned flags);
+/* The next scalar is a mapping key (its type does not matter then). */
+bool rb__ld_want_key(const rb__ld *b);
 
 /* The depth a new collection would have (1 for a document root). */
 static inline size_t rb__ld_depth(const rb__ld *b)

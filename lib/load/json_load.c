@@ -29,6 +29,10 @@
  *
  * cJSON allocates with malloc (its hooks are process-global, so they are
  * never installed); each subtree is freed as soon as it is converted.
+ *
+ * No scalar handed to the builder can hold a NUL byte (raw control
+ * characters and \u0000 are refused above, and a decoded string is measured
+ * with strlen), so the builder is told not to look for one (RB_LD_NO_NUL).
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -86,6 +90,77 @@ static int unexpected(js *j)
 	return rb__ld_fail(&j->b, RB_EPARSE, here(j), "invalid JSON: unexpected %s", what);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define JS_SWAR 1
+#endif
+
+/*
+ * Word-at-a-time scans (little-endian: the lowest flagged byte of a word is
+ * the first one in the text; each flag below is exact for the lowest byte).
+ */
+static const uint64_t ONES = 0x0101010101010101ull, HIGH = 0x8080808080808080ull;
+
+static inline uint64_t eq_mask(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return (x - ONES) & ~x & HIGH;
+}
+
+/* The first byte at or after i that is not a space (n when none). */
+static size_t space_run(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef JS_SWAR
+	while (n - i >= 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t x = w ^ (ONES * ' ');
+		if (x)
+			return i + ((size_t)__builtin_ctzll(x) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+/* The first '"' or '\\' at or after i (n when none). */
+static size_t find_quote_or_escape(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef JS_SWAR
+	while (n - i >= 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t m = eq_mask(w, '"') | eq_mask(w, '\\');
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
+/* The first byte at or after i that is not printable ASCII, or is '"' or '\\' (n when none). */
+static size_t plain_string_run(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef JS_SWAR
+	while (n - i >= 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t m = ((w - ONES * 0x20) & ~w & HIGH) | (w & HIGH) | eq_mask(w, '"') |
+		             eq_mask(w, '\\');
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 static void skip_ws(js *j)
 {
 	while (j->pos < j->n) {
@@ -93,15 +168,14 @@ static void skip_ws(js *j)
 		if (c == ' ' || c == '\t') {
 			/* Indentation: a run of blanks in one go, 8 spaces at a time. */
 			size_t p = j->pos + 1;
-			while (j->n - p >= 8) {
-				uint64_t w;
-				memcpy(&w, j->s + p, 8);
-				if (w != 0x2020202020202020ull)
-					break;
-				p += 8;
+			for (;;) {
+				p = space_run(j->s, p, j->n);
+				if (p < j->n && j->s[p] == '\t') {
+					p++;
+					continue;
+				}
+				break;
 			}
-			while (p < j->n && (j->s[p] == ' ' || j->s[p] == '\t'))
-				p++;
 			j->col += (uint32_t)(p - j->pos);
 			j->pos = p;
 		} else if (c == '\n' || c == '\r') {
@@ -151,9 +225,7 @@ static int scan_string(js *j, size_t *plain_len)
 	bool escaped = false;
 	for (;;) {
 		/* The common bytes first: printable ASCII other than '"' and '\\'. */
-		size_t p = j->pos;
-		while (p < j->n && s[p] >= 0x20 && s[p] < 0x80 && s[p] != '"' && s[p] != '\\')
-			p++;
+		size_t p = plain_string_run(s, j->pos, j->n);
 		j->col += (uint32_t)(p - j->pos);
 		j->pos = p;
 		if (j->pos >= j->n)
@@ -215,6 +287,12 @@ static int scan_string(js *j, size_t *plain_len)
 	}
 }
 
+/* A byte that may continue a number token: [0-9+-.eE]. */
+static bool num_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
+}
+
 static size_t digit_run(const unsigned char *s, size_t i, size_t n)
 {
 	size_t start = i;
@@ -263,7 +341,7 @@ static int literal(js *j, const char *lit, rb__scalar_type type)
 		return unexpected(j);
 	j->pos += n;
 	j->col += (uint32_t)n;
-	return rb__ld_scalar(&j->b, lit, n, type, loc);
+	return rb__ld_scalar_flags(&j->b, lit, n, type, loc, RB_LD_NO_NUL);
 }
 
 /* One value at pos: a scalar, or the start of a collection (pushed). */
@@ -293,13 +371,14 @@ static int value(js *j, const cJSON *item)
 			return rc;
 		if (len == SIZE_MAX)
 			len = strlen(item->valuestring);
-		return rb__ld_scalar(&j->b, item->valuestring, len, RB_SCALAR_STRING, loc);
+		return rb__ld_scalar_flags(&j->b, item->valuestring, len, RB_SCALAR_STRING, loc,
+		                           RB_LD_NO_NUL);
 	}
 	case cJSON_Number: {
 		if (!at(j, '-') && !(j->pos < j->n && j->s[j->pos] >= '0' && j->s[j->pos] <= '9'))
 			return unexpected(j);
 		size_t start = j->pos;
-		while (j->pos < j->n && strchr("0123456789+-.eE", j->s[j->pos]) && j->s[j->pos])
+		while (j->pos < j->n && num_char(j->s[j->pos]))
 			j->pos++;
 		size_t len = j->pos - start;
 		j->col += (uint32_t)len;
@@ -308,8 +387,8 @@ static int value(js *j, const cJSON *item)
 			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
 			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
 			                   (const char *)j->s + start);
-		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
-		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start, len,
+		                           is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc, RB_LD_NO_NUL);
 	}
 	case cJSON_True:
 		return literal(j, "true", RB_SCALAR_BOOL);
@@ -352,7 +431,8 @@ static int convert_tree(js *j, const cJSON *root)
 				break;
 			if (klen == SIZE_MAX)
 				klen = strlen(item->string);
-			if ((rc = rb__ld_scalar(&j->b, item->string, klen, RB_SCALAR_STRING, kloc)))
+			if ((rc = rb__ld_scalar_flags(&j->b, item->string, klen, RB_SCALAR_STRING,
+			                              kloc, RB_LD_NO_NUL)))
 				break;
 			skip_ws(j);
 			if ((rc = expect(j, ':')))
@@ -408,14 +488,15 @@ static int outer_string(js *j)
 	if (rc)
 		return rc;
 	if (len != SIZE_MAX)
-		return rb__ld_scalar(&j->b, (const char *)j->s + start + 1, len, RB_SCALAR_STRING,
-		                     loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start + 1, len,
+		                           RB_SCALAR_STRING, loc, RB_LD_NO_NUL);
 	cJSON *str = cJSON_ParseWithLengthOpts((const char *)j->s + start, j->pos - start, NULL, 0);
 	if (!str || !cJSON_IsString(str)) {
 		cJSON_Delete(str);
 		return syntax_near(j, start);
 	}
-	rc = rb__ld_scalar(&j->b, str->valuestring, strlen(str->valuestring), RB_SCALAR_STRING, loc);
+	rc = rb__ld_scalar_flags(&j->b, str->valuestring, strlen(str->valuestring), RB_SCALAR_STRING,
+	                         loc, RB_LD_NO_NUL);
 	cJSON_Delete(str);
 	return rc;
 }
@@ -439,7 +520,7 @@ static int outer_value(js *j, size_t depth)
 	}
 	if (c == '-' || (c >= '0' && c <= '9')) {
 		size_t start = j->pos;
-		while (j->pos < j->n && strchr("0123456789+-.eE", j->s[j->pos]) && j->s[j->pos])
+		while (j->pos < j->n && num_char(j->s[j->pos]))
 			j->pos++;
 		size_t len = j->pos - start;
 		j->col += (uint32_t)len;
@@ -448,8 +529,8 @@ static int outer_value(js *j, size_t depth)
 			return rb__ld_fail(&j->b, RB_EPARSE, loc, "invalid JSON number \"%.*s\"",
 			                   (int)rb__ld_clip((const char *)j->s + start, len, 64),
 			                   (const char *)j->s + start);
-		return rb__ld_scalar(&j->b, (const char *)j->s + start, len,
-		                     is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc);
+		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start, len,
+		                           is_float ? RB_SCALAR_FLOAT : RB_SCALAR_INT, loc, RB_LD_NO_NUL);
 	}
 	if (c != '{' && c != '[')
 		return bad_byte(j);
@@ -542,13 +623,13 @@ static int prescan(js *j)
 	uint64_t depth = 0, nodes = 0;
 	bool in_array[CJSON_DEPTH + 1] = {false}; /* per open collection: an array */
 	bool want_value = true;
-	/* Bytes that end a run inside a string: the quote and the escape. */
-	unsigned char stop[256] = {0};
-	stop['"'] = stop['\\'] = 1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			/* Indentation: 8 spaces at a time. */
+			i = space_run(s, i + 1, n) - 1;
 			continue;
+		}
 		if (want_value && !(c == ']' && depth > 0 && in_array[depth - 1])) {
 			if (++nodes > j->b.limits->nodes)
 				return rb__ld_fail_nopath(&j->b, RB_ELIMIT,
@@ -559,8 +640,7 @@ static int prescan(js *j)
 		want_value = false;
 		if (c == '"') {
 			for (i++; i < n; i++) {
-				while (i < n && !stop[s[i]])
-					i++;
+				i = find_quote_or_escape(s, i, n);
 				if (i >= n || s[i] == '"')
 					break;
 				if (s[i] == '\\')

@@ -66,7 +66,12 @@ typedef struct yl {
 	size_t len;
 	size_t base;   /* bytes before libyaml's character 0 (a skipped BOM) */
 	size_t ci, bi; /* cursor: character index ci starts at byte bi */
-	size_t ascii_end; /* the first byte >= 0x80 (or len): before it, characters are bytes */
+	/* Bytes [base, ascii_end) are ASCII, so there characters are bytes. The
+	 * scan goes forward as events need it (just behind libyaml's reads, while
+	 * the text is in cache); once ascii_done, ascii_end is the first byte
+	 * >= 0x80 (or len). */
+	size_t ascii_end;
+	bool ascii_done;
 	/* aliases */
 	uint64_t budget;
 	uint64_t used;
@@ -83,10 +88,31 @@ static uint32_t sat32(size_t v)
 	return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* Extend the ASCII prefix to cover byte `upto` (and a little beyond), or find its end. */
+static void ascii_extend(yl *y, size_t upto)
+{
+	size_t stop = upto > y->len - 4096 || y->len < 4096 ? y->len : upto + 4096;
+	size_t e = y->ascii_end;
+	while (stop - e >= 8) {
+		uint64_t w;
+		memcpy(&w, y->s + e, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+		e += 8;
+	}
+	while (e < stop && y->s[e] < 0x80)
+		e++;
+	y->ascii_end = e;
+	if (e < stop || e == y->len)
+		y->ascii_done = true;
+}
+
 /* The byte offset of libyaml character index idx. */
 static size_t byte_of(yl *y, size_t idx)
 {
 	const unsigned char *s = y->s;
+	if (!y->ascii_done && idx > y->ascii_end - y->base)
+		ascii_extend(y, y->base + idx);
 	/* Where everything before is ASCII, character index and byte offset agree. */
 	if (idx <= y->ascii_end - y->base) {
 		y->ci = idx;
@@ -123,7 +149,7 @@ static size_t byte_of(yl *y, size_t idx)
 	return y->bi;
 }
 
-static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+static rb__ld_loc loc_slow(yl *y, yaml_mark_t m)
 {
 	rb__ld_loc loc;
 	loc.line = sat32(m.line + 1);
@@ -138,6 +164,16 @@ static rb__ld_loc loc_of(yl *y, yaml_mark_t m)
 			return end;
 	}
 	return loc;
+}
+
+/* Where a mark is; inline for the usual case: ASCII text so far, not at the end. */
+static inline rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+{
+	if (m.index < y->ascii_end - y->base && m.line < UINT32_MAX && m.column < UINT32_MAX) {
+		rb__ld_loc loc = {(uint32_t)m.line + 1, (uint32_t)m.column + 1, y->base + m.index};
+		return loc;
+	}
+	return loc_slow(y, m);
 }
 
 /* ---- errors from libyaml ---- */
@@ -360,16 +396,22 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	const char *text = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	rb__scalar_type type = RB_SCALAR_STRING;
-	/* libyaml only gives a tag that is written; it marks `!` as plain_implicit. */
+	bool anchored = ev->data.scalar.anchor != NULL;
+	/* A key's type does not matter (unless it is recorded for an alias, which
+	 * may make it a value elsewhere). libyaml only gives a tag that is written;
+	 * it marks `!` as plain_implicit. */
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)))
+	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)) &&
+	    (anchored || recording(y) || !rb__ld_want_key(&y->b)))
 		type = rb__yaml_resolve_plain(text, len);
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
-	int rc = rb__ld_scalar(&y->b, text, len, type, loc);
+	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
+	 * scalar ("\0", "\x00", "\u0000") makes one. */
+	unsigned flags = ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? 0 : RB_LD_NO_NUL;
+	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags);
 	if (rc || y->budget == 0)
 		return rc;
 	size_t idx = 0;
-	bool anchored = ev->data.scalar.anchor != NULL;
 	if (anchored && (rc = anchor_new(y, (const char *)ev->data.scalar.anchor, &idx)))
 		return rc;
 	if (anchored || recording(y)) {
@@ -472,15 +514,7 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	if (rb__has_bom(y.s, y.len))
 		y.base = y.bi = 3;
 	y.ascii_end = y.base;
-	while (y.len - y.ascii_end >= 8) {
-		uint64_t w;
-		memcpy(&w, y.s + y.ascii_end, 8);
-		if (w & 0x8080808080808080ull)
-			break;
-		y.ascii_end += 8;
-	}
-	while (y.ascii_end < y.len && y.s[y.ascii_end] < 0x80)
-		y.ascii_end++;
+	y.ascii_done = y.base >= y.len;
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {

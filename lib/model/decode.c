@@ -62,7 +62,8 @@ int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
 		type_error(d, n, "a string");
 		return RB_EPARSE;
 	}
-	*out = rb__arena_strndup(d->arena, n->scalar.text, n->scalar.len);
+	/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
+	*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
 	return *out ? RB_OK : RB_ENOMEM;
 }
 
@@ -177,7 +178,7 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 		return RB_ENOMEM;
 	for (size_t i = 0; i < n->coll.count; i++) {
 		const rb__node *m = n->coll.items[i];
-		kv[i].key = rb__arena_strndup(d->arena, m->key, m->key_len);
+		kv[i].key = rb__arena_intern(d->arena, m->key, m->key_len);
 		if (!kv[i].key)
 			return RB_ENOMEM;
 		if (rb__node_is_null(m)) {
@@ -247,15 +248,26 @@ static const rb__field *find_field(const rb__schema *s, const char *key, size_t 
 	const rb__field *folded = NULL;
 	for (size_t i = 0; i < s->field_count; i++) {
 		const rb__field *f = &s->fields[i];
-		size_t n = strlen(f->key);
-		if (n != klen)
+		if (f->key_len != klen)
 			continue;
-		if (memcmp(f->key, key, n) == 0)
+		if (memcmp(f->key, key, klen) == 0)
 			return f;
-		if (!folded && rb__ascii_casecmp_n(f->key, key, n) == 0)
+		if (!folded && rb__ascii_casecmp_n(f->key, key, klen) == 0)
 			folded = f;
 	}
 	return folded;
+}
+
+/* The member before `upto` in map that selected field f (for the message about a second one). */
+static const rb__node *first_member_for(const rb__schema *s, const rb__node *map, size_t upto,
+                                        const rb__field *f)
+{
+	for (size_t i = 0; i < upto; i++) {
+		const rb__node *m = map->coll.items[i];
+		if (find_field(s, m->key, m->key_len) == f)
+			return m;
+	}
+	return NULL;
 }
 
 int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, void *base)
@@ -263,38 +275,37 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	int rc = expect_map(d, map, s->what);
 	if (rc)
 		return rc;
-	/* Which fields were given, by which member: one slot per field. */
-	const rb__node *seen_stack[32];
-	const rb__node **seen = seen_stack;
-	if (s->field_count > 32) {
-		seen = rb__arena_calloc(d->arena, s->field_count, sizeof(*seen));
-		if (!seen)
-			return RB_ENOMEM;
-	} else {
-		memset(seen_stack, 0, sizeof seen_stack);
-	}
+	/* Which fields were given (bit i: field i), and which of them not as null. */
+	uint64_t given = 0, nonnull = 0;
+	if (s->field_count > 64)
+		return RB_EINVAL; /* no schema is that big (the largest has a dozen fields) */
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
 		const rb__field *f = find_field(s, m->key, m->key_len);
 		if (!f)
 			continue;
 		size_t fi = (size_t)(f - s->fields);
-		if (seen[fi]) {
+		uint64_t bit = (uint64_t)1 << fi;
+		if (given & bit) {
+			const rb__node *first = first_member_for(s, map, i, f);
+			if (!first)
+				first = m; /* not reached: a bit is set only by an earlier member */
 			rb__node_error(d->diags, d->source, m,
 			               "field \"%s\" given twice (as \"%s\" at line %u and \"%s\")",
-			               f->key, seen[fi]->key, seen[fi]->line, m->key);
+			               f->key, first->key, first->line, m->key);
 			return RB_EPARSE;
 		}
-		seen[fi] = m;
+		given |= bit;
 		if (rb__node_is_null(m))
 			continue;
+		nonnull |= bit;
 		rc = decode_field(d, m, base, f);
 		if (rc)
 			return rc;
 	}
 	for (size_t i = 0; i < s->field_count; i++) {
 		const rb__field *f = &s->fields[i];
-		if ((f->flags & RB_FF_REQUIRED) && (!seen[i] || rb__node_is_null(seen[i]))) {
+		if ((f->flags & RB_FF_REQUIRED) && !(nonnull & ((uint64_t)1 << i))) {
 			rb__node_error(d->diags, d->source, map, "%s needs the field \"%s\"", s->what,
 			               f->key);
 			return RB_EPARSE;

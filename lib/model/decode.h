@@ -53,6 +53,7 @@ enum { RB_FF_REQUIRED = 1 };
 
 typedef struct rb__field {
 	const char *key;
+	uint32_t key_len; /* strlen(key): every key is a literal (the macros below) */
 	uint8_t type;
 	uint8_t flags;
 	size_t offset;
@@ -74,33 +75,33 @@ struct rb__schema {
 #define RB_SCHEMA(what_, T, fields_, post_) \
 	{what_, sizeof(T), fields_, sizeof(fields_) / sizeof((fields_)[0]), post_}
 
-#define RB_F_STR(key, T, m) {key, RB_FT_STRING, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+#define RB_F_STR(key, T, m) {key, sizeof(key) - 1, RB_FT_STRING, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
 #define RB_F_STR_REQ(key, T, m) \
-	{key, RB_FT_STRING, RB_FF_REQUIRED, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_STRING, RB_FF_REQUIRED, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
 #define RB_F_STRS(key, T, m, n) \
-	{key, RB_FT_STRING_LIST, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_STRING_LIST, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
 #define RB_F_U32(key, T, m, has, lo, hi) \
-	{key, RB_FT_UINT32, 0, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
+	{key, sizeof(key) - 1, RB_FT_UINT32, 0, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
 #define RB_F_U32_REQ(key, T, m, has, lo, hi) \
-	{key, RB_FT_UINT32, RB_FF_REQUIRED, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
+	{key, sizeof(key) - 1, RB_FT_UINT32, RB_FF_REQUIRED, offsetof(T, m), offsetof(T, has), NULL, lo, hi, NULL}
 #define RB_F_I64(key, T, m, lo, hi) \
-	{key, RB_FT_INT64, 0, offsetof(T, m), RB_NO_AUX, NULL, lo, hi, NULL}
-#define RB_F_BOOL(key, T, m) {key, RB_FT_BOOL, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
-#define RB_F_TRI(key, T, m) {key, RB_FT_TRI, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_INT64, 0, offsetof(T, m), RB_NO_AUX, NULL, lo, hi, NULL}
+#define RB_F_BOOL(key, T, m) {key, sizeof(key) - 1, RB_FT_BOOL, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
+#define RB_F_TRI(key, T, m) {key, sizeof(key) - 1, RB_FT_TRI, 0, offsetof(T, m), RB_NO_AUX, NULL, 0, 0, NULL}
 /* A nested mapping decoded into the same struct (flattening), no presence flag. */
-#define RB_F_NEST(key, schema_) {key, RB_FT_STRUCT, 0, 0, RB_NO_AUX, &(schema_), 0, 0, NULL}
+#define RB_F_NEST(key, schema_) {key, sizeof(key) - 1, RB_FT_STRUCT, 0, 0, RB_NO_AUX, &(schema_), 0, 0, NULL}
 /* A nested mapping decoded into the same struct, setting a presence flag. */
 #define RB_F_NEST_HAS(key, T, has, schema_) \
-	{key, RB_FT_STRUCT, 0, 0, offsetof(T, has), &(schema_), 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_STRUCT, 0, 0, offsetof(T, has), &(schema_), 0, 0, NULL}
 /* An embedded struct member decoded by its own schema. */
 #define RB_F_STRUCT(key, T, m, schema_) \
-	{key, RB_FT_STRUCT, 0, offsetof(T, m), RB_NO_AUX, &(schema_), 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_STRUCT, 0, offsetof(T, m), RB_NO_AUX, &(schema_), 0, 0, NULL}
 #define RB_F_STRUCT_HAS(key, T, m, has, schema_) \
-	{key, RB_FT_STRUCT, 0, offsetof(T, m), offsetof(T, has), &(schema_), 0, 0, NULL}
+	{key, sizeof(key) - 1, RB_FT_STRUCT, 0, offsetof(T, m), offsetof(T, has), &(schema_), 0, 0, NULL}
 #define RB_F_LIST(key, T, m, n, schema_) \
-	{key, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, 0, NULL}
-#define RB_F_KV(key, T, m, n) {key, RB_FT_KV_MAP, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
-#define RB_F_FN(key, fn_) {key, RB_FT_CUSTOM, 0, 0, RB_NO_AUX, NULL, 0, 0, fn_}
+	{key, sizeof(key) - 1, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, 0, NULL}
+#define RB_F_KV(key, T, m, n) {key, sizeof(key) - 1, RB_FT_KV_MAP, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
+#define RB_F_FN(key, fn_) {key, sizeof(key) - 1, RB_FT_CUSTOM, 0, 0, RB_NO_AUX, NULL, 0, 0, fn_}
 
 /* Decode mapping `map` into `base` by `schema`. RB_OK or RB_EPARSE (diagnostic recorded). */
 int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *schema, void *base);

@@ -231,7 +231,12 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	if (e->slot != SLOT_DEFAULT_PROXY) {
 		if (!meta->namespace_)
 			meta->namespace_ = "";
-		meta->origin.source = rb__arena_strdup(&m->arena, c->source ? c->source : "");
+		/* One copy of the source name for every object of the buffer. */
+		if (!c->source_copy)
+			c->source_copy = rb__arena_strdup(&m->arena, c->source ? c->source : "");
+		if (!c->source_copy)
+			return RB_ENOMEM;
+		meta->origin.source = c->source_copy;
 		meta->origin.line = obj->line;
 	}
 	switch (e->slot) {

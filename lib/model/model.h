@@ -497,6 +497,7 @@ typedef struct rb__model_sink_ctx {
 	rb__model *model;
 	rb__diags *diags;
 	const char *source;
+	const char *source_copy; /* source in the model arena, made by the first object (NULL before) */
 } rb__model_sink_ctx;
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key);
 void rb__model_free(rb__model *m);

@@ -214,20 +214,6 @@ void rb__tr_free(rb__tr *t)
 	rb__arena_free(&t->scratch);
 }
 
-/* Move a vector's elements into the result arena. */
-static void *to_arena(rb__arena *a, const rb__vec *v, size_t elem, int *rc)
-{
-	if (!v->len)
-		return NULL;
-	void *p = rb__arena_alloc(a, v->len * elem);
-	if (!p) {
-		*rc = RB_ENOMEM;
-		return NULL;
-	}
-	memcpy(p, v->data, v->len * elem);
-	return p;
-}
-
 /*
  * rb__translate in three steps, so that the incremental engine (lib/engine/)
  * can keep the state between translations and translate single routes.
@@ -268,10 +254,11 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 	}
 	if (!rc) {
 		memset(out, 0, sizeof *out);
-		out->destinations = to_arena(arena, &t.dests, sizeof(rb__ir_destination), &rc);
+		/* The result arena takes the vectors over (no copy). */
 		out->destination_count = t.dests.len;
-		out->statuses = to_arena(arena, &t.statuses, sizeof(rb__ir_route_status), &rc);
+		out->destinations = rb__arena_adopt_vec(arena, &t.dests, &rc);
 		out->status_count = t.statuses.len;
+		out->statuses = rb__arena_adopt_vec(arena, &t.statuses, &rc);
 	}
 	rb__tr_free(&t);
 	return rc;

@@ -1613,6 +1613,150 @@ START_TEST(test_json_numbers)
 }
 END_TEST
 
+/* A sequence of n strings as one value. */
+static int write_many_strs(rb__writer *w, int n)
+{
+	int rc = rb__w_seq_begin(w, false);
+	for (int i = 0; !rc && i < n; i++)
+		rc = rb__w_str(w, "0123456789 abcdefghij");
+	return rc ? rc : rb__w_seq_end(w);
+}
+
+/* rb__w_kv_strn writes what rb__w_keyn and rb__w_strn write, fast path or not. */
+START_TEST(test_kv_strn)
+{
+	static const char *const vals[] = {"plain", "", "q\"uote", "back\\slash", "tab\t",
+	                                   "é utf8", "0123456789abcdefghijklmnop", "del\x7f"};
+	for (int f = RB_FORMAT_YAML; f <= RB_FORMAT_JSON; f++) {
+		for (int flow = 0; flow < 2; flow++) {
+			char *want;
+			rb__writer *w = wopen((rb_format)f);
+			ck_assert_int_eq(rb__w_map_begin(w, flow), RB_OK);
+			for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+				char key[16];
+				snprintf(key, sizeof key, i % 2 ? "k%zu" : "k\"%zu", i);
+				ck_assert_int_eq(rb__w_key(w, key), RB_OK);
+				ck_assert_int_eq(rb__w_str(w, vals[i]), RB_OK);
+			}
+			ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+			want = dupstr(wclose(w));
+			w = wopen((rb_format)f);
+			ck_assert_int_eq(rb__w_map_begin(w, flow), RB_OK);
+			for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+				char key[16];
+				snprintf(key, sizeof key, i % 2 ? "k%zu" : "k\"%zu", i);
+				ck_assert_int_eq(rb__w_kv_str(w, key, vals[i]), RB_OK);
+			}
+			ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+			expect_text(wclose(w), want);
+			free(want);
+		}
+		/* Misuse is refused as by the two calls: in a sequence, after a key. */
+		rb__writer *w = wopen((rb_format)f);
+		ck_assert_int_eq(rb__w_seq_begin(w, false), RB_OK);
+		ck_assert_int_eq(rb__w_kv_str(w, "k", "v"), RB_EINVAL);
+		rb__writer_free(w);
+		w = wopen((rb_format)f);
+		ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+		ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+		ck_assert_int_eq(rb__w_kv_str(w, "k", "v"), RB_EINVAL);
+		rb__writer_free(w);
+	}
+}
+END_TEST
+
+/* rb__w_flow_map writes what the separate calls write, in every position. */
+static void flow_fields(rb__w_field *f, size_t *n, int variant)
+{
+	static const char *const strs[] = {"10.0.0.1", "", "with \"quote\"", "é", "tab\t"};
+	size_t k = 0;
+	f[k++] = (rb__w_field){"host", sizeof("host") - 1, RB_WF_STR, strs[variant % 5], 0, 0};
+	f[k++] = (rb__w_field){"port", sizeof("port") - 1, RB_WF_UINT, NULL, (uint64_t)variant * 1000, 0};
+	f[k++] = (rb__w_field){"rule", sizeof("rule") - 1, RB_WF_INT, NULL, 0, -variant};
+	if (variant % 2)
+		f[k++] = (rb__w_field){"draining", sizeof("draining") - 1, RB_WF_TRUE, NULL, 0, 0};
+	if (variant == 3)
+		f[k++] = (rb__w_field){"k\"ey", sizeof("k\"ey") - 1, RB_WF_STR, "v", 0, 0};
+	if (variant == 4)
+		while (k < 10)
+			f[k++] = (rb__w_field){"many", sizeof("many") - 1, RB_WF_UINT, NULL, k, 0};
+	*n = k;
+}
+
+static void flow_by_calls(rb__writer *w, const rb__w_field *f, size_t n)
+{
+	ck_assert_int_eq(rb__w_map_begin(w, true), RB_OK);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(rb__w_key(w, f[i].key), RB_OK);
+		if (f[i].type == RB_WF_STR)
+			ck_assert_int_eq(rb__w_str(w, f[i].s), RB_OK);
+		else if (f[i].type == RB_WF_UINT)
+			ck_assert_int_eq(rb__w_uint(w, f[i].u), RB_OK);
+		else if (f[i].type == RB_WF_INT)
+			ck_assert_int_eq(rb__w_int(w, f[i].i), RB_OK);
+		else
+			ck_assert_int_eq(rb__w_bool(w, true), RB_OK);
+	}
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+}
+
+static char *flow_doc(rb_format fmt, bool one_call)
+{
+	rb__writer *w = wopen(fmt);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	for (int outer_flow = 0; outer_flow < 2; outer_flow++) {
+		ck_assert_int_eq(rb__w_key(w, outer_flow ? "flowseq" : "seq"), RB_OK);
+		ck_assert_int_eq(rb__w_seq_begin(w, outer_flow), RB_OK);
+		for (int v = 0; v < 5; v++) {
+			rb__w_field f[10];
+			size_t n;
+			flow_fields(f, &n, v);
+			if (one_call)
+				ck_assert_int_eq(rb__w_flow_map(w, f, n), RB_OK);
+			else
+				flow_by_calls(w, f, n);
+		}
+		ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
+	}
+	for (int v = 0; v < 5; v++) {
+		char key[8];
+		snprintf(key, sizeof key, "m%d", v);
+		ck_assert_int_eq(rb__w_key(w, key), RB_OK);
+		rb__w_field f[10];
+		size_t n;
+		flow_fields(f, &n, v);
+		if (one_call)
+			ck_assert_int_eq(rb__w_flow_map(w, f, n), RB_OK);
+		else
+			flow_by_calls(w, f, n);
+	}
+	ck_assert_int_eq(rb__w_key(w, "empty"), RB_OK);
+	if (one_call)
+		ck_assert_int_eq(rb__w_flow_map(w, NULL, 0), RB_OK);
+	else
+		flow_by_calls(w, NULL, 0);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	return dupstr(wclose(w));
+}
+
+START_TEST(test_flow_map)
+{
+	for (int f = RB_FORMAT_YAML; f <= RB_FORMAT_JSON; f++) {
+		char *want = flow_doc((rb_format)f, false);
+		char *got = flow_doc((rb_format)f, true);
+		expect_text(got, want);
+		free(want);
+		free(got);
+	}
+	/* Misuse: where a key is expected. */
+	rb__writer *w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	rb__w_field f = {"a", 1, RB_WF_UINT, NULL, 1, 0};
+	ck_assert_int_eq(rb__w_flow_map(w, &f, 1), RB_EINVAL);
+	rb__writer_free(w);
+}
+END_TEST
+
 /* Output goes out in 64 KiB chunks, then the rest at finish. */
 START_TEST(test_chunks)
 {
@@ -1903,6 +2047,8 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_json_escapes);
 	tcase_add_test(tc, test_json_numbers);
 	tcase_add_test(tc, test_chunks);
+	tcase_add_test(tc, test_kv_strn);
+	tcase_add_test(tc, test_flow_map);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ir_yaml");
