@@ -53,39 +53,35 @@ typedef struct flow {
 	size_t n;
 } flow;
 
-static inline void f_str(flow *fl, const char *key, const char *s)
+/* The next member of a flow mapping: its key (a literal, so the length is
+ * known when compiling) and type; the caller sets the value. */
+static inline rb__w_field *f_add(flow *fl, const char *key, rb__w_ftype type)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
-	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
-	f->type = RB_WF_STR;
-	f->s = nz(s);
+	f->key_len = __builtin_strlen(key);
+	f->type = type;
+	return f;
+}
+
+static inline void f_str(flow *fl, const char *key, const char *s)
+{
+	f_add(fl, key, RB_WF_STR)->s = nz(s);
 }
 
 static inline void f_uint(flow *fl, const char *key, uint64_t v)
 {
-	rb__w_field *f = &fl->f[fl->n++];
-	f->key = key;
-	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
-	f->type = RB_WF_UINT;
-	f->u = v;
+	f_add(fl, key, RB_WF_UINT)->u = v;
 }
 
 static inline void f_int(flow *fl, const char *key, int64_t v)
 {
-	rb__w_field *f = &fl->f[fl->n++];
-	f->key = key;
-	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
-	f->type = RB_WF_INT;
-	f->i = v;
+	f_add(fl, key, RB_WF_INT)->i = v;
 }
 
 static inline void f_true(flow *fl, const char *key)
 {
-	rb__w_field *f = &fl->f[fl->n++];
-	f->key = key;
-	f->key_len = __builtin_strlen(key); /* a literal: known when compiling */
-	f->type = RB_WF_TRUE;
+	f_add(fl, key, RB_WF_TRUE);
 }
 
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
