@@ -68,6 +68,17 @@ static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size
 	}
 }
 
+/* The empty slot where a key of this hash goes, in a table without that key
+ * (rehashing: the keys are distinct, so none is compared). */
+static rb__map_slot *free_slot(rb__map_slot *slots, size_t cap, uint64_t hash)
+{
+	size_t mask = cap - 1;
+	size_t i = (size_t)hash & mask;
+	while (slots[i].key)
+		i = (i + 1) & mask;
+	return &slots[i];
+}
+
 static bool grow(rb__map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 16;
@@ -97,7 +108,7 @@ static bool grow(rb__map *m)
 	for (size_t i = 0; i < m->cap; i++) {
 		rb__map_slot *s = &m->slots[i];
 		if (s->key)
-			*find(slots, cap, s->key, s->klen, s->hash) = *s;
+			*free_slot(slots, cap, s->hash) = *s;
 	}
 	free_slots(m->mem, m->slots, m->paged);
 	m->slots = slots;
