@@ -37,6 +37,22 @@ const char *rb__envoy_per_setting_reason(const rb__ir_destination *d);
 /* 503 when the destination has NoEndpoints weight, else 500 (6.1). */
 uint32_t rb__envoy_not_found_code(const rb__ir_destination *d);
 
+/*
+ * Whether Envoy accepts an IR endpoint as a host. A socket address needs a
+ * non-empty address and a non-zero port (Envoy's SocketAddress validation:
+ * `address` min_len 1; port 0 is refused for upstream hosts); a pipe needs only
+ * its path. The IR keeps what Envoy Gateway computes (a Service without
+ * clusterIP under Service routing gives host ""); xds leaves such endpoints
+ * out of the load assignment and explain does not count them as hosts, so the
+ * two agree (docs/explain.md, "Endpoints Envoy refuses").
+ */
+static inline bool rb__envoy_endpoint_usable(const rb__ir_endpoint *e)
+{
+	if (e->path)
+		return true;
+	return e->host && e->host[0] && e->port;
+}
+
 /* One locality of a cluster, as Envoy's load balancer sees it. */
 typedef struct rb__locality {
 	uint32_t weight;   /* locality load-balancing weight */

@@ -129,13 +129,18 @@ double rb__envoy_cluster_shares(const rb__locality *l, size_t n, double *share, 
  * endpoints in the IR but always take requests: one eligible host. */
 static rb__locality locality(const rb__ir_setting *s)
 {
-	rb__locality l = {s->weight, s->has_priority ? s->priority : 0, s->endpoint_count, 0};
+	rb__locality l = {s->weight, s->has_priority ? s->priority : 0, 0, 0};
 	if (s->dynamic_resolver || s->custom_backend) {
 		l.hosts = l.eligible = 1;
 		return l;
 	}
-	for (size_t i = 0; i < s->endpoint_count; i++)
-		l.eligible += !s->endpoints[i].draining;
+	for (size_t i = 0; i < s->endpoint_count; i++) {
+		const rb__ir_endpoint *e = &s->endpoints[i];
+		if (!rb__envoy_endpoint_usable(e))
+			continue;
+		l.hosts++;
+		l.eligible += !e->draining;
+	}
 	return l;
 }
 

@@ -46,8 +46,7 @@ static int emit_lb_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 		TRY(rb__w_key(w, "socketAddress"));
 		TRY(rb__w_map_begin(w, true));
 		TRY(kv_str(w, "address", e->host));
-		if (e->port)
-			TRY(kv_uint(w, "portValue", e->port));
+		TRY(kv_uint(w, "portValue", e->port));
 	}
 	TRY(rb__w_map_end(w));
 	TRY(rb__w_map_end(w));
@@ -68,11 +67,15 @@ static int emit_locality(rb__writer *w, const rb__ir_setting *s)
 	TRY(rb__w_map_begin(w, true));
 	TRY(kv_str(w, "region", s->name));
 	TRY(rb__w_map_end(w));
-	if (s->endpoint_count) {
+	size_t usable = 0;
+	for (size_t i = 0; i < s->endpoint_count; i++)
+		usable += rb__envoy_endpoint_usable(&s->endpoints[i]);
+	if (usable) {
 		TRY(rb__w_key(w, "lbEndpoints"));
 		TRY(rb__w_seq_begin(w, false));
 		for (size_t i = 0; i < s->endpoint_count; i++)
-			TRY(emit_lb_endpoint(w, &s->endpoints[i]));
+			if (rb__envoy_endpoint_usable(&s->endpoints[i]))
+				TRY(emit_lb_endpoint(w, &s->endpoints[i]));
 		TRY(rb__w_seq_end(w));
 	}
 	TRY(kv_uint(w, "loadBalancingWeight", s->weight ? s->weight : 1));

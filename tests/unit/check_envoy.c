@@ -44,8 +44,11 @@ static rb__ir_setting *keep(build *b, uint32_t weight, uint32_t priority, size_t
 	s->has_priority = priority > 0;
 	s->priority = priority;
 	s->address_type = "IP";
-	for (size_t k = 0; k < ready + draining; k++)
+	for (size_t k = 0; k < ready + draining; k++) {
+		b->eps[i][k].host = "10.0.0.1";
+		b->eps[i][k].port = 8080;
 		b->eps[i][k].draining = k >= ready;
+	}
 	s->endpoints = b->eps[i];
 	s->endpoint_count = ready + draining;
 	s->all_draining = ready == 0 && draining > 0;
@@ -345,6 +348,31 @@ START_TEST(l4_cluster_resets_without_hosts)
 }
 END_TEST
 
+/* An endpoint Envoy would refuse (no address, port 0) is no host: the
+ * locality is empty and its peer takes the requests, as xds leaves it out. */
+START_TEST(endpoints_envoy_refuses_are_no_hosts)
+{
+	build b;
+	begin(&b, -1);
+	keep(&b, 1, 0, 1, 0);
+	rb__ir_setting *empty_host = keep(&b, 1, 0, 1, 0);
+	b.eps[1][0].host = "";
+	project(&b);
+	ck_share(b.views[0].share, 1);
+	ck_assert_int_eq(b.views[1].state, RB_REF_STATE_NO_ENDPOINTS);
+	ck_assert(!rb__envoy_endpoint_usable(&empty_host->endpoints[0]));
+	b.eps[1][0].host = "10.0.0.2";
+	b.eps[1][0].port = 0;
+	ck_assert(!rb__envoy_endpoint_usable(&empty_host->endpoints[0]));
+	b.eps[1][0].port = 80;
+	ck_assert(rb__envoy_endpoint_usable(&empty_host->endpoints[0]));
+	b.eps[1][0].host = NULL;
+	b.eps[1][0].port = 0;
+	b.eps[1][0].path = "/var/run/app.sock";
+	ck_assert(rb__envoy_endpoint_usable(&empty_host->endpoints[0]));
+}
+END_TEST
+
 START_TEST(custom_backend_weight_is_dropped_in_weighted_clusters)
 {
 	build b;
@@ -415,6 +443,7 @@ int main(void)
 	tc = tcase_create("routing");
 	tcase_add_test(tc, direct_response_takes_everything);
 	tcase_add_test(tc, l4_cluster_resets_without_hosts);
+	tcase_add_test(tc, endpoints_envoy_refuses_are_no_hosts);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
