@@ -120,11 +120,12 @@ size_t rb__ld_clip(const char *s, size_t n, size_t max)
 }
 
 /* Fill n as the next node of the innermost collection f (NULL: the document root). */
-static void place(rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
+static void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
 {
 	/* Every field, without clearing the node first (the value union is the caller's). */
 	n->kind = (uint8_t)kind;
 	n->stype = 0;
+	n->from_yaml = b->yaml;
 	n->line = loc.line;
 	n->column = loc.column;
 	n->offset = loc.offset;
@@ -158,7 +159,7 @@ static int vfail(rb__ld *b, int code, rb__ld_loc loc, bool with_path, const char
 		ld_frame *f = top(b);
 		if (f) {
 			rb__node tmp;
-			place(&tmp, f, RB_NODE_SCALAR, loc);
+			place(b, &tmp, f, RB_NODE_SCALAR, loc);
 			/* A key in key position: the problem is in the mapping itself. */
 			const rb__node *at =
 			    (f->node->kind == RB_NODE_MAP && !f->have_key) ? f->node : &tmp;
@@ -509,7 +510,7 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 	rb__node *n = rb__arena_alloc(&b->arena, sizeof(*n));
 	if (!n)
 		return nomem(b);
-	place(n, f, kind, loc);
+	place(b, n, f, kind, loc);
 	if (f && f->role == ROLE_ROOT_MAP && f->key_role == KR_ITEMS && kind != RB_NODE_SEQ)
 		b->items_bad = n;
 
@@ -676,7 +677,7 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 	rb__node *n = rb__arena_alloc(&b->arena, size);
 	if (!n)
 		return nomem(b);
-	place(n, f, RB_NODE_SCALAR, loc);
+	place(b, n, f, RB_NODE_SCALAR, loc);
 	char *t = (char *)(n + 1);
 	if (len)
 		memcpy(t, text, len);

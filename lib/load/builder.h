@@ -49,6 +49,7 @@ typedef struct rb__ld {
 	uint64_t documents; /* documents begun so far */
 	int err;            /* sticky: the first error */
 	bool raw;           /* no layout rules: hand each document root over whole */
+	bool yaml;          /* the YAML loader: every node gets from_yaml (node.h) */
 
 	/* The current document. */
 	bool in_doc;

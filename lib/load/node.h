@@ -24,10 +24,8 @@ typedef enum rb__node_kind {
 
 /*
  * What a scalar resolves to. YAML: quoted and block scalars are strings;
- * plain scalars resolve by the YAML 1.2 core schema (null: "", ~, null/Null/
- * NULL; bool: true/True/TRUE/false/False/FALSE; int: [-+]?[0-9]+, 0o[0-7]+,
- * 0x[0-9a-fA-F]+; float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?,
- * [-+]?\.(inf|Inf|INF), \.(nan|NaN|NAN)); everything else is a string.
+ * plain scalars resolve as go-yaml v2 resolves them (YAML 1.1, the parser
+ * under sigs.k8s.io/yaml that Kubernetes clients use): see yaml_scalar.h.
  * JSON: by the token.
  */
 typedef enum rb__scalar_type {
@@ -43,6 +41,10 @@ typedef struct rb__node rb__node;
 struct rb__node {
 	uint8_t kind;  /* rb__node_kind */
 	uint8_t stype; /* rb__scalar_type, scalars only */
+	/* Read from YAML: a plain number or boolean then stands for a string
+	 * where a string is expected, as sigs.k8s.io/yaml converts it (JSON
+	 * input stays typed, as encoding/json reads it). */
+	uint8_t from_yaml;
 	const rb__node *parent; /* NULL for a document root */
 	/* As a member of a mapping: its key (NUL-terminated, key_len bytes). */
 	const char *key;

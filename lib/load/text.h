@@ -1,4 +1,4 @@
-/* Text helpers of the loaders (private to load/): UTF-8, positions, YAML scalar resolution. */
+/* Text helpers of the loaders (private to load/): UTF-8, positions (YAML scalar types: yaml_scalar.h). */
 #ifndef RB_LOAD_TEXT_H
 #define RB_LOAD_TEXT_H
 
@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "load/builder.h"
 #include "load/node.h"
+#include "load/yaml_scalar.h"
 
 
 /* Whether the n bytes at s start with a UTF-8 byte order mark. */
@@ -26,7 +27,5 @@ static inline bool rb__has_bom(const unsigned char *s, size_t n)
  */
 rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks);
 
-/* The type of a plain YAML scalar by the YAML 1.2 core schema (node.h). */
-rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n);
 
 #endif

@@ -9,7 +9,7 @@
  * the previous event (linear overall). A UTF-8 byte order mark at the start
  * is skipped by libyaml without being counted. UTF-16 input is refused.
  *
- * Scalars: plain ones resolve by the YAML 1.2 core schema; quoted and block
+ * Scalars: plain ones resolve as go-yaml v2 does (yaml_scalar.h); quoted and block
  * scalars are strings; the tags `!!str` and `!` make a plain scalar a string;
  * every other tag is ignored.
  *
@@ -497,6 +497,7 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	yl y;
 	memset(&y, 0, sizeof y);
 	rb__ld_init(&y.b, &p, sink);
+	y.b.yaml = true;
 	y.s = p.buf ? p.buf : (const void *)"";
 	y.len = p.len;
 	y.budget = p.limits->alias_expansion;

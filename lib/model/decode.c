@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "load/yaml_scalar.h"
 #include "model/model.h"
 #include "rebalance/errors.h"
 
@@ -58,17 +59,66 @@ static void type_error(rb__dctx *d, const rb__node *n, const char *expected)
 
 int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
 {
-	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_STRING) {
+	if (n->kind == RB_NODE_SCALAR && n->stype == RB_SCALAR_STRING) {
+		/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
+		*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
+		return *out ? RB_OK : RB_ENOMEM;
+	}
+	/* A YAML number or boolean is the text sigs.k8s.io/yaml makes of it
+	 * (`value: 1234` is "1234", `name: yes` is "true"). */
+	char text[64];
+	size_t len = rb__yaml_go_string(n, text, sizeof text);
+	if (!len) {
 		type_error(d, n, "a string");
 		return RB_EPARSE;
 	}
-	/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
-	*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
+	*out = rb__arena_intern(d->arena, text, len);
 	return *out ? RB_OK : RB_ENOMEM;
+}
+
+/*
+ * The integer value of a YAML number as encoding/json sees it after
+ * sigs.k8s.io/yaml: an int in any base go-yaml reads (`0x1F`, `0o17`, `017`,
+ * `1_000`), or a float with an integral value below 1e21 (`1.0`, `1e3`),
+ * which json.Marshal writes without a fraction or exponent.
+ */
+static int yaml_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t i = 0;
+	uint64_t u = 0;
+	bool is_unsigned = false, range = false;
+	double f;
+	if (n->stype == RB_SCALAR_INT && rb__yaml_int_value(n->scalar.text, n->scalar.len, &i, &u,
+	                                                    &is_unsigned)) {
+		range = is_unsigned;
+	} else if (n->stype == RB_SCALAR_FLOAT &&
+	           rb__yaml_float_value(n->scalar.text, n->scalar.len, &f) && f > -1e21 && f < 1e21 &&
+	           (f < -0x1p63 || f >= 0x1p63 || f == (double)(int64_t)f)) {
+		/* (NaN fails every comparison; beyond int64 it is only out of range.) */
+		range = f < -0x1p63 || f >= 0x1p63;
+		if (!range)
+			i = (int64_t)f;
+	} else {
+		rb__node_error(d->diags, d->source, n,
+		               "expected an integer between %lld and %lld, got %s %s", (long long)min,
+		               (long long)max, rb__node_type_name(n), n->scalar.text);
+		return RB_EPARSE;
+	}
+	if (range || i < min || i > max) {
+		rb__node_error(d->diags, d->source, n,
+		               "integer %s is out of range: expected %lld to %lld", n->scalar.text,
+		               (long long)min, (long long)max);
+		return RB_EPARSE;
+	}
+	*out = i;
+	return RB_OK;
 }
 
 int rb__decode_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out)
 {
+	if (n->kind == RB_NODE_SCALAR && n->from_yaml &&
+	    (n->stype == RB_SCALAR_INT || n->stype == RB_SCALAR_FLOAT))
+		return yaml_int(d, n, min, max, out);
 	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_INT) {
 		char expected[96];
 		snprintf(expected, sizeof expected, "an integer between %lld and %lld", (long long)min,
@@ -104,7 +154,8 @@ int rb__decode_bool(rb__dctx *d, const rb__node *n, bool *out)
 		type_error(d, n, "a boolean (true or false)");
 		return RB_EPARSE;
 	}
-	*out = rb__ascii_lower(n->scalar.text[0]) == 't';
+	/* JSON has only true and false; YAML also y, yes and on (go-yaml v2). */
+	*out = rb__yaml_bool_value(n->scalar.text, n->scalar.len);
 	return RB_OK;
 }
 

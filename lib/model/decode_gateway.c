@@ -39,14 +39,25 @@ static const rb__schema ALLOWED_ROUTES =
 	RB_SCHEMA("allowedRoutes", rb__listener, ALLOWED_ROUTES_FIELDS, NULL);
 
 static const rb__field LISTENER_FIELDS[] = {
-	RB_F_STR_REQ("name", rb__listener, name),
+	RB_F_STR("name", rb__listener, name),
 	RB_F_STR("hostname", rb__listener, hostname),
 	RB_F_U32_REQ("port", rb__listener, port, has_port, 1, 65535),
 	RB_F_STR_REQ("protocol", rb__listener, protocol),
 	RB_F_NEST("tls", LISTENER_TLS),
 	RB_F_NEST("allowedRoutes", ALLOWED_ROUTES),
 };
-static const rb__schema LISTENER = RB_SCHEMA("a listener", rb__listener, LISTENER_FIELDS, NULL);
+/* Envoy Gateway's translator never checks a listener's name (only the Gateway CRD
+ * does): an unnamed listener is programmed, and its IR name ends in "/". */
+static int listener_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	(void)d;
+	(void)map;
+	rb__listener *l = base;
+	if (!l->name)
+		l->name = "";
+	return RB_OK;
+}
+static const rb__schema LISTENER = RB_SCHEMA("a listener", rb__listener, LISTENER_FIELDS, listener_post);
 
 static const rb__field PARAMS_REF_FIELDS[] = {
 	RB_F_STR("group", rb__gateway, params_group),

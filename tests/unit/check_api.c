@@ -133,12 +133,12 @@ END_TEST
 START_TEST(result_outlives_its_input)
 {
 	static const char doc[] =
-		"gateways:\n- metadata: {namespace: n, name: g}\n"
+		"gateways:\n- metadata: {namespace: ns, name: g}\n"
 		"  spec: {gatewayClassName: envoy-gateway-class, listeners: [{name: h, protocol: HTTP, port: 80}]}\n"
-		"httpRoutes:\n- metadata: {namespace: n, name: route-with-a-long-name}\n"
+		"httpRoutes:\n- metadata: {namespace: ns, name: route-with-a-long-name}\n"
 		"  spec: {parentRefs: [{name: g}], rules: [{backendRefs: [{name: svc, port: 80}]}]}\n"
-		"services:\n- metadata: {namespace: n, name: svc}\n  spec: {ports: [{name: http, port: 80}]}\n"
-		"endpointSlices:\n- metadata: {namespace: n, name: s, labels: {kubernetes.io/service-name: svc}}\n"
+		"services:\n- metadata: {namespace: ns, name: svc}\n  spec: {ports: [{name: http, port: 80}]}\n"
+		"endpointSlices:\n- metadata: {namespace: ns, name: s, labels: {kubernetes.io/service-name: svc}}\n"
 		"  ports: [{name: http, port: 80}]\n  endpoints: [{addresses: [10.0.0.1], zone: z}]\n";
 	rb_ctx *ctx;
 	rb_input *in;
@@ -150,7 +150,7 @@ START_TEST(result_outlives_its_input)
 	rb_input_free(in);
 	const rb_destination *d = rb_result_destination(res, 0);
 	ck_assert_str_eq(rb_destination_route_name(d), "route-with-a-long-name");
-	ck_assert_str_eq(rb_destination_route_namespace(d), "n");
+	ck_assert_str_eq(rb_destination_route_namespace(d), "ns");
 	const rb_endpoint *e = rb_setting_endpoint(rb_destination_setting(d, 0), 0);
 	ck_assert_str_eq(rb_endpoint_host(e), "10.0.0.1");
 	ck_assert_str_eq(rb_endpoint_zone(e), "z");
