@@ -14,8 +14,8 @@
  *    object, as with YAML, and each object is handed to the sink as soon as
  *    it is complete. A syntax error cJSON finds is reported at
  *    return_parse_end; one the outer scanner finds, the same way
- *    ("invalid JSON near ..."). Bytes after the value other than blanks are
- *    an error.
+ *    ("invalid JSON near ..."). The text is a stream of values, one
+ *    document each (see convert).
  * 3. Each cJSON subtree is walked in document order (cJSON keeps member
  *    order, and duplicate members) while a small scanner walks the original
  *    text in lockstep: each value gets its line, column and byte offset,
@@ -578,27 +578,27 @@ static int outer_value(js *j, size_t depth)
 	}
 }
 
-/* The document: the root value, then nothing but blanks. */
+/*
+ * The documents: a stream of JSON values, each one a document, as
+ * Kubernetes clients read JSON (json.Decoder: `kubectl get -o json` twice
+ * into one file). Values may touch (`{}{}`) or be separated by blanks; the
+ * first one is required. A value that is not a mapping or an array is an
+ * error at the document root, and bytes that start no value are a syntax
+ * error where they are.
+ */
 static int convert(js *j)
 {
+	int rc = RB_OK;
 	skip_ws(j);
-	int rc = rb__ld_doc_begin(&j->b, here(j));
-	if (!rc)
-		rc = outer_value(j, 0);
-	if (!rc) {
-		size_t t = j->pos;
-		while (t < j->n &&
-		       (j->s[t] == ' ' || j->s[t] == '\t' || j->s[t] == '\n' || j->s[t] == '\r'))
-			t++;
-		if (t < j->n) {
-			char what[32];
-			describe(j->s, j->n, t, what, sizeof what);
-			rc = rb__ld_fail_nopath(&j->b, RB_EPARSE, rb__text_loc(j->s, j->n, t, false),
-			                        "unexpected %s after the JSON value", what);
-		}
-	}
-	if (!rc)
-		rc = rb__ld_doc_end(&j->b);
+	do {
+		rc = rb__ld_doc_begin(&j->b, here(j));
+		if (!rc)
+			rc = outer_value(j, 0);
+		if (!rc)
+			rc = rb__ld_doc_end(&j->b);
+		if (!rc)
+			skip_ws(j);
+	} while (!rc && j->pos < j->n);
 	return rc;
 }
 

@@ -2,7 +2,9 @@
  * Loading one buffer: syntax, limits, layout recognition, node trees, and the
  * hand-off of each resource object to a sink (the decoders).
  *
- * Layouts (SPEC.md R.2), recognised per document (YAML) or value (JSON):
+ * Layouts, recognised per document (YAML: `---` separated; JSON: a stream of
+ * values, each one a document, as json.Decoder reads `kubectl get -o json`
+ * outputs written one after the other):
  *  - Envoy Gateway testdata layout: a root mapping with known keys
  *    (layout.h; matched case-insensitively). For a list key, each item of its
  *    sequence is handed to the sink as soon as the item is complete, with the

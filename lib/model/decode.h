@@ -4,12 +4,21 @@
  * walker does the work, so every kind decodes, reports errors and parses
  * scalars the same way.
  *
- * Rules: keys match as Go's encoding/json matches them (exact, else ASCII
- * case-insensitive); unknown keys are ignored; a field given twice (e.g.
- * `name` and `Name`) is an error; null means absent; numbers are parsed
- * strictly (decimal digits with an optional sign, no junk, no leading zeros,
- * range-checked per field); a string field takes only a string (a plain
- * `8080` is an integer, as in Kubernetes: quote it).
+ * Rules: as Kubernetes clients decode (sigs.k8s.io/yaml into typed structs,
+ * then encoding/json; docs/input.md):
+ *  - keys match as encoding/json matches them (exact, else ASCII
+ *    case-insensitive); unknown keys are ignored; a field given twice (e.g.
+ *    `name` and `Name`) is an error; null means absent;
+ *  - from YAML, a number or boolean in a string field is its Go text
+ *    (`value: 1234` is "1234", `name: yes` is "true", `1.50` is "1.5":
+ *    load/yaml_scalar.h); a boolean field takes any YAML 1.1 boolean
+ *    (`yes`, `on`, `y`...); an integer field takes any integer go-yaml reads
+ *    (`0x1F`, `0o17`, `017` octal, `1_000`) and floats with an integral value
+ *    (`5.0`, `1e3`); every value is range-checked per field;
+ *  - from JSON, values stay typed: a string field takes only a string, an
+ *    integer field only a decimal integer (a JSON number in a string field
+ *    is an error there, as in encoding/json: quote it);
+ *  - a quoted string never becomes a number or a boolean.
  */
 #ifndef RB_MODEL_DECODE_H
 #define RB_MODEL_DECODE_H
@@ -111,7 +120,8 @@ int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out);
 int rb__decode_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out);
 int rb__decode_bool(rb__dctx *d, const rb__node *n, bool *out);
 
-/* Parse a decimal integer text strictly: [-+]?[0-9]+, no leading zeros, within [min, max]. */
+/* Parse a decimal integer text strictly (JSON numbers): [-+]?[0-9]+, no leading zeros,
+ * within [min, max]. */
 typedef enum rb__int_status {
 	RB_INT_OK = 0,
 	RB_INT_SYNTAX = 1,

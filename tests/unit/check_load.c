@@ -953,6 +953,21 @@ START_TEST(json_objects)
 	OBJ(&r, 0, "endpointSlices", "{a:i:1}");
 	AT(&r, 0, "/EndpointSlices/0", 1, 21, 20);
 	run_free(&r);
+	/* A stream of values (two `kubectl get -o json` outputs): one document each,
+	 * touching or apart, in order. */
+	run_init(&r);
+	LOAD_OK(&r,
+	        "{\"kind\": \"List\", \"items\": [{\"kind\": \"A\"}]}\n"
+	        "\n"
+	        "{\"kind\": \"B\"}{\"kind\": \"List\", \"items\": [{\"kind\": \"C\"}]}\n",
+	        RB_FMT_AUTO);
+	ck_assert_uint_eq(r.nobj, 3);
+	OBJ(&r, 0, "-", "{kind:\"A\"}");
+	OBJ(&r, 1, "-", "{kind:\"B\"}");
+	AT(&r, 1, "", 3, 1, 44);
+	OBJ(&r, 2, "-", "{kind:\"C\"}");
+	AT(&r, 2, "/items/0", 3, 41, 84);
+	run_free(&r);
 	/* An explicit format wins over the first byte. */
 	run_init(&r);
 	LOAD_OK(&r, "{kind: A}", RB_FMT_YAML);
@@ -976,12 +991,21 @@ START_TEST(json_syntax_errors)
 	run_free(&r);
 	run_init(&r);
 	LOAD_FAIL(&r, "{\"kind\": \"A\"} x", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:1:15: unexpected 'x' after the JSON value");
+	          "in.yaml:1:15: invalid JSON near 'x'");
+	run_free(&r);
+	/* A stream of values: the second one broken, or not an object. */
+	run_init(&r);
+	LOAD_FAIL(&r, "{\"kind\": \"A\"}\n{\"kind\": \"B\",\n \"x\": [1,,2]}", RB_FMT_AUTO, RB_EPARSE,
+	          "in.yaml:3:10: invalid JSON near ','");
 	run_free(&r);
 	run_init(&r);
-	LOAD_FAIL(&r, "{\"kind\": \"A\"}{\"kind\": \"B\"}", RB_FMT_AUTO, RB_EPARSE,
-	          "in.yaml:1:14: unexpected '{' after the JSON value");
-	ck_assert_uint_eq(r.nobj, 0);
+	LOAD_FAIL(&r, "{\"kind\": \"A\"}\n\n  7", RB_FMT_AUTO, RB_EPARSE,
+	          "in.yaml:3:3: expected a mapping or a sequence of objects at the document root, "
+	          "found an integer");
+	run_free(&r);
+	run_init(&r);
+	LOAD_FAIL(&r, "{\"kind\": \"A\"}\n{\"kind\": ", RB_FMT_AUTO, RB_EPARSE,
+	          "in.yaml:2:10: invalid JSON: unexpected end of input");
 	run_free(&r);
 	run_init(&r);
 	LOAD_FAIL(&r, "", RB_FMT_JSON, RB_EPARSE,
