@@ -8,6 +8,7 @@
 #include "core/map.h"
 #include "core/strutil.h"
 #include "load/layout.h"
+#include "load/merge.h"
 #include "load/text.h"
 
 /* What a collection is for. */
@@ -42,6 +43,8 @@ typedef struct ld_frame {
 	uint8_t key_role;
 	bool object; /* handed to the sink when complete, then released */
 	bool have_key;
+	bool key_merge; /* the pending key is YAML's merge key (merge.h) */
+	bool has_merge; /* a member of this mapping is a merge */
 	const char *key; /* the pending key (mappings) */
 	size_t key_len;
 	rb__ld_loc key_loc;
@@ -126,6 +129,7 @@ static void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind,
 	n->kind = (uint8_t)kind;
 	n->stype = 0;
 	n->from_yaml = b->yaml;
+	n->merge = f && f->node->kind == RB_NODE_MAP && f->key_merge;
 	n->line = loc.line;
 	n->column = loc.column;
 	n->offset = loc.offset;
@@ -193,11 +197,7 @@ int rb__ld_fail_nopath(rb__ld *b, int code, rb__ld_loc loc, const char *fmt, ...
 	return rc;
 }
 
-/* An error at a complete node (its own location and path). */
-static int fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
+int rb__ld_fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
 {
 	if (b->err)
 		return b->err;
@@ -283,16 +283,16 @@ int rb__ld_doc_end(rb__ld *b)
 			}
 		} else if (b->has_kind && b->kind_list && b->items_bad) {
 			rc =
-			    fail_node(b, RB_EPARSE, b->items_bad,
+			    rb__ld_fail_node(b, RB_EPARSE, b->items_bad,
 			              "\"items\" of a List must be a sequence of objects, found %s",
 			              rb__node_type_name(b->items_bad));
 		} else if (!b->has_kind && !b->td_key) {
-			rc = fail_node(
+			rc = rb__ld_fail_node(
 			    b, RB_EPARSE, root,
 			    "expected a Kubernetes object (with apiVersion and kind) or the Envoy "
 			    "Gateway testdata layout (keys such as httpRoutes, services)");
 		} else if (!b->has_kind && b->items_streamed) {
-			rc = fail_node(b, RB_EPARSE, root,
+			rc = rb__ld_fail_node(b, RB_EPARSE, root,
 			               "\"items\" needs a List kind (ending in \"List\"), found no kind");
 		}
 	}
@@ -433,6 +433,7 @@ static int child_done(rb__ld *b, ld_frame *f, rb__node *n, bool released)
 	}
 	f->count++;
 	f->have_key = false;
+	f->key_merge = false;
 	return RB_OK;
 }
 
@@ -553,6 +554,11 @@ int rb__ld_end(rb__ld *b)
 			n->coll.items = items;
 		}
 		b->pending.len = fr.first;
+		if (fr.has_merge) {
+			int rc = rb__ld_merge(b, n);
+			if (rc)
+				return rc;
+		}
 	}
 	ld_frame *parent = top(b);
 	if (fr.object) {
@@ -627,6 +633,8 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 			return nomem(b);
 		}
 		f->have_key = true;
+		f->key_merge = (flags & RB_LD_MERGE_KEY) != 0;
+		f->has_merge |= f->key_merge;
 		f->key = k;
 		f->key_len = len;
 		f->key_loc = loc;

@@ -87,7 +87,11 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
  * NUL byte (the loader refused every way one could get in), so the builder
  * need not look for one.
  */
-enum { RB_LD_NO_NUL = 1 };
+enum {
+	RB_LD_NO_NUL = 1,
+	/* A key that is YAML's merge key: a plain `<<` (merge.h). */
+	RB_LD_MERGE_KEY = 2
+};
 int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
                         rb__ld_loc loc, unsigned flags);
 /* The next scalar is a mapping key (its type does not matter then). */
@@ -105,6 +109,11 @@ static inline size_t rb__ld_depth(const rb__ld *b)
  * or index). Returns code, which becomes the sticky error.
  */
 int rb__ld_fail(rb__ld *b, int code, rb__ld_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* An error at a complete node (its own location and path). Returns code, which becomes
+ * the sticky error. */
+int rb__ld_fail_node(rb__ld *b, int code, const rb__node *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* An error with no path (syntax errors). Returns code, which becomes the sticky error. */

@@ -45,6 +45,9 @@ struct rb__node {
 	 * where a string is expected, as sigs.k8s.io/yaml converts it (JSON
 	 * input stays typed, as encoding/json reads it). */
 	uint8_t from_yaml;
+	/* A mapping member under YAML's merge key `<<`; the loader replaces it
+	 * by the members it merges (load/merge.h), so decoders never see one. */
+	uint8_t merge;
 	const rb__node *parent; /* NULL for a document root */
 	/* As a member of a mapping: its key (NUL-terminated, key_len bytes). */
 	const char *key;

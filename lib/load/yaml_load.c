@@ -13,6 +13,9 @@
  * scalars are strings; the tags `!!str` and `!` make a plain scalar a string;
  * every other tag is ignored.
  *
+ * Merge keys (`<<`): a plain `<<` key is flagged to the builder, which
+ * applies the merge when the mapping is complete (merge.h).
+ *
  * Anchors and aliases: with alias_expansion == 0, any alias is an error.
  * Otherwise, while an anchored node is open its events are recorded (in a
  * separate arena, so that the per-object rewinds do not touch them), each
@@ -36,6 +39,7 @@ enum { REC_SCALAR = 1, REC_MAP, REC_SEQ, REC_END, REC_ALIAS };
 typedef struct yl_rec {
 	uint8_t type;
 	uint8_t stype;
+	uint8_t flags; /* REC_SCALAR: RB_LD_MERGE_KEY */
 	rb__ld_loc loc;
 	const char *text; /* REC_SCALAR */
 	size_t len;       /* REC_SCALAR: bytes; REC_ALIAS: the anchor index */
@@ -321,7 +325,8 @@ static int replay(yl *y, const yl_anchor *a, rb__ld_loc at)
 		fr->first = false;
 		switch (r->type) {
 		case REC_SCALAR:
-			rc = rb__ld_scalar(b, r->text, r->len, (rb__scalar_type)r->stype, loc);
+			rc = rb__ld_scalar_flags(b, r->text, r->len, (rb__scalar_type)r->stype, loc,
+			                         r->flags);
 			break;
 		case REC_MAP:
 			rc = rb__ld_begin(b, RB_NODE_MAP, loc);
@@ -408,7 +413,14 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
 	 * scalar ("\0", "\x00", "\u0000") makes one. */
 	unsigned flags = ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? 0 : RB_LD_NO_NUL;
-	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags);
+	/* A plain `<<` key is the merge key (go-yaml: implicit, not tagged !!str). */
+	unsigned merge = len == 2 && text[0] == '<' && text[1] == '<' &&
+	                         ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	                         !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)) &&
+	                         rb__ld_want_key(&y->b)
+	                     ? RB_LD_MERGE_KEY
+	                     : 0;
+	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags | merge);
 	if (rc || y->budget == 0)
 		return rc;
 	size_t idx = 0;
@@ -418,6 +430,7 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 		rc = record(y, REC_SCALAR, (uint8_t)type, loc, text, len, 1);
 		if (rc)
 			return rc;
+		rec_at(y, y->rec.len - 1)->flags = (uint8_t)merge;
 	}
 	if (anchored)
 		anchor_close(y, idx);

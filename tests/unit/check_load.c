@@ -446,6 +446,83 @@ START_TEST(yaml_aliases_within_budget)
 }
 END_TEST
 
+/* Merge keys as go-yaml v2 applies them: in order, later members replacing earlier ones. */
+START_TEST(yaml_merge_keys)
+{
+	run r;
+	run_init(&r);
+	LOAD_OK(&r,
+	        "kind: X\n"
+	        "a: {<<: {p: 1, q: 2}, q: 3}\n"     /* written after: overrides */
+	        "b: {q: 3, <<: {p: 1, q: 2}}\n"     /* written before: overridden (v2) */
+	        "c: {<<: [{p: 1}, {p: 2, q: 2}]}\n" /* earlier mappings of a list win */
+	        "d: {\"<<\": {p: 1}}\n"             /* quoted: an ordinary key */
+	        "e: {<<: {}, r: 1}\n",
+	        RB_FMT_YAML);
+	ck_assert_uint_eq(r.nobj, 1);
+	OBJ(&r, 0, "-",
+	    "{kind:\"X\",a:{p:i:1,q:i:3},b:{q:i:2,p:i:1},c:{p:i:1,q:i:2},d:{<<:{p:i:1}},"
+	    "e:{r:i:1}}");
+	run_free(&r);
+	/* Through aliases (within the alias budget), nested, and not amplified. */
+	run_init(&r);
+	r.limits.alias_expansion = 100;
+	LOAD_OK(&r,
+	        "kind: X\n"
+	        "base: &b {port: 80, weight: 1}\n"
+	        "mid: &m {<<: *b, weight: 2}\n"
+	        "top: {<<: [*m, *b], name: t}\n",
+	        RB_FMT_YAML);
+	OBJ(&r, 0, "-",
+	    "{kind:\"X\",base:{port:i:80,weight:i:1},mid:{port:i:80,weight:i:2},"
+	    "top:{port:i:80,weight:i:2,name:\"t\"}}");
+	run_free(&r);
+	/* Aliases stay refused by default, merge or not. */
+	run_init(&r);
+	LOAD_FAIL(&r, "kind: X\nb: &b {p: 1}\nc: {<<: *b}\n", RB_FMT_YAML, RB_ELIMIT,
+	          "in.yaml:3:9: /c/<<: aliases are not allowed (anchor \"b\")");
+	run_free(&r);
+	run_init(&r);
+	LOAD_FAIL(&r, "kind: X\na:\n  <<: 5\n", RB_FMT_YAML, RB_EPARSE,
+	          "in.yaml:3:7: /a/<<: the merge key \"<<\" needs a mapping or a sequence of "
+	          "mappings, found an integer");
+	run_free(&r);
+	run_init(&r);
+	LOAD_FAIL(&r, "kind: X\na: {<<: [{p: 1}, [2]]}\n", RB_FMT_YAML, RB_EPARSE,
+	          "in.yaml:2:18: /a/<</1: the merge key \"<<\" needs a mapping or a sequence of "
+	          "mappings, found a sequence");
+	run_free(&r);
+	/* JSON has no merge key. */
+	run_init(&r);
+	LOAD_OK(&r, "{\"kind\": \"X\", \"a\": {\"<<\": {\"p\": 1}}}", RB_FMT_JSON);
+	OBJ(&r, 0, "-", "{kind:\"X\",a:{<<:{p:i:1}}}");
+	run_free(&r);
+}
+END_TEST
+
+/* A merge of many keys into a mapping of many keys stays linear (hashed). */
+START_TEST(yaml_merge_keys_big)
+{
+	char *text = malloc(1 << 20);
+	ck_assert_ptr_nonnull(text);
+	size_t k = (size_t)sprintf(text, "kind: X\na:\n  <<: {");
+	for (int i = 0; i < 20000; i++)
+		k += (size_t)sprintf(text + k, "%sk%d: %d", i ? ", " : "", i, i);
+	k += (size_t)sprintf(text + k, "}\n");
+	for (int i = 0; i < 20000; i += 2)
+		k += (size_t)sprintf(text + k, "  k%d: x\n", i);
+	run r;
+	run_init(&r);
+	r.limits.nodes = 1000000;
+	double t0 = now();
+	LOAD_OK(&r, text, RB_FMT_YAML);
+	ck_assert_msg(now() - t0 < budget(2.0), "took %.2f s", now() - t0);
+	ck_assert_uint_eq(r.nobj, 1);
+	run_free(&r);
+	free(text);
+}
+END_TEST
+
 START_TEST(yaml_alias_key_duplicate)
 {
 	/* The alias above makes a duplicate key in fact; the builder sees it too. */
@@ -1359,6 +1436,8 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, yaml_list_items_before_kind);
 	tcase_add_test(tc, yaml_root_sequence);
 	tcase_add_test(tc, yaml_aliases_within_budget);
+	tcase_add_test(tc, yaml_merge_keys);
+	tcase_add_test(tc, yaml_merge_keys_big);
 	tcase_add_test(tc, yaml_alias_key_duplicate);
 	tcase_add_test(tc, yaml_alias_paths);
 	suite_add_tcase(s, tc);
