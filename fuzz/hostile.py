@@ -207,6 +207,18 @@ def cases():
     yield "alias-bomb", lol.encode(), ".yaml", "error"
     yield "alias-bomb-keys", ("a: &a {x: 1}\nb: {<<: *a}\n" * 1).encode(), ".yaml", "error"
     yield "alias-unknown", b"kind: Service\nx: *nope\n", ".yaml", "error"
+    # Merge keys: wide inline merges (no copies, hashed), and merge values of the wrong type.
+    wide = "{" + ", ".join("k%d: %d" % (i, i) for i in range(50000)) + "}"
+    yield "merge-wide", ("kind: Service\nmetadata: {name: s}\nx:\n  <<: [%s, %s]\n%s" % (
+        wide, wide, "".join("  k%d: x\n" % i for i in range(0, 50000, 3)))).encode(), ".yaml", \
+        "any"
+    yield "merge-scalar", b"kind: Service\nmetadata: {name: s}\nx: {<<: 1}\n", ".yaml", "error"
+    yield "merge-nested-seq", b"kind: Service\nmetadata: {name: s}\nx: {<<: [[{a: 1}]]}\n", \
+        ".yaml", "error"
+    # A stream of many JSON values, and one broken far into the stream.
+    one = json.dumps({"apiVersion": "v1", "kind": "List", "items": []})
+    yield "json-stream-many", (one * 20000).encode(), ".json", "ok"
+    yield "json-stream-broken", (one * 2000 + "{" + one).encode(), ".json", "error"
 
     # 100k-deep nesting.
     n = 100000

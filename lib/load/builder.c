@@ -123,13 +123,13 @@ size_t rb__ld_clip(const char *s, size_t n, size_t max)
 }
 
 /* Fill n as the next node of the innermost collection f (NULL: the document root). */
-static void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
+static inline __attribute__((always_inline)) void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
 {
 	/* Every field, without clearing the node first (the value union is the caller's). */
 	n->kind = (uint8_t)kind;
 	n->stype = 0;
 	n->from_yaml = b->yaml;
-	n->merge = f && f->node->kind == RB_NODE_MAP && f->key_merge;
+	n->merge = 0;
 	n->line = loc.line;
 	n->column = loc.column;
 	n->offset = loc.offset;
@@ -144,6 +144,7 @@ static void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind,
 	if (f->node->kind == RB_NODE_MAP) {
 		n->key = f->key;
 		n->key_len = f->key_len;
+		n->merge = f->key_merge;
 	} else {
 		n->index = f->count;
 	}

@@ -36,27 +36,43 @@ static int signed_inf(const char *s, size_t n)
 	return 0;
 }
 
-static bool in_list(const char *s, size_t n, const char *const *words, size_t count)
+/*
+ * A YAML 1.1 boolean word as go-yaml v2 lists them: y n yes no on off true
+ * false, each all lower case, capitalised or all upper case. Returns 1 for
+ * true, 0 for false, -1 when s is not one. Only the words of s's length are
+ * compared: this runs on every plain scalar that starts with one of their
+ * letters.
+ */
+static int bool_word(const char *s, size_t n)
 {
-	for (size_t i = 0; i < count; i++)
-		if (eq(s, n, words[i]))
-			return true;
-	return false;
-}
-
-static const char *const TRUE_WORDS[] = {"y",  "Y",  "yes",  "Yes",  "YES", "on",
-                                         "On", "ON", "true", "True", "TRUE"};
-static const char *const FALSE_WORDS[] = {"n",   "N",   "no",    "No",    "NO",   "off",
-                                          "Off", "OFF", "false", "False", "FALSE"};
-
-static bool true_word(const char *s, size_t n)
-{
-	return in_list(s, n, TRUE_WORDS, sizeof TRUE_WORDS / sizeof TRUE_WORDS[0]);
-}
-
-static bool false_word(const char *s, size_t n)
-{
-	return in_list(s, n, FALSE_WORDS, sizeof FALSE_WORDS / sizeof FALSE_WORDS[0]);
+	static const struct {
+		const char *word;
+		int value;
+	} WORDS[6][2] = {
+	    {{NULL, 0}, {NULL, 0}},   {{"y", 1}, {"n", 0}},     {{"on", 1}, {"no", 0}},
+	    {{"yes", 1}, {"off", 0}}, {{"true", 1}, {NULL, 0}}, {{"false", 0}, {NULL, 0}},
+	};
+	if (n == 0 || n > 5)
+		return -1;
+	/* What manifests hold (conditions, flags). */
+	if (n == 4 && memcmp(s, "true", 4) == 0)
+		return 1;
+	if (n == 5 && memcmp(s, "false", 5) == 0)
+		return 0;
+	for (int w = 0; w < 2 && WORDS[n][w].word; w++) {
+		const char *word = WORDS[n][w].word;
+		/* The first letter in either case; the rest all lower or all upper case. */
+		if ((s[0] | 0x20) != word[0])
+			continue;
+		bool lower = true, upper = s[0] != word[0];
+		for (size_t i = 1; i < n; i++) {
+			lower &= s[i] == word[i];
+			upper &= s[i] == (char)(word[i] - 0x20);
+		}
+		if (lower || upper)
+			return WORDS[n][w].value;
+	}
+	return -1;
 }
 
 static size_t digits(const char *s, size_t n)
@@ -156,20 +172,15 @@ static bool go_parse_int(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
-/* s without its underscores, NUL-terminated in buf (RB_YAML_NUMBER_MAX + 1). */
-static bool strip_underscores(const char *s, size_t n, char *buf, size_t *len)
+/* s (at most RB_YAML_NUMBER_MAX bytes) without its underscores, NUL-terminated in buf. */
+static void strip_underscores(const char *s, size_t n, char *buf, size_t *len)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '_')
-			continue;
-		if (k == RB_YAML_NUMBER_MAX)
-			return false;
-		buf[k++] = s[i];
-	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			buf[k++] = s[i];
 	buf[k] = '\0';
 	*len = k;
-	return true;
 }
 
 /* ParseFloat(text) succeeds: finite (an overflow is ErrRange in Go). */
@@ -187,20 +198,42 @@ static bool finite_float(const char *text, double *out)
 static rb__scalar_type number_type(const char *s, size_t n, int64_t *i, uint64_t *u,
                                    bool *is_unsigned, double *f)
 {
+	/* The usual case first: up to 18 decimal digits without a leading zero. */
+	if (n <= 18 && (s[0] != '0' || n == 1)) {
+		int64_t v = 0;
+		size_t k = 0;
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			v = v * 10 + (s[k++] - '0');
+		if (k == n) {
+			*i = v;
+			*is_unsigned = false;
+			return RB_SCALAR_INT;
+		}
+	}
+	/* go-yaml drops every underscore first; most texts (addresses, versions) have none. */
 	char buf[RB_YAML_NUMBER_MAX + 1];
-	size_t len;
-	if (!strip_underscores(s, n, buf, &len))
+	const char *p = s;
+	size_t len = n;
+	if (n > RB_YAML_NUMBER_MAX)
 		return RB_SCALAR_STRING;
+	if (memchr(s, '_', n)) {
+		strip_underscores(s, n, buf, &len);
+		p = buf;
+	}
 	*is_unsigned = false;
-	if (go_parse_int(buf, len, i))
+	if (go_parse_int(p, len, i))
 		return RB_SCALAR_INT;
-	if (go_parse_uint(buf, len, u)) {
+	if (go_parse_uint(p, len, u)) {
 		*is_unsigned = true;
 		return RB_SCALAR_INT;
 	}
-	if (float_syntax(buf, len) && finite_float(buf, f))
-		return RB_SCALAR_FLOAT;
-	return RB_SCALAR_STRING;
+	if (!float_syntax(p, len))
+		return RB_SCALAR_STRING;
+	if (p == s) { /* strtod needs the text terminated */
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	}
+	return finite_float(buf, f) ? RB_SCALAR_FLOAT : RB_SCALAR_STRING;
 }
 
 rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
@@ -227,7 +260,7 @@ rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
 	case 'F':
 	case 'o':
 	case 'O':
-		return true_word(s, n) || false_word(s, n) ? RB_SCALAR_BOOL : RB_SCALAR_STRING;
+		return bool_word(s, n) >= 0 ? RB_SCALAR_BOOL : RB_SCALAR_STRING;
 	case '.':
 		if (is_inf(s, n) || is_nan(s, n))
 			return RB_SCALAR_FLOAT;
@@ -251,7 +284,7 @@ rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
 
 bool rb__yaml_bool_value(const char *s, size_t n)
 {
-	return true_word(s, n);
+	return bool_word(s, n) == 1;
 }
 
 bool rb__yaml_int_value(const char *s, size_t n, int64_t *i, uint64_t *u, bool *is_unsigned)

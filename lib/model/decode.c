@@ -57,13 +57,10 @@ static void type_error(rb__dctx *d, const rb__node *n, const char *expected)
 		               rb__node_type_name(n));
 }
 
-int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
+/* A string field given something else than a string. */
+static __attribute__((noinline)) int decode_string_other(rb__dctx *d, const rb__node *n,
+                                                         const char **out)
 {
-	if (n->kind == RB_NODE_SCALAR && n->stype == RB_SCALAR_STRING) {
-		/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
-		*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
-		return *out ? RB_OK : RB_ENOMEM;
-	}
 	/* A YAML number or boolean is the text sigs.k8s.io/yaml makes of it
 	 * (`value: 1234` is "1234", `name: yes` is "true"). */
 	char text[64];
@@ -73,6 +70,15 @@ int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
 		return RB_EPARSE;
 	}
 	*out = rb__arena_intern(d->arena, text, len);
+	return *out ? RB_OK : RB_ENOMEM;
+}
+
+int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
+{
+	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_STRING)
+		return decode_string_other(d, n, out);
+	/* Names, namespaces, kinds and zones repeat a lot: equal ones share a copy. */
+	*out = rb__arena_intern(d->arena, n->scalar.text, n->scalar.len);
 	return *out ? RB_OK : RB_ENOMEM;
 }
 
@@ -116,9 +122,14 @@ static int yaml_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, in
 
 int rb__decode_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out)
 {
+	/* YAML: plain decimal (the usual case) directly, other numbers by go-yaml's rules. */
 	if (n->kind == RB_NODE_SCALAR && n->from_yaml &&
-	    (n->stype == RB_SCALAR_INT || n->stype == RB_SCALAR_FLOAT))
+	    (n->stype == RB_SCALAR_INT || n->stype == RB_SCALAR_FLOAT)) {
+		if (n->stype == RB_SCALAR_INT &&
+		    rb__parse_int(n->scalar.text, n->scalar.len, min, max, out) == RB_INT_OK)
+			return RB_OK;
 		return yaml_int(d, n, min, max, out);
+	}
 	if (n->kind != RB_NODE_SCALAR || n->stype != RB_SCALAR_INT) {
 		char expected[96];
 		snprintf(expected, sizeof expected, "an integer between %lld and %lld", (long long)min,
@@ -155,7 +166,8 @@ int rb__decode_bool(rb__dctx *d, const rb__node *n, bool *out)
 		return RB_EPARSE;
 	}
 	/* JSON has only true and false; YAML also y, yes and on (go-yaml v2). */
-	*out = rb__yaml_bool_value(n->scalar.text, n->scalar.len);
+	*out = n->from_yaml ? rb__yaml_bool_value(n->scalar.text, n->scalar.len)
+	                    : n->scalar.text[0] == 't';
 	return RB_OK;
 }
 
