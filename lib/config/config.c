@@ -15,6 +15,7 @@
 
 #include "core/strutil.h"
 #include "load/load.h"
+#include "load/yaml_scalar.h"
 #include "rebalance/errors.h"
 
 /* ---- the schema ---- */
@@ -225,12 +226,11 @@ static int parse_bool(rb__diags *d, const char *source, const char *text, const 
 		*out = false;
 		return RB_OK;
 	}
-	if (!strcmp(text, "true") || !strcmp(text, "True") || !strcmp(text, "TRUE")) {
-		*out = true;
-		return RB_OK;
-	}
-	if (!strcmp(text, "false") || !strcmp(text, "False") || !strcmp(text, "FALSE")) {
-		*out = false;
+	/* Any YAML 1.1 boolean, as Envoy Gateway reads its configuration (sigs.k8s.io/yaml):
+	 * the fence let through only plain scalars that are one. */
+	size_t len = strlen(text);
+	if (rb__yaml_resolve_plain(text, len) == RB_SCALAR_BOOL) {
+		*out = rb__yaml_bool_value(text, len);
 		return RB_OK;
 	}
 	rb__diag_add(d, RB_EPARSE, source, 0, 0, 0, field, "expected true or false, got \"%s\"", text);

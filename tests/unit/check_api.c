@@ -124,7 +124,17 @@ START_TEST(config_documents_are_checked_before_libcyaml)
 	};
 	for (size_t i = 0; i < sizeof NULLS / sizeof *NULLS; i++)
 		ck_assert_int_eq(rb_input_add_config(in, NULLS[i], strlen(NULLS[i]), NULL), RB_OK);
-	ck_assert_uint_eq(rb_input_diag_count(in), 5);
+	/* Booleans as Envoy Gateway reads its configuration (YAML 1.1); a quoted one is a string. */
+	static const char *const BOOLS[] = {
+	    "kind: EnvoyGateway\nextensionApis: {enableBackend: yes}\n",
+	    "kind: EnvoyGateway\nextensionApis: {enableBackend: Off}\n",
+	    "kind: EnvoyGateway\nextensionApis: {enableBackend: y}\n",
+	};
+	for (size_t i = 0; i < sizeof BOOLS / sizeof *BOOLS; i++)
+		ck_assert_int_eq(rb_input_add_config(in, BOOLS[i], strlen(BOOLS[i]), NULL), RB_OK);
+	config_fails(in, "kind: EnvoyGateway\nextensionApis: {enableBackend: \"yes\"}\n",
+	             "eg.yaml:2:32: /extensionApis/enableBackend: expected true or false, got a string");
+	ck_assert_uint_eq(rb_input_diag_count(in), 6);
 	rb_input_free(in);
 	rb_ctx_free(ctx);
 }
