@@ -4,16 +4,16 @@
  *
  * Scalars:
  *   STRING  a string, quoted by the writer's rule;
- *   INT     an integer: canonical decimal text as is; other spellings the
- *           YAML 1.2 core schema allows (`+7`, `007`, `0x1F`, `0o17`) are
- *           rewritten in decimal when they fit in 64 bits, else passed to
- *           rb__w_number;
+ *   INT     an integer: canonical decimal text as is; other spellings
+ *           (`+7`, `010`, `0x1F`, `0o17`, `1_000`) are rewritten in decimal,
+ *           from YAML with go-yaml v2's value (load/yaml_scalar.h: `010` is
+ *           8), else when they fit in 64 bits, else passed to rb__w_number;
  *   FLOAT   the token text through rb__w_number: plain in YAML; in JSON a
  *           number when the text is valid JSON number syntax, otherwise a
  *           string (`.inf`, `-.inf`, `.nan`, `1.`, `.5`, `+1.5` have no JSON
  *           spelling, so they come out as "…" strings);
- *   BOOL    true / false (`True`, `TRUE` normalized); any other text is
- *           written as a string;
+ *   BOOL    true / false (`True`, `TRUE`, and from YAML `yes`, `on`, `n`...
+ *           normalized); any other text is written as a string;
  *   NULL    null.
  */
 #include "emit/emit.h"
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "load/yaml_scalar.h"
 #include "rebalance/errors.h"
 
 static bool key_in(const char *key, size_t n, const char *const *keys, size_t count)
@@ -106,11 +107,20 @@ static int emit_scalar(rb__writer *w, const rb__node *n)
 	switch (n->stype) {
 	case RB_SCALAR_STRING:
 		return rb__w_strn(w, s, len);
-	case RB_SCALAR_INT:
+	case RB_SCALAR_INT: {
+		/* From YAML, the value go-yaml reads (`010` is 8, `1_000` is 1000). */
+		int64_t i;
+		uint64_t u;
+		bool is_unsigned;
+		if (n->from_yaml && rb__yaml_int_value(s, len, &i, &u, &is_unsigned))
+			return is_unsigned ? rb__w_uint(w, u) : rb__w_int(w, i);
 		return emit_int(w, s, len);
+	}
 	case RB_SCALAR_FLOAT:
 		return rb__w_number(w, s, len);
 	case RB_SCALAR_BOOL:
+		if (n->from_yaml) /* y, yes, on, off... (go-yaml v2) */
+			return rb__w_bool(w, rb__yaml_bool_value(s, len));
 		if (rb__ascii_ieq_n(s, len, "true"))
 			return rb__w_bool(w, true);
 		if (rb__ascii_ieq_n(s, len, "false"))

@@ -982,6 +982,23 @@ START_TEST(test_node_scalars)
 }
 END_TEST
 
+/* Scalars read from YAML are written with go-yaml v2's values (load/yaml_scalar.h). */
+START_TEST(test_node_scalars_from_yaml)
+{
+	rb__node *octal = I("010"), *under = I("1_000"), *yes = B("yes"), *off = B("Off");
+	octal->from_yaml = under->from_yaml = yes->from_yaml = off->from_yaml = 1;
+	rb__node *doc = M(4, "octal", octal, "under", under, "yes", yes, "off", off);
+	char *j = render_node(doc, RB_FORMAT_JSON);
+	expect_text(j, "{\n"
+	               "  \"octal\": 8,\n"
+	               "  \"under\": 1000,\n"
+	               "  \"yes\": true,\n"
+	               "  \"off\": false\n"
+	               "}\n");
+	free(j);
+}
+END_TEST
+
 /* Layout rule on node trees: nested flow maps, empty collections, sequences of sequences. */
 START_TEST(test_node_layout)
 {
@@ -2072,6 +2089,7 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_node_roundtrip_ir);
 	tcase_add_test(tc, test_node_equals_ir);
 	tcase_add_test(tc, test_node_scalars);
+	tcase_add_test(tc, test_node_scalars_from_yaml);
 	tcase_add_test(tc, test_node_layout);
 	suite_add_tcase(s, tc);
 
