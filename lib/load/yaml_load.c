@@ -405,21 +405,29 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	/* A key's type does not matter (unless it is recorded for an alias, which
 	 * may make it a value elsewhere). libyaml only gives a tag that is written;
 	 * it marks `!` as plain_implicit. */
-	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)) &&
-	    (anchored || recording(y) || !rb__ld_want_key(&y->b)))
+	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	             !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag));
+	bool is_key = rb__ld_want_key(&y->b);
+	if (plain && (anchored || recording(y) || !is_key))
 		type = rb__yaml_resolve_plain(text, len);
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
 	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
 	 * scalar ("\0", "\x00", "\u0000") makes one. */
 	unsigned flags = ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? 0 : RB_LD_NO_NUL;
+	/* A plain key that go-yaml reads as a number or a boolean is the text
+	 * sigs.k8s.io/yaml makes of it (`yes:` is "true", `010:` is "8"). */
+	char key[64];
+	if (plain && is_key && len && len <= RB_YAML_NUMBER_MAX &&
+	    rb__yaml_key_may_change(text, len)) {
+		size_t klen = rb__yaml_go_key(text, len, key, sizeof key);
+		if (klen) {
+			text = key;
+			len = klen;
+		}
+	}
 	/* A plain `<<` key is the merge key (go-yaml: implicit, not tagged !!str). */
-	unsigned merge = len == 2 && text[0] == '<' && text[1] == '<' &&
-	                         ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	                         !(ev->data.scalar.tag && is_str_tag(ev->data.scalar.tag)) &&
-	                         rb__ld_want_key(&y->b)
-	                     ? RB_LD_MERGE_KEY
-	                     : 0;
+	unsigned merge =
+	    plain && is_key && len == 2 && text[0] == '<' && text[1] == '<' ? RB_LD_MERGE_KEY : 0;
 	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags | merge);
 	if (rc || y->budget == 0)
 		return rc;

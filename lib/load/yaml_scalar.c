@@ -45,34 +45,52 @@ static int signed_inf(const char *s, size_t n)
  */
 static int bool_word(const char *s, size_t n)
 {
-	static const struct {
-		const char *word;
-		int value;
-	} WORDS[6][2] = {
-	    {{NULL, 0}, {NULL, 0}},   {{"y", 1}, {"n", 0}},     {{"on", 1}, {"no", 0}},
-	    {{"yes", 1}, {"off", 0}}, {{"true", 1}, {NULL, 0}}, {{"false", 0}, {NULL, 0}},
-	};
-	if (n == 0 || n > 5)
+	const char *word;
+	int value;
+	char first = (char)(s[0] | 0x20);
+	switch (n) {
+	case 1:
+		return first == 'y' ? 1 : first == 'n' ? 0 : -1;
+	case 2:
+		if (first != 'o' && first != 'n')
+			return -1;
+		word = first == 'o' ? "on" : "no";
+		value = first == 'o';
+		break;
+	case 3:
+		if (first != 'y' && first != 'o')
+			return -1;
+		word = first == 'y' ? "yes" : "off";
+		value = first == 'y';
+		break;
+	case 4:
+		word = "true";
+		value = 1;
+		break;
+	case 5:
+		word = "false";
+		value = 0;
+		break;
+	default:
 		return -1;
-	/* What manifests hold (conditions, flags). */
-	if (n == 4 && memcmp(s, "true", 4) == 0)
-		return 1;
-	if (n == 5 && memcmp(s, "false", 5) == 0)
-		return 0;
-	for (int w = 0; w < 2 && WORDS[n][w].word; w++) {
-		const char *word = WORDS[n][w].word;
-		/* The first letter in either case; the rest all lower or all upper case. */
-		if ((s[0] | 0x20) != word[0])
-			continue;
-		bool lower = true, upper = s[0] != word[0];
-		for (size_t i = 1; i < n; i++) {
-			lower &= s[i] == word[i];
-			upper &= s[i] == (char)(word[i] - 0x20);
-		}
-		if (lower || upper)
-			return WORDS[n][w].value;
 	}
-	return -1;
+	if (first != word[0])
+		return -1;
+	/* The first letter in either case; the rest all lower or all upper case. */
+	bool lower = true, upper = s[0] != word[0];
+	for (size_t i = 1; i < n; i++) {
+		lower &= s[i] == word[i];
+		upper &= s[i] == (char)(word[i] - 0x20);
+	}
+	return lower || upper ? value : -1;
+}
+
+/* null, Null, NULL */
+static bool null_word(const char *s, size_t n)
+{
+	return n == 4 && ((s[0] == 'n' && s[1] == 'u' && s[2] == 'l' && s[3] == 'l') ||
+	                  (s[0] == 'N' && ((s[1] == 'u' && s[2] == 'l' && s[3] == 'l') ||
+	                                   (s[1] == 'U' && s[2] == 'L' && s[3] == 'L'))));
 }
 
 static size_t digits(const char *s, size_t n)
@@ -249,7 +267,7 @@ rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
 		return n == 1 ? RB_SCALAR_NULL : RB_SCALAR_STRING;
 	case 'n':
 	case 'N':
-		if (eq_any3(s, n, "null", "Null", "NULL"))
+		if (null_word(s, n))
 			return RB_SCALAR_NULL;
 		/* fall through */
 	case 'y':
@@ -386,13 +404,12 @@ size_t rb__go_format_float32(double v, char *buf, size_t size)
 	return (size_t)snprintf(buf, size, "%s", out);
 }
 
-size_t rb__yaml_go_string(const rb__node *n, char *buf, size_t size)
+/* The Go text of a plain scalar of type t; as a map key, infinities and NaN as go-yaml writes them.
+ */
+static size_t go_text(rb__scalar_type t, const char *s, size_t len, bool key, char *buf,
+                      size_t size)
 {
-	if (!n || n->kind != RB_NODE_SCALAR || !n->from_yaml)
-		return 0;
-	const char *s = n->scalar.text;
-	size_t len = n->scalar.len;
-	switch (n->stype) {
+	switch (t) {
 	case RB_SCALAR_BOOL:
 		return (size_t)snprintf(buf, size, "%s",
 		                        rb__yaml_bool_value(s, len) ? "true" : "false");
@@ -410,9 +427,38 @@ size_t rb__yaml_go_string(const rb__node *n, char *buf, size_t size)
 		double f;
 		if (!rb__yaml_float_value(s, len, &f))
 			return 0;
-		return rb__go_format_float32(f, buf, size);
+		size_t k = rb__go_format_float32(f, buf, size);
+		if (key && (buf[0] == '+' || buf[0] == 'N' || (buf[0] == '-' && buf[1] == 'I')))
+			k = (size_t)snprintf(buf, size, "%s",
+			                     buf[0] == '+'   ? ".inf"
+			                     : buf[0] == 'N' ? ".nan"
+			                                     : "-.inf");
+		return k;
 	}
 	default:
 		return 0;
 	}
+}
+
+size_t rb__yaml_go_string(const rb__node *n, char *buf, size_t size)
+{
+	if (!n || n->kind != RB_NODE_SCALAR || !n->from_yaml)
+		return 0;
+	return go_text((rb__scalar_type)n->stype, n->scalar.text, n->scalar.len, false, buf, size);
+}
+
+size_t rb__yaml_go_key(const char *s, size_t n, char *buf, size_t size)
+{
+	if (n == 0)
+		return 0;
+	char c = s[0];
+	if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
+		/* Keys are mostly words: only a boolean one changes. */
+		int b = bool_word(s, n);
+		return b < 0 ? 0 : (size_t)snprintf(buf, size, "%s", b ? "true" : "false");
+	}
+	rb__scalar_type t = rb__yaml_resolve_plain(s, n);
+	if (t != RB_SCALAR_INT && t != RB_SCALAR_FLOAT && t != RB_SCALAR_BOOL)
+		return 0;
+	return go_text(t, s, n, true, buf, size);
 }

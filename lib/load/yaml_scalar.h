@@ -70,4 +70,37 @@ size_t rb__go_format_float32(double v, char *buf, size_t size);
  */
 size_t rb__yaml_go_string(const rb__node *n, char *buf, size_t size);
 
+/*
+ * The text a plain YAML mapping key of n bytes becomes (sigs.k8s.io/yaml
+ * turns go-yaml's non-string keys into strings): a number or boolean as in
+ * rb__yaml_go_string (`010:` is "8", `yes:` is "true"), except that
+ * infinities and NaN are ".inf", "-.inf" and ".nan". Returns its length, or
+ * 0 when the key stays as written (a string, or null). Needs size >= 32.
+ */
+size_t rb__yaml_go_key(const char *s, size_t n, char *buf, size_t size);
+
+/* Whether rb__yaml_go_key may change a key of n > 0 bytes: it starts like a
+ * number, or has the length and first letter of a boolean word. Inline: the
+ * loader asks for every key, and almost every key is a word that stays. */
+static inline bool rb__yaml_key_may_change(const char *s, size_t n)
+{
+	char c = s[0], lc = (char)(c | 0x20);
+	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')
+		return true;
+	switch (n) {
+	case 1:
+		return lc == 'y' || lc == 'n';
+	case 2:
+		return lc == 'o' || lc == 'n';
+	case 3:
+		return lc == 'y' || lc == 'o';
+	case 4:
+		return lc == 't';
+	case 5:
+		return lc == 'f';
+	default:
+		return false;
+	}
+}
+
 #endif

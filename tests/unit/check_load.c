@@ -266,8 +266,8 @@ START_TEST(yaml_scalar_types)
 	ck_assert_uint_eq(r.nobj, 1);
 	OBJ(&r, 0, "-",
 	    "{kind:\"X\",s:{a:i:8080,b:\"8080\",c:b:true,d:~,e:f:1e3,f:i:0x1F,g:f:.inf,h:b:yes,"
-	    "i:\"x\",k:\"123\",l:i:0o17,m:f:-1.5,n:~,o:~,p:b:False,q:f:.NaN,r:i:+12,t:i:1_000,"
-	    "u:f:-.inf,v:f:1.,w:f:.5,x:\"0o8\",y:i:12,z:\"12\",e1:~,e2:\"\",e3:\"1e\",e4:\"0x\","
+	    "i:\"x\",k:\"123\",l:i:0o17,m:f:-1.5,false:~,o:~,p:b:False,q:f:.NaN,r:i:+12,t:i:1_000,"
+	    "u:f:-.inf,v:f:1.,w:f:.5,x:\"0o8\",true:i:12,z:\"12\",e1:~,e2:\"\",e3:\"1e\",e4:\"0x\","
 	    "e5:b:TRUE,e6:\"tRue\",e7:b:No},lit:\"a\nb\n\",fold:\"a b\n\"}");
 	run_free(&r);
 }
@@ -442,6 +442,27 @@ START_TEST(yaml_aliases_within_budget)
 	OBJ(&r, 0, "-",
 	    "{kind:\"X\",base:{port:i:80,tags:[\"x\",b:y]},copy:{port:i:80,tags:[\"x\",b:y]},"
 	    "tag:\"x\",list:[{port:i:80,tags:[\"x\",b:y]},\"x\"],key:\"v\",x:\"w\"}");
+	run_free(&r);
+}
+END_TEST
+
+/* Plain keys that go-yaml reads as numbers or booleans are the text sigs.k8s.io/yaml makes. */
+START_TEST(yaml_keys_as_go_reads_them)
+{
+	run r;
+	run_init(&r);
+	LOAD_OK(&r,
+	        "kind: X\n"
+	        "labels: {010: a, yes: b, 1.50: c, .inf: d, \"0x1\": e, 0x2: f, n: g, name: h, ~: i}\n",
+	        RB_FMT_YAML);
+	OBJ(&r, 0, "-",
+	    "{kind:\"X\",labels:{8:\"a\",true:\"b\",1.5:\"c\",.inf:\"d\",0x1:\"e\",2:\"f\","
+	    "false:\"g\",name:\"h\",~:\"i\"}}");
+	run_free(&r);
+	/* Two spellings of one key are one key twice. */
+	run_init(&r);
+	LOAD_FAIL(&r, "kind: X\na: {on: 1, true: 2}\n", RB_FMT_YAML, RB_EPARSE,
+	          "in.yaml:2:12: /a/true: duplicate key \"true\" (first at line 2)");
 	run_free(&r);
 }
 END_TEST
@@ -963,8 +984,8 @@ START_TEST(yaml_other_limits)
 	/* Nodes per buffer, across documents. */
 	run_init(&r);
 	r.limits.nodes = 5;
-	LOAD_FAIL(&r, "kind: A\nx: 1\n---\nkind: B\ny: [1]\n", RB_FMT_YAML, RB_ELIMIT,
-	          "in.yaml:5:4: /y: more than 5 nodes");
+	LOAD_FAIL(&r, "kind: A\nx: 1\n---\nkind: B\nz: [1]\n", RB_FMT_YAML, RB_ELIMIT,
+	          "in.yaml:5:4: /z: more than 5 nodes");
 	run_free(&r);
 	run_init(&r);
 	r.limits.nodes = 5;
@@ -1437,6 +1458,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, yaml_list_items_before_kind);
 	tcase_add_test(tc, yaml_root_sequence);
 	tcase_add_test(tc, yaml_aliases_within_budget);
+	tcase_add_test(tc, yaml_keys_as_go_reads_them);
 	tcase_add_test(tc, yaml_merge_keys);
 	tcase_add_test(tc, yaml_merge_keys_big);
 	tcase_add_test(tc, yaml_alias_key_duplicate);

@@ -186,6 +186,32 @@ START_TEST(values_of_numbers_and_booleans)
 }
 END_TEST
 
+START_TEST(keys_become_go_text)
+{
+	struct {
+		const char *key, *text; /* text NULL: the key stays as written */
+	} cases[] = {
+	    {"010", "8"},     {"yes", "true"},  {"N", "false"},     {"On", "true"},
+	    {"1.50", "1.5"},  {".inf", ".inf"}, {"-.Inf", "-.inf"}, {".nan", ".nan"},
+	    {"0x1F", "31"},   {"1e3", "1000"},  {"name", NULL},     {"type", NULL},
+	    {"true", "true"}, {"~", NULL},      {"null", NULL},     {"ready", NULL},
+	    {"tls", NULL},    {"v1", NULL},     {"1.2.3", NULL},    {"-", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[64];
+		const char *k = cases[i].key;
+		size_t len = rb__yaml_go_key(k, strlen(k), buf, sizeof buf);
+		if (cases[i].text) {
+			ck_assert_msg(len && strcmp(buf, cases[i].text) == 0, "%s", k);
+			/* The loader's inline filter never skips a key that changes. */
+			ck_assert_msg(rb__yaml_key_may_change(k, strlen(k)), "%s", k);
+		} else {
+			ck_assert_msg(len == 0 || strcmp(buf, k) == 0, "%s", k);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scalars");
@@ -193,6 +219,7 @@ int main(void)
 	tcase_add_test(tc, types_follow_go_yaml_v2);
 	tcase_add_test(tc, string_fields_get_the_text_go_prints);
 	tcase_add_test(tc, values_of_numbers_and_booleans);
+	tcase_add_test(tc, keys_become_go_text);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
