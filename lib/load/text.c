@@ -1,8 +1,5 @@
 #include "load/text.h"
 
-#include <string.h>
-
-
 rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks)
 {
 	rb__ld_loc loc = {1, 1, off};

@@ -27,5 +27,4 @@ static inline bool rb__has_bom(const unsigned char *s, size_t n)
  */
 rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks);
 
-
 #endif
