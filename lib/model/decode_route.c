@@ -25,18 +25,17 @@ static const rb__field OBJECT_REF_FIELDS[] = {
 };
 static const rb__schema OBJECT_REF = RB_SCHEMA("an object reference", rb__object_ref, OBJECT_REF_FIELDS, NULL);
 
-/* URLRewrite.path: only its presence matters (SPEC.md 2.3 step 1). */
-static int rewrite_path(rb__dctx *d, const rb__node *v, void *base)
-{
-	(void)d;
-	(void)v;
-	((rb__filter *)base)->rewrite_has_path = true;
-	return RB_OK;
-}
+static const rb__field PATH_MODIFIER_FIELDS[] = {
+	RB_F_STR("type", rb__path_modifier, type),
+	RB_F_STR("replaceFullPath", rb__path_modifier, replace_full_path),
+	RB_F_STR("replacePrefixMatch", rb__path_modifier, replace_prefix_match),
+};
+static const rb__schema PATH_MODIFIER =
+	RB_SCHEMA("a path modifier", rb__path_modifier, PATH_MODIFIER_FIELDS, NULL);
 
 static const rb__field URL_REWRITE_FIELDS[] = {
 	RB_F_STR("hostname", rb__filter, rewrite_hostname),
-	RB_F_FN("path", rewrite_path),
+	RB_F_STRUCT_HAS("path", rb__filter, rewrite_path, rewrite_has_path, PATH_MODIFIER),
 };
 static const rb__schema URL_REWRITE = RB_SCHEMA("urlRewrite", rb__filter, URL_REWRITE_FIELDS, NULL);
 
@@ -45,13 +44,14 @@ static const rb__field MIRROR_FIELDS[] = {
 };
 static const rb__schema MIRROR = RB_SCHEMA("requestMirror", rb__filter, MIRROR_FIELDS, NULL);
 
-static int redirect(rb__dctx *d, const rb__node *v, void *base)
-{
-	(void)d;
-	(void)v;
-	((rb__filter *)base)->has_redirect = true;
-	return RB_OK;
-}
+/* The status code is checked by the translator (processRedirectFilter), not here. */
+static const rb__field REDIRECT_FIELDS[] = {
+	RB_F_STR("scheme", rb__filter, redirect_scheme),
+	RB_F_STR("hostname", rb__filter, redirect_hostname),
+	RB_F_STRUCT_HAS("path", rb__filter, redirect_path, redirect_has_path, PATH_MODIFIER),
+	RB_F_U32("statusCode", rb__filter, redirect_status, has_redirect_status, 0, INT32_MAX),
+};
+static const rb__schema REDIRECT = RB_SCHEMA("requestRedirect", rb__filter, REDIRECT_FIELDS, NULL);
 
 static const rb__field FILTER_FIELDS[] = {
 	RB_F_STR_REQ("type", rb__filter, type),
@@ -62,7 +62,7 @@ static const rb__field FILTER_FIELDS[] = {
 	RB_F_NEST_HAS("urlRewrite", rb__filter, has_url_rewrite, URL_REWRITE),
 	RB_F_NEST_HAS("requestMirror", rb__filter, has_mirror, MIRROR),
 	RB_F_STRUCT_HAS("extensionRef", rb__filter, extension_ref, has_extension_ref, OBJECT_REF),
-	RB_F_FN("requestRedirect", redirect),
+	RB_F_NEST_HAS("requestRedirect", rb__filter, has_redirect, REDIRECT),
 };
 static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
 
