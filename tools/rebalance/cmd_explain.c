@@ -340,11 +340,11 @@ static size_t notes(const rb_explained_rule *r, rb_side side, char out[128])
 
 static void cut(char *s, size_t cols);
 
-/* `text` from INDENT on, broken at spaces into lines of at most LINE_MAX columns. */
+/* "why: <text>" from INDENT on, broken at spaces into lines of at most LINE_MAX columns. */
 static void wrapped(line *l, const char *text, FILE *out)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", text);
+	char buf[1024];
+	snprintf(buf, sizeof buf, "why: %s", text);
 	char *s = buf;
 	size_t room = LINE_MAX - INDENT;
 	while (*s) {
@@ -509,7 +509,7 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	    !strcmp(rb_explained_rule_routing_reason(r, RB_SIDE_UPSTREAM),
 	            rb_explained_rule_routing_reason(r, RB_SIDE_SELECTED))) {
 		/* One reason for both sides (e.g. the filter that answers): across the line. */
-		wrapped(&l, na, out);
+		wrapped(&l, rb_explained_rule_routing_reason(r, RB_SIDE_SELECTED), out);
 	} else if (nna || nnb) {
 		pad_to(&l, INDENT);
 		if (nna)
