@@ -181,6 +181,23 @@ START_TEST(redirect_takes_five_codes)
 }
 END_TEST
 
+START_TEST(plain_number_match_values_are_text)
+{
+	fixture f = translate(
+	    "httpRoutes:\n"
+	    "- metadata: {namespace: default, name: r}\n"
+	    "  spec:\n"
+	    "    parentRefs: [{name: gw}]\n"
+	    "    rules:\n"
+	    "    - matches: [{queryParams: [{name: id, value: 1234}],\n"
+	    "                 headers: [{name: x, type: RegularExpression, value: 0x1F}]}]\n"
+	    "      backendRefs: [{name: web, port: 80}]\n");
+	ck_assert_int_eq(answer(&f), 0);
+	ck_assert_str_eq(accepted(&f), "True");
+	done(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("filters");
@@ -194,6 +211,9 @@ int main(void)
 	tcase_add_test(tc, http_filter_error_overrides_a_direct_response_grpc_keeps_it);
 	tcase_add_test(tc, any_two_core_rewrites_conflict);
 	tcase_add_test(tc, redirect_takes_five_codes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("matches");
+	tcase_add_test(tc, plain_number_match_values_are_text);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
