@@ -13,6 +13,8 @@
  *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
  *   rule_build.c why a rule's IR routes cannot be built: the rule is dropped (3.1 step 2)
  *   regex.c      does Go's regexp accept a regular expression (3.1 step 2)
+ *   filters.c    route filters and what they make a rule answer (filter_*.c, filters.h;
+ *                docs/filters.md)
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
  *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
  *   status.c     route status conditions (3.4)
