@@ -116,10 +116,10 @@ typedef struct rule_answer {
 	uint32_t code; /* 0: none (a redirect, or the backends) */
 	const char *by;
 	const char *why;
-	rule_error err; /* cases 5 and 6 also report an error */
+	rule_error err; /* the dynamic-resolver cases also report an error */
 } rule_answer;
 
-/* What the backends make of the rule (3.3 cases 2-6), or 0. */
+/* What the backends make of the rule (processHTTPRouteRules after the filter case), or 0. */
 static uint32_t backend_answer(const rb__parent *p, const rb__route_rule *rule,
                                const rule_state *st, const rb__rule_filters *rf, rule_error *err)
 {
@@ -143,7 +143,7 @@ static uint32_t backend_answer(const rb__parent *p, const rb__route_rule *rule,
 }
 
 /*
- * The direct response of a rule (3.3), in order. A filter error answers 500;
+ * The direct response of a rule, in order. A filter error answers 500;
  * an HTTPRoute's overrides what a filter answered (a directResponse, a
  * redirect), a GRPCRoute's keeps it. Otherwise what a filter answered wins
  * over what the backends would make of the rule (processHTTPRouteRules skips

@@ -380,7 +380,7 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const char *grou
 	return res->message ? RB_OK : RB_ENOMEM;
 }
 
-/* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters (filters.c). */
+/* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters. */
 static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
                                  rb__ref_result *res)
 {
