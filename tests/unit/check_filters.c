@@ -198,6 +198,34 @@ START_TEST(plain_number_match_values_are_text)
 }
 END_TEST
 
+START_TEST(bad_cookie_regex_drops_the_rule_two_match_filters_conflict)
+{
+	const char *hrf = "- metadata: {namespace: default, name: %s}\n"
+	                  "  spec: {matches: [{cookies: [{name: c, type: RegularExpression, "
+	                  "value: \"%s\"}]}]}\n";
+	/* BASE ends with its httpFilters list: these items continue it. */
+	char doc[2048];
+	int n = snprintf(doc, sizeof doc, hrf, "bad", "(");
+	n += snprintf(doc + n, sizeof doc - (size_t)n, hrf, "good", "a.*");
+	snprintf(doc + n, sizeof doc - (size_t)n,
+	         HTTP("[{type: ExtensionRef, extensionRef: {group: gateway.envoyproxy.io, kind: "
+	              "HTTPRouteFilter, name: bad}}]"));
+	fixture f = translate(doc);
+	ck_assert_int_eq(answer(&f), -1); /* dropped: no route, no destination */
+	ck_assert_str_eq(accepted(&f), "False");
+	done(&f);
+	n = snprintf(doc, sizeof doc, hrf, "good", "a.*");
+	snprintf(doc + n, sizeof doc - (size_t)n,
+	         HTTP("[{type: ExtensionRef, extensionRef: {group: gateway.envoyproxy.io, kind: "
+	              "HTTPRouteFilter, name: good}}, {type: ExtensionRef, extensionRef: {group: "
+	              "gateway.envoyproxy.io, kind: HTTPRouteFilter, name: good}}]"));
+	f = translate(doc);
+	ck_assert_int_eq(answer(&f), 500);
+	ck_assert_str_eq(accepted(&f), "False");
+	done(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("filters");
@@ -214,6 +242,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("matches");
 	tcase_add_test(tc, plain_number_match_values_are_text);
+	tcase_add_test(tc, bad_cookie_regex_drops_the_rule_two_match_filters_conflict);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
