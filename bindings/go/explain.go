@@ -75,7 +75,7 @@ type RefView struct {
 // RuleView is what Envoy gets for a rule on one side.
 type RuleView struct {
 	Routing    string `json:"routing"`              // none, directResponse, cluster, weightedClusters, l4Cluster
-	Why        string `json:"why,omitempty"`        // why weighted clusters, e.g. "no-endpoint weight"
+	Why        string `json:"why,omitempty"`        // why weighted clusters ("no-endpoint weight"), or what decided a direct response
 	StatusCode uint32 `json:"statusCode,omitempty"` // the direct response, or the cluster-not-found code
 	// The two knobs (HTTP and gRPC rules on a side that has the rule).
 	RebalanceOnNoEndpoints      *Knob  `json:"rebalanceOnNoEndpoints,omitempty"`
@@ -96,6 +96,9 @@ type Shares struct {
 	Answered500 float64 `json:"answered500"`
 	Answered503 float64 `json:"answered503"`
 	Reset       float64 `json:"reset"` // TCP/UDP/TLS: no host, the connection is reset
+	// AnsweredOther: answered with a status of the rule's own (a filter's direct
+	// response, e.g. 404); present only when non-zero.
+	AnsweredOther float64 `json:"answeredOther,omitempty"`
 }
 
 func decodeExplanation(raw []byte) (*Explanation, error) {

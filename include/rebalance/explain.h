@@ -80,7 +80,8 @@ typedef enum rb_outcome {
 	RB_OUTCOME_SERVED = 0, /**< reach a backend */
 	RB_OUTCOME_500 = 1,    /**< answered 500 */
 	RB_OUTCOME_503 = 2,    /**< answered 503 */
-	RB_OUTCOME_RESET = 3   /**< TCP/UDP/TLS: no host, the connection is reset */
+	RB_OUTCOME_RESET = 3,  /**< TCP/UDP/TLS: no host, the connection is reset */
+	RB_OUTCOME_OTHER = 4   /**< answered with the rule's own status (a filter's direct response) */
 } rb_outcome;
 
 /** Options of rb_explanation: a transparent struct, size first, fields only appended. */

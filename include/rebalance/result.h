@@ -53,8 +53,16 @@ RB_API const char *rb_destination_route_namespace(const rb_destination *d);
 RB_API const char *rb_destination_route_name(const rb_destination *d);
 /** Rule index; -1 for TCP, UDP and TLS routes (all rules pooled). */
 RB_API int32_t rb_destination_rule(const rb_destination *d);
-/** The direct-response status code (500 or 503), or 0 when the rule routes normally. */
+/** The direct-response status code, or 0 when the rule routes normally: 500 or 503 when
+ *  its backends cannot serve or a filter is invalid, or the status a filter answers with
+ *  (an HTTPRouteFilter directResponse: 200, 404...). */
 RB_API uint32_t rb_destination_direct_response(const rb_destination *d);
+/** What made the rule answer its direct response, when one thing in particular did (a
+ *  filter: "RequestHeaderModifier", "HTTPRouteFilter default/deny"...), else NULL (e.g. no
+ *  usable backendRef: the backendRefs say why). */
+RB_API const char *rb_destination_direct_response_by(const rb_destination *d);
+/** Why, in the words of what decided it (e.g. the filter's error), or NULL. */
+RB_API const char *rb_destination_direct_response_reason(const rb_destination *d);
 
 /** Weight buckets of SPEC.md 3.2. */
 typedef enum rb_weight_bucket {

@@ -137,7 +137,7 @@ uint32_t rb_explained_rule_status_code(const rb_explained_rule *r, rb_side side)
 
 double rb_explained_rule_share(const rb_explained_rule *r, rb_side side, rb_outcome outcome)
 {
-	if (!r || !side_ok(side) || (unsigned)outcome > RB_OUTCOME_RESET)
+	if (!r || !side_ok(side) || (unsigned)outcome > RB_OUTCOME_OTHER)
 		return 0;
 	return r->proj[side].outcome[outcome];
 }

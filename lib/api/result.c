@@ -194,6 +194,16 @@ uint32_t rb_destination_direct_response(const rb_destination *d)
 	return d ? d->direct_response : 0;
 }
 
+const char *rb_destination_direct_response_by(const rb_destination *d)
+{
+	return d ? d->direct_response_by : NULL;
+}
+
+const char *rb_destination_direct_response_reason(const rb_destination *d)
+{
+	return d ? d->direct_response_why : NULL;
+}
+
 uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket)
 {
 	return d && (unsigned)bucket <= RB_WEIGHT_NO_ENDPOINTS ? d->weights[bucket] : 0;

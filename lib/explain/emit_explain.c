@@ -13,7 +13,9 @@
  *     upstream / selected:
  *       routing, why?, statusCode?, rebalanceOnNoEndpoints {value, policy?, scope?},
  *       rebalanceOnNoReadyEndpoints {...} (HTTP/GRPC only),
- *       shares {served, answered500, answered503, reset}
+ *       shares {served, answered500, answered503, reset, answeredOther?}
+ *   (`why` of a direct response: what decided it and why, e.g. an invalid filter;
+ *   answeredOther, only when non-zero: a filter's own status, as a 404 directResponse)
  */
 #include "explain/explain.h"
 
@@ -142,6 +144,8 @@ static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
 	TRY(kv_share(w, "answered500", p->outcome[RB_OUTCOME_500]));
 	TRY(kv_share(w, "answered503", p->outcome[RB_OUTCOME_503]));
 	TRY(kv_share(w, "reset", p->outcome[RB_OUTCOME_RESET]));
+	if (p->outcome[RB_OUTCOME_OTHER] > 0)
+		TRY(kv_share(w, "answeredOther", p->outcome[RB_OUTCOME_OTHER]));
 	TRY(rb__w_map_end(w));
 	return rb__w_map_end(w);
 }

@@ -55,6 +55,16 @@ static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
 		int rc = rb__envoy_project(d, &ex->ctx->mem, &r->proj[side], views);
 		if (rc)
 			return rc;
+		/* A direct response that a filter (or a policy) decided: say which, and why. */
+		if (d->direct_response && d->direct_response_by) {
+			r->proj[side].reason =
+				d->direct_response_why
+					? rb__arena_printf(&ex->arena, "%s: %s", d->direct_response_by,
+					                   d->direct_response_why)
+					: d->direct_response_by;
+			if (!r->proj[side].reason)
+				return RB_ENOMEM;
+		}
 		/* Both sides translate the same rule: the same backendRefs, in order. */
 		for (size_t j = 0; j < r->ref_count && j < d->ref_count; j++) {
 			r->refs[j].ir[side] = &d->refs[j];

@@ -141,6 +141,13 @@ struct rb_destination {
 	size_t excluded_count;
 	uint32_t weights[3];  /* indexed by rb_weight_bucket */
 	uint32_t direct_response; /* 0: none */
+	/* Not serialized in the IR: why the rule answers direct_response instead
+	 * of using its backends, when something in particular decided it (a
+	 * filter, a policy): what did it ("HTTPRouteFilter default/deny",
+	 * "RequestHeaderModifier") and the reason in its words. NULL otherwise
+	 * (e.g. 500 because no backendRef is usable: the refs say why). */
+	const char *direct_response_by;
+	const char *direct_response_why;
 	/* Not serialized: every backendRef of the rule and its fate; the
 	 * settings a direct response hides are still reachable here. */
 	const rb__ir_ref *refs;

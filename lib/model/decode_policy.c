@@ -204,7 +204,21 @@ static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
 		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
 		return RB_EPARSE;
 	}
-	((rb__ca_holder *)base)->has_ca = has_nonempty(v, "ca.crt");
+	rb__ca_holder *h = base;
+	h->has_ca = has_nonempty(v, "ca.crt");
+	h->has_response_body |= !rb__node_is_null(rb__node_get(v, "response.body"));
+	h->has_any_data |= v->coll.count > 0;
+	return RB_OK;
+}
+
+/* binaryData only counts for a direct response body (getCustomResponseBody). */
+static int config_map_binary_data(rb__dctx *d, const rb__node *v, void *base)
+{
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	((rb__ca_holder *)base)->has_any_data |= v->coll.count > 0;
 	return RB_OK;
 }
 
@@ -216,6 +230,7 @@ static int config_map_post(rb__dctx *d, const rb__node *map, void *base)
 static const rb__field CONFIG_MAP_FIELDS[] = {
 	RB_F_OBJECT_META(rb__ca_holder),
 	RB_F_FN("data", config_map_data),
+	RB_F_FN("binaryData", config_map_binary_data),
 };
 const rb__schema rb__schema_config_map =
 	RB_SCHEMA("a ConfigMap", rb__ca_holder, CONFIG_MAP_FIELDS, config_map_post);
@@ -242,7 +257,7 @@ static const rb__field TRUST_BUNDLE_FIELDS[] = {
 const rb__schema rb__schema_cluster_trust_bundle =
 	RB_SCHEMA("a ClusterTrustBundle", rb__ca_holder, TRUST_BUNDLE_FIELDS, trust_bundle_post);
 
-/* ---- Secret (listener certificates) and HTTPRouteFilter ---- */
+/* ---- Secret (listener certificates, credentials) ---- */
 
 /* Only which keys the data has: certificates never enter the model. */
 static int secret_data(rb__dctx *d, const rb__node *v, void *base)
@@ -255,6 +270,7 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
 	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
 	s->has_ca_crt = has_nonempty(v, "ca.crt");
+	s->has_credential = has_nonempty(v, "credential");
 	return RB_OK;
 }
 
@@ -269,33 +285,3 @@ static const rb__field SECRET_FIELDS[] = {
 	RB_F_FN("data", secret_data),
 };
 const rb__schema rb__schema_secret = RB_SCHEMA("a Secret", rb__secret, SECRET_FIELDS, secret_post);
-
-static const rb__field HOSTNAME_FIELDS[] = {
-	RB_F_STR("type", rb__http_route_filter, rewrite_hostname_type),
-};
-static const rb__schema HOSTNAME = RB_SCHEMA("hostname", rb__http_route_filter, HOSTNAME_FIELDS, NULL);
-
-static const rb__field URL_REWRITE_FIELDS[] = {
-	RB_F_NEST("hostname", HOSTNAME),
-};
-static const rb__schema URL_REWRITE =
-	RB_SCHEMA("urlRewrite", rb__http_route_filter, URL_REWRITE_FIELDS, NULL);
-
-static const rb__field HRF_SPEC_FIELDS[] = {
-	RB_F_NEST("urlRewrite", URL_REWRITE),
-};
-static const rb__schema HRF_SPEC =
-	RB_SCHEMA("an HTTPRouteFilter spec", rb__http_route_filter, HRF_SPEC_FIELDS, NULL);
-
-static int hrf_post(rb__dctx *d, const rb__node *map, void *base)
-{
-	return rb__check_object_meta(d, map, &((rb__http_route_filter *)base)->meta,
-	                             "an HTTPRouteFilter");
-}
-
-static const rb__field HRF_FIELDS[] = {
-	RB_F_OBJECT_META(rb__http_route_filter),
-	RB_F_NEST("spec", HRF_SPEC),
-};
-const rb__schema rb__schema_http_route_filter =
-	RB_SCHEMA("an HTTPRouteFilter", rb__http_route_filter, HRF_FIELDS, hrf_post);

@@ -1,4 +1,8 @@
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (SPEC.md 1.2). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -25,18 +29,17 @@ static const rb__field OBJECT_REF_FIELDS[] = {
 };
 static const rb__schema OBJECT_REF = RB_SCHEMA("an object reference", rb__object_ref, OBJECT_REF_FIELDS, NULL);
 
-/* URLRewrite.path: only its presence matters (SPEC.md 2.3 step 1). */
-static int rewrite_path(rb__dctx *d, const rb__node *v, void *base)
-{
-	(void)d;
-	(void)v;
-	((rb__filter *)base)->rewrite_has_path = true;
-	return RB_OK;
-}
+static const rb__field PATH_MODIFIER_FIELDS[] = {
+	RB_F_STR("type", rb__path_modifier, type),
+	RB_F_STR("replaceFullPath", rb__path_modifier, replace_full_path),
+	RB_F_STR("replacePrefixMatch", rb__path_modifier, replace_prefix_match),
+};
+static const rb__schema PATH_MODIFIER =
+	RB_SCHEMA("a path modifier", rb__path_modifier, PATH_MODIFIER_FIELDS, NULL);
 
 static const rb__field URL_REWRITE_FIELDS[] = {
 	RB_F_STR("hostname", rb__filter, rewrite_hostname),
-	RB_F_FN("path", rewrite_path),
+	RB_F_STRUCT_HAS("path", rb__filter, rewrite_path, rewrite_has_path, PATH_MODIFIER),
 };
 static const rb__schema URL_REWRITE = RB_SCHEMA("urlRewrite", rb__filter, URL_REWRITE_FIELDS, NULL);
 
@@ -45,13 +48,14 @@ static const rb__field MIRROR_FIELDS[] = {
 };
 static const rb__schema MIRROR = RB_SCHEMA("requestMirror", rb__filter, MIRROR_FIELDS, NULL);
 
-static int redirect(rb__dctx *d, const rb__node *v, void *base)
-{
-	(void)d;
-	(void)v;
-	((rb__filter *)base)->has_redirect = true;
-	return RB_OK;
-}
+/* The status code is checked by the translator (processRedirectFilter), not here. */
+static const rb__field REDIRECT_FIELDS[] = {
+	RB_F_STR("scheme", rb__filter, redirect_scheme),
+	RB_F_STR("hostname", rb__filter, redirect_hostname),
+	RB_F_STRUCT_HAS("path", rb__filter, redirect_path, redirect_has_path, PATH_MODIFIER),
+	RB_F_U32("statusCode", rb__filter, redirect_status, has_redirect_status, 0, INT32_MAX),
+};
+static const rb__schema REDIRECT = RB_SCHEMA("requestRedirect", rb__filter, REDIRECT_FIELDS, NULL);
 
 static const rb__field FILTER_FIELDS[] = {
 	RB_F_STR_REQ("type", rb__filter, type),
@@ -62,7 +66,7 @@ static const rb__field FILTER_FIELDS[] = {
 	RB_F_NEST_HAS("urlRewrite", rb__filter, has_url_rewrite, URL_REWRITE),
 	RB_F_NEST_HAS("requestMirror", rb__filter, has_mirror, MIRROR),
 	RB_F_STRUCT_HAS("extensionRef", rb__filter, extension_ref, has_extension_ref, OBJECT_REF),
-	RB_F_FN("requestRedirect", redirect),
+	RB_F_NEST_HAS("requestRedirect", rb__filter, has_redirect, REDIRECT),
 };
 static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
 
@@ -80,9 +84,42 @@ static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref,
 
 /* Matches: only regular expressions matter (SPEC.md 3.1 step 2: one that
  * does not compile drops the rule); the rest only names IR routes. */
+/*
+ * A match value written as a plain number or boolean (`value: 1234`) is its
+ * text, as Envoy Gateway reads its test inputs (sigs.k8s.io/yaml turns a
+ * scalar for a string field into a string): a header or query value is text
+ * whatever it looks like. Integers are written in decimal (0x1F is "31").
+ */
+static int match_value(rb__dctx *d, const rb__node *v, void *base)
+{
+	const char **out = &((rb__value_match *)base)->value;
+	if (rb__node_is_null(v))
+		return RB_OK;
+	if (!rb__node_is_scalar(v) || v->stype == RB_SCALAR_STRING)
+		return rb__decode_string(d, v, out);
+	if (v->stype == RB_SCALAR_BOOL) {
+		*out = (v->scalar.text[0] == 't' || v->scalar.text[0] == 'T') ? "true" : "false";
+		return RB_OK;
+	}
+	const char *text = v->scalar.text;
+	bool neg = text[0] == '-';
+	const char *digits = (text[0] == '-' || text[0] == '+') ? text + 1 : text;
+	int radix = !strncmp(digits, "0o", 2) ? 8 : !strncmp(digits, "0x", 2) ? 16 : 10;
+	char *end = NULL;
+	unsigned long long n = strtoull(radix == 10 ? digits : digits + 2, &end, radix);
+	if (v->stype == RB_SCALAR_INT && end && !*end && n <= (unsigned long long)INT64_MAX) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%s%llu", neg && n ? "-" : "", n);
+		*out = rb__arena_strdup(d->arena, buf);
+	} else {
+		*out = rb__arena_strndup(d->arena, text, v->scalar.len); /* a float: as written */
+	}
+	return *out ? RB_OK : RB_ENOMEM;
+}
+
 static const rb__field VALUE_MATCH_FIELDS[] = {
 	RB_F_STR("type", rb__value_match, type),
-	RB_F_STR("value", rb__value_match, value),
+	RB_F_FN("value", match_value),
 };
 static const rb__schema VALUE_MATCH = RB_SCHEMA("a match", rb__value_match, VALUE_MATCH_FIELDS, NULL);
 

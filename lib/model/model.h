@@ -166,6 +166,13 @@ typedef struct rb__object_ref {
 	uint32_t port;
 } rb__object_ref;
 
+/* The path of a URLRewrite or RequestRedirect filter (Gateway API HTTPPathModifier). */
+typedef struct rb__path_modifier {
+	const char *type;                 /* ReplaceFullPath, ReplacePrefixMatch */
+	const char *replace_full_path;    /* NULL: unset */
+	const char *replace_prefix_match; /* NULL: unset */
+} rb__path_modifier;
+
 /* An HTTPRoute/GRPCRoute filter, rule-level or backendRef-level. */
 typedef struct rb__filter {
 	const char *type; /* RequestHeaderModifier, ResponseHeaderModifier, URLRewrite, ... */
@@ -177,6 +184,7 @@ typedef struct rb__filter {
 	bool has_url_rewrite;
 	const char *rewrite_hostname;
 	bool rewrite_has_path;
+	rb__path_modifier rewrite_path;
 	/* RequestMirror */
 	bool has_mirror;
 	rb__object_ref mirror_backend;
@@ -185,6 +193,12 @@ typedef struct rb__filter {
 	rb__object_ref extension_ref;
 	/* RequestRedirect */
 	bool has_redirect;
+	const char *redirect_scheme;
+	const char *redirect_hostname;
+	bool redirect_has_path;
+	rb__path_modifier redirect_path;
+	bool has_redirect_status;
+	uint32_t redirect_status;
 } rb__filter;
 
 typedef struct rb__backend_ref {
@@ -422,6 +436,10 @@ typedef struct rb__backend_tls_policy {
 typedef struct rb__ca_holder {
 	rb__objmeta meta;
 	bool has_ca; /* data["ca.crt"] (ConfigMap, Secret) or spec.trustBundle, non-empty */
+	/* ConfigMap: a key "response.body", or any data / binaryData at all (a
+	 * direct response body, getCustomResponseBody) */
+	bool has_response_body;
+	bool has_any_data;
 } rb__ca_holder;
 
 typedef struct rb__namespace {
@@ -440,12 +458,50 @@ typedef struct rb__secret {
 	bool has_tls_crt;
 	bool has_tls_key;
 	bool has_ca_crt;
+	bool has_credential; /* a non-empty "credential" key (HTTPRouteFilter credentialInjection) */
 } rb__secret;
 
-/* Envoy Gateway's HTTPRouteFilter: only the host rewrite type matters (SPEC.md 3.3 case 5). */
+/* One cookie match of an HTTPRouteFilter's `matches`. */
+typedef struct rb__cookie_match {
+	const char *type; /* NULL: Exact; RegularExpression */
+	const char *name;
+	const char *value;
+} rb__cookie_match;
+
+typedef struct rb__hrf_match {
+	rb__cookie_match *cookies;
+	size_t cookie_count;
+} rb__hrf_match;
+
+/*
+ * Envoy Gateway's HTTPRouteFilter, as far as it decides whether a rule is
+ * valid and what it answers (lib/translate/filter_hrf.c): matches, the
+ * urlRewrite, the directResponse and the credentialInjection.
+ */
 typedef struct rb__http_route_filter {
 	rb__objmeta meta;
+	rb__hrf_match *matches;
+	size_t match_count;
+	/* spec.urlRewrite */
+	bool has_url_rewrite;
+	bool has_rewrite_path;
+	const char *rewrite_path_type; /* ReplaceRegexMatch */
+	const char *rewrite_path_pattern;
+	bool has_rewrite_hostname;
 	const char *rewrite_hostname_type; /* urlRewrite.hostname.type: Header, Backend, PathRegex... */
+	const char *rewrite_host_header;
+	const char *rewrite_host_pattern;
+	const char *rewrite_host_substitution;
+	/* spec.directResponse */
+	bool has_direct_response;
+	bool has_status_code;
+	uint32_t status_code;
+	const char *body_type; /* NULL: Inline */
+	bool has_body_value_ref;
+	const char *body_value_ref_name;
+	/* spec.credentialInjection */
+	bool has_credential_injection;
+	rb__object_ref credential_ref;
 } rb__http_route_filter;
 
 typedef struct rb__gateway_class {

@@ -1,101 +1,55 @@
 /*
- * HTTPRoute and GRPCRoute filters, as far as they change destinations
- * (SPEC.md 2.13, 3.1 step 1, 3.3 cases 1 and 5):
+ * A rule's filters, in order (Envoy Gateway's ProcessHTTPFilters and
+ * ProcessGRPCFilters), as far as they decide what the rule answers:
  *
- *  - rule filters: an error whose type is not BackendsAvailable makes the
- *    whole rule answer 500 (a mirror to a Service without endpoints is the
- *    non-fatal BackendsAvailable kind); a RequestRedirect leaves the rule
- *    without a destination; an HTTPRouteFilter rewriting the host from the
- *    path cannot be combined with a dynamic resolver;
- *  - backendRef filters: header modifiers checked the same way, errors
- *    reported as InvalidBackendFilters.
+ *  - once a filter answers on its own (an HTTPRouteFilter directResponse, or
+ *    the 500 of a filter that is invalid or unresolved), later filters are
+ *    not looked at;
+ *  - a filter whose type or kind is not supported makes the rule unaccepted
+ *    (processInvalidHTTPFilter); every other error is the filter's own;
+ *  - any error whose type is not BackendsAvailable makes the rule answer 500
+ *    (a mirror to a Service without endpoints is the non-fatal kind);
+ *  - after the loop: a mirror cannot go with a direct response or a
+ *    redirect; a gRPC rule cannot answer 2xx on its own.
  *
- * Only the checks that decide validity are modelled; what the filters do to
- * requests is the data plane's business.
+ * What the filters do to requests (header values, rewrites) is the data
+ * plane's business: only the checks that decide validity are modelled.
  */
-#include <stdio.h>
-#include <string.h>
+#include "translate/filters.h"
 
 #include "core/strutil.h"
 #include "rebalance/errors.h"
-#include "translate/tr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 #define EG_GROUP "gateway.envoyproxy.io"
 
-/* Header names Envoy cannot take from a header modifier. */
-static const char *header_name_error(rb__tr *t, const char *filter, const char *name)
+int rb__filter_fail(rb__filter_pass *fp, rb__cond_type type, const char *reason, const char *filter,
+                    const char *fmt, ...)
 {
-	if (rb__str_empty(name))
-		return rb__arena_printf(t->out, "%s Filter cannot add or set a header with an empty name",
-		                        filter);
-	if (strchr(name, '/') || strchr(name, ':'))
-		return rb__arena_printf(t->out,
-		                        "%s Filter cannot set headers with a '/' or ':' character in "
-		                        "them. Header: \"%s\"",
-		                        filter, name);
-	return NULL;
-}
-
-static const char *header_modifier_error(rb__tr *t, const char *filter,
-                                         const rb__header_modifier *m)
-{
-	const char *err = NULL;
-	for (size_t i = 0; i < m->set_count && !err; i++)
-		err = header_name_error(t, filter, m->set[i].name);
-	for (size_t i = 0; i < m->add_count && !err; i++)
-		err = header_name_error(t, filter, m->add[i].name);
-	for (size_t i = 0; i < m->remove_count && !err; i++)
-		if (rb__str_empty(m->remove[i]))
-			err = rb__arena_printf(t->out, "%s Filter cannot remove a header with an empty name",
-			                       filter);
-	return err;
-}
-
-const char *rb__filter_header_error(rb__tr *t, const rb__filter *f)
-{
-	const char *err = NULL;
-	if (f->has_request_header_modifier)
-		err = header_modifier_error(t, "RequestHeaderModifier", &f->request_header_modifier);
-	if (!err && f->has_response_header_modifier)
-		err = header_modifier_error(t, "ResponseHeaderModifier", &f->response_header_modifier);
-	return err;
-}
-
-static const rb__http_route_filter *find_http_route_filter(rb__tr *t, const char *ns,
-                                                           const char *name)
-{
-	const rb__vec *v = &t->m->http_route_filters;
-	const rb__http_route_filter *found = NULL;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__http_route_filter *f = RB_VEC_AT(v, const rb__http_route_filter *, i);
-		if (!strcmp(f->meta.namespace_, ns) && !strcmp(f->meta.name, name))
-			found = f; /* the last definition wins */
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = rb__arena_vprintf(fp->t->out, fmt, ap);
+	va_end(ap);
+	if (!msg)
+		return RB_ENOMEM;
+	rb__rule_filters *out = fp->out;
+	if (type != RB_COND_BACKENDS_AVAILABLE && !out->filter_error) {
+		out->filter_error = true;
+		out->error_filter = filter;
+		out->error_message = msg;
 	}
-	return found;
+	int32_t rule = type == RB_COND_ACCEPTED ? (int32_t)fp->rule_index : -1;
+	return rb__add_error(fp->t, fp->errors, type, reason, rule, "%s", msg);
 }
 
-/* The group of an unstructured object for an ExtensionRef filter: apiVersion
- * up to the first '/', or all of it when it has none (unlike custom backends, 2.4). */
-static bool filter_object_group_is(const char *api_version, const char *group)
+void rb__filter_answer(rb__filter_pass *fp, uint32_t status, const char *filter, const char *why)
 {
-	const char *v = api_version ? api_version : "";
-	const char *slash = strchr(v, '/');
-	size_t n = slash ? (size_t)(slash - v) : strlen(v);
-	const char *g = group ? group : "";
-	return strlen(g) == n && !memcmp(v, g, n);
-}
-
-static bool extension_object_exists(rb__tr *t, const rb__object_ref *ref, const char *ns)
-{
-	const rb__vec *v = &t->m->extension_objects;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__unstructured *u = RB_VEC_AT(v, const rb__unstructured *, i);
-		if (rb__str_eq(u->meta.kind, ref->kind) && !strcmp(u->meta.name, ref->name) &&
-		    !strcmp(u->meta.namespace_, ns) &&
-		    filter_object_group_is(u->meta.api_version, ref->group))
-			return true;
-	}
-	return false;
+	fp->out->direct_response = status;
+	fp->out->answer_filter = filter;
+	fp->out->answer_message = why;
 }
 
 static bool is_extension_kind(rb__tr *t, const char *group, const char *kind)
@@ -107,86 +61,174 @@ static bool is_extension_kind(rb__tr *t, const char *group, const char *kind)
 	return false;
 }
 
-/* A mirror's backend goes through the same validation and processing as a backendRef. */
-static int mirror(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, size_t rule_index,
-                  size_t filter_index, const rb__filter *f, rb__vec *errors, rb__rule_filters *out)
+/* ValidateHTTPRouteFilter / ValidateGRPCRouteFilter: the error text, or NULL. */
+static const char *validation_error(rb__filter_pass *fp, const rb__filter *f)
 {
-	rb__backend_ref br;
-	memset(&br, 0, sizeof br);
-	br.ref = f->mirror_backend;
-	/* "<destination>-mirror-<filterIndex>/backend/-1" (SPEC.md 2.15) */
-	const char *dest = rb__destination_name(t, p->route, (int32_t)rule_index);
-	const char *name = dest ? rb__arena_printf(t->out, "%s-mirror-%zu/backend/-1", dest,
-	                                           filter_index)
-	                        : NULL;
-	if (!name)
+	static const char *const http_types[] = {"RequestMirror",          "URLRewrite",
+	                                         "RequestRedirect",        "RequestHeaderModifier",
+	                                         "ResponseHeaderModifier", "CORS"};
+	size_t n = fp->grpc ? 0 : sizeof http_types / sizeof http_types[0];
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(f->type, http_types[i]))
+			return NULL;
+	if (fp->grpc &&
+	    (!strcmp(f->type, "RequestMirror") || !strcmp(f->type, "RequestHeaderModifier") ||
+	     !strcmp(f->type, "ResponseHeaderModifier")))
+		return NULL;
+	if (strcmp(f->type, "ExtensionRef"))
+		return rb__arena_printf(fp->t->out, "unsupported filter type %s", f->type);
+	if (!f->has_extension_ref)
+		return "extensionRef field must be specified for an extended filter";
+	const rb__object_ref *e = &f->extension_ref;
+	if ((rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) ||
+	    is_extension_kind(fp->t, e->group, e->kind))
+		return NULL;
+	return rb__arena_printf(fp->t->out, "unknown kind %s/%s", e->group ? e->group : "",
+	                        e->kind ? e->kind : "");
+}
+
+/* processInvalidHTTPFilter: Accepted/UnsupportedValue, and the filter answers 500. */
+static int invalid_filter(rb__filter_pass *fp, const char *filter_type, const char *err)
+{
+	if (!err)
 		return RB_ENOMEM;
-	rb__ref_result res;
-	int rc = rb__process_backend_ref(t, p, rule, &br, name, &res);
-	if (rc || !res.reason)
-		return rc;
-	if (!strcmp(res.reason, "EndpointsNotFound"))
-		return rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE, res.reason, -1,
-		                     "failed to find endpoints: %s", res.message);
-	out->filter_error = true;
-	return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1, "%s", res.message);
+	int rc = rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", filter_type,
+	                         "invalid filter %s: %s", filter_type, err);
+	if (!rc)
+		rb__filter_answer(fp, 500, fp->out->error_filter, fp->out->error_message);
+	return rc;
 }
 
 /*
- * An ExtensionRef rule filter. A kind that is neither Envoy Gateway's
- * HTTPRouteFilter nor registered by an extension fails the filter validation:
- * an Accepted-type error that makes the rule unaccepted (3.1 step 1, 3.4).
- * A registered kind whose object is missing is BackendNotFound. Both answer 500.
+ * processRequestMirrorFilter: the mirror's backendRef is validated and
+ * processed like a backendRef. No ready endpoints only leaves the mirror out
+ * (BackendsAvailable); any other failure is a ResolvedRefs error (500).
+ * gRPC mirrors are always named after rule 0 (ProcessGRPCFilters never sets
+ * the rule index).
  */
-static int extension_ref(rb__tr *t, const rb__parent *p, size_t rule_index, const rb__filter *f,
-                         rb__vec *errors, rb__rule_filters *out)
+static int mirror(rb__filter_pass *fp, size_t filter_index, const rb__filter *f)
 {
-	const rb__object_ref *e = &f->extension_ref;
-	const char *ns = p->route->meta.namespace_;
-	out->filter_error = true;
-	if (rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) {
-		const rb__http_route_filter *hrf = find_http_route_filter(t, ns, e->name);
-		if (!hrf)
-			return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "BackendNotFound", -1,
-			                     "Unable to translate HTTPRouteFilter: %s/%s", ns, e->name);
-		out->filter_error = false;
-		if (rb__str_eq(hrf->rewrite_hostname_type, "PathRegex"))
-			out->host_from_path = true;
+	rb__tr *t = fp->t;
+	const rb__route_rule *rule = &fp->p->route->rules[fp->rule_index];
+	rb__backend_ref br;
+	memset(&br, 0, sizeof br);
+	br.ref = f->mirror_backend;
+	int32_t named_rule = fp->grpc ? 0 : (int32_t)fp->rule_index;
+	const char *dest = rb__destination_name(t, fp->p->route, named_rule);
+	const char *name =
+	    dest ? rb__arena_printf(t->out, "%s-mirror-%zu/backend/-1", dest, filter_index) : NULL;
+	if (!name)
+		return RB_ENOMEM;
+	rb__ref_result res;
+	int rc = rb__process_backend_ref(t, fp->p, rule, &br, name, &res);
+	if (rc)
+		return rc;
+	if (!res.reason) {
+		fp->out->mirror_count++;
 		return RB_OK;
 	}
-	if (rb__str_eq(e->group, EG_GROUP) || !is_extension_kind(t, e->group, e->kind))
-		return rb__add_error(t, errors, RB_COND_ACCEPTED, "UnsupportedValue", (int32_t)rule_index,
-		                     "Unable to translate ExtensionRef Filter: unknown kind %s/%s",
-		                     e->group ? e->group : "", e->kind);
-	if (extension_object_exists(t, e, ns)) {
-		out->filter_error = false;
-		return RB_OK;
-	}
-	return rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "BackendNotFound", -1,
-	                     "Reference %s/%s not found for filter type: %s", ns, e->name, e->kind);
+	bool no_endpoints = !strcmp(res.reason, "EndpointsNotFound");
+	return rb__filter_fail(
+	    fp, no_endpoints ? RB_COND_BACKENDS_AVAILABLE : RB_COND_RESOLVED_REFS, res.reason,
+	    "RequestMirror", "failed to validate the RequestMirror filter: %s", res.message);
 }
 
-int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, rb__vec *errors,
-                     rb__rule_filters *out)
+static int one_filter(rb__filter_pass *fp, size_t i, const rb__filter *f)
 {
-	memset(out, 0, sizeof *out);
-	const rb__route_rule *rule = &p->route->rules[rule_index];
-	for (size_t i = 0; i < rule->filter_count; i++) {
-		const rb__filter *f = &rule->filters[i];
-		int rc = RB_OK;
-		const char *err = rb__filter_header_error(t, f);
-		if (err) {
-			out->filter_error = true;
-			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "UnsupportedValue", -1, "%s", err);
-		} else if (f->has_redirect || !strcmp(f->type, "RequestRedirect")) {
-			out->redirect = true;
-		} else if (f->has_mirror) {
-			rc = mirror(t, p, rule, rule_index, i, f, errors, out);
-		} else if (f->has_extension_ref && !strcmp(f->type, "ExtensionRef")) {
-			rc = extension_ref(t, p, rule_index, f, errors, out);
-		}
+	if (!strcmp(f->type, "RequestHeaderModifier"))
+		return f->has_request_header_modifier
+		           ? rb__filter_headers(fp, &f->request_header_modifier, false)
+		           : RB_OK;
+	if (!strcmp(f->type, "ResponseHeaderModifier"))
+		return f->has_response_header_modifier
+		           ? rb__filter_headers(fp, &f->response_header_modifier, true)
+		           : RB_OK;
+	if (!strcmp(f->type, "URLRewrite"))
+		return f->has_url_rewrite ? rb__filter_url_rewrite(fp, f) : RB_OK;
+	if (!strcmp(f->type, "RequestRedirect"))
+		return f->has_redirect ? rb__filter_redirect(fp, f) : RB_OK;
+	if (!strcmp(f->type, "RequestMirror"))
+		return f->has_mirror ? mirror(fp, i, f) : RB_OK;
+	if (!strcmp(f->type, "ExtensionRef"))
+		return rb__filter_extension_ref(fp, &f->extension_ref);
+	return RB_OK; /* CORS: never fails */
+}
+
+/* The checks after the loop: mirrors with a direct response or a redirect, gRPC 2xx. */
+static int conflicts(rb__filter_pass *fp)
+{
+	rb__rule_filters *out = fp->out;
+	int rc = RB_OK;
+	if (out->direct_response && out->mirror_count) {
+		out->direct_response = 0;
+		out->mirror_count = 0;
+		rc = rb__filter_fail(
+		    fp, RB_COND_ACCEPTED, "IncompatibleFilters", "RequestMirror",
+		    "RequestMirror filter cannot be used when the rule also configures "
+		    "a DirectResponse filter");
+	} else if (!fp->grpc && out->redirect && out->mirror_count) {
+		out->redirect = false;
+		out->mirror_count = 0;
+		rc = rb__filter_fail(
+		    fp, RB_COND_ACCEPTED, "IncompatibleFilters", "RequestMirror",
+		    "RequestMirror filter cannot be used when the rule also configures "
+		    "a RequestRedirect filter");
+	}
+	if (rc || !fp->grpc || out->direct_response < 200 || out->direct_response >= 300)
+		return rc;
+	out->direct_response = 0;
+	return rb__filter_fail(
+	    fp, RB_COND_ACCEPTED, "UnsupportedValue", out->answer_filter,
+	    "DirectResponse with a 2xx status code is not supported for GRPCRoute: "
+	    "a 2xx status maps to the gRPC OK status, but a direct response "
+	    "cannot carry a gRPC response message, so the client would receive "
+	    "an invalid response. Use a non-2xx status code to deny or block the "
+	    "request instead");
+}
+
+static int run(rb__filter_pass *fp, const rb__filter *filters, size_t count)
+{
+	for (size_t i = 0; i < count && !fp->out->direct_response; i++) {
+		const rb__filter *f = &filters[i];
+		const char *err = validation_error(fp, f);
+		int rc = err ? invalid_filter(fp, f->type, err) : one_filter(fp, i, f);
 		if (rc)
 			return rc;
 	}
-	return RB_OK;
+	return conflicts(fp);
+}
+
+int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, rb__vec *errors,
+                             rb__rule_filters *out)
+{
+	memset(out, 0, sizeof *out);
+	const rb__route_rule *rule = &p->route->rules[rule_index];
+	rb__filter_pass fp = {t, p, rule_index, p->route->kind == RB_ROUTE_GRPC, errors, out};
+	return run(&fp, rule->filters, rule->filter_count);
+}
+
+/*
+ * processDestinationFilters: the same pass over a backendRef's filters (rule
+ * index 0); every error, whatever its type, is joined raw. What an
+ * HTTPRouteFilter answers at this level is dropped.
+ */
+int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
+                              const char **joined)
+{
+	*joined = NULL;
+	if (!br->filter_count)
+		return RB_OK;
+	rb__vec errors = {0};
+	rb__rule_filters out;
+	memset(&out, 0, sizeof out);
+	rb__filter_pass fp = {t, p, 0, p->route->kind == RB_ROUTE_GRPC, &errors, &out};
+	int rc = run(&fp, br->filters, br->filter_count);
+	for (size_t i = 0; i < errors.len && !rc; i++) {
+		const char *m = RB_VEC_AT(&errors, rb__route_error, i).message;
+		*joined = *joined ? rb__arena_printf(t->out, "%s\n%s", *joined, m) : m;
+		if (!*joined)
+			rc = RB_ENOMEM;
+	}
+	rb__vec_free(t->mem, &errors);
+	return rc;
 }

@@ -111,14 +111,18 @@ typedef enum rule_error {
 	RULE_DR_MULTIPLE = 6        /* case 6 */
 } rule_error;
 
-/* The direct response of a rule (3.3), in order, or 0; cases 5 and 6 also report an error. */
-static uint32_t direct_response(const rb__parent *p, const rb__route_rule *rule,
-                                const rule_state *st, const rb__rule_filters *rf,
-                                rule_error *err)
+/* The direct response of a rule and who decided it. */
+typedef struct rule_answer {
+	uint32_t code; /* 0: none (a redirect, or the backends) */
+	const char *by;
+	const char *why;
+	rule_error err; /* the dynamic-resolver cases also report an error */
+} rule_answer;
+
+/* What the backends make of the rule (processHTTPRouteRules after the filter case), or 0. */
+static uint32_t backend_answer(const rb__parent *p, const rb__route_rule *rule,
+                               const rule_state *st, const rb__rule_filters *rf, rule_error *err)
 {
-	*err = RULE_OK;
-	if (rf->filter_error)
-		return 500;
 	if (st->dest_error && st->weights[RB_WEIGHT_VALID] == 0)
 		return 500;
 	if (st->no_ready_endpoints && st->weights[RB_WEIGHT_VALID] == 0)
@@ -136,6 +140,35 @@ static uint32_t direct_response(const rb__parent *p, const rb__route_rule *rule,
 		return 500;
 	}
 	return 0;
+}
+
+/*
+ * The direct response of a rule, in order. A filter error answers 500;
+ * an HTTPRoute's overrides what a filter answered (a directResponse, a
+ * redirect), a GRPCRoute's keeps it. Otherwise what a filter answered wins
+ * over what the backends would make of the rule (processHTTPRouteRules skips
+ * routes that already answer).
+ */
+static rule_answer decide_answer(const rb__parent *p, const rb__route_rule *rule,
+                                 const rule_state *st, const rb__rule_filters *rf)
+{
+	rule_answer a = {0, NULL, NULL, RULE_OK};
+	bool answered = rf->direct_response || rf->redirect;
+	bool grpc = p->route->kind == RB_ROUTE_GRPC;
+	if (rf->filter_error && !(grpc && answered)) {
+		a.code = 500;
+		a.by = rf->error_filter;
+		a.why = rf->error_message;
+		return a;
+	}
+	if (!rf->filter_error)
+		a.code = backend_answer(p, rule, st, rf, &a.err);
+	if (answered) {
+		a.code = rf->direct_response;
+		a.by = rf->answer_filter;
+		a.why = rf->answer_message;
+	}
+	return a;
 }
 
 static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,
@@ -162,6 +195,8 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	 * are looked at: no backend statuses, no destination (3.1 step 2). */
 	const char *drop;
 	frc = rb__rule_build_error(t, r, rule, &drop);
+	if (!frc && !drop)
+		drop = rf.build_error;
 	if (frc || drop)
 		return frc ? frc
 		           : rb__add_error(t, errors, RB_COND_ACCEPTED, "UnsupportedValue",
@@ -218,8 +253,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	decide(&st, n, rebalance, knobs.knobs[RB_KNOB_NOT_READY].on);
 	assemble(&st, n);
 
-	rule_error rerr;
-	uint32_t code = direct_response(p, rule, &st, &rf, &rerr);
+	rule_answer answer = decide_answer(p, rule, &st, &rf);
+	uint32_t code = answer.code;
+	rule_error rerr = answer.err;
 	int rc = RB_OK;
 	if (rerr == RULE_DR_HOST_FROM_PATH)
 		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "UnsupportedValue", -1,
@@ -235,7 +271,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		return rc;
 	/* Routes that redirect carry no destination (3.1 step 5); a filter error
 	 * overrides the redirect with a 500. */
-	if (rf.redirect && !rf.filter_error)
+	if (!code && rf.redirect)
 		return RB_OK;
 
 	rb__ir_destination *d =
@@ -248,6 +284,8 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->excluded_count = st.excluded_count;
 	memcpy(d->weights, st.weights, sizeof d->weights);
 	d->direct_response = code;
+	d->direct_response_by = code ? answer.by : NULL;
+	d->direct_response_why = code ? answer.why : NULL;
 	d->refs = st.refs;
 	d->ref_count = n;
 	d->rebalance = rebalance;

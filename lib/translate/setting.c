@@ -381,23 +381,17 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const char *grou
 }
 
 /* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters. */
-static int check_backend_filters(rb__tr *t, const rb__backend_ref *br, rb__ref_result *res)
+static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
+                                 rb__ref_result *res)
 {
 	res->ds.has_filters = br->filter_count > 0;
-	const char *joined = NULL;
-	for (size_t i = 0; i < br->filter_count; i++) {
-		const char *err = rb__filter_header_error(t, &br->filters[i]);
-		if (!err)
-			continue;
-		joined = joined ? rb__arena_printf(t->out, "%s, %s", joined, err) : err;
-		if (!joined)
-			return RB_ENOMEM;
-	}
-	if (joined) {
+	const char *joined;
+	int rc = rb__backend_filter_errors(t, p, br, &joined);
+	if (!rc && joined) {
 		res->reason = "InvalidBackendFilters";
 		res->message = joined;
 	}
-	return RB_OK;
+	return rc;
 }
 
 /* Address-type validation (2.2 step 8, 2.11). */
@@ -483,7 +477,7 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	if (rc)
 		return rc;
 	if (!res->reason && (r->kind == RB_ROUTE_HTTP || r->kind == RB_ROUTE_GRPC))
-		rc = check_backend_filters(t, br, res);
+		rc = check_backend_filters(t, p, br, res);
 	if (rc)
 		return rc;
 	if (!res->reason)

@@ -194,7 +194,8 @@ static const char *dropped_rules(rb__tr *t, const rb__vec *errors, size_t *count
 /*
  * Dropped rules (Accepted-type errors, 3.1 step 2, 3.4): when every rule of
  * the route is dropped the route is not accepted (conds[0] replaced);
- * otherwise PartiallyInvalid=True names them and Accepted stays as it was.
+ * otherwise PartiallyInvalid=True names them and Accepted stays as it was,
+ * unless no listener took the route (then it reads accepted).
  */
 static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec *errors,
                                    rb__ir_condition *conds, size_t *n)
@@ -213,6 +214,12 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 		set_cond(&conds[0], "Accepted", "False", reason, msg);
 		return RB_OK;
 	}
+	/* A parent no listener allowed still had its rules processed; dropping some of
+	 * them rewrites its Accepted condition as accepted (processHTTPRouteParentRefs:
+	 * no listener is left to say otherwise). */
+	if (!p->accepted && (rb__str_eq(p->accepted_reason, "NotAllowedByListeners") ||
+	                     rb__str_eq(p->accepted_reason, "NoMatchingParent")))
+		set_cond(&conds[0], "Accepted", "True", "Accepted", "Route is accepted");
 	const char *prefix = rb__arena_printf(t->out, "Dropped Rule(s) %s: ", rules);
 	const char *msg = prefix ? group_message(t, errors, RB_COND_ACCEPTED, false, prefix) : NULL;
 	if (!msg)

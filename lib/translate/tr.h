@@ -13,6 +13,8 @@
  *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
  *   rule_build.c why a rule's IR routes cannot be built: the rule is dropped (3.1 step 2)
  *   regex.c      does Go's regexp accept a regular expression (3.1 step 2)
+ *   filters.c    route filters and what they make a rule answer (filter_*.c, filters.h;
+ *                docs/filters.md)
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
  *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
  *   status.c     route status conditions (3.4)
@@ -247,16 +249,36 @@ int rb__regex_check(rb__arena *a, const char *re, const char **err);
 int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
 int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors);
 
-/* filters.c: rule-level filters (3.1 step 1) and header checks shared with backendRef filters */
+/*
+ * filters.c: what a rule's filters make of it (Envoy Gateway's
+ * ProcessHTTPFilters / ProcessGRPCFilters). Errors go to `errors`; the rule
+ * answers 500 when filter_error is set, else its filter's own direct response
+ * or redirect (rule_l7.c decides). The reasons say which filter did it, for
+ * `explain` (they end up in the destination's direct_response_by/why).
+ */
 typedef struct rb__rule_filters {
-	bool filter_error;   /* an error that is not BackendsAvailable: the rule answers 500 */
-	bool redirect;       /* a RequestRedirect: the rule has no destination */
-	bool host_from_path; /* an HTTPRouteFilter rewrites the host from the path (PathRegex) */
+	bool filter_error;          /* an error whose type is not BackendsAvailable */
+	const char *error_filter;   /* the first such error: which filter, */
+	const char *error_message;  /* and its raw text */
+	uint32_t direct_response;   /* the filters answer on their own with this status; 0: no */
+	const char *answer_filter;  /* which filter answers, */
+	const char *answer_message; /* and why */
+	bool redirect;              /* a RequestRedirect: the rule has no destination */
+	bool host_from_path;        /* an HTTPRouteFilter rewrites the host from the path (PathRegex) */
+	const char *build_error;    /* an HTTPRouteFilter cookie match drops the rule (raw text) */
+	/* the pass's own state: what earlier filters of the rule contributed */
+	size_t mirror_count;
+	bool has_url_rewrite;
+	bool core_host_rewrite, core_path_rewrite; /* URLRewrite hostname / full or prefix path */
+	bool ext_host_rewrite, ext_path_rewrite;   /* HTTPRouteFilter host (any type) / regex path */
+	size_t request_headers, response_headers;  /* header names added or removed so far */
+	bool hrf_matches;
 } rb__rule_filters;
 int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, rb__vec *errors,
-                     rb__rule_filters *out);
-/* The first header-modifier problem of a filter, or NULL. */
-const char *rb__filter_header_error(rb__tr *t, const rb__filter *f);
+                             rb__rule_filters *out);
+/* The errors of a backendRef's own filters, joined ('\n'), or NULL (processDestinationFilters). */
+int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
+                              const char **joined);
 
 /* policy.c: the rebalance knobs of a rule (R.1, 5.1) -- zero-endpoint
  * exclusion and strict readiness, each decided by the most specific policy

@@ -338,6 +338,39 @@ static size_t notes(const rb_explained_rule *r, rb_side side, char out[128])
 	return 1;
 }
 
+static void cut(char *s, size_t cols);
+
+/* "why: <text>" from INDENT on, broken at spaces into lines of at most LINE_MAX columns. */
+static void wrapped(line *l, const char *text, FILE *out)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "why: %s", text);
+	char *s = buf;
+	size_t room = LINE_MAX - INDENT;
+	while (*s) {
+		size_t n = strlen(s);
+		if (width(s) > room) {
+			n = 0;
+			for (size_t i = 0; s[i] && i <= room; i++)
+				if (s[i] == ' ')
+					n = i;
+			if (!n) {
+				cut(s, room); /* one word longer than the line */
+				n = strlen(s);
+			}
+		}
+		char keep = s[n];
+		s[n] = '\0';
+		pad_to(l, INDENT);
+		put(l, s, DIM);
+		emit(l, out);
+		s[n] = keep;
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+}
+
 /* Cut `s` in place to at most `cols` display columns, ending in "...". */
 static void cut(char *s, size_t cols)
 {
@@ -471,7 +504,13 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	emit(&l, out);
 	char na[128], nb[128];
 	size_t nna = notes(r, RB_SIDE_UPSTREAM, na), nnb = notes(r, RB_SIDE_SELECTED, nb);
-	if (nna || nnb) {
+	bool direct = rb_explained_rule_routing(r, RB_SIDE_SELECTED) == RB_ROUTING_DIRECT_RESPONSE;
+	if (nna && nnb && direct &&
+	    !strcmp(rb_explained_rule_routing_reason(r, RB_SIDE_UPSTREAM),
+	            rb_explained_rule_routing_reason(r, RB_SIDE_SELECTED))) {
+		/* One reason for both sides (e.g. the filter that answers): across the line. */
+		wrapped(&l, rb_explained_rule_routing_reason(r, RB_SIDE_SELECTED), out);
+	} else if (nna || nnb) {
 		pad_to(&l, INDENT);
 		if (nna)
 			put(&l, na, DIM);
@@ -498,6 +537,7 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	total_row(&l, r, RB_OUTCOME_SERVED, "= served", GREEN, out);
 	total_row(&l, r, RB_OUTCOME_500, "= answered 500", RED, out);
 	total_row(&l, r, RB_OUTCOME_503, "= answered 503", RED, out);
+	total_row(&l, r, RB_OUTCOME_OTHER, "= answered own status", NULL, out);
 	if (l4)
 		total_row(&l, r, RB_OUTCOME_RESET, "= reset", RED, out);
 }
