@@ -104,3 +104,11 @@ char *rb__escape_text(char *out, size_t cap, const char *s, size_t len)
 	out[o < cap ? o : cap - 1] = '\0';
 	return out;
 }
+
+char *rb__escape_dup(rb__arena *arena, const char *s)
+{
+	size_t len = strlen(s);
+	size_t cap = len * 6 + 8; /* \u00XX for two bytes, \xHH for one: at most 4 per byte */
+	char *out = rb__arena_alloc(arena, cap);
+	return out ? rb__escape_text(out, cap, s, len) : NULL;
+}

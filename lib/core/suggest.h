@@ -5,6 +5,8 @@
 #ifndef RB_CORE_SUGGEST_H
 #define RB_CORE_SUGGEST_H
 
+#include "core/arena.h"
+
 #include <stddef.h>
 
 /*
@@ -28,5 +30,8 @@ size_t rb__edit_distance(const char *a, size_t alen, const char *b, size_t blen,
  * \xHH so a value never reaches a terminal raw. Returns out.
  */
 char *rb__escape_text(char *out, size_t cap, const char *s, size_t len);
+
+/* The same, whole (no truncation), into `arena`; NULL when out of memory. */
+char *rb__escape_dup(rb__arena *arena, const char *s);
 
 #endif

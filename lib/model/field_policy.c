@@ -145,11 +145,13 @@ int rb__warn_unknown_field(rb__dctx *d, const rb__schema *s, const rb__node *mem
 	const char *near = rb__closest_word(member->key, member->key_len, cands);
 	char key[160];
 	rb__escape_text(key, sizeof key, member->key, member->key_len);
-	const char *path = rb__node_path(member, d->warnings->arena);
+	const char *raw = rb__node_path(member, d->warnings->arena);
+	const char *path = raw ? rb__escape_dup(d->warnings->arena, raw) : NULL;
+	if (!path)
+		return RB_ENOMEM;
 	if (!rb__diag_add(d->warnings, RB_OK, d->source, member->line, member->column,
-	                  member->offset, path ? path : "", "unknown field \"%s\" in %s%s%s%s", key,
-	                  s->what, near ? " (did you mean \"" : "", near ? near : "",
-	                  near ? "\"?)" : ""))
+	                  member->offset, path, "unknown field \"%s\" in %s%s%s%s", key, s->what,
+	                  near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : ""))
 		return RB_ENOMEM;
 	return RB_OK;
 }

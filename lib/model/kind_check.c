@@ -93,9 +93,12 @@ static bool in_list(const char *const *list, const char *s, size_t n)
 
 static int warn(rb__model_sink_ctx *c, const rb__node *at, const char *msg)
 {
-	const char *path = rb__node_path(at, c->warnings->arena);
-	if (!rb__diag_add(c->warnings, RB_OK, c->source, at->line, at->column, at->offset,
-	                  path ? path : "", "%s", msg))
+	const char *raw = rb__node_path(at, c->warnings->arena);
+	const char *path = raw ? rb__escape_dup(c->warnings->arena, raw) : NULL;
+	if (!path)
+		return RB_ENOMEM;
+	if (!rb__diag_add(c->warnings, RB_OK, c->source, at->line, at->column, at->offset, path,
+	                  "%s", msg))
 		return RB_ENOMEM;
 	return RB_OK;
 }

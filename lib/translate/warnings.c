@@ -27,7 +27,8 @@ static int warn_at(rb__tr *t, const rb__objmeta *meta, const char *sub_path, con
 {
 	rb__diags *w = t->o->warnings;
 	const rb__origin *o = &meta->origin;
-	char *path = rb__arena_printf(w->arena, "%s%s", o->path ? o->path : "", sub_path);
+	char *raw = rb__arena_printf(w->arena, "%s%s", o->path ? o->path : "", sub_path);
+	char *path = raw ? rb__escape_dup(w->arena, raw) : NULL;
 	if (!path || !rb__diag_add(w, RB_OK, o->source ? o->source : "", o->line, o->column, 0,
 	                           path, "%s", msg))
 		return RB_ENOMEM;
