@@ -34,6 +34,7 @@ static const char *const OBJECT_META[] = {"uid",
                                           "selfLink",
                                           "finalizers",
                                           "ownerReferences",
+                                          "clusterName",
                                           NULL};
 static const char *const STATUS_ONLY[] = {"status", NULL};
 static const char *const NONE[] = {NULL};

@@ -109,8 +109,18 @@ int rb__check_manifest_kind(rb__model_sink_ctx *c, const rb__node *kind, const r
 		return RB_OK;
 	const char *av = api->scalar.text;
 	const char *slash = strchr(av, '/');
-	if (!slash)
-		return RB_OK; /* core/v1: too many kinds to list, none misspelt in practice */
+	if (!slash) {
+		/* The core group has one version; its kinds are too many to list. */
+		if (strcmp(av, "v1") != 0) {
+			char esc_k[160], esc_v[160], msg[512];
+			snprintf(msg, sizeof msg, "unknown apiVersion \"%s\" (kind %s)",
+			         rb__escape_text(esc_v, sizeof esc_v, av, api->scalar.len),
+			         rb__escape_text(esc_k, sizeof esc_k, kind->scalar.text,
+			                         kind->scalar.len));
+			return warn(c, api, msg);
+		}
+		return RB_OK;
+	}
 	size_t glen = (size_t)(slash - av);
 	for (size_t i = 0; i < sizeof GROUPS / sizeof GROUPS[0]; i++) {
 		const api_group *g = &GROUPS[i];

@@ -110,15 +110,14 @@ static int class_warnings(rb__tr *t, size_t route_count)
 		if (n)
 			snprintf(
 			    msg, sizeof msg,
-			    "no route rule reaches a Gateway of ours: the Gateways of ours have "
-			    "class "
-			    "%s, the others use class %s; pick the class with --gateway-class NAME",
+			    "no route rule reaches a Gateway of ours: ours are of class %s, the "
+			    "input's other Gateways of class %s; pick a class with "
+			    "--gateway-class NAME",
 			    ours_s, seen_s);
 		else
 			snprintf(msg, sizeof msg,
-			         "no route rule reaches a Gateway of ours (class %s); pick another "
-			         "class "
-			         "with --gateway-class NAME",
+			         "no route rule reaches a Gateway of ours (class %s): the route "
+			         "statuses say why; --gateway-class NAME adds a class",
 			         ours_s);
 		rc = warn_at(t, &r->meta, "", msg);
 	}
