@@ -1,9 +1,9 @@
 #include "core/suggest.h"
 
-#include "core/strutil.h"
-
 #include <stdio.h>
 #include <string.h>
+
+#include "core/strutil.h"
 
 size_t rb__edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
 {

@@ -13,11 +13,11 @@
  * Schemas are named by their `what` text (each is unique among the listed
  * ones), which keeps this table apart from the decoders.
  */
+#include <string.h>
+
 #include "core/strutil.h"
 #include "core/suggest.h"
 #include "model/decode.h"
-
-#include <string.h>
 
 typedef struct closed_schema {
 	const char *what;

@@ -4,13 +4,13 @@
  * such a group that does not exist (`gateway.networking.k8s.io/v2`). Such
  * objects are skipped, as before; the warning says so.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "core/suggest.h"
 #include "load/node.h"
 #include "model/model.h"
 #include "rebalance/errors.h"
-
-#include <stdio.h>
-#include <string.h>
 
 typedef struct api_group {
 	const char *group;

@@ -8,12 +8,12 @@
  * testdata layout relies on; warnings.c then says which classes the Gateways
  * use. Inside a class, `GetRelevantGateways` keeps the Gateways naming it.
  */
+#include <string.h>
+
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "rebalance/options.h"
 #include "translate/tr.h"
-
-#include <string.h>
 
 static int add_class(rb__tr *t, size_t *n, const char *name)
 {

@@ -12,14 +12,14 @@
  *  - a Service without any EndpointSlice (with legacy Endpoints, or none);
  *  - a listener certificate Secret absent from the input (unless assumed).
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "core/strutil.h"
 #include "core/suggest.h"
 #include "rebalance/errors.h"
 #include "rebalance/options.h"
 #include "translate/tr.h"
-
-#include <stdio.h>
-#include <string.h>
 
 #define GATEWAY_GROUP "gateway.networking.k8s.io"
 
@@ -174,16 +174,50 @@ static int route_warnings(rb__tr *t, const rb__route *r)
 	return warn_at(t, &r->meta, "/spec/parentRefs", msg);
 }
 
-static const rb__legacy_endpoints *legacy_endpoints(rb__tr *t, const rb__service *s)
+/* The legacy Endpoints by "ns/name" (keys in the scratch arena). */
+static int index_legacy_endpoints(rb__tr *t, rb__map *out)
 {
 	const rb__vec *v = &t->m->legacy_endpoints;
 	for (size_t i = 0; i < v->len; i++) {
 		const rb__legacy_endpoints *e = RB_VEC_AT(v, const rb__legacy_endpoints *, i);
-		if (rb__str_eq(e->meta.namespace_, s->meta.namespace_) &&
-		    rb__str_eq(e->meta.name, s->meta.name))
-			return e;
+		const char *k = rb__key2(t, e->meta.namespace_, e->meta.name);
+		if (!k || !rb__map_put(out, k, strlen(k), (void *)(uintptr_t)e))
+			return RB_ENOMEM;
 	}
-	return NULL;
+	return RB_OK;
+}
+
+static bool has_legacy_endpoints(const rb__map *eps, const rb__service *s)
+{
+	char key[1024];
+	int n = rb__tr_key(key, sizeof key, "", s->meta.namespace_, s->meta.name);
+	return n >= 0 && rb__map_get(eps, key, (size_t)n) != NULL;
+}
+
+static int services_without_slices(rb__tr *t, const rb__map *eps)
+{
+	const rb__vec *v = &t->m->services;
+	for (size_t i = 0; i < v->len; i++) {
+		const rb__service *s = RB_VEC_AT(v, const rb__service *, i);
+		if (rb__str_eq(s->type, "ExternalName"))
+			continue; /* never has endpoints */
+		const rb__vec *slices = rb__find_slices(t, 'S', s->meta.namespace_, s->meta.name);
+		if (slices && slices->len)
+			continue;
+		char esc_ns[96], esc_name[96], msg[600];
+		rb__escape_text(esc_ns, sizeof esc_ns, s->meta.namespace_, strlen(s->meta.namespace_));
+		rb__escape_text(esc_name, sizeof esc_name, s->meta.name, strlen(s->meta.name));
+		snprintf(msg, sizeof msg,
+		         "Service %s/%s has no EndpointSlice in the input%s: it counts as having no "
+		         "endpoints",
+		         esc_ns, esc_name,
+		         has_legacy_endpoints(eps, s) ? " (only legacy Endpoints, which are not read)"
+		                                      : "");
+		int rc = warn_at(t, &s->meta, "", msg);
+		if (rc)
+			return rc;
+	}
+	return RB_OK;
 }
 
 static int service_warnings(rb__tr *t)
@@ -199,28 +233,13 @@ static int service_warnings(rb__tr *t)
 		    "the input has no EndpointSlice (discovery.k8s.io/v1): every Service "
 		    "counts as having no endpoints; add endpointslices to what you dump");
 	}
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__service *s = RB_VEC_AT(v, const rb__service *, i);
-		if (rb__str_eq(s->type, "ExternalName"))
-			continue; /* never has endpoints */
-		const rb__vec *slices = rb__find_slices(t, 'S', s->meta.namespace_, s->meta.name);
-		if (slices && slices->len)
-			continue;
-		char esc_ns[96], esc_name[96], msg[600];
-		rb__escape_text(esc_ns, sizeof esc_ns, s->meta.namespace_,
-		                strlen(s->meta.namespace_));
-		rb__escape_text(esc_name, sizeof esc_name, s->meta.name, strlen(s->meta.name));
-		snprintf(
-		    msg, sizeof msg,
-		    "Service %s/%s has no EndpointSlice in the input%s: it counts as having no "
-		    "endpoints",
-		    esc_ns, esc_name,
-		    legacy_endpoints(t, s) ? " (only legacy Endpoints, which are not read)" : "");
-		int rc = warn_at(t, &s->meta, "", msg);
-		if (rc)
-			return rc;
-	}
-	return RB_OK;
+	rb__map eps;
+	rb__map_init(&eps, t->mem);
+	int rc = index_legacy_endpoints(t, &eps);
+	if (!rc)
+		rc = services_without_slices(t, &eps);
+	rb__map_free(&eps);
+	return rc;
 }
 
 static bool secret_in_input(rb__tr *t, const char *ns, const char *name)
