@@ -205,14 +205,16 @@ static int services_without_slices(rb__tr *t, const rb__map *eps)
 		if (slices && slices->len)
 			continue;
 		char esc_ns[96], esc_name[96], msg[600];
-		rb__escape_text(esc_ns, sizeof esc_ns, s->meta.namespace_, strlen(s->meta.namespace_));
+		rb__escape_text(esc_ns, sizeof esc_ns, s->meta.namespace_,
+		                strlen(s->meta.namespace_));
 		rb__escape_text(esc_name, sizeof esc_name, s->meta.name, strlen(s->meta.name));
-		snprintf(msg, sizeof msg,
-		         "Service %s/%s has no EndpointSlice in the input%s: it counts as having no "
-		         "endpoints",
-		         esc_ns, esc_name,
-		         has_legacy_endpoints(eps, s) ? " (only legacy Endpoints, which are not read)"
-		                                      : "");
+		snprintf(
+		    msg, sizeof msg,
+		    "Service %s/%s has no EndpointSlice in the input%s: it counts as having no "
+		    "endpoints",
+		    esc_ns, esc_name,
+		    has_legacy_endpoints(eps, s) ? " (only legacy Endpoints, which are not read)"
+		                                 : "");
 		int rc = warn_at(t, &s->meta, "", msg);
 		if (rc)
 			return rc;
@@ -253,47 +255,65 @@ static bool secret_in_input(rb__tr *t, const char *ns, const char *name)
 	return false;
 }
 
+/* The certificate Secrets of one owner's listeners (a Gateway or a ListenerSet). */
+static int listener_secret_warnings(rb__tr *t, const rb__objmeta *owner, const rb__listener *ls,
+                                    size_t count)
+{
+	for (size_t l = 0; l < count; l++) {
+		const rb__listener *li = &ls[l];
+		for (size_t c = 0; c < li->certificate_ref_count; c++) {
+			const rb__secret_ref *ref = &li->certificate_refs[c];
+			if (!rb__str_empty(ref->group) ||
+			    (ref->kind && strcmp(ref->kind, "Secret")))
+				continue;
+			const char *ns =
+			    rb__str_empty(ref->namespace_) ? owner->namespace_ : ref->namespace_;
+			if (secret_in_input(t, ns, ref->name))
+				continue;
+			char esc_ns[96], esc_name[96], esc_l[96], msg[700], sub[96];
+			rb__escape_text(esc_ns, sizeof esc_ns, ns, strlen(ns));
+			rb__escape_text(esc_name, sizeof esc_name, ref->name, strlen(ref->name));
+			rb__escape_text(esc_l, sizeof esc_l, li->name, strlen(li->name));
+			snprintf(
+			    msg, sizeof msg,
+			    "listener \"%s\" needs Secret %s/%s, which is not in the input: the "
+			    "listener is not programmed and its routes get no destination (for a "
+			    "dump without Secrets, use --assume-secrets)",
+			    esc_l, esc_ns, esc_name);
+			snprintf(sub, sizeof sub, "/spec/listeners/%zu/tls/certificateRefs/%zu", l,
+			         c);
+			int rc = warn_at(t, owner, sub, msg);
+			if (rc)
+				return rc;
+		}
+	}
+	return RB_OK;
+}
+
 static int secret_warnings(rb__tr *t)
 {
 	if (t->o->assume_secrets)
 		return RB_OK;
-	const rb__vec *v = &t->m->gateways;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__gateway *g = RB_VEC_AT(v, const rb__gateway *, i);
-		if (!rb__class_is_ours(t, g->gateway_class_name))
-			continue;
-		for (size_t l = 0; l < g->listener_count; l++) {
-			const rb__listener *li = &g->listeners[l];
-			for (size_t c = 0; c < li->certificate_ref_count; c++) {
-				const rb__secret_ref *ref = &li->certificate_refs[c];
-				if (!rb__str_empty(ref->group) ||
-				    (ref->kind && strcmp(ref->kind, "Secret")))
-					continue;
-				const char *ns = rb__str_empty(ref->namespace_) ? g->meta.namespace_
-				                                                : ref->namespace_;
-				if (secret_in_input(t, ns, ref->name))
-					continue;
-				char esc_ns[96], esc_name[96], esc_l[96], msg[700], sub[96];
-				rb__escape_text(esc_ns, sizeof esc_ns, ns, strlen(ns));
-				rb__escape_text(esc_name, sizeof esc_name, ref->name,
-				                strlen(ref->name));
-				rb__escape_text(esc_l, sizeof esc_l, li->name, strlen(li->name));
-				snprintf(msg, sizeof msg,
-				         "listener \"%s\" needs Secret %s/%s, which is not in the "
-				         "input: the "
-				         "listener is not programmed and its routes get no "
-				         "destination (for "
-				         "a dump without Secrets, use --assume-secrets)",
-				         esc_l, esc_ns, esc_name);
-				snprintf(sub, sizeof sub,
-				         "/spec/listeners/%zu/tls/certificateRefs/%zu", l, c);
-				int rc = warn_at(t, &g->meta, sub, msg);
-				if (rc)
-					return rc;
-			}
-		}
+	int rc = RB_OK;
+	const rb__vec *gws = &t->m->gateways;
+	for (size_t i = 0; i < gws->len && !rc; i++) {
+		const rb__gateway *g = RB_VEC_AT(gws, const rb__gateway *, i);
+		if (rb__class_is_ours(t, g->gateway_class_name))
+			rc = listener_secret_warnings(t, &g->meta, g->listeners, g->listener_count);
 	}
-	return RB_OK;
+	/* ListenerSets whose parent is a Gateway of ours (whether it accepts them or not). */
+	const rb__vec *sets = &t->m->listener_sets;
+	for (size_t i = 0; i < sets->len && !rc; i++) {
+		const rb__listener_set *ls = RB_VEC_AT(sets, const rb__listener_set *, i);
+		const char *ns = rb__str_empty(ls->parent_namespace) ? ls->meta.namespace_
+		                                                     : ls->parent_namespace;
+		const rb__gateway *g =
+		    ls->parent_name ? rb__find_gateway(t, ns, ls->parent_name) : NULL;
+		if (g && rb__class_is_ours(t, g->gateway_class_name))
+			rc = listener_secret_warnings(t, &ls->meta, ls->listeners,
+			                              ls->listener_count);
+	}
+	return rc;
 }
 
 int rb__translation_warnings(rb__tr *t)
