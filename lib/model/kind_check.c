@@ -71,7 +71,7 @@ static const char *const EG_KINDS[] = {"EnvoyProxy",
                                        NULL};
 static const char *const DISCOVERY_VERSIONS[] = {"v1", "v1beta1", NULL};
 static const char *const DISCOVERY_KINDS[] = {"EndpointSlice", "EndpointSliceList", NULL};
-static const char *const MCS_VERSIONS[] = {"v1alpha1", NULL};
+static const char *const MCS_VERSIONS[] = {"v1alpha1", "v1beta1", NULL};
 static const char *const MCS_KINDS[] = {"ServiceImport", "ServiceExport", "ServiceImportList",
                                         "ServiceExportList", NULL};
 
