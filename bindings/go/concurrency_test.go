@@ -3,6 +3,7 @@ package rebalance
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -22,10 +23,10 @@ func TestConcurrentTranslate(t *testing.T) {
 	if len(runs) < goroutines {
 		t.Fatalf("only %d JSON runs", len(runs))
 	}
-	shared := map[Options]*Translator{}
+	shared := map[string]*Translator{} // by fmt.Sprint(Options): Options hold a slice
 	for _, r := range runs {
-		if shared[r.opts] == nil {
-			shared[r.opts] = newT(t, r.opts)
+		if k := fmt.Sprintf("%+v", r.opts); shared[k] == nil {
+			shared[k] = newT(t, r.opts)
 		}
 	}
 	iterations := 3 * len(runs)
@@ -44,7 +45,7 @@ func TestConcurrentTranslate(t *testing.T) {
 				// Goroutine g starts at its own case: at any moment the
 				// eight are on different inputs.
 				r := &runs[(g*len(runs)/goroutines+i)%len(runs)]
-				_, raw, err := r.decoded(shared[r.opts])
+				_, raw, err := r.decoded(shared[fmt.Sprintf("%+v", r.opts)])
 				if err != nil {
 					errs <- err
 					return

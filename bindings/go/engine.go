@@ -55,7 +55,12 @@ func NewEngine(o Options, sources ...Source) (*Engine, error) {
 	en := &Engine{ctx: ctx}
 	config, err := checkConfig(ctx, o.Config)
 	if err == nil {
-		en.in, err = newInput(ctx, config, sources)
+		var ns *C.char
+		if o.Namespace != "" {
+			ns = C.CString(o.Namespace)
+			defer C.free(unsafe.Pointer(ns))
+		}
+		en.in, err = newInput(ctx, config, ns, sources)
 	}
 	if err != nil {
 		en.free()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,6 +30,7 @@ type goldenRun struct {
 	files   []File   // file arguments of the run, when it has any
 	out     []byte   // expected stdout, nil for an error run
 	errText string   // expected stderr (trimmed) of an error run
+	warns   []string // expected warnings of a run that succeeds (its stderr lines)
 }
 
 // goldenArgs is what parseArgs understood of a run's arguments.
@@ -40,6 +42,7 @@ type goldenArgs struct {
 	config  string // --config FILE, relative to the case
 	whatIf  []string
 	files   []string
+	strict  bool // --strict: warnings are errors (the CLI's rule, not the library's)
 }
 
 // parseArgs understands the CLI options a run may use. ok is false for runs
@@ -122,7 +125,23 @@ func parseArgs(args []string) (g goldenArgs, ok bool) {
 			if !ok {
 				return g, false
 			}
-			g.opts.GatewayClass = v
+			g.opts.GatewayClasses = append(g.opts.GatewayClasses, v)
+		case "--controller-name":
+			v, ok := value(&i, flag)
+			if !ok {
+				return g, false
+			}
+			g.opts.ControllerName = v
+		case "-n", "--namespace":
+			v, ok := value(&i, flag)
+			if !ok {
+				return g, false
+			}
+			g.opts.Namespace = v
+		case "--assume-secrets":
+			g.opts.Flags |= AssumeSecrets
+		case "--strict":
+			g.strict = true
 		default:
 			if strings.HasPrefix(a, "-") {
 				return g, false
@@ -179,6 +198,9 @@ func loadGolden(t testing.TB) []goldenRun {
 			if !ok {
 				continue // a CLI-only case (unknown option, output format)
 			}
+			if _, err := os.Stat(filepath.Join(dir, run+".out")); err != nil && g.strict {
+				continue // --strict refusing warnings: the CLI's rule
+			}
 			r := goldenRun{name: d.Name() + "/" + run, dir: dir, command: g.command, opts: g.opts,
 				format: g.format, text: g.text, whatIf: g.whatIf, inputs: inputs}
 			if g.config != "" {
@@ -194,6 +216,12 @@ func loadGolden(t testing.TB) []goldenRun {
 			}
 			if out, err := os.ReadFile(filepath.Join(dir, run+".out")); err == nil {
 				r.out = out
+				if e, err := os.ReadFile(filepath.Join(dir, run+".err")); err == nil {
+					for _, l := range strings.Split(strings.TrimRight(string(e), "\n"), "\n") {
+						// The CLI's "FILE:L:C: warning: PATH: MSG" is Error()'s "FILE:L:C: PATH: MSG".
+						r.warns = append(r.warns, strings.Replace(l, ": warning: ", ": ", 1))
+					}
+				}
 			} else if e, err := os.ReadFile(filepath.Join(dir, run+".err")); err == nil {
 				// The diagnostics, without the CLI's own hints ("rebalance: ...").
 				var lines []string
@@ -274,7 +302,7 @@ func sameDocument(t testing.TB, a, b []byte) bool {
 }
 
 func TestGolden(t *testing.T) {
-	tr := map[Options]*Translator{}
+	tr := map[string]*Translator{} // by fmt.Sprint(Options): Options hold a slice
 	defer func() {
 		for _, x := range tr {
 			x.Close()
@@ -283,13 +311,14 @@ func TestGolden(t *testing.T) {
 	for _, r := range loadGolden(t) {
 		r := r
 		t.Run(r.name, func(t *testing.T) {
-			x := tr[r.opts]
+			key := fmt.Sprintf("%+v", r.opts)
+			x := tr[key]
 			var got []byte
 			var err error
 			if x == nil {
 				// A configuration document the library refuses fails New.
 				if x, err = New(r.opts); err == nil {
-					tr[r.opts] = x
+					tr[key] = x
 				}
 			}
 			if err == nil && !r.text {
@@ -308,6 +337,9 @@ func TestGolden(t *testing.T) {
 			}
 			if !bytes.Equal(got, r.out) {
 				t.Fatalf("output differs from the CLI's\n got: %s\nwant: %s", got, r.out)
+			}
+			if r.command == "translate" {
+				checkWarnings(t, &r, x)
 			}
 			if r.format != FormatJSON || len(r.files) > 0 {
 				return
@@ -389,4 +421,30 @@ func checkExplainText(t *testing.T, r *goldenRun, x *Translator, err error) {
 		}
 	}
 	t.Errorf("explained; the CLI refused the run: %s", r.errText)
+}
+
+// checkWarnings compares Translator.Warnings with the CLI's warning lines.
+func checkWarnings(t *testing.T, r *goldenRun, x *Translator) {
+	t.Helper()
+	var ws []*Error
+	var err error
+	if len(r.files) > 0 {
+		paths := make([]string, len(r.files))
+		for i, f := range r.files {
+			paths[i] = f.Path
+		}
+		ws, err = x.WarningsFiles(paths...)
+	} else {
+		ws, err = x.Warnings(r.inputs...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(ws))
+	for i, w := range ws {
+		got[i] = w.Error()
+	}
+	if !reflect.DeepEqual(got, append([]string{}, r.warns...)) && !(len(got) == 0 && len(r.warns) == 0) {
+		t.Fatalf("warnings differ from the CLI's\n got: %q\nwant: %q", got, r.warns)
+	}
 }

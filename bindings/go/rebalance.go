@@ -127,10 +127,13 @@ const (
 	// defaults (Options.RebalanceDefault, RebalanceNotReady). Contradicts
 	// HonorPolicy (both: ErrInvalid).
 	IgnorePolicy Flags = C.RB_OPT_IGNORE_POLICY
+	// AssumeSecrets: a listener certificate Secret absent from the input
+	// counts as valid (a `kubectl get` dump without Secrets).
+	AssumeSecrets Flags = C.RB_OPT_ASSUME_SECRETS
 )
 
 const knownFlags = DisableBackendAPI | RunningOnHost | RebalanceNotReady | HonorPolicy |
-	GatewayNamespaceMode | IgnorePolicy
+	GatewayNamespaceMode | IgnorePolicy | AssumeSecrets
 
 // KnobDefault is the zero-endpoint exclusion (BackendTrafficPolicy
 // spec.rebalanceOnNoEndpoints) of the rules no policy decides
@@ -167,14 +170,25 @@ type Limits struct {
 }
 
 // Options configure a Translator or an Engine. The zero value is the
-// library's default: rebalance mode, no flags, GatewayClass
-// "envoy-gateway-class", the mode's zero-endpoint exclusion, no
-// configuration document. Options are comparable (Config is a pointer).
+// library's default: rebalance mode, no flags, the Gateways of the input's
+// GatewayClasses of Envoy Gateway's controller (else of class
+// "envoy-gateway-class"), the mode's zero-endpoint exclusion, no
+// configuration document. New and NewEngine copy what they need.
 type Options struct {
-	Mode         Mode
-	Flags        Flags
-	GatewayClass string // "" means "envoy-gateway-class"
-	Limits       Limits
+	Mode  Mode
+	Flags Flags
+	// Which Gateways are ours: those of the input's GatewayClasses whose
+	// controllerName is ControllerName ("" means Envoy Gateway's), plus those
+	// of GatewayClass and GatewayClasses. With none, "envoy-gateway-class",
+	// and a warning (Warnings) names the classes the Gateways use.
+	GatewayClass   string
+	GatewayClasses []string
+	ControllerName string
+	// Namespace is the namespace of namespaced manifest objects without
+	// metadata.namespace, as `kubectl apply -n` gives them ("" means
+	// "default"); not used by the Envoy Gateway testdata layout.
+	Namespace string
+	Limits    Limits
 	// RebalanceDefault is the zero-endpoint exclusion where no
 	// BackendTrafficPolicy decides; KnobDefaultMode (zero) lets the mode decide.
 	RebalanceDefault KnobDefault
@@ -336,7 +350,8 @@ type Translator struct {
 	mu     sync.RWMutex // read: calls in flight; write: Close
 	ctx    *C.rb_ctx
 	opts   *C.rb_translate_options // C memory, read-only once set up
-	class  *C.char                 // C memory, or nil
+	class  *cStrings               // the C strings opts points to
+	ns     *C.char                 // Options.Namespace in C memory, or nil
 	config *Config                 // a private copy, read-only; or nil
 }
 
@@ -387,9 +402,21 @@ func newCtx(l Limits) (*C.rb_ctx, error) {
 	return ctx, nil
 }
 
+// cStrings is the C memory the C options point to.
+type cStrings struct {
+	strs    []*C.char
+	classes **C.char // C array of gateway_class_count pointers, or nil
+}
+
+func (c *cStrings) str(s string) *C.char {
+	p := C.CString(s)
+	c.strs = append(c.strs, p)
+	return p
+}
+
 // newCOptions makes the C options (C memory, so that C may keep reading
 // them); free them with freeCOptions.
-func newCOptions(o *Options) (*C.rb_translate_options, *C.char, error) {
+func newCOptions(o *Options) (*C.rb_translate_options, *cStrings, error) {
 	opts := (*C.rb_translate_options)(C.calloc(1, C.sizeof_rb_translate_options))
 	if opts == nil {
 		return nil, nil, fmt.Errorf("rebalance: options: %w", ErrNoMemory)
@@ -398,17 +425,38 @@ func newCOptions(o *Options) (*C.rb_translate_options, *C.char, error) {
 	opts.mode = C.uint32_t(o.Mode)
 	opts.flags = C.uint32_t(o.Flags)
 	opts.rebalance_default = C.uint32_t(o.RebalanceDefault)
-	var class *C.char
+	c := &cStrings{}
 	if o.GatewayClass != "" {
-		class = C.CString(o.GatewayClass)
-		opts.gateway_class = class
+		opts.gateway_class = c.str(o.GatewayClass)
 	}
-	return opts, class, nil
+	if o.ControllerName != "" {
+		opts.controller_name = c.str(o.ControllerName)
+	}
+	if n := len(o.GatewayClasses); n > 0 {
+		c.classes = (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+		if c.classes == nil {
+			freeCOptions(opts, c)
+			return nil, nil, fmt.Errorf("rebalance: options: %w", ErrNoMemory)
+		}
+		arr := unsafe.Slice(c.classes, n)
+		for i, name := range o.GatewayClasses {
+			arr[i] = c.str(name)
+		}
+		opts.gateway_classes = c.classes
+		opts.gateway_class_count = C.size_t(n)
+	}
+	return opts, c, nil
 }
 
-func freeCOptions(opts *C.rb_translate_options, class *C.char) {
+func freeCOptions(opts *C.rb_translate_options, c *cStrings) {
 	C.free(unsafe.Pointer(opts))
-	C.free(unsafe.Pointer(class))
+	if c == nil {
+		return
+	}
+	for _, s := range c.strs {
+		C.free(unsafe.Pointer(s))
+	}
+	C.free(unsafe.Pointer(c.classes))
 }
 
 // checkConfig copies the configuration document and reads it once into a
@@ -422,7 +470,7 @@ func checkConfig(ctx *C.rb_ctx, c *Config) (*Config, error) {
 	if c.Path == "" {
 		own.Data = append([]byte{}, c.Data...)
 	}
-	in, err := newInput(ctx, own, nil)
+	in, err := newInput(ctx, own, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -447,6 +495,9 @@ func New(o Options) (*Translator, error) {
 		t.free()
 		return nil, err
 	}
+	if o.Namespace != "" {
+		t.ns = C.CString(o.Namespace)
+	}
 	if t.config, err = checkConfig(t.ctx, o.Config); err != nil {
 		t.free()
 		return nil, err
@@ -458,7 +509,8 @@ func New(o Options) (*Translator, error) {
 func (t *Translator) free() {
 	C.rb_ctx_free(t.ctx) // NULL is a no-op
 	freeCOptions(t.opts, t.class)
-	t.ctx, t.opts, t.class, t.config = nil, nil, nil, nil
+	C.free(unsafe.Pointer(t.ns))
+	t.ctx, t.opts, t.class, t.config, t.ns = nil, nil, nil, nil, nil
 }
 
 // Close frees the library context. It waits for calls in flight, is
@@ -581,7 +633,7 @@ func (t *Translator) withInput(sources []Source, f func(in *C.rb_input) ([]byte,
 	if t.ctx == nil {
 		return nil, ErrClosed
 	}
-	in, err := newInput(t.ctx, t.config, sources)
+	in, err := newInput(t.ctx, t.config, t.ns, sources)
 	if err != nil {
 		return nil, err
 	}
@@ -693,10 +745,16 @@ func (t *Translator) explain(sources []Source, whatIf []string, format Format) (
 // newInput makes an rb_input holding the configuration document (when not
 // nil) and the sources, in order. Every source is tried, so that the
 // ErrorList names every unusable one; on failure nothing is left allocated.
-func newInput(ctx *C.rb_ctx, config *Config, sources []Source) (*C.rb_input, error) {
+func newInput(ctx *C.rb_ctx, config *Config, ns *C.char, sources []Source) (*C.rb_input, error) {
 	var in *C.rb_input
 	if rc := C.rb_input_new(&in, ctx); rc != C.RB_OK {
 		return nil, fmt.Errorf("rebalance: new input: %w", Code(rc))
+	}
+	if ns != nil {
+		if rc := C.rb_input_set_namespace(in, ns); rc != C.RB_OK {
+			C.rb_input_free(in)
+			return nil, fmt.Errorf("rebalance: namespace: %w", Code(rc))
+		}
 	}
 	failed := false
 	if config != nil {

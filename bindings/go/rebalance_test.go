@@ -274,3 +274,71 @@ func TestResultViews(t *testing.T) {
 		t.Errorf("JSON() exposes the Result's bytes")
 	}
 }
+
+// The field: which Gateways are ours, kubectl's namespaces, warnings.
+func TestFieldOptionsAndWarnings(t *testing.T) {
+	gw := []byte(`apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: eg}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web}
+spec:
+  parentRefs: [{name: eg}]
+  rules:
+  - backendRef: [{name: web, port: 80}]
+  - backendRefs: [{name: web, port: 80}]
+`)
+	in := Input{Name: "web.yaml", Data: gw}
+
+	// No GatewayClass, no class named: the fallback class, and warnings saying so.
+	def := newT(t, Options{})
+	ws, err := def.Warnings(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, w := range ws {
+		if w.Code != 0 || w.File != "web.yaml" || w.Line == 0 {
+			t.Errorf("warning fields: %+v", w)
+		}
+		text = append(text, w.Error())
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{`/spec/rules/0/backendRef: unknown field "backendRef" in a rule (did you mean "backendRefs"?)`,
+		`the Gateways use class "eg"`, "--gateway-class"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	if res, err := def.TranslateInputs(in); err != nil || len(res.Destinations) != 0 {
+		t.Errorf("fallback class: %v %+v", err, res)
+	}
+
+	// Named class and namespace: the route is ours, in namespace shop.
+	eg := newT(t, Options{GatewayClasses: []string{"other", "eg"}, Namespace: "shop"})
+	res, err := eg.TranslateInputs(in)
+	if err != nil || len(res.Destinations) != 2 || res.Destinations[0].Route.Namespace != "shop" {
+		t.Fatalf("classes [other eg], namespace shop: %v %+v", err, res)
+	}
+	// The input's GatewayClass of another controller is not ours; of ours, it is.
+	class := Input{Name: "class.yaml", Data: []byte(`apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: example.com/mine}
+`)}
+	if res, err := def.TranslateInputs(in, class); err != nil || len(res.Destinations) != 0 {
+		t.Errorf("foreign controller: %v %+v", err, res)
+	}
+	mine := newT(t, Options{ControllerName: "example.com/mine"})
+	if res, err := mine.TranslateInputs(in, class); err != nil || len(res.Destinations) != 2 {
+		t.Errorf("controller example.com/mine: %v %+v", err, res)
+	}
+	if _, err := New(Options{Flags: AssumeSecrets}); err != nil {
+		t.Errorf("AssumeSecrets: %v", err)
+	}
+}

@@ -75,7 +75,11 @@ RB_API void rb_engine_free(rb_engine *e);
  * Add or replace every object of a buffer (any input layout and format, as
  * rb_input_add_buffer reads them), in buffer order; see the file comment for
  * where each object goes. Objects of kinds that never change destinations
- * are ignored. Nothing is translated until rb_engine_translate.
+ * are ignored. Nothing is translated until rb_engine_translate. Manifest
+ * objects without a namespace are in "default" (rb_input_set_namespace does
+ * not apply here). The engine records no warnings (rb_input_warning and
+ * rb_result_warning are per load and per rb_translate): check a change with
+ * those first when it comes from a person.
  * @return RB_OK; RB_EPARSE, RB_ELIMIT (nothing changes, see rb_engine_diag);
  *         RB_EINVAL; RB_ENOMEM (the objects of the buffer may be applied in
  *         part; the engine stays consistent, and the next rb_engine_translate

@@ -86,6 +86,27 @@ RB_API size_t rb_input_diag_count(const rb_input *in);
 /** Diagnostic `i` (borrowed, valid until rb_input_free), or NULL when out of range. */
 RB_API const rb_diag *rb_input_diag(const rb_input *in, size_t i);
 
+/**
+ * The namespace of namespaced objects of Kubernetes manifests (not of the
+ * Envoy Gateway testdata layout) that have no metadata.namespace, for the
+ * buffers added after this call: what `kubectl apply -n NS` gives them.
+ * The default is "default". The string is copied.
+ * @return RB_OK; RB_EINVAL (NULL input, NULL or empty namespace); RB_ENOMEM
+ */
+RB_API int rb_input_set_namespace(rb_input *in, const char *namespace_);
+
+/**
+ * Number of warnings recorded while reading: unknown fields in structs whose
+ * fields are all known (with the closest known name), unknown kinds and
+ * apiVersions of the API groups read, legacy Endpoints objects. A warning is
+ * an rb_diag (code RB_OK) with the same fields as a diagnostic. Buffers that
+ * fail leave none.
+ */
+RB_API size_t rb_input_warning_count(const rb_input *in);
+
+/** Warning `i` (borrowed, valid until rb_input_free), or NULL when out of range. */
+RB_API const rb_diag *rb_input_warning(const rb_input *in, size_t i);
+
 /** Number of resources held (all kinds), for information. */
 RB_API size_t rb_input_object_count(const rb_input *in);
 

@@ -42,8 +42,17 @@ enum {
 	 *  spec.rebalanceOnNoReadyEndpoints, in any mode: every rule gets the
 	 *  defaults (rebalance_default, RB_OPT_REBALANCE_NOT_READY). Contradicts
 	 *  RB_OPT_HONOR_POLICY (both set: RB_EINVAL). */
-	RB_OPT_IGNORE_POLICY = 1u << 5
+	RB_OPT_IGNORE_POLICY = 1u << 5,
+	/** Treat a TLS certificateRef to a Secret that is not in the input as a
+	 *  valid certificate: for dumps without Secrets (kubectl never prints them
+	 *  unless asked). The listener stays programmed. */
+	RB_OPT_ASSUME_SECRETS = 1u << 6
 };
+
+/** Envoy Gateway's controller name: GatewayClasses with this spec.controllerName are ours. */
+#define RB_DEFAULT_CONTROLLER_NAME "gateway.envoyproxy.io/gatewayclass-controller"
+/** The class used when neither the options nor the input name one (Envoy Gateway's tests). */
+#define RB_FALLBACK_GATEWAY_CLASS "envoy-gateway-class"
 
 /**
  * The default of the zero-endpoint exclusion (rb_translate_options.rebalance_default)
@@ -77,17 +86,29 @@ typedef struct rb_translate_options {
 	uint32_t size;  /**< sizeof(rb_translate_options) as the caller knows it */
 	uint32_t mode;  /**< an rb_mode */
 	uint32_t flags; /**< RB_OPT_* bits */
-	/** The GatewayClass whose Gateways are ours; NULL means "envoy-gateway-class". */
+	/** A GatewayClass whose Gateways are ours (see gateway_classes); may be NULL. */
 	const char *gateway_class;
 	/** An rb_knob_default: the zero-endpoint exclusion where no policy decides.
 	 *  Force it everywhere with RB_KNOB_DEFAULT_ON/OFF plus RB_OPT_IGNORE_POLICY. */
 	uint32_t rebalance_default;
+	/**
+	 * Which Gateways are ours, as Envoy Gateway decides it: those of every
+	 * GatewayClass in the input whose spec.controllerName is `controller_name`
+	 * (NULL: RB_DEFAULT_CONTROLLER_NAME), plus the classes named here and in
+	 * `gateway_class`. When that makes no class at all, the class is
+	 * RB_FALLBACK_GATEWAY_CLASS, and the result has a warning naming the classes
+	 * the Gateways use. The strings are copied by rb_translate.
+	 */
+	const char *const *gateway_classes;
+	size_t gateway_class_count;
+	const char *controller_name;
 } rb_translate_options;
 
-/** Static initializer: rebalance mode, no flags, class "envoy-gateway-class",
- *  the mode's default for the zero-endpoint exclusion. */
+/** Static initializer: rebalance mode, no flags, the classes of the input's
+ *  GatewayClasses of Envoy Gateway's controller, the mode's default for the
+ *  zero-endpoint exclusion. */
 #define RB_TRANSLATE_OPTIONS_INIT \
-	{ sizeof(rb_translate_options), RB_MODE_REBALANCE, 0u, NULL, RB_KNOB_DEFAULT_MODE }
+	{ sizeof(rb_translate_options), RB_MODE_REBALANCE, 0u, NULL, RB_KNOB_DEFAULT_MODE, NULL, 0, NULL }
 
 /**
  * Fill `opts`, a struct of `size` bytes -- pass sizeof(rb_translate_options) --

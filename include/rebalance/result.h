@@ -38,6 +38,19 @@ RB_API void rb_result_free(rb_result *res);
 /** The context the result was made with (for rb_free). */
 RB_API rb_ctx *rb_result_ctx(const rb_result *res);
 
+/**
+ * Number of warnings of the translation: which GatewayClass was used when the
+ * input names none of ours, nothing reaching a Gateway of ours, parentRefs that
+ * name no Gateway of ours, Services without any EndpointSlice (and legacy
+ * Endpoints instead), listener Secrets absent from the input. Each is an
+ * rb_diag (code RB_OK: source, line, column of the object, JSON pointer,
+ * message). The input's own warnings (rb_input_warning) are not repeated.
+ */
+RB_API size_t rb_result_warning_count(const rb_result *res);
+
+/** Warning `i` (borrowed, valid until rb_result_free), or NULL when out of range. */
+RB_API const rb_diag *rb_result_warning(const rb_result *res, size_t i);
+
 /* ---- destinations -------------------------------------------------- */
 
 /** Number of destinations, in route input order, then rule order. */

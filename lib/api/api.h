@@ -20,6 +20,8 @@ struct rb_input {
 	rb__model model;
 	rb__arena diag_arena;
 	rb__diags diags;
+	rb__diags warnings; /* rb_input_warning */
+	const char *default_namespace; /* rb_input_set_namespace (model arena); NULL: "default" */
 	atomic_size_t refs;
 };
 
@@ -29,6 +31,7 @@ struct rb_result {
 	rb__ir ir;
 	rb_translate_options options;
 	rb_input *input; /* the reference that keeps the strings of the IR alive */
+	rb__diags warnings; /* rb_result_warning, strings in `arena` */
 };
 
 /* Take and drop a reference on an input (see above). */
@@ -39,6 +42,8 @@ void rb__input_unref(rb_input *in);
  * completed (only user->size bytes read), then the translator's (with the
  * input's EnvoyGateway configuration). */
 int rb__copy_options(rb_translate_options *o, const rb_translate_options *user);
+/* Copy the strings of checked options into `arena`, so they outlive the caller's. */
+int rb__options_own(rb_translate_options *o, rb__arena *arena);
 struct rb__tr_options;
 int rb__tr_options_from(struct rb__tr_options *to, const rb_translate_options *o,
                         const rb__model *m, rb__arena *arena);

@@ -50,9 +50,8 @@ int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_opti
 		return RB_ENOMEM;
 	ex->ctx = ctx;
 	rb__arena_init(&ex->arena, &ctx->mem);
-	/* The gateway class string must outlive the caller's options. */
-	if (o.gateway_class && !(o.gateway_class = rb__arena_strdup(&ex->arena, o.gateway_class)))
-		rc = RB_ENOMEM;
+	/* The option strings must outlive the caller's options. */
+	rc = rb__options_own(&o, &ex->arena);
 	if (!rc)
 		rc = rb__explain_build(ex, in, &o, e.what_if, e.what_if_count);
 	if (rc) {

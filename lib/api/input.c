@@ -21,6 +21,7 @@ int rb_input_new(rb_input **out, rb_ctx *ctx)
 	rb__model_init(&in->model, &ctx->mem);
 	rb__arena_init(&in->diag_arena, &ctx->mem);
 	rb__diags_init(&in->diags, &ctx->mem, &in->diag_arena);
+	rb__diags_init(&in->warnings, &ctx->mem, &in->diag_arena);
 	atomic_init(&in->refs, 1);
 	*out = in;
 	return RB_OK;
@@ -40,6 +41,7 @@ void rb__input_unref(rb_input *in)
 		return;
 	rb__model_free(&in->model);
 	rb__diags_free(&in->diags);
+	rb__diags_free(&in->warnings);
 	rb__arena_free(&in->diag_arena);
 	rb__free(&in->ctx->mem, in);
 }
@@ -61,9 +63,11 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 		return RB_EINVAL;
 	const char *source = source_name ? source_name : "<buffer>";
 	size_t ndiag = rb__diags_count(&in->diags);
+	size_t nwarn = rb__diags_count(&in->warnings);
 	rb__model_mark mark = rb__model_get_mark(&in->model);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
-	rb__model_sink_ctx sink_ctx = {&in->model, &in->diags, source, NULL};
+	rb__model_sink_ctx sink_ctx = {&in->model,          &in->diags, source, NULL,
+	                               in->default_namespace, &in->warnings};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
 	                     &in->ctx->mem, &in->diags, false};
@@ -76,6 +80,7 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 		/* A buffer is taken whole or not at all. */
 		rb__model_rewind(&in->model, &mark);
 		rb__arena_rewind(&in->model.arena, amark);
+		in->warnings.items.len = nwarn; /* the buffer's warnings go with it */
 		/* Every failure leaves a diagnostic, also the ones no lower layer described. */
 		if (rb__diags_count(&in->diags) == ndiag || rc == RB_ENOMEM)
 			rb__diag_add(&in->diags, rc, source, 0, 0, 0, "", "%s", rb_strerror(rc));
@@ -173,4 +178,25 @@ const rb_diag *rb_input_diag(const rb_input *in, size_t i)
 size_t rb_input_object_count(const rb_input *in)
 {
 	return in ? in->model.object_count : 0;
+}
+
+int rb_input_set_namespace(rb_input *in, const char *namespace_)
+{
+	if (!in || !namespace_ || !*namespace_)
+		return RB_EINVAL;
+	const char *copy = rb__arena_strdup(&in->model.arena, namespace_);
+	if (!copy)
+		return RB_ENOMEM;
+	in->default_namespace = copy;
+	return RB_OK;
+}
+
+size_t rb_input_warning_count(const rb_input *in)
+{
+	return in ? rb__diags_count(&in->warnings) : 0;
+}
+
+const rb_diag *rb_input_warning(const rb_input *in, size_t i)
+{
+	return in ? rb__diags_at(&in->warnings, i) : NULL;
 }

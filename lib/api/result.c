@@ -35,7 +35,7 @@ int rb_translate_options_preset(rb_translate_options *opts, size_t size, rb_pres
 enum {
 	KNOWN_FLAGS = RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST |
 	              RB_OPT_REBALANCE_NOT_READY | RB_OPT_HONOR_POLICY | RB_OPT_GATEWAY_NAMESPACE_MODE |
-	              RB_OPT_IGNORE_POLICY
+	              RB_OPT_IGNORE_POLICY | RB_OPT_ASSUME_SECRETS
 };
 
 /* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
@@ -54,6 +54,32 @@ int rb__copy_options(rb_translate_options *o, const rb_translate_options *user)
 		return RB_EINVAL;
 	if ((o->flags & RB_OPT_HONOR_POLICY) && (o->flags & RB_OPT_IGNORE_POLICY))
 		return RB_EINVAL;
+	if (o->gateway_class_count && !o->gateway_classes)
+		return RB_EINVAL;
+	for (size_t i = 0; i < o->gateway_class_count; i++)
+		if (!o->gateway_classes[i])
+			return RB_EINVAL;
+	return RB_OK;
+}
+
+int rb__options_own(rb_translate_options *o, rb__arena *arena)
+{
+	if (o->gateway_class && !(o->gateway_class = rb__arena_strdup(arena, o->gateway_class)))
+		return RB_ENOMEM;
+	if (o->controller_name &&
+	    !(o->controller_name = rb__arena_strdup(arena, o->controller_name)))
+		return RB_ENOMEM;
+	if (!o->gateway_class_count) {
+		o->gateway_classes = NULL;
+		return RB_OK;
+	}
+	const char **names = rb__arena_calloc(arena, o->gateway_class_count, sizeof(*names));
+	if (!names)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < o->gateway_class_count; i++)
+		if (!(names[i] = rb__arena_strdup(arena, o->gateway_classes[i])))
+			return RB_ENOMEM;
+	o->gateway_classes = names;
 	return RB_OK;
 }
 
@@ -75,9 +101,21 @@ int rb__tr_options_from(rb__tr_options *to, const rb_translate_options *o, const
 	to->rebalance_default = o->rebalance_default == RB_KNOB_DEFAULT_MODE
 	                                ? !to->compat
 	                                : o->rebalance_default == RB_KNOB_DEFAULT_ON;
-	to->gateway_class = o->gateway_class ? rb__arena_strdup(arena, o->gateway_class)
-	                                     : "envoy-gateway-class";
-	if (!to->gateway_class)
+	to->assume_secrets = (o->flags & RB_OPT_ASSUME_SECRETS) != 0;
+	/* The named classes: gateway_class, then gateway_classes (copied). */
+	size_t n = o->gateway_class_count + (o->gateway_class ? 1 : 0);
+	const char **names = rb__arena_calloc(arena, n ? n : 1, sizeof(*names));
+	if (!names)
+		return RB_ENOMEM;
+	size_t k = 0;
+	if (o->gateway_class && !(names[k++] = rb__arena_strdup(arena, o->gateway_class)))
+		return RB_ENOMEM;
+	for (size_t i = 0; i < o->gateway_class_count; i++)
+		if (!(names[k++] = rb__arena_strdup(arena, o->gateway_classes[i])))
+			return RB_ENOMEM;
+	to->gateway_classes = names;
+	to->gateway_class_count = n;
+	if (o->controller_name && !(to->controller_name = rb__arena_strdup(arena, o->controller_name)))
 		return RB_ENOMEM;
 	const rb__config *cfg = m->config;
 	if (!cfg)
@@ -126,8 +164,10 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	rb__arena_init(&res->arena, &ctx->mem);
 	/* The IR takes about twice the model's size (bench/). */
 	rb__arena_hint(&res->arena, rb__arena_used(&m->arena) / 4 * 9);
+	rb__diags_init(&res->warnings, &ctx->mem, &res->arena);
 	rb__tr_options to;
 	rc = rb__tr_options_from(&to, &o, m, &res->arena);
+	to.warnings = &res->warnings;
 	if (!rc)
 		rc = rb__translate(m, &to, &ctx->mem, &res->arena, &res->ir);
 	if (rc) {
@@ -142,6 +182,7 @@ void rb_result_free(rb_result *res)
 {
 	if (!res)
 		return;
+	rb__diags_free(&res->warnings);
 	rb__arena_free(&res->arena);
 	rb__input_unref(res->input);
 	rb__free(&res->ctx->mem, res);
@@ -150,6 +191,16 @@ void rb_result_free(rb_result *res)
 rb_ctx *rb_result_ctx(const rb_result *res)
 {
 	return res ? res->ctx : NULL;
+}
+
+size_t rb_result_warning_count(const rb_result *res)
+{
+	return res ? rb__diags_count(&res->warnings) : 0;
+}
+
+const rb_diag *rb_result_warning(const rb_result *res, size_t i)
+{
+	return res ? rb__diags_at(&res->warnings, i) : NULL;
 }
 
 /* ---- destinations ---- */

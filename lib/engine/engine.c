@@ -523,7 +523,7 @@ int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len, const char
 	const char *source = source_name ? source_name : "<buffer>";
 	rb__model tmp;
 	rb__model_init(&tmp, e->mem);
-	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source, NULL};
+	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source, NULL, NULL, NULL};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__format f = format == RB_INPUT_JSON ? RB_FMT_JSON
 	               : format == RB_INPUT_YAML ? RB_FMT_YAML
@@ -574,6 +574,9 @@ int rb_engine_delete(rb_engine *e, const char *kind, const char *namespace_, con
 	const char *ns = namespace_ ? namespace_ : "";
 	if (!strcmp(kind, "GatewayClass")) {
 		rb__gateway_class *gc = e->model.gateway_class;
+		/* Every class of that name leaves the list that decides which Gateways are ours. */
+		if (del(e, RB_LIST_GATEWAY_CLASS, "", name))
+			e->need_full = true;
 		if (gc && !strcmp(gc->meta.name ? gc->meta.name : "", name)) {
 			e->model.gateway_class = NULL;
 			release(e, e->single_batch[0]);
@@ -799,9 +802,11 @@ int rb_engine_new(rb_engine **out, const rb_input *in, const rb_translate_option
 	rb__arena_init(&e->diag_arena, e->mem);
 	rb__diags_init(&e->diags, e->mem, &e->diag_arena);
 	e->stats.size = sizeof e->stats;
-	rc = rb__tr_options_from(&e->to, &e->opts, &in->model, &e->opt_arena);
-	if (!rc && o.gateway_class)
-		e->opts.gateway_class = e->to.gateway_class; /* the engine's copy */
+	/* The engine keeps its own copy of the option strings. Warnings are per
+	 * rb_translate / rb_input (docs/warnings.md): the engine records none. */
+	rc = rb__options_own(&e->opts, &e->opt_arena);
+	if (!rc)
+		rc = rb__tr_options_from(&e->to, &e->opts, &in->model, &e->opt_arena);
 	rb__model *src = (rb__model *)(uintptr_t)&in->model;
 	for (int l = 0; l < RB_LIST_COUNT && !rc; l++) {
 		const rb__vec *v = mlist(src, l);

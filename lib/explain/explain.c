@@ -10,7 +10,8 @@
 
 /* Flags that describe the environment, not the mode: both sides keep them. */
 #define ENVIRONMENT_FLAGS \
-	(RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST | RB_OPT_GATEWAY_NAMESPACE_MODE)
+	(RB_OPT_DISABLE_BACKEND_API | RB_OPT_RUNNING_ON_HOST | RB_OPT_GATEWAY_NAMESPACE_MODE | \
+	 RB_OPT_ASSUME_SECRETS)
 
 static bool same(const char *a, const char *b)
 {
@@ -105,7 +106,10 @@ int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate
 	rb_translate_options up = RB_TRANSLATE_OPTIONS_INIT;
 	up.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
 	up.flags = opts->flags & ENVIRONMENT_FLAGS;
-	up.gateway_class = opts->gateway_class;
+	up.gateway_class = opts->gateway_class; /* which Gateways are ours: the same on both sides */
+	up.gateway_classes = opts->gateway_classes;
+	up.gateway_class_count = opts->gateway_class_count;
+	up.controller_name = opts->controller_name;
 	rc = rb__translate_model(&ex->results[RB_SIDE_UPSTREAM], in, &view, &up);
 	if (!rc)
 		rc = rb__translate_model(&ex->results[RB_SIDE_SELECTED], in, &view, opts);

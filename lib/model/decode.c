@@ -345,8 +345,11 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
 		const rb__field *f = find_field(s, m->key, m->key_len);
-		if (!f)
+		if (!f) {
+			if ((rc = rb__warn_unknown_field(d, s, m)))
+				return rc;
 			continue;
+		}
 		size_t fi = (size_t)(f - s->fields);
 		uint64_t bit = (uint64_t)1 << fi;
 		if (given & bit) {

@@ -7,7 +7,8 @@
  * Rules: as Kubernetes clients decode (sigs.k8s.io/yaml into typed structs,
  * then encoding/json; docs/input.md):
  *  - keys match as encoding/json matches them (exact, else ASCII
- *    case-insensitive); unknown keys are ignored; a field given twice (e.g.
+ *    case-insensitive); unknown keys are ignored
+ *    (a warning in structs known to be complete, field_policy.c); a field given twice (e.g.
  *    `name` and `Name`) is an error; null means absent;
  *  - from YAML, a number or boolean in a string field is its Go text
  *    (`value: 1234` is "1234", `name: yes` is "true", `1.50` is "1.5":
@@ -34,6 +35,7 @@ typedef struct rb__dctx {
 	rb__arena *arena; /* where decoded data goes (the model's) */
 	rb__diags *diags;
 	const char *source;
+	rb__diags *warnings; /* unknown fields of complete structs go here; NULL: not checked */
 } rb__dctx;
 
 typedef struct rb__schema rb__schema;
@@ -114,6 +116,13 @@ struct rb__schema {
 
 /* Decode mapping `map` into `base` by `schema`. RB_OK or RB_EPARSE (diagnostic recorded). */
 int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *schema, void *base);
+
+/*
+ * A key of `member` that matched no field of `s`: a warning (with the closest
+ * known name) when `s` is a struct whose fields we all know (field_policy.c),
+ * nothing otherwise. RB_OK or RB_ENOMEM.
+ */
+int rb__warn_unknown_field(rb__dctx *d, const rb__schema *s, const rb__node *member);
 
 /* Strict scalar parsers, usable by custom decoders. Each records a diagnostic on failure. */
 int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out);

@@ -113,3 +113,10 @@ static const rb__field ENDPOINT_SLICE_FIELDS[] = {
 };
 const rb__schema rb__schema_endpoint_slice =
 	RB_SCHEMA("an EndpointSlice", rb__endpoint_slice, ENDPOINT_SLICE_FIELDS, endpoint_slice_post);
+
+/* core/v1 Endpoints: only the name, to warn that EndpointSlices are what counts. */
+static const rb__field LEGACY_ENDPOINTS_FIELDS[] = {
+	RB_F_OBJECT_META(rb__legacy_endpoints),
+};
+const rb__schema rb__schema_legacy_endpoints =
+	RB_SCHEMA("an Endpoints object", rb__legacy_endpoints, LEGACY_ENDPOINTS_FIELDS, NULL);

@@ -27,6 +27,8 @@ rb__vec *rb__model_list(rb__model *m, int list)
 	case RB_LIST_CONFIG_MAP: return &m->config_maps;
 	case RB_LIST_TRUST_BUNDLE: return &m->cluster_trust_bundles;
 	case RB_LIST_LISTENER_SET: return &m->listener_sets;
+	case RB_LIST_GATEWAY_CLASS: return &m->gateway_classes;
+	case RB_LIST_ENDPOINTS: return &m->legacy_endpoints;
 	default:
 		return list >= RB_LIST_ROUTE && list < RB_LIST_COUNT ? &m->routes[list - RB_LIST_ROUTE]
 		                                                     : NULL;
@@ -143,7 +145,15 @@ static const kind_entry KINDS[] = {
 	{"envoyProxyDefaultSpec", NULL, NULL, &rb__schema_envoy_proxy_spec, SLOT_DEFAULT_PROXY, 0, -1},
 	{"gatewayClass", "GatewayClass", "gateway.networking.k8s.io", &rb__schema_gateway_class,
 	 SLOT_GATEWAY_CLASS, 0, -1},
+	{NULL, "Endpoints", "", &rb__schema_legacy_endpoints, SLOT_LIST, RB_LIST_ENDPOINTS, -1},
 };
+
+/* Kinds without a namespace: kubectl gives them none (the others get -n, or default). */
+static bool cluster_scoped(const kind_entry *e)
+{
+	return e->slot == SLOT_GATEWAY_CLASS || e->list == RB_LIST_NAMESPACE ||
+	       e->list == RB_LIST_TRUST_BUNDLE;
+}
 
 int rb__model_list_of_kind(const char *kind)
 {
@@ -201,7 +211,7 @@ static int manifest_entry(rb__model_sink_ctx *c, const rb__node *obj, const kind
 		return RB_EPARSE;
 	}
 	*out = by_kind(kind->scalar.text, api ? api->scalar.text : NULL);
-	return RB_OK;
+	return rb__check_manifest_kind(c, kind, api);
 }
 
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
@@ -218,7 +228,7 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	}
 	if (!e)
 		return RB_OK; /* a kind that never changes destinations */
-	rb__dctx d = {&m->arena, c->diags, c->source};
+	rb__dctx d = {&m->arena, c->diags, c->source, c->warnings};
 	size_t size = e->schema->size;
 	void *o = rb__arena_calloc(&m->arena, 1, size);
 	if (!o)
@@ -229,6 +239,10 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	/* Every object struct starts with its rb__objmeta except the bare EnvoyProxy spec. */
 	rb__objmeta *meta = (rb__objmeta *)o;
 	if (e->slot != SLOT_DEFAULT_PROXY) {
+		/* kubectl's namespace for manifests; the testdata layout keeps "" (its
+		 * harness semantics: such an object matches nothing namespaced). */
+		if (!meta->namespace_ && !layout_key && e->slot == SLOT_LIST && !cluster_scoped(e))
+			meta->namespace_ = c->default_namespace ? c->default_namespace : "default";
 		if (!meta->namespace_)
 			meta->namespace_ = "";
 		/* One copy of the source name for every object of the buffer. */
@@ -238,6 +252,11 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 			return RB_ENOMEM;
 		meta->origin.source = c->source_copy;
 		meta->origin.line = obj->line;
+		meta->origin.column = obj->column;
+		/* Where warnings about the object point ("/items/3", "/httpRoutes/0"). */
+		meta->origin.path = obj->parent ? rb__node_path(obj, &m->arena) : "";
+		if (!meta->origin.path)
+			return RB_ENOMEM;
 	}
 	switch (e->slot) {
 	case SLOT_LIST:
@@ -254,6 +273,9 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 		break;
 	case SLOT_GATEWAY_CLASS:
 		m->gateway_class = o;
+		/* Every class counts when deciding which Gateways are ours. */
+		if (!rb__vec_push_ptr(m->mem, &m->gateway_classes, o))
+			return RB_ENOMEM;
 		break;
 	}
 	m->object_count++;

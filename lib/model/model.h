@@ -35,6 +35,8 @@ typedef enum rb__tri {
 typedef struct rb__origin {
 	const char *source;
 	uint32_t line;
+	uint32_t column;
+	const char *path; /* JSON pointer of the object in its document ("" for a root) */
 } rb__origin;
 
 typedef struct rb__objmeta {
@@ -504,6 +506,11 @@ typedef struct rb__http_route_filter {
 	rb__object_ref credential_ref;
 } rb__http_route_filter;
 
+/* A legacy core/v1 Endpoints object: kept only to say it is not read. */
+typedef struct rb__legacy_endpoints {
+	rb__objmeta meta;
+} rb__legacy_endpoints;
+
 typedef struct rb__gateway_class {
 	rb__objmeta meta;
 	const char *controller_name;
@@ -537,8 +544,10 @@ typedef struct rb__model {
 	rb__vec http_route_filters; /* rb__http_route_filter * */
 	rb__vec listener_sets;     /* rb__listener_set * */
 	rb__vec config_maps;       /* rb__ca_holder * */
+	rb__vec legacy_endpoints;  /* rb__legacy_endpoints *: core/v1 Endpoints, never read */
 	rb__vec cluster_trust_bundles; /* rb__ca_holder * */
-	rb__gateway_class *gateway_class;
+	rb__gateway_class *gateway_class; /* the last one: its parametersRef is the class EnvoyProxy */
+	rb__vec gateway_classes;          /* rb__gateway_class *, every one (which Gateways are ours) */
 	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
 } rb__model;
@@ -554,8 +563,15 @@ typedef struct rb__model_sink_ctx {
 	rb__diags *diags;
 	const char *source;
 	const char *source_copy; /* source in the model arena, made by the first object (NULL before) */
+	/* The namespace of a namespaced manifest object without metadata.namespace,
+	 * as kubectl applies it (NULL: "default"). The testdata layout never gets one. */
+	const char *default_namespace;
+	/* Where warnings go (unknown fields, kinds, apiVersions); NULL: none. */
+	rb__diags *warnings;
 } rb__model_sink_ctx;
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key);
+/* kind_check.c: warn about an unknown kind or apiVersion of a group we read. */
+int rb__check_manifest_kind(rb__model_sink_ctx *c, const rb__node *kind, const rb__node *api);
 void rb__model_free(rb__model *m);
 
 /* The model's lists, numbered once for everyone (model.c, the engine). */
@@ -576,7 +592,9 @@ typedef enum rb__list {
 	RB_LIST_CONFIG_MAP,
 	RB_LIST_TRUST_BUNDLE,
 	RB_LIST_LISTENER_SET,
-	RB_LIST_ROUTE, /* + rb__route_kind */
+	RB_LIST_GATEWAY_CLASS,
+	RB_LIST_ENDPOINTS, /* legacy core/v1 Endpoints: kept only to warn that they are not read */
+	RB_LIST_ROUTE,     /* + rb__route_kind */
 	RB_LIST_COUNT = RB_LIST_ROUTE + RB_ROUTE_KIND_COUNT
 } rb__list;
 

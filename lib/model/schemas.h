@@ -10,6 +10,7 @@ extern const rb__schema rb__schema_label_selector;
 extern const rb__schema rb__schema_gateway;
 extern const rb__schema rb__schema_listener_set;
 extern const rb__schema rb__schema_gateway_class;
+extern const rb__schema rb__schema_legacy_endpoints;
 extern const rb__schema rb__schema_route;
 extern const rb__schema rb__schema_service;
 extern const rb__schema rb__schema_service_import;

@@ -199,11 +199,23 @@ static bool merges(const rb__envoy_proxy *ep)
 	return ep->merge_type && strcmp(ep->merge_type, "Replace");
 }
 
-static const rb__envoy_proxy *class_proxy(rb__tr *t)
+/* The Gateway's own GatewayClass (the last of that name), else the input's last one. */
+static const rb__gateway_class *class_of(rb__tr *t, const rb__gateway *g)
+{
+	const rb__vec *v = &t->m->gateway_classes;
+	for (size_t i = v->len; i-- > 0;) {
+		const rb__gateway_class *gc = RB_VEC_AT(v, const rb__gateway_class *, i);
+		if (rb__str_eq(gc->meta.name, g->gateway_class_name))
+			return gc;
+	}
+	return t->m->gateway_class;
+}
+
+static const rb__envoy_proxy *class_proxy(rb__tr *t, const rb__gateway *g)
 {
 	if (t->m->envoy_proxy_for_class)
 		return t->m->envoy_proxy_for_class;
-	const rb__gateway_class *gc = t->m->gateway_class;
+	const rb__gateway_class *gc = class_of(t, g);
 	if (gc && gc->params_kind && !strcmp(gc->params_kind, "EnvoyProxy") && gc->params_name)
 		return rb__find_envoy_proxy(t, gc->params_namespace ? gc->params_namespace : "",
 		                            gc->params_name);
@@ -216,7 +228,7 @@ static const char *envoy_proxy_routing_type(rb__tr *t, const rb__gateway *g)
 {
 	const rb__envoy_proxy *chain[3];
 	size_t n = 0;
-	const rb__envoy_proxy *cls = class_proxy(t);
+	const rb__envoy_proxy *cls = class_proxy(t, g);
 	bool merged_gateways = cls && cls->merge_gateways == RB_TRI_TRUE;
 	if (!merged_gateways && g->params_kind && !strcmp(g->params_kind, "EnvoyProxy") &&
 	    g->params_name && (!g->params_group || !strcmp(g->params_group, "gateway.envoyproxy.io"))) {

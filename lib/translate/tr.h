@@ -76,6 +76,11 @@ typedef struct rb__tr {
 	/* routing.c: BackendTrafficPolicy routing-type scopes, first writer wins */
 	rb__map btp_scopes; /* scope key -> rb__btp_scope * */
 
+	/* gateway_class.c: the names of the classes whose Gateways are ours */
+	const char **our_classes;
+	size_t our_class_count;
+	bool class_fallback; /* none named, none in the input: RB_FALLBACK_GATEWAY_CLASS */
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
@@ -108,6 +113,13 @@ static inline void rb__tr_dep(rb__tr *t, char kind, const char *ns, const char *
 int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                 rb__arena *arena);
 int rb__tr_route(rb__tr *t, const rb__route *r);
+
+/* gateway_class.c: decide which classes are ours (from rb__tr_init), and ask. */
+int rb__our_classes_init(rb__tr *t);
+bool rb__class_is_ours(const rb__tr *t, const char *class_name);
+
+/* warnings.c: the translation's warnings, after every route (t->o->warnings). */
+int rb__translation_warnings(rb__tr *t);
 void rb__tr_free(rb__tr *t);
 
 /* One relevant parentRef of a route, and what attachment made of it. */

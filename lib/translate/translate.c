@@ -18,7 +18,7 @@
 static const rb__gateway *our_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	const rb__gateway *g = rb__find_gateway(t, ns, name);
-	return g && rb__str_eq(g->gateway_class_name, t->o->gateway_class) ? g : NULL;
+	return g && rb__class_is_ours(t, g->gateway_class_name) ? g : NULL;
 }
 
 /* Does the Gateway accept ListenerSets from this namespace (spec.allowedListeners; None by default)? */
@@ -231,7 +231,9 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 	tr_maps(t, maps);
 	for (size_t i = 0; i < MAP_COUNT; i++)
 		rb__map_init(maps[i], mem);
-	int rc = rb__index_build(t);
+	int rc = rb__our_classes_init(t);
+	if (!rc)
+		rc = rb__index_build(t);
 	if (!rc)
 		rc = rb__routing_build(t);
 	return rc;
@@ -252,6 +254,8 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 		for (size_t i = 0; i < routes->len && !rc; i++)
 			rc = translate_route(&t, RB_VEC_AT(routes, const rb__route *, i));
 	}
+	if (!rc && opts->warnings)
+		rc = rb__translation_warnings(&t);
 	if (!rc) {
 		memset(out, 0, sizeof *out);
 		/* The result arena takes the vectors over (no copy). */

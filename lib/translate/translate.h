@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/diag.h"
 #include "ir/ir.h"
 #include "model/model.h"
 
@@ -27,7 +28,13 @@ typedef struct rb__tr_options {
 	bool honor_policy;
 	bool read_policies;       /* BackendTrafficPolicy rebalance fields count (R.1) */
 	bool rebalance_default;   /* zero-endpoint exclusion where no policy decides */
-	const char *gateway_class; /* "envoy-gateway-class" by default */
+	/* Which Gateways are ours (gateway_class.c): the classes named by the
+	 * caller, plus the input's GatewayClasses of `controller_name`. */
+	const char *const *gateway_classes;
+	size_t gateway_class_count;
+	const char *controller_name;
+	bool assume_secrets; /* a certificate Secret absent from the input counts as valid */
+	rb__diags *warnings; /* where the translation's warnings go (warnings.c); NULL: none */
 	const rb__group_kind_pair *extension_kinds;
 	size_t extension_kind_count;
 } rb__tr_options;

@@ -438,7 +438,10 @@ static int churn_kind(void)
 typedef struct snapshot {
 	doc *docs; /* lists of all kinds, interleaved; order within a kind is what counts */
 	size_t n, cap;
-	doc gc; /* the single GatewayClass (text NULL: none) */
+	/* The GatewayClass applied last (text NULL: none), repeated at the end of
+	 * the stream: the engine's single class (its parametersRef) is the last
+	 * one applied, while every class in `docs` decides which Gateways are ours. */
+	doc gc;
 } snapshot;
 
 static bool same_id(const doc *a, const doc *b)
@@ -469,7 +472,11 @@ static void snap_put(snapshot *s, doc d)
 	if (d.kind == K_GC) {
 		free(s->gc.text);
 		s->gc = d;
-		return;
+		size_t n = strlen(d.text) + 1;
+		s->gc.text = malloc(n);
+		if (!s->gc.text)
+			abort();
+		memcpy(s->gc.text, d.text, n);
 	}
 	size_t first = SIZE_MAX;
 	for (size_t i = 0; i < s->n; i++) {
@@ -497,7 +504,6 @@ static void snap_delete(snapshot *s, const doc *id)
 			free(s->gc.text);
 			s->gc.text = NULL;
 		}
-		return;
 	}
 	for (size_t i = 0; i < s->n; i++)
 		if (same_id(&s->docs[i], id)) {
@@ -616,11 +622,16 @@ static bool iteration(rb_ctx *ctx, unsigned it)
 		doc d;
 		gen(i < 2 ? K_GW : churn_kind(), &d);
 		if (d.kind == K_GC) {
+			/* Every class decides which Gateways are ours; the last is the single one. */
 			free(s.gc.text);
 			s.gc = d;
-		} else {
-			snap_append(&s, d);
+			size_t n = strlen(d.text) + 1;
+			s.gc.text = malloc(n);
+			if (!s.gc.text)
+				abort();
+			memcpy(s.gc.text, d.text, n);
 		}
+		snap_append(&s, d);
 	}
 	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
 	if (chance(30))

@@ -174,6 +174,68 @@ START_TEST(result_outlives_its_input)
 }
 END_TEST
 
+static const char FIELD_INPUT[] =
+	"apiVersion: gateway.networking.k8s.io/v1\n"
+	"kind: Gateway\n"
+	"metadata: {name: eg}\n"
+	"spec: {gatewayClassName: eg, listeners: [{name: http, protocol: HTTP, port: 80}]}\n"
+	"---\n"
+	"apiVersion: gateway.networking.k8s.io/v1\n"
+	"kind: HTTPRoute\n"
+	"metadata: {name: web}\n"
+	"spec: {parentRefs: [{name: eg}], rules: [{backendRefs: [{name: web, port: 80, wieght: 2}]}]}\n";
+
+/* Options of an older caller (up to rebalance_default): the classes added
+ * after it are not read, whatever follows the caller's struct. */
+START_TEST(gateway_classes_respect_the_options_size)
+{
+	rb_ctx *ctx;
+	rb_input *in;
+	rb_result *res;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_set_namespace(in, ""), RB_EINVAL);
+	ck_assert_int_eq(rb_input_set_namespace(in, "shop"), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, FIELD_INPUT, strlen(FIELD_INPUT), "f.yaml", RB_INPUT_AUTO),
+	                 RB_OK);
+	/* Reading warns about the misspelt field, with its place. */
+	ck_assert_uint_eq(rb_input_warning_count(in), 1);
+	const rb_diag *w = rb_input_warning(in, 0);
+	ck_assert_int_eq(rb_diag_code(w), RB_OK);
+	ck_assert_uint_eq(rb_diag_line(w), 9);
+	ck_assert_str_eq(rb_diag_path(w), "/spec/rules/0/backendRefs/0/wieght");
+	ck_assert_ptr_nonnull(strstr(rb_diag_message(w), "did you mean \"weight\"?"));
+	ck_assert_ptr_null(rb_input_warning(in, 1));
+
+	const char *classes[] = {"eg"};
+	struct {
+		rb_translate_options o;
+		unsigned char tail[32];
+	} buf;
+	memset(&buf, 0xAB, sizeof buf);
+	size_t old_size = offsetof(rb_translate_options, rebalance_default) + sizeof(uint32_t);
+	ck_assert_int_eq(rb_translate_options_init(&buf.o, old_size), RB_OK);
+	ck_assert_int_eq(rb_translate(&res, in, &buf.o), RB_OK); /* garbage beyond size unread */
+	ck_assert_uint_eq(rb_result_destination_count(res), 0); /* no class of ours: fallback */
+	ck_assert_uint_ge(rb_result_warning_count(res), 1);
+	ck_assert_ptr_nonnull(strstr(rb_diag_message(rb_result_warning(res, 0)), "\"eg\""));
+	rb_result_free(res);
+
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	o.gateway_classes = classes;
+	o.gateway_class_count = 1;
+	ck_assert_int_eq(rb_translate(&res, in, &o), RB_OK);
+	ck_assert_uint_eq(rb_result_destination_count(res), 1);
+	ck_assert_str_eq(rb_destination_route_namespace(rb_result_destination(res, 0)), "shop");
+	ck_assert_uint_eq(rb_result_warning_count(res), 0);
+	rb_result_free(res);
+	o.gateway_classes = NULL; /* a count without names */
+	ck_assert_int_eq(rb_translate(&res, in, &o), RB_EINVAL);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("api");
@@ -185,6 +247,7 @@ int main(void)
 	tcase_add_test(tc, diag_format_works_like_snprintf);
 	tcase_add_test(tc, result_outlives_its_input);
 	tcase_add_test(tc, config_documents_are_checked_before_libcyaml);
+	tcase_add_test(tc, gateway_classes_respect_the_options_size);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -17,8 +17,17 @@ const char CLI_COMMON_FLAGS_HELP[] =
 	"                             fields rebalanceOnNoEndpoints and\n"
 	"                             rebalanceOnNoReadyEndpoints\n"
 	"      --ignore-policy        never read those two fields, in any mode\n"
-	"      --gateway-class NAME   the GatewayClass whose Gateways are ours\n"
-	"                             (default envoy-gateway-class)\n"
+	"      --gateway-class NAME   a GatewayClass whose Gateways are ours (repeatable);\n"
+	"                             added to the input's GatewayClasses of Envoy\n"
+	"                             Gateway's controller (with neither, the class is\n"
+	"                             envoy-gateway-class, as in Envoy Gateway's tests)\n"
+	"      --controller-name NAME the controller whose GatewayClasses are ours\n"
+	"                             (gateway.envoyproxy.io/gatewayclass-controller)\n"
+	"  -n, --namespace NS         the namespace of manifest objects without one, as\n"
+	"                             kubectl applies them (default: default)\n"
+	"      --assume-secrets       a listener Secret missing from the input counts as\n"
+	"                             valid (dumps without Secrets)\n"
+	"      --strict               warnings are errors: exit 2, nothing on stdout\n"
 	"      --limit NAME=N         raise or lower an input limit (repeatable); N is a\n"
 	"                             count, or bytes with a Ki, Mi or Gi suffix. NAME:\n"
 	"                             input-bytes (64Mi), documents (100000), depth (64),\n"
@@ -95,7 +104,8 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 	o->format = RB_FORMAT_YAML;
 	rb_translate_options_init(&o->translate, sizeof o->translate);
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
-	if (!o->inputs)
+	o->gateway_classes = calloc((size_t)argc + 1, sizeof(*o->gateway_classes));
+	if (!o->inputs || !o->gateway_classes)
 		return CLI_FAILURE;
 	bool only_files = false;
 	for (int i = 1; i < argc; i++) {
@@ -133,9 +143,25 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 			if (!o->config_path)
 				return cli_usage_error(command, "--config needs a file");
 		} else if (is_flag(a, "--gateway-class")) {
-			o->translate.gateway_class = value_of(argc, argv, &i, "--gateway-class");
-			if (!o->translate.gateway_class || !*o->translate.gateway_class)
+			const char *v = value_of(argc, argv, &i, "--gateway-class");
+			if (!v || !*v)
 				return cli_usage_error(command, "--gateway-class needs a name");
+			o->gateway_classes[o->translate.gateway_class_count++] = v;
+			o->translate.gateway_classes = o->gateway_classes;
+		} else if (is_flag(a, "--controller-name")) {
+			o->translate.controller_name =
+			    value_of(argc, argv, &i, "--controller-name");
+			if (!o->translate.controller_name || !*o->translate.controller_name)
+				return cli_usage_error(command, "--controller-name needs a name");
+		} else if (is_flag(a, "-n") || is_flag(a, "--namespace")) {
+			o->namespace_ =
+			    value_of(argc, argv, &i, is_flag(a, "-n") ? "-n" : "--namespace");
+			if (!o->namespace_ || !*o->namespace_)
+				return cli_usage_error(command, "%s needs a namespace", a);
+		} else if (!strcmp(a, "--assume-secrets")) {
+			o->translate.flags |= RB_OPT_ASSUME_SECRETS;
+		} else if (!strcmp(a, "--strict")) {
+			o->strict = true;
 		} else if (is_flag(a, "--limit")) {
 			const char *v = value_of(argc, argv, &i, "--limit");
 			rb_limit limit;
@@ -243,6 +269,10 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
 	rb_input *in;
 	if (rb_input_new(&in, ctx) != RB_OK)
 		return CLI_FAILURE;
+	if (o->namespace_ && rb_input_set_namespace(in, o->namespace_) != RB_OK) {
+		rb_input_free(in);
+		return CLI_FAILURE;
+	}
 	if (o->config_path) {
 		int rc = rb_input_add_config_file(in, o->config_path);
 		if (rc != RB_OK) {
@@ -276,6 +306,44 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
 	return CLI_OK;
 }
 
+static void print_warning(FILE *out, const char *indent, const rb_diag *d, bool strict)
+{
+	const char *path = rb_diag_path(d);
+	const char *sep = path[0] ? ": " : "";
+	const char *what = strict ? "error" : "warning";
+	if (rb_diag_line(d))
+		fprintf(out, "%s%s:%u:%u: %s: %s%s%s%s\n", indent, rb_diag_source(d), rb_diag_line(d),
+		        rb_diag_column(d), what, path, sep, rb_diag_message(d),
+		        strict ? " (--strict)" : "");
+	else
+		fprintf(out, "%s%s: %s: %s%s%s%s\n", indent, rb_diag_source(d), what, path, sep,
+		        rb_diag_message(d), strict ? " (--strict)" : "");
+}
+
+size_t cli_print_warnings_to(FILE *out, const char *indent, const rb_input *in,
+                             const rb_result *res, bool strict)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rb_input_warning_count(in); i++, n++)
+		print_warning(out, indent, rb_input_warning(in, i), strict);
+	for (size_t i = 0; res && i < rb_result_warning_count(res); i++, n++)
+		print_warning(out, indent, rb_result_warning(res, i), strict);
+	return n;
+}
+
+size_t cli_print_warnings(const cli_options *o, const rb_input *in, const rb_result *res)
+{
+	return cli_print_warnings_to(stderr, "", in, res, o->strict);
+}
+
+void cli_options_free(cli_options *o)
+{
+	free(o->inputs);
+	free(o->gateway_classes);
+	o->inputs = NULL;
+	o->gateway_classes = NULL;
+}
+
 int cli_write_stdout(const char *buf, size_t len)
 {
 	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -298,12 +366,14 @@ int cli_translate_and_print(const char *command, const cli_options *o, cli_to_bu
 	rc = cli_read_inputs(ctx, o, &in);
 	if (!rc) {
 		int err = rb_translate(&res, in, &o->translate);
-		if (!err)
+		if (!err && cli_print_warnings(o, in, res) && o->strict)
+			rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
+		else if (!err)
 			err = to_buffer(res, o->format, &out, &len);
 		if (err) {
 			fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));
 			rc = CLI_FAILURE;
-		} else {
+		} else if (!rc) {
 			rc = cli_write_stdout(out, len);
 		}
 	}

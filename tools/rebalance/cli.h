@@ -26,6 +26,9 @@ typedef struct cli_options {
 	bool limit_set[RB_LIMIT_ALIAS_EXPANSION + 1];
 	const char **inputs;
 	size_t input_count;
+	const char **gateway_classes; /* --gateway-class, repeatable (into translate) */
+	const char *namespace_;       /* -n/--namespace: of manifest objects without one */
+	bool strict;                  /* --strict: warnings are errors */
 	/* command-specific flags a command consumes through its own parser hook */
 } cli_options;
 
@@ -47,6 +50,19 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out);
 /* Print a usage error ("rebalance: ...") and a hint; returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Print the input's and the result's warnings on stderr, one line each
+ * ("FILE:LINE:COL: warning: /json/pointer: message"), or with --strict as
+ * errors. Returns the number printed. `res` may be NULL.
+ */
+size_t cli_print_warnings(const cli_options *o, const rb_input *in, const rb_result *res);
+/* The same to `out`, each line after `indent`. */
+size_t cli_print_warnings_to(FILE *out, const char *indent, const rb_input *in,
+                             const rb_result *res, bool strict);
+
+/* Free what cli_parse allocated. */
+void cli_options_free(cli_options *o);
 
 /* Write bytes to stdout, all or nothing as far as the stream allows. */
 int cli_write_stdout(const char *buf, size_t len);

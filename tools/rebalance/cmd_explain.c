@@ -542,9 +542,23 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 		total_row(&l, r, RB_OUTCOME_RESET, "= reset", RED, out);
 }
 
-static int print_text(const rb_explanation *ex, const rb_translate_options *o, FILE *out)
+/* The "warnings" block of the text: the input's, then the translation's. */
+static void print_warnings_block(const rb_input *in, const rb_explanation *ex, FILE *out)
+{
+	const rb_result *sel = rb_explanation_result(ex, RB_SIDE_SELECTED);
+	size_t n = rb_input_warning_count(in) + rb_result_warning_count(sel);
+	if (!n)
+		return;
+	fprintf(out, "warnings (%zu):\n", n);
+	cli_print_warnings_to(out, "  ", in, sel, false);
+	fputc('\n', out);
+}
+
+static int print_text(const rb_input *in, const rb_explanation *ex, const rb_translate_options *o,
+                      FILE *out)
 {
 	bool color = isatty(fileno(out)) && !getenv("NO_COLOR");
+	print_warnings_block(in, ex, out);
 	for (size_t i = 0; i < rb_explanation_what_if_count(ex); i++) {
 		size_t n = rb_explanation_what_if_slices(ex, i);
 		fprintf(out, "what if: Service %s scaled to zero (%zu EndpointSlice%s emptied)\n",
@@ -553,7 +567,11 @@ static int print_text(const rb_explanation *ex, const rb_translate_options *o, F
 	if (rb_explanation_what_if_count(ex))
 		fputc('\n', out);
 	if (!rb_explanation_rule_count(ex))
-		fprintf(out, "no route rule reaches a Gateway of the class\n");
+		fprintf(out, "no route rule reaches a Gateway of ours%s\n",
+		        rb_input_warning_count(in) ||
+		                rb_result_warning_count(rb_explanation_result(ex, RB_SIDE_SELECTED))
+		            ? " (see the warnings above)"
+		            : "");
 	for (size_t i = 0; i < rb_explanation_rule_count(ex); i++) {
 		if (i)
 			fputc('\n', out);
@@ -601,10 +619,16 @@ int cmd_explain(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!o.format_set || o.text) {
-		rc = print_text(ex, &o.translate, stdout);
+	const rb_result *sel = rb_explanation_result(ex, RB_SIDE_SELECTED);
+	if (o.strict && cli_print_warnings_to(stderr, "", in, sel, true)) {
+		rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
 		goto done;
 	}
+	if (!o.format_set || o.text) {
+		rc = print_text(in, ex, &o.translate, stdout);
+		goto done;
+	}
+	cli_print_warnings_to(stderr, "", in, sel, false);
 	err = rb_explanation_to_buffer(ex, o.format, &out, &len);
 	if (err) {
 		fprintf(stderr, "rebalance explain: %s\n", rb_strerror(err));
@@ -618,7 +642,7 @@ done:
 	rb_explanation_free(ex);
 	rb_input_free(in);
 	rb_ctx_free(ctx);
-	free(o.inputs);
+	cli_options_free(&o);
 	for (size_t i = 0; i < args.count; i++)
 		free(args.what_if[i]);
 	free(args.what_if);

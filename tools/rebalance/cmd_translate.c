@@ -32,10 +32,10 @@ int cmd_translate(int argc, char **argv)
 	cli_options o;
 	int rc = cli_parse("translate", argc, argv, &o, help, NULL);
 	if (rc) {
-		free(o.inputs);
+		cli_options_free(&o);
 		return rc;
 	}
 	rc = cli_translate_and_print("translate", &o, rb_result_to_buffer);
-	free(o.inputs);
+	cli_options_free(&o);
 	return rc;
 }

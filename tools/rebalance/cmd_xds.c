@@ -34,12 +34,12 @@ int cmd_xds(int argc, char **argv)
 	cli_options o;
 	int rc = cli_parse("xds", argc, argv, &o, help, NULL);
 	if (rc) {
-		free(o.inputs);
+		cli_options_free(&o);
 		return rc;
 	}
 	if (!o.format_set)
 		o.format = RB_FORMAT_JSON;
 	rc = cli_translate_and_print("xds", &o, rb_xds_to_buffer);
-	free(o.inputs);
+	cli_options_free(&o);
 	return rc;
 }

@@ -58,6 +58,8 @@ class Flag(enum.IntFlag):
     GATEWAY_NAMESPACE_MODE = 1 << 4
     #: never read the BackendTrafficPolicy knobs, in any mode (contradicts HONOR_POLICY)
     IGNORE_POLICY = 1 << 5
+    #: a listener certificate Secret absent from the input counts as valid (dumps without Secrets)
+    ASSUME_SECRETS = 1 << 6
 
 
 _KNOWN_FLAGS = sum(int(f) for f in Flag)
@@ -223,7 +225,8 @@ def _knob_default(value):
                          % (value,)) from None
 
 
-def _options(mode, flags, gateway_class, preset, rebalance_default):
+def _options(mode, flags, gateway_class, preset, rebalance_default, gateway_classes=None,
+             controller_name=None):
     """rb_translate_options from keyword arguments (ValueError when unusable)."""
     opts = _lib.TranslateOptions()
     if preset is not None:
@@ -242,6 +245,15 @@ def _options(mode, flags, gateway_class, preset, rebalance_default):
         opts.rebalance_default = int(_knob_default(rebalance_default))
     if gateway_class is not None:
         opts.gateway_class = _encode(gateway_class)  # the Structure keeps the bytes alive
+    if controller_name is not None:
+        opts.controller_name = _encode(controller_name)
+    if gateway_classes:
+        if isinstance(gateway_classes, (str, bytes)):
+            gateway_classes = [gateway_classes]
+        names = (c_char_p * len(gateway_classes))(*(_encode(c) for c in gateway_classes))
+        opts._classes = names  # kept alive with the options
+        opts.gateway_classes = names
+        opts.gateway_class_count = len(gateway_classes)
     return opts
 
 
@@ -265,7 +277,25 @@ def _config_item(config):
     return _items([config])[0]
 
 
-def _new_input(ctx, config, items):
+def _warnings(inp, res):
+    """The warnings of an input and of a result (rb_input_warning, rb_result_warning)
+    as Diagnostic tuples with code 0."""
+    out = []
+    for count, get, owner in ((_L.rb_input_warning_count, _L.rb_input_warning, inp),
+                              (_L.rb_result_warning_count, _L.rb_result_warning, res)):
+        for i in range(count(owner)):
+            d = get(owner, i)
+
+            def s(fn):
+                return (fn(d) or b"").decode("utf-8", "replace")
+
+            out.append(Diagnostic(_L.rb_diag_code(d), s(_L.rb_diag_source), _L.rb_diag_line(d),
+                                  _L.rb_diag_column(d), _L.rb_diag_offset(d),
+                                  s(_L.rb_diag_path), s(_L.rb_diag_message)))
+    return out
+
+
+def _new_input(ctx, config, items, namespace=None):
     """An rb_input holding the configuration document (an item, or None) and
     the items, in order. Every item is tried, so that the error names every
     unusable one; on failure nothing is left allocated."""
@@ -274,6 +304,10 @@ def _new_input(ctx, config, items):
     if rc != _lib.RB_OK:
         raise RebalanceError(rc)
     try:
+        if namespace is not None:
+            rc = _L.rb_input_set_namespace(inp, _encode(namespace))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
         failed = False
         if config is not None:
             kind, name, data, _ = config
@@ -339,8 +373,12 @@ def _targets(what_if):
 class Translator:
     """A library context (allocator and limits) with translation options.
 
-    mode, flags, gateway_class and rebalance_default (a KnobDefault, or None,
-    True, False) are rb_translate_options; `preset` starts from a preset
+    mode, flags, gateway_class, gateway_classes (a list), controller_name and
+    rebalance_default (a KnobDefault, or None, True, False) are
+    rb_translate_options: the Gateways of the input's GatewayClasses of
+    `controller_name` (Envoy Gateway's by default) and of the classes named are
+    ours, else those of "envoy-gateway-class". `namespace` is the namespace of
+    namespaced manifest objects without one (kubectl's `-n`; "default"). `preset` starts from a preset
     instead (its flags are then OR-ed with `flags`). `limits` maps Limit to
     values. `config` is an EnvoyGateway configuration document (bytes or str, an
     os.PathLike read by the library, a (name, data) tuple or an Input), read
@@ -350,11 +388,14 @@ class Translator:
     """
 
     def __init__(self, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
-                 limits=None, preset=None, rebalance_default=None, config=None):
+                 limits=None, preset=None, rebalance_default=None, config=None,
+                 gateway_classes=None, controller_name=None, namespace=None):
         self._ctx = None
         self._cond = threading.Condition()
         self._active = 0
-        self._opts = _options(mode, flags, gateway_class, preset, rebalance_default)
+        self._opts = _options(mode, flags, gateway_class, preset, rebalance_default,
+                              gateway_classes, controller_name)
+        self._namespace = namespace
         self._config = _config_item(config)
         ctx = _new_ctx(limits)
         if self._config is not None:
@@ -408,6 +449,24 @@ class Translator:
         the library), a (name, data) tuple or an Input.
         """
         return json.loads(self.render(*inputs))
+
+    def warnings(self, *inputs):
+        """Translate the inputs and return the warnings, a list of Diagnostic
+        (code 0): unknown fields of structs whose fields are all known ("did
+        you mean ..."), unknown kinds and apiVersions, Services without
+        EndpointSlices, absent listener Secrets, routes naming no Gateway of
+        ours, nothing reaching a Gateway of ours, the class used when the input
+        names none of ours. `rebalance --strict` refuses inputs that have any."""
+        def body(ctx, inp):
+            res = _lib.ResultP()
+            rc = _L.rb_translate(byref(res), inp, byref(self._opts))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            try:
+                return _warnings(inp, res)
+            finally:
+                _L.rb_result_free(res)
+        return self._run(inputs, body)
 
     def render(self, *inputs, format=Format.JSON):
         """Translate and return the library's own serialization (bytes), byte
@@ -480,7 +539,7 @@ class Translator:
             self._active += 1
             ctx = self._ctx
         try:
-            inp = _new_input(ctx, self._config, items)
+            inp = _new_input(ctx, self._config, items, self._namespace)
             try:
                 return body(ctx, inp)
             finally:
@@ -517,10 +576,12 @@ class Engine:
     """
 
     def __init__(self, *inputs, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
-                 limits=None, preset=None, rebalance_default=None, config=None):
+                 limits=None, preset=None, rebalance_default=None, config=None,
+                 gateway_classes=None, controller_name=None, namespace=None):
         self._engine = None
         self._lock = threading.Lock()
-        opts = _options(mode, flags, gateway_class, preset, rebalance_default)
+        opts = _options(mode, flags, gateway_class, preset, rebalance_default, gateway_classes,
+                        controller_name)
         config = _config_item(config)
         items = _items(inputs)
         ctx = _new_ctx(limits)
@@ -528,7 +589,7 @@ class Engine:
         try:
             if config is not None:  # checked alone first, as Translator does
                 _L.rb_input_free(_new_input(ctx, config, []))
-            inp = _new_input(ctx, config, items)
+            inp = _new_input(ctx, config, items, namespace)
             engine = _lib.EngineP()
             rc = _L.rb_engine_new(byref(engine), inp, byref(opts))  # copies the options
             if rc != _lib.RB_OK:

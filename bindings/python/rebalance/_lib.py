@@ -76,6 +76,9 @@ class TranslateOptions(Structure):
         ("flags", c_uint32),
         ("gateway_class", c_char_p),
         ("rebalance_default", c_uint32),
+        ("gateway_classes", POINTER(c_char_p)),
+        ("gateway_class_count", c_size_t),
+        ("controller_name", c_char_p),
     ]
 
 
@@ -146,9 +149,14 @@ _PROTOTYPES = {
     "rb_input_diag_count": (c_size_t, [InputP]),
     "rb_input_diag": (DiagP, [InputP, c_size_t]),
     "rb_input_object_count": (c_size_t, [InputP]),
+    "rb_input_set_namespace": (c_int, [InputP, c_char_p]),
+    "rb_input_warning_count": (c_size_t, [InputP]),
+    "rb_input_warning": (DiagP, [InputP, c_size_t]),
     # result.h, output.h
     "rb_translate": (c_int, [POINTER(ResultP), InputP, POINTER(TranslateOptions)]),
     "rb_result_free": (None, [ResultP]),
+    "rb_result_warning_count": (c_size_t, [ResultP]),
+    "rb_result_warning": (DiagP, [ResultP, c_size_t]),
     "rb_result_to_buffer": (c_int, [ResultP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
     # xds.h
     "rb_xds_to_buffer": (c_int, [ResultP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),

@@ -35,11 +35,13 @@ def parse_args(args):
              "--running-on-host": rebalance.Flag.RUNNING_ON_HOST,
              "--rebalance-not-ready": rebalance.Flag.REBALANCE_NOT_READY,
              "--honor-policy": rebalance.Flag.HONOR_POLICY,
-             "--ignore-policy": rebalance.Flag.IGNORE_POLICY}
+             "--ignore-policy": rebalance.Flag.IGNORE_POLICY,
+             "--assume-secrets": rebalance.Flag.ASSUME_SECRETS}
     it = iter(args[1:])
     for a in it:
         flag, eq, value = a.partition("=") if a.startswith("--") else (a, "", "")
-        if flag in ("-o", "--compat", "--config", "--what-if", "--gateway-class") and not eq:
+        if flag in ("-o", "--compat", "--config", "--what-if", "--gateway-class",
+                    "--controller-name", "-n", "--namespace") and not eq:
             value = next(it, None)
         if flag == "-o":
             if value not in ("yaml", "json"):
@@ -58,7 +60,13 @@ def parse_args(args):
         elif flag in flags:
             run["opts"]["flags"] |= flags[flag]
         elif flag == "--gateway-class":
-            run["opts"]["gateway_class"] = value
+            run["opts"]["gateway_classes"] = run["opts"].get("gateway_classes", ()) + (value,)
+        elif flag == "--controller-name":
+            run["opts"]["controller_name"] = value
+        elif flag in ("-n", "--namespace"):
+            run["opts"]["namespace"] = value
+        elif flag == "--strict":
+            run["strict"] = True
         elif a.startswith("-"):
             return None
         else:
@@ -79,6 +87,8 @@ def golden_runs():
                 continue
             name = args.name[:-len(".args")]
             out, err = case / (name + ".out"), case / (name + ".err")
+            if run.pop("strict", False) and not out.exists():
+                continue  # --strict refusing warnings: the CLI's rule
             files = run.pop("files")
             if run["config"]:
                 run["opts"]["config"] = case / run.pop("config")
@@ -90,6 +100,9 @@ def golden_runs():
                 # The diagnostics, without the CLI's own hints ("rebalance: ...").
                 "err": "\n".join(l for l in err.read_text().splitlines()
                                  if not l.startswith("rebalance: ")) if not out.exists() else None,
+                # A run that succeeds with warnings: the CLI's "FILE:L:C: warning: PATH: MSG".
+                "warnings": [l.replace(": warning: ", ": ", 1) for l in err.read_text().splitlines()]
+                if out.exists() and err.exists() else [],
             })
             runs.append(run)
     assert len(runs) >= 20, "only %d golden runs under %s" % (len(runs), GOLDEN)
@@ -143,6 +156,11 @@ class GoldenTest(unittest.TestCase):
                         self.check_error(run, cm.exception)
                         continue
                     self.assertEqual(render_run(t, run), run["out"])
+                    if run["command"] == "translate":
+                        got = t.warnings(*run["inputs"])
+                        self.assertEqual([str(w).replace(str(run["dir"]) + os.sep, "") for w in got],
+                                         run["warnings"])
+                        self.assertTrue(all(w.code == 0 for w in got))
                     if run["format"] == "json":
                         self.assertEqual(decode_run(t, run), json.loads(run["out"]))
         finally:
@@ -580,3 +598,44 @@ class VersionTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FieldTest(unittest.TestCase):
+    """Which Gateways are ours, kubectl's namespaces, warnings."""
+
+    ROUTE = b"""apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: eg}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web}
+spec:
+  parentRefs: [{name: eg}]
+  rules:
+  - backendRefs: [{name: web, port: 80, wieght: 3}]
+"""
+
+    def test_classes_namespace_warnings(self):
+        with rebalance.Translator() as t:
+            self.assertEqual(t.translate(("web.yaml", self.ROUTE))["destinations"], [])
+            text = "\n".join(str(w) for w in t.warnings(("web.yaml", self.ROUTE)))
+            self.assertIn('unknown field "wieght" in a backendRef (did you mean "weight"?)', text)
+            self.assertIn('the Gateways use class "eg"', text)
+            self.assertIn("web.yaml:14:49: /spec/rules/0/backendRefs/0/wieght: ", text)
+        with rebalance.Translator(gateway_classes=["eg"], namespace="shop",
+                                  flags=rebalance.Flag.ASSUME_SECRETS) as t:
+            dests = t.translate(self.ROUTE)["destinations"]
+            self.assertEqual([d["route"]["namespace"] for d in dests], ["shop"])
+        cls = b"""apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: example.com/mine}
+"""
+        with rebalance.Translator(controller_name="example.com/mine") as t:
+            self.assertEqual(len(t.translate(self.ROUTE, cls)["destinations"]), 1)
+        with rebalance.Engine(self.ROUTE, gateway_classes=["eg"], namespace="shop") as e:
+            self.assertEqual(e.translate()["destinations"][0]["route"]["namespace"], "shop")

@@ -1,0 +1,114 @@
+#include "core/suggest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+
+size_t rb__edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t max)
+{
+	if (alen > RB_SUGGEST_MAX_LEN || blen > RB_SUGGEST_MAX_LEN)
+		return max + 1;
+	if ((alen > blen ? alen - blen : blen - alen) > max)
+		return max + 1;
+	/* Three rows of the dynamic-programming table: two back for transpositions. */
+	size_t rows[3][RB_SUGGEST_MAX_LEN + 1];
+	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+	for (size_t j = 0; j <= blen; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		cur[0] = i;
+		size_t row_min = cur[0];
+		char ca = rb__ascii_lower(a[i - 1]);
+		for (size_t j = 1; j <= blen; j++) {
+			char cb = rb__ascii_lower(b[j - 1]);
+			size_t cost = ca != cb;
+			size_t v = prev[j - 1] + cost;
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == rb__ascii_lower(b[j - 2]) &&
+			    rb__ascii_lower(a[i - 2]) == cb && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+			if (v < row_min)
+				row_min = v;
+		}
+		if (row_min > max)
+			return max + 1; /* every later row is at least this far */
+		size_t *t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[blen] > max ? max + 1 : prev[blen];
+}
+
+const char *rb__closest_word(const char *word, size_t len, const char *const *cands)
+{
+	if (!len || len > RB_SUGGEST_MAX_LEN || !cands)
+		return NULL;
+	size_t bound = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+	const char *best = NULL;
+	size_t best_d = bound + 1;
+	for (size_t i = 0; cands[i]; i++) {
+		size_t d = rb__edit_distance(word, len, cands[i], strlen(cands[i]),
+		                             best_d - 1 < bound ? best_d - 1 : bound);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+			if (d == 0)
+				break;
+		}
+	}
+	return best;
+}
+
+char *rb__escape_text(char *out, size_t cap, const char *s, size_t len)
+{
+	size_t o = 0;
+	if (!cap)
+		return out;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char tmp[8];
+		size_t n;
+		if (c == '\n')
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\n");
+		else if (c == '\t')
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\t");
+		else if (c == '\r')
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\r");
+		else if (c == '"' || c == '\\')
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", c);
+		else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		         (unsigned char)s[i + 1] <= 0x9f) /* C1 controls, U+0080..U+009F */
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned char)s[++i]);
+		else {
+			tmp[0] = (char)c;
+			n = 1;
+		}
+		if (o + n + 4 > cap) { /* room for "..." and the NUL */
+			if (o + 4 <= cap) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, tmp, n);
+		o += n;
+	}
+	out[o < cap ? o : cap - 1] = '\0';
+	return out;
+}
+
+char *rb__escape_dup(rb__arena *arena, const char *s)
+{
+	size_t len = strlen(s);
+	size_t cap = len * 6 + 8; /* \u00XX for two bytes, \xHH for one: at most 4 per byte */
+	char *out = rb__arena_alloc(arena, cap);
+	return out ? rb__escape_text(out, cap, s, len) : NULL;
+}
