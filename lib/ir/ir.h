@@ -141,6 +141,10 @@ struct rb_destination {
 	size_t excluded_count;
 	uint32_t weights[3];  /* indexed by rb_weight_bucket */
 	uint32_t direct_response; /* 0: none */
+	/* Not serialized: why the rule answers direct_response when something
+	 * other than its backends decided it ("SecurityPolicy ns/name: ..."),
+	 * for explain; NULL when the backends decided. */
+	const char *direct_response_cause;
 	/* Not serialized: every backendRef of the rule and its fate; the
 	 * settings a direct response hides are still reachable here. */
 	const rb__ir_ref *refs;

@@ -48,14 +48,14 @@ static const rb__field TARGET_FIELDS[] = {
 	RB_F_STR_REQ("name", rb__policy_target, name),
 	RB_F_STR("sectionName", rb__policy_target, section_name),
 };
-static const rb__schema TARGET = RB_SCHEMA("a policy target", rb__policy_target, TARGET_FIELDS, NULL);
+const rb__schema rb__schema_policy_target = RB_SCHEMA("a policy target", rb__policy_target, TARGET_FIELDS, NULL);
 
 static const rb__field SELECTOR_FIELDS[] = {
 	RB_F_STR("group", rb__target_selector, group),
 	RB_F_STR_REQ("kind", rb__target_selector, kind),
 	RB_F_KV("matchLabels", rb__target_selector, selector.match_labels, selector.match_label_count),
 };
-static const rb__schema SELECTOR =
+const rb__schema rb__schema_target_selector =
 	RB_SCHEMA("a target selector", rb__target_selector, SELECTOR_FIELDS, NULL);
 
 /* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
@@ -74,10 +74,10 @@ static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
 }
 
 static const rb__field BTP_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, TARGET),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, TARGET),
+	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, rb__schema_policy_target),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, rb__schema_policy_target),
 	RB_F_LIST("targetSelectors", rb__backend_traffic_policy, target_selectors,
-	          target_selector_count, SELECTOR),
+	          target_selector_count, rb__schema_target_selector),
 	RB_F_STR("routingType", rb__backend_traffic_policy, routing_type),
 	RB_F_STR("mergeType", rb__backend_traffic_policy, merge_type),
 	RB_F_TRI("rebalanceOnNoEndpoints", rb__backend_traffic_policy, rebalance_on_no_endpoints),
@@ -85,8 +85,16 @@ static const rb__field BTP_SPEC_FIELDS[] = {
 	         rebalance_on_no_ready_endpoints),
 	RB_F_FN("loadBalancer", load_balancer),
 };
-static const rb__schema BTP_SPEC =
-	RB_SCHEMA("a BackendTrafficPolicy spec", rb__backend_traffic_policy, BTP_SPEC_FIELDS, NULL);
+/* The same spec again, for what can make the policy invalid (decode_policy_checks.c). */
+static int btp_spec_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__decode_struct(d, map, &rb__schema_btp_checks,
+	                         &((rb__backend_traffic_policy *)base)->checks);
+}
+
+static const rb__schema BTP_SPEC = RB_SCHEMA("a BackendTrafficPolicy spec",
+                                             rb__backend_traffic_policy, BTP_SPEC_FIELDS,
+                                             btp_spec_post);
 
 static int btp_post(rb__dctx *d, const rb__node *map, void *base)
 {
@@ -114,8 +122,14 @@ static const rb__field EP_SPEC_FIELDS[] = {
 	RB_F_TRI("mergeGateways", rb__envoy_proxy, merge_gateways),
 	RB_F_TRI("mergeBackends", rb__envoy_proxy, merge_backends),
 };
+/* The same spec again, for the policy checks: allowed dynamic modules, GeoIP. */
+static int envoy_proxy_spec_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__decode_struct(d, map, &rb__schema_envoy_proxy_checks, base);
+}
+
 const rb__schema rb__schema_envoy_proxy_spec =
-	RB_SCHEMA("an EnvoyProxy spec", rb__envoy_proxy, EP_SPEC_FIELDS, NULL);
+	RB_SCHEMA("an EnvoyProxy spec", rb__envoy_proxy, EP_SPEC_FIELDS, envoy_proxy_spec_post);
 
 static int envoy_proxy_post(rb__dctx *d, const rb__node *map, void *base)
 {
@@ -139,8 +153,8 @@ static const rb__schema VALIDATION =
 	RB_SCHEMA("validation", rb__backend_tls_policy, VALIDATION_FIELDS, NULL);
 
 static const rb__field BTLS_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, TARGET),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, TARGET),
+	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, rb__schema_policy_target),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, rb__schema_policy_target),
 	RB_F_NEST("validation", VALIDATION),
 };
 static const rb__schema BTLS_SPEC =
@@ -198,14 +212,34 @@ static bool has_nonempty(const rb__node *map, const char *key)
 	return rb__node_is_scalar(v) && v->stype == RB_SCALAR_STRING && v->scalar.len > 0;
 }
 
+/* The keys of a data mapping (only those with a non-empty value, if asked). */
+static int data_keys(rb__dctx *d, const rb__node *v, bool nonempty_only, const char ***keys,
+                     size_t *count)
+{
+	*keys = rb__arena_calloc(d->arena, v->coll.count ? v->coll.count : 1, sizeof(**keys));
+	if (!*keys)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < v->coll.count; i++) {
+		const rb__node *m = v->coll.items[i];
+		if (nonempty_only && !has_nonempty(v, m->key))
+			continue;
+		const char *k = rb__arena_intern(d->arena, m->key, m->key_len);
+		if (!k)
+			return RB_ENOMEM;
+		(*keys)[(*count)++] = k;
+	}
+	return RB_OK;
+}
+
 static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
 {
 	if (!rb__node_is_map(v)) {
 		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
 		return RB_EPARSE;
 	}
-	((rb__ca_holder *)base)->has_ca = has_nonempty(v, "ca.crt");
-	return RB_OK;
+	rb__ca_holder *h = base;
+	h->has_ca = has_nonempty(v, "ca.crt");
+	return data_keys(d, v, true, &h->data_keys, &h->data_key_count);
 }
 
 static int config_map_post(rb__dctx *d, const rb__node *map, void *base)
@@ -255,7 +289,7 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
 	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
 	s->has_ca_crt = has_nonempty(v, "ca.crt");
-	return RB_OK;
+	return data_keys(d, v, false, &s->data_keys, &s->data_key_count);
 }
 
 static int secret_post(rb__dctx *d, const rb__node *map, void *base)

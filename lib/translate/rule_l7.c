@@ -233,9 +233,17 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		                   rule_index);
 	if (rc)
 		return rc;
+	/* An invalid policy on the rule answers 500 whatever the backends and
+	 * filters decided (fail_closed.c). */
+	const char *policy_cause;
+	rc = rb__policy_fail_closed(t, p, rule, &policy_cause);
+	if (rc)
+		return rc;
+	if (policy_cause)
+		code = 500;
 	/* Routes that redirect carry no destination (3.1 step 5); a filter error
-	 * overrides the redirect with a 500. */
-	if (rf.redirect && !rf.filter_error)
+	 * or a failing policy overrides the redirect with a 500. */
+	if (rf.redirect && !rf.filter_error && !policy_cause)
 		return RB_OK;
 
 	rb__ir_destination *d =
@@ -248,6 +256,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->excluded_count = st.excluded_count;
 	memcpy(d->weights, st.weights, sizeof d->weights);
 	d->direct_response = code;
+	d->direct_response_cause = policy_cause;
 	d->refs = st.refs;
 	d->ref_count = n;
 	d->rebalance = rebalance;
