@@ -78,7 +78,8 @@ typedef struct rb__ref_view {
 
 typedef struct rb__projection {
 	rb_routing routing;
-	const char *reason; /* weighted clusters: why (static string) */
+	const char *reason; /* weighted clusters: why (static string); a direct
+	                     * response: what decided it when not the backends */
 	uint32_t code;      /* direct response status, or weighted not-found code */
 	double outcome[4];  /* indexed by rb_outcome */
 } rb__projection;

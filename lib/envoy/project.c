@@ -274,6 +274,7 @@ int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__proje
 	if (d->direct_response) {
 		out->routing = RB_ROUTING_DIRECT_RESPONSE;
 		out->code = d->direct_response;
+		out->reason = d->direct_response_cause; /* e.g. an invalid policy */
 		out->outcome[d->direct_response == 503 ? RB_OUTCOME_503 : RB_OUTCOME_500] = 1;
 		for (size_t j = 0; j < d->ref_count; j++)
 			if (refs[j].state == RB_REF_STATE_SERVING)

@@ -7,11 +7,11 @@
  * the Service port must be TCP, and an upstream TLS problem
  * (BackendTLSPolicy, Backend TLS) is the policy's error.
  */
-#include <string.h>
-
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
+
+#include <string.h>
 
 static const char *service_error(rb__tr *t, const char *ns, const rb__backend_ref *br)
 {
@@ -19,8 +19,9 @@ static const char *service_error(rb__tr *t, const char *ns, const rb__backend_re
 	if (!s)
 		return rb__arena_printf(t->out, "service %s/%s not found", ns, br->ref.name);
 	if (rb__str_eq(s->type, "ExternalName"))
-		return rb__arena_printf(t->out, "service %s/%s of type ExternalName is not supported",
-		                        ns, br->ref.name);
+		return rb__arena_printf(t->out,
+		                        "service %s/%s of type ExternalName is not supported", ns,
+		                        br->ref.name);
 	for (size_t i = 0; i < s->port_count; i++) {
 		const rb__service_port *sp = &s->ports[i];
 		if (sp->has_port && sp->port == br->ref.port &&
@@ -48,22 +49,27 @@ static const char *ref_error(rb__tr *t, const rb__objmeta *policy, const char *p
 {
 	const char *group = br->ref.group ? br->ref.group : "";
 	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
-	if (*group && strcmp(group, "multicluster.x-k8s.io") && strcmp(group, "gateway.envoyproxy.io"))
-		return rb__arena_printf(t->out, "group is invalid, only the core API group (specified "
-		                                "by omitting the group field or setting it to an empty "
-		                                "string), %s and %s are supported",
+	if (*group && strcmp(group, "multicluster.x-k8s.io") &&
+	    strcmp(group, "gateway.envoyproxy.io"))
+		return rb__arena_printf(t->out,
+		                        "group is invalid, only the core API group (specified "
+		                        "by omitting the group field or setting it to an empty "
+		                        "string), %s and %s are supported",
 		                        "multicluster.x-k8s.io", "gateway.envoyproxy.io");
 	if (strcmp(kind, "Service") && strcmp(kind, "ServiceImport") && strcmp(kind, "Backend"))
 		return rb__arena_printf(t->out, "kind is invalid, only Service, ServiceImport and "
 		                                "Backend are supported");
 	if (strcmp(kind, "Backend") && !br->ref.has_port)
-		return "a valid port number corresponding to a port on the Service must be specified";
-	const char *ns = rb__str_empty(br->ref.namespace_) ? policy->namespace_ : br->ref.namespace_;
+		return "a valid port number corresponding to a port on the Service must be "
+		       "specified";
+	const char *ns =
+	    rb__str_empty(br->ref.namespace_) ? policy->namespace_ : br->ref.namespace_;
 	if (strcmp(ns, policy->namespace_) &&
-	    !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, policy->namespace_, group,
-	                            kind, ns, br->ref.name))
-		return rb__arena_printf(t->out, "backend ref to %s %s/%s not permitted by any "
-		                                "ReferenceGrant",
+	    !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, policy->namespace_,
+	                            group, kind, ns, br->ref.name))
+		return rb__arena_printf(t->out,
+		                        "backend ref to %s %s/%s not permitted by any "
+		                        "ReferenceGrant",
 		                        kind, ns, br->ref.name);
 	const char *err = NULL;
 	if (!strcmp(kind, "Service")) {

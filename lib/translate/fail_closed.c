@@ -21,19 +21,23 @@
  * A rule attached to several listeners of the parent answers 500 when one
  * of them fails (the IR has one destination per rule and parent).
  */
-#include <string.h>
-
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
+#include <string.h>
+
 static const char *kind_name(rb__policy_kind k)
 {
 	switch (k) {
-	case RB_POLICY_BTP: return "BackendTrafficPolicy";
-	case RB_POLICY_SP: return "SecurityPolicy";
-	case RB_POLICY_EEP: return "EnvoyExtensionPolicy";
-	case RB_POLICY_CTP: return "ClientTrafficPolicy";
+	case RB_POLICY_BTP:
+		return "BackendTrafficPolicy";
+	case RB_POLICY_SP:
+		return "SecurityPolicy";
+	case RB_POLICY_EEP:
+		return "EnvoyExtensionPolicy";
+	case RB_POLICY_CTP:
+		return "ClientTrafficPolicy";
 	}
 	return "policy";
 }

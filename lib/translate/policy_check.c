@@ -7,14 +7,14 @@
  * Checks that need what rebalance cannot know (a Lua interpreter, the Wasm
  * cache, certificate contents, OIDC discovery over the network) are not made.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "core/buf.h"
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 /* The errors of one policy: joined text, and whether one of them fails closed. */
 typedef struct errs {
@@ -24,7 +24,7 @@ typedef struct errs {
 } errs;
 
 static void add(errs *e, bool fails, const char *prefix, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void add(errs *e, bool fails, const char *prefix, const char *fmt, ...)
 {
 	char line[1024];
@@ -32,8 +32,9 @@ static void add(errs *e, bool fails, const char *prefix, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	const char *joined = e->text ? rb__arena_printf(e->t->out, "%s\n%s: %s", e->text, prefix, line)
-	                             : rb__arena_printf(e->t->out, "%s: %s", prefix, line);
+	const char *joined = e->text
+	                         ? rb__arena_printf(e->t->out, "%s\n%s: %s", e->text, prefix, line)
+	                         : rb__arena_printf(e->t->out, "%s: %s", prefix, line);
 	e->text = joined ? joined : "out of memory";
 	e->fails |= fails;
 }
@@ -77,14 +78,15 @@ static const char *secret_ref_error(rb__tr *t, const rb__claim *c, const char *p
 	*out = NULL;
 	if (!rb__str_empty(ref->group) ||
 	    (!rb__str_empty(ref->kind) && strcmp(ref->kind, "Secret")))
-		return rb__arena_printf(t->out, "secret ref %s must be of kind Secret in the core group",
-		                        ref->name);
+		return rb__arena_printf(
+		    t->out, "secret ref %s must be of kind Secret in the core group", ref->name);
 	const char *own = c->meta->namespace_;
 	const char *ns = rb__str_empty(ref->namespace_) ? own : ref->namespace_;
-	if (strcmp(ns, own) && !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, own, "",
-	                                               "Secret", ns, ref->name))
-		return rb__arena_printf(t->out, "certificate ref to secret %s/%s not permitted by any "
-		                                "ReferenceGrant",
+	if (strcmp(ns, own) && !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, own,
+	                                               "", "Secret", ns, ref->name))
+		return rb__arena_printf(t->out,
+		                        "certificate ref to secret %s/%s not permitted by any "
+		                        "ReferenceGrant",
 		                        ns, ref->name);
 	*out = find_secret(t, ns, ref->name);
 	if (!*out)
@@ -96,7 +98,8 @@ static const char *secret_ref_error(rb__tr *t, const rb__claim *c, const char *p
 static const rb__envoy_proxy *envoy_proxy_of(rb__tr *t, const rb__gateway *g)
 {
 	if (g->params_kind && !strcmp(g->params_kind, "EnvoyProxy") && g->params_name) {
-		const rb__envoy_proxy *own = rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
+		const rb__envoy_proxy *own =
+		    rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
 		if (own)
 			return own;
 	}
@@ -104,9 +107,8 @@ static const rb__envoy_proxy *envoy_proxy_of(rb__tr *t, const rb__gateway *g)
 		return t->m->envoy_proxy_for_class;
 	const rb__gateway_class *gc = t->m->gateway_class;
 	if (gc && gc->params_kind && !strcmp(gc->params_kind, "EnvoyProxy") && gc->params_name) {
-		const rb__envoy_proxy *cls =
-			rb__find_envoy_proxy(t, gc->params_namespace ? gc->params_namespace : "",
-			                     gc->params_name);
+		const rb__envoy_proxy *cls = rb__find_envoy_proxy(
+		    t, gc->params_namespace ? gc->params_namespace : "", gc->params_name);
 		if (cls)
 			return cls;
 	}
@@ -140,8 +142,8 @@ static uint64_t unit_seconds(const char *unit)
 	static const struct {
 		const char *name;
 		uint64_t seconds;
-	} UNITS[] = {{"Second", 1}, {"Minute", 60}, {"Hour", 3600}, {"Day", 86400},
-	             {"Month", 2592000}, {"Year", 31536000}};
+	} UNITS[] = {{"Second", 1},  {"Minute", 60},     {"Hour", 3600},
+	             {"Day", 86400}, {"Month", 2592000}, {"Year", 31536000}};
 	for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++)
 		if (rb__str_eq(unit, UNITS[i].name))
 			return UNITS[i].seconds;
@@ -177,7 +179,8 @@ static void rate_limit(errs *e, const rb__btp_checks *k)
 		uint64_t u = unit_seconds(k->local_rules[i].unit);
 		if (!base || u % base) {
 			add(e, true, "RateLimit",
-			    "local rateLimit rule limit unit must be a multiple of the default limit unit");
+			    "local rateLimit rule limit unit must be a multiple of the default "
+			    "limit unit");
 			return;
 		}
 	}
@@ -201,7 +204,8 @@ static void btp_errors(errs *e, const rb__claim *c)
 	/* buildConsistentHashLoadBalancer: Envoy's maglev table size limit, and a prime. */
 	if (k->has_table_size && (k->table_size > 5000011 || !is_prime(k->table_size)))
 		add(e, true, "LoadBalancer",
-		    "invalid TableSize value %u: must be prime number and less than or equal to 5000011",
+		    "invalid TableSize value %u: must be prime number and less than or equal to "
+		    "5000011",
 		    k->table_size);
 	duration(e, "LoadBalancer", "slowStart window", k->slow_start_window);
 	static const char *const CB[5] = {"maxConnections", "maxPendingRequests",
@@ -237,17 +241,20 @@ static void btp_errors(errs *e, const rb__claim *c)
 		const rb__response_override *o = &k->overrides[i];
 		if (!rb__str_eq(o->body_type, "ValueRef") || !o->value_ref_name)
 			continue;
-		const rb__ca_holder *cm = find_config_map(e->t, c->meta->namespace_, o->value_ref_name);
+		const rb__ca_holder *cm =
+		    find_config_map(e->t, c->meta->namespace_, o->value_ref_name);
 		if (!cm)
 			add(e, true, "ResponseOverride", "can't find the referenced configmap %s",
 			    o->value_ref_name);
 		else if (!cm->data_key_count)
-			add(e, true, "ResponseOverride", "can't find the body in the referenced configmap %s",
+			add(e, true, "ResponseOverride",
+			    "can't find the body in the referenced configmap %s",
 			    o->value_ref_name);
 	}
 	uint32_quantity(e, "RequestBuffer", "limit", k->request_buffer_limit);
 	if (k->has_request_buffer && k->has_http_upgrade)
-		add(e, true, "RequestBuffer", "requestBuffer cannot be used together with httpUpgrade");
+		add(e, true, "RequestBuffer",
+		    "requestBuffer cannot be used together with httpUpgrade");
 }
 
 /* ---- SecurityPolicy ---- */
@@ -292,23 +299,27 @@ static void geoip(errs *e, const rb__security_policy *p, const rb__parent *paren
 	const rb__client_traffic_policy *cp = n ? ctp[0]->policy : NULL;
 	const char *P = "Authorization";
 	if (!cp || !cp->has_client_ip_detection) {
-		add(e, true, P, "authorization clientIPGeoLocations requires "
-		                "ClientTrafficPolicy.spec.clientIPDetection to be configured");
+		add(e, true, P,
+		    "authorization clientIPGeoLocations requires "
+		    "ClientTrafficPolicy.spec.clientIPDetection to be configured");
 		return;
 	}
 	if (cp->has_xff && cp->has_custom_header) {
-		add(e, true, P, "authorization clientIPGeoLocations requires exactly one client IP "
-		                "detection mode");
+		add(e, true, P,
+		    "authorization clientIPGeoLocations requires exactly one client IP "
+		    "detection mode");
 		return;
 	}
 	if (cp->has_xff && cp->xff_trusted_cidr_count) {
-		add(e, true, P, "authorization clientIPGeoLocations does not support "
-		                "ClientIPDetection.XForwardedFor.TrustedCIDRs");
+		add(e, true, P,
+		    "authorization clientIPGeoLocations does not support "
+		    "ClientIPDetection.XForwardedFor.TrustedCIDRs");
 		return;
 	}
 	const rb__envoy_proxy *ep = envoy_proxy_of(e->t, parent->gateway);
 	if (!ep || !ep->has_geoip_provider) {
-		add(e, true, P, "authorization clientIPGeoLocations requires EnvoyProxy.spec.geoIP.provider");
+		add(e, true, P,
+		    "authorization clientIPGeoLocations requires EnvoyProxy.spec.geoIP.provider");
 		return;
 	}
 	for (size_t i = 0; i < p->authz_rule_count; i++) {
@@ -320,8 +331,9 @@ static void geoip(errs *e, const rb__security_policy *p, const rb__parent *paren
 		               (r->geo_isp && !ep->geoip_isp_db) ||
 		               (r->geo_anonymous && !ep->geoip_anonymous_db);
 		if (missing) {
-			add(e, true, P, "authorization clientIPGeoLocations needs a GeoIP database the "
-			                "EnvoyProxy does not configure");
+			add(e, true, P,
+			    "authorization clientIPGeoLocations needs a GeoIP database the "
+			    "EnvoyProxy does not configure");
 			return;
 		}
 	}
@@ -349,7 +361,8 @@ static void sp_errors(errs *e, const rb__claim *c, const rb__parent *parent, con
 			    s->meta.namespace_, s->meta.name);
 	}
 	for (size_t i = 0; i < p->api_key_credential_count; i++)
-		if ((err = secret_ref_error(t, c, "SecurityPolicy", &p->api_key_credentials[i], &s))) {
+		if ((err = secret_ref_error(t, c, "SecurityPolicy", &p->api_key_credentials[i],
+		                            &s))) {
 			add(e, true, "APIKeyAuth", "%s", err);
 			break;
 		}
@@ -357,13 +370,16 @@ static void sp_errors(errs *e, const rb__claim *c, const rb__parent *parent, con
 		const rb__authz_rule *r = &p->authz_rules[i];
 		for (size_t j = 0; j < r->client_cidr_count; j++)
 			if (!cidr_ok(r->client_cidrs[j]))
-				add(e, true, "Authorization", "invalid client CIDR %s", r->client_cidrs[j]);
+				add(e, true, "Authorization", "invalid client CIDR %s",
+				    r->client_cidrs[j]);
 	}
 	if (p->has_ext_auth) {
 		if (p->has_ext_auth_http == p->has_ext_auth_grpc)
-			add(e, false, "ExtAuth", "only one of grpc or http can be specified");
+			add(e, p->ext_auth_fail_open != RB_TRI_TRUE, "ExtAuth",
+			    "only one of grpc or http can be specified");
 		else
-			ext_service(e, c, "SecurityPolicy", false, "ExtAuth",
+			ext_service(e, c, "SecurityPolicy", p->ext_auth_fail_open != RB_TRI_TRUE,
+			            "ExtAuth",
 			            p->has_ext_auth_http ? &p->ext_auth_http : &p->ext_auth_grpc);
 	}
 	if (p->has_oidc) {
@@ -373,8 +389,8 @@ static void sp_errors(errs *e, const rb__claim *c, const rb__parent *parent, con
 		if ((err = secret_ref_error(t, c, "SecurityPolicy", &p->oidc_client_secret, &s)))
 			add(e, true, "OIDC", "%s", err);
 		else if (!has_key(s->data_keys, s->data_key_count, "client-secret"))
-			add(e, true, "OIDC", "client secret not found in secret %s/%s", s->meta.namespace_,
-			    s->meta.name);
+			add(e, true, "OIDC", "client secret not found in secret %s/%s",
+			    s->meta.namespace_, s->meta.name);
 	}
 	for (size_t i = 0; i < p->jwt_provider_count; i++) {
 		const rb__jwt_provider *jp = &p->jwt_providers[i];
@@ -383,7 +399,7 @@ static void sp_errors(errs *e, const rb__claim *c, const rb__parent *parent, con
 		if (jp->has_local_jwks && rb__str_eq(jp->local_jwks_type, "ValueRef") &&
 		    jp->local_jwks_value_ref_name) {
 			const rb__ca_holder *cm =
-				find_config_map(t, c->meta->namespace_, jp->local_jwks_value_ref_name);
+			    find_config_map(t, c->meta->namespace_, jp->local_jwks_value_ref_name);
 			if (!cm || !cm->data_key_count)
 				add(e, true, "JWT", "local JWKS ConfigMap %s/%s not found or empty",
 				    c->meta->namespace_, jp->local_jwks_value_ref_name);
@@ -408,10 +424,12 @@ static void eep_errors(errs *e, const rb__claim *c, const rb__gateway *g)
 		else if (rb__str_eq(w->code_type, "Image") && !w->has_image)
 			add(e, fails, "Wasm", "missing Image field in code source");
 		else if (w->has_image && w->has_pull_secret) {
-			if ((err = secret_ref_error(t, c, "EnvoyExtensionPolicy", &w->pull_secret, &s)))
+			if ((err = secret_ref_error(t, c, "EnvoyExtensionPolicy", &w->pull_secret,
+			                            &s)))
 				add(e, fails, "Wasm", "%s", err);
 			else if (!has_key(s->data_keys, s->data_key_count, ".dockerconfigjson"))
-				add(e, fails, "Wasm", "secret %s/%s does not contain .dockerconfigjson",
+				add(e, fails, "Wasm",
+				    "secret %s/%s does not contain .dockerconfigjson",
 				    s->meta.namespace_, s->meta.name);
 		}
 	}
@@ -419,9 +437,11 @@ static void eep_errors(errs *e, const rb__claim *c, const rb__gateway *g)
 		const rb__lua *lua = &p->luas[i];
 		if (!rb__str_eq(lua->type, "ValueRef") || !lua->value_ref_name)
 			continue;
-		const rb__ca_holder *cm = find_config_map(t, c->meta->namespace_, lua->value_ref_name);
+		const rb__ca_holder *cm =
+		    find_config_map(t, c->meta->namespace_, lua->value_ref_name);
 		if (!cm)
-			add(e, true, "Lua", "can't find the referenced configmap %s in namespace %s",
+			add(e, true, "Lua",
+			    "can't find the referenced configmap %s in namespace %s",
 			    lua->value_ref_name, c->meta->namespace_);
 		else if (!has_key(cm->data_keys, cm->data_key_count, "lua"))
 			add(e, true, "Lua", "can't find the key lua in the referenced configmap %s",
@@ -433,7 +453,8 @@ static void eep_errors(errs *e, const rb__claim *c, const rb__gateway *g)
 		ext_service(e, c, "EnvoyExtensionPolicy", fails, "ExtProc", &x->service);
 		double s;
 		if (x->message_timeout && !rb__parse_go_duration(x->message_timeout, &s))
-			add(e, fails, "ExtProc", "invalid messageTimeout value %s", x->message_timeout);
+			add(e, fails, "ExtProc", "invalid messageTimeout value %s",
+			    x->message_timeout);
 	}
 	/* buildDynamicModules: only modules the Gateway's EnvoyProxy allows. */
 	const rb__envoy_proxy *ep = p->dynamic_module_count ? envoy_proxy_of(t, g) : NULL;
@@ -468,14 +489,16 @@ static void ctp_errors(errs *e, const rb__claim *c, const rb__listener *l)
 		return;
 	if (!p->client_ca_ref_count) {
 		if (p->client_validation_optional == RB_TRI_TRUE)
-			add(e, true, "TLS", "optional client validation requires caCertificateRefs");
+			add(e, true, "TLS",
+			    "optional client validation requires caCertificateRefs");
 		return;
 	}
 	rb__tr *t = e->t;
 	for (size_t i = 0; i < p->client_ca_ref_count; i++) {
 		const rb__secret_ref *ref = &p->client_ca_refs[i];
 		const char *kind = rb__str_empty(ref->kind) ? "Secret" : ref->kind;
-		const char *ns = rb__str_empty(ref->namespace_) ? c->meta->namespace_ : ref->namespace_;
+		const char *ns =
+		    rb__str_empty(ref->namespace_) ? c->meta->namespace_ : ref->namespace_;
 		bool found = false, has_ca = false;
 		if (!strcmp(kind, "Secret")) {
 			const rb__secret *s = find_secret(t, ns, ref->name);
@@ -487,8 +510,8 @@ static void ctp_errors(errs *e, const rb__claim *c, const rb__listener *l)
 			has_ca = h && h->has_ca;
 		} else if (!strcmp(kind, "ClusterTrustBundle")) {
 			for (size_t j = 0; j < t->m->cluster_trust_bundles.len; j++) {
-				const rb__ca_holder *h =
-					RB_VEC_AT(&t->m->cluster_trust_bundles, const rb__ca_holder *, j);
+				const rb__ca_holder *h = RB_VEC_AT(&t->m->cluster_trust_bundles,
+				                                   const rb__ca_holder *, j);
 				if (rb__str_eq(h->meta.name, ref->name)) {
 					found = true;
 					has_ca = h->has_ca;
@@ -499,8 +522,8 @@ static void ctp_errors(errs *e, const rb__claim *c, const rb__listener *l)
 			return;
 		}
 		if (!found || !has_ca) {
-			add(e, true, "TLS",
-			    "failed to get certificate from ref: %s %s/%s %s", kind, ns, ref->name,
+			add(e, true, "TLS", "failed to get certificate from ref: %s %s/%s %s", kind,
+			    ns, ref->name,
 			    found ? "has none of the expected keys [ca.crt]" : "not found");
 			return;
 		}
@@ -514,10 +537,18 @@ static const char *error_of(rb__tr *t, const rb__claim *c, const rb__parent *par
 {
 	errs e = {t, NULL, false};
 	switch (c->kind) {
-	case RB_POLICY_BTP: btp_errors(&e, c); break;
-	case RB_POLICY_SP: sp_errors(&e, c, parent, l); break;
-	case RB_POLICY_EEP: eep_errors(&e, c, g); break;
-	case RB_POLICY_CTP: ctp_errors(&e, c, l); break;
+	case RB_POLICY_BTP:
+		btp_errors(&e, c);
+		break;
+	case RB_POLICY_SP:
+		sp_errors(&e, c, parent, l);
+		break;
+	case RB_POLICY_EEP:
+		eep_errors(&e, c, g);
+		break;
+	case RB_POLICY_CTP:
+		ctp_errors(&e, c, l);
+		break;
 	}
 	*fails = e.fails;
 	return e.text;

@@ -10,11 +10,11 @@
  * "LSL:<ns>/<set>/<listener>", "LS:<ns>/<set>". ClientTrafficPolicies only
  * take Gateways, listeners and ListenerSets.
  */
-#include <string.h>
-
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
+
+#include <string.h>
 
 static int claim(rb__tr *t, const rb__claim *c, const char *scope)
 {
@@ -56,7 +56,8 @@ static int add_selected(rb__tr *t, const rb__claim *c, const rb__target_selector
 		for (size_t i = 0; i < t->m->gateways.len; i++) {
 			const rb__gateway *g = RB_VEC_AT(&t->m->gateways, const rb__gateway *, i);
 			if (!strcmp(g->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, g->meta.labels, g->meta.label_count)) {
+			    rb__label_selector_matches(&s->selector, g->meta.labels,
+			                               g->meta.label_count)) {
 				int rc = add_target(t, c, "Gateway", g->meta.name, NULL);
 				if (rc)
 					return rc;
@@ -71,7 +72,8 @@ static int add_selected(rb__tr *t, const rb__claim *c, const rb__target_selector
 		for (size_t i = 0; i < routes->len; i++) {
 			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
 			if (!strcmp(r->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, r->meta.labels, r->meta.label_count)) {
+			    rb__label_selector_matches(&s->selector, r->meta.labels,
+			                               r->meta.label_count)) {
 				int rc = add_target(t, c, s->kind, r->meta.name, NULL);
 				if (rc)
 					return rc;
@@ -101,11 +103,12 @@ static int add_policy(rb__tr *t, rb__policy_kind kind, const void *policy, const
 	return rc;
 }
 
-#define ADD(kind, T, list)                                                                      \
-	for (size_t i = 0; i < t->m->list.len && !rc; i++) {                                    \
-		const T *p = RB_VEC_AT(&t->m->list, const T *, i);                              \
-		rc = add_policy(t, kind, p, &p->meta, MERGE(p), p->target_refs, p->target_ref_count, \
-		                p->target_selectors, p->target_selector_count);                 \
+#define ADD(kind, T, list)                                                                         \
+	for (size_t i = 0; i < t->m->list.len && !rc; i++) {                                       \
+		const T *p = RB_VEC_AT(&t->m->list, const T *, i);                                 \
+		rc = add_policy(t, kind, p, &p->meta, MERGE(p), p->target_refs,                    \
+		                p->target_ref_count, p->target_selectors,                          \
+		                p->target_selector_count);                                         \
 	}
 
 int rb__policy_claims_build(rb__tr *t)
@@ -157,8 +160,8 @@ size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent
 	const char *keys[5] = {NULL, NULL, NULL, NULL, NULL};
 	if (kind != RB_POLICY_CTP) {
 		if (rule && rule->name)
-			keys[0] = rb__arena_printf(a, "RR:%s:%s/%s/%s", rk, r->meta.namespace_, r->meta.name,
-			                           rule->name);
+			keys[0] = rb__arena_printf(a, "RR:%s:%s/%s/%s", rk, r->meta.namespace_,
+			                           r->meta.name, rule->name);
 		keys[1] = rb__arena_printf(a, "R:%s:%s/%s", rk, r->meta.namespace_, r->meta.name);
 	}
 	const rb__listener_set *ls = p->listener_set;

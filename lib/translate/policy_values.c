@@ -3,10 +3,10 @@
  * (Envoy Gateway parses every policy duration with it) and Kubernetes
  * resource quantities (buffer limits). Only validity and magnitude matter.
  */
+#include "translate/tr.h"
+
 #include <stdbool.h>
 #include <string.h>
-
-#include "translate/tr.h"
 
 static bool is_digit(char c)
 {
@@ -19,8 +19,8 @@ static size_t duration_unit(const char *s, double *scale)
 	static const struct {
 		const char *name;
 		double scale;
-	} UNITS[] = {{"ns", 1e-9}, {"us", 1e-6},  {"\xc2\xb5s", 1e-6}, {"\xce\xbcs", 1e-6},
-	             {"ms", 1e-3}, {"s", 1},      {"m", 60},           {"h", 3600}};
+	} UNITS[] = {{"ns", 1e-9}, {"us", 1e-6}, {"\xc2\xb5s", 1e-6}, {"\xce\xbcs", 1e-6},
+	             {"ms", 1e-3}, {"s", 1},     {"m", 60},           {"h", 3600}};
 	for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
 		size_t n = strlen(UNITS[i].name);
 		/* "m" must not take the "m" of "ms" */
@@ -134,7 +134,8 @@ bool rb__parse_quantity(const char *s, double *value)
 	if (!digits)
 		return false;
 	double mult = 1;
-	if ((*s == 'e' || *s == 'E') && (is_digit(s[1]) || ((s[1] == '-' || s[1] == '+') && is_digit(s[2])))) {
+	if ((*s == 'e' || *s == 'E') &&
+	    (is_digit(s[1]) || ((s[1] == '-' || s[1] == '+') && is_digit(s[2])))) {
 		s++;
 		bool eneg = false;
 		if (*s == '-' || *s == '+')

@@ -329,12 +329,12 @@ static void routing_text(const rb_explained_rule *r, rb_side side, char out[64])
 }
 
 /* Why weighted clusters, under the routing line of a side. */
-static size_t notes(const rb_explained_rule *r, rb_side side, char out[128])
+static size_t notes(const rb_explained_rule *r, rb_side side, char out[512])
 {
 	const char *why = rb_explained_rule_routing_reason(r, side);
 	if (!why)
 		return 0;
-	snprintf(out, 128, "why: %s", why);
+	snprintf(out, 512, "why: %s", why);
 	return 1;
 }
 
@@ -469,9 +469,32 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	pad_to(&l, COL2);
 	put(&l, b, NULL);
 	emit(&l, out);
-	char na[128], nb[128];
+	char na[512], nb[512];
 	size_t nna = notes(r, RB_SIDE_UPSTREAM, na), nnb = notes(r, RB_SIDE_SELECTED, nb);
-	if (nna || nnb) {
+	if (nna && nnb && !strcmp(na, nb) && width(na) >= COL2 - INDENT) {
+		/* Both sides for the same long reason (say, an invalid policy): once,
+		 * across, wrapped at spaces. */
+		char *rest = na;
+		while (*rest) {
+			size_t take = strlen(rest);
+			if (width(rest) > LINE_MAX - INDENT) {
+				take = LINE_MAX - INDENT;
+				while (take > 1 && rest[take] != ' ')
+					take--;
+				if (take <= 1)
+					take = LINE_MAX - INDENT;
+			}
+			char save = rest[take];
+			rest[take] = '\0';
+			pad_to(&l, INDENT);
+			put(&l, rest, DIM);
+			emit(&l, out);
+			rest[take] = save;
+			rest += take;
+			while (*rest == ' ')
+				rest++;
+		}
+	} else if (nna || nnb) {
 		pad_to(&l, INDENT);
 		if (nna)
 			put(&l, na, DIM);

@@ -1,0 +1,215 @@
+/*
+ * Policies that fail closed (lib/translate/fail_closed.c and friends): the
+ * value syntaxes their validation uses, and the precedence rules that decide
+ * which policy reaches a rule -- most specific wins, mergeType inherits the
+ * parent's errors, the first policy on a target claims it, fail open.
+ */
+#include "rebalance/rebalance.h"
+#include "testutil.h"
+#include "translate/tr.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(go_durations)
+{
+	double s;
+	ck_assert(rb__parse_go_duration("0", &s) && s == 0);
+	ck_assert(rb__parse_go_duration("0s", &s) && s == 0);
+	ck_assert(rb__parse_go_duration("1h2m3.5s", &s) && s == 3723.5);
+	ck_assert(rb__parse_go_duration("250ms", &s) && s == 0.25);
+	ck_assert(rb__parse_go_duration("-1.5h", &s) && s == -5400);
+	ck_assert(rb__parse_go_duration("10\xc2\xb5s", &s));
+	ck_assert(!rb__parse_go_duration("", &s));
+	ck_assert(!rb__parse_go_duration("10", &s));    /* a unit is needed */
+	ck_assert(!rb__parse_go_duration("22mib", &s)); /* not a unit */
+	ck_assert(!rb__parse_go_duration("1d", &s));
+	ck_assert(!rb__parse_go_duration(".s", &s));
+	ck_assert(!rb__parse_go_duration("3000000h", &s)); /* beyond int64 nanoseconds */
+}
+END_TEST
+
+START_TEST(quantities)
+{
+	double v;
+	ck_assert(rb__parse_quantity("5000Mi", &v) && v == 5000.0 * 1048576);
+	ck_assert(rb__parse_quantity("4Gi", &v) && v == 4294967296.0);
+	ck_assert(rb__parse_quantity("1k", &v) && v == 1000);
+	ck_assert(rb__parse_quantity("1.5", &v) && v == 2); /* rounded up */
+	ck_assert(rb__parse_quantity("1e3", &v) && v == 1000);
+	ck_assert(rb__parse_quantity("-1", &v) && v == -1);
+	ck_assert(!rb__parse_quantity("", &v));
+	ck_assert(!rb__parse_quantity("10MB", &v));
+	ck_assert(!rb__parse_quantity("Mi", &v));
+}
+END_TEST
+
+static const char BASE[] =
+    "gateways:\n"
+    "- metadata: {namespace: infra, name: eg}\n"
+    "  spec:\n"
+    "    gatewayClassName: envoy-gateway-class\n"
+    "    listeners:\n"
+    "    - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}\n"
+    "services:\n"
+    "- metadata: {namespace: shop, name: web}\n"
+    "  spec: {ports: [{name: http, port: 8080}]}\n"
+    "- metadata: {namespace: auth, name: authz}\n"
+    "  spec: {ports: [{port: 9000}]}\n"
+    "endpointSlices:\n"
+    "- metadata: {namespace: shop, name: web-1, labels: {kubernetes.io/service-name: web}}\n"
+    "  addressType: IPv4\n"
+    "  ports: [{name: http, port: 8080}]\n"
+    "  endpoints: [{addresses: [1.1.1.1]}]\n"
+    "httpRoutes:\n"
+    "- metadata: {namespace: shop, name: r}\n"
+    "  spec:\n"
+    "    parentRefs: [{namespace: infra, name: eg}]\n"
+    "    rules:\n"
+    "    - backendRefs: [{name: web, port: 8080}]\n";
+
+#define GATEWAY "{group: gateway.networking.k8s.io, kind: Gateway, name: eg}"
+#define ROUTE   "{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}"
+#define POLICY(ns, name, target, body)                                                             \
+	"- metadata: {namespace: " ns ", name: " name "}\n"                                        \
+	"  spec:\n"                                                                                \
+	"    targetRefs: [" target "]\n" body
+#define BAD_RETRY  "    retry: {perRetry: {backOff: {baseInterval: 0s}}}\n"
+#define GOOD_RETRY "    retry: {perRetry: {backOff: {baseInterval: 1s}}}\n"
+
+/* The direct response of the one rule, and why, with these policies added. */
+static uint32_t answer(const char *policies, const char **why)
+{
+	size_t n = strlen(BASE) + strlen(policies) + 1;
+	char *doc = malloc(n);
+	snprintf(doc, n, "%s%s", BASE, policies);
+	rb_ctx *ctx;
+	rb_input *in;
+	ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, doc, strlen(doc), "t.yaml", RB_INPUT_YAML), RB_OK);
+	free(doc);
+	rb_explanation *ex;
+	ck_assert_int_eq(rb_explain(&ex, in, NULL, NULL), RB_OK);
+	ck_assert_uint_eq(rb_explanation_rule_count(ex), 1);
+	const rb_explained_rule *r = rb_explanation_rule(ex, 0);
+	uint32_t code =
+	    rb_destination_direct_response(rb_explained_rule_destination(r, RB_SIDE_SELECTED));
+	static char reason[512];
+	const char *w = rb_explained_rule_routing_reason(r, RB_SIDE_SELECTED);
+	snprintf(reason, sizeof reason, "%s", w ? w : "");
+	if (why)
+		*why = reason;
+	rb_explanation_free(ex);
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+	return code;
+}
+
+START_TEST(most_specific_valid_policy_claims_the_route)
+{
+	const char *why;
+	/* The route's valid policy claims it: the Gateway's invalid one is not applied. */
+	ck_assert_uint_eq(
+	    answer("backendTrafficPolicies:\n" POLICY("infra", "gw", GATEWAY, BAD_RETRY)
+	               POLICY("shop", "route", ROUTE, GOOD_RETRY),
+	           NULL),
+	    0);
+	/* Without a route policy the Gateway's reaches the rule. */
+	ck_assert_uint_eq(
+	    answer("backendTrafficPolicies:\n" POLICY("infra", "gw", GATEWAY, BAD_RETRY), &why),
+	    500);
+	ck_assert_str_eq(why,
+	                 "BackendTrafficPolicy infra/gw: Retry: baseInterval cannot be set to 0s.");
+}
+END_TEST
+
+START_TEST(merge_type_inherits_the_parent_errors)
+{
+	ck_assert_uint_eq(
+	    answer("backendTrafficPolicies:\n" POLICY("infra", "gw", GATEWAY, BAD_RETRY)
+	               POLICY("shop", "route", ROUTE, GOOD_RETRY "    mergeType: StrategicMerge\n"),
+	           NULL),
+	    500);
+}
+END_TEST
+
+START_TEST(first_policy_on_a_target_claims_it)
+{
+	/* The second policy on the route is Conflicted: its error has no effect. */
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY("shop", "a", ROUTE, GOOD_RETRY)
+	                             POLICY("shop", "b", ROUTE, BAD_RETRY),
+	                         NULL),
+	                  0);
+}
+END_TEST
+
+#define EXT_AUTH(fail_open)                                                                        \
+	"    extAuth: {failOpen: " fail_open ", http: {backendRefs: [{name: auth, port: "          \
+	                                     "9000}]}}\n"
+#define EXT_PROC(fail_open)                                                                        \
+	"    extProc: [{failOpen: " fail_open ", backendRefs: [{name: auth, port: 9000}]}]\n"
+
+START_TEST(ext_services_may_fail_open)
+{
+	const char *why;
+	ck_assert_uint_eq(
+	    answer("securityPolicies:\n" POLICY("shop", "sp", ROUTE, EXT_AUTH("false")), &why),
+	    500);
+	ck_assert_str_eq(why, "SecurityPolicy shop/sp: ExtAuth: service shop/auth not found.");
+	ck_assert_uint_eq(
+	    answer("securityPolicies:\n" POLICY("shop", "sp", ROUTE, EXT_AUTH("true")), NULL), 0);
+	/* Fail open covers ExtAuth only: another error still fails the route. */
+	ck_assert_uint_eq(
+	    answer("securityPolicies:\n" POLICY("shop", "sp", ROUTE,
+	                                        EXT_AUTH("true") "    basicAuth: "
+	                                                         "{users: {name: nope}}\n"),
+	           NULL),
+	    500);
+	ck_assert_uint_eq(
+	    answer("envoyExtensionPolicies:\n" POLICY("shop", "e", ROUTE, EXT_PROC("true")), NULL),
+	    0);
+	ck_assert_uint_eq(
+	    answer("envoyExtensionPolicies:\n" POLICY("shop", "e", ROUTE, EXT_PROC("false")), NULL),
+	    500);
+}
+END_TEST
+
+START_TEST(cross_namespace_ext_service_needs_a_grant)
+{
+	static const char SP[] =
+	    "securityPolicies:\n" POLICY("shop", "sp", ROUTE,
+	                                 "    extAuth: {grpc: {backendRefs: [{name: authz, "
+	                                 "namespace: auth, port: 9000}]}}\n");
+	static const char GRANT[] =
+	    "referenceGrants:\n"
+	    "- metadata: {namespace: auth, name: g}\n"
+	    "  spec:\n"
+	    "    from: [{group: gateway.envoyproxy.io, kind: SecurityPolicy, "
+	    "namespace: shop}]\n"
+	    "    to: [{group: '', kind: Service}]\n";
+	char doc[2048];
+	ck_assert_uint_eq(answer(SP, NULL), 500);
+	snprintf(doc, sizeof doc, "%s%s", SP, GRANT);
+	ck_assert_uint_eq(answer(doc, NULL), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fail_closed");
+	TCase *tc = tcase_create("values");
+	tcase_add_test(tc, go_durations);
+	tcase_add_test(tc, quantities);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("precedence");
+	tcase_add_test(tc, most_specific_valid_policy_claims_the_route);
+	tcase_add_test(tc, merge_type_inherits_the_parent_errors);
+	tcase_add_test(tc, first_policy_on_a_target_claims_it);
+	tcase_add_test(tc, ext_services_may_fail_open);
+	tcase_add_test(tc, cross_namespace_ext_service_needs_a_grant);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
