@@ -577,7 +577,7 @@ static const rb__field CTP_FIELDS[] = {
 const rb__schema rb__schema_client_traffic_policy =
     RB_SCHEMA("a ClientTrafficPolicy", rb__client_traffic_policy, CTP_FIELDS, ctp_post);
 
-/* ---- EnvoyProxy: allowed dynamic modules, GeoIP databases ---- */
+/* ---- EnvoyProxy: allowed dynamic modules, GeoIP databases, upstream client certificate ---- */
 
 static int dynamic_modules(rb__dctx *d, const rb__node *v, void *base)
 {
@@ -620,7 +620,15 @@ static int geoip(rb__dctx *d, const rb__node *v, void *base)
 	return RB_OK;
 }
 
+static const rb__field BACKEND_TLS_FIELDS[] = {
+	RB_F_STRUCT_HAS("clientCertificateRef", rb__envoy_proxy, backend_client_cert,
+	                has_backend_client_cert, SECRET_REF),
+};
+static const rb__schema BACKEND_TLS =
+	RB_SCHEMA("backendTLS", rb__envoy_proxy, BACKEND_TLS_FIELDS, NULL);
+
 static const rb__field EP_CHECK_FIELDS[] = {
+	RB_F_NEST("backendTLS", BACKEND_TLS),
     RB_F_FN("dynamicModules", dynamic_modules),
     RB_F_FN("geoIP", geoip),
 };

@@ -585,6 +585,8 @@ typedef struct rb__envoy_proxy {
 	size_t dynamic_module_count;
 	bool has_geoip_provider;
 	bool geoip_country_db, geoip_city_db, geoip_asn_db, geoip_isp_db, geoip_anonymous_db;
+	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
+	rb__secret_ref backend_client_cert;
 } rb__envoy_proxy;
 
 typedef struct rb__backend_tls_policy {

@@ -44,8 +44,8 @@ static const char *service_import_error(rb__tr *t, const char *ns, const rb__bac
 	                        br->ref.port, ns, br->ref.name);
 }
 
-static const char *ref_error(rb__tr *t, const rb__objmeta *policy, const char *policy_kind,
-                             const rb__backend_ref *br)
+static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta *policy,
+                             const char *policy_kind, const rb__backend_ref *br)
 {
 	const char *group = br->ref.group ? br->ref.group : "";
 	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
@@ -89,21 +89,21 @@ static const char *ref_error(rb__tr *t, const rb__objmeta *policy, const char *p
 		return err;
 	rb__ref_result res;
 	memset(&res, 0, sizeof res);
-	int rc = rb__check_upstream_tls(t, br, kind, ns, &res);
+	int rc = rb__check_upstream_tls(t, g, br, kind, ns, &res);
 	if (rc)
 		return "out of memory";
 	return res.reason ? res.message : NULL;
 }
 
-const char *rb__ext_service_error(rb__tr *t, const rb__objmeta *policy, const char *policy_kind,
-                                  const rb__ext_service *svc)
+const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__objmeta *policy,
+                                  const char *policy_kind, const rb__ext_service *svc)
 {
 	if (svc->has_ref)
-		return ref_error(t, policy, policy_kind, &svc->ref);
+		return ref_error(t, g, policy, policy_kind, &svc->ref);
 	if (!svc->ref_count)
 		return "no backendRefs specified";
 	for (size_t i = 0; i < svc->ref_count; i++) {
-		const char *err = ref_error(t, policy, policy_kind, &svc->refs[i]);
+		const char *err = ref_error(t, g, policy, policy_kind, &svc->refs[i]);
 		if (err)
 			return err;
 	}

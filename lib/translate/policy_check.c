@@ -19,6 +19,7 @@
 /* The errors of one policy: joined text, and whether one of them fails closed. */
 typedef struct errs {
 	rb__tr *t;
+	const rb__gateway *gateway; /* the Gateway whose routes the policy reaches */
 	const char *text; /* NULL: none */
 	bool fails;
 } errs;
@@ -94,8 +95,7 @@ static const char *secret_ref_error(rb__tr *t, const rb__claim *c, const char *p
 	return NULL;
 }
 
-/* The most specific EnvoyProxy of a Gateway: its own, else the GatewayClass's, else the default. */
-static const rb__envoy_proxy *envoy_proxy_of(rb__tr *t, const rb__gateway *g)
+const rb__envoy_proxy *rb__gateway_envoy_proxy(rb__tr *t, const rb__gateway *g)
 {
 	if (g->params_kind && !strcmp(g->params_kind, "EnvoyProxy") && g->params_name) {
 		const rb__envoy_proxy *own =
@@ -316,7 +316,7 @@ static void geoip(errs *e, const rb__security_policy *p, const rb__parent *paren
 		    "ClientIPDetection.XForwardedFor.TrustedCIDRs");
 		return;
 	}
-	const rb__envoy_proxy *ep = envoy_proxy_of(e->t, parent->gateway);
+	const rb__envoy_proxy *ep = rb__gateway_envoy_proxy(e->t, parent->gateway);
 	if (!ep || !ep->has_geoip_provider) {
 		add(e, true, P,
 		    "authorization clientIPGeoLocations requires EnvoyProxy.spec.geoIP.provider");
@@ -342,7 +342,7 @@ static void geoip(errs *e, const rb__security_policy *p, const rb__parent *paren
 static void ext_service(errs *e, const rb__claim *c, const char *policy_kind, bool fails,
                         const char *prefix, const rb__ext_service *svc)
 {
-	const char *err = rb__ext_service_error(e->t, c->meta, policy_kind, svc);
+	const char *err = rb__ext_service_error(e->t, e->gateway, c->meta, policy_kind, svc);
 	if (err)
 		add(e, fails, prefix, "%s", err);
 }
@@ -457,7 +457,7 @@ static void eep_errors(errs *e, const rb__claim *c, const rb__gateway *g)
 			    x->message_timeout);
 	}
 	/* buildDynamicModules: only modules the Gateway's EnvoyProxy allows. */
-	const rb__envoy_proxy *ep = p->dynamic_module_count ? envoy_proxy_of(t, g) : NULL;
+	const rb__envoy_proxy *ep = p->dynamic_module_count ? rb__gateway_envoy_proxy(t, g) : NULL;
 	for (size_t i = 0; i < p->dynamic_module_count; i++) {
 		const char *name = p->dynamic_modules[i].name;
 		if (!ep || !name || !has_key(ep->dynamic_modules, ep->dynamic_module_count, name))
@@ -535,7 +535,7 @@ static void ctp_errors(errs *e, const rb__claim *c, const rb__listener *l)
 static const char *error_of(rb__tr *t, const rb__claim *c, const rb__parent *parent,
                             const rb__gateway *g, const rb__listener *l, bool *fails)
 {
-	errs e = {t, NULL, false};
+	errs e = {t, g, NULL, false};
 	switch (c->kind) {
 	case RB_POLICY_BTP:
 		btp_errors(&e, c);

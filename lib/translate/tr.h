@@ -248,10 +248,14 @@ size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent
 const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,
                              const rb__listener *listener, bool *fails);
 
+/* policy_check.c: the most specific EnvoyProxy of a Gateway -- its own, else
+ * the GatewayClass's, else the default spec -- or NULL. */
+const rb__envoy_proxy *rb__gateway_envoy_proxy(rb__tr *t, const rb__gateway *g);
+
 /* ext_service.c: the first problem of the backendRefs of a policy's external
- * service (translateExtServiceBackendRefs), or NULL. */
-const char *rb__ext_service_error(rb__tr *t, const rb__objmeta *policy, const char *policy_kind,
-                                  const rb__ext_service *svc);
+ * service (translateExtServiceBackendRefs) for Gateway g, or NULL. */
+const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__objmeta *policy,
+                                  const char *policy_kind, const rb__ext_service *svc);
 
 /* fail_closed.c: does a policy make this rule answer 500 on this parent?
  * The cause ("SecurityPolicy ns/name: ExtAuth: ...") or NULL. */
@@ -281,8 +285,8 @@ const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const c
 bool rb__parse_ip(const char *s, bool *is_loopback);
 
 /* tls.c: upstream TLS validity (2.2 step 4, 2.6); on failure sets res->reason/message. */
-int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kind, const char *ns,
-                           rb__ref_result *res);
+int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
+                           const char *kind, const char *ns, rb__ref_result *res);
 
 /* setting.c: one backendRef -> DS (2.2). */
 int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
