@@ -2,6 +2,7 @@
  * ReferenceGrant, BackendTrafficPolicy, EnvoyProxy, BackendTLSPolicy,
  * Namespace and the unstructured objects of extensionRefFilters.
  */
+#include "model/cert_validity.h"
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -205,7 +206,7 @@ static const rb__field CA_REF_FIELDS[] = {
 };
 const rb__schema rb__schema_ca_ref = RB_SCHEMA("a CA certificate reference", rb__ca_ref, CA_REF_FIELDS, NULL);
 
-/* A non-empty "ca.crt" in `data`: the bundle itself never enters the model. */
+/* A non-empty "ca.crt" in `data`. */
 static bool has_nonempty(const rb__node *map, const char *key)
 {
 	const rb__node *v = rb__node_get(map, key);
@@ -239,6 +240,13 @@ static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
 	}
 	rb__ca_holder *h = base;
 	h->has_ca = has_nonempty(v, "ca.crt");
+	if (h->has_ca) {
+		const rb__node *ca = rb__node_get(v, "ca.crt");
+		int rc = rb__pem_certificates(d->arena, ca->scalar.text, ca->scalar.len, &h->ca_certs,
+		                              &h->ca_cert_count);
+		if (rc)
+			return rc;
+	}
 	return data_keys(d, v, true, &h->data_keys, &h->data_key_count);
 }
 
@@ -278,7 +286,7 @@ const rb__schema rb__schema_cluster_trust_bundle =
 
 /* ---- Secret (listener certificates) and HTTPRouteFilter ---- */
 
-/* Only which keys the data has: certificates never enter the model. */
+/* Which keys the data has, and the validity of the CA certificates. */
 static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 {
 	if (!rb__node_is_map(v)) {
@@ -289,6 +297,18 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
 	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
 	s->has_ca_crt = has_nonempty(v, "ca.crt");
+	if (s->has_ca_crt) {
+		/* Secret data is base64: the PEM inside, for the certificates' validity. */
+		const rb__node *ca = rb__node_get(v, "ca.crt");
+		size_t len;
+		const unsigned char *pem =
+			rb__base64_decode(d->arena, ca->scalar.text, ca->scalar.len, &len);
+		int rc = pem ? rb__pem_certificates(d->arena, (const char *)pem, len, &s->ca_certs,
+		                                    &s->ca_cert_count)
+		             : RB_OK;
+		if (rc)
+			return rc;
+	}
 	return data_keys(d, v, false, &s->data_keys, &s->data_key_count);
 }
 

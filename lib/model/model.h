@@ -606,6 +606,8 @@ typedef struct rb__ca_holder {
 	bool has_ca; /* data["ca.crt"] (ConfigMap, Secret) or spec.trustBundle, non-empty */
 	const char **data_keys; /* a ConfigMap's data keys whose value is not empty */
 	size_t data_key_count;
+	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt (ConfigMap) */
+	size_t ca_cert_count;
 } rb__ca_holder;
 
 typedef struct rb__namespace {
@@ -626,6 +628,8 @@ typedef struct rb__secret {
 	bool has_ca_crt;
 	const char **data_keys; /* every data key (policies check .htpasswd, client-secret...) */
 	size_t data_key_count;
+	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt */
+	size_t ca_cert_count;
 } rb__secret;
 
 /* Envoy Gateway's HTTPRouteFilter: only the host rewrite type matters (SPEC.md 3.3 case 5). */

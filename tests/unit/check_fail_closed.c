@@ -6,6 +6,8 @@
  */
 #include "rebalance/rebalance.h"
 #include "testutil.h"
+#include "core/mem.h"
+#include "model/cert_validity.h"
 #include "translate/tr.h"
 
 #include <check.h>
@@ -43,6 +45,56 @@ START_TEST(quantities)
 	ck_assert(!rb__parse_quantity("", &v));
 	ck_assert(!rb__parse_quantity("10MB", &v));
 	ck_assert(!rb__parse_quantity("Mi", &v));
+}
+END_TEST
+
+
+/* An expired certificate of Envoy Gateway's test data (mtls.example.com, valid
+ * 2019-12-31 15:00:01 to 2020-01-01 15:00:01 UTC), then a block that is not one. */
+static const char EXPIRED_PEM[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIDvzCCAqegAwIBAgIUCM0nEy6yamvpz8EPb5jv7KXdDjIwDQYJKoZIhvcNAQEL\n"
+	"BQAwbzELMAkGA1UEBhMCVVMxCzAJBgNVBAgMAlZBMREwDwYDVQQHDAhTb21lQ2l0\n"
+	"eTETMBEGA1UECgwKRW52b3lQcm94eTEQMA4GA1UECwwHR2F0ZXdheTEZMBcGA1UE\n"
+	"AwwQbXRscy5leGFtcGxlLmNvbTAeFw0xOTEyMzExNTAwMDFaFw0yMDAxMDExNTAw\n"
+	"MDFaMG8xCzAJBgNVBAYTAlVTMQswCQYDVQQIDAJWQTERMA8GA1UEBwwIU29tZUNp\n"
+	"dHkxEzARBgNVBAoMCkVudm95UHJveHkxEDAOBgNVBAsMB0dhdGV3YXkxGTAXBgNV\n"
+	"BAMMEG10bHMuZXhhbXBsZS5jb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK\n"
+	"AoIBAQDKX9tHhRjAUkruTvWF6wInB2yjNPQQfizk7+jwDKuO9l1vdaRCw0Izm2jR\n"
+	"rzogqP4YNB3xFmk9IXw0AjXlRURjoYslfSthpHMbNUz8mlMnYQkHlnAMQC9nqj0h\n"
+	"T+BberdoUq1VXYrV1LrQS5l7XlA3I0VaJR7BKoS8lEqfyPbkczdibkhrNXRajkwb\n"
+	"dnVGaygBtKDhAH3Ov/C4kF9UZxLgyUmmGR4JQsrG2GJTr3VgQt+uUACMxjYVQ+LW\n"
+	"jkrsMv0ioVXLHYi7rNZhmAmpNIw0IWIP1WsMnp8i5d4iQxwG0TSEDFRfwP5gWw7U\n"
+	"xaJtvny3L2KNwox+iftOAv6He8fLAgMBAAGjUzBRMB0GA1UdDgQWBBQ7Xfc3Vpga\n"
+	"smj9uf99iaXPke7BIzAfBgNVHSMEGDAWgBQ7Xfc3Vpgasmj9uf99iaXPke7BIzAP\n"
+	"BgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQAfEtB+BJ9qOe3bmwhA\n"
+	"7do1iJp0Qksdx48MbsOX505u4Y+7GPtz13AlJCopOtAYcb2Mz12na9iXmJUFpxwa\n"
+	"XFEgS/3raUqzuPrmLTW4Y5mdNSnTx+WkO8cvjuY3xKpEQOllcyM32jqd/ycFAd4z\n"
+	"qx7ZfP475H9aTXvCjDiuuO/7oCmsSWvJ4dlln/+35z1WgO8w9NhF4HL42Tj8x7+u\n"
+	"pwMJw3gvM5Vw0YXJW8THr371q1OFEEThyrUajoEVCODYCh3FWejlNvbvDWwb2uSb\n"
+	"KrXwKQfc1SQwEhn20BSmQXTGcMXeI3Q6iS63u0PydTzgN4BDm9MFyUXPV6OsmT0B\n"
+	"dOwg\n"
+	"-----END CERTIFICATE-----\n";
+
+START_TEST(certificate_validity)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena a;
+	rb__arena_init(&a, &mem);
+	char pem[sizeof EXPIRED_PEM + 128];
+	snprintf(pem, sizeof pem, "%s%s", EXPIRED_PEM,
+	         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
+	rb__cert_validity *certs;
+	size_t n;
+	ck_assert_int_eq(rb__pem_certificates(&a, pem, strlen(pem), &certs, &n), RB_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(certs[0].parsed);
+	ck_assert_str_eq(certs[0].common_name, "mtls.example.com");
+	ck_assert_int_eq(certs[0].not_before, 1577804401);
+	ck_assert_int_eq(certs[0].not_after, 1577890801);
+	ck_assert(!certs[1].parsed);
+	rb__arena_free(&a);
 }
 END_TEST
 
@@ -203,6 +255,7 @@ int main(void)
 	TCase *tc = tcase_create("values");
 	tcase_add_test(tc, go_durations);
 	tcase_add_test(tc, quantities);
+	tcase_add_test(tc, certificate_validity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("precedence");
 	tcase_add_test(tc, most_specific_valid_policy_claims_the_route);

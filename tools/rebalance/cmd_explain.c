@@ -476,8 +476,12 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 		 * across, wrapped at spaces. */
 		char *rest = na;
 		while (*rest) {
-			size_t take = strlen(rest);
-			if (width(rest) > LINE_MAX - INDENT) {
+			size_t take = strcspn(rest, "\n");
+			char keep = rest[take];
+			rest[take] = '\0';
+			bool too_wide = width(rest) > LINE_MAX - INDENT;
+			rest[take] = keep;
+			if (too_wide) {
 				take = LINE_MAX - INDENT;
 				while (take > 1 && rest[take] != ' ')
 					take--;
@@ -491,7 +495,7 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 			emit(&l, out);
 			rest[take] = save;
 			rest += take;
-			while (*rest == ' ')
+			while (*rest == ' ' || *rest == '\n')
 				rest++;
 		}
 	} else if (nna || nnb) {
