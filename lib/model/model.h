@@ -428,6 +428,8 @@ typedef struct rb__btp_checks {
 	const char *request_buffer_limit; /* requestBuffer.limit (a quantity) */
 	bool has_request_buffer;
 	bool has_http_upgrade;
+	const char *http2_stream_window;     /* http2.initialStreamWindowSize (a quantity) */
+	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
 	rb__response_override *overrides;
 	size_t override_count;
 } rb__btp_checks;
@@ -556,6 +558,8 @@ typedef struct rb__client_traffic_policy {
 	const char *keepalive_idle_time;
 	const char *keepalive_interval;
 	const char *buffer_limit; /* connection.bufferLimit (a quantity) */
+	const char *http2_stream_window;     /* http2.initialStreamWindowSize */
+	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
 } rb__client_traffic_policy;
 
 typedef struct rb__backend_traffic_policy {

@@ -137,6 +137,23 @@ static void uint32_quantity(errs *e, const char *prefix, const char *field, cons
 		    value, 4294967295u);
 }
 
+/* buildIRHTTP2Settings: HTTP/2 window sizes within Envoy's limits. */
+static void http2_windows(errs *e, const char *stream, const char *connection)
+{
+	const char *names[2] = {"InitialStreamWindowSize", "InitialConnectionWindowSize"};
+	const char *values[2] = {stream, connection};
+	for (int i = 0; i < 2; i++) {
+		double v;
+		if (!values[i])
+			continue;
+		if (!rb__parse_quantity(values[i], &v))
+			add(e, true, "HTTP2", "invalid %s value %s", names[i], values[i]);
+		else if (v < 65535 || v > 2147483647.0)
+			add(e, true, "HTTP2", "%s value %s is out of range, must be between %d and %d",
+			    names[i], values[i], 65535, 2147483647);
+	}
+}
+
 /* ---- BackendTrafficPolicy (buildTrafficFeatures) ---- */
 
 static uint64_t unit_seconds(const char *unit)
@@ -238,6 +255,7 @@ static void btp_errors(errs *e, const rb__claim *c)
 	for (int i = 0; i < 6; i++)
 		duration(e, "Timeout", TIMEOUTS[i], k->timeouts[i]);
 	uint32_quantity(e, "BackendConnection", "BufferLimit", k->buffer_limit);
+	http2_windows(e, k->http2_stream_window, k->http2_connection_window);
 	/* buildResponseOverride: a body from a ConfigMap of the policy's namespace. */
 	for (size_t i = 0; i < k->override_count; i++) {
 		const rb__response_override *o = &k->overrides[i];
@@ -396,6 +414,12 @@ static void sp_errors(errs *e, const rb__claim *c, const rb__parent *parent, con
 	}
 	for (size_t i = 0; i < p->jwt_provider_count; i++) {
 		const rb__jwt_provider *jp = &p->jwt_providers[i];
+		/* validateJWTProvider: a unique name, exactly one JWKS source. */
+		for (size_t j = 0; j < i; j++)
+			if (jp->name && rb__str_eq(p->jwt_providers[j].name, jp->name))
+				add(e, true, "JWT", "provider name %s must be unique", jp->name);
+		if (jp->has_remote_jwks == jp->has_local_jwks)
+			add(e, true, "JWT", "exactly one of remoteJWKS or localJWKS must be specified");
 		if (jp->has_remote_jwks && (jp->remote_jwks.ref_count || jp->remote_jwks.has_ref))
 			ext_service(e, c, "SecurityPolicy", true, "JWT", &jp->remote_jwks);
 		if (jp->has_local_jwks && rb__str_eq(jp->local_jwks_type, "ValueRef") &&
@@ -539,6 +563,8 @@ static void ctp_errors(errs *e, const rb__claim *c, const rb__listener *l)
 	                                        "streamIdleTimeout", "tcp idleTimeout"};
 	for (int i = 0; i < 4; i++)
 		duration(e, "Timeout", TIMEOUTS[i], p->timeouts[i]);
+	if (!l || rb__str_eq(l->protocol, "HTTP") || rb__str_eq(l->protocol, "HTTPS"))
+		http2_windows(e, p->http2_stream_window, p->http2_connection_window);
 	if (!terminates_tls(l) || !p->has_client_validation)
 		return;
 	if (!p->client_ca_ref_count) {

@@ -249,6 +249,39 @@ START_TEST(cross_namespace_ext_service_needs_a_grant)
 }
 END_TEST
 
+
+START_TEST(feature_checks)
+{
+	const char *why;
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY("shop", "b", ROUTE,
+	                                                            "    http2: {initialStreamWindowSize: "
+	                                                            "1Ki}\n"),
+	                         &why),
+	                  500);
+	ck_assert_str_eq(why, "BackendTrafficPolicy shop/b: HTTP2: InitialStreamWindowSize value 1Ki "
+	                      "is out of range, must be between 65535 and 2147483647.");
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY("shop", "b", ROUTE,
+	                                                            "    http2: {initialStreamWindowSize: "
+	                                                            "64Ki}\n"),
+	                         NULL),
+	                  0);
+	/* Several errors: one line each, in Envoy Gateway's order, one final period. */
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY("shop", "b", ROUTE,
+	                                                            "    timeout: {http: {requestTimeout: "
+	                                                            "5 seconds}}\n" BAD_RETRY),
+	                         &why),
+	                  500);
+	ck_assert_str_eq(why, "BackendTrafficPolicy shop/b: Retry: baseInterval cannot be set to 0s\n"
+	                      "Timeout: invalid requestTimeout value 5 seconds.");
+	ck_assert_uint_eq(
+		answer("securityPolicies:\n" POLICY("shop", "s", ROUTE,
+		                                    "    jwt: {providers: [{name: a, remoteJWKS: {uri: "
+		                                    "'https://a/jwks'}, localJWKS: {type: Inline}}]}\n"),
+		       NULL),
+		500);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fail_closed");
@@ -263,6 +296,7 @@ int main(void)
 	tcase_add_test(tc, first_policy_on_a_target_claims_it);
 	tcase_add_test(tc, ext_services_may_fail_open);
 	tcase_add_test(tc, cross_namespace_ext_service_needs_a_grant);
+	tcase_add_test(tc, feature_checks);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
