@@ -53,9 +53,10 @@ static const char *cause_of(rb__tr *t, const rb__claim *c, const char *err)
 	                        n && err[n - 1] == '.' ? "" : ".");
 }
 
-/* The policy of `kind` that fails this rule on listener l, and why; NULL when none. */
-static const char *kind_fails(rb__tr *t, rb__policy_kind kind, const rb__parent *p,
-                              const rb__route_rule *rule, const rb__listener *l)
+/* The policy of `kind` that fails this rule on listener l (*err: why); NULL when none. */
+static const rb__claim *kind_fails(rb__tr *t, rb__policy_kind kind, const rb__parent *p,
+                                   const rb__route_rule *rule, const rb__listener *l,
+                                   const char **err_out)
 {
 	const rb__claim *chain[5];
 	bool route_level[5];
@@ -63,8 +64,10 @@ static const char *kind_fails(rb__tr *t, rb__policy_kind kind, const rb__parent 
 	for (size_t i = 0; i < n; i++) {
 		bool fails;
 		const char *err = rb__policy_error(t, chain[i], p, l, &fails);
-		if (err && fails)
-			return cause_of(t, chain[i], err);
+		if (err && fails) {
+			*err_out = err;
+			return chain[i];
+		}
 		if (err || kind == RB_POLICY_CTP)
 			return NULL; /* failed open (claimed), or the listener's one CTP is valid */
 		if (!route_level[i] || !chain[i]->merge_type)
@@ -84,10 +87,11 @@ int rb__policy_fail_closed(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
 		for (int k = 0; k < 4; k++) {
-			const char *c = kind_fails(t, ORDER[k], p, rule, l);
+			const char *err;
+			const rb__claim *c = kind_fails(t, ORDER[k], p, rule, l, &err);
 			if (c) {
-				*cause = c;
-				return RB_OK;
+				*cause = cause_of(t, c, err);
+				return *cause ? RB_OK : RB_ENOMEM;
 			}
 		}
 	}

@@ -428,6 +428,8 @@ static void gen(int kind, doc *d)
 			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, "
 			              "name: gw-%u}\n",
 			          pick(2));
+		else if (chance(30))
+			sb_printf(&b, "  targetSelectors:\n  - {kind: HTTPRoute, matchLabels: {app: x}}\n");
 		else
 			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: HTTPRoute, "
 			              "name: hr-%u}\n",
