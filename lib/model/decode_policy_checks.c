@@ -34,10 +34,47 @@ static int count_of(rb__dctx *d, const rb__node *v, size_t *out)
 
 /* ---- BackendTrafficPolicy ---- */
 
-static int client_selectors(rb__dctx *d, const rb__node *v, void *base)
+static const rb__field RL_HEADER_FIELDS[] = {
+	RB_F_STR("name", rb__rate_limit_header, name),
+	RB_F_STR("type", rb__rate_limit_header, type),
+	RB_F_STR("value", rb__rate_limit_header, value),
+	RB_F_BOOL("invert", rb__rate_limit_header, invert),
+};
+static const rb__schema RL_HEADER =
+	RB_SCHEMA("a rate limit header", rb__rate_limit_header, RL_HEADER_FIELDS, NULL);
+
+static const rb__field SOURCE_CIDR_FIELDS[] = {
+	RB_F_STR("value", rb__client_selector, source_cidr),
+};
+static const rb__schema SOURCE_CIDR =
+	RB_SCHEMA("a source CIDR", rb__client_selector, SOURCE_CIDR_FIELDS, NULL);
+
+static int selector_methods(rb__dctx *d, const rb__node *v, void *base)
 {
-	return count_of(d, v, &((rb__rate_limit_rule *)base)->client_selector_count);
+	return count_of(d, v, &((rb__client_selector *)base)->method_count);
 }
+
+static int selector_path(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)d;
+	((rb__client_selector *)base)->has_path = !rb__node_is_null(v);
+	return RB_OK;
+}
+
+static int selector_query_params(rb__dctx *d, const rb__node *v, void *base)
+{
+	return count_of(d, v, &((rb__client_selector *)base)->query_param_count);
+}
+
+static const rb__field CLIENT_SELECTOR_FIELDS[] = {
+	RB_F_LIST("headers", rb__client_selector, headers, header_count, RL_HEADER),
+	RB_F_NEST_HAS("sourceCIDR", rb__client_selector, has_source_cidr, SOURCE_CIDR),
+	RB_F_FN("methods", selector_methods),
+	RB_F_FN("path", selector_path),
+	RB_F_FN("queryParams", selector_query_params),
+};
+static const rb__schema CLIENT_SELECTOR =
+	RB_SCHEMA("a client selector", rb__client_selector, CLIENT_SELECTOR_FIELDS, NULL);
 
 static const rb__field LIMIT_FIELDS[] = {
 	RB_F_STR("unit", rb__rate_limit_rule, unit),
@@ -45,7 +82,8 @@ static const rb__field LIMIT_FIELDS[] = {
 static const rb__schema LIMIT = RB_SCHEMA("a rate limit", rb__rate_limit_rule, LIMIT_FIELDS, NULL);
 
 static const rb__field RL_RULE_FIELDS[] = {
-	RB_F_FN("clientSelectors", client_selectors),
+	RB_F_LIST("clientSelectors", rb__rate_limit_rule, client_selectors, client_selector_count,
+	          CLIENT_SELECTOR),
 	RB_F_NEST("limit", LIMIT),
 };
 static const rb__schema RL_RULE =
@@ -57,17 +95,16 @@ static const rb__field LOCAL_RL_FIELDS[] = {
 static const rb__schema LOCAL_RL =
 	RB_SCHEMA("a local rate limit", rb__btp_checks, LOCAL_RL_FIELDS, NULL);
 
-static int global_rate_limit(rb__dctx *d, const rb__node *v, void *base)
-{
-	(void)d;
-	((rb__btp_checks *)base)->has_global_rate_limit = !rb__node_is_null(v);
-	return RB_OK;
-}
+static const rb__field GLOBAL_RL_FIELDS[] = {
+	RB_F_LIST("rules", rb__btp_checks, global_rules, global_rule_count, RL_RULE),
+};
+static const rb__schema GLOBAL_RL =
+	RB_SCHEMA("a global rate limit", rb__btp_checks, GLOBAL_RL_FIELDS, NULL);
 
 static const rb__field RATE_LIMIT_FIELDS[] = {
 	RB_F_STR("type", rb__btp_checks, rate_limit_type),
 	RB_F_NEST_HAS("local", rb__btp_checks, has_local_rate_limit, LOCAL_RL),
-	RB_F_FN("global", global_rate_limit),
+	RB_F_NEST_HAS("global", rb__btp_checks, has_global_rate_limit, GLOBAL_RL),
 };
 static const rb__schema RATE_LIMIT =
 	RB_SCHEMA("a rate limit", rb__btp_checks, RATE_LIMIT_FIELDS, NULL);

@@ -392,8 +392,28 @@ typedef struct rb__target_selector {
  * as names.
  */
 
-/* A local rate-limit rule: whether it selects clients, and its unit. */
+/* A header a rate-limit client selector matches. */
+typedef struct rb__rate_limit_header {
+	const char *name;
+	const char *type; /* Exact (default), RegularExpression, Distinct */
+	const char *value;
+	bool invert;
+} rb__rate_limit_header;
+
+/* A rate-limit client selector: what it matches on. */
+typedef struct rb__client_selector {
+	rb__rate_limit_header *headers;
+	size_t header_count;
+	bool has_source_cidr;
+	const char *source_cidr;
+	size_t method_count;
+	bool has_path;
+	size_t query_param_count;
+} rb__client_selector;
+
+/* A rate-limit rule: its client selectors and its unit. */
 typedef struct rb__rate_limit_rule {
+	rb__client_selector *client_selectors;
 	size_t client_selector_count;
 	const char *unit;
 } rb__rate_limit_rule;
@@ -411,6 +431,8 @@ typedef struct rb__btp_checks {
 	bool has_global_rate_limit;
 	rb__rate_limit_rule *local_rules;
 	size_t local_rule_count;
+	rb__rate_limit_rule *global_rules;
+	size_t global_rule_count;
 	bool has_table_size;
 	uint32_t table_size; /* loadBalancer.consistentHash.tableSize */
 	const char *slow_start_window;

@@ -169,6 +169,38 @@ static uint64_t unit_seconds(const char *unit)
 	return 0;
 }
 
+static bool cidr_ok(const char *s);
+
+/* buildRateLimitRule: what each client selector matches on must make sense. */
+static void rate_limit_rule(errs *e, const rb__rate_limit_rule *r)
+{
+	for (size_t i = 0; i < r->client_selector_count; i++) {
+		const rb__client_selector *cs = &r->client_selectors[i];
+		if (!cs->header_count && !cs->has_source_cidr && !cs->method_count && !cs->has_path &&
+		    !cs->query_param_count) {
+			add(e, true, "RateLimit", "unable to translate rateLimit. At least one of the "
+			                          "header or method or path or sourceCIDR or queryParams "
+			                          "must be specified");
+			continue;
+		}
+		for (size_t j = 0; j < cs->header_count; j++) {
+			const rb__rate_limit_header *h = &cs->headers[j];
+			const char *type = h->type ? h->type : "Exact";
+			const char *err = NULL;
+			if (!strcmp(type, "Distinct") && h->invert)
+				add(e, true, "RateLimit",
+				    "unable to translate rateLimit. Invert is not applicable for distinct "
+				    "header match type");
+			else if (!strcmp(type, "RegularExpression") && h->value &&
+			         rb__regex_check(e->t->out, h->value, &err) == RB_OK && err)
+				add(e, true, "RateLimit", "regex %s is invalid: %s", h->value, err);
+		}
+		if (cs->has_source_cidr && (!cs->source_cidr || !cidr_ok(cs->source_cidr)))
+			add(e, true, "RateLimit", "unable to translate rateLimit: invalid sourceCIDR %s",
+			    cs->source_cidr ? cs->source_cidr : "");
+	}
+}
+
 static void rate_limit(errs *e, const rb__btp_checks *k)
 {
 	const char *type = k->rate_limit_type;
@@ -178,6 +210,10 @@ static void rate_limit(errs *e, const rb__btp_checks *k)
 		add(e, true, "RateLimit", "local configuration empty for rateLimit");
 	else if (rb__str_eq(type, "Global") && !k->has_global_rate_limit)
 		add(e, true, "RateLimit", "global configuration empty for rateLimit");
+	for (size_t i = 0; i < k->global_rule_count; i++)
+		rate_limit_rule(e, &k->global_rules[i]);
+	for (size_t i = 0; i < k->local_rule_count; i++)
+		rate_limit_rule(e, &k->local_rules[i]);
 	if (!k->has_local_rate_limit || rb__str_eq(type, "Global"))
 		return;
 	/* buildLocalRateLimit: one default rule at most; every unit a multiple of its unit. */

@@ -273,6 +273,27 @@ START_TEST(feature_checks)
 	                  500);
 	ck_assert_str_eq(why, "BackendTrafficPolicy shop/b: Retry: baseInterval cannot be set to 0s\n"
 	                      "Timeout: invalid requestTimeout value 5 seconds.");
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY(
+					 "shop", "b", ROUTE,
+					 "    rateLimit: {local: {rules: [{clientSelectors: [{headers: [{name: "
+					 "x, type: Distinct, invert: true}]}], limit: {requests: 1, unit: "
+					 "Second}}]}}\n"),
+	                         NULL),
+	                  500);
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY(
+					 "shop", "b", ROUTE,
+					 "    rateLimit: {global: {rules: [{clientSelectors: [{headers: [{name: "
+					 "x, type: RegularExpression, value: '(a'}]}], limit: {requests: 1, "
+					 "unit: Second}}]}}\n"),
+	                         NULL),
+	                  500);
+	ck_assert_uint_eq(answer("backendTrafficPolicies:\n" POLICY(
+					 "shop", "b", ROUTE,
+					 "    rateLimit: {global: {rules: [{clientSelectors: [{headers: [{name: "
+					 "x, type: RegularExpression, value: '(a)'}], sourceCIDR: {value: "
+					 "10.0.0.0/8}}], limit: {requests: 1, unit: Second}}]}}\n"),
+	                         NULL),
+	                  0);
 	ck_assert_uint_eq(
 		answer("securityPolicies:\n" POLICY("shop", "s", ROUTE,
 		                                    "    jwt: {providers: [{name: a, remoteJWKS: {uri: "
