@@ -95,6 +95,22 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 	return res.reason ? res.message : NULL;
 }
 
+/* Which address kinds a valid ref brings: bit 0 IP, bit 1 FQDN (unix sockets mix with IPs). */
+static unsigned address_kinds(rb__tr *t, const rb__objmeta *policy, const rb__backend_ref *br)
+{
+	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
+	if (strcmp(kind, "Backend"))
+		return 1;
+	const char *ns = rb__str_empty(br->ref.namespace_) ? policy->namespace_ : br->ref.namespace_;
+	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
+	unsigned kinds = 0;
+	for (size_t i = 0; b && i < b->endpoint_count; i++)
+		kinds |= b->endpoints[i].kind == RB_BEP_IP     ? 1u
+		         : b->endpoints[i].kind == RB_BEP_FQDN ? 2u
+		                                                 : 0u;
+	return kinds;
+}
+
 const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__objmeta *policy,
                                   const char *policy_kind, const rb__ext_service *svc)
 {
@@ -102,10 +118,15 @@ const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__obj
 		return ref_error(t, g, policy, policy_kind, &svc->ref);
 	if (!svc->ref_count)
 		return "no backendRefs specified";
+	unsigned kinds = 0;
 	for (size_t i = 0; i < svc->ref_count; i++) {
 		const char *err = ref_error(t, g, policy, policy_kind, &svc->refs[i]);
 		if (err)
 			return err;
+		kinds |= address_kinds(t, policy, &svc->refs[i]);
 	}
+	/* RouteDestination.HasMixedEndpoints: IP and FQDN endpoints in one destination. */
+	if (kinds == 3)
+		return "mixed endpoints address type for the same destination is not supported";
 	return NULL;
 }

@@ -20,6 +20,9 @@
  *
  * A rule attached to several listeners of the parent answers 500 when one
  * of them fails (the IR has one destination per rule and parent).
+ *
+ * TCP and TLS routes never answer 500: an invalid ClientTrafficPolicy on
+ * their listener leaves the listener without routes instead.
  */
 #include "core/strutil.h"
 #include "rebalance/errors.h"
@@ -95,5 +98,20 @@ int rb__policy_fail_closed(rb__tr *t, const rb__parent *p, const rb__route_rule 
 			}
 		}
 	}
+	return RB_OK;
+}
+
+int rb__policy_l4_unprogrammed(rb__tr *t, const rb__parent *p, bool *dropped)
+{
+	*dropped = false;
+	if (!t->policy_claims.len || !p->listeners.len)
+		return RB_OK;
+	for (size_t i = 0; i < p->listeners.len; i++) {
+		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
+		const char *err;
+		if (!kind_fails(t, RB_POLICY_CTP, p, NULL, l, &err))
+			return RB_OK; /* served through this listener */
+	}
+	*dropped = true;
 	return RB_OK;
 }

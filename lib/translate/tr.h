@@ -262,6 +262,10 @@ const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__obj
 int rb__policy_fail_closed(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                            const char **cause);
 
+/* fail_closed.c: does an invalid ClientTrafficPolicy take this TCP/TLS route
+ * off every listener it is attached to (*dropped)? */
+int rb__policy_l4_unprogrammed(rb__tr *t, const rb__parent *p, bool *dropped);
+
 /* policy_values.c: Go's time.ParseDuration and Kubernetes quantities. */
 bool rb__parse_go_duration(const char *s, double *seconds);
 bool rb__parse_quantity(const char *s, double *value);
