@@ -7,9 +7,9 @@
  */
 #include "model/cert_validity.h"
 
-#include "rebalance/errors.h"
-
 #include <string.h>
+
+#include "rebalance/errors.h"
 
 /* ---- base64 (Secret data, PEM bodies): whitespace skipped, '=' ends ---- */
 

@@ -7,11 +7,11 @@
  * the Service port must be TCP, and an upstream TLS problem
  * (BackendTLSPolicy, Backend TLS) is the policy's error.
  */
+#include <string.h>
+
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
-
-#include <string.h>
 
 static const char *service_error(rb__tr *t, const char *ns, const rb__backend_ref *br)
 {

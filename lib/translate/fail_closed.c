@@ -24,11 +24,11 @@
  * TCP and TLS routes never answer 500: an invalid ClientTrafficPolicy on
  * their listener leaves the listener without routes instead.
  */
+#include <string.h>
+
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
-
-#include <string.h>
 
 static const char *kind_name(rb__policy_kind k)
 {

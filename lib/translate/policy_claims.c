@@ -10,11 +10,11 @@
  * "LSL:<ns>/<set>/<listener>", "LS:<ns>/<set>". ClientTrafficPolicies only
  * take Gateways, listeners and ListenerSets.
  */
+#include <string.h>
+
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
-
-#include <string.h>
 
 static int claim(rb__tr *t, const rb__claim *c, const char *scope)
 {

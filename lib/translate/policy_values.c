@@ -3,10 +3,10 @@
  * (Envoy Gateway parses every policy duration with it) and Kubernetes
  * resource quantities (buffer limits). Only validity and magnitude matter.
  */
-#include "translate/tr.h"
-
 #include <stdbool.h>
 #include <string.h>
+
+#include "translate/tr.h"
 
 static bool is_digit(char c)
 {

@@ -242,7 +242,8 @@ size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent
                                const rb__route_rule *rule, const rb__listener *listener,
                                const rb__claim *out[5], bool route_level[5]);
 
-/* policy_check.c: why a policy is invalid for a Gateway's listener (NULL: valid).
+/* policy_check.c (with policy_btp.c, policy_sp.c, policy_eep.c, policy_ctp.c):
+ * why a policy is invalid for a Gateway's listener (NULL: valid).
  * *fails says whether the error fails closed (SecurityPolicy ExtAuth and
  * EnvoyExtensionPolicy ExtProc/Wasm may fail open). */
 const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,

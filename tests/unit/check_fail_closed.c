@@ -4,16 +4,16 @@
  * which policy reaches a rule -- most specific wins, mergeType inherits the
  * parent's errors, the first policy on a target claims it, fail open.
  */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "rebalance/rebalance.h"
 #include "testutil.h"
 #include "core/mem.h"
 #include "model/cert_validity.h"
 #include "translate/tr.h"
-
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 START_TEST(go_durations)
 {
