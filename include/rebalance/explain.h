@@ -141,7 +141,10 @@ RB_API const rb_destination *rb_explained_rule_destination(const rb_explained_ru
 /** What Envoy gets for the rule on one side. */
 RB_API rb_routing rb_explained_rule_routing(const rb_explained_rule *r, rb_side side);
 /** Why Envoy Gateway builds weighted clusters (SPEC.md 6.1), e.g. "no-endpoint weight";
- *  NULL unless the routing is RB_ROUTING_WEIGHTED_CLUSTERS. Static string. */
+ *  or, for RB_ROUTING_DIRECT_RESPONSE, what other than the backends decided it, e.g.
+ *  "SecurityPolicy default/p: ExtAuth: service default/auth not found." (an invalid
+ *  policy fails closed, docs/policies.md). NULL otherwise. Valid as long as the
+ *  explanation. */
 RB_API const char *rb_explained_rule_routing_reason(const rb_explained_rule *r, rb_side side);
 /** The direct-response status, or for weighted clusters the cluster-not-found
  *  code (503 or 500); 0 otherwise. */

@@ -97,7 +97,7 @@ struct rb_engine {
 	batch *batches; /* live */
 	batch *dead;    /* freed after the next translation */
 	batch *single_batch[3]; /* of gateway_class, envoy_proxy_for_class, envoy_proxy_default */
-	int selectors;          /* BackendTrafficPolicies with targetSelectors (full translations) */
+	int selectors;          /* policies with targetSelectors (full translations) */
 
 	rb__vec slots;      /* slot */
 	rb__vec free_slots; /* uint32_t */
@@ -666,10 +666,19 @@ static void tr_drop(rb_engine *e)
 	}
 }
 
+/* Does a policy select routes by label (then a route's labels change its result)? */
 static bool has_selectors(const rb__model *m)
 {
 	for (size_t i = 0; i < m->backend_traffic_policies.len; i++)
 		if (RB_VEC_AT(&m->backend_traffic_policies, const rb__backend_traffic_policy *, i)
+		        ->target_selector_count)
+			return true;
+	for (size_t i = 0; i < m->security_policies.len; i++)
+		if (RB_VEC_AT(&m->security_policies, const rb__security_policy *, i)
+		        ->target_selector_count)
+			return true;
+	for (size_t i = 0; i < m->extension_policies.len; i++)
+		if (RB_VEC_AT(&m->extension_policies, const rb__extension_policy *, i)
 		        ->target_selector_count)
 			return true;
 	return false;

@@ -2,6 +2,7 @@
  * ReferenceGrant, BackendTrafficPolicy, EnvoyProxy, BackendTLSPolicy,
  * Namespace and the unstructured objects of extensionRefFilters.
  */
+#include "model/cert_validity.h"
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -48,14 +49,14 @@ static const rb__field TARGET_FIELDS[] = {
 	RB_F_STR_REQ("name", rb__policy_target, name),
 	RB_F_STR("sectionName", rb__policy_target, section_name),
 };
-static const rb__schema TARGET = RB_SCHEMA("a policy target", rb__policy_target, TARGET_FIELDS, NULL);
+const rb__schema rb__schema_policy_target = RB_SCHEMA("a policy target", rb__policy_target, TARGET_FIELDS, NULL);
 
 static const rb__field SELECTOR_FIELDS[] = {
 	RB_F_STR("group", rb__target_selector, group),
 	RB_F_STR_REQ("kind", rb__target_selector, kind),
 	RB_F_KV("matchLabels", rb__target_selector, selector.match_labels, selector.match_label_count),
 };
-static const rb__schema SELECTOR =
+const rb__schema rb__schema_target_selector =
 	RB_SCHEMA("a target selector", rb__target_selector, SELECTOR_FIELDS, NULL);
 
 /* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
@@ -74,10 +75,10 @@ static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
 }
 
 static const rb__field BTP_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, TARGET),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, TARGET),
+	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, rb__schema_policy_target),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, rb__schema_policy_target),
 	RB_F_LIST("targetSelectors", rb__backend_traffic_policy, target_selectors,
-	          target_selector_count, SELECTOR),
+	          target_selector_count, rb__schema_target_selector),
 	RB_F_STR("routingType", rb__backend_traffic_policy, routing_type),
 	RB_F_STR("mergeType", rb__backend_traffic_policy, merge_type),
 	RB_F_TRI("rebalanceOnNoEndpoints", rb__backend_traffic_policy, rebalance_on_no_endpoints),
@@ -85,8 +86,20 @@ static const rb__field BTP_SPEC_FIELDS[] = {
 	         rebalance_on_no_ready_endpoints),
 	RB_F_FN("loadBalancer", load_balancer),
 };
-static const rb__schema BTP_SPEC =
-	RB_SCHEMA("a BackendTrafficPolicy spec", rb__backend_traffic_policy, BTP_SPEC_FIELDS, NULL);
+/* The same spec again, for what can make the policy invalid
+ * (decode_policy_checks.c). Unknown fields were reported by the first pass:
+ * this one does not warn (it knows only the checked fields). */
+static int btp_spec_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	rb__dctx checks = *d;
+	checks.warnings = NULL;
+	return rb__decode_struct(&checks, map, &rb__schema_btp_checks,
+	                         &((rb__backend_traffic_policy *)base)->checks);
+}
+
+static const rb__schema BTP_SPEC = RB_SCHEMA("a BackendTrafficPolicy spec",
+                                             rb__backend_traffic_policy, BTP_SPEC_FIELDS,
+                                             btp_spec_post);
 
 static int btp_post(rb__dctx *d, const rb__node *map, void *base)
 {
@@ -114,8 +127,14 @@ static const rb__field EP_SPEC_FIELDS[] = {
 	RB_F_TRI("mergeGateways", rb__envoy_proxy, merge_gateways),
 	RB_F_TRI("mergeBackends", rb__envoy_proxy, merge_backends),
 };
+/* The same spec again, for the policy checks: allowed dynamic modules, GeoIP. */
+static int envoy_proxy_spec_post(rb__dctx *d, const rb__node *map, void *base)
+{
+	return rb__decode_struct(d, map, &rb__schema_envoy_proxy_checks, base);
+}
+
 const rb__schema rb__schema_envoy_proxy_spec =
-	RB_SCHEMA("an EnvoyProxy spec", rb__envoy_proxy, EP_SPEC_FIELDS, NULL);
+	RB_SCHEMA("an EnvoyProxy spec", rb__envoy_proxy, EP_SPEC_FIELDS, envoy_proxy_spec_post);
 
 static int envoy_proxy_post(rb__dctx *d, const rb__node *map, void *base)
 {
@@ -139,8 +158,8 @@ static const rb__schema VALIDATION =
 	RB_SCHEMA("validation", rb__backend_tls_policy, VALIDATION_FIELDS, NULL);
 
 static const rb__field BTLS_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, TARGET),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, TARGET),
+	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, rb__schema_policy_target),
+	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, rb__schema_policy_target),
 	RB_F_NEST("validation", VALIDATION),
 };
 static const rb__schema BTLS_SPEC =
@@ -191,11 +210,30 @@ static const rb__field CA_REF_FIELDS[] = {
 };
 const rb__schema rb__schema_ca_ref = RB_SCHEMA("a CA certificate reference", rb__ca_ref, CA_REF_FIELDS, NULL);
 
-/* A non-empty "ca.crt" in `data`: the bundle itself never enters the model. */
+/* A non-empty "ca.crt" in `data`. */
 static bool has_nonempty(const rb__node *map, const char *key)
 {
 	const rb__node *v = rb__node_get(map, key);
 	return rb__node_is_scalar(v) && v->stype == RB_SCALAR_STRING && v->scalar.len > 0;
+}
+
+/* The keys of a data mapping (only those with a non-empty value, if asked). */
+static int data_keys(rb__dctx *d, const rb__node *v, bool nonempty_only, const char ***keys,
+                     size_t *count)
+{
+	*keys = rb__arena_calloc(d->arena, v->coll.count ? v->coll.count : 1, sizeof(**keys));
+	if (!*keys)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < v->coll.count; i++) {
+		const rb__node *m = v->coll.items[i];
+		if (nonempty_only && !has_nonempty(v, m->key))
+			continue;
+		const char *k = rb__arena_intern(d->arena, m->key, m->key_len);
+		if (!k)
+			return RB_ENOMEM;
+		(*keys)[(*count)++] = k;
+	}
+	return RB_OK;
 }
 
 static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
@@ -208,7 +246,14 @@ static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
 	h->has_ca = has_nonempty(v, "ca.crt");
 	h->has_response_body |= !rb__node_is_null(rb__node_get(v, "response.body"));
 	h->has_any_data |= v->coll.count > 0;
-	return RB_OK;
+	if (h->has_ca) {
+		const rb__node *ca = rb__node_get(v, "ca.crt");
+		int rc = rb__pem_certificates(d->arena, ca->scalar.text, ca->scalar.len, &h->ca_certs,
+		                              &h->ca_cert_count);
+		if (rc)
+			return rc;
+	}
+	return data_keys(d, v, true, &h->data_keys, &h->data_key_count);
 }
 
 /* binaryData only counts for a direct response body (getCustomResponseBody). */
@@ -259,7 +304,7 @@ const rb__schema rb__schema_cluster_trust_bundle =
 
 /* ---- Secret (listener certificates, credentials) ---- */
 
-/* Only which keys the data has: certificates never enter the model. */
+/* Which keys the data has, and the validity of the CA certificates. */
 static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 {
 	if (!rb__node_is_map(v)) {
@@ -271,7 +316,19 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
 	s->has_ca_crt = has_nonempty(v, "ca.crt");
 	s->has_credential = has_nonempty(v, "credential");
-	return RB_OK;
+	if (s->has_ca_crt) {
+		/* Secret data is base64: the PEM inside, for the certificates' validity. */
+		const rb__node *ca = rb__node_get(v, "ca.crt");
+		size_t len;
+		const unsigned char *pem =
+			rb__base64_decode(d->arena, ca->scalar.text, ca->scalar.len, &len);
+		int rc = pem ? rb__pem_certificates(d->arena, (const char *)pem, len, &s->ca_certs,
+		                                    &s->ca_cert_count)
+		             : RB_OK;
+		if (rc)
+			return rc;
+	}
+	return data_keys(d, v, false, &s->data_keys, &s->data_key_count);
 }
 
 static int secret_post(rb__dctx *d, const rb__node *map, void *base)

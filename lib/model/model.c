@@ -29,6 +29,9 @@ rb__vec *rb__model_list(rb__model *m, int list)
 	case RB_LIST_LISTENER_SET: return &m->listener_sets;
 	case RB_LIST_GATEWAY_CLASS: return &m->gateway_classes;
 	case RB_LIST_ENDPOINTS: return &m->legacy_endpoints;
+	case RB_LIST_SECURITY_POLICY: return &m->security_policies;
+	case RB_LIST_EXTENSION_POLICY: return &m->extension_policies;
+	case RB_LIST_CLIENT_POLICY: return &m->client_traffic_policies;
 	default:
 		return list >= RB_LIST_ROUTE && list < RB_LIST_COUNT ? &m->routes[list - RB_LIST_ROUTE]
 		                                                     : NULL;
@@ -121,6 +124,12 @@ static const kind_entry KINDS[] = {
 	 &rb__schema_reference_grant, SLOT_LIST, RB_LIST_GRANT, -1},
 	{"backendTrafficPolicies", "BackendTrafficPolicy", "gateway.envoyproxy.io",
 	 &rb__schema_backend_traffic_policy, SLOT_LIST, RB_LIST_BTP, -1},
+	{"securityPolicies", "SecurityPolicy", "gateway.envoyproxy.io", &rb__schema_security_policy,
+	 SLOT_LIST, RB_LIST_SECURITY_POLICY, -1},
+	{"envoyExtensionPolicies", "EnvoyExtensionPolicy", "gateway.envoyproxy.io",
+	 &rb__schema_extension_policy, SLOT_LIST, RB_LIST_EXTENSION_POLICY, -1},
+	{"clientTrafficPolicies", "ClientTrafficPolicy", "gateway.envoyproxy.io",
+	 &rb__schema_client_traffic_policy, SLOT_LIST, RB_LIST_CLIENT_POLICY, -1},
 	{"envoyProxiesForGateways", "EnvoyProxy", "gateway.envoyproxy.io", &rb__schema_envoy_proxy,
 	 SLOT_LIST, RB_LIST_PROXY, -1},
 	{"backendTLSPolicies", "BackendTLSPolicy", "gateway.networking.k8s.io",

@@ -399,6 +399,207 @@ typedef struct rb__target_selector {
 	rb__label_selector selector;
 } rb__target_selector;
 
+/*
+ * ---- what can make a policy invalid ----
+ * Envoy Gateway answers 500 on the routes an invalid BackendTrafficPolicy,
+ * SecurityPolicy, EnvoyExtensionPolicy or ClientTrafficPolicy targets (fail
+ * closed; docs/policies.md). Only the fields its validation reads are kept:
+ * durations and quantities as written (checked by the translator), references
+ * as names.
+ */
+
+/* A header a rate-limit client selector matches. */
+typedef struct rb__rate_limit_header {
+	const char *name;
+	const char *type; /* Exact (default), RegularExpression, Distinct */
+	const char *value;
+	bool invert;
+} rb__rate_limit_header;
+
+/* A rate-limit client selector: what it matches on. */
+typedef struct rb__client_selector {
+	rb__rate_limit_header *headers;
+	size_t header_count;
+	bool has_source_cidr;
+	const char *source_cidr;
+	size_t method_count;
+	bool has_path;
+	size_t query_param_count;
+} rb__client_selector;
+
+/* A rate-limit rule: its client selectors and its unit. */
+typedef struct rb__rate_limit_rule {
+	rb__client_selector *client_selectors;
+	size_t client_selector_count;
+	const char *unit;
+} rb__rate_limit_rule;
+
+/* responseOverride[].response.body */
+typedef struct rb__response_override {
+	const char *body_type; /* Inline (default), ValueRef */
+	const char *value_ref_kind;
+	const char *value_ref_name;
+} rb__response_override;
+
+typedef struct rb__btp_checks {
+	const char *rate_limit_type; /* deprecated: Global, Local */
+	bool has_local_rate_limit;
+	bool has_global_rate_limit;
+	rb__rate_limit_rule *local_rules;
+	size_t local_rule_count;
+	rb__rate_limit_rule *global_rules;
+	size_t global_rule_count;
+	bool has_table_size;
+	uint32_t table_size; /* loadBalancer.consistentHash.tableSize */
+	const char *slow_start_window;
+	int64_t circuit_breaker[5]; /* maxConnections, ...PendingRequests, ...ParallelRequests,
+	                             * ...ParallelRetries, ...RequestsPerConnection */
+	const char *keepalive_idle_time;
+	const char *keepalive_interval;
+	const char *retry_timeout;
+	const char *backoff_base;
+	const char *backoff_max;
+	const char *timeouts[6]; /* tcp.connectTimeout, http.{connectionIdleTimeout,
+	                          * maxConnectionDuration, requestTimeout, maxStreamDuration,
+	                          * streamIdleTimeout} */
+	const char *buffer_limit;         /* backendConnection.bufferLimit (a quantity) */
+	const char *request_buffer_limit; /* requestBuffer.limit (a quantity) */
+	bool has_request_buffer;
+	bool has_http_upgrade;
+	const char *http2_stream_window;     /* http2.initialStreamWindowSize (a quantity) */
+	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
+	rb__response_override *overrides;
+	size_t override_count;
+} rb__btp_checks;
+
+/* The backendRefs of an external service a policy calls (ExtAuth, ExtProc,
+ * remote JWKS, OIDC provider): backendRefs, or the older single backendRef. */
+typedef struct rb__ext_service {
+	rb__backend_ref *refs;
+	size_t ref_count;
+	bool has_ref;
+	rb__backend_ref ref;
+} rb__ext_service;
+
+typedef struct rb__jwt_provider {
+	const char *name;
+	bool has_remote_jwks;
+	rb__ext_service remote_jwks;
+	bool has_local_jwks;
+	const char *local_jwks_type; /* Inline, ValueRef */
+	const char *local_jwks_value_ref_name;
+} rb__jwt_provider;
+
+/* An authorization rule: what its principal asks for. */
+typedef struct rb__authz_rule {
+	const char **client_cidrs;
+	size_t client_cidr_count;
+	size_t geo_count; /* clientIPGeoLocations entries */
+	bool geo_country, geo_region, geo_city, geo_asn, geo_isp, geo_anonymous;
+} rb__authz_rule;
+
+typedef struct rb__security_policy {
+	rb__objmeta meta;
+	rb__policy_target *target_refs;
+	size_t target_ref_count;
+	bool has_target_ref;
+	rb__policy_target target_ref;
+	rb__target_selector *target_selectors;
+	size_t target_selector_count;
+	const char *merge_type;
+	bool has_ext_auth;
+	bool has_ext_auth_http;
+	rb__ext_service ext_auth_http;
+	bool has_ext_auth_grpc;
+	rb__ext_service ext_auth_grpc;
+	rb__tri ext_auth_fail_open;
+	bool has_basic_auth;
+	rb__secret_ref basic_auth_users;
+	bool has_api_key_auth;
+	rb__secret_ref *api_key_credentials;
+	size_t api_key_credential_count;
+	bool has_jwt;
+	rb__jwt_provider *jwt_providers;
+	size_t jwt_provider_count;
+	bool has_oidc;
+	rb__secret_ref oidc_client_secret;
+	bool has_oidc_provider_service;
+	rb__ext_service oidc_provider;
+	bool has_authorization;
+	rb__authz_rule *authz_rules;
+	size_t authz_rule_count;
+} rb__security_policy;
+
+typedef struct rb__ext_proc {
+	rb__ext_service service;
+	rb__tri fail_open;
+	const char *message_timeout;
+} rb__ext_proc;
+
+typedef struct rb__lua {
+	const char *type; /* Inline, ValueRef */
+	const char *value_ref_kind;
+	const char *value_ref_name;
+} rb__lua;
+
+typedef struct rb__wasm {
+	rb__tri fail_open;
+	const char *code_type; /* HTTP, Image */
+	bool has_http;
+	bool has_image;
+	bool has_pull_secret;
+	rb__secret_ref pull_secret;
+} rb__wasm;
+
+typedef struct rb__dynamic_module {
+	const char *name;
+} rb__dynamic_module;
+
+typedef struct rb__extension_policy {
+	rb__objmeta meta;
+	rb__policy_target *target_refs;
+	size_t target_ref_count;
+	bool has_target_ref;
+	rb__policy_target target_ref;
+	rb__target_selector *target_selectors;
+	size_t target_selector_count;
+	const char *merge_type;
+	rb__ext_proc *ext_procs;
+	size_t ext_proc_count;
+	rb__lua *luas;
+	size_t lua_count;
+	rb__wasm *wasms;
+	size_t wasm_count;
+	rb__dynamic_module *dynamic_modules;
+	size_t dynamic_module_count;
+} rb__extension_policy;
+
+typedef struct rb__client_traffic_policy {
+	rb__objmeta meta;
+	rb__policy_target *target_refs;
+	size_t target_ref_count;
+	bool has_target_ref;
+	rb__policy_target target_ref;
+	rb__target_selector *target_selectors;
+	size_t target_selector_count;
+	bool has_client_validation;
+	rb__tri client_validation_optional;
+	rb__secret_ref *client_ca_refs; /* tls.clientValidation.caCertificateRefs */
+	size_t client_ca_ref_count;
+	bool has_client_ip_detection;
+	bool has_xff;
+	size_t xff_trusted_cidr_count;
+	bool has_xff_trusted_hops;
+	bool has_custom_header;
+	const char *timeouts[4]; /* http.{requestReceivedTimeout, idleTimeout, streamIdleTimeout},
+	                          * tcp.idleTimeout */
+	const char *keepalive_idle_time;
+	const char *keepalive_interval;
+	const char *buffer_limit; /* connection.bufferLimit (a quantity) */
+	const char *http2_stream_window;     /* http2.initialStreamWindowSize */
+	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
+} rb__client_traffic_policy;
+
 typedef struct rb__backend_traffic_policy {
 	rb__objmeta meta;
 	/* The targets: the deprecated singular targetRef when given, else targetRefs. */
@@ -413,6 +614,7 @@ typedef struct rb__backend_traffic_policy {
 	rb__tri rebalance_on_no_endpoints;
 	rb__tri rebalance_on_no_ready_endpoints;
 	bool has_prefer_local; /* loadBalancer.zoneAware.preferLocal or weighted zones */
+	rb__btp_checks checks;  /* what can make the policy invalid (fail closed) */
 } rb__backend_traffic_policy;
 
 typedef struct rb__envoy_proxy {
@@ -421,6 +623,12 @@ typedef struct rb__envoy_proxy {
 	const char *merge_type;
 	rb__tri merge_gateways;
 	rb__tri merge_backends;
+	const char **dynamic_modules; /* spec.dynamicModules[].name: the allowed modules */
+	size_t dynamic_module_count;
+	bool has_geoip_provider;
+	bool geoip_country_db, geoip_city_db, geoip_asn_db, geoip_isp_db, geoip_anonymous_db;
+	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
+	rb__secret_ref backend_client_cert;
 } rb__envoy_proxy;
 
 typedef struct rb__backend_tls_policy {
@@ -442,6 +650,10 @@ typedef struct rb__ca_holder {
 	 * direct response body, getCustomResponseBody) */
 	bool has_response_body;
 	bool has_any_data;
+	const char **data_keys; /* a ConfigMap's data keys whose value is not empty */
+	size_t data_key_count;
+	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt (ConfigMap) */
+	size_t ca_cert_count;
 } rb__ca_holder;
 
 typedef struct rb__namespace {
@@ -461,6 +673,10 @@ typedef struct rb__secret {
 	bool has_tls_key;
 	bool has_ca_crt;
 	bool has_credential; /* a non-empty "credential" key (HTTPRouteFilter credentialInjection) */
+	const char **data_keys; /* every data key (policies check .htpasswd, client-secret...) */
+	size_t data_key_count;
+	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt */
+	size_t ca_cert_count;
 } rb__secret;
 
 /* One cookie match of an HTTPRouteFilter's `matches`. */
@@ -548,6 +764,9 @@ typedef struct rb__model {
 	rb__vec cluster_trust_bundles; /* rb__ca_holder * */
 	rb__gateway_class *gateway_class; /* the last one: its parametersRef is the class EnvoyProxy */
 	rb__vec gateway_classes;          /* rb__gateway_class *, every one (which Gateways are ours) */
+	rb__vec security_policies;   /* rb__security_policy * */
+	rb__vec extension_policies;  /* rb__extension_policy * */
+	rb__vec client_traffic_policies; /* rb__client_traffic_policy * */
 	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
 } rb__model;
@@ -594,7 +813,10 @@ typedef enum rb__list {
 	RB_LIST_LISTENER_SET,
 	RB_LIST_GATEWAY_CLASS,
 	RB_LIST_ENDPOINTS, /* legacy core/v1 Endpoints: kept only to warn that they are not read */
-	RB_LIST_ROUTE,     /* + rb__route_kind */
+	RB_LIST_SECURITY_POLICY,
+	RB_LIST_EXTENSION_POLICY,
+	RB_LIST_CLIENT_POLICY,
+	RB_LIST_ROUTE, /* + rb__route_kind */
 	RB_LIST_COUNT = RB_LIST_ROUTE + RB_ROUTE_KIND_COUNT
 } rb__list;
 

@@ -28,6 +28,16 @@ extern const rb__schema rb__schema_http_route_filter;
 extern const rb__schema rb__schema_config_map;
 extern const rb__schema rb__schema_cluster_trust_bundle;
 extern const rb__schema rb__schema_ca_ref;
+extern const rb__schema rb__schema_security_policy;
+extern const rb__schema rb__schema_extension_policy;
+extern const rb__schema rb__schema_client_traffic_policy;
+/* Shared by the policy decoders (decode_policy.c, decode_policy_checks.c). */
+extern const rb__schema rb__schema_policy_target;
+extern const rb__schema rb__schema_target_selector;
+/* A BackendTrafficPolicy spec, as far as its validation reads it, into rb__btp_checks. */
+extern const rb__schema rb__schema_btp_checks;
+/* An EnvoyProxy spec's dynamicModules and geoIP, into rb__envoy_proxy. */
+extern const rb__schema rb__schema_envoy_proxy_checks;
 
 /* The fields every object starts with: apiVersion, kind, metadata. */
 #define RB_F_OBJECT_META(T)                                                            \

@@ -10,11 +10,12 @@
 #include "core/strutil.h"
 #include "translate/tr.h"
 
-static bool from_matches(const rb__reference_grant *g, const char *kind, const char *ns)
+static bool from_matches(const rb__reference_grant *g, const char *group, const char *kind,
+                         const char *ns)
 {
 	for (size_t i = 0; i < g->from_count; i++) {
 		const rb__grant_from *f = &g->from[i];
-		if (rb__str_eq(f->group, "gateway.networking.k8s.io") && !strcmp(f->kind, kind) &&
+		if (rb__str_eq(f->group, group) && !strcmp(f->kind, kind) &&
 		    rb__str_eq(f->namespace_, ns))
 			return true;
 	}
@@ -36,11 +37,19 @@ static bool to_matches(const rb__reference_grant *g, const char *group, const ch
 bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
                        const char *kind, const char *target_ns, const char *name)
 {
+	return rb__grant_permits_from(t, "gateway.networking.k8s.io", from_kind, from_ns, group, kind,
+	                              target_ns, name);
+}
+
+bool rb__grant_permits_from(rb__tr *t, const char *from_group, const char *from_kind,
+                            const char *from_ns, const char *group, const char *kind,
+                            const char *target_ns, const char *name)
+{
 	rb__tr_dep(t, 'R', target_ns, "");
 	const rb__vec *grants = &t->m->reference_grants;
 	for (size_t i = 0; i < grants->len; i++) {
 		const rb__reference_grant *g = RB_VEC_AT(grants, const rb__reference_grant *, i);
-		if (!strcmp(g->meta.namespace_, target_ns) && from_matches(g, from_kind, from_ns) &&
+		if (!strcmp(g->meta.namespace_, target_ns) && from_matches(g, from_group, from_kind, from_ns) &&
 		    to_matches(g, group, kind, name))
 			return true;
 	}

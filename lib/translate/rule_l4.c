@@ -96,6 +96,16 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (!any_passthrough)
 			p->programmed = false;
 	}
+	/* An invalid ClientTrafficPolicy empties a TCP/TLS listener's routes
+	 * (fail_closed.c); UDP listeners take no such policy. */
+	if (r->kind != RB_ROUTE_UDP) {
+		bool dropped;
+		int prc = rb__policy_l4_unprogrammed(t, p, &dropped);
+		if (prc)
+			return prc;
+		if (dropped)
+			p->programmed = false;
+	}
 	/* TCP and UDP name their destination after rules[0]; TLS never does (2.14). */
 	rb__ir_destination *d =
 		rb__push_destination(t, dests, r, dest_name, -1, tls ? NULL : r->rules[0].name);

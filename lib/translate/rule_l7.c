@@ -269,8 +269,19 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		                   rule_index);
 	if (rc)
 		return rc;
+	/* An invalid policy on the rule answers 500 whatever the backends and
+	 * filters decided (fail_closed.c). */
+	const char *policy_by, *policy_why;
+	rc = rb__policy_fail_closed(t, p, rule, &policy_by, &policy_why);
+	if (rc)
+		return rc;
+	if (policy_by) {
+		code = 500;
+		answer.by = policy_by;
+		answer.why = policy_why;
+	}
 	/* Routes that redirect carry no destination (3.1 step 5); a filter error
-	 * overrides the redirect with a 500. */
+	 * or a failing policy overrides the redirect with a 500. */
 	if (!code && rf.redirect)
 		return RB_OK;
 

@@ -463,7 +463,7 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 
 	res->ds.protocol = default_protocol(r->kind);
 	/* TLS before endpoints: a Service with both problems reports InvalidBackendTLS. */
-	rc = rb__check_upstream_tls(t, br, kind, ns, res);
+	rc = rb__check_upstream_tls(t, p->gateway, br, kind, ns, res);
 	if (rc || res->reason) {
 		empty_ds(res, setting_name, w);
 		return rc;

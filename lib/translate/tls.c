@@ -4,7 +4,8 @@
  * must name CA certificates that exist. A reference to a missing ConfigMap,
  * Secret or ClusterTrustBundle, or one without a CA bundle, makes the
  * backendRef fail with InvalidBackendTLS -- before its endpoints are looked
- * at. Certificate contents are not parsed.
+ * at. So does a Gateway whose EnvoyProxy names a client certificate it
+ * cannot use. Certificate contents are not parsed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -113,8 +114,33 @@ static const char *section_of(rb__tr *t, const char *kind, const char *ns, const
 	return "";
 }
 
-int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kind, const char *ns,
-                           rb__ref_result *res)
+/*
+ * The Gateway's EnvoyProxy backendTLS client certificate, which every upstream
+ * TLS connection presents: its Secret must live in the EnvoyProxy's namespace
+ * and exist (applyEnvoyProxyBackendTLSSetting).
+ */
+static const char *proxy_client_cert_error(rb__tr *t, const rb__gateway *g)
+{
+	const rb__envoy_proxy *ep = g ? rb__gateway_envoy_proxy(t, g) : NULL;
+	if (!ep || !ep->has_backend_client_cert)
+		return NULL;
+	const rb__secret_ref *ref = &ep->backend_client_cert;
+	const char *ns = rb__str_empty(ref->namespace_) ? ep->meta.namespace_ : ref->namespace_;
+	if (strcmp(ns, ep->meta.namespace_))
+		return rb__arena_printf(t->out,
+		                        "ClientCertificateRef Secret is not located in the same namespace "
+		                        "as EnvoyProxy. Secret namespace: %s does not match EnvoyProxy "
+		                        "namespace: %s",
+		                        ns, ep->meta.namespace_);
+	const rb__secret *s = find_secret(t, ns, ref->name);
+	if (!s || !s->has_tls_crt || !s->has_tls_key)
+		return rb__arena_printf(t->out, "failed to locate TLS secret for client auth: %s/%s",
+		                        ns, ref->name);
+	return NULL;
+}
+
+int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
+                           const char *kind, const char *ns, rb__ref_result *res)
 {
 	static const struct {
 		const char *kind, *group;
@@ -127,6 +153,7 @@ int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kin
 	if (!group)
 		return RB_OK;
 	const char *err = NULL;
+	bool tls = false; /* upstream TLS applies to this backend */
 	char num[16];
 	const char *section = section_of(t, kind, ns, br, num, sizeof num);
 	const rb__vec *policies = &t->m->backend_tls_policies;
@@ -143,13 +170,18 @@ int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kin
 		err = ca_refs_error(t, p->ca_refs, p->ca_ref_count, ns);
 		if (!err && !p->ca_ref_count && !p->well_known_ca)
 			err = "CACertificate must be specified when InsecureSkipVerify is false";
+		tls = true;
 		break;
 	}
 	if (!err && !strcmp(kind, "Backend")) {
 		const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
-		if (b && b->has_tls)
+		if (b && b->has_tls) {
 			err = ca_refs_error(t, b->tls_ca_refs, b->tls_ca_ref_count, ns);
+			tls = true;
+		}
 	}
+	if (!err && tls)
+		err = proxy_client_cert_error(t, g);
 	if (err) {
 		res->reason = "InvalidBackendTLS";
 		res->message = err;

@@ -81,6 +81,9 @@ typedef struct rb__tr {
 	size_t our_class_count;
 	bool class_fallback; /* none named, none in the input: RB_FALLBACK_GATEWAY_CLASS */
 
+	/* policy_claims.c: which policy claimed each target, per policy kind */
+	rb__map policy_claims; /* "<kind letter>|<scope key>" -> const rb__claim * */
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
@@ -220,6 +223,69 @@ typedef enum rb__btp_scope {
 void rb__btp_chain(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                    const rb__backend_traffic_policy *out[RB_BTP_SCOPE_COUNT]);
 
+/* ---- policies that fail closed (docs/policies.md) ---- */
+
+/* The policy kinds, as their letters in claim keys. */
+typedef enum rb__policy_kind {
+	RB_POLICY_BTP = 'B',
+	RB_POLICY_SP = 'S',
+	RB_POLICY_EEP = 'E',
+	RB_POLICY_CTP = 'C'
+} rb__policy_kind;
+
+/* A policy that claimed a target (the first one per target; later ones are
+ * Conflicted and have no effect, as in Envoy Gateway). */
+typedef struct rb__claim {
+	rb__policy_kind kind;
+	const rb__objmeta *meta;
+	const char *merge_type;
+	const void *policy; /* rb__backend_traffic_policy, rb__security_policy, ... */
+} rb__claim;
+
+/* policy_claims.c: index every policy's targets (at init). */
+int rb__policy_claims_build(rb__tr *t);
+/* The claimants of one kind for an IR route of rule `rule` on `listener`,
+ * most specific first: rule, route, listener (of a ListenerSet: its listener,
+ * then the ListenerSet), Gateway. Unclaimed scopes are skipped; returns the count. */
+size_t rb__policy_chain(rb__tr *t, rb__policy_kind kind, const rb__parent *p,
+                        const rb__route_rule *rule, const rb__listener *listener,
+                        const rb__claim *out[5]);
+/* The same, telling for each claimant whether it targets the route or a rule
+ * of it (only those merge with a parent policy through mergeType). */
+size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent *p,
+                               const rb__route_rule *rule, const rb__listener *listener,
+                               const rb__claim *out[5], bool route_level[5]);
+
+/* policy_check.c (with policy_btp.c, policy_sp.c, policy_eep.c, policy_ctp.c):
+ * why a policy is invalid for a Gateway's listener (NULL: valid).
+ * *fails says whether the error fails closed (SecurityPolicy ExtAuth and
+ * EnvoyExtensionPolicy ExtProc/Wasm may fail open). */
+const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,
+                             const rb__listener *listener, bool *fails);
+
+/* policy_check.c: the most specific EnvoyProxy of a Gateway -- its own, else
+ * the GatewayClass's, else the default spec -- or NULL. */
+const rb__envoy_proxy *rb__gateway_envoy_proxy(rb__tr *t, const rb__gateway *g);
+
+/* ext_service.c: the first problem of the backendRefs of a policy's external
+ * service (translateExtServiceBackendRefs) for Gateway g, or NULL. */
+const char *rb__ext_service_error(rb__tr *t, const rb__gateway *g, const rb__objmeta *policy,
+                                  const char *policy_kind, const rb__ext_service *svc);
+
+/* fail_closed.c: does a policy make this rule answer 500 on this parent?
+ * *by: the policy ("SecurityPolicy ns/name"), *why: its error as Envoy
+ * Gateway's status words it; both NULL when no policy fails the rule. */
+int rb__policy_fail_closed(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                           const char **by, const char **why);
+
+/* fail_closed.c: does an invalid ClientTrafficPolicy take this TCP/TLS route
+ * off every listener it is attached to (*dropped)? */
+int rb__policy_l4_unprogrammed(rb__tr *t, const rb__parent *p, bool *dropped);
+
+/* policy_values.c: Go's time.ParseDuration and Kubernetes quantities. */
+bool rb__parse_go_duration(const char *s, double *seconds);
+bool rb__parse_quantity(const char *s, double *value);
+
 /* validate.c: 2.3; on failure sets res->reason/message. */
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
                              rb__ref_result *res);
@@ -227,6 +293,10 @@ int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_re
 /* grants.c: may an object of from_kind in from_ns refer to group/kind target_ns/name? */
 bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
                        const char *kind, const char *target_ns, const char *name);
+/* The same for a referrer of another API group (Envoy Gateway's policies). */
+bool rb__grant_permits_from(rb__tr *t, const char *from_group, const char *from_kind,
+                            const char *from_ns, const char *group, const char *kind,
+                            const char *target_ns, const char *name);
 bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const char *kind,
                        const char *target_ns, const char *name);
 
@@ -235,8 +305,8 @@ const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const c
 bool rb__parse_ip(const char *s, bool *is_loopback);
 
 /* tls.c: upstream TLS validity (2.2 step 4, 2.6); on failure sets res->reason/message. */
-int rb__check_upstream_tls(rb__tr *t, const rb__backend_ref *br, const char *kind, const char *ns,
-                           rb__ref_result *res);
+int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
+                           const char *kind, const char *ns, rb__ref_result *res);
 
 /* setting.c: one backendRef -> DS (2.2). */
 int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,

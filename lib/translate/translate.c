@@ -189,13 +189,13 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 11 };
+enum { MAP_COUNT = 12 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
 	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
-	                            &t->l4_listener_owner, &t->btp_scopes};
+	                            &t->l4_listener_owner, &t->btp_scopes, &t->policy_claims};
 	memcpy(out, maps, sizeof maps);
 }
 
@@ -236,6 +236,8 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 		rc = rb__index_build(t);
 	if (!rc)
 		rc = rb__routing_build(t);
+	if (!rc)
+		rc = rb__policy_claims_build(t);
 	return rc;
 }
 

@@ -43,6 +43,9 @@ enum {
 	K_BTLS,
 	K_LS,
 	K_HRF,
+	K_SP,
+	K_EEP,
+	K_CTP,
 	K_COUNT
 };
 
@@ -50,7 +53,8 @@ static const char *const KIND[K_COUNT] = {
 	"Gateway", "Namespace", "Service", "ServiceImport", "EndpointSlice", "Backend",
 	"ReferenceGrant", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute",
 	"BackendTrafficPolicy", "EnvoyProxy", "GatewayClass", "Secret", "ConfigMap",
-	"BackendTLSPolicy", "XListenerSet", "HTTPRouteFilter"};
+	"BackendTLSPolicy", "XListenerSet", "HTTPRouteFilter", "SecurityPolicy",
+	"EnvoyExtensionPolicy", "ClientTrafficPolicy"};
 
 static const char *const API[K_COUNT] = {
 	"gateway.networking.k8s.io/v1", "v1", "v1", "multicluster.x-k8s.io/v1alpha1",
@@ -60,7 +64,9 @@ static const char *const API[K_COUNT] = {
 	"gateway.networking.k8s.io/v1alpha2", "gateway.networking.k8s.io/v1alpha2",
 	"gateway.envoyproxy.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
 	"gateway.networking.k8s.io/v1", "v1", "v1", "gateway.networking.k8s.io/v1alpha3",
-	"gateway.networking.x-k8s.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1"};
+	"gateway.networking.x-k8s.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
+	"gateway.envoyproxy.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
+	"gateway.envoyproxy.io/v1alpha1"};
 
 /* ---- PRNG (splitmix64) ---- */
 
@@ -260,6 +266,13 @@ static void gen(int kind, doc *d)
 		ns = route_ns();
 		snprintf(name, sizeof name, "hrf-%u", pick(2));
 		break;
+	case K_SP:
+	case K_EEP:
+	case K_CTP:
+		ns = pick(2) ? "ns-a" : "infra";
+		snprintf(name, sizeof name, "%s-%u", kind == K_SP ? "sp" : kind == K_EEP ? "eep" : "ctp",
+		         pick(2));
+		break;
 	case K_GC:
 		snprintf(name, sizeof name, "%s", pick(4) ? "envoy-gateway-class" : "other-class");
 		ns = "";
@@ -366,6 +379,8 @@ static void gen(int kind, doc *d)
 		break;
 	case K_BTP:
 		sb_printf(&b, "spec:\n  routingType: %s\n", pick(2) ? "Service" : "Endpoint");
+		if (chance(30)) /* invalid: its routes answer 500 */
+			sb_printf(&b, "  retry: {perRetry: {backOff: {baseInterval: 0s}}}\n");
 		if (!strcmp(ns, "infra"))
 			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, "
 			              "name: gw-0}\n");
@@ -384,7 +399,8 @@ static void gen(int kind, doc *d)
 		          chance(85) ? "kubernetes.io/tls" : "Opaque", chance(85) ? ", tls.key: a2V5" : "");
 		break;
 	case K_CM:
-		sb_printf(&b, "data: {%s: \"-----BEGIN CERTIFICATE-----\"}\n", chance(75) ? "ca.crt" : "other");
+		sb_printf(&b, "data: {%s: \"-----BEGIN CERTIFICATE-----\"%s}\n", chance(75) ? "ca.crt" : "other",
+		          chance(50) ? ", lua: \"function envoy_on_request(h) end\"" : "");
 		break;
 	case K_BTLS:
 		sb_printf(&b, "spec:\n  targetRefs: [{group: \"\", kind: Service, name: svc-%u}]\n", pick(5));
@@ -404,6 +420,31 @@ static void gen(int kind, doc *d)
 	case K_HRF:
 		sb_printf(&b, "spec: {urlRewrite: {hostname: {type: %s}}}\n", pick(2) ? "PathRegex" : "Header");
 		break;
+	case K_SP:
+	case K_EEP:
+	case K_CTP:
+		sb_printf(&b, "spec:\n");
+		if (!strcmp(ns, "infra") || kind == K_CTP)
+			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, "
+			              "name: gw-%u}\n",
+			          pick(2));
+		else if (chance(30))
+			sb_printf(&b, "  targetSelectors:\n  - {kind: HTTPRoute, matchLabels: {app: x}}\n");
+		else
+			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: HTTPRoute, "
+			              "name: hr-%u}\n",
+			          pick(5));
+		/* Valid or not depending on other objects: a Service, a ConfigMap. */
+		if (kind == K_SP)
+			sb_printf(&b, "  extAuth: {failOpen: %s, http: {backendRefs: [{name: svc-%u, port: "
+			              "80}]}}\n",
+			          pick(4) ? "false" : "true", pick(5));
+		else if (kind == K_EEP)
+			sb_printf(&b, "  lua: [{type: ValueRef, valueRef: {kind: ConfigMap, name: ca-%u}}]\n",
+			          pick(3));
+		else
+			sb_printf(&b, "  timeout: {http: {idleTimeout: %s}}\n", pick(3) ? "5s" : "5 seconds");
+		break;
 	case K_GC:
 		sb_printf(&b, "spec:\n  controllerName: gateway.envoyproxy.io/gatewayclass-controller\n");
 		if (chance(50))
@@ -420,7 +461,8 @@ static void gen(int kind, doc *d)
 /* A kind, weighted like the churn of a cluster: endpoints most. */
 static int churn_kind(void)
 {
-	static const int w[K_COUNT] = {2, 1, 8, 2, 16, 2, 2, 6, 2, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1};
+	static const int w[K_COUNT] = {2, 1, 8, 2, 16, 2, 2, 6, 2, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1,
+	                               1, 1, 1};
 	int total = 0;
 	for (int k = 0; k < K_COUNT; k++)
 		total += w[k];

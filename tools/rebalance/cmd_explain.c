@@ -329,12 +329,12 @@ static void routing_text(const rb_explained_rule *r, rb_side side, char out[64])
 }
 
 /* Why weighted clusters, under the routing line of a side. */
-static size_t notes(const rb_explained_rule *r, rb_side side, char out[128])
+static size_t notes(const rb_explained_rule *r, rb_side side, char out[512])
 {
 	const char *why = rb_explained_rule_routing_reason(r, side);
 	if (!why)
 		return 0;
-	snprintf(out, 128, "why: %s", why);
+	snprintf(out, 512, "why: %s", why);
 	return 1;
 }
 
@@ -502,7 +502,7 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 	pad_to(&l, COL2);
 	put(&l, b, NULL);
 	emit(&l, out);
-	char na[128], nb[128];
+	char na[512], nb[512];
 	size_t nna = notes(r, RB_SIDE_UPSTREAM, na), nnb = notes(r, RB_SIDE_SELECTED, nb);
 	bool direct = rb_explained_rule_routing(r, RB_SIDE_SELECTED) == RB_ROUTING_DIRECT_RESPONSE;
 	if (nna && nnb && direct &&
