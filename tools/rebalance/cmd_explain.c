@@ -348,8 +348,13 @@ static void wrapped(line *l, const char *text, FILE *out)
 	char *s = buf;
 	size_t room = LINE_MAX - INDENT;
 	while (*s) {
-		size_t n = strlen(s);
-		if (width(s) > room) {
+		/* A message of several errors has one per line: each starts a line. */
+		size_t n = strcspn(s, "\n");
+		char eol = s[n];
+		s[n] = '\0';
+		bool too_wide = width(s) > room;
+		s[n] = eol;
+		if (too_wide) {
 			n = 0;
 			for (size_t i = 0; s[i] && i <= room; i++)
 				if (s[i] == ' ')
@@ -366,7 +371,7 @@ static void wrapped(line *l, const char *text, FILE *out)
 		emit(l, out);
 		s[n] = keep;
 		s += n;
-		while (*s == ' ')
+		while (*s == ' ' || *s == '\n')
 			s++;
 	}
 }
