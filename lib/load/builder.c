@@ -123,7 +123,9 @@ size_t rb__ld_clip(const char *s, size_t n, size_t max)
 }
 
 /* Fill n as the next node of the innermost collection f (NULL: the document root). */
-static inline __attribute__((always_inline)) void place(rb__ld *b, rb__node *n, const ld_frame *f, rb__node_kind kind, rb__ld_loc loc)
+static inline __attribute__((always_inline)) void place(rb__ld *b, rb__node *n,
+                                                        const ld_frame *f, rb__node_kind kind,
+                                                        rb__ld_loc loc)
 {
 	/* Every field, without clearing the node first (the value union is the caller's). */
 	n->kind = (uint8_t)kind;
@@ -283,18 +285,19 @@ int rb__ld_doc_end(rb__ld *b)
 					b->err = rc;
 			}
 		} else if (b->has_kind && b->kind_list && b->items_bad) {
-			rc =
-			    rb__ld_fail_node(b, RB_EPARSE, b->items_bad,
-			              "\"items\" of a List must be a sequence of objects, found %s",
-			              rb__node_type_name(b->items_bad));
+			rc = rb__ld_fail_node(
+			    b, RB_EPARSE, b->items_bad,
+			    "\"items\" of a List must be a sequence of objects, found %s",
+			    rb__node_type_name(b->items_bad));
 		} else if (!b->has_kind && !b->td_key) {
 			rc = rb__ld_fail_node(
 			    b, RB_EPARSE, root,
 			    "expected a Kubernetes object (with apiVersion and kind) or the Envoy "
 			    "Gateway testdata layout (keys such as httpRoutes, services)");
 		} else if (!b->has_kind && b->items_streamed) {
-			rc = rb__ld_fail_node(b, RB_EPARSE, root,
-			               "\"items\" needs a List kind (ending in \"List\"), found no kind");
+			rc = rb__ld_fail_node(
+			    b, RB_EPARSE, root,
+			    "\"items\" needs a List kind (ending in \"List\"), found no kind");
 		}
 	}
 	rb__arena_rewind(&b->arena, b->doc_mark);
