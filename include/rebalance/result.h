@@ -173,6 +173,20 @@ RB_API const char *rb_condition_type(const rb_condition *c);
 RB_API const char *rb_condition_status(const rb_condition *c);
 RB_API const char *rb_condition_reason(const rb_condition *c);
 RB_API const char *rb_condition_message(const rb_condition *c);
+/**
+ * Listeners the route attached to through this parentRef that program
+ * nothing: Envoy Gateway leaves a listener out of its configuration when it
+ * is invalid (TLS configuration, certificate Secrets, route kinds...) or in
+ * conflict with another listener on its port. The route is still Accepted and
+ * counted in the listener's attachedRoutes, but gets no destination from it.
+ * Name of listener `i` (of the Gateway or ListenerSet the parentRef names),
+ * the listener condition reason ("HostnameConflict", "InvalidCertificateRef"...)
+ * and a message; NULL when `i` is out of range.
+ */
+RB_API size_t rb_route_status_idle_listener_count(const rb_route_status *rs);
+RB_API const char *rb_route_status_idle_listener_name(const rb_route_status *rs, size_t i);
+RB_API const char *rb_route_status_idle_listener_reason(const rb_route_status *rs, size_t i);
+RB_API const char *rb_route_status_idle_listener_message(const rb_route_status *rs, size_t i);
 
 RB_END_DECLS
 

@@ -483,6 +483,34 @@ const rb_condition *rb_route_status_condition(const rb_route_status *rs, size_t 
 	return rs && i < rs->condition_count ? &rs->conditions[i] : NULL;
 }
 
+size_t rb_route_status_idle_listener_count(const rb_route_status *rs)
+{
+	return rs ? rs->idle_listener_count : 0;
+}
+
+static const rb__ir_idle_listener *idle_listener(const rb_route_status *rs, size_t i)
+{
+	return rs && i < rs->idle_listener_count ? &rs->idle_listeners[i] : NULL;
+}
+
+const char *rb_route_status_idle_listener_name(const rb_route_status *rs, size_t i)
+{
+	const rb__ir_idle_listener *l = idle_listener(rs, i);
+	return l ? l->name : NULL;
+}
+
+const char *rb_route_status_idle_listener_reason(const rb_route_status *rs, size_t i)
+{
+	const rb__ir_idle_listener *l = idle_listener(rs, i);
+	return l ? l->reason : NULL;
+}
+
+const char *rb_route_status_idle_listener_message(const rb_route_status *rs, size_t i)
+{
+	const rb__ir_idle_listener *l = idle_listener(rs, i);
+	return l ? l->message : NULL;
+}
+
 const char *rb_condition_type(const rb_condition *c)
 {
 	return c ? c->type : NULL;

@@ -364,6 +364,8 @@ static int effects(rb_engine *e, int list, const void *old, const void *new_)
 		rc = rb__index_set(&e->tr, &e->tr.backends, m->namespace_, m->name, (void *)(uintptr_t)new_);
 		return rc ? rc : mark(e, 'B', m->namespace_, m->name);
 	case RB_LIST_GRANT:
+		/* Listener verdicts read grants for certificate Secrets (translate/listeners.c). */
+		rb__listeners_forget(&e->tr);
 		return mark(e, 'R', m->namespace_, "");
 	case RB_LIST_SLICE: {
 		const rb__endpoint_slice *o = old, *n = new_;

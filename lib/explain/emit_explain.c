@@ -16,6 +16,9 @@
  *       shares {served, answered500, answered503, reset, answeredOther?}
  *   (`why` of a direct response: what decided it and why, e.g. an invalid filter;
  *   answeredOther, only when non-zero: a filter's own status, as a 404 directResponse)
+ *   notProgrammed:                        # only when some route is on such a listener
+ *   - route {kind, namespace, name}, parent {kind, namespace, name},
+ *     listener, reason, message
  */
 #include "explain/explain.h"
 
@@ -174,6 +177,45 @@ static int emit_rule(rb__writer *w, const rb_explained_rule *r)
 	return rb__w_map_end(w);
 }
 
+/* Routes attached to listeners Envoy Gateway does not program (selected side). */
+static int emit_not_programmed(rb__writer *w, const rb_explanation *ex)
+{
+	const rb__ir *ir = &ex->results[RB_SIDE_SELECTED]->ir;
+	size_t n = 0;
+	for (size_t i = 0; i < ir->status_count; i++)
+		n += ir->statuses[i].idle_listener_count;
+	if (!n)
+		return RB_OK;
+	TRY(rb__w_key(w, "notProgrammed"));
+	TRY(rb__w_seq_begin(w, false));
+	for (size_t i = 0; i < ir->status_count; i++) {
+		const rb__ir_route_status *st = &ir->statuses[i];
+		for (size_t j = 0; j < st->idle_listener_count; j++) {
+			const rb__ir_idle_listener *l = &st->idle_listeners[j];
+			TRY(rb__w_map_begin(w, false));
+			TRY(rb__w_key(w, "route"));
+			TRY(rb__w_map_begin(w, true));
+			TRY(kv_str(w, "kind", st->kind));
+			TRY(kv_str(w, "namespace", st->namespace_));
+			TRY(kv_str(w, "name", st->name));
+			TRY(rb__w_map_end(w));
+			TRY(rb__w_key(w, "parent"));
+			TRY(rb__w_map_begin(w, true));
+			TRY(kv_str(w, "kind", st->parent.kind ? st->parent.kind : "Gateway"));
+			TRY(kv_str(w, "namespace", st->parent.namespace_ && *st->parent.namespace_
+			                                   ? st->parent.namespace_
+			                                   : st->namespace_));
+			TRY(kv_str(w, "name", st->parent.name));
+			TRY(rb__w_map_end(w));
+			TRY(kv_str(w, "listener", l->name));
+			TRY(kv_str(w, "reason", l->reason));
+			TRY(kv_str(w, "message", l->message));
+			TRY(rb__w_map_end(w));
+		}
+	}
+	return rb__w_seq_end(w);
+}
+
 int rb__emit_explanation(rb__writer *w, const rb_explanation *ex)
 {
 	TRY(rb__w_map_begin(w, false));
@@ -185,5 +227,6 @@ int rb__emit_explanation(rb__writer *w, const rb_explanation *ex)
 	for (size_t i = 0; i < ex->rule_count; i++)
 		TRY(emit_rule(w, &ex->rules[i]));
 	TRY(rb__w_seq_end(w));
+	TRY(emit_not_programmed(w, ex));
 	return rb__w_map_end(w);
 }

@@ -175,6 +175,14 @@ typedef struct rb__ir_parent_ref {
 	uint32_t port; /* 0: absent */
 } rb__ir_parent_ref;
 
+/* A listener a route attached to that programs nothing, because Envoy Gateway
+ * would not program the listener (not serialized in R.3; explain reads it). */
+typedef struct rb__ir_idle_listener {
+	const char *name;    /* the listener, of the Gateway or ListenerSet the parentRef names */
+	const char *reason;  /* a listener condition reason: HostnameConflict, InvalidCertificateRef... */
+	const char *message;
+} rb__ir_idle_listener;
+
 /* Status of one route for one parentRef. */
 struct rb_route_status {
 	const char *kind;
@@ -183,6 +191,8 @@ struct rb_route_status {
 	rb__ir_parent_ref parent;
 	const rb__ir_condition *conditions;
 	size_t condition_count;
+	const rb__ir_idle_listener *idle_listeners;
+	size_t idle_listener_count;
 };
 typedef struct rb_route_status rb__ir_route_status;
 

@@ -43,7 +43,7 @@ static const rb__field LISTENER_FIELDS[] = {
 	RB_F_STR("hostname", rb__listener, hostname),
 	RB_F_U32_REQ("port", rb__listener, port, has_port, 1, 65535),
 	RB_F_STR_REQ("protocol", rb__listener, protocol),
-	RB_F_NEST("tls", LISTENER_TLS),
+	RB_F_NEST_HAS("tls", rb__listener, has_tls, LISTENER_TLS),
 	RB_F_NEST("allowedRoutes", ALLOWED_ROUTES),
 };
 /* Envoy Gateway's translator never checks a listener's name (only the Gateway CRD

@@ -312,8 +312,9 @@ static int secret_data(rb__dctx *d, const rb__node *v, void *base)
 		return RB_EPARSE;
 	}
 	rb__secret *s = base;
-	s->has_tls_crt = !rb__node_is_null(rb__node_get(v, "tls.crt"));
-	s->has_tls_key = !rb__node_is_null(rb__node_get(v, "tls.key"));
+	/* Envoy Gateway refuses a certificate whose tls.crt or tls.key is empty. */
+	s->has_tls_crt = has_nonempty(v, "tls.crt");
+	s->has_tls_key = has_nonempty(v, "tls.key");
 	s->has_ca_crt = has_nonempty(v, "ca.crt");
 	s->has_credential = has_nonempty(v, "credential");
 	if (s->has_ca_crt) {

@@ -142,9 +142,9 @@ static const kind_entry KINDS[] = {
 	{"configMaps", "ConfigMap", "", &rb__schema_config_map, SLOT_LIST, RB_LIST_CONFIG_MAP, -1},
 	{"clusterTrustBundles", "ClusterTrustBundle", "certificates.k8s.io",
 	 &rb__schema_cluster_trust_bundle, SLOT_LIST, RB_LIST_TRUST_BUNDLE, -1},
-	{"listenerSets", "XListenerSet", "gateway.networking.x-k8s.io", &rb__schema_listener_set,
+	/* Only the Gateway API v1 ListenerSet: Envoy Gateway reads no XListenerSet. */
+	{"listenerSets", "ListenerSet", "gateway.networking.k8s.io", &rb__schema_listener_set,
 	 SLOT_LIST, RB_LIST_LISTENER_SET, -1},
-	{NULL, "ListenerSet", "gateway.networking.k8s.io", &rb__schema_listener_set, SLOT_LIST, RB_LIST_LISTENER_SET, -1},
 	ROUTE("httpRoutes", "HTTPRoute", RB_ROUTE_HTTP),
 	ROUTE("grpcRoutes", "GRPCRoute", RB_ROUTE_GRPC),
 	ROUTE("tlsRoutes", "TLSRoute", RB_ROUTE_TLS),

@@ -88,6 +88,7 @@ typedef struct rb__listener {
 	bool has_port;
 	uint32_t port;
 	const char *protocol; /* HTTP, HTTPS, TLS, TCP, UDP */
+	bool has_tls;         /* a `tls` block is present (even an empty one) */
 	const char *tls_mode; /* Terminate, Passthrough, NULL */
 	rb__secret_ref *certificate_refs;
 	size_t certificate_ref_count;
@@ -113,7 +114,7 @@ typedef struct rb__gateway {
 	const char *params_name;
 } rb__gateway;
 
-/* A ListenerSet (gateway.networking.x-k8s.io XListenerSet): listeners added to a Gateway. */
+/* A ListenerSet (gateway.networking.k8s.io/v1): listeners added to a Gateway that allows them. */
 typedef struct rb__listener_set {
 	rb__objmeta meta;
 	const char *parent_group;
@@ -821,7 +822,7 @@ typedef enum rb__list {
 } rb__list;
 
 rb__vec *rb__model_list(rb__model *m, int list);
-/* The list of a manifest kind ("Service", "XListenerSet"...), or -1 (GatewayClass
+/* The list of a manifest kind ("Service", "ListenerSet"...), or -1 (GatewayClass
  * and kinds that are not kept are not lists). */
 int rb__model_list_of_kind(const char *kind);
 

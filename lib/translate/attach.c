@@ -1,8 +1,9 @@
 /*
- * Attachment (SPEC.md 1.9): which listeners of a parent Gateway accept a
- * route, and the Accepted condition of that parentRef. Destinations and
- * backend statuses are computed for every relevant parentRef, attached or
- * not; they reach the data plane only through a programmed listener.
+ * Attachment (processAllowedListenersForParentRefs, GetReferencedListeners):
+ * which listeners of a parent Gateway or ListenerSet accept a route, and the
+ * Accepted condition of that parentRef. Destinations and backend statuses are
+ * computed for every relevant parentRef, attached or not; they reach the data
+ * plane only through a listener that is ready (listeners.c).
  */
 #include <string.h>
 
@@ -48,58 +49,42 @@ bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *label
 	return true;
 }
 
-/* Route kinds a listener protocol can carry (SPEC.md 1.9). */
-static bool protocol_supports(const rb__listener *l, rb__route_kind k)
+bool rb__namespace_exists(rb__tr *t, const char *name, const rb__namespace **ns)
 {
-	const char *p = l->protocol;
-	if (!strcmp(p, "HTTP") || !strcmp(p, "HTTPS"))
-		return k == RB_ROUTE_HTTP || k == RB_ROUTE_GRPC;
-	if (!strcmp(p, "TLS")) {
-		if (l->tls_mode && !strcmp(l->tls_mode, "Passthrough"))
-			return k == RB_ROUTE_TLS;
-		return k == RB_ROUTE_TCP || k == RB_ROUTE_TLS;
-	}
-	if (!strcmp(p, "TCP"))
-		return k == RB_ROUTE_TCP;
-	if (!strcmp(p, "UDP"))
-		return k == RB_ROUTE_UDP;
-	return false;
+	/*
+	 * Envoy Gateway allows nothing from a namespace whose Namespace object it
+	 * cannot find. Input that lists no Namespace at all is a set of manifests:
+	 * every namespace is taken to exist, without labels, as egctl's file
+	 * loader invents them.
+	 */
+	*ns = rb__find_namespace(t, name);
+	return *ns || !t->m->namespaces.len;
 }
 
-static bool allows_kind(const rb__listener *l, rb__route_kind k)
+bool rb__namespace_selected(rb__tr *t, const rb__label_selector *s, const char *name)
 {
-	if (!protocol_supports(l, k))
+	const rb__namespace *ns;
+	if (!rb__namespace_exists(t, name, &ns))
 		return false;
-	if (!l->allowed_kind_count)
-		return true;
-	/* Nothing defaults the group here: a kind listed without one never matches
-	 * (tlsroute-invalid-reference-grant: NotAllowedByListeners). */
-	for (size_t i = 0; i < l->allowed_kind_count; i++) {
-		const rb__group_kind *gk = &l->allowed_kinds[i];
-		if (rb__str_eq(gk->group, GATEWAY_GROUP) && !strcmp(gk->kind, rb__route_kind_name(k)))
-			return true;
-	}
-	return false;
+	return ns ? rb__label_selector_matches(s, ns->meta.labels, ns->meta.label_count)
+	          : rb__label_selector_matches(s, NULL, 0);
 }
 
-/* `owner_ns`: the namespace of the Gateway or ListenerSet that declares the listener. */
+/* AllowsNamespace. `owner_ns`: the namespace of the Gateway or ListenerSet that declares the listener. */
 static bool allows_namespace(rb__tr *t, const rb__listener *l, const char *owner_ns,
                              const rb__route *r)
 {
+	const rb__namespace *ns;
+	if (!rb__namespace_exists(t, r->meta.namespace_, &ns))
+		return false;
 	const char *from = l->allowed_from ? l->allowed_from : "Same";
 	if (!strcmp(from, "All"))
 		return true;
 	if (!strcmp(from, "Same"))
 		return !strcmp(r->meta.namespace_, owner_ns);
-	if (!strcmp(from, "Selector")) {
-		if (!l->has_allowed_selector)
-			return false;
-		const rb__namespace *ns = rb__find_namespace(t, r->meta.namespace_);
-		if (!ns)
-			return false;
-		return rb__label_selector_matches(&l->allowed_selector, ns->meta.labels,
-		                                  ns->meta.label_count);
-	}
+	if (!strcmp(from, "Selector"))
+		return l->has_allowed_selector &&
+		       rb__namespace_selected(t, &l->allowed_selector, r->meta.namespace_);
 	return false;
 }
 
@@ -138,54 +123,6 @@ static bool hostname_matches(const rb__listener *l, const rb__route *r)
 	return false;
 }
 
-/*
- * A listener that terminates TLS is ready only when its certificate Secrets
- * resolve: a Secret (core group) in the Gateway's namespace or granted to it,
- * of type kubernetes.io/tls with tls.crt and tls.key. A listener that is not
- * ready still counts attached routes but programs none (SPEC.md 1.9).
- */
-static const rb__secret *find_secret(rb__tr *t, const char *ns, const char *name)
-{
-	const rb__vec *v = &t->m->secrets;
-	const rb__secret *found = NULL;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__secret *s = RB_VEC_AT(v, const rb__secret *, i);
-		if (!strcmp(s->meta.namespace_, ns) && !strcmp(s->meta.name, name))
-			found = s; /* the last definition wins */
-	}
-	return found;
-}
-
-static bool certificate_ref_ok(rb__tr *t, const rb__objmeta *owner, const char *owner_kind,
-                               const rb__secret_ref *ref)
-{
-	if (!rb__str_empty(ref->group) || (ref->kind && strcmp(ref->kind, "Secret")))
-		return false;
-	const char *ns = rb__str_empty(ref->namespace_) ? owner->namespace_ : ref->namespace_;
-	if (strcmp(ns, owner->namespace_) &&
-	    !rb__grant_permits(t, owner_kind, owner->namespace_, "", "Secret", ns, ref->name))
-		return false;
-	const rb__secret *s = find_secret(t, ns, ref->name);
-	if (!s)
-		return t->o->assume_secrets; /* a dump without Secrets: trust the reference */
-	return rb__str_eq(s->type, "kubernetes.io/tls") && s->has_tls_crt && s->has_tls_key;
-}
-
-static bool listener_ready(rb__tr *t, const rb__objmeta *owner, const char *owner_kind,
-                           const rb__listener *l)
-{
-	bool terminates = !strcmp(l->protocol, "HTTPS") ||
-	                  (!strcmp(l->protocol, "TLS") && !rb__str_eq(l->tls_mode, "Passthrough"));
-	if (!terminates)
-		return true;
-	if (!l->certificate_ref_count)
-		return false;
-	for (size_t i = 0; i < l->certificate_ref_count; i++)
-		if (!certificate_ref_ok(t, owner, owner_kind, &l->certificate_refs[i]))
-			return false;
-	return true;
-}
-
 /* TCP and UDP listeners program only the first route attached to them. */
 static bool l4_first_route(rb__tr *t, const rb__parent *p, const rb__listener *l, bool *ok)
 {
@@ -212,7 +149,6 @@ int rb__attach(rb__tr *t, rb__parent *p)
 	/* A ListenerSet parent offers its own listeners, in its own namespace. */
 	const rb__listener_set *ls = p->listener_set;
 	const rb__objmeta *owner = ls ? &ls->meta : &p->gateway->meta;
-	const char *owner_kind = ls ? "XListenerSet" : "Gateway";
 	const rb__listener *listeners = ls ? ls->listeners : p->gateway->listeners;
 	size_t listener_count = ls ? ls->listener_count : p->gateway->listener_count;
 	bool any_selected = false, any_allowed = false;
@@ -223,7 +159,7 @@ int rb__attach(rb__tr *t, rb__parent *p)
 		if (ref->has_port && (!l->has_port || l->port != ref->port))
 			continue;
 		any_selected = true;
-		if (!allows_kind(l, r->kind) || !allows_namespace(t, l, owner->namespace_, r))
+		if (!rb__listener_allows_kind(l, r->kind) || !allows_namespace(t, l, owner->namespace_, r))
 			continue;
 		any_allowed = true;
 		if (!hostname_matches(l, r))
@@ -255,8 +191,20 @@ int rb__attach(rb__tr *t, rb__parent *p)
 	p->accepted_message = "Route is accepted";
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
-		if (!listener_ready(t, owner, owner_kind, l))
+		rb__listener_verdict v;
+		int rc = rb__listener_readiness(t, p->gateway, ls, l, &v);
+		if (rc)
+			return rc;
+		if (!v.ready) {
+			/* Accepted and counted, but this listener programs nothing (explain says why). */
+			rb__ir_idle_listener *idle = rb__vec_push(t->mem, &p->idle, sizeof(*idle));
+			if (!idle)
+				return RB_ENOMEM;
+			idle->name = l->name;
+			idle->reason = v.reason;
+			idle->message = v.message;
 			continue;
+		}
 		bool ok;
 		if (l4_first_route(t, p, l, &ok))
 			p->programmed = true;

@@ -190,6 +190,7 @@ int rb__index_build(rb__tr *t)
 	    (rc = index_by_name(t, &t->backends, &m->backends)) ||
 	    (rc = index_by_name(t, &t->gateways, &m->gateways)) ||
 	    (rc = index_by_name(t, &t->listener_sets, &m->listener_sets)) ||
+	    (rc = index_by_name(t, &t->secrets, &m->secrets)) ||
 	    (rc = index_by_name(t, &t->envoy_proxies, &m->envoy_proxies_for_gateways)) ||
 	    (rc = index_slices(t)))
 		return rc;
@@ -230,6 +231,16 @@ const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const char *name)
 {
 	return lookup(&t->listener_sets, ns, name);
+}
+
+/*
+ * Every Secret lookup of the translator (listener certificates, CA bundles)
+ * goes through here, so that how Secrets are found is decided in one place.
+ * Not recorded: a Secret change re-translates everything (engine.c).
+ */
+const rb__secret *rb__find_secret(rb__tr *t, const char *ns, const char *name)
+{
+	return lookup(&t->secrets, ns, name);
 }
 
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name)

@@ -43,15 +43,10 @@ const rb__ca_holder *rb__pc_find_config_map(rb__tr *t, const char *ns, const cha
 	return found;
 }
 
+/* The translator's one Secret lookup (index.c), so that how Secrets are found stays in one place. */
 const rb__secret *rb__pc_find_secret(rb__tr *t, const char *ns, const char *name)
 {
-	const rb__secret *found = NULL;
-	for (size_t i = 0; i < t->m->secrets.len; i++) {
-		const rb__secret *s = RB_VEC_AT(&t->m->secrets, const rb__secret *, i);
-		if (!strcmp(s->meta.namespace_, ns) && rb__str_eq(s->meta.name, name))
-			found = s;
-	}
-	return found;
+	return rb__find_secret(t, ns, name);
 }
 
 bool rb__pc_has_key(const char *const *keys, size_t n, const char *key)

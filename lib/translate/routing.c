@@ -222,6 +222,12 @@ static const rb__envoy_proxy *class_proxy(rb__tr *t, const rb__gateway *g)
 	return NULL;
 }
 
+bool rb__gateways_merged(rb__tr *t, const rb__gateway *g)
+{
+	const rb__envoy_proxy *cls = class_proxy(t, g);
+	return cls && cls->merge_gateways == RB_TRI_TRUE;
+}
+
 /* The effective EnvoyProxy routingType: the most specific proxy that exists decides,
  * reaching further only when its mergeType merges. */
 static const char *envoy_proxy_routing_type(rb__tr *t, const rb__gateway *g)

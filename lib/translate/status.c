@@ -277,5 +277,16 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	st->parent.port = p->ref->has_port ? p->ref->port : 0;
 	st->conditions = conds;
 	st->condition_count = n;
+	st->idle_listeners = NULL;
+	st->idle_listener_count = 0;
+	if (p->idle.len) {
+		rb__ir_idle_listener *idle = rb__arena_calloc(t->out, p->idle.len, sizeof(*idle));
+		if (!idle)
+			return RB_ENOMEM;
+		for (size_t i = 0; i < p->idle.len; i++)
+			idle[i] = RB_VEC_AT(&p->idle, rb__ir_idle_listener, i);
+		st->idle_listeners = idle;
+		st->idle_listener_count = p->idle.len;
+	}
 	return RB_OK;
 }

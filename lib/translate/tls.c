@@ -25,18 +25,6 @@ static const rb__ca_holder *find_holder(const rb__vec *v, const char *ns, const 
 	return found;
 }
 
-static const rb__secret *find_secret(rb__tr *t, const char *ns, const char *name)
-{
-	const rb__vec *v = &t->m->secrets;
-	const rb__secret *found = NULL;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__secret *s = RB_VEC_AT(v, const rb__secret *, i);
-		if (!strcmp(s->meta.namespace_, ns) && !strcmp(s->meta.name, name))
-			found = s;
-	}
-	return found;
-}
-
 /* NULL when the CA reference resolves, else why not. */
 static const char *ca_ref_error(rb__tr *t, const rb__ca_ref *ref, const char *ns)
 {
@@ -47,7 +35,7 @@ static const char *ca_ref_error(rb__tr *t, const rb__ca_ref *ref, const char *ns
 		found = h != NULL;
 		has_ca = h && h->has_ca;
 	} else if (!strcmp(kind, "Secret")) {
-		const rb__secret *s = find_secret(t, ns, ref->name);
+		const rb__secret *s = rb__find_secret(t, ns, ref->name);
 		found = s != NULL;
 		has_ca = s && s->has_ca_crt;
 	} else if (!strcmp(kind, "ClusterTrustBundle")) {
@@ -132,7 +120,7 @@ static const char *proxy_client_cert_error(rb__tr *t, const rb__gateway *g)
 		                        "as EnvoyProxy. Secret namespace: %s does not match EnvoyProxy "
 		                        "namespace: %s",
 		                        ns, ep->meta.namespace_);
-	const rb__secret *s = find_secret(t, ns, ref->name);
+	const rb__secret *s = rb__find_secret(t, ns, ref->name);
 	if (!s || !s->has_tls_crt || !s->has_tls_key)
 		return rb__arena_printf(t->out, "failed to locate TLS secret for client auth: %s/%s",
 		                        ns, ref->name);

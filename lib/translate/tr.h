@@ -4,6 +4,7 @@
  *
  *   index.c      lookups: Services, ServiceImports, Backends, slices, Gateways (1.1)
  *   attach.c     parentRefs, listeners, Accepted conditions (1.9)
+ *   listeners.c  listener readiness: validity, conflicts, ListenerSets taken in
  *   routing.c    Service vs endpoint routing: BackendTrafficPolicy, EnvoyProxy (1.8)
  *   validate.c   validateBackendRef, in its exact order (2.3)
  *   grants.c     ReferenceGrant check for cross-namespace refs (2.3 step 4)
@@ -66,9 +67,14 @@ typedef struct rb__tr {
 	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__vec * of slices */
 	rb__map gateways;        /* "ns/name" -> rb__gateway * */
 	rb__map listener_sets;   /* "ns/name" -> rb__listener_set * */
+	rb__map secrets;         /* "ns/name" -> rb__secret * (last wins) */
 	rb__map namespaces;      /* "name" -> rb__namespace * */
 	rb__map envoy_proxies;   /* "ns/name" -> rb__envoy_proxy * */
 	rb__map endpoint_cache;  /* endpoint tables shared by settings (endpoints.c) */
+
+	/* listeners.c: verdicts computed once per Gateway (keys: pointer bytes) */
+	rb__map gateway_verdicts;  /* rb__gateway * -> its recorded lookups */
+	rb__map listener_verdicts; /* rb__listener * -> its verdict */
 
 	/* attach.c: TCP/UDP listeners already programmed by an earlier route */
 	rb__map l4_listener_owner; /* "gwns/gw/listener" -> rb__route * */
@@ -140,6 +146,8 @@ typedef struct rb__parent {
 	rb__vec listeners; /* const rb__listener * */
 	/* at least one attached listener programs this route: destinations are emitted */
 	bool programmed;
+	/* attached listeners that are not ready: rb__ir_idle_listener */
+	rb__vec idle;
 	/* TCP/UDP with more than one rule: only Accepted=False is reported (SPEC.md 1.2) */
 	bool invalid_rule;
 	/* TLS: a terminating listener cannot carry a dynamic resolver (SPEC.md 4.3) */
@@ -188,6 +196,8 @@ const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name);
 const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const char *name);
 const rb__namespace *rb__find_namespace(rb__tr *t, const char *name);
+/* The Secret ns/name (the last definition wins), or NULL: the one Secret lookup. */
+const rb__secret *rb__find_secret(rb__tr *t, const char *ns, const char *name);
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name);
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
 const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name);
@@ -203,12 +213,41 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old,
  * backends) now finds obj (NULL: nothing). */
 int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj);
 
+/* translate.c: the Gateway ns/name when it is one of ours, else NULL. */
+const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);
+
 /* attach.c */
 int rb__attach(rb__tr *t, rb__parent *p);
 bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n);
+/* Would Envoy Gateway find the Namespace `name`? *ns is its object, NULL when the
+ * input lists no Namespaces (then every namespace exists, without labels). */
+bool rb__namespace_exists(rb__tr *t, const char *name, const rb__namespace **ns);
+/* Does the selector pick the Namespace `name` (false when it does not exist)? */
+bool rb__namespace_selected(rb__tr *t, const rb__label_selector *s, const char *name);
+
+/* listeners.c: may a listener program the routes attached to it (ProcessListeners)?
+ * When not, a listener condition reason and a message say why. */
+typedef struct rb__listener_verdict {
+	bool ready;
+	const char *reason;
+	const char *message;
+} rb__listener_verdict;
+int rb__listener_verdict_of(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls,
+                            const rb__listener *l, rb__listener_verdict *v);
+/* The same, computed once per Gateway and translation (use this one). */
+int rb__listener_readiness(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls,
+                         const rb__listener *l, rb__listener_verdict *v);
+/* The engine: a ReferenceGrant changed, the verdicts may have too. */
+void rb__listeners_forget(rb__tr *t);
+/* The Gateway of ours that takes the ListenerSet in (spec.allowedListeners), or NULL. */
+const rb__gateway *rb__listener_set_gateway(rb__tr *t, const rb__listener_set *ls);
+/* Does the listener accept routes of kind k (its protocol and allowedRoutes.kinds)? */
+bool rb__listener_allows_kind(const rb__listener *l, rb__route_kind k);
 
 /* routing.c */
 int rb__routing_build(rb__tr *t);
+/* Does the EnvoyProxy of g's GatewayClass merge its Gateways into one (mergeGateways)? */
+bool rb__gateways_merged(rb__tr *t, const rb__gateway *g);
 bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule);
 /* The BackendTrafficPolicies that claimed (first writer wins) the scopes of a
  * rule, most specific first; NULL where none. The listener scope is the one

@@ -15,26 +15,10 @@
 
 #define GATEWAY_GROUP "gateway.networking.k8s.io"
 
-static const rb__gateway *our_gateway(rb__tr *t, const char *ns, const char *name)
+const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	const rb__gateway *g = rb__find_gateway(t, ns, name);
 	return g && rb__class_is_ours(t, g->gateway_class_name) ? g : NULL;
-}
-
-/* Does the Gateway accept ListenerSets from this namespace (spec.allowedListeners; None by default)? */
-static bool allows_listener_set(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls)
-{
-	const char *from = g->allowed_listeners_from;
-	if (rb__str_eq(from, "All"))
-		return true;
-	if (rb__str_eq(from, "Same"))
-		return !strcmp(ls->meta.namespace_, g->meta.namespace_);
-	if (rb__str_eq(from, "Selector") && g->has_allowed_listeners_selector) {
-		const rb__namespace *ns = rb__find_namespace(t, ls->meta.namespace_);
-		return ns && rb__label_selector_matches(&g->allowed_listeners_selector, ns->meta.labels,
-		                                        ns->meta.label_count);
-	}
-	return false;
 }
 
 /*
@@ -49,20 +33,14 @@ static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb
 	const char *group = ref->group ? ref->group : GATEWAY_GROUP;
 	const char *kind = ref->kind ? ref->kind : "Gateway";
 	if (!strcmp(group, GATEWAY_GROUP) && !strcmp(kind, "Gateway"))
-		return our_gateway(t, ns, ref->name);
-	bool x_set = !strcmp(group, "gateway.networking.x-k8s.io") && !strcmp(kind, "XListenerSet");
-	bool set = !strcmp(group, GATEWAY_GROUP) && !strcmp(kind, "ListenerSet");
-	if (!x_set && !set)
+		return rb__our_gateway(t, ns, ref->name);
+	/* Only the Gateway API's ListenerSet (Envoy Gateway reads no XListenerSet). */
+	if (strcmp(group, GATEWAY_GROUP) || strcmp(kind, "ListenerSet"))
 		return NULL;
 	const rb__listener_set *ls = rb__find_listener_set(t, ns, ref->name);
-	if (!ls || (ls->parent_kind && strcmp(ls->parent_kind, "Gateway")) ||
-	    (ls->parent_group && strcmp(ls->parent_group, GATEWAY_GROUP)))
-		return NULL;
-	const char *gns = rb__str_empty(ls->parent_namespace) ? ls->meta.namespace_ : ls->parent_namespace;
-	const rb__gateway *g = our_gateway(t, gns, ls->parent_name);
-	if (!g || !allows_listener_set(t, g, ls))
-		return NULL;
-	*ls_out = ls;
+	const rb__gateway *g = ls ? rb__listener_set_gateway(t, ls) : NULL;
+	if (g)
+		*ls_out = ls;
 	return g;
 }
 
@@ -184,18 +162,21 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		rb__vec_free(t->mem, &dests);
 		rb__vec_free(t->mem, &errors);
 		rb__vec_free(t->mem, &p.listeners);
+		rb__vec_free(t->mem, &p.idle);
 	}
 	return rc;
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 12 };
+enum { MAP_COUNT = 15 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
 	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
-	                            &t->l4_listener_owner, &t->btp_scopes, &t->policy_claims};
+	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
+	                            &t->policy_claims,
+	                            &t->gateway_verdicts, &t->listener_verdicts};
 	memcpy(out, maps, sizeof maps);
 }
 

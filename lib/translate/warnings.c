@@ -274,12 +274,17 @@ static int listener_secret_warnings(rb__tr *t, const rb__objmeta *owner, const r
 			rb__escape_text(esc_ns, sizeof esc_ns, ns, strlen(ns));
 			rb__escape_text(esc_name, sizeof esc_name, ref->name, strlen(ref->name));
 			rb__escape_text(esc_l, sizeof esc_l, li->name, strlen(li->name));
+			/* With other certificates the listener may still be programmed
+			 * (listeners.c: one usable certificate is enough). */
 			snprintf(
 			    msg, sizeof msg,
-			    "listener \"%s\" needs Secret %s/%s, which is not in the input: the "
-			    "listener is not programmed and its routes get no destination (for a "
+			    "listener \"%s\" needs Secret %s/%s, which is not in the input: %s (for a "
 			    "dump without Secrets, use --assume-secrets)",
-			    esc_l, esc_ns, esc_name);
+			    esc_l, esc_ns, esc_name,
+			    li->certificate_ref_count > 1
+			        ? "that certificate is left out, and without another usable one the "
+			          "listener is not programmed"
+			        : "the listener is not programmed and its routes get no destination");
 			snprintf(sub, sizeof sub, "/spec/listeners/%zu/tls/certificateRefs/%zu", l,
 			         c);
 			int rc = warn_at(t, owner, sub, msg);

@@ -53,7 +53,7 @@ static const char *const KIND[K_COUNT] = {
 	"Gateway", "Namespace", "Service", "ServiceImport", "EndpointSlice", "Backend",
 	"ReferenceGrant", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute",
 	"BackendTrafficPolicy", "EnvoyProxy", "GatewayClass", "Secret", "ConfigMap",
-	"BackendTLSPolicy", "XListenerSet", "HTTPRouteFilter", "SecurityPolicy",
+	"BackendTLSPolicy", "ListenerSet", "HTTPRouteFilter", "SecurityPolicy",
 	"EnvoyExtensionPolicy", "ClientTrafficPolicy"};
 
 static const char *const API[K_COUNT] = {
@@ -64,7 +64,7 @@ static const char *const API[K_COUNT] = {
 	"gateway.networking.k8s.io/v1alpha2", "gateway.networking.k8s.io/v1alpha2",
 	"gateway.envoyproxy.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
 	"gateway.networking.k8s.io/v1", "v1", "v1", "gateway.networking.k8s.io/v1alpha3",
-	"gateway.networking.x-k8s.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
+	"gateway.networking.k8s.io/v1", "gateway.envoyproxy.io/v1alpha1",
 	"gateway.envoyproxy.io/v1alpha1", "gateway.envoyproxy.io/v1alpha1",
 	"gateway.envoyproxy.io/v1alpha1"};
 
@@ -225,7 +225,8 @@ static void gen(int kind, doc *d)
 		snprintf(name, sizeof name, "be-%u", pick(2));
 		break;
 	case K_RG:
-		ns = route_ns();
+		/* In infra: a grant for ListenerSet certificates (the Secrets live there). */
+		ns = chance(25) ? "infra" : route_ns();
 		snprintf(name, sizeof name, "rg-%u", pick(2));
 		break;
 	case K_HR:
@@ -352,6 +353,12 @@ static void gen(int kind, doc *d)
 			sb_printf(&b, "  fallback: true\n");
 		break;
 	case K_RG:
+		if (!strcmp(ns, "infra")) {
+			sb_printf(&b, "spec:\n  from:\n  - {group: gateway.networking.k8s.io, kind: ListenerSet, "
+			              "namespace: %s}\n  to:\n  - {group: \"\", kind: Secret}\n",
+			          route_ns());
+			break;
+		}
 		sb_printf(&b, "spec:\n  from:\n  - {group: gateway.networking.k8s.io, kind: %s, namespace: %s}\n"
 		              "  to:\n  - {group: \"\", kind: Service}\n",
 		          pick(3) ? "HTTPRoute" : "TCPRoute", strcmp(ns, "ns-a") ? "ns-a" : "ns-b");
@@ -361,7 +368,7 @@ static void gen(int kind, doc *d)
 		sb_printf(&b, "spec:\n");
 		parent_refs(&b, chance(20) ? "https" : "http");
 		if (chance(25))
-			sb_printf(&b, "  - {group: gateway.networking.x-k8s.io, kind: XListenerSet, "
+			sb_printf(&b, "  - {group: gateway.networking.k8s.io, kind: ListenerSet, "
 			              "name: ls-%u}\n",
 			          pick(2));
 		rules(&b, ns, 1 + pick(2), false);
@@ -411,12 +418,21 @@ static void gen(int kind, doc *d)
 		else
 			sb_printf(&b, "  validation: {wellKnownCACertificates: System, hostname: x.example.com}\n");
 		break;
-	case K_LS:
+	case K_LS: {
+		/* Port 80 without a hostname clashes with the Gateway's own "http" listener
+		 * (which wins); a hostname there makes it fine. */
+		uint32_t port = pick(3) ? 8081 : 80;
 		sb_printf(&b, "spec:\n  parentRef: {name: gw-%u, namespace: infra}\n  listeners:\n"
-		              "  - {name: extra, protocol: HTTP, port: 8081, allowedRoutes: {namespaces: "
+		              "  - {name: extra, protocol: HTTP, port: %u%s, allowedRoutes: {namespaces: "
 		              "{from: %s}}}\n",
-		          pick(2), pick(2) ? "All" : "Same");
+		          pick(2), port, pick(2) ? ", hostname: ls.example.com" : "",
+		          pick(2) ? "All" : "Same");
+		if (chance(30))
+			sb_printf(&b, "  - {name: secure, protocol: HTTPS, port: 8444, tls: {certificateRefs: "
+			              "[{name: cert-%u%s}]}, allowedRoutes: {namespaces: {from: All}}}\n",
+			          pick(2), pick(2) ? ", namespace: infra" : "");
 		break;
+	}
 	case K_HRF:
 		sb_printf(&b, "spec: {urlRewrite: {hostname: {type: %s}}}\n", pick(2) ? "PathRegex" : "Header");
 		break;

@@ -547,6 +547,33 @@ static void print_rule(const rb_explained_rule *r, const rb_translate_options *o
 		total_row(&l, r, RB_OUTCOME_RESET, "= reset", RED, out);
 }
 
+/* Routes on listeners Envoy Gateway leaves out: Accepted, yet nothing is programmed for them. */
+static void print_not_programmed(const rb_explanation *ex, FILE *out)
+{
+	const rb_result *res = rb_explanation_result(ex, RB_SIDE_SELECTED);
+	bool first = true;
+	for (size_t i = 0; i < rb_result_route_status_count(res); i++) {
+		const rb_route_status *rs = rb_result_route_status(res, i);
+		const char *pkind = rb_route_status_parent_kind(rs);
+		const char *pns = rb_route_status_parent_namespace(rs);
+		if (!pns || !*pns)
+			pns = rb_route_status_namespace(rs);
+		for (size_t j = 0; j < rb_route_status_idle_listener_count(rs); j++) {
+			if (first)
+				fprintf(out, "%snot programmed (the route is Accepted, the listener is left out):\n",
+				        rb_explanation_rule_count(ex) ? "\n" : "");
+			first = false;
+			fprintf(out, "  %s %s/%s on %s %s/%s, listener %s:\n    %s: %s\n",
+			        rb_route_status_kind(rs),
+			        rb_route_status_namespace(rs), rb_route_status_name(rs),
+			        pkind ? pkind : "Gateway", pns, rb_route_status_parent_name(rs),
+			        rb_route_status_idle_listener_name(rs, j),
+			        rb_route_status_idle_listener_reason(rs, j),
+			        rb_route_status_idle_listener_message(rs, j));
+		}
+	}
+}
+
 /* The "warnings" block of the text: the input's, then the translation's. */
 static void print_warnings_block(const rb_input *in, const rb_explanation *ex, FILE *out)
 {
@@ -582,6 +609,7 @@ static int print_text(const rb_input *in, const rb_explanation *ex, const rb_tra
 			fputc('\n', out);
 		print_rule(rb_explanation_rule(ex, i), o, color, out);
 	}
+	print_not_programmed(ex, out);
 	if (fflush(out) || ferror(out)) {
 		fprintf(stderr, "rebalance: cannot write the output\n");
 		return CLI_FAILURE;
