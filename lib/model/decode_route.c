@@ -1,8 +1,4 @@
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (SPEC.md 1.2). */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -84,42 +80,9 @@ static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref,
 
 /* Matches: only regular expressions matter (SPEC.md 3.1 step 2: one that
  * does not compile drops the rule); the rest only names IR routes. */
-/*
- * A match value written as a plain number or boolean (`value: 1234`) is its
- * text, as Envoy Gateway reads its test inputs (sigs.k8s.io/yaml turns a
- * scalar for a string field into a string): a header or query value is text
- * whatever it looks like. Integers are written in decimal (0x1F is "31").
- */
-static int match_value(rb__dctx *d, const rb__node *v, void *base)
-{
-	const char **out = &((rb__value_match *)base)->value;
-	if (rb__node_is_null(v))
-		return RB_OK;
-	if (!rb__node_is_scalar(v) || v->stype == RB_SCALAR_STRING)
-		return rb__decode_string(d, v, out);
-	if (v->stype == RB_SCALAR_BOOL) {
-		*out = (v->scalar.text[0] == 't' || v->scalar.text[0] == 'T') ? "true" : "false";
-		return RB_OK;
-	}
-	const char *text = v->scalar.text;
-	bool neg = text[0] == '-';
-	const char *digits = (text[0] == '-' || text[0] == '+') ? text + 1 : text;
-	int radix = !strncmp(digits, "0o", 2) ? 8 : !strncmp(digits, "0x", 2) ? 16 : 10;
-	char *end = NULL;
-	unsigned long long n = strtoull(radix == 10 ? digits : digits + 2, &end, radix);
-	if (v->stype == RB_SCALAR_INT && end && !*end && n <= (unsigned long long)INT64_MAX) {
-		char buf[32];
-		snprintf(buf, sizeof buf, "%s%llu", neg && n ? "-" : "", n);
-		*out = rb__arena_strdup(d->arena, buf);
-	} else {
-		*out = rb__arena_strndup(d->arena, text, v->scalar.len); /* a float: as written */
-	}
-	return *out ? RB_OK : RB_ENOMEM;
-}
-
 static const rb__field VALUE_MATCH_FIELDS[] = {
 	RB_F_STR("type", rb__value_match, type),
-	RB_F_FN("value", match_value),
+	RB_F_STR("value", rb__value_match, value),
 };
 static const rb__schema VALUE_MATCH = RB_SCHEMA("a match", rb__value_match, VALUE_MATCH_FIELDS, NULL);
 
