@@ -38,15 +38,17 @@ type ExplainedRule struct {
 
 // ExplainedRef is one backendRef of a rule, in spec order.
 type ExplainedRef struct {
-	Name      string         `json:"name"` // the setting name ".../rule/0/backend/1"
-	Backend   BackendRef     `json:"backend"`
-	Weight    uint32         `json:"weight"`             // the spec weight (1 when absent)
-	Priority  uint32         `json:"priority,omitempty"` // 1 for a fallback Backend
-	Endpoints EndpointCounts `json:"endpoints"`
-	Reason    string         `json:"reason,omitempty"`  // why the ref failed, e.g. "BackendNotFound"
-	Message   string         `json:"message,omitempty"` // the error text of that failure
-	Upstream  RefView        `json:"upstream"`
-	Selected  RefView        `json:"selected"`
+	Name     string     `json:"name"` // the setting name ".../rule/0/backend/1"
+	Backend  BackendRef `json:"backend"`
+	Weight   uint32     `json:"weight"`             // the spec weight (1 when absent)
+	Priority uint32     `json:"priority,omitempty"` // 1 for a fallback Backend
+	// SharedCluster: Name is the Gateway's shared cluster (EnvoyProxy mergeBackends).
+	SharedCluster bool           `json:"sharedCluster,omitempty"`
+	Endpoints     EndpointCounts `json:"endpoints"`
+	Reason        string         `json:"reason,omitempty"`  // why the ref failed, e.g. "BackendNotFound"
+	Message       string         `json:"message,omitempty"` // the error text of that failure
+	Upstream      RefView        `json:"upstream"`
+	Selected      RefView        `json:"selected"`
 }
 
 // BackendRef is the object a backendRef names, defaults applied.

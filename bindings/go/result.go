@@ -53,6 +53,9 @@ type Setting struct {
 	Invalid            bool         `json:"invalid,omitempty"` // answered 500
 	IsDynamicResolver  bool         `json:"isDynamicResolver,omitempty"`
 	IsCustomBackend    bool         `json:"isCustomBackend,omitempty"`
+	// SharedCluster: a backendRef merged into the Gateway's shared cluster
+	// (EnvoyProxy mergeBackends); Name is the cluster's.
+	SharedCluster bool `json:"sharedCluster,omitempty"`
 }
 
 // Endpoint is one address of a setting.

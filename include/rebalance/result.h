@@ -122,7 +122,10 @@ enum {
 	RB_SETTING_DYNAMIC_RESOLVER = 1u << 1, /**< isDynamicResolver */
 	RB_SETTING_CUSTOM_BACKEND = 1u << 2,   /**< isCustomBackend */
 	RB_SETTING_FORCE_HTTP1 = 1u << 3,      /**< forceHTTP1Upstream */
-	RB_SETTING_HAS_PRIORITY = 1u << 4      /**< priority is set (fallback Backend) */
+	RB_SETTING_HAS_PRIORITY = 1u << 4,     /**< priority is set (fallback Backend) */
+	RB_SETTING_SHARED_CLUSTER = 1u << 5    /**< sharedCluster: a backendRef merged into the
+	                                            Gateway's shared cluster (EnvoyProxy
+	                                            mergeBackends); the name is the cluster's */
 };
 
 RB_API const char *rb_setting_name(const rb_setting *s);

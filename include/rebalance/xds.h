@@ -30,9 +30,14 @@
  *           loadBalancingWeight: <setting weight>
  *           priority: 1
  *
+ * EnvoyProxy mergeBackends (docs/merge-backends.md): routes name shared
+ * clusters (service/<ns>/<name>/<port>/<protocol>); each is written once per
+ * Gateway, in the clusters of the first rule that routes to it; a rule that
+ * only names shared clusters written before has no `clusters` key.
+ *
  * Not modelled: per-entry filters of weighted clusters (header changes, host
- * rewrites), TLS transport sockets, zone-aware localities, merge-backends, and
- * the extension-built clusters of custom backends (written with their name only).
+ * rewrites), TLS transport sockets, zone-aware localities, and the
+ * extension-built clusters of custom backends (written with their name only).
  */
 #ifndef REBALANCE_XDS_H
 #define REBALANCE_XDS_H

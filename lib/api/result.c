@@ -343,7 +343,8 @@ uint32_t rb_setting_flags(const rb_setting *s)
 	       (s->dynamic_resolver ? RB_SETTING_DYNAMIC_RESOLVER : 0u) |
 	       (s->custom_backend ? RB_SETTING_CUSTOM_BACKEND : 0u) |
 	       (s->force_http1 ? RB_SETTING_FORCE_HTTP1 : 0u) |
-	       (s->has_priority ? RB_SETTING_HAS_PRIORITY : 0u);
+	       (s->has_priority ? RB_SETTING_HAS_PRIORITY : 0u) |
+	       (s->shared_cluster ? RB_SETTING_SHARED_CLUSTER : 0u);
 }
 
 const char *rb_setting_protocol(const rb_setting *s)

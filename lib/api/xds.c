@@ -5,7 +5,8 @@
 
 static int xds_view(rb__writer *w, const void *res)
 {
-	return rb__emit_xds(w, &((const rb_result *)res)->ir);
+	const rb_result *r = res;
+	return rb__emit_xds(w, &r->ir, &r->ctx->mem);
 }
 
 int rb_xds_write(const rb_result *res, rb_format format, rb_write_fn write, void *ud)

@@ -183,6 +183,8 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 		RB_TRY(kv_true(w, "isDynamicResolver"));
 	if (s->custom_backend)
 		RB_TRY(kv_true(w, "isCustomBackend"));
+	if (s->shared_cluster)
+		RB_TRY(kv_true(w, "sharedCluster"));
 	return rb__w_map_end(w);
 }
 

@@ -31,7 +31,7 @@
 
 /* Why the settings of an L7 destination need one cluster each, or NULL when
  * one cluster carries them all as localities. First matching trigger of 6.1
- * (merge-backends and TLS auto-SNI are not modelled). Static string. */
+ * (TLS auto-SNI is not modelled). Static string. */
 const char *rb__envoy_per_setting_reason(const rb__ir_destination *d);
 
 /* 503 when the destination has NoEndpoints weight, else 500 (6.1). */
@@ -91,7 +91,19 @@ typedef struct rb__projection {
 int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__projection *out,
                       rb__ref_view *refs);
 
-/* The xDS document of an IR (rb_xds_write): one entry per destination. */
-int rb__emit_xds(rb__writer *w, const rb__ir *ir);
+/* The xDS document of an IR (rb_xds_write): one entry per destination.
+ * `mem` for the set of shared clusters already written. */
+int rb__emit_xds(rb__writer *w, const rb__ir *ir, const rb__mem *mem);
+
+/* mergeBackends (docs/merge-backends.md): how many settings of d are
+ * backendRefs merged into shared clusters (they come last), and whether an
+ * L4 destination can point its proxy at a shared cluster: only when every
+ * setting is the same shared cluster (TcpProxy has one `cluster`); otherwise
+ * its settings are served, as without merging, by a cluster of its own. */
+size_t rb__envoy_shared_count(const rb__ir_destination *d);
+/* The weight of the invalid-backend-cluster entry: invalid and no-endpoint
+ * weight, less that of shared clusters (they have entries of their own). */
+uint32_t rb__envoy_lost_weight(const rb__ir_destination *d);
+bool rb__envoy_l4_shared(const rb__ir_destination *d);
 
 #endif

@@ -61,8 +61,41 @@ static bool speaks_http2(const rb__ir_setting *s)
 	return s->protocol && (!strcmp(s->protocol, "HTTP2") || !strcmp(s->protocol, "GRPC"));
 }
 
+size_t rb__envoy_shared_count(const rb__ir_destination *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->setting_count; i++)
+		n += d->settings[i].shared_cluster;
+	return n;
+}
+
+uint32_t rb__envoy_lost_weight(const rb__ir_destination *d)
+{
+	uint32_t lost = d->weights[RB_WEIGHT_INVALID] + d->weights[RB_WEIGHT_NO_ENDPOINTS];
+	/* A shared cluster without endpoints is routed to by name like any other;
+	 * its weight is its own entry's, not the invalid-backend-cluster's. */
+	for (size_t i = 0; i < d->setting_count; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		if (s->shared_cluster && !s->invalid && !s->dynamic_resolver && !s->custom_backend &&
+		    !s->endpoint_count)
+			lost -= s->weight;
+	}
+	return lost;
+}
+
+bool rb__envoy_l4_shared(const rb__ir_destination *d)
+{
+	if (!d->setting_count || rb__envoy_shared_count(d) != d->setting_count)
+		return false;
+	for (size_t i = 1; i < d->setting_count; i++)
+		if (strcmp(d->settings[i].name, d->settings[0].name))
+			return false;
+	return true;
+}
+
 const char *rb__envoy_per_setting_reason(const rb__ir_destination *d)
 {
+
 	if (d->zone_aware)
 		return "zone-aware load balancing";
 	uint32_t inv = d->weights[RB_WEIGHT_INVALID], none = d->weights[RB_WEIGHT_NO_ENDPOINTS];
@@ -80,6 +113,11 @@ const char *rb__envoy_per_setting_reason(const rb__ir_destination *d)
 		return "preferLocal, several backends";
 	if (any_setting(d, forces_http1) && any_setting(d, speaks_http2))
 		return "HTTP/1.1-only with HTTP/2";
+	/* Shared clusters are routed to by name: with anything beside one, every
+	 * cluster is a weighted entry of its own. */
+	size_t shared = rb__envoy_shared_count(d);
+	if (shared && (shared > 1 || d->setting_count > shared))
+		return "shared backend clusters";
 	return NULL;
 }
 
@@ -218,13 +256,13 @@ static int one_cluster(const rb__ir_destination *d, const rb__mem *mem, rb__proj
 /* Has an entry of its own in the weighted-cluster list (6.1 step 2). */
 static bool has_entry(const rb__ir_setting *s)
 {
-	return s->endpoint_count || s->dynamic_resolver;
+	return s->endpoint_count || s->dynamic_resolver || s->shared_cluster;
 }
 
 /* One cluster per setting, picked by weight (6.1). */
 static void weighted(const rb__ir_destination *d, rb__projection *out, rb__ref_view *refs)
 {
-	uint32_t lost_weight = d->weights[RB_WEIGHT_INVALID] + d->weights[RB_WEIGHT_NO_ENDPOINTS];
+	uint32_t lost_weight = rb__envoy_lost_weight(d);
 	double total = lost_weight;
 	for (size_t i = 0; i < d->setting_count; i++)
 		if (has_entry(&d->settings[i]))

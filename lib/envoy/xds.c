@@ -7,8 +7,11 @@
  */
 #include "envoy/envoy.h"
 
+#include <stdint.h>
 #include <string.h>
 
+#include "core/arena.h"
+#include "core/map.h"
 #include "rebalance/errors.h"
 
 #define TRY(expr)                     \
@@ -143,17 +146,18 @@ static int emit_weighted_route(rb__writer *w, const rb__ir_destination *d)
 	TRY(rb__w_map_begin(w, false));
 	TRY(rb__w_key(w, "clusters"));
 	TRY(rb__w_seq_begin(w, false));
-	uint32_t lost = d->weights[RB_WEIGHT_INVALID] + d->weights[RB_WEIGHT_NO_ENDPOINTS];
+	uint32_t lost = rb__envoy_lost_weight(d);
 	if (lost) {
 		TRY(rb__w_map_begin(w, true));
 		TRY(kv_str(w, "name", RB_INVALID_BACKEND_CLUSTER));
 		TRY(kv_uint(w, "weight", lost));
 		TRY(rb__w_map_end(w));
 	}
-	/* Entries only for settings with endpoints or a dynamic resolver (6.1 step 2). */
+	/* Entries only for settings with endpoints or a dynamic resolver (6.1
+	 * step 2), then one per backendRef merged into a shared cluster. */
 	for (size_t i = 0; i < d->setting_count; i++) {
 		const rb__ir_setting *s = &d->settings[i];
-		if (!s->endpoint_count && !s->dynamic_resolver)
+		if (!s->endpoint_count && !s->dynamic_resolver && !s->shared_cluster)
 			continue;
 		TRY(rb__w_map_begin(w, true));
 		TRY(kv_str(w, "name", s->name));
@@ -175,7 +179,51 @@ static int emit_single_route(rb__writer *w, const char *key, const char *cluster
 	return rb__w_map_end(w);
 }
 
-static int emit_rule(rb__writer *w, const rb__ir_destination *d)
+/*
+ * Shared clusters (mergeBackends) are written once per Gateway, by the first
+ * rule that routes to them; later rules only name them. `seen` holds
+ * "gateway|cluster" keys.
+ */
+static int emit_shared_clusters(rb__writer *w, const rb__ir_destination *d, rb__map *seen,
+                                rb__arena *keys)
+{
+	for (size_t i = 0; i < d->setting_count; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		if (!s->shared_cluster)
+			continue;
+		const char *key = rb__arena_printf(keys, "%s|%s", d->gateway ? d->gateway : "", s->name);
+		void **slot = key ? rb__map_slot_for(seen, key, strlen(key)) : NULL;
+		if (!slot)
+			return RB_ENOMEM;
+		if (*slot)
+			continue;
+		*slot = (void *)(uintptr_t)s;
+		/* The cluster carries the backend alone: one locality, weight cleared. */
+		rb__ir_setting one = *s;
+		one.weight = 0;
+		TRY(emit_cluster(w, s->name, &one, 1));
+	}
+	return RB_OK;
+}
+
+/* Does d route to a shared cluster that no earlier rule of its Gateway wrote? */
+static int has_unwritten_shared(const rb__ir_destination *d, rb__map *seen, rb__arena *keys,
+                                bool *out)
+{
+	*out = false;
+	for (size_t i = 0; i < d->setting_count && !*out; i++) {
+		const rb__ir_setting *s = &d->settings[i];
+		if (!s->shared_cluster)
+			continue;
+		const char *key = rb__arena_printf(keys, "%s|%s", d->gateway ? d->gateway : "", s->name);
+		if (!key)
+			return RB_ENOMEM;
+		*out = rb__map_get(seen, key, strlen(key)) == NULL;
+	}
+	return RB_OK;
+}
+
+static int emit_rule(rb__writer *w, const rb__ir_destination *d, rb__map *seen, rb__arena *keys)
 {
 	TRY(rb__w_map_begin(w, false));
 	TRY(kv_str(w, "name", d->name));
@@ -189,16 +237,34 @@ static int emit_rule(rb__writer *w, const rb__ir_destination *d)
 		return rb__w_map_end(w);
 	}
 	bool per_setting = d->rule >= 0 && rb__envoy_per_setting_reason(d);
+	size_t shared = rb__envoy_shared_count(d);
+	/* L4 proxies name one cluster: a shared one only when it is all there is. */
+	bool l4_shared = d->rule < 0 && rb__envoy_l4_shared(d);
+	bool by_name = d->rule < 0 ? l4_shared : shared > 0;
 	if (d->rule < 0)
 		TRY(emit_single_route(w, strcmp(d->route_kind, "UDPRoute") ? "tcpProxy" : "udpProxy",
-		                      d->name));
+		                      l4_shared ? d->settings[0].name : d->name));
 	else if (per_setting)
 		TRY(emit_weighted_route(w, d));
 	else
-		TRY(emit_single_route(w, "route", d->name));
+		TRY(emit_single_route(w, "route", shared ? d->settings[0].name : d->name));
+	if (by_name) {
+		/* Only shared clusters written by earlier rules: no clusters of its own. */
+		bool fresh = shared < d->setting_count;
+		if (!fresh)
+			TRY(has_unwritten_shared(d, seen, keys, &fresh));
+		if (!fresh)
+			return rb__w_map_end(w);
+	}
 	TRY(rb__w_key(w, "clusters"));
 	TRY(rb__w_seq_begin(w, false));
-	if (per_setting) {
+	if (by_name) {
+		/* Clusters of the inline settings, then shared ones not written yet. */
+		for (size_t i = 0; i < d->setting_count; i++)
+			if (!d->settings[i].shared_cluster)
+				TRY(emit_cluster(w, d->settings[i].name, &d->settings[i], 1));
+		TRY(emit_shared_clusters(w, d, seen, keys));
+	} else if (per_setting) {
 		/* One cluster per setting, referenced or not (6.1). */
 		for (size_t i = 0; i < d->setting_count; i++)
 			TRY(emit_cluster(w, d->settings[i].name, &d->settings[i], 1));
@@ -209,15 +275,27 @@ static int emit_rule(rb__writer *w, const rb__ir_destination *d)
 	return rb__w_map_end(w);
 }
 
-int rb__emit_xds(rb__writer *w, const rb__ir *ir)
+static int emit_document(rb__writer *w, const rb__ir *ir, rb__map *seen, rb__arena *keys)
 {
-	if (!w || !ir)
-		return RB_EINVAL;
 	TRY(rb__w_map_begin(w, false));
 	TRY(rb__w_key(w, "rules"));
 	TRY(rb__w_seq_begin(w, ir->destination_count == 0));
 	for (size_t i = 0; i < ir->destination_count; i++)
-		TRY(emit_rule(w, &ir->destinations[i]));
+		TRY(emit_rule(w, &ir->destinations[i], seen, keys));
 	TRY(rb__w_seq_end(w));
 	return rb__w_map_end(w);
+}
+
+int rb__emit_xds(rb__writer *w, const rb__ir *ir, const rb__mem *mem)
+{
+	if (!w || !ir || !mem)
+		return RB_EINVAL;
+	rb__map seen;
+	rb__arena keys;
+	rb__map_init(&seen, mem);
+	rb__arena_init(&keys, mem);
+	int rc = emit_document(w, ir, &seen, &keys);
+	rb__map_free(&seen);
+	rb__arena_free(&keys);
+	return rc;
 }

@@ -7,7 +7,7 @@
  *   rules:
  *   - name, route {kind, namespace, name, rule}, gateway
  *     backendRefs:
- *     - name, backend {group?, kind, namespace, name, port?}, weight, priority?,
+ *     - name, backend {group?, kind, namespace, name, port?}, weight, priority?, sharedCluster?,
  *       endpoints {total, draining}, reason?, message?,
  *       upstream {state, share}, selected {state, share}
  *     upstream / selected:
@@ -92,6 +92,11 @@ static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
 	TRY(kv_uint(w, "weight", ir->weight));
 	if (s && s->has_priority)
 		TRY(kv_uint(w, "priority", s->priority));
+	if (s && s->shared_cluster) {
+		/* mergeBackends: `name` is the Gateway's shared cluster. */
+		TRY(rb__w_key(w, "sharedCluster"));
+		TRY(rb__w_bool(w, true));
+	}
 	size_t draining = 0;
 	for (size_t i = 0; s && i < s->endpoint_count; i++)
 		draining += s->endpoints[i].draining;

@@ -19,23 +19,36 @@ static bool same(const char *a, const char *b)
 }
 
 /*
- * The upstream twin of a destination: same name and Gateway; else the first
- * of the same name (the upstream side merges parents whose destinations are
- * identical, and keeps the first Gateway).
+ * The upstream twin of destination `at` of `sel`: the one of the same name and
+ * Gateway at the same rank among those (a rule shows one form per group of
+ * listeners with mergeBackends, in the same order on both sides), else the
+ * first of that name and Gateway; else the first of the same name (the
+ * upstream side merges parents whose destinations are identical, and keeps
+ * the first Gateway).
  */
-static const rb__ir_destination *twin(const rb__ir *up, const rb__ir_destination *d)
+static const rb__ir_destination *twin(const rb__ir *up, const rb__ir *sel, size_t at)
 {
-	const rb__ir_destination *by_name = NULL;
+	const rb__ir_destination *d = &sel->destinations[at];
+	size_t rank = 0;
+	for (size_t i = 0; i < at; i++) {
+		const rb__ir_destination *o = &sel->destinations[i];
+		rank += !strcmp(o->name, d->name) && same(o->gateway, d->gateway);
+	}
+	const rb__ir_destination *by_name = NULL, *by_gateway = NULL;
 	for (size_t i = 0; i < up->destination_count; i++) {
 		const rb__ir_destination *u = &up->destinations[i];
 		if (strcmp(u->name, d->name))
 			continue;
-		if (same(u->gateway, d->gateway))
-			return u;
+		if (same(u->gateway, d->gateway)) {
+			if (!rank--)
+				return u;
+			if (!by_gateway)
+				by_gateway = u;
+		}
 		if (!by_name)
 			by_name = u;
 	}
-	return by_name;
+	return by_gateway ? by_gateway : by_name;
 }
 
 static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
@@ -127,7 +140,7 @@ int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate
 	for (size_t i = 0; i < ex->rule_count; i++) {
 		rb_explained_rule *r = &ex->rules[i];
 		r->dest[RB_SIDE_SELECTED] = &sel->destinations[i];
-		r->dest[RB_SIDE_UPSTREAM] = twin(ups, r->dest[RB_SIDE_SELECTED]);
+		r->dest[RB_SIDE_UPSTREAM] = twin(ups, sel, i);
 		rc = explain_rule(ex, r);
 		if (rc)
 			return rc;

@@ -74,6 +74,9 @@ struct rb_setting {
 	/* Not serialized: the backendRef has filters, which forces one cluster per
 	 * setting in xDS (SPEC.md 2.13, 6.1). */
 	bool has_filters;
+	/* mergeBackends: this is a backendRef merged into the Gateway's shared
+	 * backend cluster; `name` is the cluster's (docs/merge-backends.md). */
+	bool shared_cluster;
 };
 typedef struct rb_setting rb__ir_setting;
 

@@ -2,6 +2,8 @@
  * ReferenceGrant, BackendTrafficPolicy, EnvoyProxy, BackendTLSPolicy,
  * Namespace and the unstructured objects of extensionRefFilters.
  */
+#include <string.h>
+
 #include "model/cert_validity.h"
 #include "model/schemas.h"
 #include "rebalance/errors.h"
@@ -61,6 +63,26 @@ const rb__schema rb__schema_target_selector =
 
 /* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
 
+/* ---- BackendTrafficPolicy fields that keep backends out of shared clusters ----
+ * (mergeBackends, translate/merge_backends.c). Envoy Gateway writes these onto
+ * the cluster; below Gateway scope they would differ between the routes that
+ * share it. Only their presence matters, so they are read from the spec's
+ * keys after decoding, apart from the fields' own decoders. */
+
+static void merge_backends_fields(const rb__node *spec, rb__backend_traffic_policy *p)
+{
+	static const char *const cluster_fields[] = {
+		"loadBalancer", "circuitBreaker", "healthCheck", "proxyProtocol", "tcpKeepalive",
+		"timeout", "connection", "dns", "http2", "useClientProtocol", "admissionControl",
+		"retry"};
+	for (size_t i = 0; i < sizeof cluster_fields / sizeof cluster_fields[0]; i++)
+		if (!rb__node_is_null(rb__node_get(spec, cluster_fields[i])))
+			p->sets_cluster_fields = true;
+	const rb__node *type = rb__node_get(rb__node_get(spec, "loadBalancer"), "type");
+	p->consistent_hash = rb__node_is_scalar(type) && type->stype == RB_SCALAR_STRING &&
+	                     !strcmp(type->scalar.text, "ConsistentHash");
+}
+
 /* Any zone-aware or weighted-zone load balancing forces per-setting clusters (SPEC.md 6.1). */
 static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
 {
@@ -109,6 +131,7 @@ static int btp_post(rb__dctx *d, const rb__node *map, void *base)
 		p->target_refs = &p->target_ref;
 		p->target_ref_count = 1;
 	}
+	merge_backends_fields(rb__node_get(map, "spec"), p);
 	return rb__check_object_meta(d, map, &p->meta, "a BackendTrafficPolicy");
 }
 
@@ -121,11 +144,20 @@ const rb__schema rb__schema_backend_traffic_policy =
 
 /* ---- EnvoyProxy (SPEC.md 1.8) ---- */
 
+/* mergeBackends is Envoy Gateway's *MergeBackendsConfig: present (even as {})
+ * means on; its only field is an optional label selector. */
+static const rb__field MERGE_BACKENDS_FIELDS[] = {
+	RB_F_STRUCT_HAS("selector", rb__envoy_proxy, merge_backends_selector,
+	                has_merge_backends_selector, rb__schema_label_selector),
+};
+static const rb__schema MERGE_BACKENDS =
+	RB_SCHEMA("mergeBackends", rb__envoy_proxy, MERGE_BACKENDS_FIELDS, NULL);
+
 static const rb__field EP_SPEC_FIELDS[] = {
 	RB_F_STR("routingType", rb__envoy_proxy, routing_type),
 	RB_F_STR("mergeType", rb__envoy_proxy, merge_type),
 	RB_F_TRI("mergeGateways", rb__envoy_proxy, merge_gateways),
-	RB_F_TRI("mergeBackends", rb__envoy_proxy, merge_backends),
+	RB_F_NEST_HAS("mergeBackends", rb__envoy_proxy, has_merge_backends, MERGE_BACKENDS),
 };
 /* The same spec again, for the policy checks: allowed dynamic modules, GeoIP. */
 static int envoy_proxy_spec_post(rb__dctx *d, const rb__node *map, void *base)

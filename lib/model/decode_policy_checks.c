@@ -633,6 +633,34 @@ static const rb__field CTP_SPEC_FIELDS[] = {
 static const rb__schema CTP_SPEC =
 	RB_SCHEMA("a ClientTrafficPolicy spec", rb__client_traffic_policy, CTP_SPEC_FIELDS, NULL);
 
+/* ---- mergeBackends (translate/merge_backends.c): HTTP/1.1 overrides ---- */
+
+/* Envoy Gateway applies a listener's HTTP/1.1 settings to the upstream
+ * clusters of its routes, so a backend behind such a listener cannot share a
+ * cluster with the other listeners' routes. Read from the spec after
+ * decoding (only what mergeBackends needs). */
+static int ctp_http1_override(rb__dctx *d, const rb__node *spec, rb__client_traffic_policy *p)
+{
+	const rb__node *v = rb__node_get(spec, "http1");
+	if (rb__node_is_null(v))
+		return RB_OK;
+	if (!rb__node_is_map(v)) {
+		rb__node_error(d->diags, d->source, v, "expected a mapping, got %s", rb__node_type_name(v));
+		return RB_EPARSE;
+	}
+	static const char *const keys[] = {"enableTrailers", "preserveHeaderCase"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const rb__node *b = rb__node_get(v, keys[i]);
+		bool on = false;
+		if (!rb__node_is_null(b) && rb__decode_bool(d, b, &on))
+			return RB_EPARSE;
+		p->http1_override |= on;
+	}
+	if (!rb__node_is_null(rb__node_get(v, "http10")))
+		p->http1_override = true;
+	return RB_OK;
+}
+
 static int ctp_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__client_traffic_policy *p = base;
@@ -640,7 +668,8 @@ static int ctp_post(rb__dctx *d, const rb__node *map, void *base)
 		p->target_refs = &p->target_ref;
 		p->target_ref_count = 1;
 	}
-	return rb__check_object_meta(d, map, &p->meta, "a ClientTrafficPolicy");
+	int rc = ctp_http1_override(d, rb__node_get(map, "spec"), p);
+	return rc ? rc : rb__check_object_meta(d, map, &p->meta, "a ClientTrafficPolicy");
 }
 
 static const rb__field CTP_FIELDS[] = {

@@ -599,6 +599,10 @@ typedef struct rb__client_traffic_policy {
 	const char *buffer_limit; /* connection.bufferLimit (a quantity) */
 	const char *http2_stream_window;     /* http2.initialStreamWindowSize */
 	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
+	/* mergeBackends (translate/merge_backends.c): HTTP/1.1 settings that
+	 * Envoy Gateway also applies to the upstream clusters of the listener's
+	 * routes (http1.preserveHeaderCase, enableTrailers, http10). */
+	bool http1_override;
 } rb__client_traffic_policy;
 
 typedef struct rb__backend_traffic_policy {
@@ -616,6 +620,11 @@ typedef struct rb__backend_traffic_policy {
 	rb__tri rebalance_on_no_ready_endpoints;
 	bool has_prefer_local; /* loadBalancer.zoneAware.preferLocal or weighted zones */
 	rb__btp_checks checks;  /* what can make the policy invalid (fail closed) */
+	/* mergeBackends (translate/merge_backends.c): what keeps a backend out of
+	 * a shared cluster. Any field Envoy Gateway writes onto the cluster
+	 * itself, and a ConsistentHash load balancer. */
+	bool sets_cluster_fields;
+	bool consistent_hash;
 } rb__backend_traffic_policy;
 
 typedef struct rb__envoy_proxy {
@@ -623,7 +632,11 @@ typedef struct rb__envoy_proxy {
 	const char *routing_type;
 	const char *merge_type;
 	rb__tri merge_gateways;
-	rb__tri merge_backends;
+	/* spec.mergeBackends: a struct whose mere presence (even {}) turns it on;
+	 * an absent selector selects every backend. */
+	bool has_merge_backends;
+	bool has_merge_backends_selector;
+	rb__label_selector merge_backends_selector;
 	const char **dynamic_modules; /* spec.dynamicModules[].name: the allowed modules */
 	size_t dynamic_module_count;
 	bool has_geoip_provider;
@@ -631,6 +644,7 @@ typedef struct rb__envoy_proxy {
 	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
 	rb__secret_ref backend_client_cert;
 } rb__envoy_proxy;
+
 
 typedef struct rb__backend_tls_policy {
 	rb__objmeta meta;

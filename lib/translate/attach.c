@@ -206,8 +206,11 @@ int rb__attach(rb__tr *t, rb__parent *p)
 			continue;
 		}
 		bool ok;
-		if (l4_first_route(t, p, l, &ok))
+		if (l4_first_route(t, p, l, &ok)) {
 			p->programmed = true;
+			if (!rb__vec_push_ptr(t->mem, &p->programming, l))
+				return RB_ENOMEM;
+		}
 		if (!ok)
 			return RB_ENOMEM;
 	}

@@ -194,6 +194,26 @@ void rb__btp_chain(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
 	}
 }
 
+void rb__btp_listener_scopes(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls,
+                             const char *listener, const rb__backend_traffic_policy *out[2])
+{
+	out[0] = out[1] = NULL;
+	if (!t->btp_scopes.len)
+		return;
+	const btp_scope *s;
+	if (ls) {
+		s = scope(t, rb__arena_printf(&t->scratch, "LSL:%s/%s/%s", ls->meta.namespace_,
+		                              ls->meta.name, listener));
+		out[0] = s ? s->policy : NULL;
+		s = scope(t, rb__arena_printf(&t->scratch, "LS:%s/%s", ls->meta.namespace_, ls->meta.name));
+		out[1] = s ? s->policy : NULL;
+		return;
+	}
+	s = scope(t, rb__arena_printf(&t->scratch, "L:%s/%s/%s", g->meta.namespace_, g->meta.name,
+	                              listener));
+	out[0] = s ? s->policy : NULL;
+}
+
 static bool merges(const rb__envoy_proxy *ep)
 {
 	return ep->merge_type && strcmp(ep->merge_type, "Replace");
@@ -211,7 +231,7 @@ static const rb__gateway_class *class_of(rb__tr *t, const rb__gateway *g)
 	return t->m->gateway_class;
 }
 
-static const rb__envoy_proxy *class_proxy(rb__tr *t, const rb__gateway *g)
+const rb__envoy_proxy *rb__class_envoy_proxy(rb__tr *t, const rb__gateway *g)
 {
 	if (t->m->envoy_proxy_for_class)
 		return t->m->envoy_proxy_for_class;
@@ -222,9 +242,19 @@ static const rb__envoy_proxy *class_proxy(rb__tr *t, const rb__gateway *g)
 	return NULL;
 }
 
+const rb__envoy_proxy *rb__gateway_own_envoy_proxy(rb__tr *t, const rb__gateway *g)
+{
+	const rb__envoy_proxy *cls = rb__class_envoy_proxy(t, g);
+	bool merged_gateways = cls && cls->merge_gateways == RB_TRI_TRUE;
+	if (merged_gateways || !g->params_kind || strcmp(g->params_kind, "EnvoyProxy") ||
+	    !g->params_name || (g->params_group && strcmp(g->params_group, "gateway.envoyproxy.io")))
+		return NULL;
+	return rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
+}
+
 bool rb__gateways_merged(rb__tr *t, const rb__gateway *g)
 {
-	const rb__envoy_proxy *cls = class_proxy(t, g);
+	const rb__envoy_proxy *cls = rb__class_envoy_proxy(t, g);
 	return cls && cls->merge_gateways == RB_TRI_TRUE;
 }
 
@@ -234,14 +264,10 @@ static const char *envoy_proxy_routing_type(rb__tr *t, const rb__gateway *g)
 {
 	const rb__envoy_proxy *chain[3];
 	size_t n = 0;
-	const rb__envoy_proxy *cls = class_proxy(t, g);
-	bool merged_gateways = cls && cls->merge_gateways == RB_TRI_TRUE;
-	if (!merged_gateways && g->params_kind && !strcmp(g->params_kind, "EnvoyProxy") &&
-	    g->params_name && (!g->params_group || !strcmp(g->params_group, "gateway.envoyproxy.io"))) {
-		const rb__envoy_proxy *own = rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
-		if (own)
-			chain[n++] = own;
-	}
+	const rb__envoy_proxy *cls = rb__class_envoy_proxy(t, g);
+	const rb__envoy_proxy *own = rb__gateway_own_envoy_proxy(t, g);
+	if (own)
+		chain[n++] = own;
 	if (cls)
 		chain[n++] = cls;
 	if (t->m->envoy_proxy_default)
@@ -253,6 +279,18 @@ static const char *envoy_proxy_routing_type(rb__tr *t, const rb__gateway *g)
 			return NULL;
 	}
 	return NULL;
+}
+
+bool rb__gateway_service_routing(rb__tr *t, const rb__gateway *g)
+{
+	const btp_scope *s = t->btp_scopes.len ? scope(t, rb__arena_printf(&t->scratch, "G:%s/%s",
+	                                                                  g->meta.namespace_,
+	                                                                  g->meta.name))
+	                                       : NULL;
+	const char *type = s ? s->routing_type : NULL;
+	if (!type)
+		type = envoy_proxy_routing_type(t, g);
+	return type && !strcmp(type, "Service");
 }
 
 bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)

@@ -19,6 +19,8 @@
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
  *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
  *   status.c     route status conditions (3.4)
+ *   merge_backends.c  EnvoyProxy mergeBackends: shared backend clusters
+ *                (docs/merge-backends.md)
  *   translate.c  the walk over routes and parents, dedupe, output
  */
 #ifndef RB_TRANSLATE_TR_H
@@ -148,6 +150,8 @@ typedef struct rb__parent {
 	bool programmed;
 	/* attached listeners that are not ready: rb__ir_idle_listener */
 	rb__vec idle;
+	/* the attached listeners that program it (const rb__listener *) */
+	rb__vec programming;
 	/* TCP/UDP with more than one rule: only Accepted=False is reported (SPEC.md 1.2) */
 	bool invalid_rule;
 	/* TLS: a terminating listener cannot carry a dynamic resolver (SPEC.md 4.3) */
@@ -324,6 +328,26 @@ int rb__policy_l4_unprogrammed(rb__tr *t, const rb__parent *p, bool *dropped);
 /* policy_values.c: Go's time.ParseDuration and Kubernetes quantities. */
 bool rb__parse_go_duration(const char *s, double *seconds);
 bool rb__parse_quantity(const char *s, double *value);
+/* The BackendTrafficPolicies that claimed the scopes of one listener: a
+ * Gateway listener's own scope in out[0]; for a ListenerSet listener, its
+ * own scope in out[0] and the ListenerSet's in out[1]. NULL where none. */
+void rb__btp_listener_scopes(rb__tr *t, const rb__gateway *g, const rb__listener_set *ls,
+                             const char *listener, const rb__backend_traffic_policy *out[2]);
+/* Service routing by the Gateway's own settings alone (its BackendTrafficPolicy,
+ * else its EnvoyProxy): the baseline every route of it starts from. */
+bool rb__gateway_service_routing(rb__tr *t, const rb__gateway *g);
+/* The EnvoyProxy of the Gateway's GatewayClass, and the Gateway's own one (parametersRef;
+ * never with merged Gateways), or NULL. */
+const rb__envoy_proxy *rb__class_envoy_proxy(rb__tr *t, const rb__gateway *g);
+const rb__envoy_proxy *rb__gateway_own_envoy_proxy(rb__tr *t, const rb__gateway *g);
+
+/* merge_backends.c: EnvoyProxy mergeBackends (docs/merge-backends.md).
+ * rb__merge_backends_rejects: the Gateway has both mergeGateways and
+ * mergeBackends on, so it is not translated at all. rb__merge_backends: the
+ * destinations of one parent as its programming listeners see them, with the
+ * backendRefs that qualify moved into shared clusters. */
+bool rb__merge_backends_rejects(rb__tr *t, const rb__gateway *g);
+int rb__merge_backends(rb__tr *t, const rb__parent *p, rb__vec *dests);
 
 /* validate.c: 2.3; on failure sets res->reason/message. */
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,

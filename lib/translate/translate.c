@@ -18,7 +18,10 @@
 const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	const rb__gateway *g = rb__find_gateway(t, ns, name);
-	return g && rb__class_is_ours(t, g->gateway_class_name) ? g : NULL;
+	if (!g || !rb__class_is_ours(t, g->gateway_class_name))
+		return NULL;
+	/* mergeGateways with mergeBackends: the Gateway is rejected, never translated. */
+	return rb__merge_backends_rejects(t, g) ? NULL : g;
 }
 
 /*
@@ -84,7 +87,8 @@ static bool setting_equal(const rb__ir_setting *a, const rb__ir_setting *b)
 	       str_same(a->protocol, b->protocol) && a->force_http1 == b->force_http1 &&
 	       str_same(a->address_type, b->address_type) && str_same(a->ip_family, b->ip_family) &&
 	       pl && a->invalid == b->invalid && a->dynamic_resolver == b->dynamic_resolver &&
-	       a->custom_backend == b->custom_backend && metadata_equal(a->metadata, b->metadata) &&
+	       a->custom_backend == b->custom_backend && a->shared_cluster == b->shared_cluster &&
+	       metadata_equal(a->metadata, b->metadata) &&
 	       endpoints_equal(a, b);
 }
 
@@ -158,11 +162,14 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		if (!rc)
 			rc = rb__route_status(t, &p, &errors);
 		if (!rc && p.programmed)
+			rc = rb__merge_backends(t, &p, &dests);
+		if (!rc && p.programmed)
 			rc = emit_destinations(t, route_first, &p, &dests);
 		rb__vec_free(t->mem, &dests);
 		rb__vec_free(t->mem, &errors);
 		rb__vec_free(t->mem, &p.listeners);
 		rb__vec_free(t->mem, &p.idle);
+		rb__vec_free(t->mem, &p.programming);
 	}
 	return rc;
 }

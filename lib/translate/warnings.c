@@ -8,7 +8,8 @@
  *  - no class of ours in the input and none named: the fallback class is
  *    used, and the Gateways use others (which, and how to pick one);
  *  - nothing reached a Gateway of ours (the classes seen and used);
- *  - a route whose parentRefs name no Gateway of ours;
+ *  - a route whose parentRefs name no Gateway of ours (or only Gateways
+ *    rejected for mergeGateways with mergeBackends);
  *  - a Service without any EndpointSlice (with legacy Endpoints, or none);
  *  - a listener certificate Secret absent from the input (unless assumed).
  */
@@ -141,8 +142,15 @@ static bool describe_parent(rb__tr *t, const rb__route *r, const rb__parent_ref 
 		snprintf(out, cap, "Gateway %s/%s is not in the input", esc_ns, esc_name);
 		return true;
 	}
-	if (rb__class_is_ours(t, g->gateway_class_name))
-		return false;
+	if (rb__class_is_ours(t, g->gateway_class_name)) {
+		if (!rb__merge_backends_rejects(t, g))
+			return false;
+		snprintf(out, cap,
+		         "Gateway %s/%s is rejected: its EnvoyProxy settings turn on both mergeGateways "
+		         "and mergeBackends, which Envoy Gateway does not allow (InvalidParameters)",
+		         esc_ns, esc_name);
+		return true;
+	}
 	char esc_class[96];
 	const char *c = g->gateway_class_name ? g->gateway_class_name : "";
 	rb__escape_text(esc_class, sizeof esc_class, c, strlen(c));

@@ -282,7 +282,7 @@ static void gen(int kind, doc *d)
 	sb_printf(&b, "apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n", API[kind], KIND[kind], name);
 	if (*ns)
 		sb_printf(&b, "  namespace: %s\n", ns);
-	if (kind == K_HR || kind == K_NS)
+	if (kind == K_HR || kind == K_NS || kind == K_SVC)
 		sb_printf(&b, "  labels: {%s: %s}\n", kind == K_NS ? "team" : "app", pick(2) ? "x" : "y");
 	switch (kind) {
 	case K_GW: {
@@ -388,6 +388,10 @@ static void gen(int kind, doc *d)
 		sb_printf(&b, "spec:\n  routingType: %s\n", pick(2) ? "Service" : "Endpoint");
 		if (chance(30)) /* invalid: its routes answer 500 */
 			sb_printf(&b, "  retry: {perRetry: {backOff: {baseInterval: 0s}}}\n");
+		if (chance(30)) /* keeps backends out of shared clusters below Gateway scope */
+			sb_printf(&b, "  circuitBreaker: {maxConnections: 10}\n");
+		if (chance(20))
+			sb_printf(&b, "  mergeType: StrategicMerge\n");
 		if (!strcmp(ns, "infra"))
 			sb_printf(&b, "  targetRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, "
 			              "name: gw-0}\n");
@@ -399,7 +403,10 @@ static void gen(int kind, doc *d)
 			sb_printf(&b, "  targetSelectors:\n  - {kind: HTTPRoute, matchLabels: {app: x}}\n");
 		break;
 	case K_EP:
-		sb_printf(&b, "spec: {routingType: %s}\n", pick(2) ? "Service" : "Endpoint");
+		/* mergeBackends: on for every backend, on for the selected ones, or off. */
+		sb_printf(&b, "spec: {routingType: %s%s}\n", pick(2) ? "Service" : "Endpoint",
+		          (const char *[]){"", ", mergeBackends: {}",
+		                           ", mergeBackends: {selector: {matchLabels: {app: x}}}"}[pick(3)]);
 		break;
 	case K_SEC:
 		sb_printf(&b, "type: %s\ndata: {tls.crt: Y2VydA==%s}\n",

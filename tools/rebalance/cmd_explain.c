@@ -451,6 +451,12 @@ static void ref_heading(line *l, size_t j, const rb_explained_ref *ref, FILE *ou
 		snprintf(detail, sizeof detail, "%zu endpoints, %zu draining", eps, dr);
 	else
 		snprintf(detail, sizeof detail, "%zu endpoint%s", eps, eps == 1 ? "" : "s");
+	if (detail[0] && (flags & RB_SETTING_SHARED_CLUSTER)) {
+		/* mergeBackends: say which shared cluster carries this backendRef. */
+		size_t n = strlen(detail);
+		snprintf(detail + n, sizeof detail - n, " (shared cluster %s)",
+		         rb_setting_name(rb_explained_ref_setting(ref)));
+	}
 	if (!detail[0]) {
 		emit(l, out);
 		return;
