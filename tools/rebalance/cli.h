@@ -29,6 +29,8 @@ typedef struct cli_options {
 	const char **gateway_classes; /* --gateway-class, repeatable (into translate) */
 	const char *namespace_;       /* -n/--namespace: of manifest objects without one */
 	bool strict;                  /* --strict: warnings are errors */
+	char **owned;                 /* the file names read from directories */
+	size_t owned_count;
 	/* command-specific flags a command consumes through its own parser hook */
 } cli_options;
 
@@ -40,6 +42,14 @@ typedef struct cli_options {
 typedef int (*cli_extra_fn)(void *ud, int argc, char **argv, int i);
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
               void *ud);
+
+/*
+ * Replace each directory among o->inputs by its *.yaml, *.yml and *.json
+ * files in name order (hidden entries skipped; subdirectories too when
+ * `recursive`), as kubectl -f DIR [-R] does. Returns CLI_OK, or CLI_USAGE
+ * after printing why (a directory that cannot be read or holds no manifest).
+ */
+int cli_expand_directories(const char *command, cli_options *o, bool recursive);
 
 /* A context with the --limit values applied. Returns CLI_OK or CLI_FAILURE (out of memory). */
 int cli_new_ctx(const cli_options *o, rb_ctx **out);
@@ -79,8 +89,5 @@ int cli_translate_and_print(const char *command, const cli_options *o, cli_to_bu
 int cmd_translate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_xds(int argc, char **argv);
-
-/* The flags every command accepts, for --help texts. */
-extern const char CLI_COMMON_FLAGS_HELP[];
 
 #endif

@@ -24,19 +24,6 @@
 enum { INDENT = 4, STATE_W = 22, SHARE_W = 6, BAR_W = 6, GAP = 2 };
 enum { BLOCK_W = STATE_W + 1 + SHARE_W + 1 + BAR_W, COL2 = INDENT + BLOCK_W + GAP, LINE_MAX = 79 };
 
-static const char HELP[] =
-	"Usage: rebalance explain [OPTIONS] [--what-if NS/SERVICE=0]... FILE...\n"
-	"\n"
-	"Show, for every route rule, what Envoy does with each backendRef: its state\n"
-	"(serving, fallback standby, draining, no endpoints, invalid, excluded...)\n"
-	"and its share of requests, and the shares answered 500 and 503 -- for Envoy\n"
-	"Gateway as it is (left) and for the selected mode (right, rebalance unless\n"
-	"--compat). A table unless -o json or -o yaml.\n"
-	"\n"
-	"Options:\n"
-	"      --what-if NS/SERVICE=0 scale that Service to zero first (its\n"
-	"                             EndpointSlices lose their endpoints); repeatable\n";
-
 typedef struct explain_args {
 	char **what_if; /* "NAMESPACE/SERVICE", malloc'd */
 	size_t count;
@@ -53,12 +40,6 @@ static int extra(void *ud, int argc, char **argv, int i)
 {
 	explain_args *a = ud;
 	const char *arg = argv[i];
-	if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-		printf("%s%s", HELP, CLI_COMMON_FLAGS_HELP);
-		printf("\nExit status: 0 explained; 2 unusable input or arguments, or a --what-if\n"
-		       "Service that is not in the input; 1 the output could not be written.\n");
-		exit(CLI_OK);
-	}
 	const char *v;
 	int used;
 	if (!strncmp(arg, "--what-if=", 10)) {
