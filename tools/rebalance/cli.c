@@ -2,6 +2,7 @@
 
 #include "options.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +14,15 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	fprintf(stderr, "rebalance%s%s: ", command ? " " : "", command ? command : "");
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'rebalance %s%s--help'.\n", command ? command : "",
-	        command ? " " : "");
+	fprintf(stderr, "\nTry 'rebalance %s%s--help'.\n", command ? command : "", command ? " " : "");
 	return CLI_USAGE;
 }
 
 /* The --limit names, indexed by rb_limit. */
 static const char *const LIMIT_NAMES[] = {
-    [RB_LIMIT_INPUT_BYTES] = "input-bytes",
-    [RB_LIMIT_DOCUMENTS] = "documents",
-    [RB_LIMIT_DEPTH] = "depth",
-    [RB_LIMIT_SCALAR_BYTES] = "scalar-bytes",
-    [RB_LIMIT_NODES] = "nodes",
-    [RB_LIMIT_ALIAS_EXPANSION] = "aliases",
+    [RB_LIMIT_INPUT_BYTES] = "input-bytes", [RB_LIMIT_DOCUMENTS] = "documents",
+    [RB_LIMIT_DEPTH] = "depth",             [RB_LIMIT_SCALAR_BYTES] = "scalar-bytes",
+    [RB_LIMIT_NODES] = "nodes",             [RB_LIMIT_ALIAS_EXPANSION] = "aliases",
 };
 
 /* "NAME=N" -> limit and value; N decimal digits, optionally Ki, Mi or Gi. */
@@ -401,8 +398,8 @@ static void print_warning(FILE *out, const char *indent, const rb_diag *d, bool 
 	const char *sep = path[0] ? ": " : "";
 	const char *what = strict ? "error" : "warning";
 	if (rb_diag_line(d))
-		fprintf(out, "%s%s:%u:%u: %s: %s%s%s%s\n", indent, rb_diag_source(d),
-		        rb_diag_line(d), rb_diag_column(d), what, path, sep, rb_diag_message(d),
+		fprintf(out, "%s%s:%u:%u: %s: %s%s%s%s\n", indent, rb_diag_source(d), rb_diag_line(d),
+		        rb_diag_column(d), what, path, sep, rb_diag_message(d),
 		        strict ? " (--strict)" : "");
 	else
 		fprintf(out, "%s%s: %s: %s%s%s%s\n", indent, rb_diag_source(d), what, path, sep,
@@ -447,32 +444,53 @@ int cli_write_stdout(const char *buf, size_t len)
 	return CLI_OK;
 }
 
-int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer)
+/* Where the view goes: stdout, remembering the first write error. */
+typedef struct stdout_sink {
+	int error; /* errno of the first failed write, or 0 */
+} stdout_sink;
+
+static int write_to_stdout(void *ud, const void *bytes, size_t len)
+{
+	stdout_sink *sink = ud;
+	if (fwrite(bytes, 1, len, stdout) != len) {
+		sink->error = errno ? errno : EIO;
+		return 1; /* the writer stops and returns RB_EIO */
+	}
+	return 0;
+}
+
+int cli_translate_and_print(const char *command, const cli_options *o,
+                            cli_write_view_fn write_view)
 {
 	rb_ctx *ctx = NULL;
 	rb_input *in = NULL;
 	rb_result *res = NULL;
-	char *out = NULL;
-	size_t len = 0;
 	int rc;
 	if (cli_new_ctx(o, &ctx) != CLI_OK)
 		return CLI_FAILURE;
 	rc = cli_read_inputs(ctx, o, &in);
 	if (!rc) {
 		int err = rb_translate(&res, in, &o->translate);
-		if (!err && cli_print_warnings(o, in, res) && o->strict)
+		if (!err && cli_print_warnings(o, in, res) && o->strict) {
 			rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
-		else if (!err)
-			err = to_buffer(res, o->format, &out, &len);
+		} else if (!err) {
+			stdout_sink sink = {0};
+			errno = 0;
+			err = write_view(res, o->format, write_to_stdout, &sink);
+			if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) && !sink.error)
+				sink.error = errno ? errno : EIO;
+			if (sink.error) {
+				fprintf(stderr, "rebalance %s: cannot write the output: %s\n", command,
+				        strerror(sink.error));
+				rc = CLI_FAILURE;
+				err = 0;
+			}
+		}
 		if (err) {
 			fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));
 			rc = CLI_FAILURE;
-		} else if (!rc) {
-			rc = cli_write_stdout(out, len);
 		}
 	}
-	if (out)
-		rb_free(ctx, out);
 	rb_result_free(res);
 	rb_input_free(in);
 	rb_ctx_free(ctx);

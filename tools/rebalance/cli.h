@@ -79,11 +79,16 @@ int cli_write_stdout(const char *buf, size_t len);
 
 /*
  * The body of a command that translates and prints one view of the result:
- * read the inputs, translate, serialize with `to_buffer`, write. Returns the
- * exit status.
+ * read the inputs, translate, then stream the view to stdout with `write_view`
+ * (rb_result_write, rb_xds_write) as the library produces it -- every input
+ * error is known before the first byte. A write error (a full disk, a closed
+ * pipe) stops the output: a message and exit 1, as for any Unix filter.
+ * Returns the exit status.
  */
-typedef int (*cli_to_buffer_fn)(const rb_result *res, rb_format format, char **out, size_t *len);
-int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer);
+typedef int (*cli_write_view_fn)(const rb_result *res, rb_format format, rb_write_fn write,
+                                 void *ud);
+int cli_translate_and_print(const char *command, const cli_options *o,
+                            cli_write_view_fn write_view);
 
 /* Commands. */
 int cmd_translate(int argc, char **argv);

@@ -12,7 +12,7 @@ int cmd_translate(int argc, char **argv)
 		cli_options_free(&o);
 		return rc;
 	}
-	rc = cli_translate_and_print("translate", &o, rb_result_to_buffer);
+	rc = cli_translate_and_print("translate", &o, rb_result_write);
 	cli_options_free(&o);
 	return rc;
 }

@@ -12,7 +12,7 @@ int cmd_xds(int argc, char **argv)
 		cli_options_free(&o);
 		return rc;
 	}
-	rc = cli_translate_and_print("xds", &o, rb_xds_to_buffer);
+	rc = cli_translate_and_print("xds", &o, rb_xds_write);
 	cli_options_free(&o);
 	return rc;
 }
