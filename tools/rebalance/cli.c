@@ -459,8 +459,7 @@ static int write_to_stdout(void *ud, const void *bytes, size_t len)
 	return 0;
 }
 
-int cli_translate_and_print(const char *command, const cli_options *o,
-                            cli_write_view_fn write_view)
+int cli_translate_and_print(const char *command, const cli_options *o, cli_write_view_fn write_view)
 {
 	rb_ctx *ctx = NULL;
 	rb_input *in = NULL;
@@ -477,11 +476,12 @@ int cli_translate_and_print(const char *command, const cli_options *o,
 			stdout_sink sink = {0};
 			errno = 0;
 			err = write_view(res, o->format, write_to_stdout, &sink);
-			if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) && !sink.error)
+			if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) &&
+			    !sink.error)
 				sink.error = errno ? errno : EIO;
 			if (sink.error) {
-				fprintf(stderr, "rebalance %s: cannot write the output: %s\n", command,
-				        strerror(sink.error));
+				fprintf(stderr, "rebalance %s: cannot write the output: %s\n",
+				        command, strerror(sink.error));
 				rc = CLI_FAILURE;
 				err = 0;
 			}
