@@ -12,7 +12,8 @@
 enum {
 	CLI_OK = 0,
 	CLI_FAILURE = 1, /* could not write the output, out of memory */
-	CLI_USAGE = 2    /* unusable input or arguments: nothing on stdout */
+	CLI_USAGE = 2,   /* unusable input or arguments: nothing on stdout */
+	CLI_GATE_TRIPPED = 1 /* explain --fail-on: a rule answers more 5xx than allowed */
 };
 
 typedef struct cli_options {

@@ -58,6 +58,12 @@ const cli_option CLI_OPTIONS[] = {
      false, true, "Envoy Gateway's GatewayNamespaceMode"},
     {OPT_WHAT_IF, 0, "what-if", VALUE_WORD, "NS/SERVICE=0", NULL, CMD_EXPLAIN, true, false,
      "scale that Service to zero first (its EndpointSlices lose their endpoints); repeatable"},
+    {OPT_FAIL_ON, 0, "fail-on", VALUE_WORD, "5xx|503|500[:PERCENT]", NULL, CMD_EXPLAIN, true,
+     false,
+     "exit 1 when any rule, in the selected mode, answers more than PERCENT (default 0) of "
+     "its requests with that status (5xx: 500 and 503 together), or all rules together do; "
+     "the output is printed all the same, and a line on stderr names the worst rule; "
+     "repeatable"},
 };
 const size_t CLI_OPTION_COUNT = sizeof CLI_OPTIONS / sizeof CLI_OPTIONS[0];
 
@@ -79,7 +85,8 @@ const cli_command CLI_COMMANDS[] = {
      "computes, as JSON\n",
      EXIT_TRANSLATED},
     {"explain", CMD_EXPLAIN, "show each backendRef's share of requests, upstream and rebalanced",
-     "explain [OPTIONS] [--what-if NS/SERVICE=0]... [-f] FILE|DIR|-...",
+     "explain [OPTIONS] [--what-if NS/SERVICE=0]... [--fail-on 5xx|503|500[:PERCENT]] [-f] "
+     "FILE|DIR|-...",
      "Show, for every route rule, what Envoy does with each backendRef: its state (serving, "
      "fallback standby, draining, no endpoints, invalid, excluded...) and its share of "
      "requests, and the shares answered 500 and 503 -- for Envoy Gateway as it is (left) and "
@@ -88,9 +95,12 @@ const cli_command CLI_COMMANDS[] = {
      "rebalance explain -f manifests/ -R\tthe table for a directory tree\n"
      "rebalance explain --what-if shop/canary=0 -f shop.yaml\twhat happens when the canary is "
      "scaled to zero\n"
-     "rebalance explain -o json -f shop.yaml\tthe same numbers for a program\n",
-     "0 explained; 2 unusable input or arguments, or a --what-if Service that is not in the "
-     "input; 1 the output could not be written."},
+     "rebalance explain -o json -f shop.yaml\tthe same numbers for a program\n"
+     "rebalance explain --fail-on 503:1 -f manifests/\ta CI gate: fail when a rule answers "
+     "more than 1% 503\n",
+     "0 explained (and no --fail-on gate tripped); 1 a --fail-on gate tripped, or the output "
+     "could not be written; 2 unusable input or arguments, or a --what-if Service that is not "
+     "in the input."},
     {"xds", CMD_XDS, "print the Envoy route actions and load assignments per rule",
      "xds [OPTIONS] [-f] FILE|DIR|-...",
      "Print, for every route rule, the Envoy v3 configuration Envoy Gateway derives from it: "
