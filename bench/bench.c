@@ -5,6 +5,8 @@
  *   rb-bench run MODE FILE     one measurement in this process (for callgrind / perf):
  *                              MODE is yaml-scan, json-parse, yaml-ir or json-ir
  *   rb-bench engine [ROUTES [CHANGES]]   the incremental engine (default 10000, 1000)
+ *   rb-bench cli CLI [-r N] [-c translate|xds] [SIZES...]   the CLI as a whole process
+ *                              against a libyaml scan as a whole process (cli_bench.c)
  *
  * For every size (routes), a synthetic cluster (gen.h) is written as YAML
  * (testdata layout) and as JSON (`kind: List`), and each measurement runs in a
@@ -32,6 +34,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "cli_bench.h"
 #include "gen.h"
 
 /*
@@ -360,6 +363,13 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "engine"))
 		return cmd_engine(argc > 2 ? strtoull(argv[2], NULL, 10) : 10000,
 		                  argc > 3 ? atoi(argv[3]) : 1000);
+	char self[4096];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0)
+		return 1;
+	self[sl] = '\0';
+	if (argc >= 2 && !strcmp(argv[1], "cli"))
+		return cmd_cli(self, argc - 2, argv + 2);
 	int repeats = 5;
 	gen_params gp = GEN_PARAMS_DEFAULT;
 	size_t sizes[16];
@@ -375,7 +385,8 @@ int main(int argc, char **argv)
 			sizes[nsizes++] = strtoull(argv[i], NULL, 10);
 		else {
 			fprintf(stderr, "usage: rb-bench [-r REPEATS] [-k REFS] [-m ENDPOINTS] [SIZES...]\n"
-			                "       rb-bench run yaml-scan|json-parse|yaml-ir|json-ir FILE\n");
+			                "       rb-bench run yaml-scan|json-parse|yaml-ir|json-ir FILE\n"
+			                "       rb-bench cli CLI [-r REPEATS] [-c translate|xds] [SIZES...]\n");
 			return 2;
 		}
 	}
@@ -389,11 +400,6 @@ int main(int argc, char **argv)
 		repeats = 1;
 	if (repeats > 64)
 		repeats = 64;
-	char self[4096];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (sl <= 0)
-		return 1;
-	self[sl] = '\0';
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	row rows[16];
 	static const char *const floor_mode[2] = {"yaml-scan", "json-parse"};

@@ -324,9 +324,16 @@ static bool run_case(const char *cli, const char *dir, char **inputs, size_t nin
 	bool is_translate = argc > 1 && !strcmp(argv[1], "translate") && rc == 0;
 	if (is_translate) {
 		bool json = false;
-		for (int i = 1; i < argc; i++)
-			if (!strcmp(argv[i], "json") && !strcmp(argv[i - 1], "-o"))
+		/* every spelling the CLI takes: -o json, -ojson, -o=json, --output[=]json */
+		for (int i = 1; i < argc; i++) {
+			const char *a = argv[i], *prev = argv[i - 1];
+			if ((!strcmp(a, "json") && (!strcmp(prev, "-o") || !strcmp(prev, "--output"))) ||
+			    !strcmp(a, "-ojson") || !strcmp(a, "-o=json") || !strcmp(a, "--output=json"))
 				json = true;
+			else if ((!strcmp(a, "yaml") && (!strcmp(prev, "-o") || !strcmp(prev, "--output"))) ||
+			         !strcmp(a, "-oyaml") || !strcmp(a, "-o=yaml") || !strcmp(a, "--output=yaml"))
+				json = false;
+		}
 		rb_format f = json ? RB_FORMAT_JSON : RB_FORMAT_YAML;
 		text again;
 		char e[512];

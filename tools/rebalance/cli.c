@@ -1,40 +1,11 @@
 #include "cli.h"
 
+#include "options.h"
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char CLI_COMMON_FLAGS_HELP[] =
-	"  -o, --output FORMAT        yaml or json (explain: also text)\n"
-	"      --compat envoy-gateway reproduce Envoy Gateway exactly (no rebalancing)\n"
-	"      --config FILE          an EnvoyGateway configuration document: Backend API\n"
-	"                             enablement, extension kinds (custom backends)\n"
-	"      --disable-backend-api  Backend resources are disabled (BackendEnabled=false)\n"
-	"      --running-on-host      allow loopback Backend addresses (RunningOnHost=true)\n"
-	"      --rebalance-not-ready  also rebalance away from backends whose endpoints are\n"
-	"                             all not ready, while another backend serves\n"
-	"      --honor-policy         in compat mode, honour the BackendTrafficPolicy\n"
-	"                             fields rebalanceOnNoEndpoints and\n"
-	"                             rebalanceOnNoReadyEndpoints\n"
-	"      --ignore-policy        never read those two fields, in any mode\n"
-	"      --gateway-class NAME   a GatewayClass whose Gateways are ours (repeatable);\n"
-	"                             added to the input's GatewayClasses of Envoy\n"
-	"                             Gateway's controller (with neither, the class is\n"
-	"                             envoy-gateway-class, as in Envoy Gateway's tests)\n"
-	"      --controller-name NAME the controller whose GatewayClasses are ours\n"
-	"                             (gateway.envoyproxy.io/gatewayclass-controller)\n"
-	"  -n, --namespace NS         the namespace of manifest objects without one, as\n"
-	"                             kubectl applies them (default: default)\n"
-	"      --assume-secrets       a listener Secret missing from the input counts as\n"
-	"                             valid (dumps without Secrets)\n"
-	"      --strict               warnings are errors: exit 2, nothing on stdout\n"
-	"      --limit NAME=N         raise or lower an input limit (repeatable); N is a\n"
-	"                             count, or bytes with a Ki, Mi or Gi suffix. NAME:\n"
-	"                             input-bytes (64Mi), documents (100000), depth (64),\n"
-	"                             scalar-bytes (1Mi), nodes (1048576), aliases (0: YAML\n"
-	"                             aliases refused; N: allowed up to N expanded nodes)\n"
-	"  FILE...                    inputs: manifests, kind: List, or the Envoy Gateway\n"
-	"                             testdata layout, as YAML or JSON; - reads stdin\n";
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -45,22 +16,6 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'rebalance %s%s--help'.\n", command ? command : "", command ? " " : "");
 	return CLI_USAGE;
-}
-
-static const char *value_of(int argc, char **argv, int *i, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (!strncmp(argv[*i], flag, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool is_flag(const char *arg, const char *flag)
-{
-	size_t n = strlen(flag);
-	return !strncmp(arg, flag, n) && (arg[n] == '\0' || arg[n] == '=');
 }
 
 /* The --limit names, indexed by rb_limit. */
@@ -97,6 +52,183 @@ static bool parse_limit(const char *v, rb_limit *limit, uint64_t *value)
 	return true;
 }
 
+/* The table row `arg` names for `command`, with its value; NULL when none matches. */
+static const cli_option *match_option(unsigned command, int argc, char **argv, int *i,
+                                      const char **value, bool *missing)
+{
+	const char *arg = argv[*i];
+	const char *inline_value = NULL;
+	const cli_option *found = NULL;
+	*value = NULL;
+	*missing = false;
+	for (size_t k = 0; k < CLI_OPTION_COUNT && !found; k++) {
+		const cli_option *opt = &CLI_OPTIONS[k];
+		if (!(opt->commands & command))
+			continue;
+		if (arg[1] == '-') {
+			size_t n = strlen(opt->long_name);
+			if (strncmp(arg + 2, opt->long_name, n) ||
+			    (arg[2 + n] && arg[2 + n] != '='))
+				continue;
+			if (arg[2 + n] == '=')
+				inline_value = arg + 3 + n;
+		} else {
+			if (!opt->short_name || arg[1] != opt->short_name)
+				continue;
+			/* -oyaml and -o=json as kubectl accepts them */
+			if (arg[2])
+				inline_value = arg[2] == '=' ? arg + 3 : arg + 2;
+		}
+		found = opt;
+	}
+	if (!found)
+		return NULL;
+	if (found->value == VALUE_NONE) {
+		if (inline_value)
+			return NULL; /* --strict=x, -Rx: not ours */
+		return found;
+	}
+	if (inline_value)
+		*value = inline_value;
+	else if (*i + 1 < argc)
+		*value = argv[++*i];
+	else
+		*missing = true;
+	return found;
+}
+
+static int apply_output(const char *command, cli_options *o, const char *v)
+{
+	bool text_ok = !strcmp(command, "explain"); /* explain also prints a table for people */
+	o->format_set = true;
+	o->text = false;
+	if (!strcmp(v, "yaml"))
+		o->format = RB_FORMAT_YAML;
+	else if (!strcmp(v, "json"))
+		o->format = RB_FORMAT_JSON;
+	else if (text_ok && !strcmp(v, "text"))
+		o->text = true;
+	else
+		return cli_usage_error(command, "unknown output format '%s' (%s)", v,
+		                       text_ok ? "text, yaml or json" : "yaml or json");
+	return CLI_OK;
+}
+
+static int apply_limit(const char *command, cli_options *o, const char *v)
+{
+	rb_limit limit;
+	uint64_t value;
+	if (!parse_limit(v, &limit, &value))
+		return cli_usage_error(command,
+		                       "--limit takes NAME=N with NAME one of input-bytes, "
+		                       "documents, depth, scalar-bytes, nodes, aliases, "
+		                       "and N a number (bytes: also with Ki, Mi, Gi)");
+	if (value == 0 && limit != RB_LIMIT_ALIAS_EXPANSION)
+		return cli_usage_error(command, "--limit %s=0: only aliases can be 0",
+		                       LIMIT_NAMES[limit]);
+	o->limits[limit] = value;
+	o->limit_set[limit] = true;
+	return CLI_OK;
+}
+
+/* What one common option does to the options; CLI_USAGE after printing why not. */
+static int apply_option(const char *command, const cli_command *cmd, cli_options *o,
+                        const cli_option *opt, const char *v)
+{
+	switch (opt->id) {
+	case OPT_HELP:
+		/* like every Unix tool: the help on stdout, then exit */
+		exit(cli_print_help(stdout, cmd) ? CLI_FAILURE : CLI_OK);
+	case OPT_OUTPUT:
+		return apply_output(command, o, v);
+	case OPT_FILENAME:
+	case OPT_RECURSIVE:
+		break; /* cli_parse collects them */
+	case OPT_COMPAT:
+		if (strcmp(v, "envoy-gateway"))
+			return cli_usage_error(command, "--compat takes one value: envoy-gateway");
+		o->translate.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+		break;
+	case OPT_CONFIG:
+		o->config_path = v;
+		break;
+	case OPT_GATEWAY_CLASS:
+		o->gateway_classes[o->translate.gateway_class_count++] = v;
+		o->translate.gateway_classes = o->gateway_classes;
+		break;
+	case OPT_CONTROLLER_NAME:
+		o->translate.controller_name = v;
+		break;
+	case OPT_NAMESPACE:
+		o->namespace_ = v;
+		break;
+	case OPT_LIMIT:
+		return apply_limit(command, o, v);
+	case OPT_ASSUME_SECRETS:
+		o->translate.flags |= RB_OPT_ASSUME_SECRETS;
+		break;
+	case OPT_STRICT:
+		o->strict = true;
+		break;
+	case OPT_DISABLE_BACKEND_API:
+		o->translate.flags |= RB_OPT_DISABLE_BACKEND_API;
+		break;
+	case OPT_RUNNING_ON_HOST:
+		o->translate.flags |= RB_OPT_RUNNING_ON_HOST;
+		break;
+	case OPT_REBALANCE_NOT_READY:
+		o->translate.flags |= RB_OPT_REBALANCE_NOT_READY;
+		break;
+	case OPT_HONOR_POLICY:
+		o->translate.flags |= RB_OPT_HONOR_POLICY;
+		break;
+	case OPT_IGNORE_POLICY:
+		o->translate.flags |= RB_OPT_IGNORE_POLICY;
+		break;
+	case OPT_GATEWAY_NAMESPACE_MODE:
+		o->translate.flags |= RB_OPT_GATEWAY_NAMESPACE_MODE;
+		break;
+	case OPT_WHAT_IF:
+	case OPT_FAIL_ON:
+		break; /* the command's own (cli_parse hands them to `extra`) */
+	}
+	return CLI_OK;
+}
+
+/*
+ * "-Rf..." where -R is a switch: the switch's row, with argv[i] rewritten to
+ * "-f..." for the parser to read next, as kubectl reads bundled flags. NULL
+ * when argv[i] is not such a bundle. The rewritten text lives in o->owned.
+ */
+static const cli_option *unbundle(unsigned command, cli_options *o, char **argv, int i)
+{
+	const char *a = argv[i];
+	for (size_t k = 0; k < CLI_OPTION_COUNT; k++) {
+		const cli_option *opt = &CLI_OPTIONS[k];
+		if (!(opt->commands & command) || opt->short_name != a[1] ||
+		    opt->value != VALUE_NONE)
+			continue;
+		size_t n = strlen(a);
+		char **grown = realloc(o->owned, (o->owned_count + 1) * sizeof *grown);
+		if (grown)
+			o->owned = grown;
+		char *rest = grown ? malloc(n) : NULL;
+		if (!rest)
+			return NULL;
+		rest[0] = '-';
+		memcpy(rest + 1, a + 2, n - 1);
+		o->owned[o->owned_count++] = rest;
+		argv[i] = rest;
+		return opt;
+	}
+	return NULL;
+}
+
+static bool is_common(cli_option_id id)
+{
+	return id != OPT_WHAT_IF && id != OPT_FAIL_ON;
+}
+
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
               void *ud)
 {
@@ -107,7 +239,9 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 	o->gateway_classes = calloc((size_t)argc + 1, sizeof(*o->gateway_classes));
 	if (!o->inputs || !o->gateway_classes)
 		return CLI_FAILURE;
-	bool only_files = false;
+	const cli_command *cmd = cli_find_command(command);
+	unsigned bit = cmd ? cmd->bit : 0;
+	bool only_files = false, recursive = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_files || a[0] != '-' || !strcmp(a, "-")) {
@@ -116,92 +250,44 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 		}
 		if (!strcmp(a, "--")) {
 			only_files = true;
-		} else if (is_flag(a, "-o") || is_flag(a, "--output")) {
-			const char *v = value_of(argc, argv, &i, is_flag(a, "-o") ? "-o" : "--output");
-			if (!v)
-				return cli_usage_error(command, "%s needs a value: yaml or json", a);
-			/* explain also prints a table for people */
-			bool text_ok = !strcmp(command, "explain");
-			o->format_set = true;
-			o->text = false;
-			if (!strcmp(v, "yaml"))
-				o->format = RB_FORMAT_YAML;
-			else if (!strcmp(v, "json"))
-				o->format = RB_FORMAT_JSON;
-			else if (text_ok && !strcmp(v, "text"))
-				o->text = true;
-			else
-				return cli_usage_error(command, "unknown output format '%s' (%s)", v,
-				                       text_ok ? "text, yaml or json" : "yaml or json");
-		} else if (is_flag(a, "--compat")) {
-			const char *v = value_of(argc, argv, &i, "--compat");
-			if (!v || strcmp(v, "envoy-gateway"))
-				return cli_usage_error(command, "--compat takes one value: envoy-gateway");
-			o->translate.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
-		} else if (is_flag(a, "--config")) {
-			o->config_path = value_of(argc, argv, &i, "--config");
-			if (!o->config_path)
-				return cli_usage_error(command, "--config needs a file");
-		} else if (is_flag(a, "--gateway-class")) {
-			const char *v = value_of(argc, argv, &i, "--gateway-class");
-			if (!v || !*v)
-				return cli_usage_error(command, "--gateway-class needs a name");
-			o->gateway_classes[o->translate.gateway_class_count++] = v;
-			o->translate.gateway_classes = o->gateway_classes;
-		} else if (is_flag(a, "--controller-name")) {
-			o->translate.controller_name =
-			    value_of(argc, argv, &i, "--controller-name");
-			if (!o->translate.controller_name || !*o->translate.controller_name)
-				return cli_usage_error(command, "--controller-name needs a name");
-		} else if (is_flag(a, "-n") || is_flag(a, "--namespace")) {
-			o->namespace_ =
-			    value_of(argc, argv, &i, is_flag(a, "-n") ? "-n" : "--namespace");
-			if (!o->namespace_ || !*o->namespace_)
-				return cli_usage_error(command, "%s needs a namespace", a);
-		} else if (!strcmp(a, "--assume-secrets")) {
-			o->translate.flags |= RB_OPT_ASSUME_SECRETS;
-		} else if (!strcmp(a, "--strict")) {
-			o->strict = true;
-		} else if (is_flag(a, "--limit")) {
-			const char *v = value_of(argc, argv, &i, "--limit");
-			rb_limit limit;
-			uint64_t value;
-			if (!v || !parse_limit(v, &limit, &value))
-				return cli_usage_error(command,
-				                       "--limit takes NAME=N with NAME one of input-bytes, "
-				                       "documents, depth, scalar-bytes, nodes, aliases, "
-				                       "and N a number (bytes: also with Ki, Mi, Gi)");
-			if (value == 0 && limit != RB_LIMIT_ALIAS_EXPANSION)
-				return cli_usage_error(command, "--limit %s=0: only aliases can be 0",
-				                       LIMIT_NAMES[limit]);
-			o->limits[limit] = value;
-			o->limit_set[limit] = true;
-		} else if (!strcmp(a, "--disable-backend-api")) {
-			o->translate.flags |= RB_OPT_DISABLE_BACKEND_API;
-		} else if (!strcmp(a, "--running-on-host")) {
-			o->translate.flags |= RB_OPT_RUNNING_ON_HOST;
-		} else if (!strcmp(a, "--rebalance-not-ready")) {
-			o->translate.flags |= RB_OPT_REBALANCE_NOT_READY;
-		} else if (!strcmp(a, "--honor-policy")) {
-			o->translate.flags |= RB_OPT_HONOR_POLICY;
-		} else if (!strcmp(a, "--ignore-policy")) {
-			o->translate.flags |= RB_OPT_IGNORE_POLICY;
-		} else if (!strcmp(a, "--gateway-namespace-mode")) {
-			o->translate.flags |= RB_OPT_GATEWAY_NAMESPACE_MODE;
-		} else {
+			continue;
+		}
+		const char *v = NULL;
+		bool missing = false;
+		const cli_option *opt = NULL;
+		int at = i;
+		if (a[1] != '-' && a[2] && (opt = unbundle(bit, o, argv, i)))
+			i--; /* -Rf DIR: -R now, then -f DIR */
+		else
+			opt = match_option(bit, argc, argv, &i, &v, &missing);
+		if (!opt || !is_common(opt->id)) {
+			/* the command's own options (and any it parses without the table) */
+			i = at;
 			int used = extra ? extra(ud, argc, argv, i) : 0;
 			if (used < 0)
 				return CLI_USAGE;
 			if (used == 0)
 				return cli_usage_error(command, "unknown option '%s'", a);
 			i += used - 1;
+			continue;
 		}
+		if (missing || (v && !*v && opt->id != OPT_CONFIG))
+			return cli_usage_error(command, "%s needs a value: %s", a, opt->metavar);
+		if (opt->id == OPT_FILENAME)
+			o->inputs[o->input_count++] = v;
+		else if (opt->id == OPT_RECURSIVE)
+			recursive = true;
+		else if (apply_option(command, cmd, o, opt, v) != CLI_OK)
+			return CLI_USAGE;
 	}
-	if ((o->translate.flags & RB_OPT_HONOR_POLICY) && (o->translate.flags & RB_OPT_IGNORE_POLICY))
-		return cli_usage_error(command, "--honor-policy and --ignore-policy contradict each other");
+	if ((o->translate.flags & RB_OPT_HONOR_POLICY) &&
+	    (o->translate.flags & RB_OPT_IGNORE_POLICY))
+		return cli_usage_error(command,
+		                       "--honor-policy and --ignore-policy contradict each other");
 	if (!o->input_count)
-		return cli_usage_error(command, "no input files (use - for stdin)");
-	return CLI_OK;
+		return cli_usage_error(command,
+		                       "no input files (use -f FILE, -f DIR or - for stdin)");
+	return cli_expand_directories(command, o, recursive);
 }
 
 static int read_stdin(char **out, size_t *len)
@@ -338,6 +424,11 @@ size_t cli_print_warnings(const cli_options *o, const rb_input *in, const rb_res
 
 void cli_options_free(cli_options *o)
 {
+	for (size_t i = 0; i < o->owned_count; i++)
+		free(o->owned[i]);
+	free(o->owned);
+	o->owned = NULL;
+	o->owned_count = 0;
 	free(o->inputs);
 	free(o->gateway_classes);
 	o->inputs = NULL;
@@ -353,32 +444,53 @@ int cli_write_stdout(const char *buf, size_t len)
 	return CLI_OK;
 }
 
-int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer)
+/* Where the view goes: stdout, remembering the first write error. */
+typedef struct stdout_sink {
+	int error; /* errno of the first failed write, or 0 */
+} stdout_sink;
+
+static int write_to_stdout(void *ud, const void *bytes, size_t len)
+{
+	stdout_sink *sink = ud;
+	if (fwrite(bytes, 1, len, stdout) != len) {
+		sink->error = errno ? errno : EIO;
+		return 1; /* the writer stops and returns RB_EIO */
+	}
+	return 0;
+}
+
+int cli_translate_and_print(const char *command, const cli_options *o, cli_write_view_fn write_view)
 {
 	rb_ctx *ctx = NULL;
 	rb_input *in = NULL;
 	rb_result *res = NULL;
-	char *out = NULL;
-	size_t len = 0;
 	int rc;
 	if (cli_new_ctx(o, &ctx) != CLI_OK)
 		return CLI_FAILURE;
 	rc = cli_read_inputs(ctx, o, &in);
 	if (!rc) {
 		int err = rb_translate(&res, in, &o->translate);
-		if (!err && cli_print_warnings(o, in, res) && o->strict)
+		if (!err && cli_print_warnings(o, in, res) && o->strict) {
 			rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
-		else if (!err)
-			err = to_buffer(res, o->format, &out, &len);
+		} else if (!err) {
+			stdout_sink sink = {0};
+			errno = 0;
+			err = write_view(res, o->format, write_to_stdout, &sink);
+			if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) &&
+			    !sink.error)
+				sink.error = errno ? errno : EIO;
+			if (sink.error) {
+				fprintf(stderr, "rebalance %s: cannot write the output: %s\n",
+				        command, strerror(sink.error));
+				rc = CLI_FAILURE;
+				err = 0;
+			}
+		}
 		if (err) {
 			fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));
 			rc = CLI_FAILURE;
-		} else if (!rc) {
-			rc = cli_write_stdout(out, len);
 		}
 	}
-	if (out)
-		rb_free(ctx, out);
 	rb_result_free(res);
 	rb_input_free(in);
 	rb_ctx_free(ctx);

@@ -12,7 +12,8 @@
 enum {
 	CLI_OK = 0,
 	CLI_FAILURE = 1, /* could not write the output, out of memory */
-	CLI_USAGE = 2    /* unusable input or arguments: nothing on stdout */
+	CLI_USAGE = 2,   /* unusable input or arguments: nothing on stdout */
+	CLI_GATE_TRIPPED = 1 /* explain --fail-on: a rule answers more 5xx than allowed */
 };
 
 typedef struct cli_options {
@@ -29,6 +30,8 @@ typedef struct cli_options {
 	const char **gateway_classes; /* --gateway-class, repeatable (into translate) */
 	const char *namespace_;       /* -n/--namespace: of manifest objects without one */
 	bool strict;                  /* --strict: warnings are errors */
+	char **owned;                 /* the file names read from directories */
+	size_t owned_count;
 	/* command-specific flags a command consumes through its own parser hook */
 } cli_options;
 
@@ -40,6 +43,14 @@ typedef struct cli_options {
 typedef int (*cli_extra_fn)(void *ud, int argc, char **argv, int i);
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
               void *ud);
+
+/*
+ * Replace each directory among o->inputs by its *.yaml, *.yml and *.json
+ * files in name order (hidden entries skipped; subdirectories too when
+ * `recursive`), as kubectl -f DIR [-R] does. Returns CLI_OK, or CLI_USAGE
+ * after printing why (a directory that cannot be read or holds no manifest).
+ */
+int cli_expand_directories(const char *command, cli_options *o, bool recursive);
 
 /* A context with the --limit values applied. Returns CLI_OK or CLI_FAILURE (out of memory). */
 int cli_new_ctx(const cli_options *o, rb_ctx **out);
@@ -69,18 +80,20 @@ int cli_write_stdout(const char *buf, size_t len);
 
 /*
  * The body of a command that translates and prints one view of the result:
- * read the inputs, translate, serialize with `to_buffer`, write. Returns the
- * exit status.
+ * read the inputs, translate, then stream the view to stdout with `write_view`
+ * (rb_result_write, rb_xds_write) as the library produces it -- every input
+ * error is known before the first byte. A write error (a full disk, a closed
+ * pipe) stops the output: a message and exit 1, as for any Unix filter.
+ * Returns the exit status.
  */
-typedef int (*cli_to_buffer_fn)(const rb_result *res, rb_format format, char **out, size_t *len);
-int cli_translate_and_print(const char *command, const cli_options *o, cli_to_buffer_fn to_buffer);
+typedef int (*cli_write_view_fn)(const rb_result *res, rb_format format, rb_write_fn write,
+                                 void *ud);
+int cli_translate_and_print(const char *command, const cli_options *o,
+                            cli_write_view_fn write_view);
 
 /* Commands. */
 int cmd_translate(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_xds(int argc, char **argv);
-
-/* The flags every command accepts, for --help texts. */
-extern const char CLI_COMMON_FLAGS_HELP[];
 
 #endif

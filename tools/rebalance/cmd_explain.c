@@ -20,27 +20,44 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gate.h"
 
 enum { INDENT = 4, STATE_W = 22, SHARE_W = 6, BAR_W = 6, GAP = 2 };
 enum { BLOCK_W = STATE_W + 1 + SHARE_W + 1 + BAR_W, COL2 = INDENT + BLOCK_W + GAP, LINE_MAX = 79 };
 
-static const char HELP[] =
-	"Usage: rebalance explain [OPTIONS] [--what-if NS/SERVICE=0]... FILE...\n"
-	"\n"
-	"Show, for every route rule, what Envoy does with each backendRef: its state\n"
-	"(serving, fallback standby, draining, no endpoints, invalid, excluded...)\n"
-	"and its share of requests, and the shares answered 500 and 503 -- for Envoy\n"
-	"Gateway as it is (left) and for the selected mode (right, rebalance unless\n"
-	"--compat). A table unless -o json or -o yaml.\n"
-	"\n"
-	"Options:\n"
-	"      --what-if NS/SERVICE=0 scale that Service to zero first (its\n"
-	"                             EndpointSlices lose their endpoints); repeatable\n";
+enum { MAX_GATES = 8 };
 
 typedef struct explain_args {
 	char **what_if; /* "NAMESPACE/SERVICE", malloc'd */
 	size_t count;
+	cli_gate gates[MAX_GATES]; /* --fail-on */
+	size_t gate_count;
 } explain_args;
+
+/* --fail-on SPEC or --fail-on=SPEC: the arguments used, or -1 after a usage error. */
+static int fail_on_option(explain_args *a, int argc, char **argv, int i)
+{
+	const char *arg = argv[i], *v;
+	int used = 1;
+	if (!strncmp(arg, "--fail-on=", 10))
+		v = arg + 10;
+	else if (i + 1 < argc)
+		v = argv[i + 1], used = 2;
+	else
+		v = "";
+	if (a->gate_count == MAX_GATES) {
+		cli_usage_error("explain", "at most %d --fail-on gates", MAX_GATES);
+		return -1;
+	}
+	if (!cli_gate_parse(v, &a->gates[a->gate_count])) {
+		cli_usage_error("explain", "--fail-on '%s': expected 5xx, 503 or 500, optionally "
+		                           ":PERCENT (0 to 100), e.g. 503:5",
+		                v);
+		return -1;
+	}
+	a->gate_count++;
+	return used;
+}
 
 /* A usage error about one --what-if value; -1 tells cli_parse it is printed. */
 static int what_if_error(const char *v, const char *expected)
@@ -53,14 +70,10 @@ static int extra(void *ud, int argc, char **argv, int i)
 {
 	explain_args *a = ud;
 	const char *arg = argv[i];
-	if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-		printf("%s%s", HELP, CLI_COMMON_FLAGS_HELP);
-		printf("\nExit status: 0 explained; 2 unusable input or arguments, or a --what-if\n"
-		       "Service that is not in the input; 1 the output could not be written.\n");
-		exit(CLI_OK);
-	}
 	const char *v;
 	int used;
+	if (!strcmp(arg, "--fail-on") || !strncmp(arg, "--fail-on=", 10))
+		return fail_on_option(a, argc, argv, i);
 	if (!strncmp(arg, "--what-if=", 10)) {
 		v = arg + 10;
 		used = 1;
@@ -625,7 +638,7 @@ static int print_text(const rb_input *in, const rb_explanation *ex, const rb_tra
 
 int cmd_explain(int argc, char **argv)
 {
-	explain_args args = {NULL, 0};
+	explain_args args = {0};
 	cli_options o;
 	int rc = cli_parse("explain", argc, argv, &o, extra, &args);
 	rb_ctx *ctx = NULL;
@@ -676,6 +689,9 @@ int cmd_explain(int argc, char **argv)
 	}
 	rc = cli_write_stdout(out, len);
 done:
+	/* the gate: after the output, which shows why it tripped */
+	if (rc == CLI_OK && ex && cli_gates_trip(args.gates, args.gate_count, ex, stderr))
+		rc = CLI_GATE_TRIPPED;
 	if (out)
 		rb_free(ctx, out);
 	rb_explanation_free(ex);

@@ -1,41 +1,62 @@
 /* rebalance: the command-line tool. */
+#include "cli.h"
+#include "options.h"
+
 #include <stdio.h>
 #include <string.h>
-
-#include "cli.h"
 
 typedef struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *summary;
 } command;
 
 static const command COMMANDS[] = {
-	{"translate", cmd_translate, "print the destination IR and route statuses"},
-	{"explain", cmd_explain, "show each backendRef's share of requests, upstream and rebalanced"},
-	{"xds", cmd_xds, "print the Envoy route actions and load assignments per rule"},
+    {"translate", cmd_translate},
+    {"explain", cmd_explain},
+    {"xds", cmd_xds},
 };
 
-static void usage(FILE *f)
+/* rebalance help [COMMAND] */
+static int help(int argc, char **argv)
 {
-	fprintf(f, "Usage: rebalance COMMAND [OPTIONS] FILE...\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-		fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-	fprintf(f, "\nrebalance COMMAND --help describes a command. rebalance --version prints the "
-	           "version.\n");
+	if (argc < 3)
+		return cli_print_overview(stdout) ? CLI_FAILURE : CLI_OK;
+	const cli_command *cmd = cli_find_command(argv[2]);
+	if (!cmd)
+		return cli_usage_error("help", "unknown command '%s'", argv[2]);
+	return cli_print_help(stdout, cmd) ? CLI_FAILURE : CLI_OK;
+}
+
+/* rebalance completion bash|zsh|fish */
+static int completion(int argc, char **argv)
+{
+	if (argc >= 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help")))
+		return cli_print_help(stdout, cli_find_command("completion")) ? CLI_FAILURE
+		                                                              : CLI_OK;
+	if (argc != 3)
+		return cli_usage_error("completion", "expected one shell: bash, zsh or fish");
+	int rc = cli_print_completion(stdout, argv[2]);
+	if (rc > 0)
+		return cli_usage_error("completion", "unknown shell '%s' (bash, zsh or fish)",
+		                       argv[2]);
+	if (rc < 0) {
+		fprintf(stderr, "rebalance: cannot write the output\n");
+		return CLI_FAILURE;
+	}
+	return CLI_OK;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		cli_print_overview(stderr);
 		return CLI_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		usage(stdout);
-		return CLI_OK;
-	}
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
+		return help(argc, argv);
+	if (!strcmp(cmd, "completion"))
+		return completion(argc, argv);
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
 		printf("rebalance %s\n", rb_version_string());
 		return CLI_OK;
