@@ -7,6 +7,7 @@
  *   rb-bench engine [ROUTES [CHANGES]]   the incremental engine (default 10000, 1000)
  *   rb-bench cli CLI [-r N] [-c translate|xds] [SIZES...]   the CLI as a whole process
  *                              against a libyaml scan as a whole process (cli_bench.c)
+ *   rb-bench flood [KEYS [REPEATS]]      crafted against plain table keys (flood.c)
  *
  * For every size (routes), a synthetic cluster (gen.h) is written as YAML
  * (testdata layout) and as JSON (`kind: List`), and each measurement runs in a
@@ -35,6 +36,7 @@
 #include <yaml.h>
 
 #include "cli_bench.h"
+#include "flood.h"
 #include "gen.h"
 
 /*
@@ -360,6 +362,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "run"))
 		return cmd_run(argv[2], argv[3]);
+	if (argc >= 2 && !strcmp(argv[1], "flood"))
+		return cmd_flood(argc > 2 ? strtoull(argv[2], NULL, 10) : 100000,
+		                 argc > 3 ? atoi(argv[3]) : 5);
 	if (argc >= 2 && !strcmp(argv[1], "engine"))
 		return cmd_engine(argc > 2 ? strtoull(argv[2], NULL, 10) : 10000,
 		                  argc > 3 ? atoi(argv[3]) : 1000);

@@ -194,6 +194,60 @@ WRONG = [("string", "x"), ("int", 7), ("negative", -1), ("float", 1.5), ("bool",
          ("null", None), ("map", {"a": 1}), ("seq", [1]), ("empty-seq", [])]
 
 
+# ---- hash flooding: keys that collide under the unseeded hash of earlier releases ----
+
+M64 = (1 << 64) - 1
+H0, M, A, B = 0x9e3779b97f4a7c15, 0x9fb21c651e98df25, 0xff51afd7ed558ccd, 0xc4ceb9fe1a85ec53
+
+def unseeded_hash(b):
+    """The table hash of releases before the keyed one (lib/core/hash.c): public, so
+    collisions could be computed offline."""
+    h = H0
+    n = len(b); i = 0
+    while n - i >= 8:
+        w = int.from_bytes(b[i:i + 8], "little")
+        h = ((h ^ w) * M) & M64; h ^= h >> 28; i += 8
+    w = int.from_bytes(b[i:] + bytes(8 - (n - i)), "little") if n - i else 0
+    h = ((h ^ w ^ (n << 56)) * M) & M64; h ^= h >> 33
+    h = (h * A) & M64; h ^= h >> 33
+    h = (h * B) & M64; h ^= h >> 33
+    return h
+
+def flood_keys(count, seed=1):
+    """16-byte keys whose unseeded hashes all end in 20 zero bits: the first 8 bytes
+    are free, the last 8 cancel the state they leave (bytes below 0x80)."""
+    mi, ai, bi = pow(M, -1, 1 << 64), pow(A, -1, 1 << 64), pow(B, -1, 1 << 64)
+    def step(x):
+        x = (x * M) & M64
+        return x ^ (x >> 28)
+    def unstep(y):
+        y ^= (y >> 28) ^ (y >> 56)
+        return (y * mi) & M64
+    rnd = random.Random(seed)
+    by_pattern = {}
+    while len(by_pattern) < 256:
+        h = rnd.getrandbits(44) << 20
+        h ^= h >> 33; h = (h * bi) & M64
+        h ^= h >> 33; h = (h * ai) & M64
+        h ^= h >> 33; h = (h * mi) & M64
+        z = unstep(h ^ (16 << 56))  # the state before the last word's step, xor the word
+        pat = z & 0x8080808080808080
+        pat = sum(((pat >> (8 * i + 7)) & 1) << i for i in range(8))
+        by_pattern.setdefault(pat, z)
+    keys = []
+    i = 0
+    while len(keys) < count:
+        first = b"k%07x" % i
+        i += 1
+        s1 = step(H0 ^ int.from_bytes(first, "little"))
+        hb = s1 & 0x8080808080808080
+        pat = sum(((hb >> (8 * j + 7)) & 1) << j for j in range(8))
+        last = (s1 ^ by_pattern[pat]).to_bytes(8, "little")
+        if 0 not in last:  # NUL is refused in strings
+            keys.append(first + last)
+    return keys
+
+
 def cases():
     """(name, bytes, suffix, expect) with expect in ('error', 'ok', 'any')."""
     rnd = random.Random(20240521)
@@ -361,6 +415,14 @@ def cases():
                "endpoints": eps[k * 1000:(k + 1) * 1000]} for k in range(50)]
     yield "many-endpoints", json.dumps(dict(BASE, endpointSlices=slices)).encode(), ".json", \
         "ok"
+
+    # Hash flooding: 100k label keys whose unseeded hashes share their low 20 bits
+    # (one home slot in the duplicate-key table; 43-66 s before keyed hashing).
+    flood = {k.decode("ascii"): "v" for k in flood_keys(100000)}
+    svc = {"apiVersion": "v1", "kind": "Service",
+           "metadata": {"namespace": "n", "name": "s", "labels": flood},
+           "spec": {"ports": [{"port": 80}]}}
+    yield "hash-flood-label-keys", json.dumps(svc).encode(), ".json", "ok"
 
     # The configuration document (`--config`): the same kinds of abuse.
     yield "config-base", to_yaml(CONFIG).encode(), CONFIG_SUFFIX, "ok"

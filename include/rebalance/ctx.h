@@ -58,6 +58,18 @@ RB_API int rb_ctx_set_limit(rb_ctx *ctx, rb_limit limit, uint64_t value);
 RB_API uint64_t rb_ctx_get_limit(const rb_ctx *ctx, rb_limit limit);
 
 /**
+ * Fix the key of the context's hash tables, for reproducible tests and
+ * benchmarks only. By default each context draws a random key from the OS
+ * (getrandom), so that input crafted to collide in the tables (hash
+ * flooding) cannot be prepared in advance; with a seed known to whoever
+ * writes the input, that protection is gone. Results never depend on the key
+ * (only lookup speed does). Call it before adding inputs or creating an
+ * engine with the context.
+ * @return RB_OK, RB_EINVAL (NULL ctx)
+ */
+RB_API int rb_ctx_set_hash_seed(rb_ctx *ctx, uint64_t seed);
+
+/**
  * Free a buffer the library returned (rb_result_to_buffer and friends) with
  * the context's allocator. NULL is a no-op. Never pass such a buffer to free().
  */

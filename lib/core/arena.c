@@ -271,7 +271,7 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 			return rb__arena_strndup(a, s, n);
 		}
 	}
-	uint32_t h = (uint32_t)(rb__hash(s, n) >> 32);
+	uint32_t h = (uint32_t)(rb__hash(&a->mem->hash_key, s, n) >> 32);
 	intern_slot *slot = &c->slot[h & (c->cap - 1)];
 	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
 		return slot->s;

@@ -18,9 +18,10 @@ int rb_ctx_new(rb_ctx **out, const rb_allocator *alloc)
 		return RB_EINVAL;
 	*out = NULL;
 	rb__mem mem;
-	if (alloc)
+	if (alloc) {
 		mem.a = *alloc;
-	else
+		rb__hash_key_random(&mem.hash_key);
+	} else
 		rb__mem_default(&mem);
 	rb_ctx *ctx = rb__malloc(&mem, sizeof(*ctx));
 	if (!ctx)
@@ -66,6 +67,14 @@ int rb_ctx_set_limit(rb_ctx *ctx, rb_limit limit, uint64_t value)
 	if (!slot || (value == 0 && limit != RB_LIMIT_ALIAS_EXPANSION))
 		return RB_EINVAL;
 	*slot = value;
+	return RB_OK;
+}
+
+int rb_ctx_set_hash_seed(rb_ctx *ctx, uint64_t seed)
+{
+	if (!ctx)
+		return RB_EINVAL;
+	rb__hash_key_from_seed(&ctx->mem.hash_key, seed);
 	return RB_OK;
 }
 

@@ -25,35 +25,6 @@ void rb__map_free(rb__map *m)
 	rb__map_init(m, m->mem);
 }
 
-/*
- * 8 bytes at a time: each word is mixed in by a multiply and a shift, the
- * tail word carries the length, then a final avalanche (MurmurHash3's fmix64)
- * so that the low bits are usable. Keys are short (names, "ns/name").
- */
-uint64_t rb__hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	size_t left = n;
-	while (left >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9fb21c651e98df25ull;
-		h ^= h >> 28;
-		s += 8;
-		left -= 8;
-	}
-	uint64_t w = 0;
-	if (left)
-		memcpy(&w, s, left);
-	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9fb21c651e98df25ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 static rb__map_slot *find(rb__map_slot *slots, size_t cap, const char *key, size_t klen,
                           uint64_t hash)
 {
@@ -121,7 +92,7 @@ void *rb__map_get(const rb__map *m, const char *key, size_t klen)
 {
 	if (!m->cap)
 		return NULL;
-	rb__map_slot *s = find(m->slots, m->cap, key, klen, rb__hash(key, klen));
+	rb__map_slot *s = find(m->slots, m->cap, key, klen, rb__hash(&m->mem->hash_key, key, klen));
 	return s->key ? s->value : NULL;
 }
 
@@ -129,7 +100,7 @@ void **rb__map_slot_for(rb__map *m, const char *key, size_t klen)
 {
 	if ((m->len + 1) * 4 > m->cap * 3 && !grow(m))
 		return NULL;
-	uint64_t h = rb__hash(key, klen);
+	uint64_t h = rb__hash(&m->mem->hash_key, key, klen);
 	rb__map_slot *s = find(m->slots, m->cap, key, klen, h);
 	if (!s->key) {
 		s->key = key;
@@ -150,4 +121,13 @@ bool rb__map_put(rb__map *m, const char *key, size_t klen, void *value)
 		return false;
 	*slot = value;
 	return true;
+}
+
+size_t rb__map_probe_total(const rb__map *m)
+{
+	size_t total = 0, mask = m->cap - 1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			total += (i - (size_t)m->slots[i].hash) & mask;
+	return total;
 }

@@ -1,5 +1,6 @@
 /*
- * A string-keyed hash map (open addressing, linear probing). Keys are not
+ * A string-keyed hash map (open addressing, linear probing, hashed with the
+ * context's key: core/hash.h). Keys are not
  * copied: they must outlive the map (arena strings). Iteration order is never
  * used for output (CONVENTIONS.md rule 29): the map only answers lookups.
  */
@@ -34,12 +35,15 @@ typedef struct rb__map {
 
 void rb__map_init(rb__map *m, const rb__mem *mem);
 void rb__map_free(rb__map *m);
-uint64_t rb__hash(const char *s, size_t n);
 /* The value stored under key, or NULL. */
 void *rb__map_get(const rb__map *m, const char *key, size_t klen);
 /* Store (replacing any previous value). false on allocation failure. */
 bool rb__map_put(rb__map *m, const char *key, size_t klen, void *value);
 /* The address of the value slot for key, inserting a NULL value when absent. */
 void **rb__map_slot_for(rb__map *m, const char *key, size_t klen);
+
+/* The steps past their home slot of all the keys stored: what looking each up
+ * once costs beyond the first slot (the flooding test measures it). */
+size_t rb__map_probe_total(const rb__map *m);
 
 #endif

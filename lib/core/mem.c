@@ -36,6 +36,7 @@ void rb__mem_default(rb__mem *m)
 {
 	m->a.realloc = default_realloc;
 	m->a.ud = NULL;
+	rb__hash_key_random(&m->hash_key);
 }
 
 /* The header keeps 16-byte alignment for whatever follows it. */

@@ -8,13 +8,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/hash.h"
 #include "rebalance/ctx.h"
 
+/* What every table of a context needs: its allocator, and the key of the
+ * hash of its tables (core/hash.h), so that a table reaches both through
+ * the one pointer it keeps. */
 typedef struct rb__mem {
 	rb_allocator a;
+	rb__hash_key hash_key;
 } rb__mem;
 
-/* The default allocator: malloc/realloc/free. */
+/* The default allocator: malloc/realloc/free, and a fresh random hash key. */
 void rb__mem_default(rb__mem *m);
 
 /*

@@ -317,7 +317,7 @@ static bool dup_insert(rb__ld *b, ld_frame *f, size_t idx)
 {
 	size_t mask = f->dup_cap - 1;
 	const ld_key *k = key_at(b, f->kfirst + idx);
-	for (size_t i = (size_t)rb__hash(k->text, k->len) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)rb__hash(&b->mem->hash_key, k->text, k->len) & mask;; i = (i + 1) & mask) {
 		if (!f->dup[i]) {
 			f->dup[i] = idx + 1;
 			return true;
@@ -351,7 +351,7 @@ static const ld_key *dup_find(rb__ld *b, const ld_frame *f, const char *s, size_
 		return NULL;
 	}
 	size_t mask = f->dup_cap - 1;
-	for (size_t i = (size_t)rb__hash(s, n) & mask; f->dup[i]; i = (i + 1) & mask) {
+	for (size_t i = (size_t)rb__hash(&b->mem->hash_key, s, n) & mask; f->dup[i]; i = (i + 1) & mask) {
 		const ld_key *k = key_at(b, f->kfirst + f->dup[i] - 1);
 		if (k->len == n && memcmp(k->text, s, n) == 0)
 			return k;
