@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,23 +291,34 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 	return cli_expand_directories(command, o, recursive);
 }
 
-static int read_stdin(char **out, size_t *len)
+/*
+ * Standard input within the input-bytes limit, as rb_input_add_file reads a
+ * file: reading stops at the first chunk past the limit (a pipe may never
+ * end), and the buffer, one chunk longer than the limit, gets the loader's
+ * limit diagnostic at the first byte past it.
+ */
+static int read_stdin(uint64_t limit, char **out, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
 	if (!buf)
 		return -1;
 	size_t got;
-	while ((got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+	while ((uint64_t)n <= limit && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
 		n += got;
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
+		if (n == cap && (uint64_t)n <= limit) {
+			/* Doubling, but never past limit + 1 bytes: one byte past the
+			 * limit is enough to report it. */
+			size_t grown = cap <= SIZE_MAX / 2 ? cap * 2 : SIZE_MAX;
+			if ((uint64_t)grown > limit)
+				grown = (size_t)limit + 1;
+			char *nb = realloc(buf, grown);
 			if (!nb) {
 				free(buf);
 				return -1;
 			}
 			buf = nb;
-			cap *= 2;
+			cap = grown;
 		}
 	}
 	if (ferror(stdin)) {
@@ -372,7 +384,7 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
 		if (!strcmp(o->inputs[i], "-")) {
 			char *buf;
 			size_t len;
-			if (read_stdin(&buf, &len)) {
+			if (read_stdin(rb_ctx_get_limit(ctx, RB_LIMIT_INPUT_BYTES), &buf, &len)) {
 				fprintf(stderr, "<stdin>: cannot read standard input\n");
 				rb_input_free(in);
 				return CLI_USAGE;
