@@ -73,7 +73,10 @@ int rb_input_add_buffer(rb_input *in, const void *buf, size_t len, const char *s
 	                     &in->ctx->mem, &in->diags, false};
 	/* The model takes about 2/3 of the text's size in YAML, 1/3 in JSON (bench/). */
 	rb__arena_hint(&in->model.arena, format == RB_INPUT_JSON ? len / 3 : len / 3 * 2);
+	in->diags.lost = false;
 	int rc = rb__load(&p, &sink);
+	if (rc && in->diags.lost)
+		rc = RB_ENOMEM; /* its located diagnostic was lost: not a vaguer RB_EPARSE */
 	/* Equal strings of the next buffer need not share with this one's. */
 	rb__arena_intern_done(&in->model.arena);
 	if (rc) {
@@ -140,8 +143,11 @@ int rb_input_add_config(rb_input *in, const void *buf, size_t len, const char *s
 	size_t ndiag = rb__diags_count(&in->diags);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
 	rb__config *c;
+	in->diags.lost = false;
 	int rc = rb__config_load(source, buf ? buf : "", len, &in->ctx->limits, &in->ctx->mem,
 	                         &in->model.arena, &in->diags, &c);
+	if (rc && in->diags.lost)
+		rc = RB_ENOMEM;
 	if (rc) {
 		rb__arena_rewind(&in->model.arena, amark);
 		if (rb__diags_count(&in->diags) == ndiag || rc == RB_ENOMEM)

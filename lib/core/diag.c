@@ -9,6 +9,7 @@ void rb__diags_init(rb__diags *d, const rb__mem *mem, rb__arena *arena)
 	d->mem = mem;
 	d->arena = arena;
 	d->items = (rb__vec)RB_VEC_INIT;
+	d->lost = false;
 }
 
 void rb__diags_free(rb__diags *d)
@@ -21,7 +22,7 @@ rb_diag *rb__diag_add(rb__diags *d, int code, const char *source, uint32_t line,
 {
 	rb_diag *g = rb__arena_calloc(d->arena, 1, sizeof(*g));
 	if (!g)
-		return NULL;
+		goto lost;
 	char small[512];
 	va_list ap;
 	va_start(ap, fmt);
@@ -31,7 +32,7 @@ rb_diag *rb__diag_add(rb__diags *d, int code, const char *source, uint32_t line,
 		n = 0;
 	char *msg = rb__arena_alloc(d->arena, (size_t)n + 1);
 	if (!msg)
-		return NULL;
+		goto lost;
 	if ((size_t)n < sizeof small) {
 		memcpy(msg, small, (size_t)n + 1);
 	} else {
@@ -47,8 +48,11 @@ rb_diag *rb__diag_add(rb__diags *d, int code, const char *source, uint32_t line,
 	g->path = rb__arena_strdup(d->arena, path ? path : "");
 	g->message = msg;
 	if (!g->source || !g->path || !rb__vec_push_ptr(d->mem, &d->items, g))
-		return NULL;
+		goto lost;
 	return g;
+lost:
+	d->lost = true;
+	return NULL;
 }
 
 /* ---- public accessors ---- */

@@ -27,6 +27,8 @@ typedef struct rb__diags {
 	const rb__mem *mem;
 	rb__arena *arena;
 	rb__vec items; /* of rb_diag * */
+	bool lost;     /* a diagnostic could not be recorded (allocation failure): the
+	                  caller reports RB_ENOMEM rather than a vaguer error */
 } rb__diags;
 
 void rb__diags_init(rb__diags *d, const rb__mem *mem, rb__arena *arena);

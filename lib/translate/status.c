@@ -80,7 +80,8 @@ static const char *group_reason(rb__tr *t, const rb__vec *errors, rb__cond_type 
 			rb__buf_putc(&b, ',');
 		rb__buf_puts(&b, reasons[i]);
 	}
-	const char *out = rb__arena_strndup(t->out, b.data ? b.data : "", b.len);
+	/* A failed buffer holds a prefix of the reasons, or nothing: never a result. */
+	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data ? b.data : "", b.len);
 	rb__buf_free(&b);
 	return out;
 }
