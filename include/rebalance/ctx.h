@@ -64,7 +64,9 @@ RB_API uint64_t rb_ctx_get_limit(const rb_ctx *ctx, rb_limit limit);
  * flooding) cannot be prepared in advance; with a seed known to whoever
  * writes the input, that protection is gone. Results never depend on the key
  * (only lookup speed does). Call it before adding inputs or creating an
- * engine with the context.
+ * engine with the context (tables made earlier keep the key they were made
+ * with); like the limits, from one thread, while nothing else uses the
+ * context.
  * @return RB_OK, RB_EINVAL (NULL ctx)
  */
 RB_API int rb_ctx_set_hash_seed(rb_ctx *ctx, uint64_t seed);

@@ -9,6 +9,7 @@ void rb__map_init(rb__map *m, const rb__mem *mem)
 	m->cap = 0;
 	m->len = 0;
 	m->paged = 0;
+	m->key = mem->hash_key;
 }
 
 static void free_slots(const rb__mem *mem, rb__map_slot *slots, size_t paged)
@@ -92,7 +93,7 @@ void *rb__map_get(const rb__map *m, const char *key, size_t klen)
 {
 	if (!m->cap)
 		return NULL;
-	rb__map_slot *s = find(m->slots, m->cap, key, klen, rb__hash(&m->mem->hash_key, key, klen));
+	rb__map_slot *s = find(m->slots, m->cap, key, klen, rb__hash(&m->key, key, klen));
 	return s->key ? s->value : NULL;
 }
 
@@ -100,7 +101,7 @@ void **rb__map_slot_for(rb__map *m, const char *key, size_t klen)
 {
 	if ((m->len + 1) * 4 > m->cap * 3 && !grow(m))
 		return NULL;
-	uint64_t h = rb__hash(&m->mem->hash_key, key, klen);
+	uint64_t h = rb__hash(&m->key, key, klen);
 	rb__map_slot *s = find(m->slots, m->cap, key, klen, h);
 	if (!s->key) {
 		s->key = key;

@@ -31,6 +31,8 @@ typedef struct rb__map {
 	size_t cap; /* power of two, or 0 */
 	size_t len;
 	size_t paged; /* bytes of slots when they are a page mapping (core/mem.h), else 0 */
+	rb__hash_key key; /* the context's, when the map was made: a later
+	                     rb_ctx_set_hash_seed does not strand its entries */
 } rb__map;
 
 void rb__map_init(rb__map *m, const rb__mem *mem);

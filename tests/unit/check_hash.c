@@ -126,6 +126,14 @@ START_TEST(each_context_draws_its_own_key)
 	ck_assert_uint_eq(rb__hash(&a->mem.hash_key, k, strlen(k)),
 	                  rb__hash(&b->mem.hash_key, k, strlen(k)));
 	ck_assert_int_eq(rb_ctx_set_hash_seed(NULL, 42), RB_EINVAL);
+
+	/* A table made before a new seed keeps finding its keys. */
+	rb__map m;
+	rb__map_init(&m, &a->mem);
+	ck_assert(rb__map_put(&m, k, strlen(k), (void *)k));
+	ck_assert_int_eq(rb_ctx_set_hash_seed(a, 43), RB_OK);
+	ck_assert_ptr_eq(rb__map_get(&m, k, strlen(k)), k);
+	rb__map_free(&m);
 	rb_ctx_free(a);
 	rb_ctx_free(b);
 }
