@@ -165,7 +165,7 @@ type Limits struct {
 	Documents      uint64 // YAML documents per buffer (default 100000)
 	Depth          uint64 // nesting depth (default 64)
 	ScalarBytes    uint64 // bytes of one scalar or key (default 1 MiB)
-	Nodes          uint64 // nodes per buffer (default 16777216)
+	Nodes          uint64 // nodes per buffer (default 1048576)
 	AliasExpansion uint64 // nodes YAML aliases may add (default 0: aliases rejected)
 }
 
