@@ -4,22 +4,40 @@ include(CMakePackageConfigHelpers)
 
 set(REBALANCE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/rebalance")
 
-set(REBALANCE_INSTALL_TARGETS rebalance)
-if(TARGET rebalance_static)
-  list(APPEND REBALANCE_INSTALL_TARGETS rebalance_static)
+# Two export sets: the shared library's (rebalanceTargets.cmake) needs nothing
+# else, the static ones' (rebalanceStaticTargets.cmake) name the dependencies'
+# PkgConfig:: targets, so rebalanceConfig.cmake looks for those only for it.
+get_target_property(REBALANCE_LIB_TYPE rebalance TYPE)
+set(REBALANCE_STATIC_TARGETS "")
+if(REBALANCE_LIB_TYPE STREQUAL "SHARED_LIBRARY")
+  install(TARGETS rebalance EXPORT rebalanceTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT rebalanceTargets NAMESPACE rebalance:: DESTINATION ${REBALANCE_CMAKE_DIR})
+else()
+  list(APPEND REBALANCE_STATIC_TARGETS rebalance)
 endif()
-install(TARGETS ${REBALANCE_INSTALL_TARGETS} EXPORT rebalanceTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET rebalance_static)
+  list(APPEND REBALANCE_STATIC_TARGETS rebalance_static)
+endif()
+if(REBALANCE_STATIC_TARGETS)
+  install(TARGETS ${REBALANCE_STATIC_TARGETS} EXPORT rebalanceStaticTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT rebalanceStaticTargets NAMESPACE rebalance:: DESTINATION ${REBALANCE_CMAKE_DIR})
+endif()
+
+# bin/rebalance finds the library of its own prefix, wherever it is installed.
+if(TARGET rebalance_cli)
+  file(RELATIVE_PATH rel_libdir "/${CMAKE_INSTALL_BINDIR}" "/${CMAKE_INSTALL_LIBDIR}")
+  set_target_properties(rebalance_cli PROPERTIES INSTALL_RPATH "$ORIGIN/${rel_libdir}")
+endif()
 install(DIRECTORY include/rebalance DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/include/rebalance/version.h"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rebalance)
-install(EXPORT rebalanceTargets NAMESPACE rebalance:: DESTINATION ${REBALANCE_CMAKE_DIR})
-
-get_target_property(REBALANCE_LIB_TYPE rebalance TYPE)
 configure_package_config_file(cmake/rebalanceConfig.cmake.in
   "${CMAKE_CURRENT_BINARY_DIR}/rebalanceConfig.cmake"
   INSTALL_DESTINATION ${REBALANCE_CMAKE_DIR})
@@ -37,8 +55,33 @@ string(REGEX REPLACE "[^/]+" ".." pc_rel "${pc_rel}")
 set(PC_PREFIX "\${pcfiledir}/${pc_rel}")
 set(PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 set(PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+# The static archive's dependencies, as this build linked them (pkg-config
+# --static of libyaml, cJSON and libcyaml). A library wanted by one listed
+# later must follow it: libcyaml first, and of duplicates the last is kept.
+set(PC_STATIC_DEPS ${CYAML_STATIC_LDFLAGS} ${CJSON_STATIC_LDFLAGS} ${YAML_STATIC_LDFLAGS} -lm)
+list(REVERSE PC_STATIC_DEPS)
+list(REMOVE_DUPLICATES PC_STATIC_DEPS)
+list(REVERSE PC_STATIC_DEPS)
+list(JOIN PC_STATIC_DEPS " " PC_STATIC_DEPS)
+set(PC_STATIC_LIB "-L\${libdir} -lrebalance_static")
 configure_file(cmake/rebalance.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance.pc" @ONLY)
+configure_file(cmake/rebalance-static.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static.pc" @ONLY)
+if(NOT REBALANCE_LIB_TYPE STREQUAL "SHARED_LIBRARY")
+  # A static-only build: rebalance.pc is the static one under the usual name.
+  configure_file(cmake/rebalance-static.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance.pc" @ONLY)
+endif()
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rebalance.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# librebalance_static.a -> librebalance.a, the name rebalance-static.pc links.
+set(static_archive "${CMAKE_STATIC_LIBRARY_PREFIX}rebalance${CMAKE_STATIC_LIBRARY_SUFFIX}")
+install(CODE "
+  set(dir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}\")
+  if(IS_ABSOLUTE \"${CMAKE_INSTALL_LIBDIR}\")
+    set(dir \"\$ENV{DESTDIR}${CMAKE_INSTALL_LIBDIR}\")
+  endif()
+  message(STATUS \"Installing: \${dir}/librebalance_static.a -> ${static_archive}\")
+  file(CREATE_LINK ${static_archive} \"\${dir}/librebalance_static.a\" SYMBOLIC)
+")
 
 # pkg-config prefers <name>-uninstalled.pc when its directory is on PKG_CONFIG_PATH:
 # the bindings' tests link the build tree through it.
@@ -48,3 +91,10 @@ set(PC_INCLUDEDIR "${CMAKE_CURRENT_SOURCE_DIR}/include -I${CMAKE_CURRENT_BINARY_
 configure_file(cmake/rebalance.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance-uninstalled.pc.in" @ONLY)
 file(GENERATE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/pkgconfig/rebalance-uninstalled.pc"
   INPUT "${CMAKE_CURRENT_BINARY_DIR}/rebalance-uninstalled.pc.in")
+if(TARGET rebalance_static)
+  set(PC_LIBDIR "$<TARGET_FILE_DIR:rebalance_static>")
+  set(PC_STATIC_LIB "$<TARGET_FILE:rebalance_static>") # cgo puts it after the objects
+  configure_file(cmake/rebalance-static.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static-uninstalled.pc.in" @ONLY)
+  file(GENERATE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/pkgconfig/rebalance-static-uninstalled.pc"
+    INPUT "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static-uninstalled.pc.in")
+endif()
