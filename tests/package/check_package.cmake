@@ -89,4 +89,58 @@ foreach(exe consumer_shared consumer_static consumer_pkgconfig consumer_pkgconfi
     message(FATAL_ERROR "${exe} failed (${rc})")
   endif()
 endforeach()
-message(STATUS "installed package works: find_package (shared, static, QUIET without dependency .pc files), pkg-config (shared, static), bin/rebalance")
+
+# A Go consumer outside the tree, requiring the module by its path (a local
+# replace, no network), linked against the installed library: shared, and
+# static with -tags rebalance_static (no librebalance.so needed).
+if(GO)
+  set(godir ${WORK_DIR}/go-consumer)
+  file(WRITE ${godir}/go.mod "module example.com/consumer\n\ngo 1.19\n\n"
+    "require rebalance.dev/bindings/go v0.0.0\n\n"
+    "replace rebalance.dev/bindings/go => ${SOURCE_DIR}/bindings/go\n")
+  file(WRITE ${godir}/main.go "package main\n\nimport (\n\t\"fmt\"\n\t\"log\"\n\n"
+    "\t\"rebalance.dev/bindings/go/rebalance\"\n)\n\nfunc main() {\n"
+    "\tt, err := rebalance.New(rebalance.Options{})\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n"
+    "\tdefer t.Close()\n\tfmt.Println(rebalance.Version())\n}\n")
+  set(goenv "PKG_CONFIG_PATH=${pcdirs}" "GOFLAGS=-mod=mod" "GOPROXY=off" "GOENV=off"
+    "GOTOOLCHAIN=local" "CGO_ENABLED=1" "GOCACHE=${BUILD_DIR}/bindings/go-cache"
+    "GOPATH=${BUILD_DIR}/bindings/gopath")
+  foreach(kind shared static)
+    set(tags "")
+    if(kind STREQUAL "static")
+      set(tags -tags rebalance_static)
+    endif()
+    execute_process(COMMAND ${CMAKE_COMMAND} -E env ${goenv} ${GO} build ${tags} -o ${godir}/consumer_${kind} .
+      WORKING_DIRECTORY ${godir} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "Go consumer (${kind}) build failed:\n${out}\n${err}")
+    endif()
+    if(kind STREQUAL "static")
+      set(run ${CMAKE_COMMAND} -E env --unset=LD_LIBRARY_PATH ${godir}/consumer_${kind})
+    else()
+      set(run ${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${libdirs}" ${godir}/consumer_${kind})
+    endif()
+    execute_process(COMMAND ${run} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0 OR NOT out MATCHES "^0\\.")
+      message(FATAL_ERROR "Go consumer (${kind}) failed (${rc}): ${out}${err}")
+    endif()
+  endforeach()
+endif()
+
+# The Python binding, pip-installed, finds the installed library by its SONAME.
+if(PYTHON)
+  execute_process(COMMAND ${PYTHON} -m pip install -q --no-build-isolation --no-index
+      --disable-pip-version-check --target ${WORK_DIR}/python ${SOURCE_DIR}/bindings/python
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "pip install bindings/python failed:\n${out}\n${err}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=REBALANCE_LIBRARY
+      "LD_LIBRARY_PATH=${libdirs}" "PYTHONPATH=${WORK_DIR}/python"
+      ${PYTHON} -c "import rebalance, rebalance._lib as l; print(l.path, rebalance.version())"
+    WORKING_DIRECTORY ${WORK_DIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "^librebalance\\.so\\.0\\.[0-9]+ 0\\.")
+    message(FATAL_ERROR "Python consumer failed (${rc}): ${out}${err}")
+  endif()
+endif()
+message(STATUS "installed package works: find_package (shared, static, QUIET without dependency .pc files), pkg-config (shared, static), bin/rebalance, Go (shared, static), Python")
