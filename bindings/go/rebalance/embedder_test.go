@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -161,7 +162,8 @@ func TestREADMEExampleBuildsAndRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "readme")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	// The go command of the toolchain running this test, whatever PATH says.
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
 	build.Dir = dir
 	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off")
 	if out, err := build.CombinedOutput(); err != nil {
