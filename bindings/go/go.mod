@@ -1,3 +1,3 @@
-module rebalance/bindings/go
+module rebalance.dev/bindings/go
 
 go 1.19

@@ -27,7 +27,7 @@ typedef enum rb_error {
 	RB_EUNSUPPORTED = -6  /**< the request is valid but not supported by this build */
 } rb_error;
 
-/** A static, human-readable name for an error code ("parse error"). Never NULL. */
+/** A static, human-readable name for an error code (RB_EPARSE: "unusable input"). Never NULL. */
 RB_API const char *rb_strerror(int code);
 
 /** The rb_error code of a diagnostic (RB_EPARSE, RB_ELIMIT or RB_EIO). */

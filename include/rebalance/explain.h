@@ -106,7 +106,7 @@ RB_API int rb_explain_options_init(rb_explain_options *opts, size_t size);
  * Rules come in the order of the selected side's destinations; each is paired
  * with the upstream destination of the same name and Gateway (or, when the
  * upstream side merged identical parents, of the same name).
- * @param out receives the explanation (a new reference, free with rb_explain_free)
+ * @param out receives the explanation (a new reference, free with rb_explanation_free)
  * @param opts the selected side's options; NULL means RB_TRANSLATE_OPTIONS_INIT
  * @param eopts NULL means RB_EXPLAIN_OPTIONS_INIT
  * @return RB_OK; RB_EINVAL (NULL argument, bad options, a what-if target that
@@ -118,7 +118,7 @@ RB_API int rb_explain(rb_explanation **out, const rb_input *in, const rb_transla
 /** Free an explanation. NULL is a no-op. */
 RB_API void rb_explanation_free(rb_explanation *ex);
 
-/** The translation of one side (borrowed; valid until rb_explain_free). */
+/** The translation of one side (borrowed; valid until rb_explanation_free). */
 RB_API const rb_result *rb_explanation_result(const rb_explanation *ex, rb_side side);
 
 /** Number of what-if targets, as given. */

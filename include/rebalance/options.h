@@ -2,8 +2,13 @@
  * rebalance -- translation options.
  *
  * A transparent struct whose first field is its size: fields are only ever
- * appended, and the library reads only the `size` bytes the caller knows
- * about (libgit2's version field, made automatic). Always start from
+ * appended, and the library reads only the fields that lie whole within the
+ * `size` bytes the caller knows about (libgit2's version field, made
+ * automatic). It reads field by field: the padding between fields (uninitialised
+ * in a caller's struct) is never copied. The struct never ends in padding, so a
+ * field appended later lies beyond every older caller's `size` and is never read
+ * from an older binary; an appended field that would leave trailing padding
+ * comes with an explicit reserved field. Always start from
  * RB_TRANSLATE_OPTIONS_INIT or rb_translate_options_init(&o, sizeof o).
  */
 #ifndef REBALANCE_OPTIONS_H

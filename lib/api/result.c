@@ -11,7 +11,11 @@ int rb_translate_options_init(rb_translate_options *opts, size_t size)
 {
 	if (!opts || size < OPTIONS_MIN_SIZE)
 		return RB_EINVAL;
-	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	/* Zeroed first so that the padding this writes to the caller is not stack garbage. */
+	rb_translate_options o;
+	memset(&o, 0, sizeof o);
+	o.mode = RB_MODE_REBALANCE;
+	o.rebalance_default = RB_KNOB_DEFAULT_MODE;
 	o.size = (uint32_t)(size < sizeof o ? size : sizeof o);
 	memcpy(opts, &o, o.size);
 	return RB_OK;
@@ -38,7 +42,31 @@ enum {
 	              RB_OPT_IGNORE_POLICY | RB_OPT_ASSUME_SECRETS
 };
 
-/* Read only the bytes the caller's struct has (its `size`); the rest keeps defaults. */
+/*
+ * No trailing padding: a field appended later then starts at or after the
+ * `size` of every older caller, so it is never read from an older binary's
+ * struct (whose bytes there may be its padding or garbage). Appending a field
+ * that would leave trailing padding needs an explicit reserved field after it.
+ */
+_Static_assert(sizeof(rb_translate_options) == offsetof(rb_translate_options, controller_name) +
+                                                       sizeof(const char *),
+               "rb_translate_options must end with its last field: see rb__copy_options");
+
+/* Whether the caller's struct of `size` bytes holds all of `field`. */
+#define CALLER_HAS(size, field) \
+	((size) >= offsetof(rb_translate_options, field) + sizeof(((rb_translate_options *)0)->field))
+#define COPY_IF_CALLER_HAS(to, from, field) \
+	do { \
+		if (CALLER_HAS((from)->size, field)) \
+			(to)->field = (from)->field; \
+	} while (0)
+
+/*
+ * Read only the fields the caller's struct holds in full (its `size`); the
+ * rest keep their defaults. Field by field, never memcpy: the caller's padding
+ * between fields is uninitialised memory and must not become ours (libgit2's
+ * options have a version field for the same reason).
+ */
 int rb__copy_options(rb_translate_options *o, const rb_translate_options *user)
 {
 	rb_translate_options_init(o, sizeof *o);
@@ -46,9 +74,13 @@ int rb__copy_options(rb_translate_options *o, const rb_translate_options *user)
 		return RB_OK;
 	if (user->size < OPTIONS_MIN_SIZE)
 		return RB_EINVAL;
-	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
-	memcpy(o, user, n);
-	o->size = sizeof *o;
+	COPY_IF_CALLER_HAS(o, user, mode);
+	COPY_IF_CALLER_HAS(o, user, flags);
+	COPY_IF_CALLER_HAS(o, user, gateway_class);
+	COPY_IF_CALLER_HAS(o, user, rebalance_default);
+	COPY_IF_CALLER_HAS(o, user, gateway_classes);
+	COPY_IF_CALLER_HAS(o, user, gateway_class_count);
+	COPY_IF_CALLER_HAS(o, user, controller_name);
 	if (o->mode > RB_MODE_COMPAT_ENVOY_GATEWAY || (o->flags & ~(uint32_t)KNOWN_FLAGS) ||
 	    o->rebalance_default > RB_KNOB_DEFAULT_ON)
 		return RB_EINVAL;

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "rebalance/rebalance.h"
 #include "testutil.h"
 
@@ -26,6 +27,49 @@ START_TEST(options_init_writes_only_the_callers_size)
 	ck_assert_int_eq(rb_translate_options_init(&buf.o, 4), RB_EINVAL);
 	ck_assert_int_eq(rb_translate_options_init(NULL, sizeof buf.o), RB_EINVAL);
 	ck_assert_int_eq(rb_translate_options_preset(&buf.o, sizeof buf.o, (rb_preset)7), RB_EINVAL);
+}
+END_TEST
+
+/* The library's copy of the options takes the caller's fields, never the
+ * caller's padding between them (uninitialised memory in the caller's struct):
+ * the copy is byte for byte the defaults with the same fields set. */
+START_TEST(options_copy_takes_fields_not_padding)
+{
+	static const char *const classes[] = {"eg"};
+	rb_translate_options user;
+	memset(&user, 0xA5, sizeof user); /* what an uninitialised stack struct may hold */
+	user.size = sizeof user;
+	user.mode = RB_MODE_COMPAT_ENVOY_GATEWAY;
+	user.flags = RB_OPT_RUNNING_ON_HOST;
+	user.gateway_class = "eg";
+	user.rebalance_default = RB_KNOB_DEFAULT_ON;
+	user.gateway_classes = classes;
+	user.gateway_class_count = 1;
+	user.controller_name = "example.com/ctl";
+
+	rb_translate_options expected;
+	memset(&expected, 0, sizeof expected);
+	expected.size = sizeof expected;
+	expected.mode = user.mode;
+	expected.flags = user.flags;
+	expected.gateway_class = user.gateway_class;
+	expected.rebalance_default = user.rebalance_default;
+	expected.gateway_classes = user.gateway_classes;
+	expected.gateway_class_count = user.gateway_class_count;
+	expected.controller_name = user.controller_name;
+
+	rb_translate_options copy;
+	memset(&copy, 0x5A, sizeof copy);
+	ck_assert_int_eq(rb__copy_options(&copy, &user), RB_OK);
+	ck_assert_mem_eq(&copy, &expected, sizeof copy);
+
+	/* An older caller whose struct ends inside a field: that field is not read. */
+	user.size = (uint32_t)(offsetof(rb_translate_options, gateway_classes) + 2);
+	memset(&expected.gateway_classes, 0, sizeof expected.gateway_classes);
+	expected.gateway_class_count = 0;
+	expected.controller_name = NULL;
+	ck_assert_int_eq(rb__copy_options(&copy, &user), RB_OK);
+	ck_assert_mem_eq(&copy, &expected, sizeof copy);
 }
 END_TEST
 
@@ -241,6 +285,7 @@ int main(void)
 	Suite *s = suite_create("api");
 	TCase *tc = tcase_create("contracts");
 	tcase_add_test(tc, options_init_writes_only_the_callers_size);
+	tcase_add_test(tc, options_copy_takes_fields_not_padding);
 	tcase_add_test(tc, null_handles_are_harmless);
 	tcase_add_test(tc, version_matches_headers);
 	tcase_add_test(tc, limits_are_checked);

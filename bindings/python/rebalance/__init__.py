@@ -26,7 +26,7 @@ import json
 import os
 import threading
 from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, cast, sizeof, string_at
-from typing import NamedTuple, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _lib
 from ._lib import ABI
@@ -134,7 +134,7 @@ class Diagnostic(NamedTuple):
     path: str  #: JSON pointer of the offending node, "" for syntax errors
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         """As the CLI prints it: FILE:LINE:COL: PATH: MESSAGE."""
         where = "%s:%d:%d" % (self.file, self.line, self.column) if self.line else self.file
         path = self.path + ": " if self.path else ""
@@ -145,7 +145,7 @@ class RebalanceError(Exception):
     """A library error. For unusable input, .diagnostics lists one Diagnostic
     per refused input, in input order; .code is the first one's code."""
 
-    def __init__(self, code, diagnostics=()):
+    def __init__(self, code: int, diagnostics: Iterable[Diagnostic] = ()) -> None:
         self.code = _code(code)
         self.diagnostics = list(diagnostics)
         if self.diagnostics:
@@ -161,6 +161,15 @@ class Input(NamedTuple):
     data: Union[bytes, bytearray, memoryview, str]
     name: Optional[str] = None
     format: Format = Format.AUTO
+
+
+#: What translate() and friends take: a buffer (bytes or str), a file
+#: (os.PathLike), a (name, data) tuple or an Input.
+InputLike = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", Tuple[Any, ...], Input]
+#: A what-if target or several: "NAMESPACE/SERVICE" or the CLI's "NAMESPACE/SERVICE=0".
+WhatIf = Union[str, bytes, Iterable[Union[str, bytes]]]
+#: The options Translator, Engine and the module functions take.
+KnobLike = Union[KnobDefault, bool, None]
 
 
 def _encode(s):
@@ -354,8 +363,10 @@ def _take(ctx, to_buffer, handle, fmt):
         _L.rb_free(ctx, buf)
 
 
-def _targets(what_if):
-    """what_if= as encoded "NAMESPACE/SERVICE" targets (ValueError when malformed)."""
+def _targets(what_if: Union[str, bytes, Iterable[Union[str, bytes]]]) -> List[bytes]:
+    """what_if= as encoded "NAMESPACE/SERVICE" targets (ValueError when malformed).
+    The CLI's form, "NAMESPACE/SERVICE=0", is accepted too: scaling to zero is
+    the only what-if there is, so any other "=N" is refused."""
     if isinstance(what_if, (str, bytes)):
         what_if = [what_if]
     targets = []
@@ -363,11 +374,24 @@ def _targets(what_if):
         b = _encode(t)
         if not isinstance(b, bytes):
             raise TypeError("rebalance: what-if target %r: expected a str" % (t,))
+        if b"=" in b:
+            b, _, count = b.rpartition(b"=")
+            if count != b"0":
+                raise ValueError("rebalance: what-if %r: only NAMESPACE/SERVICE=0 (scale to zero) "
+                                 "is supported" % (t,))
         ns, slash, name = b.partition(b"/")
-        if not ns or not slash or not name or b"/" in name or b"\0" in b:
+        if not ns or not slash or not name or b"/" in name or b"\0" in b or b"=" in b:
             raise ValueError("rebalance: what-if %r: expected NAMESPACE/SERVICE" % (t,))
         targets.append(b)
     return targets
+
+
+def _check_found(ex, targets: List[bytes]) -> None:
+    """A what-if Service that is not in the input is a typo: an error, as the CLI's."""
+    for i, t in enumerate(targets):
+        if not _L.rb_explanation_what_if_found(ex, i):
+            name = t.decode("utf-8", "replace")
+            raise ValueError("rebalance: what-if %s: no Service %s in the input" % (name, name))
 
 
 class Translator:
@@ -387,9 +411,11 @@ class Translator:
     A path is read again by every call. Use as a context manager, or call close().
     """
 
-    def __init__(self, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
-                 limits=None, preset=None, rebalance_default=None, config=None,
-                 gateway_classes=None, controller_name=None, namespace=None):
+    def __init__(self, mode: Mode = Mode.REBALANCE, flags: Flag = Flag.NONE,
+                 gateway_class: Optional[str] = None, limits: Optional[Mapping[Limit, int]] = None,
+                 preset: Optional[Preset] = None, rebalance_default: KnobLike = None,
+                 config: Optional[InputLike] = None, gateway_classes: Optional[Iterable[str]] = None,
+                 controller_name: Optional[str] = None, namespace: Optional[str] = None) -> None:
         self._ctx = None
         self._cond = threading.Condition()
         self._active = 0
@@ -407,10 +433,10 @@ class Translator:
         self._ctx = ctx
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._ctx is None
 
-    def close(self):
+    def close(self) -> None:
         """Free the context, after the calls in flight. Idempotent."""
         cond = getattr(self, "_cond", None)
         if cond is None:
@@ -422,10 +448,10 @@ class Translator:
                 _L.rb_ctx_free(self._ctx)
                 self._ctx = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Translator":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self):
@@ -441,7 +467,7 @@ class Translator:
             Mode(self._opts.mode).name, Flag(self._opts.flags))
         return "<rebalance.Translator %s>" % state
 
-    def translate(self, *inputs):
+    def translate(self, *inputs: InputLike) -> Dict[str, Any]:
         """Translate the inputs as one (resources merge in order) and return
         the result as a dict: {"destinations": [...], "routeStatuses": [...]}.
 
@@ -450,7 +476,7 @@ class Translator:
         """
         return json.loads(self.render(*inputs))
 
-    def warnings(self, *inputs):
+    def warnings(self, *inputs: InputLike) -> List[Diagnostic]:
         """Translate the inputs and return the warnings, a list of Diagnostic
         (code 0): unknown fields of structs whose fields are all known ("did
         you mean ..."), unknown kinds and apiVersions, Services without
@@ -468,33 +494,35 @@ class Translator:
                 _L.rb_result_free(res)
         return self._run(inputs, body)
 
-    def render(self, *inputs, format=Format.JSON):
+    def render(self, *inputs: InputLike, format: Format = Format.JSON) -> bytes:
         """Translate and return the library's own serialization (bytes), byte
         for byte what `rebalance translate -o yaml|json` prints."""
         return self._run(inputs, self._translator(_L.rb_result_to_buffer, _output_format(format)))
 
-    def xds(self, *inputs):
+    def xds(self, *inputs: InputLike) -> Dict[str, Any]:
         """What the data plane gets, per destination: the Envoy v3 route
         action and clusters Envoy Gateway derives from each rule, in proto3
         JSON names (what `rebalance xds` prints), as a dict {"rules": [...]}."""
         return json.loads(self.render_xds(*inputs))
 
-    def render_xds(self, *inputs, format=Format.JSON):
+    def render_xds(self, *inputs: InputLike, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes, as `rebalance xds -o json|yaml` prints them."""
         return self._run(inputs, self._translator(_L.rb_xds_to_buffer, _output_format(format)))
 
-    def explain(self, *inputs, what_if=()):
+    def explain(self, *inputs: InputLike, what_if: WhatIf = ()) -> Dict[str, Any]:
         """Per rule, what Envoy does with each backendRef, Envoy Gateway as it
         is ("upstream") next to this Translator's options ("selected"): the
         document of `rebalance explain -o json` (docs/explain.md) as a dict.
 
-        what_if lists Services ("NAMESPACE/SERVICE") scaled to zero first, on
-        both sides; a malformed target raises ValueError. A Service that is not
-        in the input is not an error: its whatIf entry has "found": False.
+        what_if lists Services ("NAMESPACE/SERVICE", or the CLI's
+        "NAMESPACE/SERVICE=0") scaled to zero first, on both sides; a malformed
+        target, and a Service that is not in the input (a typo would scale
+        nothing), raise ValueError naming it.
         """
         return json.loads(self.render_explain(*inputs, what_if=what_if))
 
-    def render_explain(self, *inputs, what_if=(), format=Format.JSON):
+    def render_explain(self, *inputs: InputLike, what_if: WhatIf = (),
+                       format: Format = Format.JSON) -> bytes:
         """explain() as the library's bytes, as `rebalance explain -o json|yaml` prints them."""
         fmt = _output_format(format)
         targets = _targets(what_if)
@@ -511,6 +539,7 @@ class Translator:
             if rc != _lib.RB_OK:
                 raise RebalanceError(rc)
             try:
+                _check_found(ex, targets)
                 return _take(ctx, _L.rb_explanation_to_buffer, ex, fmt)
             finally:
                 _L.rb_explanation_free(ex)
@@ -575,9 +604,11 @@ class Engine:
     one owner. Use as a context manager, or call close().
     """
 
-    def __init__(self, *inputs, mode=Mode.REBALANCE, flags=Flag.NONE, gateway_class=None,
-                 limits=None, preset=None, rebalance_default=None, config=None,
-                 gateway_classes=None, controller_name=None, namespace=None):
+    def __init__(self, *inputs: InputLike, mode: Mode = Mode.REBALANCE, flags: Flag = Flag.NONE,
+                 gateway_class: Optional[str] = None, limits: Optional[Mapping[Limit, int]] = None,
+                 preset: Optional[Preset] = None, rebalance_default: KnobLike = None,
+                 config: Optional[InputLike] = None, gateway_classes: Optional[Iterable[str]] = None,
+                 controller_name: Optional[str] = None, namespace: Optional[str] = None) -> None:
         self._engine = None
         self._lock = threading.Lock()
         opts = _options(mode, flags, gateway_class, preset, rebalance_default, gateway_classes,
@@ -602,10 +633,10 @@ class Engine:
         self._ctx, self._input, self._engine = ctx, inp, engine
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._engine is None
 
-    def close(self):
+    def close(self) -> None:
         """Free the engine, its snapshot and its context, after the call in
         flight. Idempotent."""
         lock = getattr(self, "_lock", None)
@@ -618,10 +649,10 @@ class Engine:
                 _L.rb_ctx_free(self._ctx)
                 self._engine = self._input = self._ctx = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Engine":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self):
@@ -640,7 +671,8 @@ class Engine:
         if self._engine is None:
             raise ValueError("rebalance: the engine is closed")
 
-    def apply(self, data, name=None, format=Format.AUTO):
+    def apply(self, data: Union[bytes, bytearray, memoryview, str], name: Optional[str] = None,
+              format: Format = Format.AUTO) -> None:
         """Add or replace every object of a buffer (bytes or str, an
         os.PathLike read here, a (name, data) tuple or an Input; any input
         layout). A buffer the library refuses changes nothing and raises
@@ -661,7 +693,7 @@ class Engine:
                 # RB_ENOMEM: applied in part; the next translate() translates everything.
                 raise RebalanceError(rc)
 
-    def delete(self, kind, namespace, name):
+    def delete(self, kind: str, namespace: Optional[str], name: str) -> None:
         """Remove every object of a kind ("Service", "EndpointSlice",
         "HTTPRoute", ...), namespace ("" or None when cluster-scoped) and name.
         Deleting what is not there is not an error; an unknown kind raises
@@ -675,20 +707,20 @@ class Engine:
             if rc != _lib.RB_OK:
                 raise RebalanceError(rc)
 
-    def translate(self):
+    def translate(self) -> Dict[str, Any]:
         """Bring the result up to date and return it as a dict, as
         Translator.translate() does."""
         return json.loads(self.render())
 
-    def render(self, format=Format.JSON):
+    def render(self, format: Format = Format.JSON) -> bytes:
         """translate() as the library's bytes (`rebalance translate -o yaml|json`)."""
         return self._render(_L.rb_result_to_buffer, _output_format(format))
 
-    def xds(self):
+    def xds(self) -> Dict[str, Any]:
         """The up-to-date result's xDS projection, as Translator.xds() gives it."""
         return json.loads(self.render_xds())
 
-    def render_xds(self, format=Format.JSON):
+    def render_xds(self, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes (`rebalance xds -o json|yaml`)."""
         return self._render(_L.rb_xds_to_buffer, _output_format(format))
 
@@ -703,7 +735,7 @@ class Engine:
                 raise RebalanceError(rc)
             return _take(self._ctx, to_buffer, res, fmt)
 
-    def stats(self):
+    def stats(self) -> "EngineStats":
         """The engine's counters, an EngineStats."""
         with self._lock:
             self._check()
@@ -715,47 +747,48 @@ class Engine:
             return EngineStats(s.translations, s.full_translations, s.routes_translated, s.routes)
 
 
-def translate(*inputs, **options):
+def translate(*inputs: InputLike, **options: Any) -> Dict[str, Any]:
     """Translate with a one-off Translator(**options); returns a dict."""
     with Translator(**options) as t:
         return t.translate(*inputs)
 
 
-def render(*inputs, format=Format.JSON, **options):
+def render(*inputs: InputLike, format: Format = Format.JSON, **options: Any) -> bytes:
     """Render with a one-off Translator(**options); returns bytes."""
     with Translator(**options) as t:
         return t.render(*inputs, format=format)
 
 
-def xds(*inputs, **options):
+def xds(*inputs: InputLike, **options: Any) -> Dict[str, Any]:
     """Translator(**options).xds(*inputs): the xDS projection as a dict."""
     with Translator(**options) as t:
         return t.xds(*inputs)
 
 
-def render_xds(*inputs, format=Format.JSON, **options):
+def render_xds(*inputs: InputLike, format: Format = Format.JSON, **options: Any) -> bytes:
     """Translator(**options).render_xds(*inputs): the xDS projection as bytes."""
     with Translator(**options) as t:
         return t.render_xds(*inputs, format=format)
 
 
-def explain(*inputs, what_if=(), **options):
+def explain(*inputs: InputLike, what_if: WhatIf = (), **options: Any) -> Dict[str, Any]:
     """Translator(**options).explain(*inputs, what_if=...): a dict."""
     with Translator(**options) as t:
         return t.explain(*inputs, what_if=what_if)
 
 
-def render_explain(*inputs, what_if=(), format=Format.JSON, **options):
+def render_explain(*inputs: InputLike, what_if: WhatIf = (), format: Format = Format.JSON,
+                   **options: Any) -> bytes:
     """Translator(**options).render_explain(...): bytes."""
     with Translator(**options) as t:
         return t.render_explain(*inputs, what_if=what_if, format=format)
 
 
-def version():
+def version() -> str:
     """The version string of the loaded library, e.g. "0.1.0"."""
     return _L.rb_version_string().decode("ascii")
 
 
-def version_number():
+def version_number() -> int:
     """The version of the loaded library: major*10000 + minor*100 + patch."""
     return _L.rb_version_number()

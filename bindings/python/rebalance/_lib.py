@@ -7,14 +7,20 @@ with ctypes.string_at and then freed with rb_free: a c_char_p restype would
 convert them to bytes and lose the pointer.
 
 The library is looked up in this order: the REBALANCE_LIBRARY environment
-variable (a path; nothing else is tried when it is set), then
-ctypes.util.find_library("rebalance"), then a copy next to this package.
+variable (a path; nothing else is tried when it is set); the SONAME of the ABI
+generation this binding is written for (librebalance.so.0.<minor>), through the
+dynamic loader's search path and then in the lib directories of the usual
+install prefixes (sys.prefix, /usr/local, /usr: `cmake --install` does not run
+ldconfig); ctypes.util.find_library("rebalance"); a copy next to this package.
 """
 
 import ctypes
 import ctypes.util
 import glob
 import os
+import sys
+import sysconfig
+from typing import List, Tuple
 from ctypes import (
     POINTER,
     Structure,
@@ -165,6 +171,8 @@ _PROTOTYPES = {
                            POINTER(ExplainOptions)]),
     "rb_explanation_free": (None, [ExplanationP]),
     "rb_explanation_to_buffer": (c_int, [ExplanationP, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    "rb_explanation_what_if_count": (c_size_t, [ExplanationP]),
+    "rb_explanation_what_if_found": (c_int, [ExplanationP, c_size_t]),
     # engine.h
     "rb_engine_new": (c_int, [POINTER(EngineP), InputP, POINTER(TranslateOptions)]),
     "rb_engine_free": (None, [EngineP]),
@@ -177,11 +185,31 @@ _PROTOTYPES = {
 }
 
 
-def _candidates():
+#: The SONAME of the ABI generation this binding is written for.
+SONAME = "librebalance.so.%d.%d" % ABI if ABI[0] == 0 else "librebalance.so.%d" % ABI[0]
+
+
+def _prefix_libdirs() -> List[str]:
+    """lib directories of the usual install prefixes, multiarch ones first."""
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    dirs = []
+    for prefix in (sys.prefix, "/usr/local", "/usr"):
+        for sub in ((os.path.join("lib", multiarch),) if multiarch else ()) + ("lib64", "lib"):
+            d = os.path.join(prefix, sub)
+            if d not in dirs:
+                dirs.append(d)
+    return dirs
+
+
+def _candidates() -> List[str]:
     env = os.environ.get("REBALANCE_LIBRARY")
     if env:
         return [env]
-    found = []
+    # The SONAME first: the loader finds it through LD_LIBRARY_PATH and
+    # ld.so.cache, and it is the generation this binding is written for.
+    found = [SONAME]
+    found.extend(p for p in (os.path.join(d, SONAME) for d in _prefix_libdirs())
+                 if os.path.exists(p))
     name = ctypes.util.find_library("rebalance")
     if name:
         found.append(name)
@@ -191,7 +219,7 @@ def _candidates():
     return found
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, str]:
     tried = []
     for path in _candidates():
         try:

@@ -56,7 +56,7 @@ def parse_args(args):
         elif flag == "--what-if":
             if run["command"] != "explain" or not value or not value.endswith("=0"):
                 return None
-            run["what_if"].append(value[:-2])
+            run["what_if"].append(value)  # the CLI's form, NAMESPACE/SERVICE=0
         elif flag in flags:
             run["opts"]["flags"] |= flags[flag]
         elif flag == "--gateway-class":
@@ -178,18 +178,16 @@ class GoldenTest(unittest.TestCase):
 
     def check_explain_text(self, t, run):
         """The CLI printed its table (the binding has none) or refused a
-        what-if target: a malformed one raises ValueError, an unknown Service
-        has found False."""
+        what-if target: a malformed one, or a Service not in the input, raises
+        ValueError with the CLI's reason."""
         if run["out"] is not None:
             ex = t.explain(*run["inputs"], what_if=run["what_if"])
             self.assertTrue(all(w["found"] for w in ex["whatIf"]))
             return
-        try:
-            ex = t.explain(*run["inputs"], what_if=run["what_if"])
-        except ValueError:
-            return
-        missing = [w["service"] for w in ex["whatIf"] if not w["found"]]
-        self.assertTrue(any("no Service %s in the input" % m in run["err"] for m in missing), run["err"])
+        with self.assertRaises(ValueError) as cm:
+            t.explain(*run["inputs"], what_if=run["what_if"])
+        reason = str(cm.exception).split(": ", 2)[-1]
+        self.assertIn(reason, run["err"])
 
 
 class TranslateTest(unittest.TestCase):
@@ -406,10 +404,16 @@ class XdsExplainTest(unittest.TestCase):
         # The CLI's bytes for the same run.
         cli = rebalance.render_explain(*inputs, what_if=["default/active"], format=rebalance.Format.YAML)
         self.assertTrue(cli.startswith(b"mode: rebalance\nwhatIf:\n"))
-        # Unknown Service: data; malformed target: ValueError naming it.
-        ex = rebalance.explain(*inputs, what_if=["default/nope"])
-        self.assertFalse(ex["whatIf"][0]["found"])
-        for bad in ("active", "/active", "default/", "a/b/c", "a/b\0c", ""):
+        # The CLI's form is the same target.
+        self.assertEqual(rebalance.explain(*inputs, what_if=["default/active=0"]), ex)
+        # Unknown Service (a typo would scale nothing) and malformed target:
+        # ValueError naming it.
+        for call in (rebalance.explain, rebalance.render_explain):
+            with self.assertRaises(ValueError) as cm:
+                call(*inputs, what_if=["default/active", "default/nope=0"])
+            self.assertIn("no Service default/nope in the input", str(cm.exception))
+        for bad in ("active", "/active", "default/", "a/b/c", "a/b\0c", "", "default/active=1",
+                    "default/active=", "default=0/active"):
             with self.assertRaises(ValueError) as cm:
                 rebalance.explain(*inputs, what_if=[bad])
             self.assertIn("what-if", str(cm.exception))
@@ -594,6 +598,52 @@ class VersionTest(unittest.TestCase):
             self.assertIsNotNone(fn.argtypes, name)
         for name in ("rb_result_to_buffer", "rb_xds_to_buffer", "rb_explanation_to_buffer"):
             self.assertIs(getattr(_lib.lib, name).argtypes[2]._type_, _lib.c_void_p, name)
+
+
+
+class PackagingTest(unittest.TestCase):
+    """The binding as users get it: pip-installed, typed, loading the library by its SONAME."""
+
+    HERE = pathlib.Path(__file__).resolve().parent.parent
+
+    def run_python(self, code, env):
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, cwd=tempfile.gettempdir())
+
+    def test_loads_the_library_by_its_soname(self):
+        """Without REBALANCE_LIBRARY the SONAME of the binding's ABI generation is
+        loaded through the loader's search path (LD_LIBRARY_PATH here, ld.so.cache
+        or an install prefix's lib directory after `cmake --install`)."""
+        env = {k: v for k, v in os.environ.items() if k != "REBALANCE_LIBRARY"}
+        env["LD_LIBRARY_PATH"] = os.path.dirname(os.environ["REBALANCE_LIBRARY"])
+        env["PYTHONPATH"] = str(self.HERE)
+        out = self.run_python("import rebalance._lib as l; print(l.path, l.SONAME)", env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        path, soname = out.stdout.split()
+        self.assertEqual(soname, "librebalance.so.%d.%d" % rebalance.ABI)
+        self.assertEqual(path, soname)
+
+    def test_pip_installs_a_typed_package(self):
+        import importlib.util
+        if importlib.util.find_spec("pip") is None:
+            self.skipTest("pip is not installed")
+        with tempfile.TemporaryDirectory() as target:
+            pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-build-isolation",
+                                  "--no-index", "--disable-pip-version-check", "--target", target,
+                                  str(self.HERE)], capture_output=True, text=True)
+            self.assertEqual(pip.returncode, 0, pip.stderr)
+            self.assertTrue((pathlib.Path(target) / "rebalance" / "py.typed").exists())
+            env = dict(os.environ, PYTHONPATH=target)
+            out = self.run_python(
+                "import typing, rebalance\n"
+                "print(rebalance.__file__)\n"
+                "print(sorted(typing.get_type_hints(rebalance.Translator.explain)))\n"
+                "print(typing.get_type_hints(rebalance.translate)['return'])\n", env)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            lines = out.stdout.splitlines()
+            self.assertTrue(lines[0].startswith(target), lines[0])
+            self.assertEqual(lines[1], "['inputs', 'return', 'what_if']")
+            self.assertEqual(lines[2], "typing.Dict[str, typing.Any]")
 
 
 if __name__ == "__main__":

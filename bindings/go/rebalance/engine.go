@@ -7,6 +7,7 @@ package rebalance
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -90,8 +91,12 @@ func (en *Engine) free() {
 }
 
 // Close frees the engine, its snapshot and its context. It is idempotent
-// and always returns nil; later calls return ErrClosed.
+// and returns nil (ErrNilHandle for a nil Engine); later calls return
+// ErrClosed.
 func (en *Engine) Close() error {
+	if en == nil {
+		return ErrNilHandle
+	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.ctx != nil {
@@ -114,6 +119,9 @@ func (en *Engine) ApplyInput(x Input) error {
 	f, ok := x.Format.input()
 	if !ok {
 		return fmt.Errorf("rebalance: input %q: format %d: %w", x.Name, int(x.Format), ErrInvalid)
+	}
+	if en == nil {
+		return ErrNilHandle
 	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
@@ -149,6 +157,9 @@ func (en *Engine) ApplyInput(x Input) error {
 // namespace ("" for cluster-scoped objects) and name. Deleting what is not
 // there is not an error; an unknown kind is ErrInvalid.
 func (en *Engine) Delete(kind, namespace, name string) error {
+	if en == nil {
+		return ErrNilHandle
+	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.e == nil {
@@ -172,23 +183,40 @@ func (en *Engine) Delete(kind, namespace, name string) error {
 // changes since the last call touched; everything the first time) and
 // returns it, decoded. The Result is a copy: later changes leave it alone.
 func (en *Engine) Translate() (*Result, error) {
-	raw, err := en.render(viewResult, FormatJSON)
+	return en.TranslateContext(context.Background())
+}
+
+// TranslateContext is Translate that gives up with ctx.Err() when ctx is
+// done. The engine's translation itself cannot be interrupted: ctx is
+// checked before it, before the serialization and before decoding. Changes
+// already applied stay applied: a cancelled call leaves the engine as
+// consistent as a finished one, and the next Translate returns them.
+func (en *Engine) TranslateContext(ctx context.Context) (*Result, error) {
+	raw, err := en.render(ctx, viewResult, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return decodeResult(raw)
+}
+
+// RenderContext is Render with ctx checked between steps as TranslateContext does.
+func (en *Engine) RenderContext(ctx context.Context, format Format) ([]byte, error) {
+	return en.render(ctx, viewResult, format)
 }
 
 // Render is Translate as the library's serialization in format
 // (FormatYAML or FormatJSON): byte for byte what `rebalance translate`
 // prints for the objects the engine holds.
 func (en *Engine) Render(format Format) ([]byte, error) {
-	return en.render(viewResult, format)
+	return en.render(context.Background(), viewResult, format)
 }
 
 // Xds is Translate's result as Translator.Xds gives it.
 func (en *Engine) Xds() (*Xds, error) {
-	raw, err := en.render(viewXds, FormatJSON)
+	raw, err := en.render(context.Background(), viewXds, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -197,30 +225,42 @@ func (en *Engine) Xds() (*Xds, error) {
 
 // RenderXds is Xds as the library's serialization in format.
 func (en *Engine) RenderXds(format Format) ([]byte, error) {
-	return en.render(viewXds, format)
+	return en.render(context.Background(), viewXds, format)
 }
 
 // render translates and serializes the borrowed result under the lock: it
 // is only valid until the next rb_engine_translate, and never freed here.
-func (en *Engine) render(v view, format Format) ([]byte, error) {
+func (en *Engine) render(ctx context.Context, v view, format Format) ([]byte, error) {
 	outFormat, ok := format.output()
 	if !ok {
 		return nil, fmt.Errorf("rebalance: output format %d: %w", int(format), ErrInvalid)
+	}
+	if en == nil {
+		return nil, ErrNilHandle
 	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.e == nil {
 		return nil, ErrClosed
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var res *C.rb_result
 	if rc := C.rb_engine_translate(en.e, &res); rc != C.RB_OK {
 		return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return serialize(en.ctx, res, v, outFormat)
 }
 
-// Stats reads the engine's counters (zero once closed).
+// Stats reads the engine's counters (zero once closed, and for a nil Engine).
 func (en *Engine) Stats() EngineStats {
+	if en == nil {
+		return EngineStats{}
+	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.e == nil {

@@ -4,7 +4,10 @@ package rebalance
 // #include <rebalance/rebalance.h>
 import "C"
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Warnings reads and translates the inputs as TranslateInputs does and
 // returns what the library warns about (rb_input_warning, then
@@ -30,7 +33,7 @@ func (t *Translator) WarningsFiles(paths ...string) ([]*Error, error) {
 
 func (t *Translator) warnings(sources []Source) ([]*Error, error) {
 	var list []*Error
-	_, err := t.withInput(sources, func(in *C.rb_input) ([]byte, error) {
+	_, err := t.withInput(context.Background(), sources, func(in *C.rb_input) ([]byte, error) {
 		var res *C.rb_result
 		if rc := C.rb_translate(&res, in, t.opts); rc != C.RB_OK {
 			return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))

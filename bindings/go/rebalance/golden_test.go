@@ -16,7 +16,7 @@ import (
 // The shared golden cases of the C library (tests/golden/<case>/): inputs
 // input*.yaml|json, runs NAME.args with NAME.out (stdout) or NAME.err and
 // NAME.rc. The binding must give byte for byte the CLI's output.
-var goldenRoot = filepath.Join("..", "..", "tests", "golden")
+var goldenRoot = filepath.Join("..", "..", "..", "tests", "golden")
 
 type goldenRun struct {
 	name    string // "<case>/<run>"

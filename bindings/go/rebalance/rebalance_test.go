@@ -23,7 +23,7 @@ func failoverInputs(t testing.TB, endpoints string) []Input {
 	t.Helper()
 	var ins []Input
 	for _, n := range []string{"manifests.yaml", endpoints} {
-		p := filepath.Join("..", "..", "examples", "failover", n)
+		p := filepath.Join("..", "..", "..", "examples", "failover", n)
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +115,7 @@ func TestTranslateFailover(t *testing.T) {
 
 func TestTranslateFiles(t *testing.T) {
 	tr := newT(t, Options{})
-	dir := filepath.Join("..", "..", "examples", "failover")
+	dir := filepath.Join("..", "..", "..", "examples", "failover")
 	res, err := tr.TranslateFiles(filepath.Join(dir, "manifests.yaml"), filepath.Join(dir, "endpoints-ready.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -60,8 +60,8 @@ type Setting struct {
 
 // Endpoint is one address of a setting.
 type Endpoint struct {
-	Host     string `json:"host,omitempty"`
-	Port     uint32 `json:"port,omitempty"`
+	Host     string `json:"host"` // always written, "" included (a Service with no clusterIP)
+	Port     uint32 `json:"port"` // always written
 	Zone     string `json:"zone,omitempty"`
 	Draining bool   `json:"draining,omitempty"`
 	Hostname string `json:"hostname,omitempty"`

@@ -187,7 +187,7 @@ func TestXds(t *testing.T) {
 		t.Errorf("format auto: %v", err)
 	}
 	// Files and buffers mix.
-	dir := filepath.Join("..", "..", "examples", "failover")
+	dir := filepath.Join("..", "..", "..", "examples", "failover")
 	mixed, err := tr.Xds(File{Path: filepath.Join(dir, "manifests.yaml")}, srcs[1])
 	if err != nil || !bytes.Equal(mixed.JSON(), x.JSON()) {
 		t.Errorf("files and buffers: %v", err)

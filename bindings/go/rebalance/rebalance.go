@@ -43,6 +43,7 @@ enum { RBGO_HEADER_VERSION = RB_VERSION_NUMBER };
 import "C"
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -68,6 +69,11 @@ var ErrVersionMismatch = errors.New("rebalance: library version mismatch")
 
 // ErrClosed is returned by the methods of a closed Translator or Engine.
 var ErrClosed = errors.New("rebalance: closed")
+
+// ErrNilHandle is returned by the methods of a nil *Translator or *Engine
+// (typically the one New or NewEngine returned with an error): they never
+// panic. It wraps ErrClosed, so errors.Is(err, ErrClosed) holds too.
+var ErrNilHandle = fmt.Errorf("rebalance: nil Translator or Engine: %w", ErrClosed)
 
 // versionErr is computed once, when the package is initialised.
 var versionErr = checkVersion(HeaderVersion, VersionNumber())
@@ -165,7 +171,7 @@ type Limits struct {
 	Documents      uint64 // YAML documents per buffer (default 100000)
 	Depth          uint64 // nesting depth (default 64)
 	ScalarBytes    uint64 // bytes of one scalar or key (default 1 MiB)
-	Nodes          uint64 // nodes per buffer (default 16777216)
+	Nodes          uint64 // nodes per buffer (default 1048576)
 	AliasExpansion uint64 // nodes YAML aliases may add (default 0: aliases rejected)
 }
 
@@ -514,8 +520,12 @@ func (t *Translator) free() {
 }
 
 // Close frees the library context. It waits for calls in flight, is
-// idempotent, and always returns nil. Later calls return ErrClosed.
+// idempotent, and returns nil (ErrNilHandle for a nil Translator). Later
+// calls return ErrClosed.
 func (t *Translator) Close() error {
+	if t == nil {
+		return ErrNilHandle
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.ctx != nil {
@@ -541,11 +551,30 @@ func (t *Translator) Translate(inputs ...[]byte) (*Result, error) {
 
 // TranslateInputs translates named buffers as one input.
 func (t *Translator) TranslateInputs(inputs ...Input) (*Result, error) {
-	raw, err := t.translate(inputSources(inputs), viewResult, FormatJSON)
+	return t.TranslateContext(context.Background(), inputSources(inputs)...)
+}
+
+// TranslateContext translates the sources (Inputs and Files, mixed, in
+// order) as one input, and gives up with ctx.Err() when ctx is done. The
+// library's translation itself cannot be interrupted: ctx is checked between
+// the steps -- before reading the sources, after reading them, after the
+// translation, after the serialization and before decoding -- so a cancelled
+// call returns at the end of the step in flight and frees everything.
+func (t *Translator) TranslateContext(ctx context.Context, sources ...Source) (*Result, error) {
+	raw, err := t.translate(ctx, sources, viewResult, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return decodeResult(raw)
+}
+
+// RenderContext is Render for any sources, with ctx checked between steps
+// as TranslateContext does.
+func (t *Translator) RenderContext(ctx context.Context, format Format, sources ...Source) ([]byte, error) {
+	return t.translate(ctx, sources, viewResult, format)
 }
 
 // TranslateFiles reads and translates files as one input; diagnostics name
@@ -555,30 +584,26 @@ func (t *Translator) TranslateFiles(paths ...string) (*Result, error) {
 	for i, p := range paths {
 		files[i].Path = p
 	}
-	raw, err := t.translate(fileSources(files), viewResult, FormatJSON)
-	if err != nil {
-		return nil, err
-	}
-	return decodeResult(raw)
+	return t.TranslateContext(context.Background(), fileSources(files)...)
 }
 
 // Render translates buffers and returns the library's serialization of the
 // result in format (FormatYAML or FormatJSON), byte for byte what
 // `rebalance translate -o yaml|json` prints.
 func (t *Translator) Render(format Format, inputs ...Input) ([]byte, error) {
-	return t.translate(inputSources(inputs), viewResult, format)
+	return t.translate(context.Background(), inputSources(inputs), viewResult, format)
 }
 
 // RenderFiles is Render for files.
 func (t *Translator) RenderFiles(format Format, files ...File) ([]byte, error) {
-	return t.translate(fileSources(files), viewResult, format)
+	return t.translate(context.Background(), fileSources(files), viewResult, format)
 }
 
 // Xds translates the sources and returns, per destination, the Envoy v3
 // configuration Envoy Gateway derives from it (include/rebalance/xds.h):
 // what `rebalance xds` prints, decoded.
 func (t *Translator) Xds(sources ...Source) (*Xds, error) {
-	raw, err := t.translate(sources, viewXds, FormatJSON)
+	raw, err := t.translate(context.Background(), sources, viewXds, FormatJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -588,7 +613,7 @@ func (t *Translator) Xds(sources ...Source) (*Xds, error) {
 // RenderXds is Xds as the library's serialization in format (FormatJSON or
 // FormatYAML), byte for byte what `rebalance xds -o json|yaml` prints.
 func (t *Translator) RenderXds(format Format, sources ...Source) ([]byte, error) {
-	return t.translate(sources, viewXds, format)
+	return t.translate(context.Background(), sources, viewXds, format)
 }
 
 // Explain translates the sources twice -- as Envoy Gateway does (the
@@ -627,35 +652,49 @@ const (
 
 // withInput makes one rb_input holding the configuration document and the
 // sources, gives it to f, and frees it; the context stays alive meanwhile.
-func (t *Translator) withInput(sources []Source, f func(in *C.rb_input) ([]byte, error)) ([]byte, error) {
+// A done ctx stops it before and after reading the sources.
+func (t *Translator) withInput(ctx context.Context, sources []Source, f func(in *C.rb_input) ([]byte, error)) ([]byte, error) {
+	if t == nil {
+		return nil, ErrNilHandle
+	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.ctx == nil {
 		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	in, err := newInput(t.ctx, t.config, t.ns, sources)
 	if err != nil {
 		return nil, err
 	}
 	defer C.rb_input_free(in)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	out, err := f(in)
 	runtime.KeepAlive(t)
 	return out, err
 }
 
 // translate: one rb_input, one rb_translate, one serialization copied into
-// Go memory. Everything C-side is freed before returning.
-func (t *Translator) translate(sources []Source, v view, format Format) ([]byte, error) {
+// Go memory, ctx checked between them. Everything C-side is freed before
+// returning.
+func (t *Translator) translate(ctx context.Context, sources []Source, v view, format Format) ([]byte, error) {
 	outFormat, ok := format.output()
 	if !ok {
 		return nil, fmt.Errorf("rebalance: output format %d: %w", int(format), ErrInvalid)
 	}
-	return t.withInput(sources, func(in *C.rb_input) ([]byte, error) {
+	return t.withInput(ctx, sources, func(in *C.rb_input) ([]byte, error) {
 		var res *C.rb_result
 		if rc := C.rb_translate(&res, in, t.opts); rc != C.RB_OK {
 			return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
 		}
 		defer C.rb_result_free(res)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		return serialize(t.ctx, res, v, outFormat)
 	})
 }
@@ -705,7 +744,7 @@ func (t *Translator) explain(sources []Source, whatIf []string, format Format) (
 			return nil, err
 		}
 	}
-	return t.withInput(sources, func(in *C.rb_input) ([]byte, error) {
+	return t.withInput(context.Background(), sources, func(in *C.rb_input) ([]byte, error) {
 		// The options struct is Go memory holding C pointers only; the
 		// targets are C strings, copied by rb_explain.
 		var eo C.rb_explain_options

@@ -6,7 +6,7 @@ import (
 	"log"
 	"os"
 
-	rebalance "rebalance/bindings/go"
+	rebalance "rebalance.dev/bindings/go/rebalance"
 )
 
 func ExampleTranslator_TranslateFiles() {
@@ -15,7 +15,7 @@ func ExampleTranslator_TranslateFiles() {
 		log.Fatal(err)
 	}
 	defer t.Close()
-	res, err := t.TranslateFiles("../../examples/failover/manifests.yaml", "../../examples/failover/endpoints-empty.yaml")
+	res, err := t.TranslateFiles("../../../examples/failover/manifests.yaml", "../../../examples/failover/endpoints-empty.yaml")
 	if err != nil {
 		log.Fatal(err) // an ErrorList: FILE:LINE:COL: PATH: message
 	}
@@ -55,8 +55,8 @@ func ExampleTranslator_Explain() {
 		log.Fatal(err)
 	}
 	defer t.Close()
-	manifests := rebalance.File{Path: "../../examples/failover/manifests.yaml"}
-	endpoints := rebalance.File{Path: "../../examples/failover/endpoints-ready.yaml"}
+	manifests := rebalance.File{Path: "../../../examples/failover/manifests.yaml"}
+	endpoints := rebalance.File{Path: "../../../examples/failover/endpoints-ready.yaml"}
 	// What if the active Service were scaled to zero?
 	ex, err := t.Explain([]rebalance.Source{manifests, endpoints}, "default/active")
 	if err != nil {
@@ -76,11 +76,11 @@ func ExampleTranslator_Explain() {
 }
 
 func ExampleEngine() {
-	manifests, err := os.ReadFile("../../examples/failover/manifests.yaml")
+	manifests, err := os.ReadFile("../../../examples/failover/manifests.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
-	ready, err := os.ReadFile("../../examples/failover/endpoints-ready.yaml")
+	ready, err := os.ReadFile("../../../examples/failover/endpoints-ready.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func ExampleEngine() {
 		log.Fatal(err)
 	}
 	// The EndpointSlice of the active Service, scaled to zero.
-	empty, err := os.ReadFile("../../examples/failover/endpoints-empty.yaml")
+	empty, err := os.ReadFile("../../../examples/failover/endpoints-empty.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rebalance
+
+const raceEnabled = false
