@@ -340,12 +340,15 @@ bool rb__yaml_float_value(const char *s, size_t n, double *out)
 	return number_type(s, n, &i, &u, &is_unsigned, out) == RB_SCALAR_FLOAT;
 }
 
+/* The midpoint between FLT_MAX and 2^128 (0x1.ffffffp127): float32 rounds from it up. */
+static const double FLOAT32_ROUNDS_TO_INF = 340282356779733661637539395458142568448.0;
+
 size_t rb__go_format_float32(double v, char *buf, size_t size)
 {
 	/* float32(v): beyond the midpoint between FLT_MAX and 2^128 it rounds to infinity. */
 	if (isnan(v))
 		return (size_t)snprintf(buf, size, "NaN");
-	if (isinf(v) || v >= 0x1.ffffffp127 || v <= -0x1.ffffffp127)
+	if (fabs(v) >= FLOAT32_ROUNDS_TO_INF)
 		return (size_t)snprintf(buf, size, v < 0 ? "-Inf" : "+Inf");
 	float f = (float)v;
 	if (f == 0)

@@ -88,6 +88,12 @@ int rb__decode_string(rb__dctx *d, const rb__node *n, const char **out)
  * `1_000`), or a float with an integral value below 1e21 (`1.0`, `1e3`),
  * which json.Marshal writes without a fraction or exponent.
  */
+/* Whether a float lies outside int64's range [-2^63, 2^63); false for NaN. */
+static bool beyond_int64(double f)
+{
+	return f < -9223372036854775808.0 || f >= 9223372036854775808.0;
+}
+
 static int yaml_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t i = 0;
@@ -99,9 +105,9 @@ static int yaml_int(rb__dctx *d, const rb__node *n, int64_t min, int64_t max, in
 		range = is_unsigned;
 	} else if (n->stype == RB_SCALAR_FLOAT &&
 	           rb__yaml_float_value(n->scalar.text, n->scalar.len, &f) && f > -1e21 && f < 1e21 &&
-	           (f < -0x1p63 || f >= 0x1p63 || f == (double)(int64_t)f)) {
+	           (beyond_int64(f) || f == (double)(int64_t)f)) {
 		/* (NaN fails every comparison; beyond int64 it is only out of range.) */
-		range = f < -0x1p63 || f >= 0x1p63;
+		range = beyond_int64(f);
 		if (!range)
 			i = (int64_t)f;
 	} else {

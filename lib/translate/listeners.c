@@ -642,6 +642,8 @@ static int compute_gateway_verdicts(rb__tr *t, const rb__gateway *g)
 	rb__map_init(&rec.seen, t->mem);
 	if (rec.dep) {
 		t->dep = record_dep;
+		/* Restored below, before rec goes out of scope. */
+		// cppcheck-suppress autoVariables
 		t->dep_ud = &rec;
 	}
 	int rc = store_gateway_verdicts(t, g);

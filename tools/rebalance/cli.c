@@ -62,7 +62,7 @@ static const cli_option *match_option(unsigned command, int argc, char **argv, i
 	const cli_option *found = NULL;
 	*value = NULL;
 	*missing = false;
-	for (size_t k = 0; k < CLI_OPTION_COUNT && !found; k++) {
+	for (size_t k = 0; k < CLI_OPTION_COUNT; k++) {
 		const cli_option *opt = &CLI_OPTIONS[k];
 		if (!(opt->commands & command))
 			continue;
@@ -81,6 +81,7 @@ static const cli_option *match_option(unsigned command, int argc, char **argv, i
 				inline_value = arg[2] == '=' ? arg + 3 : arg + 2;
 		}
 		found = opt;
+		break;
 	}
 	if (!found)
 		return NULL;

@@ -369,7 +369,7 @@ static void wrapped(line *l, const char *text, FILE *out)
 		s[n] = eol;
 		if (too_wide) {
 			n = 0;
-			for (size_t i = 0; s[i] && i <= room; i++)
+			for (size_t i = 0; i <= room && s[i]; i++)
 				if (s[i] == ' ')
 					n = i;
 			if (!n) {
