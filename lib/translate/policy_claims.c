@@ -48,39 +48,9 @@ static int add_target(rb__tr *t, const rb__claim *c, const char *kind, const cha
 	               : claim(t, c, rb__arena_printf(a, "R:%s:%s/%s", kind, ns, name));
 }
 
-/* Gateways and routes of the policy's namespace that a targetSelector matches. */
-static int add_selected(rb__tr *t, const rb__claim *c, const rb__target_selector *s)
+static int add_selected_target(rb__tr *t, const void *claim, const char *kind, const char *name)
 {
-	const char *ns = c->meta->namespace_;
-	if (!strcmp(s->kind, "Gateway")) {
-		for (size_t i = 0; i < t->m->gateways.len; i++) {
-			const rb__gateway *g = RB_VEC_AT(&t->m->gateways, const rb__gateway *, i);
-			if (!strcmp(g->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, g->meta.labels,
-			                               g->meta.label_count)) {
-				int rc = add_target(t, c, "Gateway", g->meta.name, NULL);
-				if (rc)
-					return rc;
-			}
-		}
-		return RB_OK;
-	}
-	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
-		if (strcmp(s->kind, rb__route_kind_name((rb__route_kind)k)))
-			continue;
-		const rb__vec *routes = &t->m->routes[k];
-		for (size_t i = 0; i < routes->len; i++) {
-			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
-			if (!strcmp(r->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, r->meta.labels,
-			                               r->meta.label_count)) {
-				int rc = add_target(t, c, s->kind, r->meta.name, NULL);
-				if (rc)
-					return rc;
-			}
-		}
-	}
-	return RB_OK;
+	return add_target(t, claim, kind, name, NULL);
 }
 
 static int add_policy(rb__tr *t, rb__policy_kind kind, const void *policy, const rb__objmeta *meta,
@@ -97,7 +67,7 @@ static int add_policy(rb__tr *t, rb__policy_kind kind, const void *policy, const
 	int rc = RB_OK;
 	/* Selected targets come first, as in resolvePolicyTargets. */
 	for (size_t i = 0; i < selector_count && !rc; i++)
-		rc = add_selected(t, c, &selectors[i]);
+		rc = rb__for_each_selected(t, c->meta->namespace_, &selectors[i], add_selected_target, c);
 	for (size_t i = 0; i < ref_count && !rc; i++)
 		rc = add_target(t, c, refs[i].kind, refs[i].name, refs[i].section_name);
 	return rc;

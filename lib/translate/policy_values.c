@@ -13,6 +13,31 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Digits with an optional fraction ("12", "1.5", ".5", "5."; not "."), read
+ * from *s and advanced past; false when there is no digit. Only the
+ * magnitude matters here, so double precision is enough. */
+static bool decimal(const char **s, double *v)
+{
+	const char *p = *s;
+	bool digits = false;
+	*v = 0;
+	while (is_digit(*p)) {
+		*v = *v * 10 + (*p++ - '0');
+		digits = true;
+	}
+	if (*p == '.') {
+		p++;
+		double f = 0.1;
+		while (is_digit(*p)) {
+			*v += (*p++ - '0') * f;
+			f /= 10;
+			digits = true;
+		}
+	}
+	*s = p;
+	return digits;
+}
+
 /* The unit at s (ns, us, µs, μs, ms, s, m, h): its length and scale in seconds, or 0. */
 static size_t duration_unit(const char *s, double *scale)
 {
@@ -46,22 +71,8 @@ bool rb__parse_go_duration(const char *s, double *seconds)
 		return false;
 	double total = 0;
 	while (*s) {
-		double v = 0;
-		bool digits = false;
-		while (is_digit(*s)) {
-			v = v * 10 + (*s++ - '0');
-			digits = true;
-		}
-		if (*s == '.') {
-			s++;
-			double f = 0.1;
-			while (is_digit(*s)) {
-				v += (*s++ - '0') * f;
-				f /= 10;
-				digits = true;
-			}
-		}
-		if (!digits)
+		double v;
+		if (!decimal(&s, &v))
 			return false;
 		double scale;
 		size_t n = duration_unit(s, &scale);
@@ -116,22 +127,8 @@ bool rb__parse_quantity(const char *s, double *value)
 	bool neg = false;
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
-	double v = 0;
-	bool digits = false;
-	while (is_digit(*s)) {
-		v = v * 10 + (*s++ - '0');
-		digits = true;
-	}
-	if (*s == '.') {
-		s++;
-		double f = 0.1;
-		while (is_digit(*s)) {
-			v += (*s++ - '0') * f;
-			f /= 10;
-			digits = true;
-		}
-	}
-	if (!digits)
+	double v;
+	if (!decimal(&s, &v))
 		return false;
 	double mult = 1;
 	if ((*s == 'e' || *s == 'E') &&

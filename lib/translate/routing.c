@@ -61,37 +61,9 @@ static int add_target(rb__tr *t, const rb__backend_traffic_policy *p, const char
 	return claim(t, rb__arena_printf(&t->scratch, "R:%s:%s/%s", kind, ns, name), p, effective);
 }
 
-/* Objects of `kind` in namespace `ns` whose labels a targetSelector matches. */
-static int add_selected(rb__tr *t, const rb__backend_traffic_policy *p, const rb__target_selector *s)
+static int add_selected_target(rb__tr *t, const void *policy, const char *kind, const char *name)
 {
-	const char *ns = p->meta.namespace_;
-	if (!strcmp(s->kind, "Gateway")) {
-		for (size_t i = 0; i < t->m->gateways.len; i++) {
-			const rb__gateway *g = RB_VEC_AT(&t->m->gateways, const rb__gateway *, i);
-			if (!strcmp(g->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, g->meta.labels, g->meta.label_count)) {
-				int rc = add_target(t, p, "Gateway", g->meta.name, NULL);
-				if (rc)
-					return rc;
-			}
-		}
-		return RB_OK;
-	}
-	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
-		if (strcmp(s->kind, rb__route_kind_name((rb__route_kind)k)))
-			continue;
-		const rb__vec *routes = &t->m->routes[k];
-		for (size_t i = 0; i < routes->len; i++) {
-			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
-			if (!strcmp(r->meta.namespace_, ns) &&
-			    rb__label_selector_matches(&s->selector, r->meta.labels, r->meta.label_count)) {
-				int rc = add_target(t, p, s->kind, r->meta.name, NULL);
-				if (rc)
-					return rc;
-			}
-		}
-	}
-	return RB_OK;
+	return add_target(t, policy, kind, name, NULL);
 }
 
 int rb__routing_build(rb__tr *t)
@@ -107,7 +79,8 @@ int rb__routing_build(rb__tr *t)
 				return rc;
 		}
 		for (size_t j = 0; j < p->target_selector_count; j++) {
-			int rc = add_selected(t, p, &p->target_selectors[j]);
+			int rc = rb__for_each_selected(t, p->meta.namespace_, &p->target_selectors[j],
+			                               add_selected_target, p);
 			if (rc)
 				return rc;
 		}

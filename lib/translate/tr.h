@@ -223,6 +223,13 @@ const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);
 /* attach.c */
 int rb__attach(rb__tr *t, rb__parent *p);
 bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n);
+
+/* target_selector.c: fn(t, ud, kind, name) for each Gateway or route of
+ * namespace ns whose labels the policy's targetSelector matches, in input
+ * order; stops at the first non-zero return. */
+typedef int (*rb__selected_fn)(rb__tr *t, const void *ud, const char *kind, const char *name);
+int rb__for_each_selected(rb__tr *t, const char *ns, const rb__target_selector *s,
+                          rb__selected_fn fn, const void *ud);
 /* Would Envoy Gateway find the Namespace `name`? *ns is its object, NULL when the
  * input lists no Namespaces (then every namespace exists, without labels). */
 bool rb__namespace_exists(rb__tr *t, const char *name, const rb__namespace **ns);
