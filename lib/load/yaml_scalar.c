@@ -269,7 +269,7 @@ rb__scalar_type rb__yaml_resolve_plain(const char *s, size_t n)
 	case 'N':
 		if (null_word(s, n))
 			return RB_SCALAR_NULL;
-		/* fall through */
+		return bool_word(s, n) >= 0 ? RB_SCALAR_BOOL : RB_SCALAR_STRING; /* n, no */
 	case 'y':
 	case 'Y':
 	case 't':
