@@ -126,16 +126,17 @@ int rb__check_manifest_kind(rb__model_sink_ctx *c, const rb__node *kind, const r
 		const api_group *g = &GROUPS[i];
 		if (strlen(g->group) != glen || memcmp(g->group, av, glen))
 			continue;
+		bool known_version = in_list(g->versions, slash + 1, strlen(slash + 1));
+		if (known_version && in_list(g->kinds, kind->scalar.text, kind->scalar.len))
+			return RB_OK; /* the usual case: nothing to format */
 		char esc_k[160], esc_v[160], msg[512];
 		rb__escape_text(esc_v, sizeof esc_v, av, api->scalar.len);
 		rb__escape_text(esc_k, sizeof esc_k, kind->scalar.text, kind->scalar.len);
-		if (!in_list(g->versions, slash + 1, strlen(slash + 1))) {
+		if (!known_version) {
 			snprintf(msg, sizeof msg, "unknown apiVersion \"%s\" (kind %s)", esc_v,
 			         esc_k);
 			return warn(c, api, msg);
 		}
-		if (in_list(g->kinds, kind->scalar.text, kind->scalar.len))
-			return RB_OK;
 		const char *near = rb__closest_word(kind->scalar.text, kind->scalar.len, g->kinds);
 		snprintf(msg, sizeof msg, "unknown kind \"%s\" of %s: the object is skipped%s%s%s",
 		         esc_k, esc_v, near ? " (did you mean \"" : "", near ? near : "",

@@ -134,6 +134,9 @@ static bool describe_parent(rb__tr *t, const rb__route *r, const rb__parent_ref 
 		return false; /* a ListenerSet: its own rules */
 	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
 	const rb__gateway *g = rb__find_gateway(t, ns, ref->name);
+	bool ours_class = g && rb__class_is_ours(t, g->gateway_class_name);
+	if (ours_class && !rb__merge_backends_rejects(t, g))
+		return false; /* the usual case: nothing to say, nothing to format */
 	char esc_ns[96], esc_name[96], ours[512];
 	rb__escape_text(esc_ns, sizeof esc_ns, ns, strlen(ns));
 	rb__escape_text(esc_name, sizeof esc_name, ref->name, strlen(ref->name));
@@ -142,9 +145,7 @@ static bool describe_parent(rb__tr *t, const rb__route *r, const rb__parent_ref 
 		snprintf(out, cap, "Gateway %s/%s is not in the input", esc_ns, esc_name);
 		return true;
 	}
-	if (rb__class_is_ours(t, g->gateway_class_name)) {
-		if (!rb__merge_backends_rejects(t, g))
-			return false;
+	if (ours_class) {
 		snprintf(out, cap,
 		         "Gateway %s/%s is rejected: its EnvoyProxy settings turn on both mergeGateways "
 		         "and mergeBackends, which Envoy Gateway does not allow (InvalidParameters)",
