@@ -96,9 +96,17 @@ set(PC_INCLUDEDIR "${CMAKE_CURRENT_SOURCE_DIR}/include -I${CMAKE_CURRENT_BINARY_
 configure_file(cmake/rebalance.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance-uninstalled.pc.in" @ONLY)
 file(GENERATE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/pkgconfig/rebalance-uninstalled.pc"
   INPUT "${CMAKE_CURRENT_BINARY_DIR}/rebalance-uninstalled.pc.in")
+# The static archive: rebalance_static beside a shared build, or `rebalance`
+# itself in a static-only build (the asan preset's `go test -asan`).
+set(static_target "")
 if(TARGET rebalance_static)
-  set(PC_LIBDIR "$<TARGET_FILE_DIR:rebalance_static>")
-  set(PC_STATIC_LIB "$<TARGET_FILE:rebalance_static>") # cgo puts it after the objects
+  set(static_target rebalance_static)
+elseif(NOT REBALANCE_LIB_TYPE STREQUAL "SHARED_LIBRARY")
+  set(static_target rebalance)
+endif()
+if(static_target)
+  set(PC_LIBDIR "$<TARGET_FILE_DIR:${static_target}>")
+  set(PC_STATIC_LIB "$<TARGET_FILE:${static_target}>") # cgo puts it after the objects
   configure_file(cmake/rebalance-static.pc.in "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static-uninstalled.pc.in" @ONLY)
   file(GENERATE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/pkgconfig/rebalance-static-uninstalled.pc"
     INPUT "${CMAKE_CURRENT_BINARY_DIR}/rebalance-static-uninstalled.pc.in")

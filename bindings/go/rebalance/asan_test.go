@@ -8,6 +8,10 @@ import (
 	"testing"
 )
 
+// asanEnabled: under -asan, tests that build a second program skip (it would
+// need the sanitizer runtime too; the plain `go test` run covers them).
+const asanEnabled = true
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if leakCheck() != 0 {

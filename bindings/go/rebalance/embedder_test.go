@@ -129,8 +129,8 @@ func TestEmptyHostSurvivesReencoding(t *testing.T) {
 // tree that requires this one by its module path (resolved by a local
 // replace, no network: GOPROXY=off), and prints what the example promises.
 func TestREADMEExampleBuildsAndRuns(t *testing.T) {
-	if raceEnabled {
-		t.Skip("covered by the run without -race")
+	if raceEnabled || asanEnabled {
+		t.Skip("covered by the run without -race and -asan")
 	}
 	root, err := filepath.Abs("../../..")
 	if err != nil {

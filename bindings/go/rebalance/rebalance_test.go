@@ -338,7 +338,9 @@ spec: {controllerName: example.com/mine}
 	if res, err := mine.TranslateInputs(in, class); err != nil || len(res.Destinations) != 2 {
 		t.Errorf("controller example.com/mine: %v %+v", err, res)
 	}
-	if _, err := New(Options{Flags: AssumeSecrets}); err != nil {
+	if tr, err := New(Options{Flags: AssumeSecrets}); err != nil {
 		t.Errorf("AssumeSecrets: %v", err)
+	} else {
+		tr.Close()
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !asan
+
+package rebalance
+
+const asanEnabled = false
