@@ -400,12 +400,33 @@ def cases():
                         "rules": [{"backendRefs": [{"name": "canary", "port": 8080}]}]}}
               for i in range(5000)]
     yield "many-routes", json.dumps(dict(BASE, httpRoutes=routes)).encode(), ".json", "ok"
+    # The Gateway API's CRD bounds (docs/limits.md): past them the object is
+    # refused, as the API server refuses it; at them, weights sum far below 2^32.
+    def wide(refs):
+        return json.dumps(route_with(refs[0]) | {"httpRoutes": [{
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"namespace": "shop", "name": "wide"},
+            "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                     "rules": [{"backendRefs": refs}]}}]}).encode()
     refs = [{"name": "s%d" % i, "port": 80, "weight": 1} for i in range(20000)]
-    yield "many-backendrefs", json.dumps(route_with(refs[0]) | {"httpRoutes": [{
+    yield "many-backendrefs", wide(refs), ".json", "error"
+    heavy = [{"name": "s%d" % i, "port": 80, "weight": 1000000} for i in range(16)]
+    yield "backendrefs-at-bounds", wide(heavy), ".json", "ok"
+    yield "backendrefs-17", wide(heavy + heavy[:1]), ".json", "error"
+    yield "weight-past-bound", wide([dict(heavy[0], weight=1000001)]), ".json", "error"
+    many_rules = [{"backendRefs": [{"name": "canary", "port": 8080}]}] * 17
+    yield "rules-17", json.dumps(dict(BASE, httpRoutes=[{
         "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-        "metadata": {"namespace": "shop", "name": "wide"},
-        "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
-                 "rules": [{"backendRefs": refs}]}}]}).encode(), ".json", "ok"
+        "metadata": {"namespace": "shop", "name": "long"},
+        "spec": {"rules": many_rules}}])).encode(), ".json", "error"
+    wide_slice = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                   "metadata": {"namespace": "billing", "name": "wide",
+                                "labels": {"kubernetes.io/service-name": "payments"}},
+                   "addressType": "IPv4",
+                   "endpoints": [{"addresses": ["10.0.%d.%d" % (i >> 8, i & 255)]}
+                                 for i in range(1001)]}]
+    yield "slice-1001-endpoints", json.dumps(dict(BASE, endpointSlices=wide_slice)).encode(), \
+        ".json", "error"
     eps = [{"addresses": ["10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255)],
             "conditions": {"ready": i % 3 != 0}} for i in range(50000)]
     slices = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
