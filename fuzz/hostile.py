@@ -445,6 +445,29 @@ def cases():
            "spec": {"ports": [{"port": 80}]}}
     yield "hash-flood-label-keys", json.dumps(svc).encode(), ".json", "ok"
 
+    # Terminal and diagnostic injection: names, keys and values holding
+    # controls (an OSC title, a screen clear, CR/LF, BEL, DEL, a C1 CSI) are
+    # printed escaped in errors and warnings (checked in run_case), exact in
+    # the output.
+    for label, ctl in (("esc-osc", "\x1b]0;pwned\x07"), ("esc-clear", "\x1b[2J"),
+                       ("crlf", "\r\nother.yaml:1:1: forged diagnostic: x"),
+                       ("bel-del", "\x07\x7f"), ("c1-csi", "\u009b31m")):
+        named = json.loads(json.dumps(BASE))
+        named["httpRoutes"] = [{
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"namespace": "shop", "name": "r" + ctl},
+            "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                     "rules": [{"backendRefs": [{"name": "canary" + ctl, "port": 8080}],
+                                "k" + ctl: 1}]}}]
+        yield "inject-%s-names-json" % label, json.dumps(named).encode(), ".json", "ok"
+        yield "inject-%s-names-yaml" % label, to_yaml(named).encode(), ".yaml", "ok"
+        bad = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"namespace": "n", "name": "s", "labels": {"k" + ctl: 7}}}
+        yield "inject-%s-key-error-json" % label, json.dumps(bad).encode(), ".json", "error"
+        bad = {"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "n", "name": "s"},
+               "spec": {"ports": [{"port": "80" + ctl}]}}
+        yield "inject-%s-value-error-yaml" % label, to_yaml(bad).encode(), ".yaml", "error"
+
     # The configuration document (`--config`): the same kinds of abuse.
     yield "config-base", to_yaml(CONFIG).encode(), CONFIG_SUFFIX, "ok"
     yield "config-base-json", json.dumps(CONFIG).encode(), CONFIG_SUFFIX, "ok"
@@ -514,6 +537,10 @@ def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
         if out:
             problems.append("stdout on exit 2")
         text = err.decode("utf-8", "replace")
+        if any(ord(c) < 0x20 and c != "\n" or ord(c) == 0x7f or 0x80 <= ord(c) <= 0x9f
+               or c == "\ufffd" for c in text):
+            problems.append("a raw control character or invalid UTF-8 in the error: %r"
+                            % text[:300])
         m = LOC.match(text)
         if not m or m.group("file") != "input" + suffix or int(m.group("line")) < 1 \
                 or int(m.group("col")) < 1:
