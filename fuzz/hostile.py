@@ -400,12 +400,33 @@ def cases():
                         "rules": [{"backendRefs": [{"name": "canary", "port": 8080}]}]}}
               for i in range(5000)]
     yield "many-routes", json.dumps(dict(BASE, httpRoutes=routes)).encode(), ".json", "ok"
+    # The Gateway API's CRD bounds (docs/limits.md): past them the object is
+    # refused, as the API server refuses it; at them, weights sum far below 2^32.
+    def wide(refs):
+        return json.dumps(route_with(refs[0]) | {"httpRoutes": [{
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"namespace": "shop", "name": "wide"},
+            "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                     "rules": [{"backendRefs": refs}]}}]}).encode()
     refs = [{"name": "s%d" % i, "port": 80, "weight": 1} for i in range(20000)]
-    yield "many-backendrefs", json.dumps(route_with(refs[0]) | {"httpRoutes": [{
+    yield "many-backendrefs", wide(refs), ".json", "error"
+    heavy = [{"name": "s%d" % i, "port": 80, "weight": 1000000} for i in range(16)]
+    yield "backendrefs-at-bounds", wide(heavy), ".json", "ok"
+    yield "backendrefs-17", wide(heavy + heavy[:1]), ".json", "error"
+    yield "weight-past-bound", wide([dict(heavy[0], weight=1000001)]), ".json", "error"
+    many_rules = [{"backendRefs": [{"name": "canary", "port": 8080}]}] * 17
+    yield "rules-17", json.dumps(dict(BASE, httpRoutes=[{
         "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-        "metadata": {"namespace": "shop", "name": "wide"},
-        "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
-                 "rules": [{"backendRefs": refs}]}}]}).encode(), ".json", "ok"
+        "metadata": {"namespace": "shop", "name": "long"},
+        "spec": {"rules": many_rules}}])).encode(), ".json", "error"
+    wide_slice = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                   "metadata": {"namespace": "billing", "name": "wide",
+                                "labels": {"kubernetes.io/service-name": "payments"}},
+                   "addressType": "IPv4",
+                   "endpoints": [{"addresses": ["10.0.%d.%d" % (i >> 8, i & 255)]}
+                                 for i in range(1001)]}]
+    yield "slice-1001-endpoints", json.dumps(dict(BASE, endpointSlices=wide_slice)).encode(), \
+        ".json", "error"
     eps = [{"addresses": ["10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255)],
             "conditions": {"ready": i % 3 != 0}} for i in range(50000)]
     slices = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
@@ -423,6 +444,29 @@ def cases():
            "metadata": {"namespace": "n", "name": "s", "labels": flood},
            "spec": {"ports": [{"port": 80}]}}
     yield "hash-flood-label-keys", json.dumps(svc).encode(), ".json", "ok"
+
+    # Terminal and diagnostic injection: names, keys and values holding
+    # controls (an OSC title, a screen clear, CR/LF, BEL, DEL, a C1 CSI) are
+    # printed escaped in errors and warnings (checked in run_case), exact in
+    # the output.
+    for label, ctl in (("esc-osc", "\x1b]0;pwned\x07"), ("esc-clear", "\x1b[2J"),
+                       ("crlf", "\r\nother.yaml:1:1: forged diagnostic: x"),
+                       ("bel-del", "\x07\x7f"), ("c1-csi", "\u009b31m")):
+        named = json.loads(json.dumps(BASE))
+        named["httpRoutes"] = [{
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"namespace": "shop", "name": "r" + ctl},
+            "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                     "rules": [{"backendRefs": [{"name": "canary" + ctl, "port": 8080}],
+                                "k" + ctl: 1}]}}]
+        yield "inject-%s-names-json" % label, json.dumps(named).encode(), ".json", "ok"
+        yield "inject-%s-names-yaml" % label, to_yaml(named).encode(), ".yaml", "ok"
+        bad = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"namespace": "n", "name": "s", "labels": {"k" + ctl: 7}}}
+        yield "inject-%s-key-error-json" % label, json.dumps(bad).encode(), ".json", "error"
+        bad = {"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "n", "name": "s"},
+               "spec": {"ports": [{"port": "80" + ctl}]}}
+        yield "inject-%s-value-error-yaml" % label, to_yaml(bad).encode(), ".yaml", "error"
 
     # The configuration document (`--config`): the same kinds of abuse.
     yield "config-base", to_yaml(CONFIG).encode(), CONFIG_SUFFIX, "ok"
@@ -493,6 +537,10 @@ def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
         if out:
             problems.append("stdout on exit 2")
         text = err.decode("utf-8", "replace")
+        if any(ord(c) < 0x20 and c != "\n" or ord(c) == 0x7f or 0x80 <= ord(c) <= 0x9f
+               or c == "\ufffd" for c in text):
+            problems.append("a raw control character or invalid UTF-8 in the error: %r"
+                            % text[:300])
         m = LOC.match(text)
         if not m or m.group("file") != "input" + suffix or int(m.group("line")) < 1 \
                 or int(m.group("col")) < 1:

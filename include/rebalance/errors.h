@@ -55,6 +55,16 @@ RB_API const char *rb_diag_message(const rb_diag *d);
  */
 RB_API size_t rb_diag_format(const rb_diag *d, char *buf, size_t size);
 
+/**
+ * Copy `s` into `buf` (`size` bytes, NUL-terminated, cut with "..." when too
+ * long) with what a terminal would act on shown escaped: control characters,
+ * ESC, CR and LF, DEL, C1 controls and invalid UTF-8 become `\n`, `\r`,
+ * `\t`, `\xHH` or `\u00HH`; other text is unchanged. Diagnostics and
+ * warnings are already escaped this way; use it for names printed as text.
+ * Needs at most 4 bytes per input byte, plus 1. Returns buf.
+ */
+RB_API char *rb_escape_text(char *buf, size_t size, const char *s);
+
 RB_END_DECLS
 
 #endif /* REBALANCE_ERRORS_H */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/escape.h"
+
 void rb__diags_init(rb__diags *d, const rb__mem *mem, rb__arena *arena)
 {
 	d->mem = mem;
@@ -40,14 +42,20 @@ rb_diag *rb__diag_add(rb__diags *d, int code, const char *source, uint32_t line,
 		vsnprintf(msg, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
+	/* Keys, values and file names come from input: a diagnostic shows their
+	 * control characters escaped, so none can forge a line or drive a terminal. */
 	g->code = code;
-	g->source = rb__arena_strdup(d->arena, source ? source : "<buffer>");
+	g->source = rb__escape_controls_dup(d->arena, source ? source : "<buffer>");
+	if (g->source == source)
+		g->source = rb__arena_strdup(d->arena, source);
 	g->line = line;
 	g->column = column;
 	g->offset = offset;
-	g->path = rb__arena_strdup(d->arena, path ? path : "");
-	g->message = msg;
-	if (!g->source || !g->path || !rb__vec_push_ptr(d->mem, &d->items, g))
+	g->path = rb__escape_controls_dup(d->arena, path ? path : "");
+	if (g->path == path)
+		g->path = rb__arena_strdup(d->arena, path);
+	g->message = rb__escape_controls_dup(d->arena, msg);
+	if (!g->source || !g->path || !g->message || !rb__vec_push_ptr(d->mem, &d->items, g))
 		goto lost;
 	return g;
 lost:
@@ -107,6 +115,13 @@ size_t rb_diag_format(const rb_diag *d, char *buf, size_t size)
 	else
 		n = snprintf(buf, size, "%s: %s%s%s", d->source, d->path, sep, d->message);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+char *rb_escape_text(char *buf, size_t size, const char *s)
+{
+	if (!buf || !size)
+		return buf;
+	return rb__escape(buf, size, s ? s : "", s ? strlen(s) : 0, false);
 }
 
 const char *rb_strerror(int code)

@@ -24,14 +24,7 @@ const char *rb__closest_word(const char *word, size_t len, const char *const *ca
 /* The edit distance above, or max + 1 when it exceeds max (exposed for tests). */
 size_t rb__edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t max);
 
-/*
- * Copy s[0..len) into out (cap bytes, NUL-terminated, truncated with "..."),
- * escaping control characters, quotes and backslashes as \n, \t, \", \\ or
- * \xHH so a value never reaches a terminal raw. Returns out.
- */
-char *rb__escape_text(char *out, size_t cap, const char *s, size_t len);
-
-/* The same, whole (no truncation), into `arena`; NULL when out of memory. */
-char *rb__escape_dup(rb__arena *arena, const char *s);
+/* The escaping of values in messages lives in core/escape.h (one rule for all output). */
+#include "core/escape.h"
 
 #endif

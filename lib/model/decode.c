@@ -193,6 +193,17 @@ static int expect_seq(rb__dctx *d, const rb__node *n)
 	return RB_EPARSE;
 }
 
+/* A list longer than the API server accepts (maxItems): refused with the bound. */
+static int check_max_items(rb__dctx *d, const rb__node *n, const rb__field *f)
+{
+	if (f->max <= 0 || n->coll.count <= (size_t)f->max)
+		return RB_OK;
+	rb__node_error(d->diags, d->source, n,
+	               "%zu items, more than the %lld the API server accepts (maxItems: %lld)",
+	               n->coll.count, (long long)f->max, (long long)f->max);
+	return RB_EPARSE;
+}
+
 static void *at(void *base, size_t offset)
 {
 	return (char *)base + offset;
@@ -201,7 +212,7 @@ static void *at(void *base, size_t offset)
 static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
 {
 	int rc = expect_seq(d, n);
-	if (rc)
+	if (rc || (rc = check_max_items(d, n, f)))
 		return rc;
 	const char **items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1,
 	                                      sizeof(*items));
@@ -220,7 +231,7 @@ static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const 
 static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
 {
 	int rc = expect_seq(d, n);
-	if (rc)
+	if (rc || (rc = check_max_items(d, n, f)))
 		return rc;
 	const rb__schema *s = f->schema;
 	char *items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, s->size);

@@ -47,13 +47,13 @@ typedef int (*rb__post_fn)(rb__dctx *d, const rb__node *map, void *base);
 
 typedef enum rb__ftype {
 	RB_FT_STRING = 1,      /* const char * */
-	RB_FT_STRING_LIST = 2, /* const char **, count at aux */
+	RB_FT_STRING_LIST = 2, /* const char **, count at aux, at most max items (0: no bound) */
 	RB_FT_UINT32 = 3,      /* uint32_t, has-flag at aux (optional), range [min, max] */
 	RB_FT_INT64 = 4,       /* int64_t, range [min, max] */
 	RB_FT_BOOL = 5,        /* bool */
 	RB_FT_TRI = 6,         /* rb__tri */
 	RB_FT_STRUCT = 7,      /* embedded struct at offset, decoded by schema; has-flag at aux */
-	RB_FT_LIST = 8,        /* T * at offset, count at aux, elements by schema */
+	RB_FT_LIST = 8,        /* T * at offset, count at aux, elements by schema, at most max */
 	RB_FT_KV_MAP = 9,      /* rb__kv * at offset, count at aux: a string-to-string mapping */
 	RB_FT_CUSTOM = 10      /* fn */
 } rb__ftype;
@@ -111,6 +111,15 @@ struct rb__schema {
 	{key, sizeof(key) - 1, RB_FT_STRUCT, 0, offsetof(T, m), offsetof(T, has), &(schema_), 0, 0, NULL}
 #define RB_F_LIST(key, T, m, n, schema_) \
 	{key, sizeof(key) - 1, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, 0, NULL}
+/*
+ * Lists with the bound the API server enforces (a CRD's maxItems, or the
+ * Kubernetes validation of a built-in kind): a longer list is refused as the
+ * `kubectl apply` would be. docs/limits.md lists every bound and its source.
+ */
+#define RB_F_STRS_MAX(key, T, m, n, max_items) \
+	{key, sizeof(key) - 1, RB_FT_STRING_LIST, 0, offsetof(T, m), offsetof(T, n), NULL, 0, max_items, NULL}
+#define RB_F_LIST_MAX(key, T, m, n, schema_, max_items) \
+	{key, sizeof(key) - 1, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, max_items, NULL}
 #define RB_F_KV(key, T, m, n) {key, sizeof(key) - 1, RB_FT_KV_MAP, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
 #define RB_F_FN(key, fn_) {key, sizeof(key) - 1, RB_FT_CUSTOM, 0, 0, RB_NO_AUX, NULL, 0, 0, fn_}
 

@@ -19,7 +19,8 @@ static const rb__schema SECRET_REF =
 
 static const rb__field LISTENER_TLS_FIELDS[] = {
 	RB_F_STR("mode", rb__listener, tls_mode),
-	RB_F_LIST("certificateRefs", rb__listener, certificate_refs, certificate_ref_count, SECRET_REF),
+	RB_F_LIST_MAX("certificateRefs", rb__listener, certificate_refs, certificate_ref_count,
+	              SECRET_REF, 64),
 };
 static const rb__schema LISTENER_TLS = RB_SCHEMA("listener tls", rb__listener, LISTENER_TLS_FIELDS, NULL);
 
@@ -33,7 +34,7 @@ static const rb__schema ALLOWED_NAMESPACES =
 
 static const rb__field ALLOWED_ROUTES_FIELDS[] = {
 	RB_F_NEST("namespaces", ALLOWED_NAMESPACES),
-	RB_F_LIST("kinds", rb__listener, allowed_kinds, allowed_kind_count, GROUP_KIND),
+	RB_F_LIST_MAX("kinds", rb__listener, allowed_kinds, allowed_kind_count, GROUP_KIND, 8),
 };
 static const rb__schema ALLOWED_ROUTES =
 	RB_SCHEMA("allowedRoutes", rb__listener, ALLOWED_ROUTES_FIELDS, NULL);
@@ -87,7 +88,7 @@ static const rb__schema ALLOWED_LISTENERS =
 
 static const rb__field GATEWAY_SPEC_FIELDS[] = {
 	RB_F_STR("gatewayClassName", rb__gateway, gateway_class_name),
-	RB_F_LIST("listeners", rb__gateway, listeners, listener_count, LISTENER),
+	RB_F_LIST_MAX("listeners", rb__gateway, listeners, listener_count, LISTENER, 64),
 	RB_F_NEST("infrastructure", INFRA),
 	RB_F_NEST("allowedListeners", ALLOWED_LISTENERS),
 };
@@ -144,7 +145,7 @@ static const rb__schema LS_PARENT = RB_SCHEMA("parentRef", rb__listener_set, LS_
 
 static const rb__field LS_SPEC_FIELDS[] = {
 	RB_F_NEST("parentRef", LS_PARENT),
-	RB_F_LIST("listeners", rb__listener_set, listeners, listener_count, LISTENER),
+	RB_F_LIST_MAX("listeners", rb__listener_set, listeners, listener_count, LISTENER, 64),
 };
 static const rb__schema LS_SPEC = RB_SCHEMA("a ListenerSet spec", rb__listener_set, LS_SPEC_FIELDS, NULL);
 

@@ -25,8 +25,8 @@ static const rb__field TO_FIELDS[] = {
 static const rb__schema TO = RB_SCHEMA("a ReferenceGrant to entry", rb__grant_to, TO_FIELDS, NULL);
 
 static const rb__field GRANT_SPEC_FIELDS[] = {
-	RB_F_LIST("from", rb__reference_grant, from, from_count, FROM),
-	RB_F_LIST("to", rb__reference_grant, to, to_count, TO),
+	RB_F_LIST_MAX("from", rb__reference_grant, from, from_count, FROM, 16),
+	RB_F_LIST_MAX("to", rb__reference_grant, to, to_count, TO, 16),
 };
 static const rb__schema GRANT_SPEC =
 	RB_SCHEMA("a ReferenceGrant spec", rb__reference_grant, GRANT_SPEC_FIELDS, NULL);

@@ -1,4 +1,6 @@
 /* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (SPEC.md 1.2). */
+#include <string.h>
+
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -9,9 +11,9 @@ static const rb__field HEADER_VALUE_FIELDS[] = {
 static const rb__schema HEADER_VALUE = RB_SCHEMA("a header", rb__header_value, HEADER_VALUE_FIELDS, NULL);
 
 static const rb__field HEADER_MODIFIER_FIELDS[] = {
-	RB_F_LIST("set", rb__header_modifier, set, set_count, HEADER_VALUE),
-	RB_F_LIST("add", rb__header_modifier, add, add_count, HEADER_VALUE),
-	RB_F_STRS("remove", rb__header_modifier, remove, remove_count),
+	RB_F_LIST_MAX("set", rb__header_modifier, set, set_count, HEADER_VALUE, 16),
+	RB_F_LIST_MAX("add", rb__header_modifier, add, add_count, HEADER_VALUE, 16),
+	RB_F_STRS_MAX("remove", rb__header_modifier, remove, remove_count, 16),
 };
 static const rb__schema HEADER_MODIFIER =
 	RB_SCHEMA("a header modifier", rb__header_modifier, HEADER_MODIFIER_FIELDS, NULL);
@@ -74,7 +76,7 @@ static const rb__field BACKEND_REF_FIELDS[] = {
 	RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
 	/* Gateway API bounds weights to 0..1000000; negative ones are unusable (SPEC.md 2.5). */
 	RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
-	RB_F_LIST("filters", rb__backend_ref, filters, filter_count, FILTER),
+	RB_F_LIST_MAX("filters", rb__backend_ref, filters, filter_count, FILTER, 16),
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
 
@@ -109,8 +111,8 @@ static int match_method(rb__dctx *d, const rb__node *v, void *base)
 
 static const rb__field MATCH_FIELDS[] = {
 	RB_F_NEST("path", PATH_MATCH),
-	RB_F_LIST("headers", rb__route_match, headers, header_count, VALUE_MATCH),
-	RB_F_LIST("queryParams", rb__route_match, query_params, query_param_count, VALUE_MATCH),
+	RB_F_LIST_MAX("headers", rb__route_match, headers, header_count, VALUE_MATCH, 16),
+	RB_F_LIST_MAX("queryParams", rb__route_match, query_params, query_param_count, VALUE_MATCH, 16),
 	RB_F_FN("method", match_method),
 };
 static const rb__schema MATCH = RB_SCHEMA("a match", rb__route_match, MATCH_FIELDS, NULL);
@@ -122,13 +124,19 @@ static const rb__field SESSION_PERSISTENCE_FIELDS[] = {
 static const rb__schema SESSION_PERSISTENCE =
 	RB_SCHEMA("sessionPersistence", rb__session_persistence, SESSION_PERSISTENCE_FIELDS, NULL);
 
+/*
+ * The Gateway API CRD bounds of a route (HTTPRoute's; the other route kinds
+ * have the same or none tighter that we decode, except GRPCRoute's 8 matches
+ * per rule, checked in route_post). 16 backendRefs of weight at most 1000000
+ * keep every weight sum far below 2^32 (docs/limits.md).
+ */
 static const rb__field RULE_FIELDS[] = {
 	RB_F_STR("name", rb__route_rule, name),
-	RB_F_LIST("matches", rb__route_rule, matches, match_count, MATCH),
+	RB_F_LIST_MAX("matches", rb__route_rule, matches, match_count, MATCH, 64),
 	RB_F_STRUCT_HAS("sessionPersistence", rb__route_rule, session_persistence,
 	                has_session_persistence, SESSION_PERSISTENCE),
-	RB_F_LIST("filters", rb__route_rule, filters, filter_count, FILTER),
-	RB_F_LIST("backendRefs", rb__route_rule, backend_refs, backend_ref_count, BACKEND_REF),
+	RB_F_LIST_MAX("filters", rb__route_rule, filters, filter_count, FILTER, 16),
+	RB_F_LIST_MAX("backendRefs", rb__route_rule, backend_refs, backend_ref_count, BACKEND_REF, 16),
 };
 static const rb__schema RULE = RB_SCHEMA("a rule", rb__route_rule, RULE_FIELDS, NULL);
 
@@ -143,15 +151,46 @@ static const rb__field PARENT_REF_FIELDS[] = {
 static const rb__schema PARENT_REF = RB_SCHEMA("a parentRef", rb__parent_ref, PARENT_REF_FIELDS, NULL);
 
 static const rb__field ROUTE_SPEC_FIELDS[] = {
-	RB_F_STRS("hostnames", rb__route, hostnames, hostname_count),
-	RB_F_LIST("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF),
-	RB_F_LIST("rules", rb__route, rules, rule_count, RULE),
+	RB_F_STRS_MAX("hostnames", rb__route, hostnames, hostname_count, 16),
+	RB_F_LIST_MAX("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF, 32),
+	RB_F_LIST_MAX("rules", rb__route, rules, rule_count, RULE, 16),
 };
 static const rb__schema ROUTE_SPEC = RB_SCHEMA("a route spec", rb__route, ROUTE_SPEC_FIELDS, NULL);
 
+/* The node of `key` in mapping n, or n itself when absent (for locating an error). */
+static const rb__node *member_or_self(const rb__node *n, const char *key)
+{
+	const rb__node *m = n && rb__node_is_map(n) ? rb__node_get(n, key) : NULL;
+	return m ? m : n;
+}
+
+/* GRPCRouteRule bounds its matches tighter than HTTPRouteRule: 8 (MaxItems=8). */
+enum { GRPC_MATCHES_MAX = 8 };
+
+static int check_grpc_matches(rb__dctx *d, const rb__node *map, const rb__route *r)
+{
+	if (!r->meta.kind || strcmp(r->meta.kind, "GRPCRoute"))
+		return RB_OK;
+	const rb__node *rules = member_or_self(member_or_self(map, "spec"), "rules");
+	for (size_t i = 0; i < r->rule_count; i++) {
+		if (r->rules[i].match_count <= GRPC_MATCHES_MAX)
+			continue;
+		const rb__node *at = rules;
+		if (rules && rb__node_is_seq(rules) && i < rules->coll.count)
+			at = member_or_self(rules->coll.items[i], "matches");
+		rb__node_error(d->diags, d->source, at,
+		               "%zu items, more than the %d the API server accepts in a GRPCRoute "
+		               "(maxItems: %d)",
+		               r->rules[i].match_count, GRPC_MATCHES_MAX, GRPC_MATCHES_MAX);
+		return RB_EPARSE;
+	}
+	return RB_OK;
+}
+
 static int route_post(rb__dctx *d, const rb__node *map, void *base)
 {
-	return rb__check_object_meta(d, map, &((rb__route *)base)->meta, "a route");
+	int rc = rb__check_object_meta(d, map, &((rb__route *)base)->meta, "a route");
+	return rc ? rc : check_grpc_matches(d, map, base);
 }
 
 static const rb__field ROUTE_FIELDS[] = {

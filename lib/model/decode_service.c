@@ -86,7 +86,7 @@ static const rb__field CONDITIONS_FIELDS[] = {
 static const rb__schema CONDITIONS = RB_SCHEMA("endpoint conditions", rb__slice_endpoint, CONDITIONS_FIELDS, NULL);
 
 static const rb__field SLICE_ENDPOINT_FIELDS[] = {
-	RB_F_STRS("addresses", rb__slice_endpoint, addresses, address_count),
+	RB_F_STRS_MAX("addresses", rb__slice_endpoint, addresses, address_count, 100),
 	RB_F_NEST("conditions", CONDITIONS),
 	RB_F_STR("zone", rb__slice_endpoint, zone),
 };
@@ -108,8 +108,9 @@ static int endpoint_slice_post(rb__dctx *d, const rb__node *map, void *base)
 static const rb__field ENDPOINT_SLICE_FIELDS[] = {
 	RB_F_OBJECT_META(rb__endpoint_slice),
 	RB_F_STR("addressType", rb__endpoint_slice, address_type),
-	RB_F_LIST("ports", rb__endpoint_slice, ports, port_count, SLICE_PORT),
-	RB_F_LIST("endpoints", rb__endpoint_slice, endpoints, endpoint_count, SLICE_ENDPOINT),
+	RB_F_LIST_MAX("ports", rb__endpoint_slice, ports, port_count, SLICE_PORT, 100),
+	RB_F_LIST_MAX("endpoints", rb__endpoint_slice, endpoints, endpoint_count, SLICE_ENDPOINT,
+	              1000),
 };
 const rb__schema rb__schema_endpoint_slice =
 	RB_SCHEMA("an EndpointSlice", rb__endpoint_slice, ENDPOINT_SLICE_FIELDS, endpoint_slice_post);

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "core/suggest.h"
+#include "rebalance/errors.h"
 #include "testutil.h"
 
 static size_t dist(const char *a, const char *b, size_t max)
@@ -73,6 +74,24 @@ START_TEST(escape_controls_quotes_and_c1)
 }
 END_TEST
 
+START_TEST(one_rule_for_text_from_input)
+{
+	/* The public form: quotes and backslashes stay, controls and invalid UTF-8 do not. */
+	char out[128];
+	rb_escape_text(out, sizeof out, "\x1b]0;t\x07 \"q\" \\ \r\n\xff\xc3(\xc2\x85 \xc3\xa9");
+	ck_assert_str_eq(out, "\\x1b]0;t\\x07 \"q\" \\ \\r\\n\\xff\\xc3(\\u0085 \xc3\xa9");
+	/* A truncated sequence at the end is invalid, not half a character. */
+	rb_escape_text(out, sizeof out, "a\xe2\x82");
+	ck_assert_str_eq(out, "a\\xe2\\x82");
+	/* The internal form with quotes escapes invalid UTF-8 the same way. */
+	rb__escape_text(out, sizeof out, "\"\xfe", 2);
+	ck_assert_str_eq(out, "\\\"\\xfe");
+	ck_assert(rb_escape_text(out, 0, "x") == out);
+	rb_escape_text(out, sizeof out, NULL);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("suggest");
@@ -81,6 +100,7 @@ int main(void)
 	tcase_add_test(tc, closest_word_or_none);
 	tcase_add_test(tc, hostile_keys_cost_little);
 	tcase_add_test(tc, escape_controls_quotes_and_c1);
+	tcase_add_test(tc, one_rule_for_text_from_input);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

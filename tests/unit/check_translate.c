@@ -531,14 +531,22 @@ END_TEST
 
 START_TEST(long_messages_are_truncated)
 {
-	/* 400 failing refs make a ResolvedRefs message far beyond 32768 bytes. */
-	size_t cap = 400 * 64 + 1024;
+	/* 16 rules of 16 refs (the Gateway API's bounds) to Services in another namespace
+	 * without a grant, names of the longest (63 characters): a ResolvedRefs message
+	 * beyond 32768 bytes. */
+	size_t cap = 256 * 200 + 1024;
 	char *refs = malloc(cap);
 	size_t n = (size_t)snprintf(refs, cap, "httpRoutes:\n- metadata: {namespace: default, name: r}\n"
 	                                       "  spec:\n    parentRefs: [{namespace: envoy-gateway, name: gateway-1}]\n"
-	                                       "    rules:\n    - backendRefs:\n");
-	for (int i = 0; i < 400; i++)
-		n += (size_t)snprintf(refs + n, cap - n, "      - {name: missing-service-%03d, port: 8080}\n", i);
+	                                       "    rules:\n");
+	for (int r = 0; r < 16; r++) {
+		n += (size_t)snprintf(refs + n, cap - n, "    - backendRefs:\n");
+		for (int i = 0; i < 16; i++)
+			n += (size_t)snprintf(refs + n, cap - n,
+			                      "      - {namespace: %.63s, name: %.56s-%02d-%02d, port: 8080}\n",
+			                      "a-namespace-without-any-reference-grant-for-these-routes-at-all",
+			                      "a-service-whose-name-is-as-long-as-kubernetes-allows-it", r, i);
+	}
 	fixture f = translate(refs, RB_MODE_REBALANCE, 0);
 	const char *msg = rb_condition_message(cond(&f, 0, "ResolvedRefs"));
 	ck_assert_uint_eq(strlen(msg), 32768);

@@ -123,8 +123,11 @@ static size_t width(const char *s)
 	return n;
 }
 
-static void put(line *l, const char *s, const char *color)
+static void put(line *l, const char *raw, const char *color)
 {
+	/* Names and messages come from input: shown with their controls escaped. */
+	char s[sizeof l->buf];
+	rb_escape_text(s, sizeof s, raw);
 	size_t n = strlen(s);
 	size_t clen = l->color && color && *s ? strlen(color) : 0; /* 0: no colour */
 	size_t need = n + (clen ? clen + 4 : 0);
@@ -582,13 +585,15 @@ static void print_not_programmed(const rb_explanation *ex, FILE *out)
 				fprintf(out, "%snot programmed (the route is Accepted, the listener is left out):\n",
 				        rb_explanation_rule_count(ex) ? "\n" : "");
 			first = false;
-			fprintf(out, "  %s %s/%s on %s %s/%s, listener %s:\n    %s: %s\n",
-			        rb_route_status_kind(rs),
-			        rb_route_status_namespace(rs), rb_route_status_name(rs),
-			        pkind ? pkind : "Gateway", pns, rb_route_status_parent_name(rs),
-			        rb_route_status_idle_listener_name(rs, j),
-			        rb_route_status_idle_listener_reason(rs, j),
-			        rb_route_status_idle_listener_message(rs, j));
+			char text[2048], esc[sizeof text * 4 + 1];
+			snprintf(text, sizeof text, "%s %s/%s on %s %s/%s, listener %s:",
+			         rb_route_status_kind(rs), rb_route_status_namespace(rs),
+			         rb_route_status_name(rs), pkind ? pkind : "Gateway", pns,
+			         rb_route_status_parent_name(rs), rb_route_status_idle_listener_name(rs, j));
+			fprintf(out, "  %s\n", rb_escape_text(esc, sizeof esc, text));
+			snprintf(text, sizeof text, "%s: %s", rb_route_status_idle_listener_reason(rs, j),
+			         rb_route_status_idle_listener_message(rs, j));
+			fprintf(out, "    %s\n", rb_escape_text(esc, sizeof esc, text));
 		}
 	}
 }
@@ -612,8 +617,10 @@ static int print_text(const rb_input *in, const rb_explanation *ex, const rb_tra
 	print_warnings_block(in, ex, out);
 	for (size_t i = 0; i < rb_explanation_what_if_count(ex); i++) {
 		size_t n = rb_explanation_what_if_slices(ex, i);
+		char esc[1024];
 		fprintf(out, "what if: Service %s scaled to zero (%zu EndpointSlice%s emptied)\n",
-		        rb_explanation_what_if(ex, i), n, n == 1 ? "" : "s");
+		        rb_escape_text(esc, sizeof esc, rb_explanation_what_if(ex, i)), n,
+		        n == 1 ? "" : "s");
 	}
 	if (rb_explanation_what_if_count(ex))
 		fputc('\n', out);
