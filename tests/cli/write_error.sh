@@ -19,5 +19,15 @@ for args in "translate" "translate -o json" "xds" "xds -o json"; do
 		fail=1
 	}
 done
+# The commands that print no input: help and version.
+for args in "--help" "help translate" "--version" "completion bash"; do
+	# shellcheck disable=SC2086
+	"$cli" $args >/dev/full 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 1 ] || ! grep -q "cannot write" err.txt; then
+		echo "rebalance $args >/dev/full: exit $rc, stderr: $(cat err.txt)" >&2
+		fail=1
+	fi
+done
 rm -f err.txt
 exit $fail
