@@ -58,7 +58,7 @@ static const char *no_valid_certificate(rb__tr *t, const rb__cert_validity *cert
 	const char *why = NULL;
 	for (size_t i = 0; i < n; i++) {
 		bool early = now < certs[i].not_before;
-		char stamp[64];
+		char stamp[160]; /* room for any int64 year: no truncation */
 		utc_stamp(early ? certs[i].not_before : certs[i].not_after, stamp, sizeof stamp);
 		const char *line =
 		    rb__arena_printf(t->out, "certificate %s %s %s", certs[i].common_name,

@@ -164,17 +164,17 @@ static int route_warnings(rb__tr *t, const rb__route *r)
 {
 	if (!r->parent_ref_count)
 		return RB_OK;
-	char why[600];
+	char why[1024];
 	bool first = true;
 	for (size_t i = 0; i < r->parent_ref_count; i++) {
-		char tmp[600];
+		char tmp[1024];
 		if (!describe_parent(t, r, &r->parent_refs[i], tmp, sizeof tmp))
 			return RB_OK; /* one parent may be ours: attachment decides */
 		if (first)
 			memcpy(why, tmp, sizeof why);
 		first = false;
 	}
-	char esc_ns[96], esc_name[96], msg[900];
+	char esc_ns[96], esc_name[96], msg[1400];
 	rb__escape_text(esc_ns, sizeof esc_ns, r->meta.namespace_, strlen(r->meta.namespace_));
 	rb__escape_text(esc_name, sizeof esc_name, r->meta.name, strlen(r->meta.name));
 	snprintf(msg, sizeof msg, "%s %s/%s names no Gateway of ours: %s%s",
