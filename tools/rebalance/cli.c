@@ -235,7 +235,9 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
               void *ud)
 {
 	memset(o, 0, sizeof *o);
-	o->format = RB_FORMAT_YAML;
+	/* Each command's default output: xds speaks Envoy's proto3 JSON, the
+	 * others YAML (explain overrides it with its text table). */
+	o->format = !strcmp(command, "xds") ? RB_FORMAT_JSON : RB_FORMAT_YAML;
 	rb_translate_options_init(&o->translate, sizeof o->translate);
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->gateway_classes = calloc((size_t)argc + 1, sizeof(*o->gateway_classes));

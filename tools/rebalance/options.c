@@ -108,9 +108,10 @@ const cli_command CLI_COMMANDS[] = {
      "clusterNotFoundResponseCode, or a direct response) and every cluster with its load "
      "assignment (one locality per backendRef: region = setting name, weight, priority; "
      "endpoints DRAINING or healthy). Field names are Envoy's proto3 JSON names; default "
-     "values are omitted as protojson does. Output: YAML unless -o json.",
-     "rebalance xds -f route.yaml\tthe route actions and clusters as YAML\n"
-     "rebalance xds -o json -f route.yaml\tas JSON, for Envoy tooling\n",
+     "values are omitted as protojson does. Output: JSON (what Envoy tooling reads) unless "
+     "-o yaml.",
+     "rebalance xds -f route.yaml\tthe route actions and clusters as JSON\n"
+     "rebalance xds -o yaml -f route.yaml\tas YAML, for people\n",
      EXIT_TRANSLATED},
     {"help", 0, "describe a command", "help [COMMAND]",
      "Print the help of COMMAND, the same as rebalance COMMAND --help; without COMMAND, list "

@@ -57,7 +57,7 @@ func parseArgs(args []string) (g goldenArgs, ok bool) {
 	case "translate":
 		g.format = FormatYAML
 	case "xds":
-		g.format = FormatYAML
+		g.format = FormatJSON
 	case "explain":
 		g.text = true
 	default:

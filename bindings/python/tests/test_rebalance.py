@@ -29,7 +29,7 @@ def parse_args(args):
     if not args or args[0] not in ("translate", "xds", "explain"):
         return None
     run = {"command": args[0], "opts": {"mode": rebalance.Mode.REBALANCE, "flags": rebalance.Flag.NONE},
-           "format": {"translate": "yaml", "xds": "yaml", "explain": None}[args[0]],
+           "format": {"translate": "yaml", "xds": "json", "explain": None}[args[0]],
            "what_if": [], "files": [], "config": None}
     flags = {"--disable-backend-api": rebalance.Flag.DISABLE_BACKEND_API,
              "--running-on-host": rebalance.Flag.RUNNING_ON_HOST,
