@@ -69,9 +69,11 @@ typedef struct slot {
 	bool translated; /* by this rb_engine_translate */
 	const rb__ir_destination *dests;
 	size_t ndest;
-	const rb__ir_route_status *st;
+	rb__ir_route_status *st;
 	size_t nst;
 	size_t dest_off, st_off; /* in the assembled arrays */
+	const rb__overlap_key *ov; /* what its rules match (translate/overlap.c) */
+	size_t nov;
 } slot;
 
 typedef struct dep_entry {
@@ -114,6 +116,12 @@ struct rb_engine {
 	bool dep_failed;
 	uint32_t cur_slot, cur_epoch;
 	rb__vec dirty; /* uint32_t slot ids */
+	/* Overlapping routes: how many routes have each match key. A change that
+	 * makes or breaks a shared key is translated in full (statuses of other
+	 * routes change); on a healthy cluster keys are not shared. */
+	rb__map overlap_counts;
+	bool overlap_changed;
+	bool full; /* translate_full is running */
 
 	rb__vec dests;    /* rb__ir_destination, assembled */
 	rb__vec statuses; /* rb__ir_route_status, assembled */
@@ -330,6 +338,14 @@ static int slot_new(rb_engine *e, const rb__route *r, uint32_t *out)
 static int slot_kill(rb_engine *e, uint32_t id)
 {
 	slot *s = SLOT(e, id);
+	bool shared = false;
+	if (e->built && !e->need_full &&
+	    rb__overlap_count(&e->overlap_counts, e->mem, s->ov, s->nov, -1, &shared))
+		e->need_full = true; /* no memory to count: start again */
+	if (shared)
+		e->need_full = true;
+	s->ov = NULL;
+	s->nov = 0;
 	s->alive = false;
 	s->dirty = false;
 	s->epoch++;
@@ -599,6 +615,30 @@ int rb_engine_delete(rb_engine *e, const char *kind, const char *namespace_, con
 
 /* ---- translation ---- */
 
+/* The slot's new match keys replace its old ones in the counts. */
+static int keep_overlap_keys(rb_engine *e, uint32_t id)
+{
+	slot *s = SLOT(e, id);
+	size_t n = e->tr.overlap.len;
+	rb__overlap_key *ov = n ? rb__arena_alloc(e->ir, n * sizeof(*ov)) : NULL;
+	if (n && !ov)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ov[i] = RB_VEC_AT(&e->tr.overlap, rb__overlap_key, i);
+		ov[i].owner = id;
+	}
+	bool shared = false;
+	int rc = e->full ? RB_OK
+	                 : rb__overlap_count(&e->overlap_counts, e->mem, s->ov, s->nov, -1, &shared);
+	if (!rc)
+		rc = rb__overlap_count(&e->overlap_counts, e->mem, ov, n, 1, &shared);
+	s->ov = ov;
+	s->nov = n;
+	if (shared && !e->full)
+		e->overlap_changed = true;
+	return rc;
+}
+
 static int translate_slot(rb_engine *e, uint32_t id)
 {
 	slot *s = SLOT(e, id);
@@ -609,6 +649,7 @@ static int translate_slot(rb_engine *e, uint32_t id)
 	e->cur_epoch = s->epoch;
 	e->tr.dests.len = 0;
 	e->tr.statuses.len = 0;
+	e->tr.overlap.len = 0;
 	int rc = rb__tr_route(&e->tr, s->r);
 	if (!rc && e->dep_failed)
 		rc = RB_ENOMEM;
@@ -632,7 +673,7 @@ static int translate_slot(rb_engine *e, uint32_t id)
 	s->st = st;
 	s->nst = ns;
 	e->stats.routes_translated++;
-	return RB_OK;
+	return keep_overlap_keys(e, id);
 }
 
 /* Every slot's entries, in route kind order then list order. */
@@ -686,10 +727,40 @@ static bool has_selectors(const rb__model *m)
 	return false;
 }
 
+static rb__ir_route_status *status_in_slot(void *ud, const rb__overlap_key *k)
+{
+	return &SLOT((rb_engine *)ud, k->owner)->st[k->status];
+}
+
+/* Every slot's match keys, in translation order: the RouteRulesOverlap conditions. */
+static int overlap_conditions(rb_engine *e)
+{
+	rb__vec all = RB_VEC_INIT;
+	int rc = RB_OK;
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
+		const rb__vec *o = &e->order[k];
+		for (size_t i = 0; i < o->len && !rc; i++) {
+			const slot *s = SLOT(e, RB_VEC_AT(o, uint32_t, i));
+			rc = vec_append(e->mem, &all, s->ov, s->nov, sizeof(rb__overlap_key));
+		}
+	}
+	if (!rc)
+		rc = rb__overlap_conditions(&e->tr, all.data, all.len, status_in_slot, e);
+	rb__vec_free(e->mem, &all);
+	return rc;
+}
+
 static int translate_full(rb_engine *e)
 {
 	tr_drop(e);
 	deps_reset(e);
+	/* The keys lived in the dropped translator's arena. */
+	rb__map_free(&e->overlap_counts);
+	for (size_t i = 0; i < e->slots.len; i++) {
+		SLOT(e, i)->ov = NULL;
+		SLOT(e, i)->nov = 0;
+	}
+	e->overlap_changed = false;
 	e->dirty.len = 0;
 	e->ir = rb__calloc(e->mem, 1, sizeof(*e->ir));
 	if (!e->ir)
@@ -702,11 +773,15 @@ static int translate_full(rb_engine *e)
 	e->tr.dep = on_dep;
 	e->tr.dep_ud = e;
 	e->selectors = has_selectors(&e->model);
+	e->full = true;
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *o = &e->order[k];
 		for (size_t i = 0; i < o->len && !rc; i++)
 			rc = translate_slot(e, RB_VEC_AT(o, uint32_t, i));
 	}
+	e->full = false;
+	if (!rc)
+		rc = overlap_conditions(e);
 	if (!rc)
 		rc = assemble(e);
 	e->base_bytes = e->ir->total + e->tr.scratch.total;
@@ -763,6 +838,8 @@ int rb_engine_translate(rb_engine *e, const rb_result **out)
 		e->stats.translations++;
 	} else if (e->dirty.len || e->relayout) {
 		rc = translate_dirty(e);
+		if (!rc && e->overlap_changed)
+			rc = translate_full(e); /* other routes' statuses change too */
 		e->stats.translations++;
 	} else {
 		rc = RB_OK;
@@ -809,6 +886,7 @@ int rb_engine_new(rb_engine **out, const rb_input *in, const rb_translate_option
 	rb__map_init(&e->ids, e->mem);
 	rb__arena_init(&e->id_arena, e->mem);
 	rb__map_init(&e->deps, e->mem);
+	rb__map_init(&e->overlap_counts, e->mem);
 	rb__arena_init(&e->dep_arena, e->mem);
 	rb__arena_init(&e->diag_arena, e->mem);
 	rb__diags_init(&e->diags, e->mem, &e->diag_arena);
@@ -861,6 +939,7 @@ void rb_engine_free(rb_engine *e)
 	tr_drop(e);
 	deps_reset(e);
 	rb__map_free(&e->deps);
+	rb__map_free(&e->overlap_counts);
 	rb__arena_free(&e->dep_arena);
 	for (size_t i = 0; i < e->ids.cap; i++)
 		if (e->ids.slots[i].key)

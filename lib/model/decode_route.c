@@ -80,10 +80,11 @@ static const rb__field BACKEND_REF_FIELDS[] = {
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
 
-/* Matches: only regular expressions matter (SPEC.md 3.1 step 2: one that
- * does not compile drops the rule); the rest only names IR routes. */
+/* Matches: a regular expression that does not compile drops the rule; the
+ * whole match tells overlapping routes apart (translate/overlap.c). */
 static const rb__field VALUE_MATCH_FIELDS[] = {
 	RB_F_STR("type", rb__value_match, type),
+	RB_F_STR("name", rb__value_match, name),
 	RB_F_STR("value", rb__value_match, value),
 };
 static const rb__schema VALUE_MATCH = RB_SCHEMA("a match", rb__value_match, VALUE_MATCH_FIELDS, NULL);
@@ -102,11 +103,12 @@ static const rb__field GRPC_METHOD_FIELDS[] = {
 static const rb__schema GRPC_METHOD =
 	RB_SCHEMA("a method match", rb__route_match, GRPC_METHOD_FIELDS, NULL);
 
-/* `method` is a mapping in a GRPCRoute and an HTTP method name in an HTTPRoute
- * (which never drops a rule): only the mapping is decoded. */
+/* `method` is a mapping in a GRPCRoute and an HTTP method name in an HTTPRoute. */
 static int match_method(rb__dctx *d, const rb__node *v, void *base)
 {
-	return rb__node_is_map(v) ? rb__decode_struct(d, v, &GRPC_METHOD, base) : RB_OK;
+	if (rb__node_is_map(v))
+		return rb__decode_struct(d, v, &GRPC_METHOD, base);
+	return rb__decode_string(d, v, &((rb__route_match *)base)->http_method);
 }
 
 static const rb__field MATCH_FIELDS[] = {

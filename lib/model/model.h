@@ -215,6 +215,7 @@ typedef struct rb__backend_ref {
 /* One header or query parameter match: only regular expressions matter (SPEC.md 3.1 step 2). */
 typedef struct rb__value_match {
 	const char *type; /* NULL: Exact */
+	const char *name; /* header or query parameter name */
 	const char *value;
 } rb__value_match;
 
@@ -230,7 +231,8 @@ typedef struct rb__route_match {
 	size_t header_count;
 	rb__value_match *query_params;
 	size_t query_param_count;
-	/* GRPCRoute method match (an HTTPRoute's `method` is a plain string, ignored) */
+	const char *http_method; /* HTTPRoute: the request method to match, or NULL */
+	/* GRPCRoute method match */
 	const char *method_type; /* NULL: Exact */
 	const char *method_service;
 	const char *method_method;

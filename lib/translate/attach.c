@@ -111,6 +111,23 @@ static bool hosts_intersect(const char *a, const char *b)
 	return false;
 }
 
+/*
+ * The hostname the route serves on the listener for one of its hostnames
+ * (computeHosts): the more specific side of an intersection, or NULL when the
+ * two do not intersect. An empty listener hostname takes the route's.
+ */
+const char *rb__served_hostname(const char *listener_host, const char *route_host)
+{
+	if (rb__str_empty(listener_host) || !strcmp(listener_host, route_host))
+		return route_host;
+	if (!hosts_intersect(listener_host, route_host))
+		return NULL;
+	bool wl = rb__has_prefix(listener_host, "*."), wr = rb__has_prefix(route_host, "*.");
+	if (wl != wr)
+		return wl ? route_host : listener_host;
+	return strlen(listener_host) > strlen(route_host) ? listener_host : route_host;
+}
+
 static bool hostname_matches(const rb__listener *l, const rb__route *r)
 {
 	if (r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP)

@@ -16,7 +16,6 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-enum { MAX_MESSAGE = 32768 };
 #define TRUNCATED " (message truncated)."
 
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
@@ -86,12 +85,12 @@ static const char *group_reason(rb__tr *t, const rb__vec *errors, rb__cond_type 
 	return out;
 }
 
-/* Cut at a character boundary at most MAX_MESSAGE - 21 bytes in, and say so. */
-static void truncate_message(rb__buf *b)
+/* Cut at a character boundary at most RB_STATUS_MESSAGE_MAX - 21 bytes in, and say so. */
+void rb__truncate_message(rb__buf *b)
 {
-	if (b->len <= MAX_MESSAGE)
+	if (b->len <= RB_STATUS_MESSAGE_MAX)
 		return;
-	size_t cut = MAX_MESSAGE - strlen(TRUNCATED);
+	size_t cut = RB_STATUS_MESSAGE_MAX - strlen(TRUNCATED);
 	while (cut > 0 && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
 		cut--;
 	b->len = cut;
@@ -131,7 +130,7 @@ static const char *group_message(rb__tr *t, const rb__vec *errors, rb__cond_type
 			put_formatted(&b, e->message);
 		}
 	}
-	truncate_message(&b);
+	rb__truncate_message(&b);
 	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data ? b.data : "", b.len);
 	rb__buf_free(&b);
 	return out;

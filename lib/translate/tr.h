@@ -19,6 +19,8 @@
  *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
  *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
  *   status.c     route status conditions (3.4)
+ *   overlap.c    routes of different objects matching the same requests on a
+ *                listener: the RouteRulesOverlap condition
  *   merge_backends.c  EnvoyProxy mergeBackends: shared backend clusters
  *                (docs/merge-backends.md)
  *   translate.c  the walk over routes and parents, dedupe, output
@@ -31,6 +33,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/map.h"
 #include "core/vec.h"
 #include "ir/ir.h"
@@ -95,6 +98,7 @@ typedef struct rb__tr {
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
+	rb__vec overlap;  /* rb__overlap_key: what each programmed parent matches (overlap.c) */
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
@@ -222,6 +226,7 @@ const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);
 
 /* attach.c */
 int rb__attach(rb__tr *t, rb__parent *p);
+const char *rb__served_hostname(const char *listener_host, const char *route_host);
 bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n);
 
 /* target_selector.c: fn(t, ud, kind, name) for each Gateway or route of
@@ -446,6 +451,37 @@ int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *re
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors);
 /* How many distinct rules have an Accepted-type error (dropped or filter-invalid). */
 size_t rb__unaccepted_rules(const rb__vec *errors);
+/* The longest status message kept (longer ones are cut, saying so). */
+enum { RB_STATUS_MESSAGE_MAX = 32768 };
+/* Cut a status message that is too long at a character boundary, and say so. */
+void rb__truncate_message(rb__buf *b);
+
+/*
+ * overlap.c: one request a parent's IR routes match -- listener, hostname and
+ * match, as one string -- with the route and its status (an index the caller
+ * gives meaning to: into t->statuses for a translation, into a slot's
+ * statuses for the engine, with `owner` naming the slot).
+ */
+typedef struct rb__overlap_key {
+	const char *key; /* in t->scratch */
+	size_t klen;
+	const rb__route *route;
+	size_t status;
+	uint32_t owner;
+} rb__overlap_key;
+
+/* Append to t->overlap the keys of parent p, whose status is t->statuses' last. */
+int rb__overlap_record(rb__tr *t, const rb__parent *p, const rb__vec *errors);
+/* Add RouteRulesOverlap=True to every status whose keys another route shares.
+ * status_of(ud, k) is the status key k belongs to. */
+typedef rb__ir_route_status *(*rb__status_of_fn)(void *ud, const rb__overlap_key *k);
+int rb__overlap_conditions(rb__tr *t, const rb__overlap_key *keys, size_t n,
+                           rb__status_of_fn status_of, void *ud);
+/* The engine keeps, per key, how many routes have it (`counts`, keys not
+ * copied): add (delta 1) or remove (-1) one route's keys; *shared is set when
+ * one of them is or was another route's too (its statuses, or theirs, change). */
+int rb__overlap_count(rb__map *counts, const rb__mem *mem, const rb__overlap_key *keys, size_t n,
+                      int delta, bool *shared);
 
 /* names and metadata (setting.c) */
 /* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, SPEC.md 2.15), in the result arena. */

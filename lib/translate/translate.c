@@ -161,6 +161,8 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		}
 		if (!rc)
 			rc = rb__route_status(t, &p, &errors);
+		if (!rc)
+			rc = rb__overlap_record(t, &p, &errors);
 		if (!rc && p.programmed)
 			rc = rb__merge_backends(t, &p, &dests);
 		if (!rc && p.programmed)
@@ -199,6 +201,7 @@ void rb__tr_free(rb__tr *t)
 		rb__map_free(maps[i]);
 	rb__vec_free(t->mem, &t->dests);
 	rb__vec_free(t->mem, &t->statuses);
+	rb__vec_free(t->mem, &t->overlap);
 	rb__arena_free(&t->scratch);
 }
 
@@ -234,6 +237,11 @@ int rb__tr_route(rb__tr *t, const rb__route *r)
 	return translate_route(t, r);
 }
 
+static rb__ir_route_status *status_in_translation(void *ud, const rb__overlap_key *k)
+{
+	return &RB_VEC_AT(&((rb__tr *)ud)->statuses, rb__ir_route_status, k->status);
+}
+
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out)
 {
@@ -244,6 +252,8 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 		for (size_t i = 0; i < routes->len && !rc; i++)
 			rc = translate_route(&t, RB_VEC_AT(routes, const rb__route *, i));
 	}
+	if (!rc)
+		rc = rb__overlap_conditions(&t, t.overlap.data, t.overlap.len, status_in_translation, &t);
 	if (!rc && opts->warnings)
 		rc = rb__translation_warnings(&t);
 	if (!rc) {

@@ -1,0 +1,320 @@
+/*
+ * Overlapping routes: when IR routes of two different route objects match
+ * the same requests on one listener -- same hostname, same path, method,
+ * headers and query parameters -- only one of them can win in Envoy, and
+ * Envoy Gateway says so on both: RouteRulesOverlap=True, naming the other
+ * route(s) (docs/listeners.md). Each programmed parent records what its kept
+ * rules match as keys (rb__overlap_record); once every route is translated,
+ * the keys are grouped and each status sharing one with another route gets
+ * the condition (rb__overlap_conditions).
+ */
+#include "core/strutil.h"
+#include "rebalance/errors.h"
+#include "translate/tr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OVERLAP_PREFIX "Overlapping match conditions with route(s): "
+/* Envoy Gateway names every other route; past this many, the message says
+ * "and others" instead: thousands of identical routes would otherwise make
+ * each status message 32 KiB long (the output grows as routes squared). */
+enum { MAX_NAMED = 16 };
+
+/* ---- keys ---- */
+
+static void put_field(rb__buf *b, const char *s)
+{
+	if (s)
+		rb__buf_puts(b, s);
+	rb__buf_putc(b, '\0');
+}
+
+static int value_match_cmp(const void *pa, const void *pb)
+{
+	const rb__value_match *a = *(const rb__value_match *const *)pa;
+	const rb__value_match *b = *(const rb__value_match *const *)pb;
+	int c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+	if (!c)
+		c = strcmp(a->type ? a->type : "Exact", b->type ? b->type : "Exact");
+	if (!c)
+		c = strcmp(a->value ? a->value : "", b->value ? b->value : "");
+	return c;
+}
+
+/* Header or query parameter matches in a fixed order: their order in the spec does not matter. */
+static void put_value_matches(rb__buf *b, const rb__value_match *v, size_t n)
+{
+	const rb__value_match *sorted[16] = {NULL}; /* the CRD allows 16 (decode_route.c) */
+	size_t count = n < 16 ? n : 16;
+	for (size_t i = 0; i < count; i++)
+		sorted[i] = &v[i];
+	qsort(sorted, count, sizeof sorted[0], value_match_cmp);
+	for (size_t i = 0; i < count; i++) {
+		put_field(b, sorted[i]->name);
+		put_field(b, sorted[i]->type ? sorted[i]->type : "Exact");
+		put_field(b, sorted[i]->value);
+	}
+	rb__buf_putc(b, '\1');
+}
+
+/* One match as IR routes tell matches apart; NULL is the rule without matches. */
+static void put_match(rb__buf *b, rb__route_kind kind, const rb__route_match *m)
+{
+	static const rb__route_match none;
+	if (!m)
+		m = &none;
+	if (kind == RB_ROUTE_GRPC) {
+		rb__buf_putc(b, 'G');
+		put_field(b, m->method_type ? m->method_type : "Exact");
+		put_field(b, m->method_service);
+		put_field(b, m->method_method);
+	} else {
+		rb__buf_putc(b, 'H');
+		put_field(b, m->path_type ? m->path_type : "PathPrefix");
+		put_field(b, m->path_value ? m->path_value : "/");
+		put_field(b, m->http_method);
+		put_value_matches(b, m->query_params, m->query_param_count);
+	}
+	put_value_matches(b, m->headers, m->header_count);
+}
+
+/* Rules with an Accepted-type error have no IR route. */
+static bool rule_dropped(const rb__vec *errors, size_t rule)
+{
+	for (size_t i = 0; i < errors->len; i++) {
+		const rb__route_error *e = &RB_VEC_AT(errors, rb__route_error, i);
+		if (e->type == RB_COND_ACCEPTED && e->rule == (int32_t)rule)
+			return true;
+	}
+	return false;
+}
+
+static int push_key(rb__tr *t, const rb__buf *b, const rb__route *r, size_t status)
+{
+	if (b->failed)
+		return RB_ENOMEM;
+	char *key = rb__arena_strndup(&t->scratch, b->data, b->len);
+	rb__overlap_key *k = key ? rb__vec_push(t->mem, &t->overlap, sizeof(*k)) : NULL;
+	if (!k)
+		return RB_ENOMEM;
+	*k = (rb__overlap_key){key, b->len, r, status, 0};
+	return RB_OK;
+}
+
+/* The keys of every kept rule and match of r, on listener l for hostname host. */
+static int record_host(rb__tr *t, const rb__listener *l, const char *host, const rb__route *r,
+                       const rb__vec *errors, rb__buf *b)
+{
+	for (size_t ri = 0; ri < r->rule_count; ri++) {
+		if (rule_dropped(errors, ri))
+			continue;
+		const rb__route_rule *rule = &r->rules[ri];
+		size_t n = rule->match_count ? rule->match_count : 1;
+		for (size_t mi = 0; mi < n; mi++) {
+			b->len = 0;
+			rb__buf_append(b, &l, sizeof l); /* the listener's identity */
+			put_field(b, host);
+			put_match(b, r->kind, rule->match_count ? &rule->matches[mi] : NULL);
+			int rc = push_key(t, b, r, t->statuses.len - 1);
+			if (rc)
+				return rc;
+		}
+	}
+	return RB_OK;
+}
+
+int rb__overlap_record(rb__tr *t, const rb__parent *p, const rb__vec *errors)
+{
+	const rb__route *r = p->route;
+	if (!p->programmed || !p->accepted ||
+	    (r->kind != RB_ROUTE_HTTP && r->kind != RB_ROUTE_GRPC))
+		return RB_OK;
+	rb__buf b;
+	rb__buf_init(&b, t->mem);
+	int rc = RB_OK;
+	for (size_t li = 0; li < p->programming.len && !rc; li++) {
+		const rb__listener *l = RB_VEC_AT(&p->programming, const rb__listener *, li);
+		if (!r->hostname_count) {
+			rc = record_host(t, l, rb__str_empty(l->hostname) ? "*" : l->hostname, r,
+			                 errors, &b);
+			continue;
+		}
+		for (size_t hi = 0; hi < r->hostname_count && !rc; hi++) {
+			const char *host = rb__served_hostname(l->hostname, r->hostnames[hi]);
+			if (host)
+				rc = record_host(t, l, host, r, errors, &b);
+		}
+	}
+	rb__buf_free(&b);
+	return rc;
+}
+
+/* ---- grouping ---- */
+
+typedef struct groups {
+	size_t *head; /* per key: the first key of its group */
+	size_t *next; /* per key: the next key of its group, or SIZE_MAX */
+} groups;
+
+/* Chain the keys of equal content, in order: the keys of one route are adjacent
+ * (a route's parents are recorded together), so a chain lists routes in order. */
+static int group_keys(rb__tr *t, const rb__overlap_key *keys, size_t n, groups *g)
+{
+	g->head = rb__calloc(t->mem, n, sizeof(size_t));
+	g->next = rb__calloc(t->mem, n, sizeof(size_t));
+	size_t *tail = rb__calloc(t->mem, n, sizeof(size_t));
+	rb__map first;
+	rb__map_init(&first, t->mem);
+	int rc = g->head && g->next && tail ? RB_OK : RB_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		void **slot = rb__map_slot_for(&first, keys[i].key, keys[i].klen);
+		if (!slot) {
+			rc = RB_ENOMEM;
+			break;
+		}
+		g->next[i] = SIZE_MAX;
+		if (!*slot) {
+			*slot = (void *)(uintptr_t)(i + 1);
+			g->head[i] = tail[i] = i;
+			continue;
+		}
+		size_t h = (uintptr_t)*slot - 1;
+		g->head[i] = h;
+		g->next[tail[h]] = i;
+		tail[h] = i;
+	}
+	rb__map_free(&first);
+	rb__free(t->mem, tail);
+	return rc;
+}
+
+static bool same_status(const rb__overlap_key *a, const rb__overlap_key *b)
+{
+	return a->owner == b->owner && a->status == b->status;
+}
+
+/* Append the routes other than keys[i]'s that share its key, once each (`seen`
+ * holds the routes named so far, keyed by their pointer's bytes); one more
+ * than MAX_NAMED is counted, not named. */
+static int name_others(const rb__overlap_key *keys, const groups *g, size_t i, rb__map *seen,
+                       uintptr_t stamp, rb__buf *msg, size_t *named)
+{
+	const rb__route *self = keys[i].route;
+	for (size_t m = g->head[i]; m != SIZE_MAX && *named <= MAX_NAMED; m = g->next[m]) {
+		const rb__route *r = keys[m].route;
+		if (r == self)
+			continue;
+		void **slot = rb__map_slot_for(seen, (const char *)&keys[m].route, sizeof r);
+		if (!slot)
+			return RB_ENOMEM;
+		if (*slot == (void *)stamp)
+			continue;
+		*slot = (void *)stamp;
+		if ((*named)++ == MAX_NAMED) {
+			rb__buf_puts(msg, " and others");
+			break;
+		}
+		if (*named > 1)
+			rb__buf_puts(msg, ", ");
+		rb__buf_puts(msg, rb__route_kind_name(r->kind));
+		rb__buf_putc(msg, ' ');
+		rb__buf_puts(msg, r->meta.namespace_);
+		rb__buf_putc(msg, '/');
+		rb__buf_puts(msg, r->meta.name);
+	}
+	return RB_OK;
+}
+
+static int add_condition(rb__tr *t, rb__ir_route_status *st, rb__buf *msg)
+{
+	rb__truncate_message(msg);
+	const char *text = msg->failed ? NULL : rb__arena_strndup(t->out, msg->data, msg->len);
+	rb__ir_condition *conds =
+	    text ? rb__arena_calloc(t->out, st->condition_count + 1, sizeof(*conds)) : NULL;
+	if (!conds)
+		return RB_ENOMEM;
+	if (st->condition_count)
+		memcpy(conds, st->conditions, st->condition_count * sizeof(*conds));
+	conds[st->condition_count] = (rb__ir_condition){.type = "RouteRulesOverlap",
+	                                                .status = "True",
+	                                                .reason = "RouteRulesOverlap",
+	                                                .message = text};
+	st->conditions = conds;
+	st->condition_count++;
+	return RB_OK;
+}
+
+int rb__overlap_conditions(rb__tr *t, const rb__overlap_key *keys, size_t n,
+                           rb__status_of_fn status_of, void *ud)
+{
+	if (n < 2)
+		return RB_OK;
+	groups g = {NULL, NULL};
+	rb__map seen;
+	rb__map_init(&seen, t->mem);
+	rb__buf msg;
+	rb__buf_init(&msg, t->mem);
+	int rc = group_keys(t, keys, n, &g);
+	uintptr_t stamp = 0;
+	for (size_t i = 0; i < n && !rc;) {
+		size_t end = i + 1;
+		while (end < n && same_status(&keys[i], &keys[end]))
+			end++;
+		msg.len = 0;
+		rb__buf_puts(&msg, OVERLAP_PREFIX);
+		size_t named = 0;
+		stamp++;
+		for (size_t k = i; k < end && !rc; k++)
+			rc = name_others(keys, &g, k, &seen, stamp, &msg, &named);
+		if (!rc && named)
+			rc = add_condition(t, status_of(ud, &keys[i]), &msg);
+		i = end;
+	}
+	rb__buf_free(&msg);
+	rb__map_free(&seen);
+	rb__free(t->mem, g.head);
+	rb__free(t->mem, g.next);
+	return rc;
+}
+
+/* ---- the engine's counts ---- */
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const rb__overlap_key *a = *(const rb__overlap_key *const *)pa;
+	const rb__overlap_key *b = *(const rb__overlap_key *const *)pb;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return memcmp(a->key, b->key, a->klen);
+}
+
+int rb__overlap_count(rb__map *counts, const rb__mem *mem, const rb__overlap_key *keys, size_t n,
+                      int delta, bool *shared)
+{
+	if (!n)
+		return RB_OK;
+	const rb__overlap_key **sorted = rb__calloc(mem, n, sizeof(*sorted));
+	if (!sorted)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &keys[i];
+	qsort(sorted, n, sizeof sorted[0], key_cmp);
+	int rc = RB_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i && !key_cmp(&sorted[i - 1], &sorted[i]))
+			continue; /* a route counts once per key */
+		void **slot = rb__map_slot_for(counts, sorted[i]->key, sorted[i]->klen);
+		if (!slot) {
+			rc = RB_ENOMEM;
+			break;
+		}
+		uintptr_t before = (uintptr_t)*slot;
+		uintptr_t after = delta > 0 ? before + 1 : (before ? before - 1 : 0);
+		if (before >= 2 || after >= 2)
+			*shared = true;
+		*slot = (void *)after;
+	}
+	rb__free(mem, sorted);
+	return rc;
+}
