@@ -36,6 +36,10 @@ typedef struct rb__dctx {
 	rb__diags *diags;
 	const char *source;
 	rb__diags *warnings; /* unknown fields of complete structs go here; NULL: not checked */
+	/* field_policy.c: the last schema an unknown field was checked against,
+	 * and what it found (unknown fields come in runs of one schema). */
+	const struct rb__schema *memo_schema;
+	const void *memo_closed;
 } rb__dctx;
 
 typedef struct rb__schema rb__schema;

@@ -131,7 +131,11 @@ int rb__warn_unknown_field(rb__dctx *d, const rb__schema *s, const rb__node *mem
 {
 	if (!d->warnings)
 		return RB_OK;
-	const closed_schema *c = closed_entry(s);
+	if (d->memo_schema != s) {
+		d->memo_schema = s;
+		d->memo_closed = closed_entry(s);
+	}
+	const closed_schema *c = d->memo_closed;
 	if (!c || is_ignored(c, member->key, member->key_len))
 		return RB_OK;
 	/* Candidates: the decoded fields, then the known-but-ignored ones. */

@@ -237,7 +237,10 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	}
 	if (!e)
 		return RB_OK; /* a kind that never changes destinations */
-	rb__dctx d = {&m->arena, c->diags, c->source, c->warnings};
+	rb__dctx d = {.arena = &m->arena,
+	              .diags = c->diags,
+	              .source = c->source,
+	              .warnings = c->warnings};
 	size_t size = e->schema->size;
 	void *o = rb__arena_calloc(&m->arena, 1, size);
 	if (!o)

@@ -49,7 +49,8 @@ static void put_value_matches(rb__buf *b, const rb__value_match *v, size_t n)
 	size_t count = n < 16 ? n : 16;
 	for (size_t i = 0; i < count; i++)
 		sorted[i] = &v[i];
-	qsort(sorted, count, sizeof sorted[0], value_match_cmp);
+	if (count > 1)
+		qsort(sorted, count, sizeof sorted[0], value_match_cmp);
 	for (size_t i = 0; i < count; i++) {
 		put_field(b, sorted[i]->name);
 		put_field(b, sorted[i]->type ? sorted[i]->type : "Exact");
@@ -130,23 +131,21 @@ int rb__overlap_record(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	if (!p->programmed || !p->accepted ||
 	    (r->kind != RB_ROUTE_HTTP && r->kind != RB_ROUTE_GRPC))
 		return RB_OK;
-	rb__buf b;
-	rb__buf_init(&b, t->mem);
+	rb__buf *b = &t->overlap_buf; /* kept across parents: no allocation per route */
 	int rc = RB_OK;
 	for (size_t li = 0; li < p->programming.len && !rc; li++) {
 		const rb__listener *l = RB_VEC_AT(&p->programming, const rb__listener *, li);
 		if (!r->hostname_count) {
 			rc = record_host(t, l, rb__str_empty(l->hostname) ? "*" : l->hostname, r,
-			                 errors, &b);
+			                 errors, b);
 			continue;
 		}
 		for (size_t hi = 0; hi < r->hostname_count && !rc; hi++) {
 			const char *host = rb__served_hostname(l->hostname, r->hostnames[hi]);
 			if (host)
-				rc = record_host(t, l, host, r, errors, &b);
+				rc = record_host(t, l, host, r, errors, b);
 		}
 	}
-	rb__buf_free(&b);
 	return rc;
 }
 

@@ -99,6 +99,7 @@ typedef struct rb__tr {
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
 	rb__vec overlap;  /* rb__overlap_key: what each programmed parent matches (overlap.c) */
+	rb__buf overlap_buf; /* overlap.c: where a key is put together */
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a

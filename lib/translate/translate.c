@@ -202,6 +202,7 @@ void rb__tr_free(rb__tr *t)
 	rb__vec_free(t->mem, &t->dests);
 	rb__vec_free(t->mem, &t->statuses);
 	rb__vec_free(t->mem, &t->overlap);
+	rb__buf_free(&t->overlap_buf);
 	rb__arena_free(&t->scratch);
 }
 
@@ -218,6 +219,7 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 	t->mem = mem;
 	t->out = arena;
 	rb__arena_init(&t->scratch, mem);
+	rb__buf_init(&t->overlap_buf, mem);
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
 	for (size_t i = 0; i < MAP_COUNT; i++)
