@@ -253,17 +253,6 @@ static int service_warnings(rb__tr *t)
 	return rc;
 }
 
-static bool secret_in_input(rb__tr *t, const char *ns, const char *name)
-{
-	const rb__vec *v = &t->m->secrets;
-	for (size_t i = 0; i < v->len; i++) {
-		const rb__secret *s = RB_VEC_AT(v, const rb__secret *, i);
-		if (rb__str_eq(s->meta.namespace_, ns) && rb__str_eq(s->meta.name, name))
-			return true;
-	}
-	return false;
-}
-
 /* The certificate Secrets of one owner's listeners (a Gateway or a ListenerSet). */
 static int listener_secret_warnings(rb__tr *t, const rb__objmeta *owner, const rb__listener *ls,
                                     size_t count)
@@ -277,7 +266,7 @@ static int listener_secret_warnings(rb__tr *t, const rb__objmeta *owner, const r
 				continue;
 			const char *ns =
 			    rb__str_empty(ref->namespace_) ? owner->namespace_ : ref->namespace_;
-			if (secret_in_input(t, ns, ref->name))
+			if (rb__find_secret(t, ns, ref->name))
 				continue;
 			char esc_ns[96], esc_name[96], esc_l[96], msg[700], sub[96];
 			rb__escape_text(esc_ns, sizeof esc_ns, ns, strlen(ns));
