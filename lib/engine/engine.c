@@ -359,8 +359,11 @@ static int effects(rb_engine *e, int list, const void *old, const void *new_)
 {
 	if (list >= RB_LIST_ROUTE) {
 		rb__route_kind k = (rb__route_kind)(list - RB_LIST_ROUTE);
-		/* TCP/UDP listeners program their first route; selectors read route labels. */
-		if (k == RB_ROUTE_TCP || k == RB_ROUTE_UDP || e->selectors)
+		/* TCP/UDP listeners program their first route; selectors read route labels;
+		 * a route defined twice in the input reports its last copy's status only
+		 * (translate/route_copies.c), and a change replaces the copies. */
+		if (k == RB_ROUTE_TCP || k == RB_ROUTE_UDP || e->selectors ||
+		    (e->built && e->tr.route_copy_count))
 			e->need_full = true;
 		return RB_OK; /* the slot itself is dirty already */
 	}

@@ -95,6 +95,11 @@ typedef struct rb__tr {
 	/* policy_claims.c: which policy claimed each target, per policy kind */
 	rb__map policy_claims; /* "<kind letter>|<scope key>" -> const rb__claim * */
 
+	/* route_copies.c: routes by "Kind:ns/name" -> the last object of that
+	 * identity; route_copy_count says how many earlier copies there are */
+	rb__map route_copies;
+	size_t route_copy_count;
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
@@ -224,6 +229,11 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 
 /* translate.c: the Gateway ns/name when it is one of ours, else NULL. */
 const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);
+
+/* route_copies.c: a route defined more than once keeps the status of its last
+ * copy only (rb__route_last_copy(t, r) != r: r is an earlier copy). */
+int rb__route_copies_build(rb__tr *t);
+const rb__route *rb__route_last_copy(const rb__tr *t, const rb__route *r);
 
 /* attach.c */
 int rb__attach(rb__tr *t, rb__parent *p);

@@ -132,6 +132,8 @@ static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p,
 static int translate_route(rb__tr *t, const rb__route *r)
 {
 	size_t route_first = t->dests.len;
+	/* An earlier copy of a route defined twice: its destinations, not its status. */
+	bool earlier_copy = rb__route_last_copy(t, r) != r;
 	int rc = RB_OK;
 	for (size_t i = 0; i < r->parent_ref_count && !rc; i++) {
 		const rb__parent_ref *ref = &r->parent_refs[i];
@@ -161,7 +163,9 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		}
 		if (!rc)
 			rc = rb__route_status(t, &p, &errors);
-		if (!rc)
+		if (!rc && earlier_copy)
+			t->statuses.len--;
+		else if (!rc)
 			rc = rb__overlap_record(t, &p, &errors);
 		if (!rc && p.programmed)
 			rc = rb__merge_backends(t, &p, &dests);
@@ -177,7 +181,7 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 15 };
+enum { MAP_COUNT = 16 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
@@ -185,7 +189,8 @@ static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
 	                            &t->policy_claims,
-	                            &t->gateway_verdicts, &t->listener_verdicts};
+	                            &t->gateway_verdicts, &t->listener_verdicts,
+	                            &t->route_copies};
 	memcpy(out, maps, sizeof maps);
 }
 
@@ -231,6 +236,8 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 		rc = rb__routing_build(t);
 	if (!rc)
 		rc = rb__policy_claims_build(t);
+	if (!rc)
+		rc = rb__route_copies_build(t);
 	return rc;
 }
 

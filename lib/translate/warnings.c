@@ -183,6 +183,26 @@ static int route_warnings(rb__tr *t, const rb__route *r)
 	return warn_at(t, &r->meta, "/spec/parentRefs", msg);
 }
 
+/* An earlier copy of a route defined twice (route_copies.c). */
+static int route_copy_warning(rb__tr *t, const rb__route *r)
+{
+	const rb__route *last = rb__route_last_copy(t, r);
+	if (last == r)
+		return RB_OK;
+	char esc_ns[96], esc_name[96], esc_src[300], msg[1400];
+	const char *src = last->meta.origin.source ? last->meta.origin.source : "";
+	rb__escape_text(esc_ns, sizeof esc_ns, r->meta.namespace_, strlen(r->meta.namespace_));
+	rb__escape_text(esc_name, sizeof esc_name, r->meta.name, strlen(r->meta.name));
+	rb__escape_text(esc_src, sizeof esc_src, src, strlen(src));
+	snprintf(msg, sizeof msg,
+	         "%s %s/%s is defined again at %s:%u: both copies are translated, as Envoy "
+	         "Gateway translates such a file, and the route's status is the later copy's; "
+	         "in a cluster the later one replaces this one",
+	         rb__route_kind_name(r->kind), esc_ns, esc_name, esc_src,
+	         (unsigned)last->meta.origin.line);
+	return warn_at(t, &r->meta, "", msg);
+}
+
 /* The legacy Endpoints by "ns/name" (keys in the scratch arena). */
 static int index_legacy_endpoints(rb__tr *t, rb__map *out)
 {
@@ -329,6 +349,8 @@ int rb__translation_warnings(rb__tr *t)
 		const rb__vec *routes = &t->m->routes[k];
 		for (size_t i = 0; i < routes->len && !rc; i++)
 			rc = route_warnings(t, RB_VEC_AT(routes, const rb__route *, i));
+		for (size_t i = 0; i < routes->len && !rc; i++)
+			rc = route_copy_warning(t, RB_VEC_AT(routes, const rb__route *, i));
 	}
 	if (!rc)
 		rc = service_warnings(t);
