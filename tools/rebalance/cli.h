@@ -103,9 +103,10 @@ typedef int (*cli_produce_fn)(const void *what, rb_format format, rb_write_fn wr
 
 /*
  * Print what `produce` writes to stdout within the output budget
- * (o->output_bytes): a first pass counts, stopping past the budget (exit 2,
- * a message, nothing on stdout); the second streams to stdout (a write error:
- * a message and exit 1). Returns the exit status.
+ * (o->output_bytes; emit_budget.c): past the budget, exit 2, a message and
+ * nothing on stdout. A first pass keeps up to 16 MiB and then only counts;
+ * an output longer than that is produced again, streamed to stdout. A write
+ * error is a message and exit 1. Returns the exit status.
  */
 int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, const void *what);
 
