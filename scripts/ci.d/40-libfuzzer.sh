@@ -28,6 +28,7 @@ for t in $TARGETS; do
 	rm -rf "$B/corpus-$t"
 	mkdir -p "$B/corpus-$t"
 	log="$B/fuzz_$t.log"
+	# shellcheck disable=SC2046 # dict_of prints one option or nothing
 	if ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		"$B/fuzz/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" $(dict_of "$t") \
