@@ -5,6 +5,14 @@ Every input must end either in exit status 2 with nothing on stdout and
 `FILE:LINE:COL: ...` on stderr (JSON included: a location, and a path where
 there is a node), or in a translation (exit 0, output on stdout); within
 5 seconds and 512 MB (address space limit and peak RSS), whatever the bytes.
+An output past the output budget (`--limit output-bytes`) ends in exit 2 with
+nothing on stdout and the CLI's message naming that limit (expect
+'output-limit'). Some cases run another command or raise a limit (a 5th
+element: the arguments instead of `translate`).
+
+Costs that must stay linear are also checked as ratios: a hostile input
+against a plain one of the same size, both timed (RATIOS below); a ratio
+above its bound fails.
 
 The inputs are generated here (some are large: 100k-deep nesting, 1 MB of
 random bytes, 1M nodes); small ones with an exact message worth pinning are
@@ -248,6 +256,47 @@ def flood_keys(count, seed=1):
     return keys
 
 
+def amplified(routes, slices):
+    """Routes that all reach one Service of many one-endpoint EndpointSlices."""
+    doc = {k: BASE[k] for k in ("gatewayClass", "gateways")}
+    doc["services"] = [{"apiVersion": "v1", "kind": "Service",
+                        "metadata": {"namespace": "shop", "name": "wide"},
+                        "spec": {"ports": [{"port": 80}]}}]
+    doc["httpRoutes"] = [{
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"namespace": "shop", "name": "r%d" % i},
+        "spec": {"parentRefs": [{"namespace": "infra", "name": "eg"}],
+                 "rules": [{"backendRefs": [{"name": "wide", "port": 80}]}]}}
+        for i in range(routes)]
+    doc["endpointSlices"] = [{
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"namespace": "shop", "name": "e%d" % k,
+                     "labels": {"kubernetes.io/service-name": "wide"}},
+        "addressType": "IPv4", "ports": [{"port": 80}],
+        "endpoints": [{"addresses": ["10.%d.%d.%d" % (k >> 16, (k >> 8) & 255, k & 255)]}]}
+        for k in range(slices)]
+    return json.dumps(doc).encode()
+
+
+# Timed pairs: (name, hostile bytes, plain bytes of about the same size, suffix,
+# arguments, bound on the hostile/plain time ratio). Both inputs may fail
+# (the hostile one is refused); what is bounded is the cost.
+def ratio_pairs():
+    deep = 200000
+    flow = ("x: " + "[" * deep + "]" * deep + "\n").encode()
+    flat = ("x: [" + "0," * (deep - 2) + "0]\n").encode()
+    # 493 s before the flow cap (libyaml's scanner: tokens x flow depth); now refused at
+    # the 65th level.
+    yield "deep-flow-200k-vs-flat", flow, flat, ".yaml", \
+        ["translate", "--limit", "depth=10000000"], 5.0
+    wide = ("x: " + "[" * 64 + "0," * 300000 + "0" + "]" * 64 + "\n").encode()
+    flat = ("x: [" + "0," * 300000 + "0" + "]\n").encode()
+    # At the cap libyaml still walks 64 flow levels per token: about 3.4x a flat
+    # sequence (1000 levels, before the cap, cost 10x more than 64).
+    yield "flow-64-levels-wide-vs-flat", wide, flat, ".yaml", \
+        ["translate", "--limit", "depth=10000000", "--limit", "nodes=2000000"], 8.0
+
+
 def cases():
     """(name, bytes, suffix, expect) with expect in ('error', 'ok', 'any')."""
     rnd = random.Random(20240521)
@@ -437,6 +486,34 @@ def cases():
     yield "many-endpoints", json.dumps(dict(BASE, endpointSlices=slices)).encode(), ".json", \
         "ok"
 
+    # Deep flow nesting with the depth limit raised: libyaml's scanner costs
+    # tokens x flow depth, so flow collections stop at 64 levels whatever the
+    # limit (200k levels took minutes in libyaml before; see RATIOS too).
+    deep = 200000
+    raised = ["translate", "--limit", "depth=10000000"]
+    yield "deep-flow-seq-raised-depth", ("x: " + "[" * deep + "]" * deep + "\n").encode(), \
+        ".yaml", "error", raised
+    yield "deep-flow-map-raised-depth", ("x: " + "{a: " * deep + "1" + "}" * deep + "\n").encode(), \
+        ".yaml", "error", raised
+    yield "deep-flow-unclosed-raised-depth", ("x: " + "[" * deep).encode(), ".yaml", "error", raised
+    yield "deep-flow-two-lines-raised-depth", ("x: " + "[" * 40 + "\n  " + "[" * 40 + "]" * 80 +
+                                               "\n").encode(), ".yaml", "error", raised
+    yield "deep-block-raised-depth", ("apiVersion: example.com/v1\nkind: Thing\n"
+                                      "metadata: {name: a}\nspec:\n" + "- " * 20000 +
+                                      "1\n").encode(), ".yaml", "ok", raised
+
+    # Output amplification: routes x endpoints. 40 routes to one Service of
+    # 12,000 one-endpoint slices (3 MB of JSON) ask for about 20 MB of IR and
+    # more xDS; past the output budget, nothing is printed (exit 2), and
+    # nothing holds the whole output.
+    yield "output-amplified", amplified(20, 8000), ".json", "ok"
+    for cmd, budget in (("translate", "4Mi"), ("xds", "4Mi"), ("explain", "2Ki")):
+        # explain shows counts, not endpoints: its output grows with the routes only.
+        yield "output-amplified-budget-%s" % cmd, amplified(40, 12000), ".json", \
+            "output-limit", [cmd, "--limit", "output-bytes=" + budget]
+    yield "output-amplified-budget-xds-yaml", amplified(40, 12000), ".json", "output-limit", \
+        ["xds", "-o", "yaml", "--limit", "output-bytes=4Mi"]
+
     # Hash flooding: 100k label keys whose unseeded hashes share their low 20 bits
     # (one home slot in the duplicate-key table; 43-66 s before keyed hashing).
     flood = {k.decode("ascii"): "v" for k in flood_keys(100000)}
@@ -499,11 +576,11 @@ def cases():
                 yield name + "-yaml", to_yaml(doc).encode(), ".yaml", "any"
 
 
-def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
+def run_case(cli, tmp, name, data, suffix, expect, sanitizer, args=None):
     path = os.path.join(tmp, "input" + suffix)
     with open(path, "wb") as f:
         f.write(data)
-    argv = [cli, "translate", "input" + suffix]
+    argv = [cli] + (args or ["translate"]) + ["input" + suffix]
     if suffix == CONFIG_SUFFIX:  # the configuration, with the base resources
         with open(os.path.join(tmp, "resources.json"), "wb") as f:
             f.write(json.dumps(BASE).encode())
@@ -524,15 +601,22 @@ def run_case(cli, tmp, name, data, suffix, expect, sanitizer):
     if elapsed > TIME_LIMIT * (10 if sanitizer else 1):
         problems.append("took %.2f s" % elapsed)
     if rc == 0:
-        if expect == "error":
+        if expect in ("error", "output-limit"):
             problems.append("translated, expected exit 2")
         # Success may warn: one line per warning, located, never a raw control character.
         for line in err.decode("utf-8", "replace").splitlines():
             if not WARNING.match(line) or any(ord(c) < 0x20 or ord(c) == 0x7f or 0x80 <= ord(c) <= 0x9f for c in line):
                 problems.append("stderr on success is not a warning line: %r" % line[:200])
                 break
+    elif rc == 2 and expect == "output-limit":
+        if out:
+            problems.append("stdout past the output budget")
+        text = err.decode("utf-8", "replace")
+        if not re.match(r"rebalance \w+: the output is larger than the limit of \d+ bytes "
+                        r"\(--limit output-bytes\); nothing was written\n", text):
+            problems.append("not the output budget's message: %r" % text[:300])
     elif rc == 2:
-        if expect == "ok":
+        if expect in ("ok", "output-limit"):
             problems.append("exit 2, expected a translation: %r" % err[:300])
         if out:
             problems.append("stdout on exit 2")
@@ -574,12 +658,14 @@ def main():
         resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
     slowest = (0.0, "")
     with tempfile.TemporaryDirectory(prefix="rb-hostile-") as tmp:
-        for name, data, suffix, expect in cases():
+        for case in cases():
+            name, data, suffix, expect = case[:4]
+            args = case[4] if len(case) > 4 else None
             if only and only not in name:
                 continue
             t0 = time.monotonic()
             r0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            problem = run_case(cli, tmp, name, data, suffix, expect, sanitizer)
+            problem = run_case(cli, tmp, name, data, suffix, expect, sanitizer, args)
             dt = time.monotonic() - t0
             # ru_maxrss of the children is the peak over all of them so far (KiB).
             r1 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -595,6 +681,32 @@ def main():
                 passed += 1
                 if verbose:
                     print("ok   %s (%d bytes, %.2f s)" % (name, len(data), dt))
+        for name, hostile, plain, suffix, args, bound in ratio_pairs():
+            if only and only not in name:
+                continue
+            times = []
+            for data in (hostile, plain):
+                path = os.path.join(tmp, "input" + suffix)
+                with open(path, "wb") as f:
+                    f.write(data)
+                best = None
+                for _ in range(3):  # the best of three: the machine may be busy
+                    t0 = time.monotonic()
+                    subprocess.run([cli] + args + ["input" + suffix], cwd=tmp,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=TIME_LIMIT * (10 if sanitizer else 1) * 4 + 5)
+                    dt = time.monotonic() - t0
+                    best = dt if best is None else min(best, dt)
+                times.append(best)
+            ratio = times[0] / max(times[1], 1e-3)
+            line = "ratio %s: %.3f s / %.3f s = %.2f (bound %.1f)" % (
+                name, times[0], times[1], ratio, bound)
+            if ratio > bound:
+                failed += 1
+                print("FAIL " + line)
+            else:
+                passed += 1
+                print(line)
     print("hostile: peak RSS %d MB, slowest %.2f s (%s)" % (peak >> 10, slowest[0], slowest[1]))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

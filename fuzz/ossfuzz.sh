@@ -96,11 +96,11 @@ cmake -S "$REBALANCE_SRC" -B "$WORK/build-rebalance" -DCMAKE_BUILD_TYPE=Release 
 	-DREBALANCE_FUZZ=libfuzzer -DREBALANCE_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
 	-DCMAKE_PREFIX_PATH="$PREFIX"
 cmake --build "$WORK/build-rebalance" -j "$JOBS" \
-	--target fuzz_yaml fuzz_json fuzz_translate fuzz_roundtrip fuzz_config
+	--target fuzz_yaml fuzz_json fuzz_translate fuzz_roundtrip fuzz_config fuzz_engine
 
 # Targets, seed corpora (the corpus plus the regression inputs), dictionary, options.
 FUZZ=$REBALANCE_SRC/fuzz
-for t in yaml json translate roundtrip config; do
+for t in yaml json translate roundtrip config engine; do
 	cp "$WORK/build-rebalance/fuzz/fuzz_$t" "$OUT/"
 	rm -f "$OUT/fuzz_${t}_seed_corpus.zip"
 	(cd "$FUZZ" && zip -q -j -r "$OUT/fuzz_${t}_seed_corpus.zip" "corpus/$t" "regressions/$t")

@@ -27,8 +27,13 @@ typedef struct rb_allocator {
 /**
  * Create a context. `alloc` may be NULL for malloc/realloc/free (on Linux,
  * blocks of 2 MiB and more then come from anonymous mappings advised for
- * transparent huge pages, unless built with REBALANCE_HUGE_PAGES=OFF); a
- * given allocator gets every allocation. It is copied.
+ * transparent huge pages, unless built with REBALANCE_HUGE_PAGES=OFF). A
+ * given allocator gets every allocation rebalance makes (libcyaml's included),
+ * but not those of libyaml and cJSON, which allocate with malloc: libyaml's
+ * parser and emitter buffers (tens of KiB, and stacks as deep as the
+ * nesting) and cJSON's items for one JSON object at a time (docs/limits.md,
+ * "Memory"). cJSON's hooks are process-global, so they are never installed.
+ * A failed allocation of either kind is RB_ENOMEM. The allocator is copied.
  * @param out receives the new context (a new reference, free with rb_ctx_free)
  * @return RB_OK, RB_EINVAL (out is NULL), RB_ENOMEM
  */
@@ -41,7 +46,8 @@ RB_API void rb_ctx_free(rb_ctx *ctx);
 typedef enum rb_limit {
 	RB_LIMIT_INPUT_BYTES = 1,     /**< bytes per buffer or file (default 64 MiB) */
 	RB_LIMIT_DOCUMENTS = 2,       /**< YAML documents per buffer (default 100000) */
-	RB_LIMIT_DEPTH = 3,           /**< nesting depth of collections (default 64) */
+	RB_LIMIT_DEPTH = 3,           /**< nesting depth of collections (default 64; YAML flow
+	                                   collections at most 64 whatever the value) */
 	RB_LIMIT_SCALAR_BYTES = 4,    /**< bytes of one scalar or key (default 1 MiB) */
 	RB_LIMIT_NODES = 5,           /**< nodes per buffer (default 1048576) */
 	RB_LIMIT_ALIAS_EXPANSION = 6  /**< YAML aliases: 0 rejects every alias (default); N allows

@@ -28,13 +28,19 @@
  *    layouts.
  *
  * cJSON allocates with malloc (its hooks are process-global, so they are
- * never installed); each subtree is freed as soon as it is converted.
+ * never installed: a host program may have set its own); each subtree is
+ * freed as soon as it is converted. cJSON returns NULL both for a syntax
+ * error and for a failed allocation; malloc sets errno to ENOMEM when it
+ * fails (POSIX) and nothing else cJSON calls does, so errno, cleared before
+ * the call, tells them apart: RB_ENOMEM, never "invalid JSON", for a failed
+ * allocation (cjson_out_of_memory).
  *
  * No scalar handed to the builder can hold a NUL byte (raw control
  * characters and \u0000 are refused above, and a decoded string is measured
  * with strlen), so the builder is told not to look for one (RB_LD_NO_NUL).
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -464,12 +470,29 @@ static int bad_byte(js *j)
 	return syntax_near(j, j->pos);
 }
 
+/*
+ * cJSON_ParseWithLengthOpts, with errno telling an allocation failure
+ * (ENOMEM from malloc) from a syntax error after a NULL.
+ */
+static cJSON *cjson_parse(const char *s, size_t n, const char **end, bool *out_of_memory)
+{
+	int saved = errno;
+	errno = 0;
+	cJSON *v = cJSON_ParseWithLengthOpts(s, n, end, 0);
+	*out_of_memory = !v && errno == ENOMEM;
+	errno = saved;
+	return v;
+}
+
 /* One value at depth STREAM_DEPTH and below, by cJSON, converted and freed. */
 static int parse_subtree(js *j)
 {
 	const char *end = NULL;
 	const char *start = (const char *)j->s + j->pos;
-	cJSON *root = cJSON_ParseWithLengthOpts(start, j->n - j->pos, &end, 0);
+	bool oom;
+	cJSON *root = cjson_parse(start, j->n - j->pos, &end, &oom);
+	if (oom)
+		return j->b.err = RB_ENOMEM;
 	if (!root) {
 		size_t endpos = end ? (size_t)(end - (const char *)j->s) : j->pos;
 		return syntax_near(j, endpos > j->n ? j->n : endpos);
@@ -490,7 +513,10 @@ static int outer_string(js *j)
 	if (len != SIZE_MAX)
 		return rb__ld_scalar_flags(&j->b, (const char *)j->s + start + 1, len,
 		                           RB_SCALAR_STRING, loc, RB_LD_NO_NUL);
-	cJSON *str = cJSON_ParseWithLengthOpts((const char *)j->s + start, j->pos - start, NULL, 0);
+	bool oom;
+	cJSON *str = cjson_parse((const char *)j->s + start, j->pos - start, NULL, &oom);
+	if (oom)
+		return j->b.err = RB_ENOMEM;
 	if (!str || !cJSON_IsString(str)) {
 		cJSON_Delete(str);
 		return syntax_near(j, start);

@@ -13,6 +13,14 @@
  * scalars are strings; the tags `!!str` and `!` make a plain scalar a string;
  * every other tag is ignored.
  *
+ * Flow nesting: libyaml's scanner walks its whole stack of flow levels for
+ * every token it reads, so its cost is tokens x flow depth (200,000 levels
+ * of `[` took minutes). Flow collections (`[ ]`, `{ }`) may therefore nest
+ * at most YAML_FLOW_DEPTH_MAX levels, whatever the depth limit (which bounds
+ * block collections and JSON): refused at the event of the level past it,
+ * libyaml has read at most one more line's worth of indicators (a possible
+ * simple key is looked ahead 1024 characters) -- linear.
+ *
  * Merge keys (`<<`): a plain `<<` key is flagged to the builder, which
  * applies the merge when the mapping is complete (merge.h).
  *
@@ -35,6 +43,10 @@
 #include "load/text.h"
 
 enum { REC_SCALAR = 1, REC_MAP, REC_SEQ, REC_END, REC_ALIAS };
+
+/* The deepest flow nesting libyaml is given (the default depth limit: no document that loads
+ * with the default limits is refused for it). */
+enum { YAML_FLOW_DEPTH_MAX = 64 };
 
 typedef struct yl_rec {
 	uint8_t type;
@@ -76,6 +88,7 @@ typedef struct yl {
 	 * >= 0x80 (or len). */
 	size_t ascii_end;
 	bool ascii_done;
+	size_t flow_depth; /* open flow collections (always the innermost ones) */
 	/* aliases */
 	uint64_t budget;
 	uint64_t used;
@@ -445,9 +458,16 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	return RB_OK;
 }
 
-static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yaml_char_t *anchor)
+static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yaml_char_t *anchor,
+                    bool flow)
 {
 	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	if (flow && ++y->flow_depth > YAML_FLOW_DEPTH_MAX && !y->b.err)
+		return rb__ld_fail(&y->b, RB_ELIMIT, loc,
+		                   "flow collections ([ ] and { }) nested deeper than %d levels, the "
+		                   "fixed limit of YAML flow nesting (block collections nest up to "
+		                   "the depth limit)",
+		                   YAML_FLOW_DEPTH_MAX);
 	int rc = rb__ld_begin(&y->b, kind, loc);
 	if (rc || y->budget == 0)
 		return rc;
@@ -468,6 +488,8 @@ static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yam
 
 static int on_end(yl *y)
 {
+	if (y->flow_depth) /* inside flow context every collection is a flow one */
+		y->flow_depth--;
 	if (y->budget && recording(y)) {
 		rb__ld_loc none = {0, 0, 0};
 		int rc = record(y, REC_END, 0, none, NULL, 0, 0);
@@ -495,9 +517,11 @@ static int on_event(yl *y, const yaml_event_t *ev, rb__arena_mark amark)
 	case YAML_SCALAR_EVENT:
 		return on_scalar(y, ev);
 	case YAML_SEQUENCE_START_EVENT:
-		return on_start(y, ev, RB_NODE_SEQ, ev->data.sequence_start.anchor);
+		return on_start(y, ev, RB_NODE_SEQ, ev->data.sequence_start.anchor,
+		                ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
 	case YAML_MAPPING_START_EVENT:
-		return on_start(y, ev, RB_NODE_MAP, ev->data.mapping_start.anchor);
+		return on_start(y, ev, RB_NODE_MAP, ev->data.mapping_start.anchor,
+		                ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
 		return on_end(y);

@@ -1,7 +1,10 @@
 /* The public API's contracts that are not about translation rules. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include <check.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "rebalance/rebalance.h"
@@ -110,6 +113,48 @@ START_TEST(limits_are_checked)
 	ck_assert_int_eq(rb_input_add_buffer(in, "services: []\n", 13, "x", RB_INPUT_AUTO), RB_ELIMIT);
 	rb_input_free(in);
 	rb_ctx_free(ctx);
+}
+END_TEST
+
+/*
+ * Every way in applies the context's limits: a buffer, a file, the
+ * configuration document and the incremental engine (the CLI's stdin is a
+ * buffer; the bindings call rb_input_add_buffer).
+ */
+START_TEST(limits_on_every_input_path)
+{
+	static const char DEEP[] = "kind: Service\nmetadata: {name: a, labels: {x: [[1]]}}\n";
+	static const char DEEP_CONFIG[] = "kind: EnvoyGateway\nextensionApis: {a: [[1]]}\n";
+	for (int which = 0; which < 2; which++) {
+		rb_ctx *ctx;
+		ck_assert_int_eq(rb_ctx_new(&ctx, NULL), RB_OK);
+		if (which == 0)
+			ck_assert_int_eq(rb_ctx_set_limit(ctx, RB_LIMIT_DEPTH, 3), RB_OK);
+		else
+			ck_assert_int_eq(rb_ctx_set_limit(ctx, RB_LIMIT_INPUT_BYTES, 20), RB_OK);
+		rb_input *in;
+		ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+		ck_assert_int_eq(rb_input_add_buffer(in, DEEP, strlen(DEEP), "b.yaml", RB_INPUT_AUTO),
+		                 RB_ELIMIT);
+		char path[] = "/tmp/rb-limits-XXXXXX";
+		int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, DEEP, strlen(DEEP)), (int)strlen(DEEP));
+		close(fd);
+		ck_assert_int_eq(rb_input_add_file(in, path, RB_INPUT_AUTO), RB_ELIMIT);
+		unlink(path);
+		ck_assert_int_eq(rb_input_add_config(in, DEEP_CONFIG, strlen(DEEP_CONFIG), "eg.yaml"),
+		                 RB_ELIMIT);
+		rb_input_free(in);
+		ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+		rb_engine *e;
+		ck_assert_int_eq(rb_engine_new(&e, in, NULL), RB_OK);
+		ck_assert_int_eq(rb_engine_apply_buffer(e, DEEP, strlen(DEEP), "e.yaml", RB_INPUT_AUTO),
+		                 RB_ELIMIT);
+		rb_engine_free(e);
+		rb_input_free(in);
+		rb_ctx_free(ctx);
+	}
 }
 END_TEST
 
@@ -289,6 +334,7 @@ int main(void)
 	tcase_add_test(tc, null_handles_are_harmless);
 	tcase_add_test(tc, version_matches_headers);
 	tcase_add_test(tc, limits_are_checked);
+	tcase_add_test(tc, limits_on_every_input_path);
 	tcase_add_test(tc, diag_format_works_like_snprintf);
 	tcase_add_test(tc, result_outlives_its_input);
 	tcase_add_test(tc, config_documents_are_checked_before_libcyaml);

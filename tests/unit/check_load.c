@@ -851,6 +851,59 @@ END_TEST
 
 /* ---- yaml_limits ---- */
 
+/*
+ * Flow collections nest at most 64 levels whatever the depth limit: libyaml's
+ * scanner costs tokens x flow depth (200,000 levels of '[' took minutes with
+ * the depth limit raised); block collections nest up to the limit.
+ */
+START_TEST(yaml_flow_nesting_is_capped)
+{
+	size_t len;
+	run r;
+	/* 64 flow levels under a key (65 with the root): fine with a raised limit. */
+	char *s = repeat("kind: X\na: ", "[", 64, "", &len);
+	char *t = malloc(len + 64 + 2);
+	memcpy(t, s, len);
+	memset(t + len, ']', 64);
+	memcpy(t + len + 64, "\n", 2);
+	run_init(&r);
+	r.limits.depth = 1000000;
+	ck_assert_int_eq(run_load(&r, t, len + 65, RB_FMT_YAML), RB_OK);
+	run_free(&r);
+	free(t);
+	free(s);
+	/* 65 flow levels, or 100,000: refused at the 65th, at once. */
+	s = repeat("kind: X\na: ", "{b: ", 100000, "", &len);
+	run_init(&r);
+	r.limits.depth = 10000000;
+	double t0 = now();
+	ck_assert_int_eq(run_load(&r, s, len, RB_FMT_YAML), RB_ELIMIT);
+	double dt = now() - t0;
+	ck_assert_msg(dt < budget(1.0), "took %.3f s", dt);
+	ck_assert_msg(strstr(r.diag, "in.yaml:2:260: /a") == r.diag, "%s", r.diag);
+	ck_assert_msg(strstr(r.diag, ": flow collections ([ ] and { }) nested deeper than 64 "
+	                             "levels, the fixed limit of YAML flow nesting"),
+	              "%s", r.diag);
+	run_free(&r);
+	free(s);
+	/* Block collections nest up to the depth limit: 200 levels. */
+	s = repeat("kind: X\na:\n", "- ", 200, "1\n", &len);
+	run_init(&r);
+	r.limits.depth = 1000;
+	ck_assert_int_eq(run_load(&r, s, len, RB_FMT_YAML), RB_OK);
+	run_free(&r);
+	free(s);
+	/* A flow collection closes: the levels are counted again from the next. */
+	run_init(&r);
+	r.limits.depth = 1000;
+	s = repeat("kind: X\na:\n", "- [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	           10, "", &len);
+	ck_assert_int_eq(run_load(&r, s, len, RB_FMT_YAML), RB_OK);
+	run_free(&r);
+	free(s);
+}
+END_TEST
+
 START_TEST(yaml_depth_bomb)
 {
 	size_t len;
@@ -1479,6 +1532,7 @@ static Suite *load_suite(void)
 
 	tc = tcase_create("yaml_limits");
 	tcase_add_test(tc, yaml_depth_bomb);
+	tcase_add_test(tc, yaml_flow_nesting_is_capped);
 	tcase_add_test(tc, yaml_alias_limits);
 	tcase_add_test(tc, yaml_other_limits);
 	suite_add_tcase(s, tc);

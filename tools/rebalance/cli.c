@@ -26,6 +26,10 @@ static const char *const LIMIT_NAMES[] = {
     [RB_LIMIT_NODES] = "nodes",             [RB_LIMIT_ALIAS_EXPANSION] = "aliases",
 };
 
+/* The output budget is the CLI's own (cli_emit): not a limit of the library's context. */
+#define OUTPUT_BYTES_NAME "output-bytes"
+#define LIMIT_OUTPUT_BYTES ((rb_limit)(RB_LIMIT_ALIAS_EXPANSION + 1))
+
 /* "NAME=N" -> limit and value; N decimal digits, optionally Ki, Mi or Gi. */
 static bool parse_limit(const char *v, rb_limit *limit, uint64_t *value)
 {
@@ -37,6 +41,8 @@ static bool parse_limit(const char *v, rb_limit *limit, uint64_t *value)
 	for (size_t i = 1; i < sizeof LIMIT_NAMES / sizeof *LIMIT_NAMES; i++)
 		if (strlen(LIMIT_NAMES[i]) == n && !strncmp(v, LIMIT_NAMES[i], n))
 			*limit = (rb_limit)i;
+	if (n == strlen(OUTPUT_BYTES_NAME) && !strncmp(v, OUTPUT_BYTES_NAME, n))
+		*limit = LIMIT_OUTPUT_BYTES;
 	const char *p = eq + 1;
 	if (!*limit || *p < '0' || *p > '9')
 		return false;
@@ -124,10 +130,15 @@ static int apply_limit(const char *command, cli_options *o, const char *v)
 		return cli_usage_error(command,
 		                       "--limit takes NAME=N with NAME one of input-bytes, "
 		                       "documents, depth, scalar-bytes, nodes, aliases, "
-		                       "and N a number (bytes: also with Ki, Mi, Gi)");
+		                       "output-bytes, and N a number (bytes: also with Ki, Mi, Gi)");
 	if (value == 0 && limit != RB_LIMIT_ALIAS_EXPANSION)
 		return cli_usage_error(command, "--limit %s=0: only aliases can be 0",
-		                       LIMIT_NAMES[limit]);
+		                       limit == LIMIT_OUTPUT_BYTES ? OUTPUT_BYTES_NAME
+		                                                   : LIMIT_NAMES[limit]);
+	if (limit == LIMIT_OUTPUT_BYTES) {
+		o->output_bytes = value;
+		return CLI_OK;
+	}
 	o->limits[limit] = value;
 	o->limit_set[limit] = true;
 	return CLI_OK;
@@ -238,6 +249,7 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 	/* Each command's default output: xds speaks Envoy's proto3 JSON, the
 	 * others YAML (explain overrides it with its text table). */
 	o->format = !strcmp(command, "xds") ? RB_FORMAT_JSON : RB_FORMAT_YAML;
+	o->output_bytes = CLI_OUTPUT_BYTES;
 	rb_translate_options_init(&o->translate, sizeof o->translate);
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->gateway_classes = calloc((size_t)argc + 1, sizeof(*o->gateway_classes));
@@ -459,19 +471,16 @@ int cli_write_stdout(const char *buf, size_t len)
 	return CLI_OK;
 }
 
-/* Where the view goes: stdout, remembering the first write error. */
-typedef struct stdout_sink {
-	int error; /* errno of the first failed write, or 0 */
-} stdout_sink;
+/* The view of one result, for cli_emit. */
+typedef struct result_view {
+	const rb_result *res;
+	cli_write_view_fn write_view;
+} result_view;
 
-static int write_to_stdout(void *ud, const void *bytes, size_t len)
+static int produce_result_view(const void *what, rb_format format, rb_write_fn write, void *ud)
 {
-	stdout_sink *sink = ud;
-	if (fwrite(bytes, 1, len, stdout) != len) {
-		sink->error = errno ? errno : EIO;
-		return 1; /* the writer stops and returns RB_EIO */
-	}
-	return 0;
+	const result_view *v = what;
+	return v->write_view(v->res, format, write, ud);
 }
 
 int cli_translate_and_print(const char *command, const cli_options *o, cli_write_view_fn write_view)
@@ -488,18 +497,8 @@ int cli_translate_and_print(const char *command, const cli_options *o, cli_write
 		if (!err && cli_print_warnings(o, in, res) && o->strict) {
 			rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
 		} else if (!err) {
-			stdout_sink sink = {0};
-			errno = 0;
-			err = write_view(res, o->format, write_to_stdout, &sink);
-			if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) &&
-			    !sink.error)
-				sink.error = errno ? errno : EIO;
-			if (sink.error) {
-				fprintf(stderr, "rebalance %s: cannot write the output: %s\n",
-				        command, strerror(sink.error));
-				rc = CLI_FAILURE;
-				err = 0;
-			}
+			result_view v = {res, write_view};
+			rc = cli_emit(command, o, produce_result_view, &v);
 		}
 		if (err) {
 			fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));

@@ -25,6 +25,7 @@ typedef struct cli_options {
 	/* --limit NAME=N, indexed by rb_limit; 0 where not given (the default) */
 	uint64_t limits[RB_LIMIT_ALIAS_EXPANSION + 1];
 	bool limit_set[RB_LIMIT_ALIAS_EXPANSION + 1];
+	uint64_t output_bytes; /* --limit output-bytes: the output budget (CLI_OUTPUT_BYTES) */
 	const char **inputs;
 	size_t input_count;
 	const char **gateway_classes; /* --gateway-class, repeatable (into translate) */
@@ -90,6 +91,27 @@ typedef int (*cli_write_view_fn)(const rb_result *res, rb_format format, rb_writ
                                  void *ud);
 int cli_translate_and_print(const char *command, const cli_options *o,
                             cli_write_view_fn write_view);
+
+/* The default output budget: 1 GiB, far above what real clusters print. */
+#define CLI_OUTPUT_BYTES (UINT64_C(1) << 30)
+
+/*
+ * Something to print: writes `what` in `format` to `write` (rb_result_write,
+ * rb_xds_write, rb_explanation_write or a text printer); returns an rb_error.
+ */
+typedef int (*cli_produce_fn)(const void *what, rb_format format, rb_write_fn write, void *ud);
+
+/*
+ * Print what `produce` writes to stdout within the output budget
+ * (o->output_bytes; emit_budget.c): past the budget, exit 2, a message and
+ * nothing on stdout. A first pass keeps up to 16 MiB and then only counts;
+ * an output longer than that is produced again, streamed to stdout. A write
+ * error is a message and exit 1. Returns the exit status.
+ */
+int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, const void *what);
+
+/* A write-only FILE whose bytes go to `write` (for output printed with stdio); NULL if out of memory. */
+FILE *cli_sink_file(rb_write_fn write, void *ud);
 
 /* Commands. */
 int cmd_translate(int argc, char **argv);

@@ -610,10 +610,9 @@ static void print_warnings_block(const rb_input *in, const rb_explanation *ex, F
 	fputc('\n', out);
 }
 
-static int print_text(const rb_input *in, const rb_explanation *ex, const rb_translate_options *o,
-                      FILE *out)
+static void print_text(const rb_input *in, const rb_explanation *ex, const rb_translate_options *o,
+                       bool color, FILE *out)
 {
-	bool color = isatty(fileno(out)) && !getenv("NO_COLOR");
 	print_warnings_block(in, ex, out);
 	for (size_t i = 0; i < rb_explanation_what_if_count(ex); i++) {
 		size_t n = rb_explanation_what_if_slices(ex, i);
@@ -636,11 +635,28 @@ static int print_text(const rb_input *in, const rb_explanation *ex, const rb_tra
 		print_rule(rb_explanation_rule(ex, i), o, color, out);
 	}
 	print_not_programmed(ex, out);
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "rebalance: cannot write the output\n");
-		return CLI_FAILURE;
-	}
-	return CLI_OK;
+}
+
+/* What explain prints, for cli_emit: the text table or the explanation as YAML/JSON. */
+typedef struct explain_view {
+	const rb_input *in;
+	const rb_explanation *ex;
+	const rb_translate_options *o;
+	bool text;
+	bool color; /* decided for stdout, the same in both passes of cli_emit */
+} explain_view;
+
+static int produce_explain(const void *what, rb_format format, rb_write_fn write, void *ud)
+{
+	const explain_view *v = what;
+	if (!v->text)
+		return rb_explanation_write(v->ex, format, write, ud);
+	FILE *f = cli_sink_file(write, ud);
+	if (!f)
+		return RB_ENOMEM;
+	print_text(v->in, v->ex, v->o, v->color, f);
+	bool failed = fflush(f) || ferror(f);
+	return fclose(f) || failed ? RB_EIO : RB_OK;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -651,8 +667,6 @@ int cmd_explain(int argc, char **argv)
 	rb_ctx *ctx = NULL;
 	rb_input *in = NULL;
 	rb_explanation *ex = NULL;
-	char *out = NULL;
-	size_t len = 0;
 	if (rc)
 		goto done;
 	if (cli_new_ctx(&o, &ctx) != CLI_OK) {
@@ -683,24 +697,15 @@ int cmd_explain(int argc, char **argv)
 		rc = CLI_USAGE; /* like kubectl --validate=strict: nothing on stdout */
 		goto done;
 	}
-	if (!o.format_set || o.text) {
-		rc = print_text(in, ex, &o.translate, stdout);
-		goto done;
-	}
-	cli_print_warnings_to(stderr, "", in, sel, false);
-	err = rb_explanation_to_buffer(ex, o.format, &out, &len);
-	if (err) {
-		fprintf(stderr, "rebalance explain: %s\n", rb_strerror(err));
-		rc = CLI_FAILURE;
-		goto done;
-	}
-	rc = cli_write_stdout(out, len);
+	explain_view view = {in, ex, &o.translate, !o.format_set || o.text,
+	                     isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};
+	if (!view.text)
+		cli_print_warnings_to(stderr, "", in, sel, false);
+	rc = cli_emit("explain", &o, produce_explain, &view);
 done:
 	/* the gate: after the output, which shows why it tripped */
 	if (rc == CLI_OK && ex && cli_gates_trip(args.gates, args.gate_count, ex, stderr))
 		rc = CLI_GATE_TRIPPED;
-	if (out)
-		rb_free(ctx, out);
 	rb_explanation_free(ex);
 	rb_input_free(in);
 	rb_ctx_free(ctx);

@@ -53,7 +53,8 @@ const cli_option CLI_OPTIONS[] = {
     {OPT_LIMIT, 0, "limit", VALUE_WORD, "NAME=N", NULL, CMD_ALL, true, false,
      "raise or lower an input limit (repeatable); N is a count, or bytes with a Ki, Mi or Gi "
      "suffix. NAME: input-bytes (64Mi), documents (100000), depth (64), scalar-bytes (1Mi), "
-     "nodes (1048576), aliases (0: YAML aliases refused; N: allowed up to N expanded nodes)"},
+     "nodes (1048576), aliases (0: YAML aliases refused; N: allowed up to N expanded nodes); "
+     "output-bytes (1Gi) bounds what is printed"},
     {OPT_GATEWAY_NAMESPACE_MODE, 0, "gateway-namespace-mode", VALUE_NONE, NULL, NULL, CMD_ALL,
      false, true, "Envoy Gateway's GatewayNamespaceMode"},
     {OPT_WHAT_IF, 0, "what-if", VALUE_WORD, "NS/SERVICE=0", NULL, CMD_EXPLAIN, true, false,

@@ -679,8 +679,13 @@ class Engine:
         RebalanceError with its diagnostics. Nothing is translated until
         translate()."""
         if isinstance(data, os.PathLike):
+            # At most one byte past input-bytes, as rb_input_add_file reads: the
+            # library reports the limit at that byte, and a FIFO or /dev/zero
+            # cannot fill memory.
+            with self._lock:
+                limit = _L.rb_ctx_get_limit(self._ctx, Limit.INPUT_BYTES) if self._ctx else 0
             with open(data, "rb") as f:
-                name, data = name or os.fsdecode(data), f.read()
+                name, data = name or os.fsdecode(data), f.read(limit + 1)
         if not isinstance(data, tuple):  # (name, data) tuples and Inputs carry their own
             data = Input(data, name, format)
         ((_, bname, buf, fmt),) = _items([data])

@@ -481,6 +481,13 @@ class EngineTest(unittest.TestCase):
             engine.apply(bad)
         self.assertEqual(cm.exception.diagnostics[0].file, "<buffer>")
         self.assertEqual(engine.render(), before)  # nothing changed
+        # A path is read as the library reads files: up to the input-bytes limit.
+        small = rebalance.Engine(limits={rebalance.Limit.INPUT_BYTES: 1000})
+        with self.assertRaises(rebalance.RebalanceError) as cm:
+            small.apply(pathlib.Path("/dev/zero"))
+        self.assertEqual(cm.exception.code, rebalance.ErrorCode.LIMIT)
+        self.assertIn("larger than the limit of 1000 bytes", str(cm.exception))
+        small.close()
         with self.assertRaises(ValueError):
             engine.delete("Frobnicator", "default", "x")
         with self.assertRaises(ValueError):

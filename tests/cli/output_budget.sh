@@ -1,0 +1,75 @@
+#!/bin/sh
+# The output budget (--limit output-bytes, docs/limits.md): an output of
+# exactly the budget is printed whole; one byte less is exit 2, a message
+# naming the limit, and nothing on stdout -- for every command and format.
+# Usage: output_budget.sh REBALANCE INPUT
+set -u
+cli=$1
+input=$2
+fail=0
+for args in "translate" "translate -o json" "xds" "xds -o yaml" "explain" "explain -o json" \
+	"explain -o yaml"; do
+	# shellcheck disable=SC2086 # $args is several words on purpose
+	"$cli" $args "$input" >full.out 2>/dev/null || {
+		echo "rebalance $args: exit $?" >&2
+		fail=1
+		continue
+	}
+	size=$(wc -c <full.out | tr -d ' ')
+	# shellcheck disable=SC2086
+	"$cli" $args --limit "output-bytes=$size" "$input" >at.out 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "rebalance $args --limit output-bytes=$size (its size): exit $rc, $(cat err.txt)" >&2
+		fail=1
+	fi
+	# shellcheck disable=SC2086
+	"$cli" $args --limit "output-bytes=$((size - 1))" "$input" >past.out 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 2 ] || [ -s past.out ] ||
+		! grep -q "the output is larger than the limit of $((size - 1)) bytes (--limit output-bytes)" err.txt; then
+		echo "rebalance $args --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out, $(cat err.txt)" >&2
+		fail=1
+	fi
+done
+# An output larger than what the CLI holds in memory (16 MiB) is produced
+# twice, counted then streamed: the same bytes, the same budget. 40 routes
+# to one Service of 12,000 one-endpoint slices: 2 MB in, about 20 MB out.
+awk 'BEGIN {
+	print "gatewayClass: {apiVersion: gateway.networking.k8s.io/v1, kind: GatewayClass, metadata: {name: envoy-gateway-class}, spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}}"
+	print "gateways: [{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {namespace: infra, name: eg}, spec: {gatewayClassName: envoy-gateway-class, listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]}}]"
+	print "services: [{apiVersion: v1, kind: Service, metadata: {namespace: shop, name: s}, spec: {ports: [{port: 80}]}}]"
+	print "httpRoutes:"
+	for (i = 0; i < 40; i++)
+		printf "- {apiVersion: gateway.networking.k8s.io/v1, kind: HTTPRoute, metadata: {namespace: shop, name: r%d}, spec: {parentRefs: [{namespace: infra, name: eg}], rules: [{backendRefs: [{name: s, port: 80}]}]}}\n", i
+	print "endpointSlices:"
+	for (k = 0; k < 12000; k++)
+		printf "- {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {namespace: shop, name: e%d, labels: {kubernetes.io/service-name: s}}, addressType: IPv4, ports: [{port: 80}], endpoints: [{addresses: [10.0.%d.%d]}]}\n", k, int(k / 256), k % 256
+}' >amplified.yaml
+"$cli" translate amplified.yaml >full.out 2>/dev/null
+size=$(wc -c <full.out | tr -d ' ')
+if [ "$size" -le $((16 << 20)) ]; then
+	echo "amplified.yaml: $size bytes of output, expected more than 16 MiB" >&2
+	fail=1
+fi
+"$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
+rc=$?
+if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
+	echo "translate amplified.yaml --limit output-bytes=$size: exit $rc, $(cat err.txt)" >&2
+	fail=1
+fi
+"$cli" translate --limit "output-bytes=$((size - 1))" amplified.yaml >past.out 2>err.txt
+rc=$?
+if [ "$rc" -ne 2 ] || [ -s past.out ]; then
+	echo "translate amplified.yaml --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out" >&2
+	fail=1
+fi
+rm -f amplified.yaml full.out at.out past.out
+# A value is checked like the other limits.
+"$cli" translate --limit output-bytes=0 "$input" >/dev/null 2>err.txt
+rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "output-bytes=0" err.txt; then
+	echo "--limit output-bytes=0: exit $rc, $(cat err.txt)" >&2
+	fail=1
+fi
+exit $fail
