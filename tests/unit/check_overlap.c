@@ -33,35 +33,6 @@
 
 #define RULE(matches) "    rules: [{matches: " matches ", backendRefs: [{name: app, port: 80}]}]\n"
 
-typedef struct fixture {
-	rb_ctx *ctx;
-	rb_input *in;
-	rb_result *res;
-} fixture;
-
-static fixture translate(const char *doc)
-{
-	fixture f = {NULL, NULL, NULL};
-	ck_assert_int_eq(rb_ctx_new(&f.ctx, NULL), RB_OK);
-	ck_assert_int_eq(rb_input_new(&f.in, f.ctx), RB_OK);
-	int rc = rb_input_add_buffer(f.in, doc, strlen(doc), "test.yaml", RB_INPUT_YAML);
-	if (rc) {
-		char msg[1024];
-		rb_diag_format(rb_input_diag(f.in, 0), msg, sizeof msg);
-		ck_abort_msg("input rejected: %s", msg);
-	}
-	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
-	ck_assert_int_eq(rb_translate(&f.res, f.in, &o), RB_OK);
-	return f;
-}
-
-static void done(fixture *f)
-{
-	rb_result_free(f->res);
-	rb_input_free(f->in);
-	rb_ctx_free(f->ctx);
-}
-
 /* The RouteRulesOverlap message of a route's (first) status, or NULL. */
 static const char *overlap(const rb_result *res, const char *route)
 {
@@ -87,31 +58,31 @@ static const char *overlap(const rb_result *res, const char *route)
 
 START_TEST(identical_matches_on_one_listener_overlap)
 {
-	fixture f = translate(
+	tu_fixture f = tu_translate(
 	    GATEWAY("") "httpRoutes:\n" ROUTE("a", RULE("[{path: {type: Exact, value: /pay}}]"))
 	        ROUTE("b", RULE("[{path: {type: Exact, "
 	                        "value: /pay}}]")));
 	ck_assert_str_eq(overlap(f.res, "a"), NAMES("HTTPRoute shop/b"));
 	ck_assert_str_eq(overlap(f.res, "b"), NAMES("HTTPRoute shop/a"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 START_TEST(rules_without_matches_overlap_on_slash)
 {
-	fixture f =
-	    translate(GATEWAY("") "httpRoutes:\n" ROUTE("a", RULE("[]"))
-	                  ROUTE("b", "    rules: [{backendRefs: [{name: app, port: 80}]}]\n")
-	                      ROUTE("c", RULE("[{path: {value: /}}]")));
+	tu_fixture f =
+	    tu_translate(GATEWAY("") "httpRoutes:\n" ROUTE("a", RULE("[]"))
+	                     ROUTE("b", "    rules: [{backendRefs: [{name: app, port: 80}]}]\n")
+	                         ROUTE("c", RULE("[{path: {value: /}}]")));
 	ck_assert_str_eq(overlap(f.res, "a"), NAMES("HTTPRoute shop/b, HTTPRoute shop/c"));
 	ck_assert_str_eq(overlap(f.res, "c"), NAMES("HTTPRoute shop/a, HTTPRoute shop/b"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 START_TEST(what_tells_matches_apart)
 {
-	fixture f = translate(
+	tu_fixture f = tu_translate(
 	    GATEWAY("") "httpRoutes:\n" ROUTE("get", RULE("[{path: {value: /x}, method: GET}]"))
 	        ROUTE("post", RULE("[{path: {value: /x}, method: POST}]"))
 	            ROUTE("exact", RULE("[{path: {type: Exact, value: /x}, method: GET}]")) ROUTE(
@@ -124,13 +95,13 @@ START_TEST(what_tells_matches_apart)
 	ck_assert_ptr_null(overlap(f.res, "exact"));
 	ck_assert_str_eq(overlap(f.res, "hdr"), NAMES("HTTPRoute shop/hdr-swapped"));
 	ck_assert_ptr_null(overlap(f.res, "hdr-other"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 START_TEST(hostnames_are_intersected_with_the_listener)
 {
-	fixture f = translate(
+	tu_fixture f = tu_translate(
 	    GATEWAY("hostname: '*.example.com',") "httpRoutes:\n" ROUTE(
 	        "wild", "    hostnames: ['*.example.com']\n" RULE("[]"))
 	        ROUTE("a", "    hostnames: [a.example.com]\n" RULE("[]"))
@@ -141,13 +112,13 @@ START_TEST(hostnames_are_intersected_with_the_listener)
 	ck_assert_str_eq(overlap(f.res, "wild"), NAMES("HTTPRoute shop/none"));
 	ck_assert_str_eq(overlap(f.res, "a"), NAMES("HTTPRoute shop/a-too"));
 	ck_assert_ptr_null(overlap(f.res, "b"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 START_TEST(only_other_routes_and_only_kept_rules_count)
 {
-	fixture f = translate(
+	tu_fixture f = tu_translate(
 	    GATEWAY("") "httpRoutes:\n" ROUTE("twice",
 	                                      "    rules:\n"
 	                                      "    - matches: [{path: {value: /t}}]\n"
@@ -169,20 +140,20 @@ START_TEST(only_other_routes_and_only_kept_rules_count)
 	ck_assert_ptr_null(overlap(f.res, "twice"));
 	ck_assert_ptr_null(overlap(f.res, "dropped"));
 	ck_assert_ptr_null(overlap(f.res, "same-as-dropped"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 START_TEST(grpc_routes_overlap_on_service_and_method)
 {
-	fixture f =
-	    translate(GATEWAY("") "grpcRoutes:\n" ROUTE(
-	        "g1", RULE("[{method: {service: pay.V1, method: Charge}}]"))
-	                  ROUTE("g2", RULE("[{method: {service: pay.V1, method: Charge}}]"))
-	                      ROUTE("g3", RULE("[{method: {service: pay.V1, method: Refund}}]")));
+	tu_fixture f = tu_translate(
+	    GATEWAY("") "grpcRoutes:\n" ROUTE("g1",
+	                                      RULE("[{method: {service: pay.V1, method: Charge}}]"))
+	        ROUTE("g2", RULE("[{method: {service: pay.V1, method: Charge}}]"))
+	            ROUTE("g3", RULE("[{method: {service: pay.V1, method: Refund}}]")));
 	ck_assert_str_eq(overlap(f.res, "g1"), NAMES("GRPCRoute shop/g2"));
 	ck_assert_ptr_null(overlap(f.res, "g3"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
@@ -197,53 +168,28 @@ START_TEST(many_overlapping_routes_are_named_up_to_sixteen)
 		              "    parentRefs: [{namespace: infra, name: eg}]\n"
 		              "    rules: [{backendRefs: [{name: app, port: 80}]}]\n",
 		              i);
-	fixture f = translate(doc);
+	tu_fixture f = tu_translate(doc);
 	const char *msg = overlap(f.res, "r00");
 	ck_assert_ptr_nonnull(strstr(msg, "HTTPRoute shop/r16 and others"));
 	ck_assert_ptr_null(strstr(msg, "r17"));
 	ck_assert_ptr_null(strstr(msg, "r00"));
-	done(&f);
+	tu_done(&f);
 }
 END_TEST
 
 /* ---- the engine ---- */
-
-typedef struct text {
-	char *data;
-	size_t len;
-} text;
-
-static int collect(void *ud, const void *bytes, size_t len)
-{
-	text *t = ud;
-	char *grown = realloc(t->data, t->len + len + 1);
-	if (!grown)
-		return -1;
-	memcpy(grown + t->len, bytes, len);
-	t->data = grown;
-	t->len += len;
-	t->data[t->len] = '\0';
-	return 0;
-}
-
-static char *render(const rb_result *res)
-{
-	text t = {NULL, 0};
-	ck_assert_int_eq(rb_result_write(res, RB_FORMAT_YAML, collect, &t), RB_OK);
-	return t.data;
-}
 
 /* The engine's result equals a full translation of the same objects. */
 static void check_engine(rb_engine *e, const char *full_doc)
 {
 	const rb_result *res;
 	ck_assert_int_eq(rb_engine_translate(e, &res), RB_OK);
-	fixture f = translate(full_doc);
-	char *a = render(res), *b = render(f.res);
+	tu_fixture f = tu_translate(full_doc);
+	char *a = tu_render(res, RB_FORMAT_YAML), *b = tu_render(f.res, RB_FORMAT_YAML);
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);
-	done(&f);
+	tu_done(&f);
 }
 
 #define R_A       ROUTE("a", RULE("[{path: {value: /a}}]"))

@@ -37,31 +37,6 @@
 	"    parentRefs: [{namespace: infra, name: " gw "}]\n"                                     \
 	"    rules: [{backendRefs: [{name: app, port: 80}]}]\n"
 
-typedef struct text {
-	char *data;
-	size_t len;
-} text;
-
-static int collect(void *ud, const void *bytes, size_t len)
-{
-	text *t = ud;
-	char *grown = realloc(t->data, t->len + len + 1);
-	if (!grown)
-		return -1;
-	memcpy(grown + t->len, bytes, len);
-	t->data = grown;
-	t->len += len;
-	t->data[t->len] = '\0';
-	return 0;
-}
-
-static char *render(const rb_result *res)
-{
-	text t = {NULL, 0};
-	ck_assert_int_eq(rb_result_write(res, RB_FORMAT_YAML, collect, &t), RB_OK);
-	return t.data;
-}
-
 static rb_input *input(rb_ctx *ctx, const char *doc)
 {
 	rb_input *in;
@@ -84,7 +59,7 @@ START_TEST(both_copies_translated_one_status_a_warning)
 	ck_assert_uint_eq(rb_result_destination_count(res), 2);
 	/* ...and one status: the later copy's, for Gateway b. */
 	ck_assert_uint_eq(rb_result_route_status_count(res), 1);
-	char *yaml = render(res);
+	char *yaml = tu_render(res, RB_FORMAT_YAML);
 	ck_assert_ptr_nonnull(strstr(yaml, "parentRef: {namespace: infra, name: b}"));
 	ck_assert_ptr_null(strstr(yaml, "parentRef: {namespace: infra, name: a}"));
 	free(yaml);
@@ -126,7 +101,7 @@ START_TEST(engine_replaces_the_copies)
 	                 RB_OK);
 	ck_assert_int_eq(rb_engine_translate(e, &got), RB_OK);
 	ck_assert_int_eq(rb_translate(&want, after, &o), RB_OK);
-	char *a = render(got), *b = render(want);
+	char *a = tu_render(got, RB_FORMAT_YAML), *b = tu_render(want, RB_FORMAT_YAML);
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int tu_run(Suite *s)
 {
@@ -44,4 +45,56 @@ char *tu_read_file(const char *path, size_t *len)
 			*len = n;
 	}
 	return buf;
+}
+
+tu_fixture tu_translate(const char *doc)
+{
+	rb_translate_options defaults = RB_TRANSLATE_OPTIONS_INIT;
+	return tu_translate_with(doc, &defaults);
+}
+
+tu_fixture tu_translate_with(const char *doc, const rb_translate_options *opts)
+{
+	tu_fixture f = {NULL, NULL, NULL};
+	ck_assert_int_eq(rb_ctx_new(&f.ctx, NULL), RB_OK);
+	ck_assert_int_eq(rb_input_new(&f.in, f.ctx), RB_OK);
+	if (rb_input_add_buffer(f.in, doc, strlen(doc), "test.yaml", RB_INPUT_YAML)) {
+		char msg[1024];
+		rb_diag_format(rb_input_diag(f.in, 0), msg, sizeof msg);
+		ck_abort_msg("input rejected: %s", msg);
+	}
+	ck_assert_int_eq(rb_translate(&f.res, f.in, opts), RB_OK);
+	return f;
+}
+
+void tu_done(tu_fixture *f)
+{
+	rb_result_free(f->res);
+	rb_input_free(f->in);
+	rb_ctx_free(f->ctx);
+}
+
+typedef struct text {
+	char *data;
+	size_t len;
+} text;
+
+static int collect(void *ud, const void *bytes, size_t len)
+{
+	text *t = ud;
+	char *grown = realloc(t->data, t->len + len + 1);
+	if (!grown)
+		return -1;
+	memcpy(grown + t->len, bytes, len);
+	t->data = grown;
+	t->len += len;
+	t->data[t->len] = '\0';
+	return 0;
+}
+
+char *tu_render(const rb_result *res, rb_format format)
+{
+	text t = {NULL, 0};
+	ck_assert_int_eq(rb_result_write(res, format, collect, &t), RB_OK);
+	return t.data;
 }
