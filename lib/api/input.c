@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "config/config.h"
 #include "core/buf.h"
 #include "core/strutil.h"
 #include "load/load.h"
+#include "model/input.h"
 
 int rb_input_new(rb_input **out, rb_ctx *ctx)
 {
@@ -25,25 +25,6 @@ int rb_input_new(rb_input **out, rb_ctx *ctx)
 	atomic_init(&in->refs, 1);
 	*out = in;
 	return RB_OK;
-}
-
-rb_input *rb__input_ref(const rb_input *in)
-{
-	/* The count is the one mutable part of a shared, filled input. */
-	rb_input *mut = (rb_input *)(uintptr_t)in;
-	atomic_fetch_add_explicit(&mut->refs, 1, memory_order_relaxed);
-	return mut;
-}
-
-void rb__input_unref(rb_input *in)
-{
-	if (!in || atomic_fetch_sub_explicit(&in->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	rb__model_free(&in->model);
-	rb__diags_free(&in->diags);
-	rb__diags_free(&in->warnings);
-	rb__arena_free(&in->diag_arena);
-	rb__free(&in->ctx->mem, in);
 }
 
 void rb_input_free(rb_input *in)

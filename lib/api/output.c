@@ -1,5 +1,5 @@
 /* Serializing a result: the IR (SPEC.md R.3). */
-#include "api/api.h"
+#include "result/result.h"
 #include "api/view.h"
 #include "emit/emit.h"
 

@@ -34,7 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "result/result.h"
 #include "core/map.h"
 #include "load/load.h"
 #include "translate/tr.h"

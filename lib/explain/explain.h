@@ -7,7 +7,7 @@
 #ifndef RB_EXPLAIN_EXPLAIN_H
 #define RB_EXPLAIN_EXPLAIN_H
 
-#include "api/api.h"
+#include "result/result.h"
 #include "emit/writer.h"
 #include "envoy/envoy.h"
 #include "model/what_if.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/api.h"
+#include "result/result.h"
 #include "rebalance/rebalance.h"
 #include "testutil.h"
 

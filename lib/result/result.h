@@ -1,29 +1,16 @@
-/* The public objects behind the opaque handles. */
-#ifndef RB_API_API_H
-#define RB_API_API_H
-
-#include <stdatomic.h>
+/*
+ * A translation's result (the rb_result handle) and how one is made: the
+ * public options checked and turned into the translator's, then a model
+ * translated. Shared by the API, explanations and the engine.
+ */
+#ifndef RB_RESULT_RESULT_H
+#define RB_RESULT_RESULT_H
 
 #include "core/ctx.h"
 #include "core/diag.h"
 #include "ir/ir.h"
-#include "model/model.h"
+#include "model/input.h"
 #include "rebalance/rebalance.h"
-
-/*
- * Results point into their input's model (names, hosts, ...) instead of
- * copying it, so an input lives as long as the last result made from it: the
- * caller's rb_input_free drops one reference, each result holds another.
- */
-struct rb_input {
-	rb_ctx *ctx;
-	rb__model model;
-	rb__arena diag_arena;
-	rb__diags diags;
-	rb__diags warnings; /* rb_input_warning */
-	const char *default_namespace; /* rb_input_set_namespace (model arena); NULL: "default" */
-	atomic_size_t refs;
-};
 
 struct rb_result {
 	rb_ctx *ctx;
@@ -34,11 +21,7 @@ struct rb_result {
 	rb__diags warnings; /* rb_result_warning, strings in `arena` */
 };
 
-/* Take and drop a reference on an input (see above). */
-rb_input *rb__input_ref(const rb_input *in);
-void rb__input_unref(rb_input *in);
-
-/* result.c, shared with explain and the engine: the public options checked and
+/* options.c: the public options checked and
  * completed (only user->size bytes read), then the translator's (with the
  * input's EnvoyGateway configuration). */
 int rb__copy_options(rb_translate_options *o, const rb_translate_options *user);
@@ -47,7 +30,7 @@ int rb__options_own(rb_translate_options *o, rb__arena *arena);
 struct rb__tr_options;
 int rb__tr_options_from(struct rb__tr_options *to, const rb_translate_options *o,
                         const rb__model *m, rb__arena *arena);
-/* rb_translate on a model (of `owner`, or a what-if view of it), with checked options. */
+/* translate_model.c: rb_translate on a model (of `owner`, or a what-if view of it), with checked options. */
 int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model *m,
                         const rb_translate_options *opts);
 

@@ -1,5 +1,5 @@
 /* Serializing the xDS projection of a result (envoy/xds.c). */
-#include "api/api.h"
+#include "result/result.h"
 #include "api/view.h"
 #include "envoy/envoy.h"
 
