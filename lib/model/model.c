@@ -1,6 +1,7 @@
 /* The model's lifetime, marks, and the hand-off from the loader to the decoders. */
 #include "model/model.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -8,34 +9,49 @@
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
-rb__vec *rb__model_list(rb__model *m, int list)
+/* Where each list lives in the model: one table for the mutable and the const
+ * accessor, so neither casts const away. 0: not a list (0 is `mem`, never a list). */
+static size_t list_offset(int list)
 {
 	switch ((rb__list)list) {
-	case RB_LIST_GATEWAY: return &m->gateways;
-	case RB_LIST_SERVICE: return &m->services;
-	case RB_LIST_SERVICE_IMPORT: return &m->service_imports;
-	case RB_LIST_SLICE: return &m->endpoint_slices;
-	case RB_LIST_BACKEND: return &m->backends;
-	case RB_LIST_GRANT: return &m->reference_grants;
-	case RB_LIST_BTP: return &m->backend_traffic_policies;
-	case RB_LIST_PROXY: return &m->envoy_proxies_for_gateways;
-	case RB_LIST_BTLS: return &m->backend_tls_policies;
-	case RB_LIST_NAMESPACE: return &m->namespaces;
-	case RB_LIST_EXT: return &m->extension_objects;
-	case RB_LIST_SECRET: return &m->secrets;
-	case RB_LIST_HTTP_FILTER: return &m->http_route_filters;
-	case RB_LIST_CONFIG_MAP: return &m->config_maps;
-	case RB_LIST_TRUST_BUNDLE: return &m->cluster_trust_bundles;
-	case RB_LIST_LISTENER_SET: return &m->listener_sets;
-	case RB_LIST_GATEWAY_CLASS: return &m->gateway_classes;
-	case RB_LIST_ENDPOINTS: return &m->legacy_endpoints;
-	case RB_LIST_SECURITY_POLICY: return &m->security_policies;
-	case RB_LIST_EXTENSION_POLICY: return &m->extension_policies;
-	case RB_LIST_CLIENT_POLICY: return &m->client_traffic_policies;
+	case RB_LIST_GATEWAY: return offsetof(rb__model, gateways);
+	case RB_LIST_SERVICE: return offsetof(rb__model, services);
+	case RB_LIST_SERVICE_IMPORT: return offsetof(rb__model, service_imports);
+	case RB_LIST_SLICE: return offsetof(rb__model, endpoint_slices);
+	case RB_LIST_BACKEND: return offsetof(rb__model, backends);
+	case RB_LIST_GRANT: return offsetof(rb__model, reference_grants);
+	case RB_LIST_BTP: return offsetof(rb__model, backend_traffic_policies);
+	case RB_LIST_PROXY: return offsetof(rb__model, envoy_proxies_for_gateways);
+	case RB_LIST_BTLS: return offsetof(rb__model, backend_tls_policies);
+	case RB_LIST_NAMESPACE: return offsetof(rb__model, namespaces);
+	case RB_LIST_EXT: return offsetof(rb__model, extension_objects);
+	case RB_LIST_SECRET: return offsetof(rb__model, secrets);
+	case RB_LIST_HTTP_FILTER: return offsetof(rb__model, http_route_filters);
+	case RB_LIST_CONFIG_MAP: return offsetof(rb__model, config_maps);
+	case RB_LIST_TRUST_BUNDLE: return offsetof(rb__model, cluster_trust_bundles);
+	case RB_LIST_LISTENER_SET: return offsetof(rb__model, listener_sets);
+	case RB_LIST_GATEWAY_CLASS: return offsetof(rb__model, gateway_classes);
+	case RB_LIST_ENDPOINTS: return offsetof(rb__model, legacy_endpoints);
+	case RB_LIST_SECURITY_POLICY: return offsetof(rb__model, security_policies);
+	case RB_LIST_EXTENSION_POLICY: return offsetof(rb__model, extension_policies);
+	case RB_LIST_CLIENT_POLICY: return offsetof(rb__model, client_traffic_policies);
 	default:
-		return list >= RB_LIST_ROUTE && list < RB_LIST_COUNT ? &m->routes[list - RB_LIST_ROUTE]
-		                                                     : NULL;
+		return list >= RB_LIST_ROUTE && list < RB_LIST_COUNT
+		               ? offsetof(rb__model, routes) + (size_t)(list - RB_LIST_ROUTE) * sizeof(rb__vec)
+		               : 0;
 	}
+}
+
+rb__vec *rb__model_list(rb__model *m, int list)
+{
+	size_t off = list_offset(list);
+	return off ? (rb__vec *)(void *)((char *)m + off) : NULL;
+}
+
+const rb__vec *rb__model_list_const(const rb__model *m, int list)
+{
+	size_t off = list_offset(list);
+	return off ? (const rb__vec *)(const void *)((const char *)m + off) : NULL;
 }
 
 void rb__model_init(rb__model *m, const rb__mem *mem)

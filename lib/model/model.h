@@ -837,7 +837,9 @@ typedef enum rb__list {
 	RB_LIST_COUNT = RB_LIST_ROUTE + RB_ROUTE_KIND_COUNT
 } rb__list;
 
+/* A list of the model by rb__list (NULL for another number); the const one for readers. */
 rb__vec *rb__model_list(rb__model *m, int list);
+const rb__vec *rb__model_list_const(const rb__model *m, int list);
 /* The list of a manifest kind ("Service", "ListenerSet"...), or -1 (GatewayClass
  * and kinds that are not kept are not lists). */
 int rb__model_list_of_kind(const char *kind);

@@ -133,7 +133,7 @@ int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type)
 {
-	rb__tr_dep(t, backend_kind == 'S' ? 's' : 'i', ns, name);
+	rb__tr_dep(t, rb__slices_dep(backend_kind), ns, name);
 	endpoint_group *g = group_of(t, backend_kind, ns, name, true);
 	endpoint_table *tab = g ? g->tables : NULL;
 	while (tab && (strcmp(tab->port_name, port_name) || strcmp(tab->protocol, protocol)))

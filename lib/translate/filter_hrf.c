@@ -196,7 +196,7 @@ static int direct_response(rb__filter_pass *fp, const rb__http_route_filter *hrf
 /* A Secret in another namespace needs a ReferenceGrant from HTTPRouteFilters. */
 static bool secret_granted(rb__tr *t, const char *from_ns, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'R', ns, "");
+	rb__tr_dep(t, RB_DEP_GRANTS, ns, "");
 	const rb__vec *grants = &t->m->reference_grants;
 	for (size_t i = 0; i < grants->len; i++) {
 		const rb__reference_grant *g = RB_VEC_AT(grants, const rb__reference_grant *, i);

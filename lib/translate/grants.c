@@ -45,7 +45,7 @@ bool rb__grant_permits_from(rb__tr *t, const char *from_group, const char *from_
                             const char *from_ns, const char *group, const char *kind,
                             const char *target_ns, const char *name)
 {
-	rb__tr_dep(t, 'R', target_ns, "");
+	rb__tr_dep(t, RB_DEP_GRANTS, target_ns, "");
 	const rb__vec *grants = &t->m->reference_grants;
 	for (size_t i = 0; i < grants->len; i++) {
 		const rb__reference_grant *g = RB_VEC_AT(grants, const rb__reference_grant *, i);

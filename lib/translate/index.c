@@ -204,25 +204,25 @@ int rb__index_build(rb__tr *t)
 
 const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'S', ns, name);
+	rb__tr_dep(t, RB_DEP_SERVICE, ns, name);
 	return lookup(&t->services, ns, name);
 }
 
 const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'I', ns, name);
+	rb__tr_dep(t, RB_DEP_SERVICE_IMPORT, ns, name);
 	return lookup(&t->service_imports, ns, name);
 }
 
 const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'B', ns, name);
+	rb__tr_dep(t, RB_DEP_BACKEND, ns, name);
 	return lookup(&t->backends, ns, name);
 }
 
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'G', ns, name);
+	rb__tr_dep(t, RB_DEP_GATEWAY, ns, name);
 	return lookup(&t->gateways, ns, name);
 }
 
@@ -245,19 +245,19 @@ const rb__secret *rb__find_secret(rb__tr *t, const char *ns, const char *name)
 
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name)
 {
-	rb__tr_dep(t, 'P', ns, name);
+	rb__tr_dep(t, RB_DEP_ENVOY_PROXY, ns, name);
 	return lookup(&t->envoy_proxies, ns, name);
 }
 
 const rb__namespace *rb__find_namespace(rb__tr *t, const char *name)
 {
-	rb__tr_dep(t, 'N', name, "");
+	rb__tr_dep(t, RB_DEP_NAMESPACE, name, "");
 	return rb__map_get(&t->namespaces, name, strlen(name));
 }
 
 const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name)
 {
-	rb__tr_dep(t, backend_kind == 'S' ? 's' : 'i', ns, name);
+	rb__tr_dep(t, rb__slices_dep(backend_kind), ns, name);
 	char key[1024];
 	char prefix[3] = {backend_kind, ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);

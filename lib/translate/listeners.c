@@ -544,7 +544,7 @@ int rb__listener_verdict_of(rb__tr *t, const rb__gateway *g, const rb__listener_
  */
 
 typedef struct dep_record {
-	char kind;
+	rb__dep_kind kind;
 	const char *ns;
 	const char *name;
 } dep_record;
@@ -563,20 +563,20 @@ typedef struct listener_verdict_entry {
 /* Forwards every dependency to the engine and keeps one copy of each. */
 typedef struct dep_recorder {
 	rb__tr *t;
-	void (*dep)(void *ud, char kind, const char *ns, const char *name);
+	void (*dep)(void *ud, rb__dep_kind kind, const char *ns, const char *name);
 	void *ud;
 	rb__vec records; /* dep_record */
 	rb__map seen;
 	int rc;
 } dep_recorder;
 
-static void record_dep(void *ud, char kind, const char *ns, const char *name)
+static void record_dep(void *ud, rb__dep_kind kind, const char *ns, const char *name)
 {
 	dep_recorder *r = ud;
 	r->dep(r->ud, kind, ns, name);
 	if (r->rc)
 		return;
-	char prefix[3] = {kind, ':', '\0'};
+	char prefix[3] = {(char)kind, ':', '\0'};
 	const char *key = rb__key3(r->t, prefix, ns, name);
 	void **slot = key ? rb__map_slot_for(&r->seen, key, strlen(key)) : NULL;
 	if (!slot) {

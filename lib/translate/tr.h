@@ -58,6 +58,28 @@ typedef struct rb__route_error {
 
 /* ---- the translator ---- */
 
+/*
+ * What a recorded lookup looked up (rb__tr.dep). The values are the first
+ * byte of the engine's dependency keys, so they stay distinct characters.
+ */
+typedef enum rb__dep_kind {
+	RB_DEP_SERVICE = 'S',        /* a Service by namespace/name */
+	RB_DEP_SERVICE_IMPORT = 'I', /* a ServiceImport by namespace/name */
+	RB_DEP_BACKEND = 'B',        /* a Backend by namespace/name */
+	RB_DEP_GATEWAY = 'G',        /* a Gateway by namespace/name */
+	RB_DEP_NAMESPACE = 'N',      /* a Namespace by name (namespace field) */
+	RB_DEP_ENVOY_PROXY = 'P',    /* an EnvoyProxy by namespace/name */
+	RB_DEP_SERVICE_SLICES = 's', /* the EndpointSlices of a Service */
+	RB_DEP_IMPORT_SLICES = 'i',  /* the EndpointSlices of a ServiceImport */
+	RB_DEP_GRANTS = 'R',         /* the ReferenceGrants of a namespace (name "") */
+} rb__dep_kind;
+
+/* The slices dependency of a backend kind letter ('S' Service, 'I' ServiceImport). */
+static inline rb__dep_kind rb__slices_dep(char backend_kind)
+{
+	return backend_kind == 'S' ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
+}
+
 typedef struct rb__tr {
 	const rb__model *m;
 	const rb__tr_options *o;
@@ -109,20 +131,17 @@ typedef struct rb__tr {
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
 	 * plain translation. Every keyed lookup made while a route is translated
-	 * is reported, found or not: 'S' Service, 'I' ServiceImport, 'B' Backend,
-	 * 'G' Gateway, 'N' Namespace (name only), 'P' EnvoyProxy, 's' / 'i' the
-	 * EndpointSlices of a Service / ServiceImport, 'R' the ReferenceGrants of
-	 * a namespace (name ""). Whatever else a route's result depends on (a
-	 * scan of a whole model list, state one route leaves for another, as TCP
-	 * listener ownership) must be a kind whose changes make the engine
-	 * translate everything again (engine.c, full_kinds): keep the two in step
-	 * when adding lookups.
+	 * is reported, found or not (rb__dep_kind). Whatever else a route's
+	 * result depends on (a scan of a whole model list, state one route leaves
+	 * for another, as TCP listener ownership) must be a kind whose changes
+	 * make the engine translate everything again (lib/engine/changes.c,
+	 * engine_effects): keep the two in step when adding lookups.
 	 */
-	void (*dep)(void *ud, char kind, const char *ns, const char *name);
+	void (*dep)(void *ud, rb__dep_kind kind, const char *ns, const char *name);
 	void *dep_ud;
 } rb__tr;
 
-static inline void rb__tr_dep(rb__tr *t, char kind, const char *ns, const char *name)
+static inline void rb__tr_dep(rb__tr *t, rb__dep_kind kind, const char *ns, const char *name)
 {
 	if (t->dep)
 		t->dep(t->dep_ud, kind, ns ? ns : "", name ? name : "");

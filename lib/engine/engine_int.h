@@ -1,0 +1,149 @@
+/* The incremental engine's state, shared by its files (engine.c: the overview). */
+#ifndef RB_ENGINE_ENGINE_INT_H
+#define RB_ENGINE_ENGINE_INT_H
+
+#include <string.h>
+
+#include "core/map.h"
+#include "rebalance/engine.h"
+#include "result/result.h"
+#include "translate/tr.h"
+
+/* The arena of one applied buffer, alive while one of its objects is. */
+typedef struct batch {
+	rb__arena arena;
+	size_t live;
+	struct batch *prev, *next;
+} batch;
+
+typedef struct owned {
+	void *obj;
+	batch *b; /* NULL: the input's */
+} owned;
+
+typedef struct ident {
+	rb__vec objs; /* owned, in list order */
+} ident;
+
+typedef struct slot {
+	const rb__route *r;
+	uint32_t epoch;
+	bool alive;
+	bool dirty;
+	bool translated; /* by this rb_engine_translate */
+	const rb__ir_destination *dests;
+	size_t ndest;
+	rb__ir_route_status *st;
+	size_t nst;
+	size_t dest_off, st_off; /* in the assembled arrays */
+	const rb__overlap_key *ov; /* what its rules match (translate/overlap.c) */
+	size_t nov;
+} slot;
+
+typedef struct dep_entry {
+	uint32_t slot;
+	uint32_t epoch;
+} dep_entry;
+
+typedef struct dep_list {
+	rb__vec v;    /* dep_entry */
+	size_t clean; /* length after the last clean-up */
+} dep_list;
+
+struct rb_engine {
+	rb_ctx *ctx;
+	const rb__mem *mem;
+	rb_translate_options opts;
+	rb__tr_options to;
+	rb__arena opt_arena;
+
+	rb__model model; /* lists only: its arena stays empty */
+	rb__map ids;     /* identity key -> ident */
+	rb__arena id_arena;
+	batch *batches; /* live */
+	batch *dead;    /* freed after the next translation */
+	batch *single_batch[3]; /* of gateway_class, envoy_proxy_for_class, envoy_proxy_default */
+	int selectors;          /* policies with targetSelectors (full translations) */
+
+	rb__vec slots;      /* slot */
+	rb__vec free_slots; /* uint32_t */
+	rb__vec order[RB_ROUTE_KIND_COUNT]; /* uint32_t slot ids, parallel to model.routes */
+
+	bool built;     /* tr and ir hold a full translation */
+	bool need_full; /* a change asks for everything */
+	bool relayout;  /* the assembled arrays must be rebuilt */
+	rb__tr tr;
+	rb__arena *ir;
+	size_t base_bytes; /* arena bytes after the last full translation */
+	rb__map deps;      /* dep key -> dep_list */
+	rb__arena dep_arena;
+	bool dep_failed;
+	uint32_t cur_slot, cur_epoch;
+	rb__vec dirty; /* uint32_t slot ids */
+	/* Overlapping routes: how many routes have each match key. A change that
+	 * makes or breaks a shared key is translated in full (statuses of other
+	 * routes change); on a healthy cluster keys are not shared. */
+	rb__map overlap_counts;
+	bool overlap_changed;
+	bool full; /* translate_full is running */
+
+	rb__vec dests;    /* rb__ir_destination, assembled */
+	rb__vec statuses; /* rb__ir_route_status, assembled */
+	struct rb_result result;
+
+	rb__arena diag_arena;
+	rb__diags diags;
+	rb_engine_stats stats;
+};
+
+#define SLOT(e, i) (&RB_VEC_AT(&(e)->slots, slot, (i)))
+
+static inline int push_u32(const rb__mem *m, rb__vec *v, uint32_t x)
+{
+	uint32_t *p = rb__vec_push(m, v, sizeof x);
+	if (!p)
+		return RB_ENOMEM;
+	*p = x;
+	return RB_OK;
+}
+
+/* Append n elements of size elem. */
+static inline int vec_append(const rb__mem *m, rb__vec *v, const void *src, size_t n, size_t elem)
+{
+	if (!n)
+		return RB_OK;
+	if (!rb__vec_reserve(m, v, n, elem))
+		return RB_ENOMEM;
+	memcpy((char *)v->data + v->len * elem, src, n * elem);
+	v->len += n;
+	return RB_OK;
+}
+
+static inline const rb__objmeta *meta_of(const void *obj)
+{
+	return (const rb__objmeta *)obj; /* every list's objects start with their rb__objmeta */
+}
+
+/* lists.c: the identity index (list + namespace + name), batches, slots. */
+ident *rb__engine_ident(rb_engine *e, int list, const char *ns, const char *name, bool create);
+void rb__engine_release(rb_engine *e, batch *b);
+void rb__engine_free_batches(rb_engine *e, batch *b);
+int rb__engine_slot_new(rb_engine *e, const rb__route *r, uint32_t *out);
+int rb__engine_slot_kill(rb_engine *e, uint32_t id);
+/* Remove position pos of a list (and of the route order). */
+int rb__engine_remove_at(rb_engine *e, int list, size_t pos);
+size_t rb__engine_position(const rb__vec *v, const void *obj);
+
+/* changes.c: keep the translator's indexes in step with one change of a list. */
+int rb__engine_effects(rb_engine *e, int list, const void *old, void *new_);
+
+/* deps.c */
+void rb__engine_deps_reset(rb_engine *e);
+void rb__engine_on_dep(void *ud, rb__dep_kind kind, const char *ns, const char *name);
+int rb__engine_make_dirty(rb_engine *e, uint32_t id);
+int rb__engine_mark(rb_engine *e, rb__dep_kind kind, const char *ns, const char *name);
+
+/* assemble.c */
+void rb__engine_tr_drop(rb_engine *e);
+
+#endif
