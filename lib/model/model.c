@@ -7,6 +7,7 @@
 #include "core/strutil.h"
 #include "load/node.h"
 #include "model/schemas.h"
+#include "model/vocab.h"
 #include "rebalance/errors.h"
 
 /* Where each list lives in the model: one table for the mutable and the const
@@ -196,16 +197,6 @@ static const kind_entry *by_layout_key(const char *key)
 	return NULL;
 }
 
-/* The API group of an apiVersion: the part before '/', "" for "v1". */
-static bool group_matches(const char *api_version, const char *group)
-{
-	const char *slash = strchr(api_version, '/');
-	if (!slash)
-		return group[0] == '\0';
-	return strlen(group) == (size_t)(slash - api_version) &&
-	       !memcmp(api_version, group, (size_t)(slash - api_version));
-}
-
 static const kind_entry *by_kind(const char *kind, const char *api_version)
 {
 	for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
@@ -213,7 +204,7 @@ static const kind_entry *by_kind(const char *kind, const char *api_version)
 		if (!e->kind || strcmp(e->kind, kind))
 			continue;
 		/* A kind of the same name from another API (another vendor's Backend) is not ours. */
-		if (api_version && !group_matches(api_version, e->group))
+		if (api_version && !rb__api_version_in_group(api_version, e->group))
 			return NULL;
 		return e;
 	}

@@ -79,9 +79,9 @@ static const char *check_ip(rb__tr *t, const char *a)
 	return NULL;
 }
 
-const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const char **reason)
+const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, rb__ref_reason *reason)
 {
-	*reason = "InvalidAddress";
+	*reason = RB_REF_INVALID_ADDRESS;
 	for (size_t i = 0; i < b->endpoint_count; i++) {
 		const rb__backend_endpoint *e = &b->endpoints[i];
 		const char *msg = NULL;

@@ -11,7 +11,6 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-#define GATEWAY_GROUP "gateway.networking.k8s.io"
 
 bool rb__label_selector_matches(const rb__label_selector *s, const rb__kv *labels, size_t n)
 {

@@ -18,7 +18,7 @@ static const char *service_error(rb__tr *t, const char *ns, const rb__backend_re
 	const rb__service *s = rb__find_service(t, ns, br->ref.name);
 	if (!s)
 		return rb__arena_printf(t->out, "service %s/%s not found", ns, br->ref.name);
-	if (rb__str_eq(s->type, "ExternalName"))
+	if (rb__is_external_name(s))
 		return rb__arena_printf(t->out,
 		                        "service %s/%s of type ExternalName is not supported", ns,
 		                        br->ref.name);
@@ -49,13 +49,12 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 {
 	const char *group = br->ref.group ? br->ref.group : "";
 	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
-	if (*group && strcmp(group, "multicluster.x-k8s.io") &&
-	    strcmp(group, "gateway.envoyproxy.io"))
+	if (*group && strcmp(group, RB_GROUP_MCS) && strcmp(group, RB_GROUP_ENVOY_GATEWAY))
 		return rb__arena_printf(t->out,
 		                        "group is invalid, only the core API group (specified "
 		                        "by omitting the group field or setting it to an empty "
 		                        "string), %s and %s are supported",
-		                        "multicluster.x-k8s.io", "gateway.envoyproxy.io");
+		                        RB_GROUP_MCS, RB_GROUP_ENVOY_GATEWAY);
 	if (strcmp(kind, "Service") && strcmp(kind, "ServiceImport") && strcmp(kind, "Backend"))
 		return rb__arena_printf(t->out, "kind is invalid, only Service, ServiceImport and "
 		                                "Backend are supported");
@@ -65,7 +64,7 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 	const char *ns =
 	    rb__str_empty(br->ref.namespace_) ? policy->namespace_ : br->ref.namespace_;
 	if (strcmp(ns, policy->namespace_) &&
-	    !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, policy->namespace_,
+	    !rb__grant_permits_from(t, RB_GROUP_ENVOY_GATEWAY, policy_kind, policy->namespace_,
 	                            group, kind, ns, br->ref.name))
 		return rb__arena_printf(t->out,
 		                        "backend ref to %s %s/%s not permitted by any "
@@ -89,7 +88,9 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 		return err;
 	rb__ref_result res;
 	memset(&res, 0, sizeof res);
-	int rc = rb__check_upstream_tls(t, g, br, kind, ns, &res);
+	/* The policy's backend named with the policy's namespace as the default. */
+	rb__backend_target bt = {group, kind, ns, rb__backend_kind_of(kind), false};
+	int rc = rb__check_upstream_tls(t, g, br, &bt, &res);
 	if (rc)
 		return "out of memory";
 	return res.reason ? res.message : NULL;

@@ -133,11 +133,11 @@ int rb__filter_headers(rb__filter_pass *fp, const rb__header_modifier *m, bool r
 		rc = RB_ENOMEM;
 	else if (!*so_far)
 		rc = rb__filter_fail(
-		    fp, RB_COND_ACCEPTED, "UnsupportedValue", hc.filter,
+		    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, hc.filter,
 		    "%s Filter did not provide valid configuration to %s any headers", hc.filter,
 		    response ? "add/remove" : "add/set/remove");
 	else if (hc.errors.len)
-		rc = rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", hc.filter, "%.*s",
+		rc = rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, hc.filter, "%.*s",
 		                     (int)hc.errors.len, hc.errors.data);
 	rb__buf_free(&hc.errors);
 	return rc;

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EG_GROUP          "gateway.envoyproxy.io"
 #define HRF               "HTTPRouteFilter"
 #define MULTIPLE_REWRITES "cannot configure multiple urlRewrite filters for a single HTTPRouteRule"
 
@@ -27,7 +26,7 @@ static int unresolved(rb__filter_pass *fp, const char *filter, const char *msg)
 {
 	if (!msg)
 		return RB_ENOMEM;
-	int rc = rb__filter_fail(fp, RB_COND_RESOLVED_REFS, "UnsupportedValue", filter, "%s", msg);
+	int rc = rb__filter_fail(fp, RB_COND_RESOLVED_REFS, RB_REASON_UNSUPPORTED_VALUE, filter, "%s", msg);
 	if (!rc)
 		rb__filter_answer(fp, 500, fp->out->error_filter, fp->out->error_message);
 	return rc;
@@ -38,7 +37,7 @@ static int invalid(rb__filter_pass *fp, const char *filter, const char *err)
 {
 	if (!err)
 		return RB_ENOMEM;
-	int rc = rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", filter,
+	int rc = rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, filter,
 	                         "invalid filter HTTPRouteFilter: %s", err);
 	if (!rc)
 		rb__filter_answer(fp, 500, fp->out->error_filter, fp->out->error_message);
@@ -116,7 +115,7 @@ static int url_rewrite(rb__filter_pass *fp, const rb__http_route_filter *hrf, co
 	if (out->has_url_rewrite &&
 	    (((out->ext_host_rewrite || out->ext_path_rewrite) && (host || path)) ||
 	     (host && out->core_host_rewrite) || (path && out->core_path_rewrite)))
-		return rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", who, "%s",
+		return rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who, "%s",
 		                       MULTIPLE_REWRITES);
 	out->has_url_rewrite = true;
 	bool fails;
@@ -124,14 +123,14 @@ static int url_rewrite(rb__filter_pass *fp, const rb__http_route_filter *hrf, co
 	if (path && rb__str_eq(hrf->rewrite_path_type, "ReplaceRegexMatch")) {
 		if (rb__str_empty(hrf->rewrite_path_pattern))
 			return rb__filter_fail(
-			    fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "ReplaceRegexMatch Pattern must be set when rewrite path type "
 			    "is \"ReplaceRegexMatch\"");
 		if ((rc = regex_fails(fp, hrf->rewrite_path_pattern, &fails)))
 			return rc;
 		if (fails)
 			return rb__filter_fail(
-			    fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "ReplaceRegexMatch must be a valid RE2 regular expression");
 		out->ext_path_rewrite = true;
 	}
@@ -141,7 +140,7 @@ static int url_rewrite(rb__filter_pass *fp, const rb__http_route_filter *hrf, co
 	if (!strcmp(type, "Header")) {
 		if (rb__str_empty(hrf->rewrite_host_header))
 			return rb__filter_fail(
-			    fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "Header must be set when rewrite path type is \"Header\"");
 		out->ext_host_rewrite = true;
 	} else if (!strcmp(type, "Backend")) {
@@ -150,13 +149,13 @@ static int url_rewrite(rb__filter_pass *fp, const rb__http_route_filter *hrf, co
 		if (rb__str_empty(hrf->rewrite_host_pattern) ||
 		    rb__str_empty(hrf->rewrite_host_substitution))
 			return rb__filter_fail(
-			    fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "PathRegex Pattern and Substitution must be set when rewrite "
 			    "hostname type is \"PathRegex\"");
 		if ((rc = regex_fails(fp, hrf->rewrite_host_pattern, &fails)))
 			return rc;
 		if (fails)
-			return rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			return rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			                       "PathRegex must be a valid RE2 regular expression");
 		out->ext_host_rewrite = true;
 		out->host_from_path = true;
@@ -204,7 +203,7 @@ static bool secret_granted(rb__tr *t, const char *from_ns, const char *ns, const
 			continue;
 		bool from = false, to = false;
 		for (size_t k = 0; k < g->from_count && !from; k++)
-			from = rb__str_eq(g->from[k].group, EG_GROUP) &&
+			from = rb__str_eq(g->from[k].group, RB_GROUP_ENVOY_GATEWAY) &&
 			       rb__str_eq(g->from[k].kind, HRF) &&
 			       rb__str_eq(g->from[k].namespace_, from_ns);
 		for (size_t k = 0; k < g->to_count && !to; k++)
@@ -265,7 +264,7 @@ static int http_route_filter(rb__filter_pass *fp, const rb__object_ref *ref)
 	if (hrf->match_count) {
 		if (fp->out->hrf_matches)
 			return rb__filter_fail(
-			    fp, RB_COND_ACCEPTED, "UnsupportedValue", who,
+			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "only one HTTPRouteFilter with matches is supported per "
 			    "HTTPRouteRule");
 		fp->out->hrf_matches = true;
@@ -317,7 +316,7 @@ static int extension_object(rb__filter_pass *fp, const rb__object_ref *ref)
 
 int rb__filter_extension_ref(rb__filter_pass *fp, const rb__object_ref *ref)
 {
-	if (rb__str_eq(ref->group, EG_GROUP) && rb__str_eq(ref->kind, HRF))
+	if (rb__str_eq(ref->group, RB_GROUP_ENVOY_GATEWAY) && rb__str_eq(ref->kind, HRF))
 		return http_route_filter(fp, ref);
 	return extension_object(fp, ref);
 }

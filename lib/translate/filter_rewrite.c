@@ -79,7 +79,7 @@ static int hostname_check(rb__filter_pass *fp, const char *filter, const char *h
 	*valid = !err && !oom;
 	if (oom)
 		return RB_ENOMEM;
-	return err ? rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", filter, "%s", err)
+	return err ? rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, filter, "%s", err)
 	           : RB_OK;
 }
 
@@ -117,7 +117,7 @@ int rb__filter_url_rewrite(rb__filter_pass *fp, const rb__filter *f)
 	if (out->has_url_rewrite &&
 	    (((out->core_host_rewrite || out->core_path_rewrite) && (host || path)) ||
 	     (host && out->ext_host_rewrite) || (path && out->ext_path_rewrite)))
-		return rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", "URLRewrite", "%s",
+		return rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "URLRewrite", "%s",
 		                       MULTIPLE_REWRITES);
 	out->has_url_rewrite = true;
 	/* The host is kept before the path is checked. */
@@ -133,12 +133,12 @@ int rb__filter_url_rewrite(rb__filter_pass *fp, const rb__filter *f)
 	const char *err = rewrite_path_error(&f->rewrite_path);
 	if (err && !*err)
 		return rb__filter_fail(
-		    fp, RB_COND_ACCEPTED, "UnsupportedValue", "URLRewrite",
+		    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "URLRewrite",
 		    "rewrite path type: %s is invalid, only \"ReplaceFullPath\" and "
 		    "\"ReplacePrefixMatch\" are supported",
 		    f->rewrite_path.type ? f->rewrite_path.type : "");
 	if (err)
-		return rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", "URLRewrite", "%s",
+		return rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "URLRewrite", "%s",
 		                       err);
 	out->core_path_rewrite = true;
 	return RB_OK;
@@ -148,13 +148,13 @@ int rb__filter_redirect(rb__filter_pass *fp, const rb__filter *f)
 {
 	if (fp->out->redirect)
 		return rb__filter_fail(
-		    fp, RB_COND_ACCEPTED, "UnsupportedValue", "RequestRedirect",
+		    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "RequestRedirect",
 		    "cannot configure multiple requestRedirect filters for a single "
 		    "HTTPRouteRule");
 	const char *scheme = f->redirect_scheme;
 	if (scheme && strcmp(scheme, "http") && strcmp(scheme, "https"))
 		return rb__filter_fail(
-		    fp, RB_COND_ACCEPTED, "UnsupportedValue", "RequestRedirect",
+		    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "RequestRedirect",
 		    "scheme: %s is unsupported, only 'https' and 'http' are supported", scheme);
 	if (f->redirect_hostname) {
 		bool valid;
@@ -167,7 +167,7 @@ int rb__filter_redirect(rb__filter_pass *fp, const rb__filter *f)
 	if (f->redirect_has_path && strcmp(type, "ReplaceFullPath") &&
 	    strcmp(type, "ReplacePrefixMatch"))
 		return rb__filter_fail(
-		    fp, RB_COND_ACCEPTED, "UnsupportedValue", "RequestRedirect",
+		    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "RequestRedirect",
 		    "redirect path type: %s is invalid, only \"ReplaceFullPath\" and "
 		    "\"ReplacePrefixMatch\" are supported",
 		    type);
@@ -175,7 +175,7 @@ int rb__filter_redirect(rb__filter_pass *fp, const rb__filter *f)
 	if (f->has_redirect_status && code != 301 && code != 302 && code != 303 && code != 307 &&
 	    code != 308)
 		/* Envoy Gateway's message names two codes, though it takes all five. */
-		return rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", "RequestRedirect",
+		return rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, "RequestRedirect",
 		                       "status code %u is invalid, only 302 and 301 are supported",
 		                       code);
 	fp->out->redirect = true;

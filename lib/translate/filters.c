@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EG_GROUP "gateway.envoyproxy.io"
 
 int rb__filter_fail(rb__filter_pass *fp, rb__cond_type type, const char *reason, const char *filter,
                     const char *fmt, ...)
@@ -52,15 +51,6 @@ void rb__filter_answer(rb__filter_pass *fp, uint32_t status, const char *filter,
 	fp->out->answer_message = why;
 }
 
-static bool is_extension_kind(rb__tr *t, const char *group, const char *kind)
-{
-	for (size_t i = 0; i < t->o->extension_kind_count; i++)
-		if (rb__str_eq(t->o->extension_kinds[i].group, group) &&
-		    rb__str_eq(t->o->extension_kinds[i].kind, kind))
-			return true;
-	return false;
-}
-
 /* ValidateHTTPRouteFilter / ValidateGRPCRouteFilter: the error text, or NULL. */
 static const char *validation_error(rb__filter_pass *fp, const rb__filter *f)
 {
@@ -80,8 +70,7 @@ static const char *validation_error(rb__filter_pass *fp, const rb__filter *f)
 	if (!f->has_extension_ref)
 		return "extensionRef field must be specified for an extended filter";
 	const rb__object_ref *e = &f->extension_ref;
-	if ((rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) ||
-	    is_extension_kind(fp->t, e->group, e->kind))
+	if (rb__is_known_filter_ref(fp->t, e))
 		return NULL;
 	return rb__arena_printf(fp->t->out, "unknown kind %s/%s", e->group ? e->group : "",
 	                        e->kind ? e->kind : "");
@@ -92,7 +81,7 @@ static int invalid_filter(rb__filter_pass *fp, const char *filter_type, const ch
 {
 	if (!err)
 		return RB_ENOMEM;
-	int rc = rb__filter_fail(fp, RB_COND_ACCEPTED, "UnsupportedValue", filter_type,
+	int rc = rb__filter_fail(fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, filter_type,
 	                         "invalid filter %s: %s", filter_type, err);
 	if (!rc)
 		rb__filter_answer(fp, 500, fp->out->error_filter, fp->out->error_message);
@@ -127,9 +116,8 @@ static int mirror(rb__filter_pass *fp, size_t filter_index, const rb__filter *f)
 		fp->out->mirror_count++;
 		return RB_OK;
 	}
-	bool no_endpoints = !strcmp(res.reason, "EndpointsNotFound");
 	return rb__filter_fail(
-	    fp, no_endpoints ? RB_COND_BACKENDS_AVAILABLE : RB_COND_RESOLVED_REFS, res.reason,
+	    fp, rb__ref_condition(res.reason), rb__ref_reason_name(res.reason),
 	    "RequestMirror", "failed to validate the RequestMirror filter: %s", res.message);
 }
 
@@ -178,7 +166,7 @@ static int conflicts(rb__filter_pass *fp)
 		return rc;
 	out->direct_response = 0;
 	return rb__filter_fail(
-	    fp, RB_COND_ACCEPTED, "UnsupportedValue", out->answer_filter,
+	    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, out->answer_filter,
 	    "DirectResponse with a 2xx status code is not supported for GRPCRoute: "
 	    "a 2xx status maps to the gRPC OK status, but a direct response "
 	    "cannot carry a gRPC response message, so the client would receive "

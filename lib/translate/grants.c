@@ -37,7 +37,7 @@ static bool to_matches(const rb__reference_grant *g, const char *group, const ch
 bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
                        const char *kind, const char *target_ns, const char *name)
 {
-	return rb__grant_permits_from(t, "gateway.networking.k8s.io", from_kind, from_ns, group, kind,
+	return rb__grant_permits_from(t, RB_GROUP_GATEWAY, from_kind, from_ns, group, kind,
 	                              target_ns, name);
 }
 

@@ -25,7 +25,6 @@
 
 #include <string.h>
 
-#define GATEWAY_GROUP "gateway.networking.k8s.io"
 
 /* ---- which ListenerSets a Gateway takes in (processListenerSet) ---- */
 
@@ -47,7 +46,7 @@ static bool allows_listener_set(rb__tr *t, const rb__gateway *g, const rb__liste
 const rb__gateway *rb__listener_set_gateway(rb__tr *t, const rb__listener_set *ls)
 {
 	if ((ls->parent_kind && strcmp(ls->parent_kind, "Gateway")) ||
-	    (ls->parent_group && strcmp(ls->parent_group, GATEWAY_GROUP)))
+	    (ls->parent_group && strcmp(ls->parent_group, RB_GROUP_GATEWAY)))
 		return NULL;
 	const char *gns =
 	    rb__str_empty(ls->parent_namespace) ? ls->meta.namespace_ : ls->parent_namespace;
@@ -97,7 +96,7 @@ static int route_kind_of(const char *name)
  */
 static bool kind_entry_valid(const rb__listener *l, const rb__group_kind *gk)
 {
-	if (gk->group && strcmp(gk->group, GATEWAY_GROUP))
+	if (gk->group && strcmp(gk->group, RB_GROUP_GATEWAY))
 		return false;
 	int k = route_kind_of(gk->kind);
 	return k >= 0 && protocol_supports(l, (rb__route_kind)k);
@@ -226,7 +225,7 @@ static bool certificates_error(rb__tr *t, const rb__objmeta *owner, const char *
 			first_ns = ns;
 		}
 	}
-	return fail(v, all_not_permitted ? "RefNotPermitted" : "InvalidCertificateRef",
+	return fail(v, all_not_permitted ? RB_REASON_REF_NOT_PERMITTED : "InvalidCertificateRef",
 	            certificate_message(t, first, first_ns, &l->certificate_refs[0]));
 }
 

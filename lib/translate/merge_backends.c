@@ -25,7 +25,6 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-#define GATEWAY_GROUP "gateway.networking.k8s.io"
 
 /* ---- which Gateways merge ---- */
 
@@ -153,16 +152,16 @@ static bool ref_qualifies(rb__tr *t, const merge_config *cfg, const rb__ir_ref *
 static bool targets_listener(const rb__policy_target *tg, const rb__parent *p,
                              const rb__listener *l)
 {
-	const char *group = tg->group ? tg->group : GATEWAY_GROUP;
+	const char *group = tg->group ? tg->group : RB_GROUP_GATEWAY;
 	const rb__listener_set *ls = p->listener_set;
 	if (ls) {
-		bool set_kind = (!strcmp(group, GATEWAY_GROUP) && !strcmp(tg->kind, "ListenerSet")) ||
+		bool set_kind = (!strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, "ListenerSet")) ||
 		                (!strcmp(group, "gateway.networking.x-k8s.io") &&
 		                 !strcmp(tg->kind, "XListenerSet"));
 		return set_kind && !strcmp(tg->name, ls->meta.name) &&
 		       (!tg->section_name || !strcmp(tg->section_name, l->name));
 	}
-	return !strcmp(group, GATEWAY_GROUP) && !strcmp(tg->kind, "Gateway") &&
+	return !strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, "Gateway") &&
 	       !strcmp(tg->name, p->gateway->meta.name) && tg->section_name &&
 	       !strcmp(tg->section_name, l->name);
 }

@@ -68,7 +68,7 @@ const char *rb__pc_secret_ref_error(rb__tr *t, const rb__claim *c, const char *p
 		    t->out, "secret ref %s must be of kind Secret in the core group", ref->name);
 	const char *own = c->meta->namespace_;
 	const char *ns = rb__str_empty(ref->namespace_) ? own : ref->namespace_;
-	if (strcmp(ns, own) && !rb__grant_permits_from(t, "gateway.envoyproxy.io", policy_kind, own,
+	if (strcmp(ns, own) && !rb__grant_permits_from(t, RB_GROUP_ENVOY_GATEWAY, policy_kind, own,
 	                                               "", "Secret", ns, ref->name))
 		return rb__arena_printf(t->out,
 		                        "certificate ref to secret %s/%s not permitted by any "

@@ -220,7 +220,7 @@ const rb__envoy_proxy *rb__gateway_own_envoy_proxy(rb__tr *t, const rb__gateway 
 	const rb__envoy_proxy *cls = rb__class_envoy_proxy(t, g);
 	bool merged_gateways = cls && cls->merge_gateways == RB_TRI_TRUE;
 	if (merged_gateways || !g->params_kind || strcmp(g->params_kind, "EnvoyProxy") ||
-	    !g->params_name || (g->params_group && strcmp(g->params_group, "gateway.envoyproxy.io")))
+	    !g->params_name || (g->params_group && strcmp(g->params_group, RB_GROUP_ENVOY_GATEWAY)))
 		return NULL;
 	return rb__find_envoy_proxy(t, g->meta.namespace_, g->params_name);
 }

@@ -39,20 +39,15 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		for (size_t j = 0; j < rule->backend_ref_count; j++, k++) {
 			rb__ir_ref *ref = &refs[k];
 			/* Setting indexes restart per rule: two TLS rules give duplicate names (2.15). */
-			ref->name = rb__arena_printf(t->out, "%s/backend/%zu", dest_name, j);
-			if (!ref->name)
-				return RB_ENOMEM;
 			rb__ref_result res;
-			int rc = rb__process_backend_ref(t, p, rule, &rule->backend_refs[j], ref->name, &res);
+			int rc = rb__rule_backend_ref(t, p, rule, j, dest_name, ref, &res);
 			if (rc)
 				return rc;
-			ref->weight = res.ds.weight;
-			ref->target = res.target;
 			if (res.reason) {
 				ref->state = RB_REF_DROPPED;
-				ref->reason = res.reason;
+				ref->reason = rb__ref_reason_name(res.reason);
 				ref->message = res.message;
-				rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1, "%s",
+				rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, ref->reason, -1, "%s",
 				                   res.message);
 				if (rc)
 					return rc;
@@ -73,7 +68,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 	}
 	if (tls && has_dr && kept > 1) {
 		/* A TLS dynamic resolver must be alone: every setting is dropped (4.3). */
-		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
+		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, RB_REASON_INVALID_BACKEND_REF, -1,
 		                       "dynamic resolver is not supported for multiple backendRefs");
 		if (rc)
 			return rc;

@@ -199,7 +199,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		drop = rf.build_error;
 	if (frc || drop)
 		return frc ? frc
-		           : rb__add_error(t, errors, RB_COND_ACCEPTED, "UnsupportedValue",
+		           : rb__add_error(t, errors, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE,
 		                           (int32_t)rule_index, "failed to process route rule %zu: %s",
 		                           rule_index, drop);
 	/* The knobs (policy.c); the gRPC alignment of PR 9075 (5.2) comes with the
@@ -215,24 +215,21 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 
 	for (size_t j = 0; j < n; j++) {
 		rb__ir_ref *ref = &st.refs[j];
-		ref->name = rb__arena_printf(t->out, "%s/backend/%zu", dest_name, j);
 		rb__ir_setting *ds = rb__arena_alloc(t->out, sizeof(*ds));
-		if (!ref->name || !ds)
+		if (!ds)
 			return RB_ENOMEM;
 		rb__ref_result res;
-		int rc = rb__process_backend_ref(t, p, rule, &rule->backend_refs[j], ref->name, &res);
+		int rc = rb__rule_backend_ref(t, p, rule, j, dest_name, ref, &res);
 		if (rc)
 			return rc;
-		ref->weight = res.ds.weight;
-		ref->target = res.target;
-		ref->reason = res.reason;
+		ref->reason = rb__ref_reason_name(res.reason);
 		ref->message = res.message;
-		if (res.reason && !strcmp(res.reason, "EndpointsNotFound")) {
-			rc = rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE, res.reason, -1,
+		if (res.reason && rb__ref_condition(res.reason) == RB_COND_BACKENDS_AVAILABLE) {
+			rc = rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE, ref->reason, -1,
 			                   "failed to find endpoints: %s", res.message);
 			st.no_ready_endpoints = true;
 		} else if (res.reason) {
-			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, res.reason, -1,
+			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, ref->reason, -1,
 			                   "failed to process route rule %zu backendRef %zu: %s", rule_index,
 			                   j, res.message);
 			res.ds.invalid = flag_invalid;
@@ -258,12 +255,12 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	rule_error rerr = answer.err;
 	int rc = RB_OK;
 	if (rerr == RULE_DR_HOST_FROM_PATH)
-		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "UnsupportedValue", -1,
+		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, RB_REASON_UNSUPPORTED_VALUE, -1,
 		                   "failed to process route rule %zu: host rewrite from path (PathRegex) "
 		                   "is not supported with a dynamic resolver backend",
 		                   rule_index);
 	else if (rerr == RULE_DR_MULTIPLE)
-		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, "InvalidBackendRef", -1,
+		rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, RB_REASON_INVALID_BACKEND_REF, -1,
 		                   "failed to process route rule %zu: dynamic resolver is not "
 		                   "supported for multiple backendRefs",
 		                   rule_index);

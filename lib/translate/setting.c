@@ -141,10 +141,9 @@ static const char *default_protocol(rb__route_kind k)
 static int endpoints_not_found(rb__tr *t, rb__ref_result *res, const char *what, const char *ns,
                                const char *name)
 {
-	res->reason = "EndpointsNotFound";
-	res->message = rb__arena_printf(t->out, "no ready endpoints for the related %s %s/%s", what,
-	                                ns, name);
-	return res->message ? RB_OK : RB_ENOMEM;
+	return rb__ref_fail(res, RB_REF_ENDPOINTS_NOT_FOUND,
+	                    rb__arena_printf(t->out, "no ready endpoints for the related %s %s/%s",
+	                                     what, ns, name));
 }
 
 static const rb__service_port *port_by_number(const rb__service_port *ports, size_t n, uint32_t port)
@@ -204,15 +203,9 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 {
 	rb__ir_setting *ds = &res->ds;
 	const rb__service *s = rb__find_service(t, ns, br->ref.name);
-	if (rb__str_eq(s->type, "ExternalName")) {
-		res->reason = "UnsupportedValue";
-		res->message = rb__arena_printf(t->out,
-		                                "Service %s/%s is of type ExternalName, which is not "
-		                                "supported as a backend; use an Envoy Gateway Backend "
-		                                "resource with an FQDN endpoint instead",
-		                                ns, br->ref.name);
-		return res->message ? RB_OK : RB_ENOMEM;
-	}
+	/* Validation found the Service and refused an ExternalName one (rb__validate_backend_ref). */
+	if (rb__is_external_name(s))
+		return rb__ref_fail_external_name(t, res, ns, br->ref.name);
 	/* Processing picks the port by number alone (validation also matched the protocol). */
 	const rb__service_port *sp = port_by_number(s->ports, s->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
@@ -343,41 +336,24 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 }
 
 /* Custom backends (2.4): an object of a registered extension kind. */
-static bool is_extension(rb__tr *t, const char *group, const char *kind)
+static int process_custom(rb__tr *t, const rb__backend_ref *br, const rb__backend_target *bt,
+                          rb__ref_result *res)
 {
-	for (size_t i = 0; i < t->o->extension_kind_count; i++)
-		if (rb__str_eq(t->o->extension_kinds[i].group, group) &&
-		    rb__str_eq(t->o->extension_kinds[i].kind, kind))
-			return true;
-	return false;
-}
-
-static bool api_group_is(const char *api_version, const char *group)
-{
-	const char *slash = api_version ? strchr(api_version, '/') : NULL;
-	if (!slash)
-		return false; /* an apiVersion without a slash never matches */
-	return strlen(group) == (size_t)(slash - api_version) &&
-	       !memcmp(api_version, group, (size_t)(slash - api_version));
-}
-
-static int process_custom(rb__tr *t, const rb__backend_ref *br, const char *group,
-                          const char *kind, const char *ns, rb__ref_result *res)
-{
+	const char *kind = bt->kind;
+	const char *ns = bt->namespace_;
 	const rb__vec *objs = &t->m->extension_objects;
 	for (size_t i = 0; i < objs->len; i++) {
 		const rb__unstructured *u = RB_VEC_AT(objs, const rb__unstructured *, i);
 		if (rb__str_eq(u->meta.kind, kind) && !strcmp(u->meta.name, br->ref.name) &&
-		    !strcmp(u->meta.namespace_, ns) && api_group_is(u->meta.api_version, group)) {
+		    !strcmp(u->meta.namespace_, ns) && rb__api_version_in_group(u->meta.api_version, bt->group)) {
 			res->ds.custom_backend = true;
 			res->ds.protocol = NULL;
 			return RB_OK;
 		}
 	}
-	res->reason = "BackendNotFound";
-	res->message = rb__arena_printf(t->out, "custom backend %s %s/%s not found", kind, ns,
-	                                br->ref.name);
-	return res->message ? RB_OK : RB_ENOMEM;
+	return rb__ref_fail(res, RB_REF_BACKEND_NOT_FOUND,
+	                    rb__arena_printf(t->out, "custom backend %s %s/%s not found", kind, ns,
+	                                     br->ref.name));
 }
 
 /* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters. */
@@ -388,24 +364,24 @@ static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backe
 	const char *joined;
 	int rc = rb__backend_filter_errors(t, p, br, &joined);
 	if (!rc && joined) {
-		res->reason = "InvalidBackendFilters";
+		res->reason = RB_REF_INVALID_BACKEND_FILTERS;
 		res->message = joined;
 	}
 	return rc;
 }
 
 /* Address-type validation (2.2 step 8, 2.11). */
-static void check_address_type(const char *kind, rb__ref_result *res)
+static void check_address_type(rb__backend_kind kind, rb__ref_result *res)
 {
 	const char *at = res->ds.address_type;
 	if (!at || strcmp(at, "Mixed"))
 		return;
-	if (!strcmp(kind, "Backend")) {
-		res->reason = "UnsupportedAddressType";
+	if (kind == RB_BACKEND_BACKEND) {
+		res->reason = RB_REF_UNSUPPORTED_ADDRESS_TYPE;
 		res->message = "mixed FQDN and IP or Unix address type for the same backendRef is not "
 		               "supported";
 	} else if (!res->ds.service_routing) {
-		res->reason = "UnsupportedAddressType";
+		res->reason = RB_REF_UNSUPPORTED_ADDRESS_TYPE;
 		res->message = "mixed endpointslice address type for the same backendRef is not supported";
 	}
 }
@@ -423,9 +399,10 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
                             rb__ref_result *res)
 {
 	const rb__route *r = p->route;
-	const char *group = br->ref.group ? br->ref.group : "";
-	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
-	const char *ns = rb__str_empty(br->ref.namespace_) ? r->meta.namespace_ : br->ref.namespace_;
+	rb__backend_target bt;
+	rb__resolve_backend_ref(t, r, br, &bt);
+	const char *kind = bt.kind;
+	const char *ns = bt.namespace_;
 	uint32_t w = br->has_weight ? br->weight : 1;
 	memset(res, 0, sizeof *res);
 	empty_ds(res, setting_name, w);
@@ -439,41 +416,44 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	    !res->target.name)
 		return RB_ENOMEM;
 
-	bool custom = is_extension(t, group, kind);
+	bool custom = bt.backend_kind == RB_BACKEND_CUSTOM;
 	int rc;
 	if (custom) {
 		/* Only the cross-namespace check applies to a custom backend. */
-		if (!rb__str_empty(br->ref.namespace_) && strcmp(br->ref.namespace_, r->meta.namespace_) &&
-		    !rb__ref_permitted(t, r, group, kind, ns, br->ref.name)) {
-			res->reason = "RefNotPermitted";
-			res->message = rb__arena_printf(
-				t->out, "Backend ref to %s %s/%s not permitted by any ReferenceGrant.", kind, ns,
-				br->ref.name);
-			return res->message ? RB_OK : RB_ENOMEM;
-		}
+		if (bt.cross_namespace && !rb__ref_permitted(t, r, bt.group, kind, ns, br->ref.name))
+			return rb__ref_fail(
+			    res, RB_REF_NOT_PERMITTED,
+			    rb__arena_printf(t->out,
+			                     "Backend ref to %s %s/%s not permitted by any ReferenceGrant.",
+			                     kind, ns, br->ref.name));
 	} else {
-		rc = rb__validate_backend_ref(t, r, br, res);
+		rc = rb__validate_backend_ref(t, r, br, &bt, res);
 		if (rc || res->reason)
 			return rc;
 	}
 	if (w == 0)
 		return RB_OK; /* no lookup at all: never EndpointsNotFound */
 	if (custom)
-		return process_custom(t, br, group, kind, ns, res);
+		return process_custom(t, br, &bt, res);
 
 	res->ds.protocol = default_protocol(r->kind);
 	/* TLS before endpoints: a Service with both problems reports InvalidBackendTLS. */
-	rc = rb__check_upstream_tls(t, p->gateway, br, kind, ns, res);
+	rc = rb__check_upstream_tls(t, p->gateway, br, &bt, res);
 	if (rc || res->reason) {
 		empty_ds(res, setting_name, w);
 		return rc;
 	}
-	if (!strcmp(kind, "ServiceImport"))
+	switch (bt.backend_kind) {
+	case RB_BACKEND_SERVICE_IMPORT:
 		rc = process_service_import(t, p, rule, br, ns, res);
-	else if (!strcmp(kind, "Service"))
+		break;
+	case RB_BACKEND_SERVICE:
 		rc = process_service(t, p, rule, br, ns, res);
-	else
+		break;
+	default:
 		rc = process_backend(t, br, ns, res);
+		break;
+	}
 	if (rc)
 		return rc;
 	if (!res->reason && (r->kind == RB_ROUTE_HTTP || r->kind == RB_ROUTE_GRPC))
@@ -481,7 +461,7 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	if (rc)
 		return rc;
 	if (!res->reason)
-		check_address_type(kind, res);
+		check_address_type(bt.backend_kind, res);
 	if (res->reason) {
 		empty_ds(res, setting_name, w);
 		return RB_OK;

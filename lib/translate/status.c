@@ -211,7 +211,7 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 		const char *msg = group_message(t, errors, RB_COND_ACCEPTED, false, "");
 		if (!msg)
 			return RB_ENOMEM;
-		set_cond(&conds[0], "Accepted", "False", reason, msg);
+		set_cond(&conds[0], RB_COND_NAME_ACCEPTED, "False", reason, msg);
 		return RB_OK;
 	}
 	/* A parent no listener allowed still had its rules processed; dropping some of
@@ -219,12 +219,12 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 	 * no listener is left to say otherwise). */
 	if (!p->accepted && (rb__str_eq(p->accepted_reason, "NotAllowedByListeners") ||
 	                     rb__str_eq(p->accepted_reason, "NoMatchingParent")))
-		set_cond(&conds[0], "Accepted", "True", "Accepted", "Route is accepted");
+		set_cond(&conds[0], RB_COND_NAME_ACCEPTED, "True", "Accepted", "Route is accepted");
 	const char *prefix = rb__arena_printf(t->out, "Dropped Rule(s) %s: ", rules);
 	const char *msg = prefix ? group_message(t, errors, RB_COND_ACCEPTED, false, prefix) : NULL;
 	if (!msg)
 		return RB_ENOMEM;
-	set_cond(&conds[(*n)++], "PartiallyInvalid", "True", reason, msg);
+	set_cond(&conds[(*n)++], RB_COND_NAME_PARTIALLY_INVALID, "True", reason, msg);
 	return RB_OK;
 }
 
@@ -236,20 +236,20 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	if (!conds)
 		return RB_ENOMEM;
 	size_t n = 0;
-	set_cond(&conds[n++], "Accepted", p->accepted ? "True" : "False", p->accepted_reason,
+	set_cond(&conds[n++], RB_COND_NAME_ACCEPTED, p->accepted ? "True" : "False", p->accepted_reason,
 	         p->accepted_message);
 	if (!p->invalid_rule) {
 		if (p->tls_terminate_dr) {
-			set_cond(&conds[n++], "ResolvedRefs", "False", "UnsupportedValue",
+			set_cond(&conds[n++], RB_COND_NAME_RESOLVED_REFS, "False", RB_REASON_UNSUPPORTED_VALUE,
 			         "Dynamic resolver backend is only supported with TLS passthrough listeners");
 		} else if (has_group(errors, RB_COND_RESOLVED_REFS)) {
 			const char *reason = group_reason(t, errors, RB_COND_RESOLVED_REFS);
 			const char *msg = group_message(t, errors, RB_COND_RESOLVED_REFS, l4, "");
 			if (!reason || !msg)
 				return RB_ENOMEM;
-			set_cond(&conds[n++], "ResolvedRefs", "False", reason, msg);
+			set_cond(&conds[n++], RB_COND_NAME_RESOLVED_REFS, "False", reason, msg);
 		} else {
-			set_cond(&conds[n++], "ResolvedRefs", "True", "ResolvedRefs",
+			set_cond(&conds[n++], RB_COND_NAME_RESOLVED_REFS, "True", "ResolvedRefs",
 			         "Resolved all the Object references for the Route");
 		}
 		if (has_group(errors, RB_COND_BACKENDS_AVAILABLE)) {
@@ -257,7 +257,7 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 			const char *msg = group_message(t, errors, RB_COND_BACKENDS_AVAILABLE, l4, "");
 			if (!reason || !msg)
 				return RB_ENOMEM;
-			set_cond(&conds[n++], "BackendsAvailable", "False", reason, msg);
+			set_cond(&conds[n++], RB_COND_NAME_BACKENDS_AVAILABLE, "False", reason, msg);
 		}
 		int rc = dropped_rule_conditions(t, p, errors, conds, &n);
 		if (rc)

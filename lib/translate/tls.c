@@ -128,18 +128,18 @@ static const char *proxy_client_cert_error(rb__tr *t, const rb__gateway *g)
 }
 
 int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
-                           const char *kind, const char *ns, rb__ref_result *res)
+                           const rb__backend_target *bt, rb__ref_result *res)
 {
-	static const struct {
-		const char *kind, *group;
-	} GROUPS[] = {{"Service", ""}, {"ServiceImport", "multicluster.x-k8s.io"},
-	              {"Backend", "gateway.envoyproxy.io"}};
-	const char *group = NULL;
-	for (size_t i = 0; i < sizeof GROUPS / sizeof GROUPS[0]; i++)
-		if (!strcmp(kind, GROUPS[i].kind))
-			group = GROUPS[i].group;
-	if (!group)
-		return RB_OK;
+	/* A BackendTLSPolicy targets a backend by its kind's own group. */
+	const char *group;
+	switch (bt->backend_kind) {
+	case RB_BACKEND_SERVICE: group = RB_GROUP_CORE; break;
+	case RB_BACKEND_SERVICE_IMPORT: group = RB_GROUP_MCS; break;
+	case RB_BACKEND_BACKEND: group = RB_GROUP_ENVOY_GATEWAY; break;
+	default: return RB_OK;
+	}
+	const char *kind = bt->kind;
+	const char *ns = bt->namespace_;
 	const char *err = NULL;
 	bool tls = false; /* upstream TLS applies to this backend */
 	char num[16];
@@ -171,7 +171,7 @@ int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_re
 	if (!err && tls)
 		err = proxy_client_cert_error(t, g);
 	if (err) {
-		res->reason = "InvalidBackendTLS";
+		res->reason = RB_REF_INVALID_BACKEND_TLS;
 		res->message = err;
 	}
 	return RB_OK;

@@ -38,6 +38,7 @@
 #include "core/vec.h"
 #include "ir/ir.h"
 #include "model/model.h"
+#include "model/vocab.h"
 #include "translate/translate.h"
 
 /* ---- condition types and the errors collected per parent (3.4) ---- */
@@ -191,9 +192,19 @@ typedef struct rb__parent {
 typedef struct rb__ref_result {
 	rb__ir_setting ds;
 	rb__ir_target target; /* what the ref names (in the result arena) */
-	const char *reason;  /* NULL: no error */
-	const char *message; /* the raw error text */
+	rb__ref_reason reason; /* RB_REF_OK: no error; rb__ref_reason_name writes it */
+	const char *message;   /* the raw error text */
 } rb__ref_result;
+
+/* A backendRef with its defaults applied, worked out once (backend_ref.c) and
+ * passed to validation and processing. Strings point into the model. */
+typedef struct rb__backend_target {
+	const char *group;     /* "" for the core group */
+	const char *kind;      /* "Service" when omitted */
+	const char *namespace_; /* the route's when omitted */
+	rb__backend_kind backend_kind; /* RB_BACKEND_CUSTOM for a registered extension kind */
+	bool cross_namespace;  /* a namespace other than the route's is named */
+} rb__backend_target;
 
 /* ---- helpers across parts ---- */
 
@@ -393,7 +404,32 @@ int rb__merge_backends(rb__tr *t, const rb__parent *p, rb__vec *dests);
 
 /* validate.c: 2.3; on failure sets res->reason/message. */
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
-                             rb__ref_result *res);
+                             const rb__backend_target *bt, rb__ref_result *res);
+
+/* backend_ref.c: the vocabulary of backendRefs and the step every rule kind takes per ref. */
+/* Whether group/kind is an extension kind of the EnvoyGateway configuration. */
+bool rb__is_extension_kind(const rb__tr *t, const char *group, const char *kind);
+/* Whether an extensionRef names a filter object Envoy Gateway knows: its own
+ * HTTPRouteFilter, or an extension kind. */
+bool rb__is_known_filter_ref(const rb__tr *t, const rb__object_ref *e);
+/* The defaults of a backendRef of route r applied (group, kind, namespace). */
+void rb__resolve_backend_ref(const rb__tr *t, const rb__route *r, const rb__backend_ref *br,
+                             rb__backend_target *out);
+/* Set res's reason and message: RB_OK, or RB_ENOMEM when message is NULL (it
+ * came from a failed allocation). */
+int rb__ref_fail(rb__ref_result *res, rb__ref_reason reason, const char *message);
+/* A Service of type ExternalName as a backend: UnsupportedValue. */
+bool rb__is_external_name(const rb__service *s);
+int rb__ref_fail_external_name(rb__tr *t, rb__ref_result *res, const char *ns, const char *name);
+/* The route condition a failed backendRef of an L7 rule or filter reports:
+ * BackendsAvailable for missing endpoints, else ResolvedRefs. */
+rb__cond_type rb__ref_condition(rb__ref_reason reason);
+/* The step every rule kind takes per backendRef: the ref named
+ * "<dest_name>/backend/<index>", processed into *res, its weight and target
+ * copied into ref. */
+int rb__rule_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                         size_t index, const char *dest_name, rb__ir_ref *ref,
+                         rb__ref_result *res);
 
 /* grants.c: may an object of from_kind in from_ns refer to group/kind target_ns/name? */
 bool rb__grant_permits(rb__tr *t, const char *from_kind, const char *from_ns, const char *group,
@@ -406,12 +442,12 @@ bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const c
                        const char *target_ns, const char *name);
 
 /* address.c */
-const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, const char **reason);
+const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, rb__ref_reason *reason);
 bool rb__parse_ip(const char *s, bool *is_loopback);
 
 /* tls.c: upstream TLS validity (2.2 step 4, 2.6); on failure sets res->reason/message. */
 int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
-                           const char *kind, const char *ns, rb__ref_result *res);
+                           const rb__backend_target *bt, rb__ref_result *res);
 
 /* setting.c: one backendRef -> DS (2.2). */
 int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,

@@ -10,25 +10,7 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-#define EG_GROUP "gateway.envoyproxy.io"
-#define MCS_GROUP "multicluster.x-k8s.io"
-
-static int fail(rb__ref_result *res, const char *reason, const char *message)
-{
-	res->reason = reason;
-	res->message = message;
-	return message ? RB_OK : RB_ENOMEM;
-}
-
-static bool is_extension_kind(rb__tr *t, const char *group, const char *kind)
-{
-	for (size_t i = 0; i < t->o->extension_kind_count; i++) {
-		const rb__group_kind_pair *gk = &t->o->extension_kinds[i];
-		if (rb__str_eq(gk->group, group) && rb__str_eq(gk->kind, kind))
-			return true;
-	}
-	return false;
-}
+#define fail rb__ref_fail
 
 /* The generic HTTPRoute filter check: the type names a known filter whose field is set. */
 static bool http_filter_valid(rb__tr *t, const rb__filter *f)
@@ -42,9 +24,7 @@ static bool http_filter_valid(rb__tr *t, const rb__filter *f)
 	if (!strcmp(f->type, "ExtensionRef")) {
 		if (!f->has_extension_ref)
 			return false;
-		const rb__object_ref *e = &f->extension_ref;
-		return (rb__str_eq(e->group, EG_GROUP) && rb__str_eq(e->kind, "HTTPRouteFilter")) ||
-		       is_extension_kind(t, e->group, e->kind);
+		return rb__is_known_filter_ref(t, &f->extension_ref);
 	}
 	return false;
 }
@@ -57,7 +37,7 @@ static int check_filters(rb__tr *t, const rb__route *r, const rb__backend_ref *b
 		for (size_t i = 0; i < br->filter_count; i++) {
 			const char *type = br->filters[i].type;
 			if (strcmp(type, "RequestHeaderModifier") && strcmp(type, "ResponseHeaderModifier"))
-				return fail(res, "UnsupportedRefValue",
+				return fail(res, RB_REF_UNSUPPORTED_REF_VALUE,
 				            "Specific filter is not supported within BackendRef, only "
 				            "RequestHeaderModifier and ResponseHeaderModifier are supported");
 		}
@@ -70,13 +50,13 @@ static int check_filters(rb__tr *t, const rb__route *r, const rb__backend_ref *b
 		const rb__filter *f = &br->filters[i];
 		/* A URLRewrite with a path fails at once, even after an unsupported filter. */
 		if (!strcmp(f->type, "URLRewrite") && f->has_url_rewrite && f->rewrite_has_path)
-			return fail(res, "UnsupportedRefValue",
+			return fail(res, RB_REF_UNSUPPORTED_REF_VALUE,
 			            "URLRewrite path modifier is not supported within BackendRef");
 		if (!http_filter_valid(t, f))
 			unsupported = true;
 	}
 	if (unsupported)
-		return fail(res, "UnsupportedRefValue",
+		return fail(res, RB_REF_UNSUPPORTED_REF_VALUE,
 		            "Specific filter is not supported within BackendRef, only "
 		            "RequestHeaderModifier, ResponseHeaderModifier, URLRewrite and "
 		            "gateway.envoyproxy.io/HTTPRouteFilter are supported");
@@ -101,7 +81,7 @@ static bool backend_tls_has_ca(rb__tr *t, const rb__backend *b)
 		const rb__backend_tls_policy *p = RB_VEC_AT(policies, const rb__backend_tls_policy *, i);
 		for (size_t j = 0; j < p->target_ref_count; j++) {
 			const rb__policy_target *tr = &p->target_refs[j];
-			if (!rb__str_eq(tr->group, EG_GROUP) || strcmp(tr->kind, "Backend") ||
+			if (!rb__str_eq(tr->group, RB_GROUP_ENVOY_GATEWAY) || strcmp(tr->kind, RB_KIND_BACKEND) ||
 			    strcmp(tr->name, b->meta.name))
 				continue;
 			if (!tr->section_name) {
@@ -133,98 +113,91 @@ static bool backend_tls_has_ca(rb__tr *t, const rb__backend *b)
 static int check_backend(rb__tr *t, const rb__backend *b, rb__ref_result *res)
 {
 	if (rb__str_eq(b->type, "DynamicResolver") && b->endpoint_count)
-		return fail(res, "InvalidBackendRef", "DynamicResolver type cannot have endpoints specified");
+		return fail(res, RB_REF_INVALID_BACKEND_REF, "DynamicResolver type cannot have endpoints specified");
 	if (b->has_tls && !backend_tls_has_ca(t, b))
-		return fail(res, "InvalidBackendRef",
+		return fail(res, RB_REF_INVALID_BACKEND_REF,
 		            "must specify either CACertificateRefs or WellKnownCACertificates when "
 		            "InsecureSkipVerify is unset or false");
 	if (b->has_tls_client_cert && b->tls_client_cert_namespace &&
 	    strcmp(b->tls_client_cert_namespace, b->meta.namespace_))
-		return fail(res, "InvalidBackendRef",
+		return fail(res, RB_REF_INVALID_BACKEND_REF,
 		            rb__arena_printf(t->out,
 		                             "clientCertificateRef Secret is not located in the same "
 		                             "namespace as Backend. Secret namespace: %s does not match "
 		                             "Backend namespace: %s",
 		                             b->tls_client_cert_namespace, b->meta.namespace_));
-	const char *reason;
+	rb__ref_reason reason;
 	const char *msg = rb__check_backend_addresses(t, b, &reason);
 	if (msg)
 		return fail(res, reason, msg);
 	for (size_t i = 0; i < b->endpoint_count; i++)
 		if (b->endpoints[i].kind == RB_BEP_UNIX)
-			return fail(res, "UnsupportedAddressType",
+			return fail(res, RB_REF_UNSUPPORTED_ADDRESS_TYPE,
 			            "unix domain sockets are not supported in backend references");
 	return RB_OK;
 }
 
 int rb__validate_backend_ref(rb__tr *t, const rb__route *r, const rb__backend_ref *br,
-                             rb__ref_result *res)
+                             const rb__backend_target *bt, rb__ref_result *res)
 {
 	const rb__object_ref *ref = &br->ref;
-	const char *group = ref->group ? ref->group : "";
-	const char *kind = rb__str_empty(ref->kind) ? "Service" : ref->kind;
-	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
+	const char *group = bt->group;
+	const char *kind = bt->kind;
+	const char *ns = bt->namespace_;
 	int rc = check_filters(t, r, br, res);
 	if (rc || res->reason)
 		return rc;
-	if (group[0] && strcmp(group, MCS_GROUP) && strcmp(group, EG_GROUP))
-		return fail(res, "InvalidKind",
+	if (group[0] && strcmp(group, RB_GROUP_MCS) && strcmp(group, RB_GROUP_ENVOY_GATEWAY))
+		return fail(res, RB_REF_INVALID_KIND,
 		            "Group is invalid, only the core API group (specified by omitting the group "
 		            "field or setting it to an empty string), multicluster.x-k8s.io and "
 		            "gateway.envoyproxy.io are supported");
-	if (strcmp(kind, "Service") && strcmp(kind, "ServiceImport") && strcmp(kind, "Backend"))
-		return fail(res, "InvalidKind",
+	if (bt->backend_kind == RB_BACKEND_UNKNOWN)
+		return fail(res, RB_REF_INVALID_KIND,
 		            "Kind is invalid, only Service, MCS ServiceImport and Envoy Gateway Backend "
 		            "are supported");
-	if (!rb__str_empty(ref->namespace_) && strcmp(ref->namespace_, r->meta.namespace_) &&
-	    !rb__ref_permitted(t, r, group, kind, ns, ref->name))
-		return fail(res, "RefNotPermitted",
+	if (bt->cross_namespace && !rb__ref_permitted(t, r, group, kind, ns, ref->name))
+		return fail(res, RB_REF_NOT_PERMITTED,
 		            rb__arena_printf(t->out,
 		                             "Backend ref to %s %s/%s not permitted by any ReferenceGrant.",
 		                             kind, ns, ref->name));
-	bool is_backend = !strcmp(kind, "Backend");
-	if (!is_backend && !ref->has_port)
-		return fail(res, "PortNotSpecified",
+	if (bt->backend_kind != RB_BACKEND_BACKEND && !ref->has_port)
+		return fail(res, RB_REF_PORT_NOT_SPECIFIED,
 		            "A valid port number corresponding to a port on the Service must be specified");
 	const char *protocol = r->kind == RB_ROUTE_UDP ? "UDP" : "TCP";
 
-	if (!strcmp(kind, "Service")) {
+	if (bt->backend_kind == RB_BACKEND_SERVICE) {
 		const rb__service *s = rb__find_service(t, ns, ref->name);
 		if (!s)
-			return fail(res, "BackendNotFound",
+			return fail(res, RB_REF_BACKEND_NOT_FOUND,
 			            rb__arena_printf(t->out, "service %s/%s not found", ns, ref->name));
-		if (rb__str_eq(s->type, "ExternalName"))
-			return fail(res, "UnsupportedValue",
-			            rb__arena_printf(t->out,
-			                             "Service %s/%s is of type ExternalName, which is not "
-			                             "supported as a backend; use an Envoy Gateway Backend "
-			                             "resource with an FQDN endpoint instead",
-			                             ns, ref->name));
+		if (rb__is_external_name(s))
+			return rb__ref_fail_external_name(t, res, ns, ref->name);
 		for (size_t i = 0; i < s->port_count; i++)
 			if (port_protocol_matches(&s->ports[i], ref->port, protocol))
 				return RB_OK;
-		return fail(res, "PortNotFound",
+		return fail(res, RB_REF_PORT_NOT_FOUND,
 		            rb__arena_printf(t->out, "%s Port %u not found on Service %s/%s", protocol,
 		                             ref->port, ns, ref->name));
 	}
-	if (!strcmp(kind, "ServiceImport")) {
+	if (bt->backend_kind == RB_BACKEND_SERVICE_IMPORT) {
 		const rb__service_import *si = rb__find_service_import(t, ns, ref->name);
 		if (!si)
-			return fail(res, "BackendNotFound",
+			return fail(res, RB_REF_BACKEND_NOT_FOUND,
 			            rb__arena_printf(t->out, "service import %s/%s not found", ns, ref->name));
 		for (size_t i = 0; i < si->port_count; i++)
 			if (port_protocol_matches(&si->ports[i], ref->port, protocol))
 				return RB_OK;
-		return fail(res, "PortNotFound",
+		return fail(res, RB_REF_PORT_NOT_FOUND,
 		            rb__arena_printf(t->out, "%s port %u not found on service import %s/%s",
 		                             protocol, ref->port, ns, ref->name));
 	}
 	/* Backend: disabled wins even over "not found". */
 	if (t->o->backend_disabled)
-		return fail(res, "UnsupportedValue", "Backend is disabled in Envoy Gateway configuration");
+		return fail(res, RB_REF_UNSUPPORTED_VALUE, "Backend is disabled in Envoy Gateway configuration");
 	const rb__backend *b = rb__find_backend(t, ns, ref->name);
 	if (!b)
-		return fail(res, "BackendNotFound",
+		return fail(res, RB_REF_BACKEND_NOT_FOUND,
 		            rb__arena_printf(t->out, "Backend %s/%s not found", ns, ref->name));
 	return check_backend(t, b, res);
 }

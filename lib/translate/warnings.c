@@ -22,7 +22,6 @@
 #include "rebalance/options.h"
 #include "translate/tr.h"
 
-#define GATEWAY_GROUP "gateway.networking.k8s.io"
 
 static int warn_at(rb__tr *t, const rb__objmeta *meta, const char *sub_path, const char *msg)
 {
@@ -129,7 +128,7 @@ static int class_warnings(rb__tr *t, size_t route_count)
 static bool describe_parent(rb__tr *t, const rb__route *r, const rb__parent_ref *ref, char *out,
                             size_t cap)
 {
-	if ((ref->group && strcmp(ref->group, GATEWAY_GROUP)) ||
+	if ((ref->group && strcmp(ref->group, RB_GROUP_GATEWAY)) ||
 	    (ref->kind && strcmp(ref->kind, "Gateway")))
 		return false; /* a ListenerSet: its own rules */
 	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
