@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "load/load.h"
 #include "load/yaml_scalar.h"
@@ -229,12 +230,13 @@ static int parse_bool(rb__diags *d, const char *source, const char *text, const 
 	/* Any YAML 1.1 boolean, as Envoy Gateway reads its configuration (sigs.k8s.io/yaml):
 	 * the fence let through only plain scalars that are one. */
 	size_t len = strlen(text);
-	if (rb__yaml_resolve_plain(text, len) == RB_SCALAR_BOOL) {
-		*out = rb__yaml_bool_value(text, len);
-		return RB_OK;
+	if (NEVER(rb__yaml_resolve_plain(text, len) != RB_SCALAR_BOOL)) {
+		rb__diag_add(d, RB_EPARSE, source, 0, 0, 0, field, "expected true or false, got \"%s\"",
+		             text);
+		return RB_EPARSE;
 	}
-	rb__diag_add(d, RB_EPARSE, source, 0, 0, 0, field, "expected true or false, got \"%s\"", text);
-	return RB_EPARSE; /* not reached: the fence checked the type */
+	*out = rb__yaml_bool_value(text, len);
+	return RB_OK;
 }
 
 static int copy_kinds(rb__arena *a, rb__config *c, const cfg_group_kind *kinds, unsigned n)

@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "load/yaml_scalar.h"
 #include "rebalance/errors.h"
@@ -129,6 +130,7 @@ static int emit_scalar(rb__writer *w, const rb__node *n)
 	case RB_SCALAR_NULL:
 		return rb__w_null(w);
 	default:
+		RB_ASSERT(!"a scalar type of the loader");
 		return RB_EINVAL;
 	}
 }
@@ -160,6 +162,7 @@ static int emit(rb__writer *w, const rb__node *n, bool in_flow)
 		return rb__w_seq_end(w);
 	}
 	default:
+		RB_ASSERT(!"a node kind of the loader");
 		return RB_EINVAL;
 	}
 }

@@ -95,7 +95,7 @@ static int put(rb_engine *e, int list, void *obj, batch *b)
 	}
 	owned first = RB_VEC_AT(&id->objs, owned, 0);
 	size_t pos = rb__engine_position(v, first.obj);
-	if (pos == SIZE_MAX)
+	if (NEVER(pos == SIZE_MAX))
 		return RB_EINVAL;
 	RB_VEC_AT(v, void *, pos) = obj;
 	if (list >= RB_LIST_ROUTE) {

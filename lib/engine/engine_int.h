@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/map.h"
 #include "rebalance/engine.h"
 #include "result/result.h"
@@ -96,7 +97,14 @@ struct rb_engine {
 	rb_engine_stats stats;
 };
 
-#define SLOT(e, i) (&RB_VEC_AT(&(e)->slots, slot, (i)))
+/* The slot of an id: ids come from the order vectors and dependency entries,
+ * which only hold ids of existing slots. */
+static inline slot *engine_slot(const rb__vec *slots, size_t id)
+{
+	RB_ASSERT(id < slots->len);
+	return &RB_VEC_AT(slots, slot, id);
+}
+#define SLOT(e, i) engine_slot(&(e)->slots, (i))
 
 static inline int push_u32(const rb__mem *m, rb__vec *v, uint32_t x)
 {

@@ -32,7 +32,10 @@ ident *rb__engine_ident(rb_engine *e, int list, const char *ns, const char *name
 
 void rb__engine_release(rb_engine *e, batch *b)
 {
-	if (!b || --b->live)
+	if (!b)
+		return;
+	RB_ASSERT(b->live > 0); /* one count per placed object, plus the apply in progress */
+	if (--b->live)
 		return;
 	/* Unlink from the live list; freed once the IR no longer points into it. */
 	if (b->prev)
@@ -97,6 +100,7 @@ int rb__engine_slot_kill(rb_engine *e, uint32_t id)
 int rb__engine_remove_at(rb_engine *e, int list, size_t pos)
 {
 	rb__vec *v = rb__model_list(&e->model, list);
+	RB_ASSERT(v && pos < v->len);
 	memmove((void **)v->data + pos, (void **)v->data + pos + 1, (v->len - pos - 1) * sizeof(void *));
 	v->len--;
 	if (list < RB_LIST_ROUTE)
@@ -115,5 +119,5 @@ size_t rb__engine_position(const rb__vec *v, const void *obj)
 	for (size_t i = 0; i < v->len; i++)
 		if (RB_VEC_AT(v, const void *, i) == obj)
 			return i;
-	return SIZE_MAX; /* not reached: the identity index and the lists agree */
+	return SIZE_MAX; /* the identity index and the lists agree: callers say NEVER */
 }

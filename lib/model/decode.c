@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "load/yaml_scalar.h"
 #include "model/model.h"
@@ -318,6 +319,7 @@ static int decode_field(rb__dctx *d, const rb__node *v, void *base, const rb__fi
 	case RB_FT_CUSTOM:
 		return f->fn(d, v, base);
 	default:
+		RB_ASSERT(!"a field type the schema tables do not use");
 		return RB_EINVAL;
 	}
 }
@@ -371,8 +373,8 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 		uint64_t bit = (uint64_t)1 << fi;
 		if (given & bit) {
 			const rb__node *first = first_member_for(s, map, i, f);
-			if (!first)
-				first = m; /* not reached: a bit is set only by an earlier member */
+			if (!ALWAYS(first)) /* a bit is set only by an earlier member */
+				first = m;
 			rb__node_error(d->diags, d->source, m,
 			               "field \"%s\" given twice (as \"%s\" at line %u and \"%s\")",
 			               f->key, first->key, first->line, m->key);

@@ -19,6 +19,7 @@
  * the cache at the end). Secrets and ListenerSets are kinds whose changes make
  * the engine translate everything.
  */
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
@@ -683,7 +684,7 @@ int rb__listener_readiness(rb__tr *t, const rb__gateway *g, const rb__listener_s
 	}
 	const listener_verdict_entry *e =
 	    rb__map_get(&t->listener_verdicts, (const char *)&l, sizeof l);
-	if (!e) /* not reached: every listener of the context has its verdict */
+	if (NEVER(!e)) /* every listener of the context has its verdict */
 		return rb__listener_verdict_of(t, g, ls, l, v);
 	*v = e->verdict;
 	return RB_OK;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
@@ -138,6 +139,15 @@ static const char *default_protocol(rb__route_kind k)
 
 /* ---- kinds ---- */
 
+/* Validation found the object a processed ref names (rb__validate_backend_ref);
+ * should it be gone, the ref fails as not found instead of reading NULL. */
+static int vanished(rb__tr *t, rb__ref_result *res, const char *what, const char *ns,
+                    const char *name)
+{
+	return rb__ref_fail(res, RB_REF_BACKEND_NOT_FOUND,
+	                    rb__arena_printf(t->out, "%s %s/%s not found", what, ns, name));
+}
+
 static int endpoints_not_found(rb__tr *t, rb__ref_result *res, const char *what, const char *ns,
                                const char *name)
 {
@@ -203,8 +213,10 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 {
 	rb__ir_setting *ds = &res->ds;
 	const rb__service *s = rb__find_service(t, ns, br->ref.name);
-	/* Validation found the Service and refused an ExternalName one (rb__validate_backend_ref). */
-	if (rb__is_external_name(s))
+	if (NEVER(!s))
+		return vanished(t, res, "service", ns, br->ref.name);
+	/* Validation refused an ExternalName Service (rb__validate_backend_ref). */
+	if (NEVER(rb__is_external_name(s)))
 		return rb__ref_fail_external_name(t, res, ns, br->ref.name);
 	/* Processing picks the port by number alone (validation also matched the protocol). */
 	const rb__service_port *sp = port_by_number(s->ports, s->port_count, br->ref.port);
@@ -244,6 +256,8 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 {
 	rb__ir_setting *ds = &res->ds;
 	const rb__service_import *si = rb__find_service_import(t, ns, br->ref.name);
+	if (NEVER(!si))
+		return vanished(t, res, "service import", ns, br->ref.name);
 	const rb__service_port *sp = port_by_number(si->ports, si->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
 		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
@@ -302,6 +316,8 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 {
 	rb__ir_setting *ds = &res->ds;
 	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
+	if (NEVER(!b))
+		return vanished(t, res, "Backend", ns, br->ref.name);
 	for (size_t i = 0; i < b->app_protocol_count; i++)
 		refine(&ds->protocol, &ds->force_http1, b->app_protocols[i]);
 	if (rb__str_eq(b->type, "DynamicResolver")) {
