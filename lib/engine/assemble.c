@@ -105,15 +105,15 @@ static bool has_selectors(const rb__model *m)
 {
 	for (size_t i = 0; i < m->backend_traffic_policies.len; i++)
 		if (RB_VEC_AT(&m->backend_traffic_policies, const rb__backend_traffic_policy *, i)
-		        ->target_selector_count)
+		        ->targets.selector_count)
 			return true;
 	for (size_t i = 0; i < m->security_policies.len; i++)
 		if (RB_VEC_AT(&m->security_policies, const rb__security_policy *, i)
-		        ->target_selector_count)
+		        ->targets.selector_count)
 			return true;
 	for (size_t i = 0; i < m->extension_policies.len; i++)
 		if (RB_VEC_AT(&m->extension_policies, const rb__extension_policy *, i)
-		        ->target_selector_count)
+		        ->targets.selector_count)
 			return true;
 	return false;
 }

@@ -61,6 +61,15 @@ static const rb__field SELECTOR_FIELDS[] = {
 const rb__schema rb__schema_target_selector =
 	RB_SCHEMA("a target selector", rb__target_selector, SELECTOR_FIELDS, NULL);
 
+void rb__policy_targets_settle(rb__policy_targets *t)
+{
+	/* The deprecated singular targetRef takes precedence over targetRefs. */
+	if (t->has_ref) {
+		t->refs = &t->ref;
+		t->ref_count = 1;
+	}
+}
+
 /* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
 
 /* ---- BackendTrafficPolicy fields that keep backends out of shared clusters ----
@@ -97,10 +106,8 @@ static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
 }
 
 static const rb__field BTP_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_traffic_policy, target_refs, target_ref_count, rb__schema_policy_target),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_traffic_policy, target_ref, has_target_ref, rb__schema_policy_target),
-	RB_F_LIST("targetSelectors", rb__backend_traffic_policy, target_selectors,
-	          target_selector_count, rb__schema_target_selector),
+	RB_F_POLICY_TARGET_REFS(rb__backend_traffic_policy),
+	RB_F_POLICY_TARGET_SELECTORS(rb__backend_traffic_policy),
 	RB_F_STR("routingType", rb__backend_traffic_policy, routing_type),
 	RB_F_STR("mergeType", rb__backend_traffic_policy, merge_type),
 	RB_F_TRI("rebalanceOnNoEndpoints", rb__backend_traffic_policy, rebalance_on_no_endpoints),
@@ -126,11 +133,7 @@ static const rb__schema BTP_SPEC = RB_SCHEMA("a BackendTrafficPolicy spec",
 static int btp_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__backend_traffic_policy *p = base;
-	/* The deprecated singular targetRef takes precedence over targetRefs. */
-	if (p->has_target_ref) {
-		p->target_refs = &p->target_ref;
-		p->target_ref_count = 1;
-	}
+	rb__policy_targets_settle(&p->targets);
 	merge_backends_fields(rb__node_get(map, "spec"), p);
 	return rb__check_object_meta(d, map, &p->meta, "a BackendTrafficPolicy");
 }
@@ -190,8 +193,7 @@ static const rb__schema VALIDATION =
 	RB_SCHEMA("validation", rb__backend_tls_policy, VALIDATION_FIELDS, NULL);
 
 static const rb__field BTLS_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__backend_tls_policy, target_refs, target_ref_count, rb__schema_policy_target),
-	RB_F_STRUCT_HAS("targetRef", rb__backend_tls_policy, target_ref, has_target_ref, rb__schema_policy_target),
+	RB_F_POLICY_TARGET_REFS(rb__backend_tls_policy),
 	RB_F_NEST("validation", VALIDATION),
 };
 static const rb__schema BTLS_SPEC =
@@ -200,10 +202,7 @@ static const rb__schema BTLS_SPEC =
 static int btls_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__backend_tls_policy *p = base;
-	if (p->has_target_ref) {
-		p->target_refs = &p->target_ref;
-		p->target_ref_count = 1;
-	}
+	rb__policy_targets_settle(&p->targets);
 	return rb__check_object_meta(d, map, &p->meta, "a BackendTLSPolicy");
 }
 

@@ -388,12 +388,8 @@ static const rb__field AUTHZ_FIELDS[] = {
 static const rb__schema AUTHZ = RB_SCHEMA("authorization", rb__security_policy, AUTHZ_FIELDS, NULL);
 
 static const rb__field SP_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__security_policy, target_refs, target_ref_count,
-              rb__schema_policy_target),
-	RB_F_STRUCT_HAS("targetRef", rb__security_policy, target_ref, has_target_ref,
-                    rb__schema_policy_target),
-	RB_F_LIST("targetSelectors", rb__security_policy, target_selectors, target_selector_count,
-              rb__schema_target_selector),
+	RB_F_POLICY_TARGET_REFS(rb__security_policy),
+	RB_F_POLICY_TARGET_SELECTORS(rb__security_policy),
 	RB_F_STR("mergeType", rb__security_policy, merge_type),
 	RB_F_NEST_HAS("extAuth", rb__security_policy, has_ext_auth, EXT_AUTH),
 	RB_F_NEST_HAS("basicAuth", rb__security_policy, has_basic_auth, BASIC_AUTH),
@@ -408,10 +404,7 @@ static const rb__schema SP_SPEC =
 static int sp_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__security_policy *p = base;
-	if (p->has_target_ref) {
-		p->target_refs = &p->target_ref;
-		p->target_ref_count = 1;
-	}
+	rb__policy_targets_settle(&p->targets);
 	return rb__check_object_meta(d, map, &p->meta, "a SecurityPolicy");
 }
 
@@ -477,12 +470,8 @@ static const rb__schema DYNAMIC_MODULE =
 	RB_SCHEMA("a dynamic module", rb__dynamic_module, DYNAMIC_MODULE_FIELDS, NULL);
 
 static const rb__field EEP_SPEC_FIELDS[] = {
-	RB_F_LIST("targetRefs", rb__extension_policy, target_refs, target_ref_count,
-              rb__schema_policy_target),
-	RB_F_STRUCT_HAS("targetRef", rb__extension_policy, target_ref, has_target_ref,
-                    rb__schema_policy_target),
-	RB_F_LIST("targetSelectors", rb__extension_policy, target_selectors, target_selector_count,
-              rb__schema_target_selector),
+	RB_F_POLICY_TARGET_REFS(rb__extension_policy),
+	RB_F_POLICY_TARGET_SELECTORS(rb__extension_policy),
 	RB_F_STR("mergeType", rb__extension_policy, merge_type),
 	RB_F_LIST("extProc", rb__extension_policy, ext_procs, ext_proc_count, EXT_PROC),
 	RB_F_LIST("lua", rb__extension_policy, luas, lua_count, LUA),
@@ -496,10 +485,7 @@ static const rb__schema EEP_SPEC =
 static int eep_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__extension_policy *p = base;
-	if (p->has_target_ref) {
-		p->target_refs = &p->target_ref;
-		p->target_ref_count = 1;
-	}
+	rb__policy_targets_settle(&p->targets);
 	return rb__check_object_meta(d, map, &p->meta, "an EnvoyExtensionPolicy");
 }
 
@@ -617,12 +603,8 @@ static const rb__schema CTP_HTTP2 =
 
 static const rb__field CTP_SPEC_FIELDS[] = {
 	RB_F_NEST("http2", CTP_HTTP2),
-	RB_F_LIST("targetRefs", rb__client_traffic_policy, target_refs, target_ref_count,
-              rb__schema_policy_target),
-	RB_F_STRUCT_HAS("targetRef", rb__client_traffic_policy, target_ref, has_target_ref,
-                    rb__schema_policy_target),
-	RB_F_LIST("targetSelectors", rb__client_traffic_policy, target_selectors, target_selector_count,
-              rb__schema_target_selector),
+	RB_F_POLICY_TARGET_REFS(rb__client_traffic_policy),
+	RB_F_POLICY_TARGET_SELECTORS(rb__client_traffic_policy),
 	RB_F_NEST("tls", CTP_TLS),
 	RB_F_NEST_HAS("clientIPDetection", rb__client_traffic_policy, has_client_ip_detection,
                   IP_DETECTION),
@@ -664,10 +646,7 @@ static int ctp_http1_override(rb__dctx *d, const rb__node *spec, rb__client_traf
 static int ctp_post(rb__dctx *d, const rb__node *map, void *base)
 {
 	rb__client_traffic_policy *p = base;
-	if (p->has_target_ref) {
-		p->target_refs = &p->target_ref;
-		p->target_ref_count = 1;
-	}
+	rb__policy_targets_settle(&p->targets);
 	int rc = ctp_http1_override(d, rb__node_get(map, "spec"), p);
 	return rc ? rc : rb__check_object_meta(d, map, &p->meta, "a ClientTrafficPolicy");
 }

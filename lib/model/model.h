@@ -403,6 +403,21 @@ typedef struct rb__target_selector {
 } rb__target_selector;
 
 /*
+ * What a policy attaches to, in every policy kind: targetRefs, the deprecated
+ * singular targetRef (which, when given, takes the place of targetRefs:
+ * rb__policy_targets_settle), and targetSelectors (not in BackendTLSPolicy).
+ * Decoded by RB_F_POLICY_TARGET_REFS / RB_F_POLICY_TARGET_SELECTORS (schemas.h).
+ */
+typedef struct rb__policy_targets {
+	rb__policy_target *refs;
+	size_t ref_count;
+	bool has_ref;
+	rb__policy_target ref;
+	rb__target_selector *selectors;
+	size_t selector_count;
+} rb__policy_targets;
+
+/*
  * ---- what can make a policy invalid ----
  * Envoy Gateway answers 500 on the routes an invalid BackendTrafficPolicy,
  * SecurityPolicy, EnvoyExtensionPolicy or ClientTrafficPolicy targets (fail
@@ -503,12 +518,7 @@ typedef struct rb__authz_rule {
 
 typedef struct rb__security_policy {
 	rb__objmeta meta;
-	rb__policy_target *target_refs;
-	size_t target_ref_count;
-	bool has_target_ref;
-	rb__policy_target target_ref;
-	rb__target_selector *target_selectors;
-	size_t target_selector_count;
+	rb__policy_targets targets;
 	const char *merge_type;
 	bool has_ext_auth;
 	bool has_ext_auth_http;
@@ -560,12 +570,7 @@ typedef struct rb__dynamic_module {
 
 typedef struct rb__extension_policy {
 	rb__objmeta meta;
-	rb__policy_target *target_refs;
-	size_t target_ref_count;
-	bool has_target_ref;
-	rb__policy_target target_ref;
-	rb__target_selector *target_selectors;
-	size_t target_selector_count;
+	rb__policy_targets targets;
 	const char *merge_type;
 	rb__ext_proc *ext_procs;
 	size_t ext_proc_count;
@@ -579,12 +584,7 @@ typedef struct rb__extension_policy {
 
 typedef struct rb__client_traffic_policy {
 	rb__objmeta meta;
-	rb__policy_target *target_refs;
-	size_t target_ref_count;
-	bool has_target_ref;
-	rb__policy_target target_ref;
-	rb__target_selector *target_selectors;
-	size_t target_selector_count;
+	rb__policy_targets targets;
 	bool has_client_validation;
 	rb__tri client_validation_optional;
 	rb__secret_ref *client_ca_refs; /* tls.clientValidation.caCertificateRefs */
@@ -610,12 +610,7 @@ typedef struct rb__client_traffic_policy {
 typedef struct rb__backend_traffic_policy {
 	rb__objmeta meta;
 	/* The targets: the deprecated singular targetRef when given, else targetRefs. */
-	rb__policy_target *target_refs;
-	size_t target_ref_count;
-	bool has_target_ref;
-	rb__policy_target target_ref;
-	rb__target_selector *target_selectors;
-	size_t target_selector_count;
+	rb__policy_targets targets;
 	const char *routing_type; /* Service, Endpoint, NULL */
 	const char *merge_type;   /* NULL when absent */
 	rb__tri rebalance_on_no_endpoints;
@@ -650,10 +645,7 @@ typedef struct rb__envoy_proxy {
 
 typedef struct rb__backend_tls_policy {
 	rb__objmeta meta;
-	rb__policy_target *target_refs;
-	size_t target_ref_count;
-	bool has_target_ref;
-	rb__policy_target target_ref;
+	rb__policy_targets targets; /* no targetSelectors */
 	const char *well_known_ca;
 	rb__ca_ref *ca_refs;
 	size_t ca_ref_count;

@@ -34,6 +34,17 @@ extern const rb__schema rb__schema_client_traffic_policy;
 /* Shared by the policy decoders (decode_policy.c, decode_policy_checks.c). */
 extern const rb__schema rb__schema_policy_target;
 extern const rb__schema rb__schema_target_selector;
+
+/* The targets of a policy kind T (an rb__policy_targets `targets` member), in
+ * its spec's field table; its post step calls rb__policy_targets_settle. */
+#define RB_F_POLICY_TARGET_REFS(T) \
+	RB_F_LIST("targetRefs", T, targets.refs, targets.ref_count, rb__schema_policy_target), \
+	RB_F_STRUCT_HAS("targetRef", T, targets.ref, targets.has_ref, rb__schema_policy_target)
+#define RB_F_POLICY_TARGET_SELECTORS(T) \
+	RB_F_LIST("targetSelectors", T, targets.selectors, targets.selector_count, \
+	          rb__schema_target_selector)
+/* The singular targetRef, when given, takes the place of targetRefs. */
+void rb__policy_targets_settle(rb__policy_targets *t);
 /* A BackendTrafficPolicy spec, as far as its validation reads it, into rb__btp_checks. */
 extern const rb__schema rb__schema_btp_checks;
 /* An EnvoyProxy spec's dynamicModules and geoIP, into rb__envoy_proxy. */

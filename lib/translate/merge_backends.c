@@ -175,8 +175,8 @@ static bool http1_override(rb__tr *t, const rb__parent *p, const rb__listener *l
 		const rb__client_traffic_policy *c = RB_VEC_AT(ctps, const rb__client_traffic_policy *, i);
 		if (!c->http1_override || strcmp(c->meta.namespace_, owner->namespace_))
 			continue;
-		for (size_t k = 0; k < c->target_ref_count; k++)
-			if (targets_listener(&c->target_refs[k], p, l))
+		for (size_t k = 0; k < c->targets.ref_count; k++)
+			if (targets_listener(&c->targets.refs[k], p, l))
 				return true;
 	}
 	return false;

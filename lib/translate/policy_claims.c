@@ -54,8 +54,7 @@ static int add_selected_target(rb__tr *t, const void *claim, const char *kind, c
 }
 
 static int add_policy(rb__tr *t, rb__policy_kind kind, const void *policy, const rb__objmeta *meta,
-                      const char *merge_type, const rb__policy_target *refs, size_t ref_count,
-                      const rb__target_selector *selectors, size_t selector_count)
+                      const char *merge_type, const rb__policy_targets *targets)
 {
 	rb__claim *c = rb__arena_calloc(&t->scratch, 1, sizeof(*c));
 	if (!c)
@@ -66,19 +65,20 @@ static int add_policy(rb__tr *t, rb__policy_kind kind, const void *policy, const
 	c->policy = policy;
 	int rc = RB_OK;
 	/* Selected targets come first, as in resolvePolicyTargets. */
-	for (size_t i = 0; i < selector_count && !rc; i++)
-		rc = rb__for_each_selected(t, c->meta->namespace_, &selectors[i], add_selected_target, c);
-	for (size_t i = 0; i < ref_count && !rc; i++)
-		rc = add_target(t, c, refs[i].kind, refs[i].name, refs[i].section_name);
+	for (size_t i = 0; i < targets->selector_count && !rc; i++)
+		rc = rb__for_each_selected(t, c->meta->namespace_, &targets->selectors[i],
+		                           add_selected_target, c);
+	for (size_t i = 0; i < targets->ref_count && !rc; i++) {
+		const rb__policy_target *ref = &targets->refs[i];
+		rc = add_target(t, c, ref->kind, ref->name, ref->section_name);
+	}
 	return rc;
 }
 
 #define ADD(kind, T, list)                                                                         \
 	for (size_t i = 0; i < t->m->list.len && !rc; i++) {                                       \
 		const T *p = RB_VEC_AT(&t->m->list, const T *, i);                                 \
-		rc = add_policy(t, kind, p, &p->meta, MERGE(p), p->target_refs,                    \
-		                p->target_ref_count, p->target_selectors,                          \
-		                p->target_selector_count);                                         \
+		rc = add_policy(t, kind, p, &p->meta, MERGE(p), &p->targets);                      \
 	}
 
 int rb__policy_claims_build(rb__tr *t)

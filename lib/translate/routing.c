@@ -72,14 +72,14 @@ int rb__routing_build(rb__tr *t)
 	for (size_t i = 0; i < btps->len; i++) {
 		const rb__backend_traffic_policy *p =
 			RB_VEC_AT(btps, const rb__backend_traffic_policy *, i);
-		for (size_t j = 0; j < p->target_ref_count; j++) {
-			const rb__policy_target *tr = &p->target_refs[j];
+		for (size_t j = 0; j < p->targets.ref_count; j++) {
+			const rb__policy_target *tr = &p->targets.refs[j];
 			int rc = add_target(t, p, tr->kind, tr->name, tr->section_name);
 			if (rc)
 				return rc;
 		}
-		for (size_t j = 0; j < p->target_selector_count; j++) {
-			int rc = rb__for_each_selected(t, p->meta.namespace_, &p->target_selectors[j],
+		for (size_t j = 0; j < p->targets.selector_count; j++) {
+			int rc = rb__for_each_selected(t, p->meta.namespace_, &p->targets.selectors[j],
 			                               add_selected_target, p);
 			if (rc)
 				return rc;

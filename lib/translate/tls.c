@@ -150,8 +150,8 @@ int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_re
 		if (strcmp(p->meta.namespace_, ns))
 			continue;
 		bool applies = false;
-		for (size_t j = 0; j < p->target_ref_count && !applies; j++)
-			applies = targets(&p->target_refs[j], group, kind, br->ref.name, section);
+		for (size_t j = 0; j < p->targets.ref_count && !applies; j++)
+			applies = targets(&p->targets.refs[j], group, kind, br->ref.name, section);
 		if (!applies)
 			continue;
 		/* The first policy that applies decides. */

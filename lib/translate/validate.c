@@ -79,8 +79,8 @@ static bool backend_tls_has_ca(rb__tr *t, const rb__backend *b)
 	size_t named_count = 0;
 	for (size_t i = 0; i < policies->len; i++) {
 		const rb__backend_tls_policy *p = RB_VEC_AT(policies, const rb__backend_tls_policy *, i);
-		for (size_t j = 0; j < p->target_ref_count; j++) {
-			const rb__policy_target *tr = &p->target_refs[j];
+		for (size_t j = 0; j < p->targets.ref_count; j++) {
+			const rb__policy_target *tr = &p->targets.refs[j];
 			if (!rb__str_eq(tr->group, RB_GROUP_ENVOY_GATEWAY) || strcmp(tr->kind, RB_KIND_BACKEND) ||
 			    strcmp(tr->name, b->meta.name))
 				continue;
