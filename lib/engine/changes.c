@@ -41,12 +41,12 @@ int rb__engine_effects(rb_engine *e, int list, const void *old, void *new_)
 	case RB_LIST_SLICE: {
 		const rb__endpoint_slice *o = old, *n = new_;
 		rc = rb__index_slice_changed(&e->tr, o, n);
-		const char *kind;
+		rb__backend_kind kind;
 		const char *owner;
 		if (!rc && o && (owner = rb__slice_owner(o, &kind)))
-			rc = rb__engine_mark(e, rb__slices_dep(kind[0]), o->meta.namespace_, owner);
+			rc = rb__engine_mark(e, rb__slices_dep(kind), o->meta.namespace_, owner);
 		if (!rc && n && (owner = rb__slice_owner(n, &kind)))
-			rc = rb__engine_mark(e, rb__slices_dep(kind[0]), n->meta.namespace_, owner);
+			rc = rb__engine_mark(e, rb__slices_dep(kind), n->meta.namespace_, owner);
 		return rc;
 	}
 	default:

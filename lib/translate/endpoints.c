@@ -104,11 +104,11 @@ static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
 }
 
 /* The group of a backend: looked up with a key on the stack, created on first use. */
-static endpoint_group *group_of(rb__tr *t, char backend_kind, const char *ns, const char *name,
+static endpoint_group *group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                                 bool create)
 {
 	char key[1024];
-	char prefix[3] = {backend_kind, ':', '\0'};
+	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
@@ -122,19 +122,19 @@ static endpoint_group *group_of(rb__tr *t, char backend_kind, const char *ns, co
 	return g;
 }
 
-void rb__endpoints_forget(rb__tr *t, char backend_kind, const char *ns, const char *name)
+void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name)
 {
-	endpoint_group *g = group_of(t, backend_kind, ns, name, false);
+	endpoint_group *g = group_of(t, owner_kind, ns, name, false);
 	if (g)
 		g->tables = NULL; /* the old tables stay in the arenas until they are freed */
 }
 
-int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char *name,
+int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type)
 {
-	rb__tr_dep(t, rb__slices_dep(backend_kind), ns, name);
-	endpoint_group *g = group_of(t, backend_kind, ns, name, true);
+	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
+	endpoint_group *g = group_of(t, owner_kind, ns, name, true);
 	endpoint_table *tab = g ? g->tables : NULL;
 	while (tab && (strcmp(tab->port_name, port_name) || strcmp(tab->protocol, protocol)))
 		tab = tab->next;
@@ -145,7 +145,7 @@ int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char
 		if (!tab)
 			return RB_ENOMEM;
 		memset(tab, 0, sizeof *tab);
-		int rc = build_table(t, rb__find_slices(t, backend_kind, ns, name), port_name, protocol,
+		int rc = build_table(t, rb__find_slices(t, owner_kind, ns, name), port_name, protocol,
 		                     tab);
 		if (rc)
 			return rc;

@@ -48,17 +48,17 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
                              const char *policy_kind, const rb__backend_ref *br)
 {
 	const char *group = br->ref.group ? br->ref.group : "";
-	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
+	const char *kind = rb__str_empty(br->ref.kind) ? RB_KIND_SERVICE : br->ref.kind;
 	if (*group && strcmp(group, RB_GROUP_MCS) && strcmp(group, RB_GROUP_ENVOY_GATEWAY))
 		return rb__arena_printf(t->out,
 		                        "group is invalid, only the core API group (specified "
 		                        "by omitting the group field or setting it to an empty "
 		                        "string), %s and %s are supported",
 		                        RB_GROUP_MCS, RB_GROUP_ENVOY_GATEWAY);
-	if (strcmp(kind, "Service") && strcmp(kind, "ServiceImport") && strcmp(kind, "Backend"))
+	if (strcmp(kind, RB_KIND_SERVICE) && strcmp(kind, RB_KIND_SERVICE_IMPORT) && strcmp(kind, RB_KIND_BACKEND))
 		return rb__arena_printf(t->out, "kind is invalid, only Service, ServiceImport and "
 		                                "Backend are supported");
-	if (strcmp(kind, "Backend") && !br->ref.has_port)
+	if (strcmp(kind, RB_KIND_BACKEND) && !br->ref.has_port)
 		return "a valid port number corresponding to a port on the Service must be "
 		       "specified";
 	const char *ns =
@@ -71,9 +71,9 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 		                        "ReferenceGrant",
 		                        kind, ns, br->ref.name);
 	const char *err = NULL;
-	if (!strcmp(kind, "Service")) {
+	if (!strcmp(kind, RB_KIND_SERVICE)) {
 		err = service_error(t, ns, br);
-	} else if (!strcmp(kind, "ServiceImport")) {
+	} else if (!strcmp(kind, RB_KIND_SERVICE_IMPORT)) {
 		err = service_import_error(t, ns, br);
 	} else {
 		const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
@@ -99,8 +99,8 @@ static const char *ref_error(rb__tr *t, const rb__gateway *g, const rb__objmeta 
 /* Which address kinds a valid ref brings: bit 0 IP, bit 1 FQDN (unix sockets mix with IPs). */
 static unsigned address_kinds(rb__tr *t, const rb__objmeta *policy, const rb__backend_ref *br)
 {
-	const char *kind = rb__str_empty(br->ref.kind) ? "Service" : br->ref.kind;
-	if (strcmp(kind, "Backend"))
+	const char *kind = rb__str_empty(br->ref.kind) ? RB_KIND_SERVICE : br->ref.kind;
+	if (strcmp(kind, RB_KIND_BACKEND))
 		return 1;
 	const char *ns = rb__str_empty(br->ref.namespace_) ? policy->namespace_ : br->ref.namespace_;
 	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);

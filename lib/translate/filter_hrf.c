@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HRF               "HTTPRouteFilter"
+#define HRF               RB_KIND_HTTP_ROUTE_FILTER
 #define MULTIPLE_REWRITES "cannot configure multiple urlRewrite filters for a single HTTPRouteRule"
 
 /* processUnresolvedHTTPFilter: ResolvedRefs/UnsupportedValue, and the filter answers 500. */
@@ -143,7 +143,7 @@ static int url_rewrite(rb__filter_pass *fp, const rb__http_route_filter *hrf, co
 			    fp, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE, who,
 			    "Header must be set when rewrite path type is \"Header\"");
 		out->ext_host_rewrite = true;
-	} else if (!strcmp(type, "Backend")) {
+	} else if (!strcmp(type, RB_KIND_BACKEND)) {
 		out->ext_host_rewrite = true;
 	} else if (!strcmp(type, "PathRegex")) {
 		if (rb__str_empty(hrf->rewrite_host_pattern) ||

@@ -52,22 +52,23 @@ static const char *label(const rb__objmeta *meta, const char *key)
 }
 
 /* The backend a slice belongs to: its kind ("S" or "I") and name; NULL when none. */
-const char *rb__slice_owner(const rb__endpoint_slice *s, const char **kind)
+const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
 {
 	/* A Service label wins over a ServiceImport label (SPEC.md 1.5). */
 	const char *owner = label(&s->meta, "kubernetes.io/service-name");
-	*kind = "S";
+	*kind = RB_BACKEND_SERVICE;
 	if (!owner) {
 		owner = label(&s->meta, "multicluster.kubernetes.io/service-name");
-		*kind = "I";
+		*kind = RB_BACKEND_SERVICE_IMPORT;
 	}
 	return owner;
 }
 
 /* The group of slices of a backend, created empty when absent. */
-static rb__vec *slice_group(rb__tr *t, const char *kind, const char *ns, const char *owner)
+static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
 {
-	const char *key = rb__key3(t, kind, ns, owner);
+	const char letter[2] = {rb__slice_owner_letter(kind), '\0'};
+	const char *key = rb__key3(t, letter, ns, owner);
 	if (!key)
 		return NULL;
 	void **slot = rb__map_slot_for(&t->slices, key, strlen(key));
@@ -88,7 +89,7 @@ static int index_slices(rb__tr *t)
 	const rb__vec *list = &t->m->endpoint_slices;
 	for (size_t i = 0; i < list->len; i++) {
 		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
-		const char *kind;
+		rb__backend_kind kind;
 		const char *owner = rb__slice_owner(s, &kind);
 		if (!owner)
 			continue;
@@ -117,7 +118,7 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 }
 
 /* Rebuild one group from the model's list (its order). */
-static int regroup(rb__tr *t, const char *kind, const char *ns, const char *owner)
+static int regroup(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
 {
 	rb__vec *group = slice_group(t, kind, ns, owner);
 	if (!group)
@@ -126,22 +127,22 @@ static int regroup(rb__tr *t, const char *kind, const char *ns, const char *owne
 	const rb__vec *list = &t->m->endpoint_slices;
 	for (size_t i = 0; i < list->len; i++) {
 		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
-		const char *k;
+		rb__backend_kind k;
 		const char *o = rb__slice_owner(s, &k);
-		if (o && !strcmp(k, kind) && !strcmp(o, owner) && !strcmp(s->meta.namespace_, ns) &&
+		if (o && k == kind && !strcmp(o, owner) && !strcmp(s->meta.namespace_, ns) &&
 		    !rb__vec_push_ptr(t->mem, group, s))
 			return RB_ENOMEM;
 	}
-	rb__endpoints_forget(t, kind[0], ns, owner);
+	rb__endpoints_forget(t, kind, ns, owner);
 	return RB_OK;
 }
 
 int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__endpoint_slice *new_)
 {
-	const char *ok = NULL, *nk = NULL;
+	rb__backend_kind ok = RB_BACKEND_UNKNOWN, nk = RB_BACKEND_UNKNOWN;
 	const char *oo = old ? rb__slice_owner(old, &ok) : NULL;
 	const char *no = new_ ? rb__slice_owner(new_, &nk) : NULL;
-	bool same = oo && no && !strcmp(ok, nk) && !strcmp(oo, no) &&
+	bool same = oo && no && ok == nk && !strcmp(oo, no) &&
 	            !strcmp(old->meta.namespace_, new_->meta.namespace_);
 	if (same) {
 		/* In place: the new slice takes the old one's position in its group. */
@@ -151,7 +152,7 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		for (size_t i = 0; i < g->len; i++)
 			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) == old)
 				RB_VEC_AT(g, const rb__endpoint_slice *, i) = new_;
-		rb__endpoints_forget(t, ok[0], old->meta.namespace_, oo);
+		rb__endpoints_forget(t, ok, old->meta.namespace_, oo);
 		return RB_OK;
 	}
 	if (oo) {
@@ -164,7 +165,7 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 				RB_VEC_AT(g, const rb__endpoint_slice *, k++) =
 					RB_VEC_AT(g, const rb__endpoint_slice *, i);
 		g->len = k;
-		rb__endpoints_forget(t, ok[0], old->meta.namespace_, oo);
+		rb__endpoints_forget(t, ok, old->meta.namespace_, oo);
 	}
 	if (no) {
 		/* Appended: last of its group; replacing a slice of another group: its position. */
@@ -173,7 +174,7 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 			rb__vec *g = slice_group(t, nk, new_->meta.namespace_, no);
 			if (!g || !rb__vec_push_ptr(t->mem, g, new_))
 				return RB_ENOMEM;
-			rb__endpoints_forget(t, nk[0], new_->meta.namespace_, no);
+			rb__endpoints_forget(t, nk, new_->meta.namespace_, no);
 		} else {
 			return regroup(t, nk, new_->meta.namespace_, no);
 		}
@@ -255,11 +256,12 @@ const rb__namespace *rb__find_namespace(rb__tr *t, const char *name)
 	return rb__map_get(&t->namespaces, name, strlen(name));
 }
 
-const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name)
+const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                               const char *name)
 {
-	rb__tr_dep(t, rb__slices_dep(backend_kind), ns, name);
+	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
 	char key[1024];
-	char prefix[3] = {backend_kind, ':', '\0'};
+	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;

@@ -46,7 +46,7 @@ static bool allows_listener_set(rb__tr *t, const rb__gateway *g, const rb__liste
 
 const rb__gateway *rb__listener_set_gateway(rb__tr *t, const rb__listener_set *ls)
 {
-	if ((ls->parent_kind && strcmp(ls->parent_kind, "Gateway")) ||
+	if ((ls->parent_kind && strcmp(ls->parent_kind, RB_KIND_GATEWAY)) ||
 	    (ls->parent_group && strcmp(ls->parent_group, RB_GROUP_GATEWAY)))
 		return NULL;
 	const char *gns =
@@ -344,7 +344,7 @@ static int add_peer(rb__tr *t, peer_list *pl, const rb__objmeta *owner_meta, con
 static int add_gateway_peers(rb__tr *t, peer_list *pl, const rb__gateway *g, size_t gateway)
 {
 	for (size_t i = 0; i < g->listener_count; i++) {
-		int rc = add_peer(t, pl, &g->meta, "Gateway", gateway, 0, &g->listeners[i]);
+		int rc = add_peer(t, pl, &g->meta, RB_KIND_GATEWAY, gateway, 0, &g->listeners[i]);
 		if (rc)
 			return rc;
 	}
@@ -355,7 +355,7 @@ static int add_gateway_peers(rb__tr *t, peer_list *pl, const rb__gateway *g, siz
 			continue;
 		size_t owner = pl->owner_count++;
 		for (size_t j = 0; j < ls->listener_count; j++) {
-			int rc = add_peer(t, pl, &ls->meta, "ListenerSet", gateway, owner,
+			int rc = add_peer(t, pl, &ls->meta, RB_KIND_LISTENER_SET, gateway, owner,
 			                  &ls->listeners[j]);
 			if (rc)
 				return rc;
@@ -490,7 +490,7 @@ int rb__listener_verdict_of(rb__tr *t, const rb__gateway *g, const rb__listener_
 	v->reason = NULL;
 	v->message = NULL;
 	const rb__objmeta *owner_meta = ls ? &ls->meta : &g->meta;
-	if (spec_error(t, owner_meta, ls ? "ListenerSet" : "Gateway", l, v))
+	if (spec_error(t, owner_meta, ls ? RB_KIND_LISTENER_SET : RB_KIND_GATEWAY, l, v))
 		return RB_OK;
 	peer_list pl = {RB_VEC_INIT, l->port, 1};
 	size_t pos;

@@ -82,13 +82,13 @@ bool rb__merge_backends_rejects(rb__tr *t, const rb__gateway *g)
 static bool target_labels(rb__tr *t, const rb__ir_target *tg, const rb__kv **labels, size_t *n)
 {
 	const rb__objmeta *m = NULL;
-	if (!strcmp(tg->kind, "Service")) {
+	if (!strcmp(tg->kind, RB_KIND_SERVICE)) {
 		const rb__service *s = rb__find_service(t, tg->namespace_, tg->name);
 		m = s ? &s->meta : NULL;
-	} else if (!strcmp(tg->kind, "ServiceImport")) {
+	} else if (!strcmp(tg->kind, RB_KIND_SERVICE_IMPORT)) {
 		const rb__service_import *s = rb__find_service_import(t, tg->namespace_, tg->name);
 		m = s ? &s->meta : NULL;
-	} else if (!strcmp(tg->kind, "Backend")) {
+	} else if (!strcmp(tg->kind, RB_KIND_BACKEND)) {
 		const rb__backend *b = rb__find_backend(t, tg->namespace_, tg->name);
 		m = b ? &b->meta : NULL;
 	}
@@ -101,8 +101,8 @@ static bool target_labels(rb__tr *t, const rb__ir_target *tg, const rb__kv **lab
 
 static bool is_fallback_backend(rb__tr *t, const rb__backend_ref *br, const char *route_ns)
 {
-	const char *kind = br->ref.kind ? br->ref.kind : "Service";
-	if (strcmp(kind, "Backend"))
+	const char *kind = br->ref.kind ? br->ref.kind : RB_KIND_SERVICE;
+	if (strcmp(kind, RB_KIND_BACKEND))
 		return false;
 	const char *ns = rb__str_empty(br->ref.namespace_) ? route_ns : br->ref.namespace_;
 	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
@@ -155,13 +155,13 @@ static bool targets_listener(const rb__policy_target *tg, const rb__parent *p,
 	const char *group = tg->group ? tg->group : RB_GROUP_GATEWAY;
 	const rb__listener_set *ls = p->listener_set;
 	if (ls) {
-		bool set_kind = (!strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, "ListenerSet")) ||
+		bool set_kind = (!strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, RB_KIND_LISTENER_SET)) ||
 		                (!strcmp(group, "gateway.networking.x-k8s.io") &&
 		                 !strcmp(tg->kind, "XListenerSet"));
 		return set_kind && !strcmp(tg->name, ls->meta.name) &&
 		       (!tg->section_name || !strcmp(tg->section_name, l->name));
 	}
-	return !strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, "Gateway") &&
+	return !strcmp(group, RB_GROUP_GATEWAY) && !strcmp(tg->kind, RB_KIND_GATEWAY) &&
 	       !strcmp(tg->name, p->gateway->meta.name) && tg->section_name &&
 	       !strcmp(tg->section_name, l->name);
 }

@@ -36,10 +36,10 @@ static int add_target(rb__tr *t, const rb__claim *c, const char *kind, const cha
 {
 	const char *ns = c->meta->namespace_;
 	rb__arena *a = &t->scratch;
-	if (!strcmp(kind, "Gateway"))
+	if (!strcmp(kind, RB_KIND_GATEWAY))
 		return section ? claim(t, c, rb__arena_printf(a, "L:%s/%s/%s", ns, name, section))
 		               : claim(t, c, rb__arena_printf(a, "G:%s/%s", ns, name));
-	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, "ListenerSet"))
+	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, RB_KIND_LISTENER_SET))
 		return section ? claim(t, c, rb__arena_printf(a, "LSL:%s/%s/%s", ns, name, section))
 		               : claim(t, c, rb__arena_printf(a, "LS:%s/%s", ns, name));
 	if (c->kind == RB_POLICY_CTP)

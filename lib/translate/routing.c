@@ -40,14 +40,14 @@ static int add_target(rb__tr *t, const rb__backend_traffic_policy *p, const char
 {
 	const char *ns = p->meta.namespace_;
 	bool has_type = p->routing_type != NULL;
-	if (!strcmp(kind, "Gateway")) {
+	if (!strcmp(kind, RB_KIND_GATEWAY)) {
 		if (section)
 			return claim(t, rb__arena_printf(&t->scratch, "L:%s/%s/%s", ns, name, section), p,
 			             has_type);
 		return claim(t, rb__arena_printf(&t->scratch, "G:%s/%s", ns, name), p, true);
 	}
 	/* ListenerSet and its listeners: effective only with a routing type, like listeners. */
-	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, "ListenerSet")) {
+	if (!strcmp(kind, "XListenerSet") || !strcmp(kind, RB_KIND_LISTENER_SET)) {
 		if (section)
 			return claim(t, rb__arena_printf(&t->scratch, "LSL:%s/%s/%s", ns, name, section),
 			             p, has_type);
@@ -263,14 +263,14 @@ bool rb__gateway_service_routing(rb__tr *t, const rb__gateway *g)
 	const char *type = s ? s->routing_type : NULL;
 	if (!type)
 		type = envoy_proxy_routing_type(t, g);
-	return type && !strcmp(type, "Service");
+	return type && !strcmp(type, RB_KIND_SERVICE);
 }
 
 bool rb__service_routing(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
 {
 	const char *type = btp_routing_type(t, p, rule);
 	if (type)
-		return !strcmp(type, "Service");
+		return !strcmp(type, RB_KIND_SERVICE);
 	type = envoy_proxy_routing_type(t, p->gateway);
-	return type && !strcmp(type, "Service");
+	return type && !strcmp(type, RB_KIND_SERVICE);
 }

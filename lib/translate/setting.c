@@ -225,13 +225,13 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	bool headless = rb__str_eq(s->cluster_ip, "None");
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
-		int rc = rb__slice_endpoints(t, 'S', ns, br->ref.name, sp ? sp->name : "",
+		int rc = rb__slice_endpoints(t, RB_BACKEND_SERVICE, ns, br->ref.name, sp ? sp->name : "",
 		                             sp && sp->protocol ? sp->protocol : "TCP", &ds->endpoints,
 		                             &ds->endpoint_count, &ds->address_type);
 		if (rc)
 			return rc;
 		if (!ds->endpoint_count)
-			return endpoints_not_found(t, res, "Service", ns, br->ref.name);
+			return endpoints_not_found(t, res, RB_KIND_SERVICE, ns, br->ref.name);
 	} else {
 		rb__ir_endpoint *ep = rb__arena_calloc(t->out, 1, sizeof(*ep));
 		if (!ep)
@@ -246,7 +246,7 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &s->meta, "Service", section);
+	ds->metadata = rb__backend_metadata(t, &s->meta, RB_KIND_SERVICE, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
@@ -264,13 +264,13 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 	bool headless = si->ip_count == 0;
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
-		int rc = rb__slice_endpoints(t, 'I', ns, br->ref.name, sp ? sp->name : "",
+		int rc = rb__slice_endpoints(t, RB_BACKEND_SERVICE_IMPORT, ns, br->ref.name, sp ? sp->name : "",
 		                             sp && sp->protocol ? sp->protocol : "TCP", &ds->endpoints,
 		                             &ds->endpoint_count, &ds->address_type);
 		if (rc)
 			return rc;
 		if (!ds->endpoint_count)
-			return endpoints_not_found(t, res, "ServiceImport", ns, br->ref.name);
+			return endpoints_not_found(t, res, RB_KIND_SERVICE_IMPORT, ns, br->ref.name);
 	} else {
 		rb__ir_endpoint *eps = rb__arena_calloc(t->out, si->ip_count, sizeof(*eps));
 		if (!eps)
@@ -285,7 +285,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &si->meta, "ServiceImport", section);
+	ds->metadata = rb__backend_metadata(t, &si->meta, RB_KIND_SERVICE_IMPORT, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
@@ -317,7 +317,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 	rb__ir_setting *ds = &res->ds;
 	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
 	if (NEVER(!b))
-		return vanished(t, res, "Backend", ns, br->ref.name);
+		return vanished(t, res, RB_KIND_BACKEND, ns, br->ref.name);
 	for (size_t i = 0; i < b->app_protocol_count; i++)
 		refine(&ds->protocol, &ds->force_http1, b->app_protocols[i]);
 	if (rb__str_eq(b->type, "DynamicResolver")) {
@@ -347,7 +347,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 		ds->has_priority = true;
 		ds->priority = 1;
 	}
-	ds->metadata = rb__backend_metadata(t, &b->meta, "Backend", NULL);
+	ds->metadata = rb__backend_metadata(t, &b->meta, RB_KIND_BACKEND, NULL);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 

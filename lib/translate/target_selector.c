@@ -12,12 +12,12 @@
 int rb__for_each_selected(rb__tr *t, const char *ns, const rb__target_selector *s,
                           rb__selected_fn fn, const void *ud)
 {
-	if (!strcmp(s->kind, "Gateway")) {
+	if (!strcmp(s->kind, RB_KIND_GATEWAY)) {
 		for (size_t i = 0; i < t->m->gateways.len; i++) {
 			const rb__gateway *g = RB_VEC_AT(&t->m->gateways, const rb__gateway *, i);
 			if (!strcmp(g->meta.namespace_, ns) &&
 			    rb__label_selector_matches(&s->selector, g->meta.labels, g->meta.label_count)) {
-				int rc = fn(t, ud, "Gateway", g->meta.name);
+				int rc = fn(t, ud, RB_KIND_GATEWAY, g->meta.name);
 				if (rc)
 					return rc;
 			}

@@ -84,11 +84,11 @@ static const char *section_of(rb__tr *t, const char *kind, const char *ns, const
 {
 	const rb__service_port *ports = NULL;
 	size_t n = 0;
-	if (!strcmp(kind, "Service")) {
+	if (!strcmp(kind, RB_KIND_SERVICE)) {
 		const rb__service *s = rb__find_service(t, ns, br->ref.name);
 		ports = s ? s->ports : NULL;
 		n = s ? s->port_count : 0;
-	} else if (!strcmp(kind, "ServiceImport")) {
+	} else if (!strcmp(kind, RB_KIND_SERVICE_IMPORT)) {
 		const rb__service_import *si = rb__find_service_import(t, ns, br->ref.name);
 		ports = si ? si->ports : NULL;
 		n = si ? si->port_count : 0;
@@ -161,7 +161,7 @@ int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_re
 		tls = true;
 		break;
 	}
-	if (!err && !strcmp(kind, "Backend")) {
+	if (!err && !strcmp(kind, RB_KIND_BACKEND)) {
 		const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
 		if (b && b->has_tls) {
 			err = ca_refs_error(t, b->tls_ca_refs, b->tls_ca_ref_count, ns);

@@ -75,10 +75,15 @@ typedef enum rb__dep_kind {
 	RB_DEP_GRANTS = 'R',         /* the ReferenceGrants of a namespace (name "") */
 } rb__dep_kind;
 
-/* The slices dependency of a backend kind letter ('S' Service, 'I' ServiceImport). */
-static inline rb__dep_kind rb__slices_dep(char backend_kind)
+/* EndpointSlices belong to a Service or a ServiceImport: the letter that keys
+ * their groups and endpoint tables, and the dependency of a lookup of them. */
+static inline char rb__slice_owner_letter(rb__backend_kind owner_kind)
 {
-	return backend_kind == 'S' ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
+	return owner_kind == RB_BACKEND_SERVICE ? 'S' : 'I';
+}
+static inline rb__dep_kind rb__slices_dep(rb__backend_kind owner_kind)
+{
+	return owner_kind == RB_BACKEND_SERVICE ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
 }
 
 typedef struct rb__tr {
@@ -244,10 +249,11 @@ const rb__namespace *rb__find_namespace(rb__tr *t, const char *name);
 const rb__secret *rb__find_secret(rb__tr *t, const char *ns, const char *name);
 const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const char *name);
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
-const rb__vec *rb__find_slices(rb__tr *t, char backend_kind, const char *ns, const char *name);
+const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                               const char *name);
 /* The backend a slice belongs to (SPEC.md 1.5): its name, and *kind "S"
  * (Service) or "I" (ServiceImport); NULL when it has no owner label. */
-const char *rb__slice_owner(const rb__endpoint_slice *s, const char **kind);
+const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind);
 /* The engine: bring the slice groups up to date after the model's slice list
  * changed: `old` replaced by `new_` in place, `old` removed (new_ NULL), or
  * `new_` appended (old NULL). Cached endpoint tables of the groups are dropped. */
@@ -455,8 +461,9 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
                             rb__ref_result *res);
 
 /* endpoints.c; rb__endpoints_forget drops the cached tables of one backend. */
-void rb__endpoints_forget(rb__tr *t, char backend_kind, const char *ns, const char *name);
-int rb__slice_endpoints(rb__tr *t, char backend_kind, const char *ns, const char *name,
+void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                          const char *name);
+int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
                         size_t *count, const char **address_type);
 

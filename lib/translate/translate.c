@@ -33,11 +33,11 @@ static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb
 	*ls_out = NULL;
 	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
 	const char *group = ref->group ? ref->group : RB_GROUP_GATEWAY;
-	const char *kind = ref->kind ? ref->kind : "Gateway";
-	if (!strcmp(group, RB_GROUP_GATEWAY) && !strcmp(kind, "Gateway"))
+	const char *kind = ref->kind ? ref->kind : RB_KIND_GATEWAY;
+	if (!strcmp(group, RB_GROUP_GATEWAY) && !strcmp(kind, RB_KIND_GATEWAY))
 		return rb__our_gateway(t, ns, ref->name);
 	/* Only the Gateway API's ListenerSet (Envoy Gateway reads no XListenerSet). */
-	if (strcmp(group, RB_GROUP_GATEWAY) || strcmp(kind, "ListenerSet"))
+	if (strcmp(group, RB_GROUP_GATEWAY) || strcmp(kind, RB_KIND_LISTENER_SET))
 		return NULL;
 	const rb__listener_set *ls = rb__find_listener_set(t, ns, ref->name);
 	const rb__gateway *g = ls ? rb__listener_set_gateway(t, ls) : NULL;

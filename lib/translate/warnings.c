@@ -129,7 +129,7 @@ static bool describe_parent(rb__tr *t, const rb__route *r, const rb__parent_ref 
                             size_t cap)
 {
 	if ((ref->group && strcmp(ref->group, RB_GROUP_GATEWAY)) ||
-	    (ref->kind && strcmp(ref->kind, "Gateway")))
+	    (ref->kind && strcmp(ref->kind, RB_KIND_GATEWAY)))
 		return false; /* a ListenerSet: its own rules */
 	const char *ns = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
 	const rb__gateway *g = rb__find_gateway(t, ns, ref->name);
@@ -229,7 +229,7 @@ static int services_without_slices(rb__tr *t, const rb__map *eps)
 		const rb__service *s = RB_VEC_AT(v, const rb__service *, i);
 		if (rb__str_eq(s->type, "ExternalName"))
 			continue; /* never has endpoints */
-		const rb__vec *slices = rb__find_slices(t, 'S', s->meta.namespace_, s->meta.name);
+		const rb__vec *slices = rb__find_slices(t, RB_BACKEND_SERVICE, s->meta.namespace_, s->meta.name);
 		if (slices && slices->len)
 			continue;
 		char esc_ns[96], esc_name[96], msg[600];
