@@ -288,14 +288,8 @@ static const rb__field EXT_SERVICE_FIELDS[] = {
 static const rb__schema EXT_SERVICE =
 	RB_SCHEMA("an external service", rb__ext_service, EXT_SERVICE_FIELDS, NULL);
 
-static const rb__field SECRET_REF_FIELDS[] = {
-	RB_F_STR("group", rb__secret_ref, group),
-	RB_F_STR("kind", rb__secret_ref, kind),
-	RB_F_STR_REQ("name", rb__secret_ref, name),
-	RB_F_STR("namespace", rb__secret_ref, namespace_),
-};
 static const rb__schema SECRET_REF =
-	RB_SCHEMA("a secret reference", rb__secret_ref, SECRET_REF_FIELDS, NULL);
+	RB_SCHEMA("a secret reference", rb__secret_ref, rb__secret_ref_fields, NULL);
 
 /* ---- SecurityPolicy ---- */
 

@@ -34,6 +34,10 @@ extern const rb__schema rb__schema_client_traffic_policy;
 /* Shared by the policy decoders (decode_policy.c, decode_policy_checks.c). */
 extern const rb__schema rb__schema_policy_target;
 extern const rb__schema rb__schema_target_selector;
+/* The fields of an rb__secret_ref (decode_gateway.c), shared by the schemas
+ * that read one under their own name. */
+enum { RB_SECRET_REF_FIELD_COUNT = 4 };
+extern const rb__field rb__secret_ref_fields[RB_SECRET_REF_FIELD_COUNT];
 
 /* The targets of a policy kind T (an rb__policy_targets `targets` member), in
  * its spec's field table; its post step calls rb__policy_targets_settle. */
