@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/strutil.h"
 #include "load/node.h"
 #include "model/schemas.h"
@@ -46,12 +47,14 @@ static size_t list_offset(int list)
 rb__vec *rb__model_list(rb__model *m, int list)
 {
 	size_t off = list_offset(list);
+	RB_ASSERT(off != 0); /* callers pass an rb__list */
 	return off ? (rb__vec *)(void *)((char *)m + off) : NULL;
 }
 
 const rb__vec *rb__model_list_const(const rb__model *m, int list)
 {
 	size_t off = list_offset(list);
+	RB_ASSERT(off != 0);
 	return off ? (const rb__vec *)(const void *)((const char *)m + off) : NULL;
 }
 
