@@ -43,12 +43,6 @@ const rb__ca_holder *rb__pc_find_config_map(rb__tr *t, const char *ns, const cha
 	return found;
 }
 
-/* The translator's one Secret lookup (index.c), so that how Secrets are found stays in one place. */
-const rb__secret *rb__pc_find_secret(rb__tr *t, const char *ns, const char *name)
-{
-	return rb__find_secret(t, ns, name);
-}
-
 bool rb__pc_has_key(const char *const *keys, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
@@ -74,7 +68,7 @@ const char *rb__pc_secret_ref_error(rb__tr *t, const rb__claim *c, const char *p
 		                        "certificate ref to secret %s/%s not permitted by any "
 		                        "ReferenceGrant",
 		                        ns, ref->name);
-	*out = rb__pc_find_secret(t, ns, ref->name);
+	*out = rb__find_secret(t, ns, ref->name);
 	if (!*out)
 		return rb__arena_printf(t->out, "secret %s/%s does not exist", ns, ref->name);
 	return NULL;

@@ -20,9 +20,8 @@ typedef struct rb__pc_errs {
 void rb__pc_add(rb__pc_errs *e, bool fails, const char *prefix, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Lookups: the last definition wins. */
+/* Lookups: the last definition wins (Secrets: rb__find_secret, the translator's one). */
 const rb__ca_holder *rb__pc_find_config_map(rb__tr *t, const char *ns, const char *name);
-const rb__secret *rb__pc_find_secret(rb__tr *t, const char *ns, const char *name);
 bool rb__pc_has_key(const char *const *keys, size_t n, const char *key);
 /* A Secret reference of a policy (validateSecretRef): NULL when it resolves (*out the Secret). */
 const char *rb__pc_secret_ref_error(rb__tr *t, const rb__claim *c, const char *policy_kind,

@@ -100,7 +100,7 @@ void rb__pc_ctp_errors(rb__pc_errs *e, const rb__claim *c, const rb__listener *l
 		const rb__cert_validity *certs = NULL;
 		size_t cert_count = 0;
 		if (!strcmp(kind, "Secret")) {
-			const rb__secret *s = rb__pc_find_secret(t, ns, ref->name);
+			const rb__secret *s = rb__find_secret(t, ns, ref->name);
 			found = s != NULL;
 			has_ca = s && s->has_ca_crt;
 			certs = s ? s->ca_certs : NULL;
