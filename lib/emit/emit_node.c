@@ -130,7 +130,7 @@ static int emit_scalar(rb__writer *w, const rb__node *n)
 	case RB_SCALAR_NULL:
 		return rb__w_null(w);
 	default:
-		RB_ASSERT(!"a scalar type of the loader");
+		RB_NOT_REACHED("a scalar type of the loader");
 		return RB_EINVAL;
 	}
 }
@@ -162,7 +162,7 @@ static int emit(rb__writer *w, const rb__node *n, bool in_flow)
 		return rb__w_seq_end(w);
 	}
 	default:
-		RB_ASSERT(!"a node kind of the loader");
+		RB_NOT_REACHED("a node kind of the loader");
 		return RB_EINVAL;
 	}
 }

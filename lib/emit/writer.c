@@ -290,7 +290,7 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 			RB_TRY(rb__w_bool(w, true));
 			break;
 		default:
-			RB_ASSERT(!"a field kind of rb__wfield");
+			RB_NOT_REACHED("a field kind of rb__wfield");
 			return fail(w, RB_EINVAL);
 		}
 	}
@@ -334,7 +334,7 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 			vlen[i] = 4;
 			break;
 		default:
-			RB_ASSERT(!"a field kind of rb__wfield");
+			RB_NOT_REACHED("a field kind of rb__wfield");
 			return false;
 		}
 		if (!rb__wj_plain(f[i].key, klen[i]))

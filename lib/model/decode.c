@@ -319,7 +319,7 @@ static int decode_field(rb__dctx *d, const rb__node *v, void *base, const rb__fi
 	case RB_FT_CUSTOM:
 		return f->fn(d, v, base);
 	default:
-		RB_ASSERT(!"a field type the schema tables do not use");
+		RB_NOT_REACHED("a field type the schema tables do not use");
 		return RB_EINVAL;
 	}
 }
