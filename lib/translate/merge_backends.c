@@ -101,8 +101,7 @@ static bool target_labels(rb__tr *t, const rb__ir_target *tg, const rb__kv **lab
 
 static bool is_fallback_backend(rb__tr *t, const rb__backend_ref *br, const char *route_ns)
 {
-	const char *kind = br->ref.kind ? br->ref.kind : RB_KIND_SERVICE;
-	if (strcmp(kind, RB_KIND_BACKEND))
+	if (rb__backend_kind_of(br->ref.kind) != RB_BACKEND_BACKEND)
 		return false;
 	const char *ns = rb__str_empty(br->ref.namespace_) ? route_ns : br->ref.namespace_;
 	const rb__backend *b = rb__find_backend(t, ns, br->ref.name);
