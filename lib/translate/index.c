@@ -237,7 +237,7 @@ const rb__listener_set *rb__find_listener_set(rb__tr *t, const char *ns, const c
 /*
  * Every Secret lookup of the translator (listener certificates, CA bundles)
  * goes through here, so that how Secrets are found is decided in one place.
- * Not recorded: a Secret change re-translates everything (engine.c).
+ * Not recorded: a Secret change re-translates everything (lib/engine/changes.c).
  */
 const rb__secret *rb__find_secret(rb__tr *t, const char *ns, const char *name)
 {
