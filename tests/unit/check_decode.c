@@ -101,6 +101,7 @@ START_TEST(json_errors_carry_locations)
 }
 END_TEST
 
+/* [input.keys.case] [input.form.strict] */
 START_TEST(field_given_twice_by_case)
 {
 	expect_error("services:\n- metadata: {name: a, Name: b}\n", RB_INPUT_YAML, RB_EPARSE,
@@ -109,6 +110,7 @@ START_TEST(field_given_twice_by_case)
 }
 END_TEST
 
+/* [input.keys.case] */
 START_TEST(keys_fold_case_like_go)
 {
 	rb_ctx *ctx;
@@ -149,6 +151,7 @@ START_TEST(failed_buffer_leaves_input_unchanged)
 }
 END_TEST
 
+/* [input.form.manifests] */
 START_TEST(unknown_kinds_are_ignored_and_foreign_groups_too)
 {
 	rb_ctx *ctx;

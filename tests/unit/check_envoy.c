@@ -88,6 +88,7 @@ static void project(build *b)
 
 #define ck_share(got, want) ck_assert_msg(fabs((got) - (want)) < 1e-9, "share %f, expected %f", (got), (double)(want))
 
+/* [xds.single-cluster] */
 START_TEST(single_cluster_splits_by_locality_weight)
 {
 	/* xDS testdata http-route-weighted-backend: 20/40/20/20, one cluster. */
@@ -109,6 +110,7 @@ START_TEST(single_cluster_splits_by_locality_weight)
 }
 END_TEST
 
+/* [xds.weighted] [xds.not-found-code] */
 START_TEST(weighted_invalid_backend_cluster_and_code)
 {
 	/* xDS testdata http-route-weighted-invalid-backend, route 1: {valid 1, noEndpoints 1}. */
@@ -148,6 +150,7 @@ START_TEST(weighted_invalid_backend_cluster_and_code)
 }
 END_TEST
 
+/* [xds.not-found-code] */
 START_TEST(not_found_code)
 {
 	build b;
@@ -183,6 +186,7 @@ START_TEST(canary_90_10_empty)
 }
 END_TEST
 
+/* [xds.envoy.priorities] [failover.single-cluster] */
 START_TEST(fallback_stands_by_while_priority_0_serves)
 {
 	build b;
@@ -197,6 +201,7 @@ START_TEST(fallback_stands_by_while_priority_0_serves)
 }
 END_TEST
 
+/* [xds.envoy.priorities] */
 START_TEST(priority_0_without_eligible_hosts_fails_over)
 {
 	/* every P0 endpoint draining: Envoy excludes them, P0 health 0, all to P1 */
@@ -218,6 +223,7 @@ START_TEST(priority_0_without_eligible_hosts_fails_over)
 }
 END_TEST
 
+/* [failover.broken-by-empty] [failover.restored] */
 START_TEST(active_empty_and_fallback_worked_example)
 {
 	/* SPEC.md 6.5, compat: weighted clusters; the passive cluster holds only a
@@ -248,6 +254,7 @@ START_TEST(active_empty_and_fallback_worked_example)
 }
 END_TEST
 
+/* [failover.other-triggers] */
 START_TEST(fallback_in_weighted_clusters_always_takes_its_share)
 {
 	/* active ready + third empty ref + passive: weighted (compat), the passive
@@ -265,6 +272,7 @@ START_TEST(fallback_in_weighted_clusters_always_takes_its_share)
 }
 END_TEST
 
+/* [xds.envoy.priorities] */
 START_TEST(draining_locality_gives_its_share_to_peers)
 {
 	/* two regions, one drained (all endpoints not ready): one cluster, the
@@ -286,6 +294,7 @@ START_TEST(draining_locality_gives_its_share_to_peers)
 }
 END_TEST
 
+/* [xds.envoy.priorities] */
 START_TEST(panic_when_every_host_drains)
 {
 	/* every host draining: panic spreads over all priority-0 hosts by count */
@@ -315,6 +324,7 @@ START_TEST(panic_when_every_host_drains)
 }
 END_TEST
 
+/* [xds.direct] */
 START_TEST(direct_response_takes_everything)
 {
 	build b;
@@ -329,6 +339,7 @@ START_TEST(direct_response_takes_everything)
 }
 END_TEST
 
+/* [xds.l4] */
 START_TEST(l4_cluster_resets_without_hosts)
 {
 	build b;
@@ -350,6 +361,7 @@ END_TEST
 
 /* An endpoint Envoy would refuse (no address, port 0) is no host: the
  * locality is empty and its peer takes the requests, as xds leaves it out. */
+/* [xds.envoy.refused-endpoints] */
 START_TEST(endpoints_envoy_refuses_are_no_hosts)
 {
 	build b;
@@ -373,6 +385,7 @@ START_TEST(endpoints_envoy_refuses_are_no_hosts)
 }
 END_TEST
 
+/* [xds.envoy.custom-dropped] */
 START_TEST(custom_backend_weight_is_dropped_in_weighted_clusters)
 {
 	build b;
@@ -390,6 +403,7 @@ START_TEST(custom_backend_weight_is_dropped_in_weighted_clusters)
 }
 END_TEST
 
+/* [xds.per-setting-triggers] */
 START_TEST(per_setting_triggers)
 {
 	build b;

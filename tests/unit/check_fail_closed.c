@@ -160,6 +160,7 @@ static uint32_t answer(const char *policies, const char **why)
 	return code;
 }
 
+/* [policy.most-specific] [policy.claim-on-failure] */
 START_TEST(most_specific_valid_policy_claims_the_route)
 {
 	const char *why;
@@ -178,6 +179,7 @@ START_TEST(most_specific_valid_policy_claims_the_route)
 }
 END_TEST
 
+/* [policy.merge-type] */
 START_TEST(merge_type_inherits_the_parent_errors)
 {
 	ck_assert_uint_eq(
@@ -188,6 +190,7 @@ START_TEST(merge_type_inherits_the_parent_errors)
 }
 END_TEST
 
+/* [policy.first-claims] [policy.targets] */
 START_TEST(first_policy_on_a_target_claims_it)
 {
 	/* The second policy on the route is Conflicted: its error has no effect. */
@@ -204,6 +207,7 @@ END_TEST
 #define EXT_PROC(fail_open)                                                                        \
 	"    extProc: [{failOpen: " fail_open ", backendRefs: [{name: auth, port: 9000}]}]\n"
 
+/* [policy.fail-open] */
 START_TEST(ext_services_may_fail_open)
 {
 	const char *why;
@@ -229,6 +233,7 @@ START_TEST(ext_services_may_fail_open)
 }
 END_TEST
 
+/* [policy.ext-service] */
 START_TEST(cross_namespace_ext_service_needs_a_grant)
 {
 	static const char SP[] =
@@ -250,6 +255,7 @@ START_TEST(cross_namespace_ext_service_needs_a_grant)
 END_TEST
 
 
+/* [policy.checks] */
 START_TEST(feature_checks)
 {
 	const char *why;

@@ -98,6 +98,7 @@ static long answer_of(const char *routes)
 	return code;
 }
 
+/* [filter.headers] */
 START_TEST(header_values_are_visible_ascii_words_with_single_blanks)
 {
 	ck_assert_int_eq(answer_of(HTTP(HEADERS("[{name: x, value: \"a b\\tc\"}]"))), 0);
@@ -108,6 +109,7 @@ START_TEST(header_values_are_visible_ascii_words_with_single_blanks)
 }
 END_TEST
 
+/* [filter.headers] */
 START_TEST(host_and_pseudo_headers_cannot_be_modified)
 {
 	ck_assert_int_eq(answer_of(HTTP(HEADERS("[{name: HoSt, value: a}]"))), 500);
@@ -116,6 +118,7 @@ START_TEST(host_and_pseudo_headers_cannot_be_modified)
 }
 END_TEST
 
+/* [filter.validate-type] [filter.error-classes] */
 START_TEST(invalid_filter_unaccepts_the_rule_and_says_which)
 {
 	fixture f = translate(HTTP(HEADERS("[{name: \"a/b\", value: a}, {name: ok, value: a}]")));
@@ -128,6 +131,7 @@ START_TEST(invalid_filter_unaccepts_the_rule_and_says_which)
 }
 END_TEST
 
+/* [filter.order] [direct.filter-status] */
 START_TEST(direct_response_keeps_its_status_and_stops_later_filters)
 {
 	/* The invalid header modifier after the direct response is never looked at. */
@@ -141,6 +145,7 @@ START_TEST(direct_response_keeps_its_status_and_stops_later_filters)
 }
 END_TEST
 
+/* [filter.http-overrides] [direct.filter-error] */
 START_TEST(http_filter_error_overrides_a_direct_response_grpc_keeps_it)
 {
 	/* The error comes first, so the direct response is still reached. */
@@ -157,6 +162,7 @@ START_TEST(http_filter_error_overrides_a_direct_response_grpc_keeps_it)
 }
 END_TEST
 
+/* [filter.rewrite] */
 START_TEST(any_two_core_rewrites_conflict)
 {
 	ck_assert_int_eq(
@@ -170,6 +176,7 @@ START_TEST(any_two_core_rewrites_conflict)
 }
 END_TEST
 
+/* [filter.redirect] */
 START_TEST(redirect_takes_five_codes)
 {
 	ck_assert_int_eq(answer_of(HTTP("[{type: RequestRedirect, requestRedirect: "
@@ -198,6 +205,7 @@ START_TEST(plain_number_match_values_are_text)
 }
 END_TEST
 
+/* [l7.rule-drop] [filter.hrf] */
 START_TEST(bad_cookie_regex_drops_the_rule_two_match_filters_conflict)
 {
 	const char *hrf = "- metadata: {namespace: default, name: %s}\n"

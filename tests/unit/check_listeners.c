@@ -99,6 +99,7 @@ static const char *idle_reason(const fixture *f, const char *route)
 	"    parentRefs: [{kind: " kind ", name: " parent ", sectionName: " name "}]\n"            \
 	"    rules: [{backendRefs: [{name: app, port: 80}]}]\n"
 
+/* [listener.conflict.hostname] */
 START_TEST(same_hostname_on_a_port_conflicts_both)
 {
 	fixture f = translate(
@@ -115,6 +116,7 @@ START_TEST(same_hostname_on_a_port_conflicts_both)
 }
 END_TEST
 
+/* [listener.conflict.protocol] [listener.conflict.l4] */
 START_TEST(incompatible_protocols_on_a_port_have_no_winner)
 {
 	fixture f = translate(
@@ -133,6 +135,7 @@ START_TEST(incompatible_protocols_on_a_port_have_no_winner)
 }
 END_TEST
 
+/* [listener.conflict.ignore-invalid] */
 START_TEST(an_invalid_listener_takes_no_part_in_conflicts)
 {
 	/* "broken" has no Secret: it is not ready, and "ok" keeps the hostname. */
@@ -153,6 +156,7 @@ START_TEST(an_invalid_listener_takes_no_part_in_conflicts)
 }
 END_TEST
 
+/* [listener.spec-checks] */
 START_TEST(tls_configuration_is_checked_per_protocol)
 {
 	fixture f = translate(GATEWAY_HEAD
@@ -192,6 +196,7 @@ START_TEST(tls_configuration_is_checked_per_protocol)
 }
 END_TEST
 
+/* [listener.kinds-group] */
 START_TEST(kinds_without_group_mean_the_gateway_api)
 {
 	fixture f = translate(
@@ -208,6 +213,7 @@ START_TEST(kinds_without_group_mean_the_gateway_api)
 }
 END_TEST
 
+/* [listener.listenerset.precedence] [listener.listenerset.admit] */
 START_TEST(listener_sets_lose_to_the_gateway_and_to_earlier_sets)
 {
 	fixture f = translate(
@@ -242,6 +248,7 @@ START_TEST(listener_sets_lose_to_the_gateway_and_to_earlier_sets)
 }
 END_TEST
 
+/* [listener.certificates] */
 START_TEST(listener_set_grants_are_from_kind_listener_set)
 {
 	static const char DOC[] = GATEWAY_HEAD
@@ -275,6 +282,7 @@ START_TEST(listener_set_grants_are_from_kind_listener_set)
 }
 END_TEST
 
+/* [listener.merge-gateways] */
 START_TEST(merged_gateways_share_ports)
 {
 	/* With mergeGateways, a later Gateway's duplicate protocol:hostname:port loses, and
@@ -315,6 +323,7 @@ START_TEST(merged_gateways_share_ports)
 }
 END_TEST
 
+/* [listener.unnamed] */
 START_TEST(a_listener_without_a_name_is_read)
 {
 	fixture f = translate(GATEWAY_HEAD "    - {protocol: HTTP, port: 80}\n"

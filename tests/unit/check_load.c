@@ -295,6 +295,7 @@ START_TEST(yaml_resolver)
 }
 END_TEST
 
+/* [input.form.manifests] */
 START_TEST(yaml_multi_document)
 {
 	run r;
@@ -579,6 +580,7 @@ END_TEST
 
 /* ---- yaml_layout ---- */
 
+/* [input.form.layout] */
 START_TEST(yaml_testdata_layout)
 {
 	run r;

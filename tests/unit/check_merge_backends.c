@@ -96,6 +96,7 @@ static bool merged(const fixture *f)
 	return (rb_setting_flags(s) & RB_SETTING_SHARED_CLUSTER) != 0;
 }
 
+/* [mergebe.ir-form] */
 START_TEST(merged_refs_follow_the_inline_ones)
 {
 	/* b (first in spec order) is shared; a has filters and stays inline, first. */
@@ -112,6 +113,7 @@ START_TEST(merged_refs_follow_the_inline_ones)
 }
 END_TEST
 
+/* [mergebe.which-proxy] */
 START_TEST(an_own_proxy_replaces_the_class_one_but_not_the_defaults)
 {
 	/* The Gateway's own EnvoyProxy without mergeType hides the class one... */
@@ -142,6 +144,7 @@ START_TEST(an_own_proxy_replaces_the_class_one_but_not_the_defaults)
 }
 END_TEST
 
+/* [mergebe.eligible] */
 START_TEST(selector_reads_the_backend_labels)
 {
 	fixture f = run("envoyProxiesForGateways:\n"
@@ -158,6 +161,7 @@ START_TEST(selector_reads_the_backend_labels)
 }
 END_TEST
 
+/* [mergebe.eligible] */
 START_TEST(gateway_consistent_hash_keeps_multi_backend_rules_inline)
 {
 	const char *ep = "envoyProxiesForGateways:\n"
@@ -189,6 +193,7 @@ START_TEST(gateway_consistent_hash_keeps_multi_backend_rules_inline)
 }
 END_TEST
 
+/* [mergebe.merge-gateways-clash] */
 START_TEST(merge_gateways_with_merge_backends_rejects_the_gateway)
 {
 	fixture f = {NULL, NULL, NULL};
@@ -210,6 +215,7 @@ START_TEST(merge_gateways_with_merge_backends_rejects_the_gateway)
 }
 END_TEST
 
+/* [mergebe.enable] */
 START_TEST(merge_backends_must_be_a_mapping)
 {
 	rb_ctx *ctx;

@@ -139,6 +139,7 @@ static void ck_knob(const rb_destination *d, rb_knob k, int on, const char *poli
 	}
 }
 
+/* [rebalance.policy.scopes] */
 START_TEST(most_specific_policy_wins)
 {
 	fixture f = load(BTP("infra", "gw", GATEWAY_TARGET, "rebalanceOnNoEndpoints: false")
@@ -159,6 +160,7 @@ START_TEST(most_specific_policy_wins)
 }
 END_TEST
 
+/* [rebalance.policy.scopes] [routing.btp.first-wins] */
 START_TEST(first_policy_on_a_scope_claims_it)
 {
 	/* The first claims the route even without the field: the second is not applied,
@@ -178,6 +180,7 @@ START_TEST(first_policy_on_a_scope_claims_it)
 }
 END_TEST
 
+/* [rebalance.policy.field] [routing.btp.scopes] */
 START_TEST(policies_live_in_their_own_namespace)
 {
 	/* A route policy in another namespace targets a route of that namespace. */
@@ -189,6 +192,7 @@ START_TEST(policies_live_in_their_own_namespace)
 }
 END_TEST
 
+/* [rebalance.policy.compat] */
 START_TEST(compat_reads_policies_only_when_asked)
 {
 	fixture f = load(BTP("shop", "route", ROUTE_TARGET, "rebalanceOnNoEndpoints: true"));
@@ -237,6 +241,7 @@ START_TEST(ignore_policy_and_forced_defaults)
 }
 END_TEST
 
+/* [grpc.alignment] */
 START_TEST(exclusion_brings_the_grpc_alignment_in_compat)
 {
 	/* Compat mode with the exclusion on for the GRPC rule: the misconfigured ref
@@ -257,6 +262,7 @@ START_TEST(exclusion_brings_the_grpc_alignment_in_compat)
 }
 END_TEST
 
+/* [rebalance.strict] */
 START_TEST(strict_readiness_by_policy)
 {
 	/* on by a route policy, off by a rule policy against the flag */

@@ -73,6 +73,7 @@ static const char *const VALID[] = {
 	"caf\xc3\xa9+",
 };
 
+/* [l7.regex.go] */
 START_TEST(go_accepts)
 {
 	rb__mem mem;
@@ -138,6 +139,7 @@ static const bad INVALID[] = {
 	{"a\\", "trailing backslash at end of expression: ``"},
 };
 
+/* [l7.regex.go] */
 START_TEST(go_rejects_with_its_message)
 {
 	rb__mem mem;

@@ -98,6 +98,7 @@ static const char *go_string(const char *plain)
 	return len ? buf : NULL;
 }
 
+/* [input.form.go-scalars] */
 START_TEST(string_fields_get_the_text_go_prints)
 {
 	struct {

@@ -154,6 +154,7 @@ static const rb_condition *cond(const fixture *f, size_t status, const char *typ
 
 #define R0 "httproute/default/r/rule/0"
 
+/* [weight.default] [weight.zero] [dest.one-per-ref] [name.setting] [name.destination] [l7.keep] */
 START_TEST(weight_defaults_to_one_and_zero_is_skipped)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080}, {name: s2, port: 8080, weight: 0}, "
@@ -170,6 +171,7 @@ START_TEST(weight_defaults_to_one_and_zero_is_skipped)
 }
 END_TEST
 
+/* [endpoints.slices.match] [meta.backend] [dest.default-protocol] */
 START_TEST(endpoints_follow_port_name_not_number)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080}]"), RB_MODE_REBALANCE, 0);
@@ -187,6 +189,7 @@ START_TEST(endpoints_follow_port_name_not_number)
 }
 END_TEST
 
+/* [proto.refine] [dest.default-protocol] */
 START_TEST(app_protocol_refines_http_only)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s3, port: 8080}]") GRPC_ROUTE("[{name: s3, port: 8080}]"),
@@ -198,6 +201,7 @@ START_TEST(app_protocol_refines_http_only)
 }
 END_TEST
 
+/* [endpoints.draining] */
 START_TEST(not_ready_endpoints_are_kept_as_draining)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: draining, port: 8080}]"), RB_MODE_REBALANCE, 0);
@@ -212,6 +216,7 @@ START_TEST(not_ready_endpoints_are_kept_as_draining)
 }
 END_TEST
 
+/* [bucket.classify] [bucket.members] [mode.compat] [svc.no-endpoints] */
 START_TEST(compat_keeps_empty_backend_in_no_endpoints_bucket)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080, weight: 90}, {name: empty, port: 8080, weight: 10}]"),
@@ -235,6 +240,7 @@ START_TEST(compat_keeps_empty_backend_in_no_endpoints_bucket)
 }
 END_TEST
 
+/* [rebalance.exclude] [l7.keep] [mode.default] */
 START_TEST(rebalance_excludes_empty_backend)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080, weight: 90}, {name: empty, port: 8080, weight: 10}]"),
@@ -252,6 +258,7 @@ START_TEST(rebalance_excludes_empty_backend)
 }
 END_TEST
 
+/* [direct.no-endpoints] [status.backends-available] */
 START_TEST(all_empty_gives_503_in_both_modes)
 {
 	for (uint32_t mode = 0; mode < 2; mode++) {
@@ -264,6 +271,7 @@ START_TEST(all_empty_gives_503_in_both_modes)
 }
 END_TEST
 
+/* [direct.invalid] [l7.backend-ref] [rebalance.exclude.status] */
 START_TEST(invalid_share_is_kept_and_500_wins_over_503)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080, weight: 80}, {name: nope, port: 8080, weight: 20}]"),
@@ -288,6 +296,7 @@ START_TEST(invalid_share_is_kept_and_500_wins_over_503)
 }
 END_TEST
 
+/* [direct.nothing-valid] [weight.zero] */
 START_TEST(all_weights_zero_gives_500)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080, weight: 0}]"), RB_MODE_REBALANCE, 0);
@@ -297,6 +306,7 @@ START_TEST(all_weights_zero_gives_500)
 }
 END_TEST
 
+/* [weight.zero.after-errors] */
 START_TEST(zero_weight_invalid_ref_still_reports)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1, port: 8080}, {name: nope, port: 8080, weight: 0}]"),
@@ -309,6 +319,7 @@ START_TEST(zero_weight_invalid_ref_still_reports)
 }
 END_TEST
 
+/* [backend.fallback] [failover.priority] */
 START_TEST(fallback_backend_gets_priority_one)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: empty, port: 8080}, {group: gateway.envoyproxy.io, kind: Backend, name: passive}]"),
@@ -324,6 +335,7 @@ START_TEST(fallback_backend_gets_priority_one)
 }
 END_TEST
 
+/* [dynres.counts-valid] [dynres.http-multi] [direct.dr-multi] */
 START_TEST(dynamic_resolver_is_kept_but_not_with_others)
 {
 	fixture f = translate(HTTP_ROUTE("[{group: gateway.envoyproxy.io, kind: Backend, name: dr}]"),
@@ -347,6 +359,7 @@ START_TEST(dynamic_resolver_is_kept_but_not_with_others)
 }
 END_TEST
 
+/* [grpc.not-invalid] [grpc.alignment] */
 START_TEST(grpc_misconfigured_backend_alignment)
 {
 	const char *routes = GRPC_ROUTE("[{name: s1, port: 8080}, {name: nope, port: 8080}]");
@@ -368,6 +381,7 @@ START_TEST(grpc_misconfigured_backend_alignment)
 }
 END_TEST
 
+/* [rebalance.strict] */
 START_TEST(strict_readiness_excludes_all_draining_while_another_serves)
 {
 	const char *routes = HTTP_ROUTE("[{name: s1, port: 8080, weight: 90}, {name: draining, port: 8080, weight: 10}]");
@@ -386,6 +400,7 @@ START_TEST(strict_readiness_excludes_all_draining_while_another_serves)
 }
 END_TEST
 
+/* [validate.cross-namespace] */
 START_TEST(cross_namespace_needs_a_grant)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: far, namespace: other, port: 8080}]"), RB_MODE_REBALANCE, 0);
@@ -408,6 +423,68 @@ START_TEST(cross_namespace_needs_a_grant)
 }
 END_TEST
 
+/* [validate.filters.http] [validate.filters.grpc] [validate.order] */
+START_TEST(backend_ref_filters_are_limited_per_route_kind)
+{
+	/* HTTPRoute: a mirror is not a backendRef filter; a path rewrite fails at once, so the
+	 * second ref reports it even though an unsupported mirror comes before it. */
+	fixture f = translate(HTTP_ROUTE("\n"
+	                                 "      - name: s1\n"
+	                                 "        port: 8080\n"
+	                                 "        filters:\n"
+	                                 "        - type: RequestMirror\n"
+	                                 "          requestMirror: {backendRef: {name: s2, port: 8080}}\n"
+	                                 "      - name: s2\n"
+	                                 "        port: 8080\n"
+	                                 "        filters:\n"
+	                                 "        - type: RequestMirror\n"
+	                                 "          requestMirror: {backendRef: {name: s2, port: 8080}}\n"
+	                                 "        - type: URLRewrite\n"
+	                                 "          urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /x}}")
+	                          GRPC_ROUTE("\n"
+	                                     "      - name: s1\n"
+	                                     "        port: 8080\n"
+	                                     "        filters:\n"
+	                                     "        - type: RequestMirror\n"
+	                                     "          requestMirror: {backendRef: {name: s2, port: 8080}}"),
+	                      RB_MODE_REBALANCE, 0);
+	const rb_condition *c = cond(&f, 0, "ResolvedRefs");
+	ck_assert_str_eq(rb_condition_reason(c), "UnsupportedRefValue");
+	ck_assert_str_eq(rb_condition_message(c),
+	                 "Failed to process route rule 0 backendRef 0: Specific filter is not supported "
+	                 "within BackendRef, only RequestHeaderModifier, ResponseHeaderModifier, URLRewrite "
+	                 "and gateway.envoyproxy.io/HTTPRouteFilter are supported.\n"
+	                 "Failed to process route rule 0 backendRef 1: URLRewrite path modifier is not "
+	                 "supported within BackendRef.");
+	c = cond(&f, 1, "ResolvedRefs");
+	ck_assert_str_eq(rb_condition_reason(c), "UnsupportedRefValue");
+	ck_assert_str_eq(rb_condition_message(c),
+	                 "Failed to process route rule 0 backendRef 0: Specific filter is not supported "
+	                 "within BackendRef, only RequestHeaderModifier and ResponseHeaderModifier are "
+	                 "supported.");
+	done(&f);
+}
+END_TEST
+
+/* [tls.ca-required] [tls.policy-target] [dest.tls-before-endpoints] */
+START_TEST(backend_tls_policy_needs_a_ca)
+{
+	fixture f = translate("backendTLSPolicies:\n"
+	                      "- metadata: {namespace: default, name: p}\n"
+	                      "  spec:\n"
+	                      "    targetRefs: [{group: \"\", kind: Service, name: empty}]\n"
+	                      "    validation: {hostname: empty.default}\n" HTTP_ROUTE("[{name: empty, port: 8080}]"),
+	                      RB_MODE_REBALANCE, 0);
+	const rb_condition *c = cond(&f, 0, "ResolvedRefs");
+	ck_assert_str_eq(rb_condition_reason(c), "InvalidBackendTLS");
+	ck_assert_str_eq(rb_condition_message(c), "Failed to process route rule 0 backendRef 0: "
+	                                          "CACertificate must be specified when InsecureSkipVerify "
+	                                          "is false.");
+	done(&f);
+}
+END_TEST
+
+/* [validate.order] [validate.group] [validate.kind] [validate.port.required] [validate.port.protocol] [addr.ip] [addr.mixed] [status.reasons] [status.message-format] [status.group-by-type] */
 START_TEST(validation_order_and_messages)
 {
 	fixture f = translate(HTTP_ROUTE("[{name: s1}, {name: s1, port: 9999}, {group: foo.io, name: s1, port: 8080},\n"
@@ -447,6 +524,7 @@ START_TEST(validation_order_and_messages)
 }
 END_TEST
 
+/* [l4.drop-failing] [l4.status] */
 START_TEST(l4_routes_drop_failing_refs_with_raw_messages)
 {
 	fixture f = translate("tcpRoutes:\n"
@@ -479,6 +557,7 @@ START_TEST(l4_routes_drop_failing_refs_with_raw_messages)
 }
 END_TEST
 
+/* [l4.one-rule] */
 START_TEST(tcp_needs_exactly_one_rule)
 {
 	fixture f = translate("tcpRoutes:\n"
@@ -497,6 +576,7 @@ START_TEST(tcp_needs_exactly_one_rule)
 }
 END_TEST
 
+/* [attach.unattached-still-evaluated] */
 START_TEST(unattached_parent_gets_status_but_no_destination)
 {
 	fixture f = translate("httpRoutes:\n"
@@ -514,6 +594,7 @@ START_TEST(unattached_parent_gets_status_but_no_destination)
 }
 END_TEST
 
+/* [input.namespace.not-defaulted] */
 START_TEST(missing_namespace_is_not_defaulted)
 {
 	/* A route without a namespace looks up backends in the empty namespace. */
@@ -529,6 +610,7 @@ START_TEST(missing_namespace_is_not_defaulted)
 }
 END_TEST
 
+/* [status.truncate] */
 START_TEST(long_messages_are_truncated)
 {
 	/* 16 rules of 16 refs (the Gateway API's bounds) to Services in another namespace
@@ -587,6 +669,8 @@ int main(void)
 	tcase_add_test(tc, tcp_needs_exactly_one_rule);
 	tcase_add_test(tc, unattached_parent_gets_status_but_no_destination);
 	tcase_add_test(tc, long_messages_are_truncated);
+	tcase_add_test(tc, backend_ref_filters_are_limited_per_route_kind);
+	tcase_add_test(tc, backend_tls_policy_needs_a_ca);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
