@@ -6,7 +6,7 @@
 # Gateway conformance cases.
 set -eu
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh python3 python3-yaml python3-protobuf golang-go
+scripts/install-deps.sh python3 python3-yaml python3-jsonschema python3-protobuf golang-go
 cmake --preset dev
 cmake --build --preset dev
 for job in scripts/ci.d/*.sh; do
