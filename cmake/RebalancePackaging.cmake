@@ -1,5 +1,5 @@
 # install(EXPORT), rebalanceConfig.cmake + version file, rebalance.pc and the
-# uninstalled .pc the in-tree Go binding links against (CONVENTIONS.md 7.8, rules 40-41).
+# uninstalled .pc the in-tree Go binding links against (docs/conventions.md, Build).
 include(CMakePackageConfigHelpers)
 
 set(REBALANCE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/rebalance")

@@ -1,4 +1,4 @@
-# Warning set of CONVENTIONS.md 7.3, applied to our own targets only (never to consumers).
+# Warning set of docs/conventions.md (Build, warnings and sanitizers), applied to our own targets only (never to consumers).
 set(REBALANCE_WARNINGS
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wstrict-prototypes
   -Wmissing-prototypes -Wold-style-definition -Wcast-qual -Wcast-align -Wformat=2 -Wundef -Wvla

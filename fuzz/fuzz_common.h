@@ -2,7 +2,7 @@
  * Shared helpers of the fuzz targets (docs/fuzzing.md). Header-only and
  * static, so that every target stays one translation unit plus the driver.
  *
- * Harness rules (CONVENTIONS.md 5.3): no global state; every object freed on
+ * Harness rules (docs/fuzzing.md): no global state; every object freed on
  * every path (LSan watches); abort() only when an invariant of ours breaks.
  */
 #ifndef RB_FUZZ_COMMON_H

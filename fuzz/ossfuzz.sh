@@ -12,7 +12,7 @@
 #
 # The dependencies are built from source with $CC $CFLAGS as static libraries,
 # so that the fuzzer sees their coverage (and MSan their memory): with Debian's
-# uninstrumented shared libraries coverage is blind (CONVENTIONS.md 5.4).
+# uninstrumented shared libraries coverage is blind (docs/fuzzing.md).
 # A dependency whose source directory is missing is taken from the system
 # through pkg-config instead, with a warning (local runs only: libcyaml's
 # Debian source cannot be fetched from every mirror; then fuzz_config's

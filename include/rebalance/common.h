@@ -2,7 +2,7 @@
  * rebalance -- common definitions of the public API.
  *
  * Every public header includes this one. It only includes <stddef.h> and
- * <stdint.h> and stays C99- and C++-clean (CONVENTIONS.md rules 5-6).
+ * <stdint.h> and stays C99- and C++-clean (docs/conventions.md, Naming and layout).
  */
 #ifndef REBALANCE_COMMON_H
 #define REBALANCE_COMMON_H

@@ -5,7 +5,7 @@
  *
  * The snapshot and the order of objects
  * -------------------------------------
- * Results depend on input order (SPEC.md 1.1: routes are translated in
+ * Results depend on input order ([input.order]: routes are translated in
  * order, the last definition of a Service, ServiceImport or Backend wins,
  * EndpointSlices of one Service accumulate in order). Objects are kept in
  * one ordered list per kind (Gateway, HTTPRoute, Service, EndpointSlice, ...;

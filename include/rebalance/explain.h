@@ -6,13 +6,13 @@
  * RB_OPT_DISABLE_BACKEND_API, RB_OPT_RUNNING_ON_HOST,
  * RB_OPT_GATEWAY_NAMESPACE_MODE and the gateway class) and once with the
  * caller's options (RB_SIDE_SELECTED) -- and projects every destination onto
- * Envoy (SPEC.md section 6): whether the rule becomes one cluster with one
+ * Envoy (docs/semantics/xds.md): whether the rule becomes one cluster with one
  * locality per backendRef, weighted clusters, or a direct response; and which
  * share of the requests each backendRef receives, and which share is answered
  * 500 or 503 (or, for TCP/UDP/TLS routes, reset).
  *
- * The Envoy model behind the shares (SPEC.md 6.1, 6.4), with no active health
- * checks (every non-draining endpoint counts as healthy):
+ * The Envoy model behind the shares ([xds.per-setting-triggers], [xds.envoy.priorities]), with no
+ * active health checks (every non-draining endpoint counts as healthy):
  *  - weighted clusters: Envoy picks an entry by weight; the
  *    `invalid-backend-cluster` entry (Invalid + NoEndpoints weight) is answered
  *    with the route's cluster-not-found code: 503 when any NoEndpoints weight,
@@ -140,8 +140,8 @@ RB_API const rb_explained_rule *rb_explanation_rule(const rb_explanation *ex, si
 RB_API const rb_destination *rb_explained_rule_destination(const rb_explained_rule *r, rb_side side);
 /** What Envoy gets for the rule on one side. */
 RB_API rb_routing rb_explained_rule_routing(const rb_explained_rule *r, rb_side side);
-/** Why Envoy Gateway builds weighted clusters (SPEC.md 6.1), e.g. "no-endpoint weight";
- *  or, for RB_ROUTING_DIRECT_RESPONSE, what other than the backends decided it, e.g.
+/** Why Envoy Gateway builds weighted clusters ([xds.per-setting-triggers]), e.g. "no-endpoint
+ * weight"; or, for RB_ROUTING_DIRECT_RESPONSE, what other than the backends decided it, e.g.
  *  "SecurityPolicy default/p: ExtAuth: service default/auth not found." (an invalid
  *  policy fails closed, docs/policies.md). NULL otherwise. Valid as long as the
  *  explanation. */

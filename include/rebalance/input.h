@@ -1,7 +1,7 @@
 /*
  * rebalance -- input: Kubernetes manifests and Envoy Gateway testdata files.
  *
- * Accepted, per buffer (SPEC.md R.2):
+ * Accepted, per buffer (docs/cli.md):
  *  - the Envoy Gateway testdata layout: one YAML/JSON mapping whose keys hold
  *    lists of resources (`gateways`, `httpRoutes`, `services`,
  *    `endpointSlices`, `backends`, ...; keys case-insensitive, unknown keys
@@ -70,7 +70,7 @@ RB_API int rb_input_add_file(rb_input *in, const char *path, rb_input_format for
  *    usable, as in Envoy Gateway's translator tests);
  *  - `extensionManager.resources` and `extensionManager.backendResources`:
  *    a backendRef to one of these group/kinds is a custom backend, looked up
- *    among the `extensionRefFilters` objects of the input (SPEC.md 2.4).
+ *    among the `extensionRefFilters` objects of the input ([custom.select]).
  * A later document replaces an earlier one. Same return codes and
  * all-or-nothing rule as rb_input_add_buffer; the source name is used in
  * diagnostics (NULL: "<config>").

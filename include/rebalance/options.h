@@ -18,7 +18,7 @@
 
 RB_BEGIN_DECLS
 
-/** Translation modes (SPEC.md R.1). Explicit numbers, never renumbered. */
+/** Translation modes ([mode.default], [mode.compat]). Explicit numbers, never renumbered. */
 typedef enum rb_mode {
 	/** The default: PR 9075's rule. Zero-endpoint backendRefs that are not
 	 *  invalid, dynamic-resolver or custom are excluded and their weight goes
@@ -37,7 +37,7 @@ enum {
 	 *  addresses are allowed. */
 	RB_OPT_RUNNING_ON_HOST = 1u << 1,
 	/** Also exclude settings whose endpoints are all draining while another
-	 *  setting of the rule still serves (SPEC.md R.1, strict readiness). */
+	 *  setting of the rule still serves ([rebalance.strict]). */
 	RB_OPT_REBALANCE_NOT_READY = 1u << 2,
 	/** In compat mode, honour BackendTrafficPolicy spec.rebalanceOnNoEndpoints. */
 	RB_OPT_HONOR_POLICY = 1u << 3,
@@ -63,7 +63,7 @@ enum {
  * The default of the zero-endpoint exclusion (rb_translate_options.rebalance_default)
  * for rules that no BackendTrafficPolicy decides.
  *
- * How the two knobs of a rule are decided (SPEC.md R.1): the most specific
+ * How the two knobs of a rule are decided ([rebalance.policy.scopes]): the most specific
  * BackendTrafficPolicy that sets the field wins -- one targeting the route
  * rule (sectionName = rule name), then the route, then the parent Gateway's
  * listener named by the parentRef's sectionName, then the Gateway. A policy
@@ -77,7 +77,7 @@ enum {
  *  - spec.rebalanceOnNoReadyEndpoints (strict readiness): on with
  *    RB_OPT_REBALANCE_NOT_READY, else off.
  * The two knobs are independent. Where the zero-endpoint exclusion is on,
- * misconfigured gRPC backends are flagged invalid too (SPEC.md 5.2), also in
+ * misconfigured gRPC backends are flagged invalid too ([grpc.alignment]), also in
  * compat mode: otherwise they would be excluded as "no endpoints".
  */
 typedef enum rb_knob_default {

@@ -1,7 +1,7 @@
 /*
  * rebalance -- serializing a result.
  *
- * YAML and JSON carry the same IR with the same key order (SPEC.md R.3).
+ * YAML and JSON carry the same IR with the same key order (docs/ir.md).
  * Output is deterministic: identical input gives identical bytes; strings
  * that would read back as another type are quoted; LF line endings and a
  * final newline.

@@ -2,7 +2,7 @@
  * rebalance -- translating, and reading a result.
  *
  * A result holds, per route rule (and per parent Gateway when parents
- * differ), the destination IR of SPEC.md R.3: the weighted settings, the
+ * differ), the destination IR of docs/ir.md: the weighted settings, the
  * excluded backendRefs (rebalance mode), the Valid/Invalid/NoEndpoints
  * weights and the direct response; and, per route and parentRef, the status
  * conditions. Every accessor returns borrowed data, valid until
@@ -77,7 +77,7 @@ RB_API const char *rb_destination_direct_response_by(const rb_destination *d);
 /** Why, in the words of what decided it (e.g. the filter's error), or NULL. */
 RB_API const char *rb_destination_direct_response_reason(const rb_destination *d);
 
-/** Weight buckets of SPEC.md 3.2. */
+/** Weight buckets of [bucket.classify]. */
 typedef enum rb_weight_bucket {
 	RB_WEIGHT_VALID = 0,
 	RB_WEIGHT_INVALID = 1,

@@ -1,6 +1,6 @@
 /*
  * rebalance -- what the data plane gets: the Envoy v3 configuration Envoy
- * Gateway derives from each destination (SPEC.md section 6).
+ * Gateway derives from each destination (docs/semantics/xds.md).
  *
  * One entry per destination of a result, in order, with Envoy's proto3 JSON
  * field names (lowerCamelCase, as protojson prints them and as Envoy

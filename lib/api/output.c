@@ -1,4 +1,4 @@
-/* Serializing a result: the IR (SPEC.md R.3). */
+/* Serializing a result: the IR (docs/ir.md). */
 #include "result/result.h"
 #include "api/view.h"
 #include "emit/emit.h"

@@ -1,10 +1,9 @@
 /*
- * The EnvoyGateway document through libcyaml (CONVENTIONS.md 2.14, design B
- * for this one typed document): our loader checks it first -- syntax with
- * exact marks, limits, aliases (libcyaml would expand them without bound),
- * one document (libcyaml reads only the first) and the kind -- then libcyaml
- * fills the schema, with booleans read as strings and parsed strictly (its
- * own bool parser takes "maybe" as true).
+ * The EnvoyGateway document through libcyaml (docs/conventions.md,
+ * Input: the one typed document not read through our node tree): our loader checks it first --
+ * syntax with exact marks, limits, aliases (libcyaml would expand them without bound), one document
+ * (libcyaml reads only the first) and the kind -- then libcyaml fills the schema, with booleans
+ * read as strings and parsed strictly (its own bool parser takes "maybe" as true).
  */
 #include "config/config.h"
 

@@ -1,8 +1,8 @@
 /*
- * The EnvoyGateway configuration document (SPEC.md R.2 `--config`): what of it
+ * The EnvoyGateway configuration document (docs/cli.md `--config`): what of it
  * changes destinations -- whether the Backend API is enabled, and which
  * extension kinds are registered (a backendRef to one is a custom backend,
- * SPEC.md 2.4). Decoded with libcyaml's schema loader, fenced by our own
+ * [custom.select]). Decoded with libcyaml's schema loader, fenced by our own
  * loader first (syntax, limits, no aliases, one document, exact locations).
  */
 #ifndef RB_CONFIG_CONFIG_H

@@ -1,5 +1,5 @@
 /*
- * A chunked bump arena (CONVENTIONS.md rule 17): nodes, model objects, IR
+ * A chunked bump arena (docs/conventions.md, Memory): nodes, model objects, IR
  * entries and strings live in one, and are released all at once. A mark can
  * be taken and rewound to, which the loader uses to drop each object's node
  * tree as soon as the object is decoded.

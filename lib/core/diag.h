@@ -1,6 +1,6 @@
 /*
  * Diagnostics: input errors as data, with source, line, column (code
- * points), byte offset and JSON-pointer path (CONVENTIONS.md rule 12).
+ * points), byte offset and JSON-pointer path (docs/conventions.md, Errors and diagnostics).
  */
 #ifndef RB_CORE_DIAG_H
 #define RB_CORE_DIAG_H

@@ -2,7 +2,7 @@
  * A string-keyed hash map (open addressing, linear probing, hashed with the
  * context's key: core/hash.h). Keys are not
  * copied: they must outlive the map (arena strings). Iteration order is never
- * used for output (CONVENTIONS.md rule 29): the map only answers lookups.
+ * used for output (docs/conventions.md, Determinism and threads): the map only answers lookups.
  */
 #ifndef RB_CORE_MAP_H
 #define RB_CORE_MAP_H

@@ -1,6 +1,6 @@
 /*
  * Allocation through the context's allocator (never a global hook), with
- * overflow-checked size arithmetic (CONVENTIONS.md rules 16 and 20).
+ * overflow-checked size arithmetic (docs/conventions.md, Memory).
  */
 #ifndef RB_CORE_MEM_H
 #define RB_CORE_MEM_H

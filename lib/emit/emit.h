@@ -1,4 +1,4 @@
-/* Serializers built on the writer: the IR (SPEC.md R.3) and generic node trees. */
+/* Serializers built on the writer: the IR (docs/ir.md) and generic node trees. */
 #ifndef RB_EMIT_EMIT_H
 #define RB_EMIT_EMIT_H
 
@@ -12,7 +12,7 @@
  * is the value of a "flow value" key, an item of the sequence under a "flow
  * items" key, or inside a flow collection; a sequence is flow iff it is empty
  * or inside a flow collection; everything else is block. The keys are those
- * of the IR's small leaf objects (SPEC.md R.3): route, metadata, preferLocal,
+ * of the IR's small leaf objects (docs/ir.md): route, metadata, preferLocal,
  * backendWeights, directResponse, parentRef; and the items of endpoints,
  * excluded and conditions.
  */

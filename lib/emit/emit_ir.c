@@ -1,5 +1,5 @@
 /*
- * The IR document (SPEC.md R.3) on the writer. Key order and omission rules
+ * The IR document (docs/ir.md) on the writer. Key order and omission rules
  * are fixed here; flow versus block follows the layout rule of emit.h, so that
  * rb__emit_node on the re-read document writes the same bytes.
  *
@@ -89,7 +89,7 @@ static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
 	flow fl;
 	fl.n = 0;
 	/* host and port are always there, as in Envoy Gateway's IR: Service routing
-	 * with an empty clusterIP gives host "" (SPEC.md 2.7 item 6). */
+	 * with an empty clusterIP gives host "" ([routing.service]). */
 	f_str(&fl, "host", e->host);
 	f_uint(&fl, "port", e->port);
 	if (e->zone)

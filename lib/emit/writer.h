@@ -5,7 +5,7 @@
  * functions, so YAML and JSON always carry the same keys in the same order.
  *
  * Layout: block collections one entry per line; "flow" collections (the small
- * leaf objects of SPEC.md R.3 such as endpoints) on one line, in YAML as
+ * leaf objects of docs/ir.md such as endpoints) on one line, in YAML as
  * `{host: 7.7.7.7, port: 8080}` and in JSON as `{"host": "7.7.7.7", "port": 8080}`.
  * Indentation 2 spaces; LF line endings; a final newline; deterministic bytes.
  *

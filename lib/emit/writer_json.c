@@ -1,5 +1,5 @@
 /*
- * The JSON back end (CONVENTIONS.md 3.4): our own, laid out like the YAML.
+ * The JSON back end (docs/conventions.md, Output): our own, laid out like the YAML.
  * Block collections put one member per line, indented by 2 spaces per level;
  * flow collections stay on one line with ", " between members; an empty
  * collection is `{}` / `[]`. Strings escape `"`, `\` and control characters

@@ -1,6 +1,6 @@
 /*
- * The YAML back end: libyaml's emitter driven by events (CONVENTIONS.md
- * 2.11), with the scalar style decided here, never by libyaml. Every
+ * The YAML back end: libyaml's emitter driven by events (docs/conventions.md,
+ * Output), with the scalar style decided here, never by libyaml. Every
  * yaml_emitter_emit result is checked; after a failure the writer's error is
  * sticky and the emitter is never used again (only deleted).
  */

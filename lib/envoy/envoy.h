@@ -1,12 +1,14 @@
 /*
- * The Envoy projection of a destination (SPEC.md section 6), in one place:
+ * The Envoy projection of a destination (docs/semantics/xds.md), in one place:
  *
  *   rb__envoy_per_setting_reason  does Envoy Gateway build one cluster per
- *                                 setting (weighted clusters), and why (6.1)
+ *                                 setting (weighted clusters), and why
+ *                                 ([xds.per-setting-triggers])
  *   rb__envoy_not_found_code      the cluster-not-found code of weighted
  *                                 clusters: 503 with NoEndpoints weight, else 500
  *   rb__envoy_cluster_shares      how Envoy spreads one cluster's requests over
- *                                 its localities: priorities, draining, panic (6.4)
+ *                                 its localities: priorities, draining, panic
+ *                                 ([xds.envoy.priorities])
  *   rb__envoy_project             the routing of a rule and the share of
  *                                 requests each backendRef gets, and the shares
  *                                 answered 500 / 503 / reset
@@ -26,7 +28,7 @@
 #include "rebalance/explain.h"
 
 /* The name of the weighted-cluster entry that stands for invalid and
- * no-endpoint weight; no cluster of that name exists (6.1). */
+ * no-endpoint weight; no cluster of that name exists ([xds.weighted]). */
 #define RB_INVALID_BACKEND_CLUSTER "invalid-backend-cluster"
 
 /* Why the settings of an L7 destination need one cluster each, or NULL when
@@ -34,7 +36,7 @@
  * (TLS auto-SNI is not modelled). Static string. */
 const char *rb__envoy_per_setting_reason(const rb__ir_destination *d);
 
-/* 503 when the destination has NoEndpoints weight, else 500 (6.1). */
+/* 503 when the destination has NoEndpoints weight, else 500 ([xds.not-found-code]). */
 uint32_t rb__envoy_not_found_code(const rb__ir_destination *d);
 
 /*

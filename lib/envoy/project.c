@@ -1,5 +1,5 @@
 /*
- * What Envoy does with a rule's destination (SPEC.md 6.1-6.5): which route
+ * What Envoy does with a rule's destination (docs/semantics/xds.md): which route
  * action Envoy Gateway builds, and where each request ends up.
  *
  * No active health checks are modelled, so an endpoint is either eligible
@@ -253,13 +253,13 @@ static int one_cluster(const rb__ir_destination *d, const rb__mem *mem, rb__proj
 	return RB_OK;
 }
 
-/* Has an entry of its own in the weighted-cluster list (6.1 step 2). */
+/* Has an entry of its own in the weighted-cluster list ([xds.weighted]). */
 static bool has_entry(const rb__ir_setting *s)
 {
 	return s->endpoint_count || s->dynamic_resolver || s->shared_cluster;
 }
 
-/* One cluster per setting, picked by weight (6.1). */
+/* One cluster per setting, picked by weight ([xds.per-setting-triggers]). */
 static void weighted(const rb__ir_destination *d, rb__projection *out, rb__ref_view *refs)
 {
 	uint32_t lost_weight = rb__envoy_lost_weight(d);

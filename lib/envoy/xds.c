@@ -1,9 +1,9 @@
 /*
  * The xDS projection (rb_xds_write; layout in include/rebalance/xds.h): per
  * destination, the route action Envoy Gateway builds and the clusters with
- * their load assignments (SPEC.md 6.1-6.3). Keys come in proto field-number
- * order, with protojson's names and default omission. Which rules get one
- * cluster is decided by project.c, the same code explain uses.
+ * their load assignments ([xds.single-cluster], [xds.weighted], [xds.l4]). Keys come in proto
+ * field-number order, with protojson's names and default omission. Which rules get one cluster is
+ * decided by project.c, the same code explain uses.
  */
 #include "envoy/envoy.h"
 
@@ -95,7 +95,7 @@ static bool is_fqdn(const rb__ir_setting *s)
 /*
  * One cluster over `n` settings. Discovery: a dynamic resolver makes a
  * dynamic-forward-proxy cluster (no load assignment); otherwise the first
- * setting decides, FQDN -> STRICT_DNS, else EDS (6.3). A custom backend's
+ * setting decides, FQDN -> STRICT_DNS, else EDS ([xds.l4]). A custom backend's
  * cluster comes from the extension server: name only.
  */
 static int emit_cluster(rb__writer *w, const char *name, const rb__ir_setting *s, size_t n)
@@ -265,7 +265,7 @@ static int emit_rule(rb__writer *w, const rb__ir_destination *d, rb__map *seen, 
 				TRY(emit_cluster(w, d->settings[i].name, &d->settings[i], 1));
 		TRY(emit_shared_clusters(w, d, seen, keys));
 	} else if (per_setting) {
-		/* One cluster per setting, referenced or not (6.1). */
+		/* One cluster per setting, referenced or not ([xds.per-setting-triggers]). */
 		for (size_t i = 0; i < d->setting_count; i++)
 			TRY(emit_cluster(w, d->settings[i].name, &d->settings[i], 1));
 	} else {

@@ -1,5 +1,5 @@
 /*
- * The destination IR (SPEC.md R.3): what a translation produces. Built by the
+ * The destination IR (docs/ir.md): what a translation produces. Built by the
  * translator, read by the emitters and the public accessors (api/result.c).
  * Everything lives in the result's arena; strings are NUL-terminated, and a
  * NULL string means "absent" (omitted from output).
@@ -18,7 +18,7 @@ typedef struct rb__ir_kv {
 	const char *value;
 } rb__ir_kv;
 
-/* DestinationSetting.metadata / RouteDestination.metadata (SPEC.md 2.14). */
+/* DestinationSetting.metadata / RouteDestination.metadata ([meta.backend]). */
 typedef struct rb__ir_metadata {
 	const char *kind;
 	const char *name;
@@ -39,7 +39,7 @@ struct rb_endpoint {
 };
 typedef struct rb_endpoint rb__ir_endpoint;
 
-/* DestinationSetting.preferLocal (SPEC.md 2.7 item 7). */
+/* DestinationSetting.preferLocal ([svc.prefer-local]). */
 typedef struct rb__ir_prefer_local {
 	uint32_t min_endpoints_threshold;
 	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
@@ -69,10 +69,10 @@ struct rb_setting {
 	bool custom_backend;
 	/* Not serialized: every endpoint is draining (strict readiness, explain). */
 	bool all_draining;
-	/* Not serialized: the rule routes to the Service cluster IP (SPEC.md 1.8). */
+	/* Not serialized: the rule routes to the Service cluster IP ([routing.service]). */
 	bool service_routing;
 	/* Not serialized: the backendRef has filters, which forces one cluster per
-	 * setting in xDS (SPEC.md 2.13, 6.1). */
+	 * setting in xDS ([filter.backend-ref] [xds.per-setting-triggers]). */
 	bool has_filters;
 	/* mergeBackends: this is a backendRef merged into the Gateway's shared
 	 * backend cluster; `name` is the cluster's (docs/merge-backends.md). */
@@ -80,7 +80,7 @@ struct rb_setting {
 };
 typedef struct rb_setting rb__ir_setting;
 
-/* A backendRef left out by rebalance mode (SPEC.md 5.1). */
+/* A backendRef left out by rebalance mode ([rebalance.exclude]). */
 typedef struct rb__ir_excluded {
 	const char *name;
 	uint32_t weight;
@@ -90,13 +90,13 @@ typedef struct rb__ir_excluded {
 /* What became of one backendRef of a rule, in spec order (not serialized in
  * R.3; explain and xds read it). */
 typedef enum rb__ref_state {
-	RB_REF_SERVING = 0,        /* in settings, with endpoints (or DR / custom) */
-	RB_REF_NO_ENDPOINTS = 1,   /* in settings without endpoints (compat mode) */
-	RB_REF_INVALID = 2,        /* in settings, invalid: true (500 share) */
-	RB_REF_ZERO_WEIGHT = 3,    /* weight 0: skipped */
-	RB_REF_EXCLUDED = 4,       /* rebalance: no endpoints at all */
+	RB_REF_SERVING = 0,           /* in settings, with endpoints (or DR / custom) */
+	RB_REF_NO_ENDPOINTS = 1,      /* in settings without endpoints (compat mode) */
+	RB_REF_INVALID = 2,           /* in settings, invalid: true (500 share) */
+	RB_REF_ZERO_WEIGHT = 3,       /* weight 0: skipped */
+	RB_REF_EXCLUDED = 4,          /* rebalance: no endpoints at all */
 	RB_REF_EXCLUDED_DRAINING = 5, /* rebalance, strict readiness: every endpoint draining */
-	RB_REF_DROPPED = 6         /* L4: a failing ref is left out (SPEC.md 4.2) */
+	RB_REF_DROPPED = 6            /* L4: a failing ref is left out ([l4.drop-failing]) */
 } rb__ref_state;
 
 /* The object a backendRef names, as written (kind, namespace defaulted). */
@@ -118,7 +118,7 @@ typedef struct rb__ir_ref {
 	const rb__ir_setting *setting; /* the DS (also for excluded ones) */
 } rb__ir_ref;
 
-/* How a rebalance knob was decided for a rule (SPEC.md R.1): by a
+/* How a rebalance knob was decided for a rule ([rebalance.policy.scopes]): by a
  * BackendTrafficPolicy at some scope, or (policy NULL) by the options. */
 typedef struct rb__ir_knob {
 	bool on;
@@ -135,7 +135,7 @@ struct rb_destination {
 	int32_t rule; /* -1 for L4 routes */
 	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
 	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
-	 * load balancing, which forces one cluster per setting (SPEC.md 6.1). */
+	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
 	bool zone_aware;
 	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;

@@ -1,5 +1,5 @@
 /*
- * JSON through cJSON (CONVENTIONS.md 3.1-3.5).
+ * JSON through cJSON (docs/conventions.md, Input).
  *
  * 1. A cheap pre-scan bounds the nesting (limits->depth, and cJSON's own
  *    1000), so that the limit is ours, with a location, before cJSON recurses,

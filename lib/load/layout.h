@@ -1,4 +1,4 @@
-/* The Envoy Gateway testdata layout: its top-level keys (SPEC.md 7.5). */
+/* The Envoy Gateway testdata layout: its top-level keys ([input.form.layout]). */
 #ifndef RB_LOAD_LAYOUT_H
 #define RB_LOAD_LAYOUT_H
 

@@ -1,5 +1,5 @@
 /*
- * The generic node tree (CONVENTIONS.md 2.14, design A). Both loaders (YAML
+ * The generic node tree (docs/conventions.md, Input). Both loaders (YAML
  * through libyaml events, JSON through cJSON) build the same tree, with a
  * location on every node, and every decoder reads only this tree.
  *

@@ -1,5 +1,5 @@
 /*
- * YAML through libyaml events (CONVENTIONS.md 2.7-2.10): every event goes
+ * YAML through libyaml events (docs/conventions.md, Input): every event goes
  * to the shared builder (builder.h) as soon as it is read, so limits stop
  * libyaml at the offending event (deep nesting never pays libyaml's
  * quadratic cost) and objects are handed over while the stream is read.

@@ -1,6 +1,6 @@
 /*
- * Table-driven decoding of node trees into model structs (CONVENTIONS.md
- * 2.14 design A): each struct has a schema, a table of fields; one generic
+ * Table-driven decoding of node trees into model structs (docs/conventions.md,
+ * Input): each struct has a schema, a table of fields; one generic
  * walker does the work, so every kind decodes, reports errors and parses
  * scalars the same way.
  *

@@ -1,4 +1,4 @@
-/* Envoy Gateway Backend (SPEC.md 1.6). */
+/* Envoy Gateway Backend ([backend.endpoints]). */
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 

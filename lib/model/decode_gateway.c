@@ -1,4 +1,4 @@
-/* Gateway and GatewayClass (only what attachment needs, SPEC.md 1.9). */
+/* Gateway and GatewayClass (only what attachment needs, [attach.per-parent]). */
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 

@@ -8,7 +8,7 @@
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
-/* ---- ReferenceGrant (SPEC.md 1.7) ---- */
+/* ---- ReferenceGrant ([validate.cross-namespace]) ---- */
 
 static const rb__field FROM_FIELDS[] = {
 	RB_F_STR("group", rb__grant_from, group),
@@ -70,7 +70,7 @@ void rb__policy_targets_settle(rb__policy_targets *t)
 	}
 }
 
-/* ---- BackendTrafficPolicy (SPEC.md 1.8, R.1) ---- */
+/* ---- BackendTrafficPolicy ([routing.btp.scopes], [rebalance.policy.field]) ---- */
 
 /* ---- BackendTrafficPolicy fields that keep backends out of shared clusters ----
  * (mergeBackends, translate/merge_backends.c). Envoy Gateway writes these onto
@@ -92,7 +92,8 @@ static void merge_backends_fields(const rb__node *spec, rb__backend_traffic_poli
 	                     !strcmp(type->scalar.text, "ConsistentHash");
 }
 
-/* Any zone-aware or weighted-zone load balancing forces per-setting clusters (SPEC.md 6.1). */
+/* Any zone-aware or weighted-zone load balancing forces per-setting clusters
+ * ([xds.per-setting-triggers]). */
 static int load_balancer(rb__dctx *d, const rb__node *v, void *base)
 {
 	if (!rb__node_is_map(v)) {
@@ -145,7 +146,7 @@ static const rb__field BTP_FIELDS[] = {
 const rb__schema rb__schema_backend_traffic_policy =
 	RB_SCHEMA("a BackendTrafficPolicy", rb__backend_traffic_policy, BTP_FIELDS, btp_post);
 
-/* ---- EnvoyProxy (SPEC.md 1.8) ---- */
+/* ---- EnvoyProxy ([routing.order]) ---- */
 
 /* mergeBackends is Envoy Gateway's *MergeBackendsConfig: present (even as {})
  * means on; its only field is an optional label selector. */
@@ -183,7 +184,7 @@ static const rb__field EP_FIELDS[] = {
 const rb__schema rb__schema_envoy_proxy =
 	RB_SCHEMA("an EnvoyProxy", rb__envoy_proxy, EP_FIELDS, envoy_proxy_post);
 
-/* ---- BackendTLSPolicy (SPEC.md 2.3 step 7b) ---- */
+/* ---- BackendTLSPolicy ([validate.backend.tls-ca]) ---- */
 
 static const rb__field VALIDATION_FIELDS[] = {
 	RB_F_STR("wellKnownCACertificates", rb__backend_tls_policy, well_known_ca),
@@ -232,7 +233,7 @@ static const rb__field UNSTRUCTURED_FIELDS[] = {
 const rb__schema rb__schema_unstructured =
 	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);
 
-/* ---- CA references and what they point at (SPEC.md 2.6) ---- */
+/* ---- CA references and what they point at ([tls.ca-refs]) ---- */
 
 static const rb__field CA_REF_FIELDS[] = {
 	RB_F_STR("group", rb__ca_ref, group),

@@ -1,4 +1,4 @@
-/* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (SPEC.md 1.2). */
+/* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute: one shape (docs/semantics/route-kinds.md). */
 #include <string.h>
 
 #include "model/schemas.h"
@@ -69,18 +69,19 @@ static const rb__field FILTER_FIELDS[] = {
 static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
 
 static const rb__field BACKEND_REF_FIELDS[] = {
-	RB_F_STR("group", rb__backend_ref, ref.group),
-	RB_F_STR("kind", rb__backend_ref, ref.kind),
-	RB_F_STR_REQ("name", rb__backend_ref, ref.name),
-	RB_F_STR("namespace", rb__backend_ref, ref.namespace_),
-	RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
-	/* Gateway API bounds weights to 0..1000000; negative ones are unusable (SPEC.md 2.5). */
-	RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
-	RB_F_LIST_MAX("filters", rb__backend_ref, filters, filter_count, FILTER, 16),
+    RB_F_STR("group", rb__backend_ref, ref.group),
+    RB_F_STR("kind", rb__backend_ref, ref.kind),
+    RB_F_STR_REQ("name", rb__backend_ref, ref.name),
+    RB_F_STR("namespace", rb__backend_ref, ref.namespace_),
+    RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
+    /* Gateway API bounds weights to 0..1000000; negative ones are unusable ([weight.range]). */
+    RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
+    RB_F_LIST_MAX("filters", rb__backend_ref, filters, filter_count, FILTER, 16),
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
 
-/* Matches: a regular expression that does not compile drops the rule; the
+/* Matches: a regular expression that does not compile drops the rule
+ * ([l7.rule-drop]); the
  * whole match tells overlapping routes apart (translate/overlap.c). */
 static const rb__field VALUE_MATCH_FIELDS[] = {
 	RB_F_STR("type", rb__value_match, type),

@@ -1,4 +1,4 @@
-/* Service, ServiceImport and EndpointSlice (SPEC.md 1.3-1.5). */
+/* Service, ServiceImport and EndpointSlice ([svc.port-by-number] [input.slices.owner]). */
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
@@ -60,7 +60,8 @@ static const rb__field SERVICE_IMPORT_FIELDS[] = {
 const rb__schema rb__schema_service_import =
 	RB_SCHEMA("a ServiceImport", rb__service_import, SERVICE_IMPORT_FIELDS, service_import_post);
 
-/* EndpointSlice ports: name, number and protocol are all optional (SPEC.md 1.5). */
+/* EndpointSlice ports: name, number and protocol are all optional ([input.slices.port-defaults]).
+ */
 static const rb__field SLICE_PORT_FIELDS[] = {
 	RB_F_STR("name", rb__slice_port, name),
 	RB_F_U32("port", rb__slice_port, port, has_port, 0, 65535),

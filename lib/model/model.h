@@ -1,11 +1,11 @@
 /*
- * The model: typed resources decoded from the node trees (SPEC.md section 1).
+ * The model: typed resources decoded from the node trees (docs/semantics/inputs.md).
  * Only the fields that change destinations or route statuses are kept.
  *
  * Conventions: strings are NUL-terminated and live in the model arena; an
  * absent string is NULL (an explicitly empty one is ""). Lists are a pointer
  * and a count. Optional scalars carry a has_ flag. Namespaces are never
- * defaulted here (SPEC.md 1.1 item 2): an object without one has "".
+ * defaulted here ([input.namespace.not-defaulted]): an object without one has "".
  */
 #ifndef RB_MODEL_MODEL_H
 #define RB_MODEL_MODEL_H
@@ -212,7 +212,7 @@ typedef struct rb__backend_ref {
 	size_t filter_count;
 } rb__backend_ref;
 
-/* One header or query parameter match: only regular expressions matter (SPEC.md 3.1 step 2). */
+/* One header or query parameter match: only regular expressions matter ([l7.rule-drop]). */
 typedef struct rb__value_match {
 	const char *type; /* NULL: Exact */
 	const char *name; /* header or query parameter name */
@@ -221,7 +221,7 @@ typedef struct rb__value_match {
 
 /*
  * One entry of a rule's matches, as far as it can make the rule unbuildable:
- * regular expressions that do not compile drop the rule (SPEC.md 3.1 step 2).
+ * regular expressions that do not compile drop the rule ([l7.rule-drop]).
  * HTTPRoute: path, headers, queryParams. GRPCRoute: method, headers.
  */
 typedef struct rb__route_match {
@@ -238,7 +238,7 @@ typedef struct rb__route_match {
 	const char *method_method;
 } rb__route_match;
 
-/* HTTPRoute sessionPersistence: only what can make the rule unbuildable (3.1 step 2). */
+/* HTTPRoute sessionPersistence: only what can make the rule unbuildable ([l7.rule-drop]). */
 typedef struct rb__session_persistence {
 	const char *type; /* NULL: Cookie */
 	const char *idle_timeout;
@@ -299,7 +299,7 @@ typedef struct rb__service_import {
 
 typedef struct rb__slice_port {
 	const char *name;     /* "" when absent (Kubernetes default) */
-	bool has_port;        /* entries without a number are skipped (SPEC.md 1.5) */
+	bool has_port; /* entries without a number are skipped ([input.slices.port-defaults]) */
 	uint32_t port;
 	const char *protocol; /* NULL: TCP */
 } rb__slice_port;
@@ -669,7 +669,7 @@ typedef struct rb__namespace {
 	rb__objmeta meta;
 } rb__namespace;
 
-/* An object of extensionRefFilters: only its identity matters (SPEC.md 2.4). */
+/* An object of extensionRefFilters: only its identity matters ([custom.select]). */
 typedef struct rb__unstructured {
 	rb__objmeta meta;
 } rb__unstructured;

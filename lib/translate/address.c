@@ -1,5 +1,5 @@
 /*
- * Backend endpoint addresses (SPEC.md 2.3 step 7d): hostnames must be
+ * Backend endpoint addresses ([addr.hostname] [addr.ip]): hostnames must be
  * DNS-1123 subdomains with two or more labels that are not IP addresses;
  * IPs must parse and, unless running on the host, not be loopback.
  */

@@ -1,5 +1,5 @@
 /*
- * Endpoints from EndpointSlices (SPEC.md 2.10) and their address type (2.11).
+ * Endpoints from EndpointSlices ([endpoints.slices.match]) and their address type ([addr.slices]).
  *
  * For each slice of the backend in order, each endpoint, each slice port whose
  * name and protocol equal the service port's (numbers are never compared),

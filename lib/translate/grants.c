@@ -1,9 +1,8 @@
 /*
- * ReferenceGrant (SPEC.md 2.3 step 4; also a Gateway's certificate Secrets): a backendRef into another namespace is
- * permitted iff a grant in the target namespace has a matching `from` (group
- * gateway.networking.k8s.io, the route kind, the route namespace) and a
- * matching `to` (the ref's group, its defaulted kind, and no name or the ref's
- * name). Every comparison is exact.
+ * ReferenceGrant ([validate.cross-namespace]; also a Gateway's certificate Secrets): a backendRef
+ * into another namespace is permitted iff a grant in the target namespace has a matching `from`
+ * (group gateway.networking.k8s.io, the route kind, the route namespace) and a matching `to` (the
+ * ref's group, its defaulted kind, and no name or the ref's name). Every comparison is exact.
  */
 #include <string.h>
 

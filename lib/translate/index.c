@@ -1,8 +1,7 @@
 /*
- * Lookups (SPEC.md 1.1): Services, ServiceImports and Backends by
- * namespace/name, the last definition winning (items 4); EndpointSlices
- * grouped by (backend kind, namespace, service-name label) in input order,
- * never deduplicated (item 5).
+ * Lookups ([input.duplicates.last-wins], [input.slices.accumulate]): Services, ServiceImports and
+ * Backends by namespace/name, the last definition winning (items 4); EndpointSlices grouped by
+ * (backend kind, namespace, service-name label) in input order, never deduplicated (item 5).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,7 +53,7 @@ static const char *label(const rb__objmeta *meta, const char *key)
 /* The backend a slice belongs to: its kind ("S" or "I") and name; NULL when none. */
 const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
 {
-	/* A Service label wins over a ServiceImport label (SPEC.md 1.5). */
+	/* A Service label wins over a ServiceImport label ([input.slices.owner]). */
 	const char *owner = label(&s->meta, "kubernetes.io/service-name");
 	*kind = RB_BACKEND_SERVICE;
 	if (!owner) {

@@ -1,7 +1,7 @@
 /*
- * The rebalance knobs of a rule (SPEC.md R.1), decided per parent and rule:
+ * The rebalance knobs of a rule ([rebalance.policy.scopes]), decided per parent and rule:
  *
- *   spec.rebalanceOnNoEndpoints      exclude zero-endpoint settings (5.1)
+ *   spec.rebalanceOnNoEndpoints      exclude zero-endpoint settings ([rebalance.exclude])
  *   spec.rebalanceOnNoReadyEndpoints exclude all-draining settings while
  *                                    another setting serves (strict readiness)
  *
@@ -58,7 +58,7 @@ static knob decide(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, r
 }
 
 /*
- * Zone-aware load balancing from the rule's policy (SPEC.md 6.1 trigger).
+ * Zone-aware load balancing from the rule's policy ([xds.per-setting-triggers]).
  * Here Envoy Gateway's own semantics apply: the most specific claimant
  * decides, and reaches further only when it merges (mergeType set).
  */

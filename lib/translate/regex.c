@@ -1,6 +1,6 @@
 /*
  * Does Go's regexp.Compile accept a regular expression? Envoy Gateway drops
- * a route rule whose match regex does not compile (SPEC.md 3.1 step 2), so
+ * a route rule whose match regex does not compile ([l7.rule-drop]), so
  * the checker follows Go's regexp/syntax parser (Perl flags) token by token
  * and reports its error text: "error parsing regexp: <code>: `<expr>`".
  *

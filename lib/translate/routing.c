@@ -1,6 +1,6 @@
 /*
  * Endpoint routing or Service (cluster IP) routing, per parent and rule
- * (SPEC.md 1.8): the BackendTrafficPolicy routing type resolved for the rule
+ * ([routing.order]): the BackendTrafficPolicy routing type resolved for the rule
  * wins; otherwise the effective EnvoyProxy's routingType; default endpoints.
  */
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
- * Can the IR routes of an HTTPRoute/GRPCRoute rule be built (SPEC.md 3.1
- * step 2)? Envoy Gateway gives up on a rule, before any of its backendRefs is
- * looked at, when:
+ * Can the IR routes of an HTTPRoute/GRPCRoute rule be built ([l7.rule-drop])?
+ * Envoy Gateway gives up on a rule, before any of its backendRefs is looked
+ * at, when:
  *
  *  - HTTPRoute sessionPersistence sets idleTimeout, or names a type other
  *    than Cookie and Header;

@@ -1,5 +1,5 @@
 /*
- * TCPRoute, UDPRoute and TLSRoute (SPEC.md 4.2-4.4): one destination per
+ * TCPRoute, UDPRoute and TLSRoute ([l4.drop-failing] [tlsroute.pool]): one destination per
  * route (rule -1). Any failing backendRef is recorded and left out (no
  * invalid flag, no buckets, no direct response). TCP and UDP need exactly one
  * rule; TLS pools every rule.
@@ -38,7 +38,8 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		const rb__route_rule *rule = &r->rules[i];
 		for (size_t j = 0; j < rule->backend_ref_count; j++, k++) {
 			rb__ir_ref *ref = &refs[k];
-			/* Setting indexes restart per rule: two TLS rules give duplicate names (2.15). */
+			/* Setting indexes restart per rule: two TLS rules give duplicate names
+			 * ([name.setting]). */
 			rb__ref_result res;
 			int rc = rb__rule_backend_ref(t, p, rule, j, dest_name, ref, &res);
 			if (rc)
@@ -67,7 +68,8 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		}
 	}
 	if (tls && has_dr && kept > 1) {
-		/* A TLS dynamic resolver must be alone: every setting is dropped (4.3). */
+		/* A TLS dynamic resolver must be alone: every setting is dropped
+		 * ([tlsroute.dr-multi]). */
 		int rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, RB_REASON_INVALID_BACKEND_REF, -1,
 		                       "dynamic resolver is not supported for multiple backendRefs");
 		if (rc)
@@ -79,7 +81,8 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 			}
 		kept = 0;
 	} else if (tls && has_dr) {
-		/* Only passthrough listeners carry a TLS dynamic resolver (4.3). */
+		/* Only passthrough listeners carry a TLS dynamic resolver
+		 * ([tlsroute.dr-terminate]). */
 		bool any_passthrough = false;
 		for (size_t i = 0; i < p->listeners.len; i++) {
 			const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
@@ -101,7 +104,8 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (dropped)
 			p->programmed = false;
 	}
-	/* TCP and UDP name their destination after rules[0]; TLS never does (2.14). */
+	/* TCP and UDP name their destination after rules[0]; TLS never does ([meta.destination]).
+	 */
 	rb__ir_destination *d =
 		rb__push_destination(t, dests, r, dest_name, -1, tls ? NULL : r->rules[0].name);
 	if (!d)

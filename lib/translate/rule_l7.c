@@ -1,13 +1,13 @@
 /*
- * HTTPRoute and GRPCRoute rules, per parent (SPEC.md 3.1-3.3, 4.1) and the
- * rebalance rule (section 5):
+ * HTTPRoute and GRPCRoute rules, per parent ([l7.backend-ref] [direct.first-case-wins]
+ * [grpc.not-invalid]) and the rebalance rule ([rebalance.exclude]):
  *
  *   a rule whose IR routes cannot be built is dropped (rule_build.c);
  *   for each backendRef: its setting (setting.c); errors into statuses;
  *   weight 0 skipped; [rebalance] zero-endpoint settings that are not
  *   invalid, dynamic-resolver or custom are excluded; the rest weighed into
- *   the Valid / Invalid / NoEndpoints buckets (3.2); then the ordered
- *   direct-response decision (3.3) on the weights that remain.
+ *   the Valid / Invalid / NoEndpoints buckets ([bucket.classify]); then the ordered
+ *   direct-response decision ([direct.first-case-wins]) on the weights that remain.
  */
 #include <string.h>
 
@@ -15,7 +15,7 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-/* Bucket of one kept setting (3.2): the first matching case wins. */
+/* Bucket of one kept setting ([bucket.classify]): the first matching case wins. */
 rb_weight_bucket rb__weight_bucket(const rb__ir_setting *s)
 {
 	if (s->invalid)
@@ -192,7 +192,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	if (frc)
 		return frc;
 	/* A rule whose IR routes cannot be built is dropped before its backendRefs
-	 * are looked at: no backend statuses, no destination (3.1 step 2). */
+	 * are looked at: no backend statuses, no destination ([l7.rule-drop]). */
 	const char *drop;
 	frc = rb__rule_build_error(t, r, rule, &drop);
 	if (!frc && !drop)
@@ -202,7 +202,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		           : rb__add_error(t, errors, RB_COND_ACCEPTED, RB_REASON_UNSUPPORTED_VALUE,
 		                           (int32_t)rule_index, "failed to process route rule %zu: %s",
 		                           rule_index, drop);
-	/* The knobs (policy.c); the gRPC alignment of PR 9075 (5.2) comes with the
+	/* The knobs (policy.c); the gRPC alignment of PR 9075 ([grpc.alignment]) comes with the
 	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
 	 * ref, having no endpoints, would be excluded instead of answered 500). */
 	rb__ir_destination knobs;
@@ -239,7 +239,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 			return rc;
 		*ds = res.ds;
 		ref->setting = ds;
-		/* Weight 0 is skipped after the error bookkeeping (3.1 step 3). */
+		/* Weight 0 is skipped after the error bookkeeping ([weight.zero.after-errors]). */
 		if (res.ds.weight == 0) {
 			ref->state = RB_REF_ZERO_WEIGHT;
 			continue;
@@ -277,7 +277,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		answer.by = policy_by;
 		answer.why = policy_why;
 	}
-	/* Routes that redirect carry no destination (3.1 step 5); a filter error
+	/* Routes that redirect carry no destination ([l7.destination]); a filter error
 	 * or a failing policy overrides the redirect with a 500. */
 	if (!code && rf.redirect)
 		return RB_OK;
@@ -309,10 +309,10 @@ int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (rc)
 			return rc;
 	}
-	/* Every rule unaccepted: Accepted=False (3.4). A GRPCRoute sets it before
-	 * listener attachment, which skips a parent that did not accept the route:
-	 * no destination. An HTTPRoute sets it after attachment, so its rules
-	 * (answering 500) are programmed all the same (4.1 item 6). */
+	/* Every rule unaccepted: Accepted=False ([status.dropped-rules]). A GRPCRoute sets it
+	 * before listener attachment, which skips a parent that did not accept the route: no
+	 * destination. An HTTPRoute sets it after attachment, so its rules (answering 500) are
+	 * programmed all the same ([attach.grpc-unaccepted-skipped]). */
 	size_t rules = p->route->rule_count;
 	if (p->route->kind == RB_ROUTE_GRPC && rules && rb__unaccepted_rules(errors) == rules)
 		p->programmed = false;

@@ -1,10 +1,11 @@
 /*
- * One backendRef -> one DestinationSetting (SPEC.md 2.2), with the kind
- * specific processing: custom backends (2.4), Services (2.7), ServiceImports
- * (2.8), protocols (2.9), Backends (2.12), metadata (2.14).
+ * One backendRef -> one DestinationSetting ([dest.dispatch]), with the kind
+ * specific processing: custom backends ([custom.select]), Services
+ * ([svc.port-by-number]), ServiceImports ([routing.serviceimport]), protocols
+ * ([proto.refine]), Backends ([backend.endpoints]), metadata ([meta.backend]).
  *
  * Every backendRef yields a DS; on failure or weight 0 it is the empty DS
- * (name and weight only) and the caller decides what to do with it (2.1).
+ * (name and weight only) and the caller decides what to do with it ([dest.one-per-ref]).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 #define EG_PREFIX "gateway.envoyproxy.io/"
 
-/* ---- metadata (2.14) ---- */
+/* ---- metadata ([meta.backend]) ---- */
 
 static int kv_cmp(const void *a, const void *b)
 {
@@ -63,7 +64,8 @@ static const rb__ir_metadata *make_metadata(rb__tr *t, const rb__objmeta *meta, 
 	return md;
 }
 
-/* The kind written in the object wins; the type's kind only when it is empty (1.1 item 6). */
+/* The kind written in the object wins; the type's kind only when it is empty
+ * ([input.kind.typemeta]). */
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name)
 {
@@ -101,7 +103,7 @@ rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__ro
 	return d;
 }
 
-/* ---- protocols (2.9) ---- */
+/* ---- protocols ([proto.refine]) ---- */
 
 static bool is_ws(const char *app)
 {
@@ -170,7 +172,7 @@ static int section_name(rb__tr *t, uint32_t port, const char **out)
 	return *out ? RB_OK : RB_ENOMEM;
 }
 
-/* preferLocal from trafficDistribution or the topology-mode annotation (2.7 item 7). */
+/* preferLocal from trafficDistribution or the topology-mode annotation ([svc.prefer-local]). */
 static const rb__ir_prefer_local *prefer_local(rb__tr *t, const rb__service *s)
 {
 	uint32_t threshold = 0;
@@ -207,7 +209,7 @@ static const char *ip_family(const rb__service *s)
 	return NULL;
 }
 
-/* Service (2.7). */
+/* Service ([svc.port-by-number]). */
 static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                            const rb__backend_ref *br, const char *ns, rb__ref_result *res)
 {
@@ -250,7 +252,8 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
-/* ServiceImport (2.8): like a Service; Service routing gives one endpoint per IP. */
+/* ServiceImport ([routing.serviceimport]): like a Service; Service routing gives one endpoint per
+ * IP. */
 static int process_service_import(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                                   const rb__backend_ref *br, const char *ns, rb__ref_result *res)
 {
@@ -289,7 +292,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
-/* Address type of a Backend's endpoints (2.11). */
+/* Address type of a Backend's endpoints ([addr.backend]). */
 static const char *backend_address_type(const rb__backend *b)
 {
 	bool ip = false, fqdn = false, uds = false;
@@ -310,7 +313,7 @@ static const char *backend_address_type(const rb__backend *b)
 	return fqdn ? "Mixed" : "STATIC";
 }
 
-/* Backend (2.12). */
+/* Backend ([backend.endpoints]). */
 static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
                            rb__ref_result *res)
 {
@@ -351,7 +354,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
-/* Custom backends (2.4): an object of a registered extension kind. */
+/* Custom backends ([custom.select]): an object of a registered extension kind. */
 static int process_custom(rb__tr *t, const rb__backend_ref *br, const rb__backend_target *bt,
                           rb__ref_result *res)
 {
@@ -372,7 +375,7 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const rb__backen
 	                                     br->ref.name));
 }
 
-/* BackendRef filters (2.2 step 7, 2.13): errors become InvalidBackendFilters. */
+/* BackendRef filters ([filter.backend-ref]): errors become InvalidBackendFilters. */
 static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
                                  rb__ref_result *res)
 {
@@ -386,7 +389,7 @@ static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backe
 	return rc;
 }
 
-/* Address-type validation (2.2 step 8, 2.11). */
+/* Address-type validation ([addr.mixed] [addr.slices]). */
 static void check_address_type(rb__backend_kind kind, rb__ref_result *res)
 {
 	const char *at = res->ds.address_type;
@@ -402,7 +405,7 @@ static void check_address_type(rb__backend_kind kind, rb__ref_result *res)
 	}
 }
 
-/* Reset to the empty DS: name and weight only (2.1). */
+/* Reset to the empty DS: name and weight only ([dest.one-per-ref]). */
 static void empty_ds(rb__ref_result *res, const char *name, uint32_t weight)
 {
 	memset(&res->ds, 0, sizeof res->ds);
@@ -482,7 +485,8 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 		empty_ds(res, setting_name, w);
 		return RB_OK;
 	}
-	res->ds.has_filters = br->filter_count > 0; /* present even when nothing came out (2.13) */
+	res->ds.has_filters =
+	    br->filter_count > 0; /* present even when nothing came out ([filter.backend-ref]) */
 	for (size_t i = 0; i < res->ds.endpoint_count; i++)
 		if (!res->ds.endpoints[i].draining)
 			return RB_OK;

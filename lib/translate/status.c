@@ -1,5 +1,5 @@
 /*
- * Route status conditions, per route and parentRef (SPEC.md 3.4, 4.2):
+ * Route status conditions, per route and parentRef ([status.group-by-type], [l4.status]):
  * errors grouped by condition type, reasons sorted and joined, messages
  * formatted (capital first letter, final period; L4 keeps a single raw
  * message), long messages truncated; a fixed condition order: Accepted,

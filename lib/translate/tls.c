@@ -1,5 +1,5 @@
 /*
- * Upstream TLS, as far as it decides validity (SPEC.md 2.2 step 4, 2.6): a
+ * Upstream TLS, as far as it decides validity ([dest.tls-before-endpoints] [tls.ca-refs]): a
  * BackendTLSPolicy that applies to the backend, or a Backend's own spec.tls,
  * must name CA certificates that exist. A reference to a missing ConfigMap,
  * Secret or ClusterTrustBundle, or one without a CA bundle, makes the

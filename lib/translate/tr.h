@@ -1,24 +1,27 @@
 /*
  * Internal state and shared helpers of the translator. One file per part of
- * SPEC.md:
+ * the rules (docs/semantics/), each with the rule IDs it implements:
  *
- *   index.c      lookups: Services, ServiceImports, Backends, slices, Gateways (1.1)
- *   attach.c     parentRefs, listeners, Accepted conditions (1.9)
+ *   index.c      lookups: Services, ServiceImports, Backends, slices, Gateways ([input.order])
+ *   attach.c     parentRefs, listeners, Accepted conditions ([attach.per-parent])
  *   listeners.c  listener readiness: validity, conflicts, ListenerSets taken in
- *   routing.c    Service vs endpoint routing: BackendTrafficPolicy, EnvoyProxy (1.8)
- *   validate.c   validateBackendRef, in its exact order (2.3)
- *   grants.c     ReferenceGrant check for cross-namespace refs (2.3 step 4)
- *   address.c    IP and hostname rules of Backend endpoints (2.3 step 7d)
- *   tls.c        upstream TLS validity: CA references of policies and Backends (2.6)
- *   setting.c    one backendRef -> one DestinationSetting (2.2, 2.4, 2.7-2.9, 2.12, 2.14)
- *   endpoints.c  EndpointSlice extraction and address types (2.10, 2.11)
- *   rule_build.c why a rule's IR routes cannot be built: the rule is dropped (3.1 step 2)
- *   regex.c      does Go's regexp accept a regular expression (3.1 step 2)
+ *   routing.c    Service vs endpoint routing: BackendTrafficPolicy, EnvoyProxy ([routing.order])
+ *   validate.c   validateBackendRef, in its exact order ([validate.order])
+ *   grants.c     ReferenceGrant check for cross-namespace refs ([validate.cross-namespace])
+ *   address.c    IP and hostname rules of Backend endpoints ([addr.hostname] [addr.ip])
+ *   tls.c        upstream TLS validity: CA references of policies and Backends ([tls.ca-refs])
+ *   setting.c    one backendRef -> one DestinationSetting ([dest.dispatch] [custom.select]
+ *                [svc.port-by-number] [proto.refine] [backend.endpoints] [meta.backend])
+ *   endpoints.c  EndpointSlice extraction and address types ([endpoints.slices.match]
+ *                [addr.slices])
+ *   rule_build.c why a rule's IR routes cannot be built: the rule is dropped ([l7.rule-drop])
+ *   regex.c      does Go's regexp accept a regular expression ([l7.regex.go])
  *   filters.c    route filters and what they make a rule answer (filter_*.c, filters.h;
  *                docs/filters.md)
- *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance (3, 4.1, 5)
- *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute (4.2-4.4)
- *   status.c     route status conditions (3.4)
+ *   rule_l7.c    HTTPRoute/GRPCRoute rules: buckets, direct responses, rebalance ([l7.backend-ref]
+ *                [grpc.not-invalid] [rebalance.exclude])
+ *   rule_l4.c    TCPRoute/UDPRoute/TLSRoute ([l4.drop-failing] [tlsroute.pool])
+ *   status.c     route status conditions ([status.group-by-type])
  *   overlap.c    routes of different objects matching the same requests on a
  *                listener: the RouteRulesOverlap condition
  *   merge_backends.c  EnvoyProxy mergeBackends: shared backend clusters
@@ -41,7 +44,7 @@
 #include "model/vocab.h"
 #include "translate/translate.h"
 
-/* ---- condition types and the errors collected per parent (3.4) ---- */
+/* ---- condition types and the errors collected per parent ([status.group-by-type]) ---- */
 
 typedef enum rb__cond_type {
 	RB_COND_ACCEPTED = 0,
@@ -187,13 +190,13 @@ typedef struct rb__parent {
 	rb__vec idle;
 	/* the attached listeners that program it (const rb__listener *) */
 	rb__vec programming;
-	/* TCP/UDP with more than one rule: only Accepted=False is reported (SPEC.md 1.2) */
+	/* TCP/UDP with more than one rule: only Accepted=False is reported ([l4.one-rule]) */
 	bool invalid_rule;
-	/* TLS: a terminating listener cannot carry a dynamic resolver (SPEC.md 4.3) */
+	/* TLS: a terminating listener cannot carry a dynamic resolver ([tlsroute.dr-terminate]) */
 	bool tls_terminate_dr;
 } rb__parent;
 
-/* What one backendRef produced (section 2.1): the setting, and maybe an error. */
+/* What one backendRef produced ([dest.one-per-ref]): the setting, and maybe an error. */
 typedef struct rb__ref_result {
 	rb__ir_setting ds;
 	rb__ir_target target; /* what the ref names (in the result arena) */
@@ -251,7 +254,7 @@ const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const cha
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
 const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
                                const char *name);
-/* The backend a slice belongs to (SPEC.md 1.5): its name, and *kind "S"
+/* The backend a slice belongs to ([input.slices.owner]): its name, and *kind "S"
  * (Service) or "I" (ServiceImport); NULL when it has no owner label. */
 const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind);
 /* The engine: bring the slice groups up to date after the model's slice list
@@ -451,11 +454,12 @@ bool rb__ref_permitted(rb__tr *t, const rb__route *r, const char *group, const c
 const char *rb__check_backend_addresses(rb__tr *t, const rb__backend *b, rb__ref_reason *reason);
 bool rb__parse_ip(const char *s, bool *is_loopback);
 
-/* tls.c: upstream TLS validity (2.2 step 4, 2.6); on failure sets res->reason/message. */
+/* tls.c: upstream TLS validity ([dest.tls-before-endpoints] [tls.ca-refs]); on failure sets
+ * res->reason/message. */
 int rb__check_upstream_tls(rb__tr *t, const rb__gateway *g, const rb__backend_ref *br,
                            const rb__backend_target *bt, rb__ref_result *res);
 
-/* setting.c: one backendRef -> DS (2.2). */
+/* setting.c: one backendRef -> DS ([dest.dispatch]). */
 int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                             const rb__backend_ref *br, const char *setting_name,
                             rb__ref_result *res);
@@ -510,11 +514,11 @@ int rb__process_rule_filters(rb__tr *t, const rb__parent *p, size_t rule_index, 
 int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_ref *br,
                               const char **joined);
 
-/* policy.c: the rebalance knobs of a rule (R.1, 5.1) -- zero-endpoint
- * exclusion and strict readiness, each decided by the most specific policy
- * that sets it, else by the options -- into d->knobs, and into d->zone_aware
- * whether the rule's policy asks for zone-aware load balancing (6.1).
- * RB_ENOMEM when a name cannot be copied. */
+/* policy.c: the rebalance knobs of a rule ([rebalance.policy.scopes], [rebalance.exclude]) --
+ * zero-endpoint exclusion and strict readiness, each decided by the most specific policy that sets
+ * it, else by the options -- into d->knobs, and into d->zone_aware whether the rule's policy asks
+ * for zone-aware load balancing ([xds.per-setting-triggers]). RB_ENOMEM when a name cannot be
+ * copied. */
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                      rb__ir_destination *d);
 
@@ -557,12 +561,13 @@ int rb__overlap_count(rb__map *counts, const rb__mem *mem, const rb__overlap_key
                       int delta, bool *shared);
 
 /* names and metadata (setting.c) */
-/* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, SPEC.md 2.15), in the result arena. */
+/* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, [name.destination]), in the result
+ * arena. */
 const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule);
 /* Append a destination with its name, route identity and route metadata filled in. */
 rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
                                          const char *name, int32_t rule, const char *section_name);
-/* The weight bucket of a kept setting (SPEC.md 3.2). */
+/* The weight bucket of a kept setting ([bucket.classify]). */
 rb_weight_bucket rb__weight_bucket(const rb__ir_setting *s);
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name);

@@ -1,7 +1,7 @@
 /*
  * The walk: every route kind in a fixed order (HTTP, GRPC, TLS, TCP, UDP),
  * every route in input order, every relevant parentRef in spec order
- * (SPEC.md 1.9): attach, compute the destinations of that parent, its status.
+ * ([attach.per-parent]): attach, compute the destinations of that parent, its status.
  * A destination reaches the output only through a programmed listener, and
  * once per distinct content (parents sharing a result share a destination).
  */
@@ -149,7 +149,8 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		p.listener_set = ls;
 		rb__vec dests = RB_VEC_INIT, errors = RB_VEC_INIT;
 		if ((r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP) && r->rule_count != 1) {
-			/* Nothing else is computed for this parent, not even attachment (SPEC.md 1.2). */
+			/* Nothing else is computed for this parent, not even attachment
+			 * ([l4.one-rule]). */
 			p.invalid_rule = true;
 			p.accepted_reason = "InvalidRule";
 			p.accepted_message = "One and only one rule is supported";

@@ -1,5 +1,5 @@
 /*
- * The translator: model + options -> IR (SPEC.md sections 1-5 and R.1).
+ * The translator: model + options -> IR (docs/semantics/).
  * Pure: no I/O, no globals, reentrant. Everything it returns lives in
  * `arena`; scratch memory comes from `mem` and is released before returning.
  */
@@ -14,7 +14,7 @@
 #include "ir/ir.h"
 #include "model/model.h"
 
-/* A registered extension (group, kind): references to it are custom backends (SPEC.md 2.4). */
+/* A registered extension (group, kind): references to it are custom backends ([custom.select]). */
 typedef struct rb__group_kind_pair {
 	const char *group;
 	const char *kind;
@@ -26,7 +26,8 @@ typedef struct rb__tr_options {
 	bool running_on_host;   /* RunningOnHost=true */
 	bool rebalance_not_ready; /* strict readiness where no policy decides */
 	bool honor_policy;
-	bool read_policies;       /* BackendTrafficPolicy rebalance fields count (R.1) */
+	bool read_policies;       /* BackendTrafficPolicy rebalance fields count
+	                             ([rebalance.policy.compat]) */
 	bool rebalance_default;   /* zero-endpoint exclusion where no policy decides */
 	/* Which Gateways are ours (gateway_class.c): the classes named by the
 	 * caller, plus the input's GatewayClasses of `controller_name`. */

@@ -1,5 +1,5 @@
 /*
- * validateBackendRef (SPEC.md 2.3), in its exact order; the first failure
+ * validateBackendRef ([validate.order]), in its exact order; the first failure
  * wins. Condition type is ResolvedRefs for all of these; the messages are the
  * raw error texts (status.c formats them).
  */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Static analysis of the library and the CLI with cppcheck (CONVENTIONS.md 7.5).
+# Static analysis of the library and the CLI with cppcheck.
 set -eu
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh cppcheck

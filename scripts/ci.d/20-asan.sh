@@ -1,7 +1,7 @@
 #!/bin/sh
 # ASan+UBSan (clang, static, the `asan` preset) over every test: unit, golden,
 # conformance, the fuzz corpora and regressions replayed (fuzz.replay.*), and
-# the hostile inputs (hostile). CONVENTIONS.md 7.4.
+# the hostile inputs (hostile). docs/conventions.md (sanitizers).
 set -eu
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh clang libclang-rt-14-dev python3

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The unit tests under valgrind (CONVENTIONS.md 7.5): no errors, no leaks.
+# The unit tests under valgrind: no errors, no leaks.
 # Check runs without fork (CK_FORK=no) so that valgrind sees every test in one
 # process; time budgets inside tests scale with CK_TIMEOUT_MULTIPLIER.
 # Uses the dev build that scripts/run-tests.sh made (configures it if absent).

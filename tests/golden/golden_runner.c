@@ -1,5 +1,5 @@
 /*
- * Golden tests, in jansson's data-driven shape (CONVENTIONS.md rule 37).
+ * Golden tests, in jansson's data-driven shape (docs/conventions.md, Tests).
  *
  * A case is a directory tests/golden/<case>/ holding its inputs (input*.yaml,
  * input*.json, sorted by name) and one or more runs. A run NAME is:

@@ -1,8 +1,9 @@
 /*
- * The Envoy projection (lib/envoy, SPEC.md section 6) on hand-built IR
+ * The Envoy projection (lib/envoy, docs/semantics/xds.md) on hand-built IR
  * destinations: which rules become one cluster or weighted clusters, the
  * cluster-not-found code, and the share of requests each backendRef gets.
- * The expectations are SPEC.md's worked examples.
+ * The expectations are the worked examples of docs/semantics/xds.md and
+ * failover.md.
  */
 #include <check.h>
 #include <math.h>
@@ -226,7 +227,7 @@ END_TEST
 /* [failover.broken-by-empty] [failover.restored] */
 START_TEST(active_empty_and_fallback_worked_example)
 {
-	/* SPEC.md 6.5, compat: weighted clusters; the passive cluster holds only a
+	/* [failover.broken-by-empty], compat: weighted clusters; the passive cluster holds only a
 	 * P1 locality and takes its entry's share; 50% are answered 503. */
 	build b;
 	begin(&b, 0);

@@ -1,5 +1,5 @@
 /*
- * The rebalance knobs (SPEC.md R.1; lib/translate/policy.c): which
+ * The rebalance knobs ([rebalance.policy.scopes]; lib/translate/policy.c): which
  * BackendTrafficPolicy decides spec.rebalanceOnNoEndpoints and
  * spec.rebalanceOnNoReadyEndpoints for a rule, and how the options compose
  * with the modes. Through the public API.

@@ -1,7 +1,7 @@
 /*
- * The Go regexp syntax check (lib/translate/regex.c) behind SPEC.md 3.1
- * step 2: what Go's regexp.Compile accepts passes, and what it rejects
- * fails with Go's error text (regexp/syntax's code and the offending text).
+ * The Go regexp syntax check (lib/translate/regex.c) behind [l7.regex.go]:
+ * what Go's regexp.Compile accepts passes, and what it rejects fails with
+ * Go's error text (regexp/syntax's code and the offending text).
  */
 #include <check.h>
 #include <stdio.h>

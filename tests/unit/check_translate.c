@@ -1,5 +1,5 @@
 /*
- * Translator rules (SPEC.md sections 2-5), one test per subtle rule, through
+ * Translator rules (docs/semantics/), one test per subtle rule, through
  * the public API: YAML in (the Envoy Gateway testdata layout), accessors out.
  */
 #include <check.h>

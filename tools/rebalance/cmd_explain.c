@@ -1,6 +1,6 @@
 /*
  * rebalance explain: per rule, each backendRef's fate and share of requests,
- * Envoy Gateway as it is beside the selected mode (SPEC.md R.2). The numbers
+ * Envoy Gateway as it is beside the selected mode (docs/cli.md). The numbers
  * come from the library (rb_explain); this file only lays them out:
  *
  *   HTTPRoute shop/checkout, rule 0 (Gateway infra/eg)

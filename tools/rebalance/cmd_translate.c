@@ -1,4 +1,4 @@
-/* rebalance translate: print the destination IR (SPEC.md R.2, R.3). */
+/* rebalance translate: print the destination IR (docs/cli.md, docs/ir.md). */
 #include <stdlib.h>
 #include <string.h>
 

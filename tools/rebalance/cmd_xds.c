@@ -1,4 +1,4 @@
-/* rebalance xds: what the data plane gets, per rule (SPEC.md R.2, section 6). */
+/* rebalance xds: what the data plane gets, per rule (docs/cli.md; docs/semantics/xds.md). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Result is one translation, decoded from the library's JSON (SPEC.md R.3;
+// Result is one translation, decoded from the library's JSON (docs/ir.md;
 // the field names are Envoy Gateway's DestinationSetting names). Optional
 // fields the library omits are zero here, and re-encoding a Result with
 // encoding/json gives the same document. A Result is immutable once
@@ -102,7 +102,7 @@ type Excluded struct {
 	Reason string `json:"reason"` // NoReadyEndpoints or AllEndpointsDraining
 }
 
-// BackendWeights are the sums of the weights per bucket (SPEC.md 3.2).
+// BackendWeights are the sums of the weights per bucket ([bucket.classify] in docs/semantics/weights.md).
 type BackendWeights struct {
 	Valid       uint32 `json:"valid"`
 	Invalid     uint32 `json:"invalid"`

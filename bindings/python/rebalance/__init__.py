@@ -2,7 +2,7 @@
 with the share of backendRefs without endpoints rebalanced onto their peers.
 
     import rebalance
-    result = rebalance.translate(pathlib.Path("routes.yaml"))      # a dict (SPEC.md R.3)
+    result = rebalance.translate(pathlib.Path("routes.yaml"))      # a dict (docs/ir.md)
     with rebalance.Translator(mode=rebalance.Mode.COMPAT_ENVOY_GATEWAY) as t:
         result = t.translate(("routes.yaml", text), ("endpoints.json", data))
         clusters = t.xds(("routes.yaml", text))                     # `rebalance xds`
