@@ -1,3 +1,4 @@
+/* rb_version_number and rb_version_string: the library's version at run time. */
 #include "rebalance/version.h"
 
 int rb_version_number(void)

@@ -1,3 +1,4 @@
+/* Writing any view of a result (IR, xDS, explanation) through the writer (view.h). */
 #include "api/view.h"
 
 #include "core/buf.h"

@@ -1,3 +1,4 @@
+/* The chunked bump arena (arena.h): chunks, allocation, marks and vectors adopted into it. */
 #include "core/arena.h"
 
 #include <stdarg.h>

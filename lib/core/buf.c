@@ -1,3 +1,4 @@
+/* A growable byte buffer on the context allocator. */
 #include "core/buf.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The context (rb_ctx): allocator, limits and the hash key. */
 #include "core/ctx.h"
 
 #include "rebalance/errors.h"

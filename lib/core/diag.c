@@ -1,3 +1,4 @@
+/* Diagnostics: located input errors as data, their accessors and FILE:LINE:COL formatting. */
 #include "core/diag.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* The one escaping rule for text printed from input (docs/escaping.md). */
 #include "core/escape.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* A string-keyed hash map with open addressing, hashed with the context's key. */
 #include "core/map.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* "Did you mean ...?": the closest candidate to a misspelt word (edit distance). */
 #include "core/suggest.h"
 
 #include <stdio.h>

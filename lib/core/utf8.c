@@ -1,3 +1,4 @@
+/* UTF-8 validation, shared by the loaders and the writers. */
 #include "core/utf8.h"
 
 size_t rb__utf8_seq(const unsigned char *p, size_t avail)

@@ -1,3 +1,4 @@
+/* A growable array of fixed-size elements on the context allocator. */
 #include "core/vec.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/*
+ * The node builder shared by the YAML and JSON loaders: nodes from events,
+ * limits, and the hand-off of each finished object.
+ */
 #include "load/builder.h"
 
 #include <inttypes.h>

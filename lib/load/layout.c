@@ -1,3 +1,4 @@
+/* The Envoy Gateway testdata layout: recognising its top-level keys ([input.form.layout]). */
 #include "load/layout.h"
 
 #include "core/strutil.h"

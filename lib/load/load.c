@@ -1,3 +1,7 @@
+/*
+ * Loading one buffer: YAML or JSON, manifests, `kind: List` or the testdata
+ * layout, each object handed to the sink.
+ */
 #include "load/load.h"
 
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* YAML merge keys (`<<`), applied as go-yaml v2 applies them for Kubernetes clients. */
 #include "load/merge.h"
 
 #include "core/map.h"

@@ -1,3 +1,4 @@
+/* The generic node tree (node.h): key lookups, JSON-pointer paths and located errors. */
 #include "load/node.h"
 
 #include <stdarg.h>

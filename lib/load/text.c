@@ -1,3 +1,4 @@
+/* Positions in input text: line, column in code points and byte offset (text.h). */
 #include "load/text.h"
 
 rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks)

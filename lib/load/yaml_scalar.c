@@ -1,3 +1,4 @@
+/* Plain YAML scalars typed as go-yaml v2 types them ([input.form.go-scalars]). */
 #include "load/yaml_scalar.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/*
+ * The generic table-driven decoder: walks a node tree beside a schema
+ * (decode.h), parsing scalars strictly and reporting located errors.
+ */
 #include "model/decode.h"
 
 #include <stdio.h>

@@ -11,6 +11,8 @@ CHECK is one or more of:
   citations  no file of lib, include, tools, docs, cmake, bindings, the
              CMakeLists.txt files or README.md cites the working notes kept
              outside the repository (their file names or ../shared);
+  openers    every C source file of lib, include, tools, tests, fuzz and bench
+             opens with a comment saying what it is;
   cycles     the include graph between modules (lib/<dir>, include/<dir>,
              tools/<dir>) has no cycle other than those listed in
              tests/semantics/known-include-cycles.txt; a listed cycle that is
@@ -122,6 +124,21 @@ def check_citations(root):
     return errors
 
 
+def check_openers(root):
+    errors = []
+    n = 0
+    for top in ("lib", "include", "tools", "tests", "fuzz", "bench"):
+        for path in walk(root, top):
+            if path.endswith((".c", ".h")):
+                n += 1
+                first = read(path).lstrip("\ufeff").split("\n", 1)[0]
+                if not first.startswith(("/*", "//")):
+                    errors.append("%s does not open with a comment saying what it is" %
+                                  os.path.relpath(path, root))
+    print("openers: %d source files, %d without an opening comment" % (n, len(errors)))
+    return errors
+
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -222,7 +239,8 @@ def main(argv):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     root = argv[1]
-    checks = {"rules": check_rules, "citations": check_citations, "cycles": check_cycles}
+    checks = {"rules": check_rules, "citations": check_citations, "openers": check_openers,
+              "cycles": check_cycles}
     errors = []
     for name in argv[2:]:
         if name not in checks:

@@ -1,3 +1,4 @@
+/* Shared helpers of the Check unit tests (testutil.h). */
 #include "testutil.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* What the rebalance commands share: parsing flags, reading inputs, reporting errors (cli.h). */
 #include "cli.h"
 
 #include "options.h"
