@@ -1,4 +1,8 @@
-/* rb_input: reading buffers and files into the model, all or nothing. */
+/*
+ * rb_input: reading buffers and files into the model, all or nothing.
+ *
+ * Rules: [input.form.merge].
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * syntax with exact marks, limits, aliases (libcyaml would expand them without bound), one document
  * (libcyaml reads only the first) and the kind -- then libcyaml fills the schema, with booleans
  * read as strings and parsed strictly (its own bool parser takes "maybe" as true).
+ *
+ * Rules: [input.config.document] [input.config.backend-disabled].
  */
 #include "config/config.h"
 

@@ -6,6 +6,8 @@
  * Not serialized: a setting's error_reason, error_message and all_draining,
  * and a destination's metadata. A NULL string in an always-present field is
  * written as "".
+ *
+ * Rules: [bucket.output] [direct.no-destination].
  */
 #include "emit/emit.h"
 

@@ -8,6 +8,11 @@
  * That makes every priority level and every locality either fully available
  * or not at all, and Envoy's arithmetic (health x 1.4 overprovisioning,
  * capped at 100%) collapses to: the first available level takes everything.
+ *
+ * Rules: [xds.per-setting-triggers] [xds.not-found-code]
+ * [xds.envoy.priorities] [xds.envoy.custom-dropped] [xds.shares]
+ * [failover.single-cluster] [failover.broken-by-empty]
+ * [failover.other-triggers] [failover.priority].
  */
 #include "envoy/envoy.h"
 

@@ -4,6 +4,9 @@
  * their load assignments ([xds.single-cluster], [xds.weighted], [xds.l4]). Keys come in proto
  * field-number order, with protojson's names and default omission. Which rules get one cluster is
  * decided by project.c, the same code explain uses.
+ *
+ * Rules: [xds.direct] [xds.cluster-dedup] [xds.envoy.refused-endpoints]
+ * [xds.envoy.custom-dropped] [mergebe.xds].
  */
 #include "envoy/envoy.h"
 

@@ -1,6 +1,8 @@
 /*
  * Loading one buffer: YAML or JSON, manifests, `kind: List` or the testdata
  * layout, each object handed to the sink.
+ *
+ * Rules: [input.form.layout] [input.form.manifests] [input.form.strict].
  */
 #include "load/load.h"
 

@@ -1,6 +1,8 @@
 /*
  * The generic table-driven decoder: walks a node tree beside a schema
  * (decode.h), parsing scalars strictly and reporting located errors.
+ *
+ * Rules: [input.keys.case] [input.form.strict] [input.form.go-scalars].
  */
 #include "model/decode.h"
 

@@ -2,6 +2,8 @@
  * Backend endpoint addresses ([addr.hostname] [addr.ip]): hostnames must be
  * DNS-1123 subdomains with two or more labels that are not IP addresses;
  * IPs must parse and, unless running on the host, not be loopback.
+ *
+ * Rules: [input.config.running-on-host].
  */
 #include <arpa/inet.h>
 #include <string.h>

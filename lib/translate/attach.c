@@ -4,6 +4,11 @@
  * Accepted condition of that parentRef. Destinations and backend statuses are
  * computed for every relevant parentRef, attached or not; they reach the data
  * plane only through a listener that is ready (listeners.c).
+ *
+ * Rules: [input.route.relevant] [attach.select] [attach.no-matching-parent]
+ * [attach.allowed-routes] [attach.namespace-exists] [attach.kinds-by-protocol]
+ * [attach.hostnames] [attach.accepted] [attach.unattached-still-evaluated]
+ * [attach.not-ready-listener] [attach.l4-first-route].
  */
 #include <string.h>
 

@@ -9,6 +9,8 @@
  * A table is built once per (backend, port name, protocol) and shared by
  * every setting that uses it: a Service referenced by many routes costs its
  * endpoints once, in memory and in time (the IR points to the shared table).
+ *
+ * Rules: [endpoints.draining] [endpoints.as-is].
  */
 #include <stdbool.h>
 #include <string.h>

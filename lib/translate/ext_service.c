@@ -6,6 +6,8 @@
  * the ReferenceGrant is from the policy kind (group gateway.envoyproxy.io),
  * the Service port must be TCP, and an upstream TLS problem
  * (BackendTLSPolicy, Backend TLS) is the policy's error.
+ *
+ * Rules: [policy.ext-service].
  */
 #include <string.h>
 

@@ -23,6 +23,10 @@
  *
  * TCP and TLS routes never answer 500: an invalid ClientTrafficPolicy on
  * their listener leaves the listener without routes instead.
+ *
+ * Rules: [policy.most-specific] [policy.merge-type] [policy.claim-on-failure]
+ * [policy.ctp-listener] [policy.ctp-l4] [policy.fail-open]
+ * [policy.scope-listener] [policy.route-status-unchanged] [policy.both-modes].
  */
 #include <string.h>
 

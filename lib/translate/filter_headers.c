@@ -5,6 +5,8 @@
  * kept, and the errors of one filter make one Accepted error (the rule answers
  * 500). A filter none of whose entries is usable, while no earlier filter of
  * the rule contributed a header, reports only that it did nothing useful.
+ *
+ * Rules: [filter.headers].
  */
 #include "core/buf.h"
 #include "core/strutil.h"

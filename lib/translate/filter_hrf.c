@@ -10,6 +10,8 @@
  *    an invalid filter (Accepted error, 500);
  *  - an extension kind: its object must exist in the route's namespace
  *    (ResolvedRefs error and 500 otherwise).
+ *
+ * Rules: [filter.hrf] [filter.extension].
  */
 #include "core/strutil.h"
 #include "rebalance/errors.h"

@@ -3,6 +3,8 @@
  * and processRedirectFilter). Every error here is an Accepted error: the rule
  * is unaccepted and answers 500, and a redirect that fails a check is not
  * kept. The first valid redirect leaves the rule without a destination.
+ *
+ * Rules: [filter.rewrite] [filter.redirect].
  */
 #include "core/strutil.h"
 #include "rebalance/errors.h"

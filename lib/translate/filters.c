@@ -14,6 +14,10 @@
  *
  * What the filters do to requests (header values, rewrites) is the data
  * plane's business: only the checks that decide validity are modelled.
+ *
+ * Rules: [filter.order] [filter.validate-type] [filter.error-classes]
+ * [filter.mirror] [filter.http-overrides] [filter.grpc-2xx]
+ * [filter.backend-ref].
  */
 #include "translate/filters.h"
 

@@ -7,6 +7,8 @@
  * "envoy-gateway-class" (TestTranslate's GatewayClassName), which the
  * testdata layout relies on; warnings.c then says which classes the Gateways
  * use. Inside a class, `GetRelevantGateways` keeps the Gateways naming it.
+ *
+ * Rules: [input.class.controller].
  */
 #include <string.h>
 

@@ -18,6 +18,12 @@
  * dependencies of every route that reads it, for the incremental engine (see
  * the cache at the end). Secrets and ListenerSets are kinds whose changes make
  * the engine translate everything.
+ *
+ * Rules: [listener.spec-checks] [listener.kinds-group] [listener.certificates]
+ * [listener.conflict.ignore-invalid] [listener.conflict.protocol]
+ * [listener.conflict.hostname] [listener.conflict.l4]
+ * [listener.listenerset.admit] [listener.listenerset.precedence]
+ * [listener.merge-gateways] [listener.unnamed].
  */
 #include "core/invariant.h"
 #include "core/strutil.h"

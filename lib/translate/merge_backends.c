@@ -18,6 +18,10 @@
  * this file rewrites them as the listeners that program the route see them.
  * A listener either merges every qualifying ref of a rule or none, so a rule
  * has at most two forms: merged and inline.
+ *
+ * Rules: [mergebe.enable] [mergebe.which-proxy] [mergebe.merge-gateways-clash]
+ * [mergebe.eligible] [mergebe.per-listener] [mergebe.cluster-name]
+ * [mergebe.ir-form] [mergebe.rebalance].
  */
 #include <string.h>
 

@@ -6,6 +6,8 @@
  * policy are joined by newlines, in the order Envoy Gateway builds them.
  * Checks that need what rebalance cannot know (a Lua interpreter, the Wasm
  * cache, certificate contents, OIDC discovery over the network) are not made.
+ *
+ * Rules: [policy.checks].
  */
 #include "translate/policy_check.h"
 

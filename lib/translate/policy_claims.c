@@ -9,6 +9,8 @@
  * "R:<kind>:<ns>/<route>", "L:<ns>/<gateway>/<listener>", "G:<ns>/<gateway>",
  * "LSL:<ns>/<set>/<listener>", "LS:<ns>/<set>". ClientTrafficPolicies only
  * take Gateways, listeners and ListenerSets.
+ *
+ * Rules: [policy.targets] [policy.first-claims].
  */
 #include <string.h>
 

@@ -2,6 +2,9 @@
  * Endpoint routing or Service (cluster IP) routing, per parent and rule
  * ([routing.order]): the BackendTrafficPolicy routing type resolved for the rule
  * wins; otherwise the effective EnvoyProxy's routingType; default endpoints.
+ *
+ * Rules: [routing.envoyproxy] [routing.btp.scopes] [routing.btp.first-wins]
+ * [routing.btp.effective] [routing.btp.lookup].
  */
 #include <string.h>
 

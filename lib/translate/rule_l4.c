@@ -3,6 +3,8 @@
  * route (rule -1). Any failing backendRef is recorded and left out (no
  * invalid flag, no buckets, no direct response). TCP and UDP need exactly one
  * rule; TLS pools every rule.
+ *
+ * Rules: [l4.one-rule] [l4.destination] [l4.status] [rebalance.l4-unchanged].
  */
 #include <string.h>
 

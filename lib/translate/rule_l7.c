@@ -8,6 +8,14 @@
  *   invalid, dynamic-resolver or custom are excluded; the rest weighed into
  *   the Valid / Invalid / NoEndpoints buckets ([bucket.classify]); then the ordered
  *   direct-response decision ([direct.first-case-wins]) on the weights that remain.
+ *
+ * Rules: [l7.filters-first] [l7.keep] [weight.default] [weight.zero]
+ * [bucket.members] [direct.filter-error] [direct.invalid]
+ * [direct.no-endpoints] [direct.nothing-valid] [direct.dr-path-regex]
+ * [direct.dr-multi] [direct.filter-status] [direct.no-destination]
+ * [dynres.counts-valid] [dynres.http-multi] [dynres.path-regex]
+ * [grpc.no-multi-dr-check] [rebalance.exclude.what] [rebalance.exclude.status]
+ * [rebalance.no-empty-bucket] [failover.restored].
  */
 #include <string.h>
 

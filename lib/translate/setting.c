@@ -6,6 +6,13 @@
  *
  * Every backendRef yields a DS; on failure or weight 0 it is the empty DS
  * (name and weight only) and the caller decides what to do with it ([dest.one-per-ref]).
+ *
+ * Rules: [dest.one-per-ref] [dest.custom-first] [dest.zero-weight]
+ * [dest.default-protocol] [dest.dispatch] [input.backendref.defaults]
+ * [custom.lookup] [custom.setting] [svc.no-endpoints] [svc.ip-family]
+ * [proto.force-http1] [proto.backend-list] [backend.dynamic-resolver]
+ * [backend.fallback] [backend.no-endpoints] [routing.headless]
+ * [input.annotations.prefix].
  */
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,10 @@
  * message), long messages truncated; a fixed condition order: Accepted,
  * ResolvedRefs, BackendsAvailable, PartiallyInvalid. Dropped rules turn the
  * Accepted-type errors into Accepted=False or PartiallyInvalid=True.
+ *
+ * Rules: [status.reasons] [status.message-format] [status.truncate]
+ * [status.resolved-refs] [status.backends-available] [status.dropped-rules]
+ * [status.order] [status.same-in-both-modes].
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,6 +6,9 @@
  * backendRef fail with InvalidBackendTLS -- before its endpoints are looked
  * at. So does a Gateway whose EnvoyProxy names a client certificate it
  * cannot use. Certificate contents are not parsed.
+ *
+ * Rules: [tls.policy-target] [tls.ca-refs] [tls.ca-required]
+ * [tls.envoyproxy-client-cert].
  */
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,14 @@
  * validateBackendRef ([validate.order]), in its exact order; the first failure
  * wins. Condition type is ResolvedRefs for all of these; the messages are the
  * raw error texts (status.c formats them).
+ *
+ * Rules: [validate.filters.http] [validate.filters.grpc] [validate.group]
+ * [validate.kind] [validate.port.required] [validate.port.protocol]
+ * [validate.service.not-found] [validate.service.externalname]
+ * [validate.backend.disabled] [validate.backend.not-found]
+ * [validate.backend.dynamic-endpoints] [validate.backend.tls-ca]
+ * [validate.backend.client-cert-ns] [validate.backend.addresses]
+ * [validate.backend.unix].
  */
 #include <stdio.h>
 #include <string.h>
