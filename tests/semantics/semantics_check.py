@@ -55,6 +55,18 @@ def read(path):
         return ""
 
 
+WITHDRAWN = re.compile(r"^- \*\*\[([a-z0-9.-]+)\]\*\* \*withdrawn\*", re.M)
+
+
+def withdrawn_rules(root):
+    sem = os.path.join(root, "docs", "semantics")
+    out = set()
+    for f in os.listdir(sem):
+        if f.endswith(".md"):
+            out.update(WITHDRAWN.findall(read(os.path.join(sem, f))))
+    return out
+
+
 def defined_rules(root):
     rules = {}
     sem = os.path.join(root, "docs", "semantics")
@@ -76,8 +88,11 @@ def citations(root, subs, prefixes, exts=CODE_EXT):
             if not (name.endswith(exts) or name in ("covers", "CMakeLists.txt")):
                 continue
             for n, line in enumerate(read(path).splitlines(), 1):
+                own = DEFINE.match(line)  # a definition is not a citation
                 for m in CITE.finditer(line):
                     rid = m.group(1)
+                    if own and rid == own.group(1) and m.start() == 4:
+                        continue
                     if rid.rsplit(".", 1)[1] in NOT_RULES:
                         continue  # a file or host name: [xds.md](xds.md), [grpc.example.com]
                     if rid.split(".", 1)[0] in prefixes:
@@ -91,12 +106,15 @@ def check_rules(root):
     errors = []
     cited = citations(root, ["lib", "include", "tools", "tests", "fuzz", "bench", "bindings",
                              "docs", "README.md", "CHANGELOG.md"], prefixes)
+    gone = withdrawn_rules(root)
     for rid, where in sorted(cited.items()):
+        if rid in gone:
+            errors.append("[%s] is withdrawn but still cited (%s)" % (rid, ", ".join(where[:3])))
         if rid not in rules:
             errors.append("[%s] is cited but not defined in docs/semantics/ (%s)" %
                           (rid, ", ".join(where[:3])))
     tested = citations(root, ["tests"], prefixes)
-    untested = sorted(r for r in rules if r not in tested)
+    untested = sorted(r for r in rules if r not in tested and r not in gone)
     for rid in untested:
         errors.append("[%s] (docs/semantics/%s) is cited by no test under tests/" %
                       (rid, rules[rid]))
