@@ -81,8 +81,8 @@ static const rb__field BACKEND_REF_FIELDS[] = {
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
 
 /* Matches: a regular expression that does not compile drops the rule
- * ([l7.rule-drop]); the
- * whole match tells overlapping routes apart (translate/overlap.c). */
+ * ([l7.rule-drop]); the whole match tells overlapping routes apart
+ * (translate/overlap.c). */
 static const rb__field VALUE_MATCH_FIELDS[] = {
 	RB_F_STR("type", rb__value_match, type),
 	RB_F_STR("name", rb__value_match, name),

@@ -7,6 +7,8 @@
  * rules match as keys (rb__overlap_record); once every route is translated,
  * the keys are grouped and each status sharing one with another route gets
  * the condition (rb__overlap_conditions).
+ *
+ * Rules: [status.rules-overlap].
  */
 #include "core/strutil.h"
 #include "rebalance/errors.h"

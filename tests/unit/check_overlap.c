@@ -56,6 +56,7 @@ static const char *overlap(const rb_result *res, const char *route)
 
 #define NAMES(list) "Overlapping match conditions with route(s): " list
 
+/* [status.rules-overlap] */
 START_TEST(identical_matches_on_one_listener_overlap)
 {
 	tu_fixture f = tu_translate(
