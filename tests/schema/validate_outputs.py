@@ -82,6 +82,18 @@ def main(argv):
             print("FAIL %s: /%s: %s" % (rel, "/".join(str(p) for p in e.absolute_path), e.message))
         problems += bool(errors)
         counts[cmd] += 1
+    # The schemas can fail: an unknown field and an unknown condition type are refused.
+    probe = {"destinations": [{"name": "d", "route": {"kind": "HTTPRoute", "namespace": "n",
+                                                      "name": "r", "rule": 0},
+                               "backendWeights": {"valid": 1, "invalid": 0, "noEndpoints": 0},
+                               "settings": [{"name": "s", "weight": 1, "surprise": True}]}],
+             "routeStatuses": [{"kind": "HTTPRoute", "namespace": "n", "name": "r",
+                                "parentRef": {"name": "g"},
+                                "conditions": [{"type": "Surprise", "status": "True",
+                                                "reason": "R", "message": ""}]}]}
+    if len(list(validators["translate"].iter_errors(probe))) != 2:
+        print("FAIL the IR schema accepts an unknown field or condition type")
+        problems += 1
     print("validated: %s" % ", ".join("%d %s" % (n, c) for c, n in sorted(counts.items())))
     if not all(counts.values()):
         print("FAIL: a kind of output has no golden case at all")
