@@ -1,7 +1,7 @@
 /*
  * rb_input: reading buffers and files into the model, all or nothing.
  *
- * Rules: [input.form.merge].
+ * Rules: [input.form.merge] [input.namespace.manifests].
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,8 @@
-/* Diagnostics: located input errors as data, their accessors and FILE:LINE:COL formatting. */
+/*
+ * Diagnostics: located input errors as data, their accessors and FILE:LINE:COL formatting.
+ *
+ * Rules: [warn.format].
+ */
 #include "core/diag.h"
 
 #include <stdarg.h>

@@ -12,6 +12,8 @@
  *
  * Schemas are named by their `what` text (each is unique among the listed
  * ones), which keeps this table apart from the decoders.
+ *
+ * Rules: [warn.unknown-field].
  */
 #include <string.h>
 

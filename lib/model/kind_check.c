@@ -3,6 +3,8 @@
  * read that no version of that group has (`HTTPRoutes`), and a version of
  * such a group that does not exist (`gateway.networking.k8s.io/v2`). Such
  * objects are skipped, as before; the warning says so.
+ *
+ * Rules: [warn.unknown-kind] [warn.unknown-api-version].
  */
 #include <stdio.h>
 #include <string.h>

@@ -12,6 +12,9 @@
  *    rejected for mergeGateways with mergeBackends);
  *  - a Service without any EndpointSlice (with legacy Endpoints, or none);
  *  - a listener certificate Secret absent from the input (unless assumed).
+ *
+ * Rules: [warn.no-endpoint-slices] [warn.secret-absent] [warn.route-not-ours]
+ * [warn.class].
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,8 @@
-/* What the rebalance commands share: parsing flags, reading inputs, reporting errors (cli.h). */
+/*
+ * What the rebalance commands share: parsing flags, reading inputs, reporting errors (cli.h).
+ *
+ * Rules: [warn.strict].
+ */
 #include "cli.h"
 
 #include "options.h"
