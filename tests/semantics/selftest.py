@@ -17,7 +17,7 @@ import tempfile
 CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "semantics_check.py")
 
 CLEAN = {
-    "docs/semantics/rules.md": "# Rules\n\n- **[demo.one]** One. *EG:* `f`.\n"
+    "docs/semantics/rules.md": "# Rules (`demo`)\n\n- **[demo.one]** One. *EG:* `f`.\n"
                                "- **[demo.two]** Two. *EG:* `g`.\n",
     "lib/a/a.c": "/* Module a. [demo.one] */\n#include \"b/b.h\"\n",
     "lib/a/a.h": "/* Module a's header. */\n",
@@ -29,6 +29,9 @@ CLEAN = {
 
 FAULTS = [
     ("undefined ID", {"lib/a/a.c": "/* Module a. [demo.three] */\n"}, "[demo.three] is cited but not defined"),
+    ("rule on the wrong page", {"docs/semantics/other.md": "# Other (`other`)\n\n- **[demo.four]** Four.\n",
+                                 "tests/golden/case/covers": "[demo.one]\n[demo.two]\n[demo.four]\n"},
+     "[demo.four] is on other.md, whose title names other prefixes"),
     ("untested rule", {"tests/golden/case/covers": "[demo.one]\n"}, "[demo.two] (docs/semantics/rules.md) is cited by no test"),
     ("notes cited", {"lib/b/b.h": "/* See SPEC.md 2.3. */\n"}, "cites notes outside the repository"),
     ("no opener", {"lib/b/b.c": "#include \"b/b.h\"\n"}, "does not open with a comment"),

@@ -118,6 +118,12 @@ def check_rules(root):
     for rid in untested:
         errors.append("[%s] (docs/semantics/%s) is cited by no test under tests/" %
                       (rid, rules[rid]))
+    # A rule lives on the page of its topic: its prefix is one the page's title names.
+    sem = os.path.join(root, "docs", "semantics")
+    for rid, page in sorted(rules.items()):
+        title = read(os.path.join(sem, page)).split("\n", 1)[0]
+        if "`%s`" % rid.split(".", 1)[0] not in title:
+            errors.append("[%s] is on %s, whose title names other prefixes" % (rid, page))
     print("rules: %d defined, %d cited in code/docs/tests, %d cited by tests" %
           (len(rules), len(cited), len([r for r in rules if r in tested])))
     return errors
