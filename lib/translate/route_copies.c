@@ -6,6 +6,8 @@
  * identity -- Envoy Gateway writes each copy's in turn and the last one
  * stays -- so only the last copy's statuses are reported, and a warning says
  * which copy is set aside (docs/input.md).
+ *
+ * Rules: [input.duplicates.routes] [warn.duplicate-object].
  */
 #include "core/escape.h"
 #include "rebalance/errors.h"

@@ -14,7 +14,7 @@
  *  - a listener certificate Secret absent from the input (unless assumed).
  *
  * Rules: [warn.no-endpoint-slices] [warn.secret-absent] [warn.route-not-ours]
- * [warn.class].
+ * [warn.class] [warn.duplicate-object].
  */
 #include <stdio.h>
 #include <string.h>

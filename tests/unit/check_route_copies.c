@@ -46,6 +46,7 @@ static rb_input *input(rb_ctx *ctx, const char *doc)
 	return in;
 }
 
+/* [input.duplicates.routes] [warn.duplicate-object] */
 START_TEST(both_copies_translated_one_status_a_warning)
 {
 	static const char DOC[] = HEAD WEB("a") WEB("b");
@@ -76,6 +77,7 @@ START_TEST(both_copies_translated_one_status_a_warning)
 }
 END_TEST
 
+/* [input.duplicates.routes] */
 START_TEST(engine_replaces_the_copies)
 {
 	static const char DOC[] = HEAD WEB("a") WEB("b");
