@@ -2,6 +2,8 @@
  * A backendRef's vocabulary, decided in one place: its defaults (group, kind,
  * namespace), whether a group/kind is an extension kind, the failure it
  * reports, and the step every rule kind (rule_l4.c, rule_l7.c) takes per ref.
+ *
+ * Rules: [input.backendref.defaults] [custom.select] [dest.one-per-ref].
  */
 #include <string.h>
 
