@@ -128,6 +128,9 @@ typedef struct rb__tr {
 	rb__map route_copies;
 	size_t route_copy_count;
 
+	/* lua_check.c: "<mode digit><script>" -> its error, or "" when accepted */
+	rb__map lua_verdicts;
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
@@ -361,9 +364,10 @@ size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent
 /* policy_check.c (with policy_btp.c, policy_sp.c, policy_eep.c, policy_ctp.c):
  * why a policy is invalid for a Gateway's listener (NULL: valid).
  * *fails says whether the error fails closed (SecurityPolicy ExtAuth and
- * EnvoyExtensionPolicy ExtProc/Wasm may fail open). */
+ * EnvoyExtensionPolicy ExtProc/Wasm may fail open). *rc: RB_ENOMEM when a
+ * check could not be made (the Lua validator ran out of memory). */
 const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,
-                             const rb__listener *listener, bool *fails);
+                             const rb__listener *listener, bool *fails, int *rc);
 
 /* policy_check.c: the most specific EnvoyProxy of a Gateway -- its own, else
  * the GatewayClass's, else the default spec -- or NULL. */

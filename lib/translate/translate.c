@@ -180,14 +180,14 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 16 };
+enum { MAP_COUNT = 17 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
 	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
-	                            &t->policy_claims,
+	                            &t->policy_claims, &t->lua_verdicts,
 	                            &t->gateway_verdicts, &t->listener_verdicts,
 	                            &t->route_copies};
 	memcpy(out, maps, sizeof maps);

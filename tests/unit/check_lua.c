@@ -1,0 +1,298 @@
+/*
+ * The Lua validator (lib/translate/lua_check.c) and its sandbox
+ * (lua_sandbox.c): the three modes as Envoy Gateway's luavalidator decides
+ * them, the mock stream handle's API, and the bounds on untrusted scripts
+ * (instruction budget, memory cap, no way out to files or programs).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/mem.h"
+#include "rebalance/rebalance.h"
+#include "testutil.h"
+#include "model/model.h"
+#include "translate/lua_check.h"
+
+/* The error for `script` in `mode` (NULL: accepted), copied to a static buffer. */
+static const char *validate(const char *script, rb__lua_mode mode)
+{
+	static char out[1024];
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena a;
+	rb__arena_init(&a, &mem);
+	const char *err = NULL;
+	ck_assert_int_eq(rb__lua_validate(&mem, &a, script, mode, &err), RB_OK);
+	if (err)
+		snprintf(out, sizeof out, "%s", err);
+	rb__arena_free(&a);
+	return err ? out : NULL;
+}
+
+static void rejected_with(const char *script, rb__lua_mode mode, const char *part)
+{
+	const char *err = validate(script, mode);
+	ck_assert_msg(err, "accepted: %s", script);
+	ck_assert_msg(strstr(err, part), "%s: got %s, want it to contain %s", script, err, part);
+}
+
+static void accepted(const char *script, rb__lua_mode mode)
+{
+	const char *err = validate(script, mode);
+	ck_assert_msg(!err, "%s: rejected: %s", script, err);
+}
+
+/* Envoy Gateway's own case: a missing `then` (envoyextensionpolicy-with-invalid-lua-validation-disabled). */
+static const char MISSING_THEN[] = "function envoy_on_response(response_handle)\n"
+                                   "  local value = 10\n"
+                                   "  if value > 5\n"
+                                   "    print(\"Value is greater than 5\")\n"
+                                   "  end\n"
+                                   "end\n";
+/* And envoyextensionpolicy-with-wasm-invalid-configuration's: a method Envoy does not have. */
+static const char UNKNOWN_API[] = "function envoy_on_response(response_handle)\n"
+                                  "  response_handle:UnknownApi()\n"
+                                  "end\n";
+
+START_TEST(modes)
+{
+	accepted(MISSING_THEN, RB_LUA_DISABLED);
+	accepted("this is not Lua", RB_LUA_DISABLED);
+	rejected_with(MISSING_THEN, RB_LUA_SYNTAX, "failed to parse: <string>:4:");
+	rejected_with(MISSING_THEN, RB_LUA_STRICT, "'then' expected");
+	/* Syntax mode compiles only: a runtime error passes, as does a script without handlers. */
+	accepted(UNKNOWN_API, RB_LUA_SYNTAX);
+	accepted("local x = 1", RB_LUA_SYNTAX);
+	rejected_with(UNKNOWN_API, RB_LUA_STRICT,
+	              "failed to validate with envoy_on_response: <string>:2: attempt to call "
+	              "method 'UnknownApi'");
+	rejected_with("local x = 1", RB_LUA_STRICT,
+	              "expected one of envoy_on_request() or envoy_on_response() to be defined");
+	/* The names are found in the text, as strings.Contains: a comment naming one runs it. */
+	rejected_with("-- envoy_on_request\nlocal x = 1", RB_LUA_STRICT,
+	              "failed to validate with envoy_on_request: <string>:3: attempt to call global "
+	              "'envoy_on_request'");
+	/* Each named handler is run: the request one passes, the response one fails. */
+	rejected_with("function envoy_on_request(h) h:logInfo('ok') end\n"
+	              "function envoy_on_response(h) h:headers():nope() end",
+	              RB_LUA_STRICT, "failed to validate with envoy_on_response");
+	/* Lua 5.1, as gopher-lua: 5.3's integer division does not parse. */
+	rejected_with("function envoy_on_request(h) local x = 7 // 2 end", RB_LUA_SYNTAX,
+	              "failed to parse");
+	/* Top-level errors count too. */
+	rejected_with("error('boom')\nfunction envoy_on_request(h) end", RB_LUA_STRICT, "boom");
+}
+END_TEST
+
+START_TEST(mode_of_envoy_proxy)
+{
+	rb__envoy_proxy ep;
+	memset(&ep, 0, sizeof ep);
+	ck_assert_int_eq(rb__lua_mode_of(NULL), RB_LUA_STRICT);
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_STRICT);
+	ep.lua_validation = "Disabled";
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_DISABLED);
+	ep.lua_validation = "Syntax";
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_SYNTAX);
+	ep.lua_validation_type = "Strict"; /* the newer field wins */
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_STRICT);
+	ep.lua_validation_type = "Disabled";
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_DISABLED);
+}
+END_TEST
+
+/* Scripts as users write them, calling much of Envoy's documented API. */
+START_TEST(real_api_calls)
+{
+	accepted("function envoy_on_request(request_handle)\n"
+	         "  local headers = request_handle:headers()\n"
+	         "  headers:add('x-added', 'yes')\n"
+	         "  headers:replace('x-replaced', headers:get(':path') .. '/x')\n"
+	         "  headers:remove('x-removed')\n"
+	         "  for i = 0, headers:getNumValues('x-multi') - 1 do\n"
+	         "    local v = headers:getAtIndex('x-multi', i)\n"
+	         "  end\n"
+	         "  for key, value in pairs(headers) do\n"
+	         "    request_handle:logDebug(key:lower() .. '=' .. value:upper())\n"
+	         "  end\n"
+	         "  local body = request_handle:body()\n"
+	         "  local bytes = body:getBytes(0, body:length())\n"
+	         "  body:setBytes(string.upper(bytes))\n"
+	         "  for chunk in request_handle:bodyChunks() do\n"
+	         "    request_handle:logTrace(chunk:length())\n"
+	         "  end\n"
+	         "  request_handle:trailers():add('x-trailer', '1')\n"
+	         "  local meta = request_handle:metadata():get('foo.bar')\n"
+	         "  local info = request_handle:streamInfo()\n"
+	         "  local dm = info:dynamicMetadata()\n"
+	         "  dm:set('envoy.filters.http.lua', 'request.info', {auth = 'ok'})\n"
+	         "  local got = dm:get('envoy.filters.http.lua')\n"
+	         "  for k, v in pairs(dm) do end\n"
+	         "  request_handle:logInfo(info:protocol() .. info:downstreamLocalAddress() ..\n"
+	         "    info:downstreamRemoteAddress() .. info:requestedServerName())\n"
+	         "  local ssl = request_handle:connection():ssl()\n"
+	         "  if ssl ~= nil and ssl:peerCertificatePresented() then\n"
+	         "    request_handle:logWarn(ssl:subjectPeerCertificate() .. ssl:tlsVersion())\n"
+	         "    for _, san in ipairs(ssl:dnsSansPeerCertificate()) do end\n"
+	         "  end\n"
+	         "  local h, b = request_handle:httpCall('auth_cluster', {[':method'] = 'POST',\n"
+	         "    [':path'] = '/auth', [':authority'] = 'auth'}, 'body', 5000)\n"
+	         "  if h[':status'] ~= '200' then\n"
+	         "    request_handle:respond({[':status'] = '403'}, 'denied')\n"
+	         "  end\n"
+	         "  local key = request_handle:importPublicKey('der', 3)\n"
+	         "  local ok, err = request_handle:verifySignature('sha256', key, 'sig', 3, 'data', 4)\n"
+	         "  local b64 = request_handle:base64Escape('hello')\n"
+	         "  local now = request_handle:timestamp() + 1\n"
+	         "  local s = request_handle:timestampString('MILLISECOND')\n"
+	         "  local ctx = request_handle:filterContext()\n"
+	         "  request_handle:clearRouteCache()\n"
+	         "  request_handle:logErr(os.date('%Y') .. os.time() .. os.clock())\n"
+	         "  request_handle:logCritical(string.format('%d %s', math.floor(2.5), tostring(ctx)))\n"
+	         "  local t = {3, 1, 2}\n"
+	         "  table.sort(t)\n"
+	         "  local path = headers:get(':path'):match('^/api/(.*)$')\n"
+	         "  print('nothing reaches our output')\n"
+	         "end\n"
+	         "function envoy_on_response(response_handle)\n"
+	         "  response_handle:headers():add('x-response', 'yes')\n"
+	         "  response_handle:headers():setHttp1ReasonPhrase('Fine')\n"
+	         "  local vh = response_handle:virtualHost():metadata():get('k')\n"
+	         "  local conn = response_handle:connectionStreamInfo():dynamicMetadata()\n"
+	         "  local fs = response_handle:streamInfo():filterState():get('obj')\n"
+	         "  response_handle:streamInfo():drainConnectionUponCompletion()\n"
+	         "  local co = coroutine.wrap(function() coroutine.yield(1) end)\n"
+	         "  co()\n"
+	         "  local ok = pcall(error, 'caught')\n"
+	         "end\n",
+	         RB_LUA_STRICT);
+}
+END_TEST
+
+START_TEST(instruction_budget)
+{
+	const char *want = "more than 10000000 Lua instructions";
+	rejected_with("function envoy_on_request(h) while true do end end", RB_LUA_STRICT, want);
+	/* pcall does not swallow the budget. */
+	rejected_with("function envoy_on_request(h)\n"
+	              "  while true do pcall(function() while true do end end) end\n"
+	              "end",
+	              RB_LUA_STRICT, want);
+	/* Nor do coroutines, each with a budget of its own. */
+	rejected_with("function envoy_on_request(h)\n"
+	              "  while true do\n"
+	              "    pcall(coroutine.wrap(function() for i = 1, 5000000 do end end))\n"
+	              "  end\n"
+	              "end",
+	              RB_LUA_STRICT, want);
+	/* A top-level loop, before any handler. */
+	rejected_with("repeat until false\nfunction envoy_on_response(h) end", RB_LUA_STRICT, want);
+	/* Syntax mode runs nothing. */
+	accepted("function envoy_on_request(h) while true do end end", RB_LUA_SYNTAX);
+}
+END_TEST
+
+START_TEST(memory_cap)
+{
+	const char *want = "more than 16 MiB of memory";
+	rejected_with("function envoy_on_request(h)\n"
+	              "  local s = 'x'\n"
+	              "  while true do s = s .. s end\n"
+	              "end",
+	              RB_LUA_STRICT, want);
+	rejected_with("function envoy_on_request(h)\n"
+	              "  local t = {}\n"
+	              "  for i = 1, 1e9 do t[i] = {i} end\n"
+	              "end",
+	              RB_LUA_STRICT, want);
+	/* Caught memory errors still reject. */
+	rejected_with("function envoy_on_request(h)\n"
+	              "  local keep = {}\n"
+	              "  for i = 1, 100 do pcall(function() keep[i] = string.rep('x', 1e6) .. i end) end\n"
+	              "end",
+	              RB_LUA_STRICT, want);
+	/* string.rep is refused before it builds a result past the cap. */
+	rejected_with("function envoy_on_request(h) local s = ('x'):rep(1e12) end", RB_LUA_STRICT,
+	              "string.rep result too large");
+	rejected_with("function envoy_on_request(h) local s = (''):rep(1e15) end", RB_LUA_STRICT,
+	              "string.rep result too large");
+}
+END_TEST
+
+/* Backtracking patterns run in C, out of the hook's sight: bounded before they run. */
+START_TEST(pattern_cost)
+{
+	rejected_with("function envoy_on_request(h)\n"
+	              "  local s = string.rep('a', 60)\n"
+	              "  s:find(string.rep('a?', 60) .. string.rep('a', 60))\n"
+	              "end",
+	              RB_LUA_STRICT, "string pattern too costly");
+	rejected_with("function envoy_on_request(h)\n"
+	              "  string.match('', string.rep('a*', 100000))\n"
+	              "end",
+	              RB_LUA_STRICT, "string pattern too costly");
+	/* Ordinary patterns, and plain finds of anything, pass. */
+	accepted("function envoy_on_request(h)\n"
+	         "  local v = ('  Bearer abc  '):gsub('^%s*(.-)%s*$', '%1')\n"
+	         "  local a, b = ('x-a-b'):find('-', 1, true)\n"
+	         "  for w in ('a,b,c'):gmatch('[^,]+') do end\n"
+	         "  local p = string.rep('a?', 60)\n"
+	         "  local i = string.find(string.rep('a', 60), p, 1, true)\n"
+	         "end",
+	         RB_LUA_STRICT);
+}
+END_TEST
+
+/* Nothing outside the sandbox is reachable. */
+START_TEST(no_way_out)
+{
+	static const char *const ESCAPES[] = {
+	    "os.execute('touch /tmp/rebalance-lua-escaped')",
+	    "os.remove('/tmp/x')",
+	    "os.getenv('HOME'):len()",
+	    "os.exit(1)",
+	    "io.write('x')",
+	    "io.open('/etc/passwd')",
+	    "require('os')",
+	    "dofile('/etc/passwd')",
+	    "loadfile('/etc/passwd')",
+	    "loadstring('return 1')()",
+	    "load(function() return nil end)",
+	    "debug.getinfo(1)",
+	    "package.loadlib('libc.so.6', 'system')",
+	    "string.dump(print)",
+	    "newproxy(true)",
+	};
+	char script[256];
+	for (size_t i = 0; i < sizeof ESCAPES / sizeof *ESCAPES; i++) {
+		snprintf(script, sizeof script, "function envoy_on_request(h) %s end", ESCAPES[i]);
+		rejected_with(script, RB_LUA_STRICT, "attempt to ");
+	}
+	/* A precompiled chunk is never loaded. */
+	rejected_with("\033Lua\x51 envoy_on_request", RB_LUA_STRICT, "precompiled chunks");
+	rejected_with("\033Lua\x51", RB_LUA_SYNTAX, "precompiled chunks");
+	FILE *f = fopen("/tmp/rebalance-lua-escaped", "r");
+	ck_assert_ptr_null(f);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("lua");
+	TCase *tc = tcase_create("validator");
+	tcase_add_test(tc, modes);
+	tcase_add_test(tc, mode_of_envoy_proxy);
+	tcase_add_test(tc, real_api_calls);
+	suite_add_tcase(s, tc);
+	TCase *bounds = tcase_create("sandbox");
+	/* Each bound is reached by running up to it (slow under valgrind). */
+	tcase_set_timeout(bounds, 120);
+	tcase_add_test(bounds, instruction_budget);
+	tcase_add_test(bounds, memory_cap);
+	tcase_add_test(bounds, pattern_cost);
+	tcase_add_test(bounds, no_way_out);
+	suite_add_tcase(s, bounds);
+	return tu_run(s);
+}
