@@ -25,7 +25,9 @@ rb__lua_mode rb__lua_mode_of(const rb__envoy_proxy *ep)
 		return RB_LUA_STRICT;
 	/* The newer field wins over the deprecated one. */
 	const char *v = ep->lua_validation_type ? ep->lua_validation_type : ep->lua_validation;
-	if (rb__str_eq(v, "Syntax"))
+	/* Both spellings of the compile-only mode are taken: the CRD's enum
+	 * admits only its own, so the other never reaches a valid input. */
+	if (rb__str_eq(v, "Syntax") || rb__str_eq(v, "InsensitiveSyntax"))
 		return RB_LUA_SYNTAX;
 	if (rb__str_eq(v, "Disabled"))
 		return RB_LUA_DISABLED;

@@ -96,6 +96,11 @@ START_TEST(mode_of_envoy_proxy)
 	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_DISABLED);
 	ep.lua_validation = "Syntax";
 	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_SYNTAX);
+	ep.lua_validation = "InsensitiveSyntax";
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_SYNTAX);
+	ep.lua_validation = "Lenient"; /* not a mode: the default */
+	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_STRICT);
+	ep.lua_validation = "Syntax";
 	ep.lua_validation_type = "Strict"; /* the newer field wins */
 	ck_assert_int_eq(rb__lua_mode_of(&ep), RB_LUA_STRICT);
 	ep.lua_validation_type = "Disabled";
