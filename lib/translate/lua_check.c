@@ -36,7 +36,7 @@ rb__lua_mode rb__lua_mode_of(const rb__envoy_proxy *ep)
 
 /* Run the script, then `call`, in one chunk (line numbers are the script's). */
 static int run_handler(const rb__mem *mem, rb__arena *arena, const char *script, size_t len,
-                       const char *handler, const char **error)
+                       const char *handler, rb__lua_budget *budget, const char **error)
 {
 	const char *chunk = rb__arena_printf(arena, "%.*s\n%s(StreamHandle)", (int)len, script,
 	                                     handler);
@@ -44,7 +44,8 @@ static int run_handler(const rb__mem *mem, rb__arena *arena, const char *script,
 		return RB_ENOMEM;
 	const char *message;
 	rb__lua_outcome out =
-	    rb__lua_sandbox_run(mem, arena, rb__lua_mocks, chunk, strlen(chunk), false, &message);
+	    rb__lua_sandbox_run(mem, arena, rb__lua_mocks, chunk, strlen(chunk), false, budget,
+	                        &message);
 	if (out == RB_LUA_NO_MEMORY)
 		return RB_ENOMEM;
 	if (out == RB_LUA_ERROR) {
@@ -55,7 +56,7 @@ static int run_handler(const rb__mem *mem, rb__arena *arena, const char *script,
 }
 
 int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, rb__lua_mode mode,
-                     const char **error)
+                     rb__lua_budget *budget, const char **error)
 {
 	*error = NULL;
 	size_t len = strlen(script);
@@ -66,7 +67,7 @@ int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, r
 	if (mode == RB_LUA_SYNTAX) {
 		const char *message;
 		rb__lua_outcome out =
-		    rb__lua_sandbox_run(mem, arena, NULL, script, len, true, &message);
+		    rb__lua_sandbox_run(mem, arena, NULL, script, len, true, budget, &message);
 		if (out == RB_LUA_NO_MEMORY)
 			return RB_ENOMEM;
 		if (out == RB_LUA_ERROR)
@@ -85,7 +86,7 @@ int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, r
 	for (int i = 0; i < 2 && !*error; i++) {
 		if (!named[i])
 			continue;
-		int rc = run_handler(mem, arena, script, len, HANDLERS[i], error);
+		int rc = run_handler(mem, arena, script, len, HANDLERS[i], budget, error);
 		if (rc)
 			return rc;
 	}
@@ -95,24 +96,20 @@ int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, r
 /* The cache's value for an accepted script (a rejected one keeps its error). */
 static const char ACCEPTED[] = "";
 
+/* Keyed by the script's text, which the model keeps for longer than the
+ * translation: a lookup copies nothing, however many routes ask. */
 static const char *cached_verdict(rb__tr *t, const char *script, rb__lua_mode mode, int *rc)
 {
-	size_t len = strlen(script);
-	char *key = rb__arena_alloc(&t->scratch, len + 2);
-	if (!key) {
-		*rc = RB_ENOMEM;
-		return NULL;
-	}
-	key[0] = (char)('0' + mode);
-	memcpy(key + 1, script, len + 1);
-	void **slot = rb__map_slot_for(&t->lua_verdicts, key, len + 1);
+	rb__map *verdicts =
+	    mode == RB_LUA_SYNTAX ? &t->lua_syntax_verdicts : &t->lua_strict_verdicts;
+	void **slot = rb__map_slot_for(verdicts, script, strlen(script));
 	if (!slot) {
 		*rc = RB_ENOMEM;
 		return NULL;
 	}
 	if (!*slot) {
 		const char *error;
-		*rc = rb__lua_validate(t->mem, t->out, script, mode, &error);
+		*rc = rb__lua_validate(t->mem, t->out, script, mode, &t->lua_budget, &error);
 		if (*rc)
 			return NULL;
 		*slot = (void *)(uintptr_t)(error ? error : ACCEPTED);

@@ -16,6 +16,7 @@ struct rb__envoy_proxy;
 struct rb__tr;
 struct rb__pc_errs;
 struct rb__claim;
+struct rb__lua_budget;
 
 /* EnvoyProxy spec.lua.validationType (or the deprecated spec.luaValidation). */
 typedef enum rb__lua_mode {
@@ -34,9 +35,10 @@ extern const char *const rb__lua_mocks[];
 /*
  * Validate a script as the luavalidator does in `mode`: *error is NULL when it
  * is accepted, else why (in `arena`). RB_ENOMEM when the host ran out of memory.
+ * The runs spend *budget (lua_sandbox.h: start from rb__lua_budget_full()).
  */
 int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, rb__lua_mode mode,
-                     const char **error);
+                     struct rb__lua_budget *budget, const char **error);
 
 /*
  * The Lua check of an EnvoyExtensionPolicy entry for the Gateway of e

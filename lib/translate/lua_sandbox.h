@@ -15,9 +15,28 @@
 #include "core/arena.h"
 #include "core/mem.h"
 
-/* The bounds of one run (a fresh Lua state each). */
+/* The bounds of one run (a fresh Lua state each). The CPU time is a safety
+ * net for what one VM instruction can do unseen (concatenating or converting
+ * long strings): an ordinary script never comes near it. */
 #define RB_LUA_MEMORY_CAP ((size_t)16 * 1024 * 1024)
 #define RB_LUA_INSTRUCTION_BUDGET 10000000UL
+#define RB_LUA_CPU_SECONDS 0.25
+/* All the runs of one translation together (one run: at most the above). */
+#define RB_LUA_TRANSLATION_BUDGET 30000000UL
+#define RB_LUA_TRANSLATION_CPU_SECONDS 0.5
+
+/* What the runs of one translation have left. */
+typedef struct rb__lua_budget {
+	unsigned long steps;
+	double cpu_seconds;
+} rb__lua_budget;
+
+/* A whole translation's budget. */
+static inline rb__lua_budget rb__lua_budget_full(void)
+{
+	rb__lua_budget b = {RB_LUA_TRANSLATION_BUDGET, RB_LUA_TRANSLATION_CPU_SECONDS};
+	return b;
+}
 
 /* What a run found. */
 typedef enum rb__lua_outcome {
@@ -31,11 +50,13 @@ typedef enum rb__lua_outcome {
  * and, unless `compile_only`, run `prelude` (trusted Lua in pieces, NULL
  * last, run first in the same state) and then the chunk. On RB_LUA_ERROR *message is the reason,
  * allocated in `arena` (a bound that was hit says so, whatever the script
- * did with the error).
+ * did with the error). The run spends at most RB_LUA_INSTRUCTION_BUDGET
+ * instructions (work in C charged as such) and RB_LUA_CPU_SECONDS of *budget,
+ * and what it spends is taken off *budget.
  */
 rb__lua_outcome rb__lua_sandbox_run(const rb__mem *mem, rb__arena *arena,
                                     const char *const *prelude,
                                     const char *chunk, size_t chunk_len, bool compile_only,
-                                    const char **message);
+                                    rb__lua_budget *budget, const char **message);
 
 #endif

@@ -39,6 +39,7 @@
 #include "ir/ir.h"
 #include "model/model.h"
 #include "model/vocab.h"
+#include "translate/lua_sandbox.h"
 #include "translate/translate.h"
 
 /* ---- condition types and the errors collected per parent (3.4) ---- */
@@ -128,8 +129,14 @@ typedef struct rb__tr {
 	rb__map route_copies;
 	size_t route_copy_count;
 
-	/* lua_check.c: "<mode digit><script>" -> its error, or "" when accepted */
-	rb__map lua_verdicts;
+	/* lua_check.c: a script (the model's text, no copy) -> its error, or ""
+	 * when accepted; one map per validation mode that runs anything */
+	rb__map lua_strict_verdicts;
+	rb__map lua_syntax_verdicts;
+	/* What the Lua validator may still spend in this translation
+	 * (lua_sandbox.h). The engine's single-route translations spend what the
+	 * full one left: only a translation that ran out can differ from a full one. */
+	rb__lua_budget lua_budget;
 
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
