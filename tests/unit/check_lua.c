@@ -357,6 +357,76 @@ START_TEST(no_way_out)
 }
 END_TEST
 
+/* One script that many routes reach runs once per translation: twelve
+ * policies with the same ~6M-instruction script would spend the translation's
+ * budget (30M) about five times over if each ran it. */
+START_TEST(one_run_per_script)
+{
+	const char *slow = getenv("CK_TIMEOUT_MULTIPLIER");
+	if (slow && atoi(slow) > 1)
+		return; /* under valgrind one run alone meets the CPU time bound */
+	char doc[32768];
+	size_t n = (size_t)snprintf(doc, sizeof doc,
+	                            "apiVersion: v1\nkind: List\nitems:\n"
+	                            "- apiVersion: gateway.networking.k8s.io/v1\n"
+	                            "  kind: Gateway\n"
+	                            "  metadata: {namespace: infra, name: eg}\n"
+	                            "  spec:\n"
+	                            "    gatewayClassName: envoy-gateway-class\n"
+	                            "    listeners:\n"
+	                            "    - {name: http, protocol: HTTP, port: 80, "
+	                            "allowedRoutes: {namespaces: {from: All}}}\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: Service\n"
+	                            "  metadata: {namespace: shop, name: web}\n"
+	                            "  spec: {ports: [{name: http, port: 8080}]}\n"
+	                            "- apiVersion: discovery.k8s.io/v1\n"
+	                            "  kind: EndpointSlice\n"
+	                            "  metadata:\n"
+	                            "    namespace: shop\n"
+	                            "    name: web-1\n"
+	                            "    labels: {kubernetes.io/service-name: web}\n"
+	                            "  addressType: IPv4\n"
+	                            "  ports: [{name: http, port: 8080}]\n"
+	                            "  endpoints: [{addresses: [10.0.0.1], conditions: {ready: true}}]\n");
+	for (int i = 0; i < 12; i++)
+		n += (size_t)snprintf(
+		    doc + n, sizeof doc - n,
+		    "- apiVersion: gateway.networking.k8s.io/v1\n"
+		    "  kind: HTTPRoute\n"
+		    "  metadata: {namespace: shop, name: r%d}\n"
+		    "  spec:\n"
+		    "    parentRefs: [{namespace: infra, name: eg}]\n"
+		    "    hostnames: [r%d.example.com]\n"
+		    "    rules: [{backendRefs: [{name: web, port: 8080}]}]\n"
+		    "- apiVersion: gateway.envoyproxy.io/v1alpha1\n"
+		    "  kind: EnvoyExtensionPolicy\n"
+		    "  metadata: {namespace: shop, name: p%d}\n"
+		    "  spec:\n"
+		    "    targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r%d}]\n"
+		    "    lua:\n"
+		    "    - type: Inline\n"
+		    "      inline: |\n"
+		    "        function envoy_on_request(h)\n"
+		    "          local x = 0\n"
+		    "          for i = 1, 3000000 do x = x + i end\n"
+		    "        end\n",
+		    i, i, i, i);
+	ck_assert_uint_lt(n, sizeof doc);
+	tu_fixture f = tu_translate(doc);
+	size_t count = rb_result_destination_count(f.res);
+	ck_assert_uint_eq(count, 12);
+	for (size_t i = 0; i < count; i++) {
+		const rb_destination *d = rb_result_destination(f.res, i);
+		const char *by = rb_destination_direct_response_by(d);
+		ck_assert_msg(rb_destination_direct_response(d) == 0, "%s answers %u (%s)",
+		              rb_destination_name(d), rb_destination_direct_response(d),
+		              by ? by : "");
+	}
+	tu_done(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lua");
@@ -370,6 +440,7 @@ int main(void)
 	tcase_set_timeout(bounds, 120);
 	tcase_add_test(bounds, instruction_budget);
 	tcase_add_test(bounds, translation_budget);
+	tcase_add_test(bounds, one_run_per_script);
 	tcase_add_test(bounds, memory_cap);
 	tcase_add_test(bounds, pattern_cost);
 	tcase_add_test(bounds, no_way_out);
