@@ -352,8 +352,12 @@ static int load_text(lua_State *L, const char *text, size_t len)
 
 static const char *error_text(rb__arena *arena, lua_State *L)
 {
+	/* Outside any protected call now: nothing here may allocate in the state
+	 * (lua_tolstring would, to turn a number into a string). */
 	size_t len = 0;
-	const char *m = lua_isstring(L, -1) ? lua_tolstring(L, -1, &len) : NULL;
+	if (lua_type(L, -1) == LUA_TNUMBER)
+		return rb__arena_printf(arena, "%.14g", (double)lua_tonumber(L, -1));
+	const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
 	if (!m)
 		return rb__arena_strdup(arena, "(error object is not a string)");
 	return rb__arena_strndup(arena, m, len < MESSAGE_MAX ? len : MESSAGE_MAX);

@@ -99,6 +99,13 @@ START_TEST(modes)
 	/* Lua 5.1, as gopher-lua: 5.3's integer division does not parse. */
 	rejected_with("function envoy_on_request(h) local x = 7 // 2 end", RB_LUA_SYNTAX,
 	              "failed to parse");
+	/* Error values that are not strings. */
+	rejected_with("function envoy_on_request(h) error(42) end", RB_LUA_STRICT,
+	              "envoy_on_request: <string>:1: 42");
+	rejected_with("function envoy_on_request(h) error(42.5, 0) end", RB_LUA_STRICT,
+	              "envoy_on_request: 42.5");
+	rejected_with("function envoy_on_request(h) error({}) end", RB_LUA_STRICT,
+	              "error object is not a string");
 	/* Top-level errors count too. */
 	rejected_with("error('boom')\nfunction envoy_on_request(h) end", RB_LUA_STRICT, "boom");
 }
