@@ -118,18 +118,22 @@ static const char *cached_verdict(rb__tr *t, const char *script, rb__lua_mode mo
 	return *slot;
 }
 
-void rb__pc_lua_script(rb__pc_errs *e, const rb__claim *c, size_t index, const char *script)
+bool rb__pc_lua_script(rb__pc_errs *e, const rb__claim *c, size_t index, const char *script)
 {
 	rb__lua_mode mode = rb__lua_mode_of(rb__gateway_envoy_proxy(e->t, e->gateway));
 	if (mode == RB_LUA_DISABLED)
-		return;
+		return true;
 	int rc;
 	const char *verdict = cached_verdict(e->t, script, mode, &rc);
-	if (rc)
+	if (rc) {
 		e->rc = rc; /* no verdict: the translation fails, it does not guess */
-	else if (verdict != ACCEPTED)
-		rb__pc_add(e, true, "Lua",
-		           "validation failed for lua body in policy with name "
-		           "envoyextensionpolicy/%s/%s/lua/%zu: %s",
-		           c->meta->namespace_, c->meta->name, index, verdict);
+		return false;
+	}
+	if (verdict == ACCEPTED)
+		return true;
+	rb__pc_add(e, true, "Lua",
+	           "validation failed for lua body in policy with name "
+	           "envoyextensionpolicy/%s/%s/lua/%zu: %s",
+	           c->meta->namespace_, c->meta->name, index, verdict);
+	return false;
 }

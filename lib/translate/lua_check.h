@@ -7,6 +7,7 @@
 #ifndef RB_TRANSLATE_LUA_CHECK_H
 #define RB_TRANSLATE_LUA_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -45,9 +46,9 @@ int rb__lua_validate(const rb__mem *mem, rb__arena *arena, const char *script, r
  * (buildLua): entry `index` of the policy of claim c, whose script is
  * `script`. A rejected script adds a "Lua:" error that fails closed. Results
  * are cached per (script, mode) for the translation, so a script that many
- * routes reach runs once.
+ * routes reach runs once. False when the script was not accepted.
  */
-void rb__pc_lua_script(struct rb__pc_errs *e, const struct rb__claim *c, size_t index,
+bool rb__pc_lua_script(struct rb__pc_errs *e, const struct rb__claim *c, size_t index,
                        const char *script);
 
 #endif

@@ -36,7 +36,8 @@ void rb__pc_eep_errors(rb__pc_errs *e, const rb__claim *c, const rb__gateway *g)
 				           s->meta.namespace_, s->meta.name);
 		}
 	}
-	/* buildLuas, per parentRef Gateway: the script, then its validation (lua_check.c). */
+	/* buildLuas, per parentRef Gateway: the script, then its validation
+	 * (lua_check.c); the first entry that fails ends the list. */
 	for (size_t i = 0; i < p->lua_count; i++) {
 		const rb__lua *lua = &p->luas[i];
 		const char *script = lua->inline_script;
@@ -46,19 +47,22 @@ void rb__pc_eep_errors(rb__pc_errs *e, const rb__claim *c, const rb__gateway *g)
 				continue;
 			const rb__ca_holder *cm =
 			    rb__pc_find_config_map(t, c->meta->namespace_, lua->value_ref_name);
-			if (!cm)
+			if (!cm) {
 				rb__pc_add(e, true, "Lua",
 				           "can't find the referenced configmap %s in namespace %s",
 				           lua->value_ref_name, c->meta->namespace_);
-			else if (!cm->lua_script)
+				break;
+			}
+			if (!cm->lua_script) {
 				rb__pc_add(e, true, "Lua",
 				           "can't find the key lua in the referenced configmap %s",
 				           lua->value_ref_name);
-			else
-				script = cm->lua_script;
+				break;
+			}
+			script = cm->lua_script;
 		}
-		if (script)
-			rb__pc_lua_script(e, c, i, script);
+		if (script && !rb__pc_lua_script(e, c, i, script))
+			break;
 	}
 	for (size_t i = 0; i < p->ext_proc_count; i++) {
 		const rb__ext_proc *x = &p->ext_procs[i];
