@@ -59,9 +59,10 @@ set(PC_PREFIX "\${pcfiledir}/${pc_rel}")
 set(PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 set(PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 # The static archive's dependencies, as this build linked them (pkg-config
-# --static of libyaml, cJSON and libcyaml). A library wanted by one listed
-# later must follow it: libcyaml first, and of duplicates the last is kept.
-set(PC_STATIC_DEPS ${CYAML_STATIC_LDFLAGS} ${CJSON_STATIC_LDFLAGS} ${YAML_STATIC_LDFLAGS} -lm)
+# --static of libyaml, cJSON, libcyaml and Lua 5.1). A library wanted by one
+# listed later must follow it: libcyaml first, and of duplicates the last is kept.
+set(PC_STATIC_DEPS ${CYAML_STATIC_LDFLAGS} ${CJSON_STATIC_LDFLAGS} ${YAML_STATIC_LDFLAGS}
+  ${LUA_STATIC_LDFLAGS} -lm)
 list(REVERSE PC_STATIC_DEPS)
 list(REMOVE_DUPLICATES PC_STATIC_DEPS)
 list(REVERSE PC_STATIC_DEPS)
@@ -128,11 +129,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME librebalance0)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libyaml-0-2, libcjson1, libcyaml1")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libyaml-0-2, libcjson1, libcyaml1, liblua5.1-0")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME librebalance-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "librebalance0 (= ${PROJECT_VERSION})")
-set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "libyaml-dev, libcjson-dev, libcyaml-dev, pkg-config")
+set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "libyaml-dev, libcjson-dev, libcyaml-dev, liblua5.1-0-dev, pkg-config")
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_NAME rebalance)
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_DEPENDS "librebalance0 (= ${PROJECT_VERSION})")

@@ -338,6 +338,29 @@ def cases():
     yield "deep-json-unclosed", ("[" * n).encode(), ".json", "error"
     yield "deep-json-in-string", ('{"kind": "' + "[" * n + '"}').encode(), ".json", "ok"
 
+    # EnvoyExtensionPolicy Lua scripts run in the validator's sandbox: many distinct
+    # endless or allocation-heavy scripts share one budget per translation.
+    def lua_policy(bodies):
+        # One route and one policy per script: a policy stops at its first failing script.
+        route = BASE["httpRoutes"][0]
+        routes = [dict(route, metadata={"namespace": "shop", "name": "r%d" % i})
+                  for i in range(len(bodies))]
+        return json.dumps(dict(BASE, httpRoutes=routes, envoyExtensionPolicies=[{
+            "apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "EnvoyExtensionPolicy",
+            "metadata": {"namespace": "shop", "name": "p%d" % i},
+            "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io",
+                                     "kind": "HTTPRoute", "name": "r%d" % i}],
+                     "lua": [{"type": "Inline", "inline":
+                              "function envoy_on_request(h) local n = %d %s end" % (i, body)}]}}
+            for i, body in enumerate(bodies)]))
+    yield "lua-endless-scripts", lua_policy(["while true do end"] * 200).encode(), ".json", "ok"
+    yield "lua-string-churn", lua_policy(
+        ["local s = string.rep('x', 1e6) while true do s = s:upper():lower() end"] * 200
+    ).encode(), ".json", "ok"
+    yield "lua-pattern-bombs", lua_policy(
+        ["local s = string.rep('a', 3000) while true do s:find('a-a-b') end"] * 200
+    ).encode(), ".json", "ok"
+
     # Numbers beyond 64 bits, weights beyond uint32, negative and zero ports.
     def route_with(ref):
         doc = replaced(BASE, ("httpRoutes", 0, "spec", "rules", 0, "backendRefs", 0), ref)

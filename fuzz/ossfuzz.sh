@@ -5,7 +5,7 @@
 # Environment (set by OSS-Fuzz's base-builder; set them yourself to run it
 # locally, see docs/fuzzing.md):
 #   SRC   where the sources are: $SRC/rebalance (or REBALANCE_SRC), $SRC/libyaml,
-#         $SRC/cjson, $SRC/libcyaml
+#         $SRC/cjson, $SRC/libcyaml, $SRC/lua5.1 (Lua 5.1: the Lua validator)
 #   WORK  scratch space (the dependencies are installed into $WORK/prefix)
 #   OUT   where the fuzzers, their seed corpora, dictionaries and options go
 #   CC, CFLAGS, LIB_FUZZING_ENGINE   compiler, sanitizer and coverage flags, engine
@@ -86,6 +86,31 @@ Version: 1.3.1
 Requires: yaml-0.1
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lcyaml
+PC
+fi
+
+# Lua 5.1: its library sources compiled directly (its Makefile builds the
+# interpreter and a shared library too); lua.c and luac.c/print.c are programs.
+if have_src lua5.1; then
+	rm -rf "$WORK/build-lua5.1"
+	mkdir -p "$WORK/build-lua5.1" "$PREFIX/include/lua5.1"
+	for c in "$SRC"/lua5.1/src/*.c; do
+		case "$(basename "$c")" in lua.c | luac.c | print.c) continue ;; esac
+		# shellcheck disable=SC2086
+		$CC $CFLAGS -DLUA_USE_POSIX -I"$SRC/lua5.1/src" \
+			-c "$c" -o "$WORK/build-lua5.1/$(basename "$c" .c).o"
+	done
+	ar rcs "$PREFIX/lib/liblua5.1.a" "$WORK"/build-lua5.1/*.o
+	cp "$SRC"/lua5.1/src/{lua.h,luaconf.h,lualib.h,lauxlib.h} "$PREFIX/include/lua5.1/"
+	cat > "$PREFIX/lib/pkgconfig/lua5.1.pc" <<PC
+prefix=$PREFIX
+libdir=\${prefix}/lib
+includedir=\${prefix}/include/lua5.1
+Name: Lua
+Description: Lua 5.1 language engine
+Version: 5.1.5
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -llua5.1 -lm
 PC
 fi
 

@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [PACKAGE...]   (extra packages are added to the base set)
 set -eu
 
-BASE="build-essential cmake pkg-config libyaml-dev libcyaml-dev libcjson-dev check libsubunit-dev"
+BASE="build-essential cmake pkg-config libyaml-dev libcyaml-dev libcjson-dev liblua5.1-0-dev check libsubunit-dev"
 
 missing=""
 for pkg in $BASE "$@"; do

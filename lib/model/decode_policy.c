@@ -285,6 +285,12 @@ static int config_map_data(rb__dctx *d, const rb__node *v, void *base)
 		if (rc)
 			return rc;
 	}
+	if (has_nonempty(v, "lua")) {
+		const rb__node *lua = rb__node_get(v, "lua");
+		h->lua_script = rb__arena_strndup(d->arena, lua->scalar.text, lua->scalar.len);
+		if (!h->lua_script)
+			return RB_ENOMEM;
+	}
 	return data_keys(d, v, true, &h->data_keys, &h->data_key_count);
 }
 

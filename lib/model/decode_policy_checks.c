@@ -428,6 +428,7 @@ static const rb__schema LUA_VALUE_REF =
 
 static const rb__field LUA_FIELDS[] = {
 	RB_F_STR("type", rb__lua, type),
+	RB_F_STR("inline", rb__lua, inline_script),
 	RB_F_NEST("valueRef", LUA_VALUE_REF),
 };
 static const rb__schema LUA = RB_SCHEMA("a lua", rb__lua, LUA_FIELDS, NULL);
@@ -702,7 +703,15 @@ static const rb__field BACKEND_TLS_FIELDS[] = {
 static const rb__schema BACKEND_TLS =
 	RB_SCHEMA("backendTLS", rb__envoy_proxy, BACKEND_TLS_FIELDS, NULL);
 
+static const rb__field LUA_SETTINGS_FIELDS[] = {
+	RB_F_STR("validationType", rb__envoy_proxy, lua_validation_type),
+};
+static const rb__schema LUA_SETTINGS =
+	RB_SCHEMA("lua", rb__envoy_proxy, LUA_SETTINGS_FIELDS, NULL);
+
 static const rb__field EP_CHECK_FIELDS[] = {
+	RB_F_STR("luaValidation", rb__envoy_proxy, lua_validation),
+	RB_F_NEST("lua", LUA_SETTINGS),
 	RB_F_NEST("backendTLS", BACKEND_TLS),
 	RB_F_FN("dynamicModules", dynamic_modules),
 	RB_F_FN("geoIP", geoip),

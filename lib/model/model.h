@@ -551,6 +551,7 @@ typedef struct rb__ext_proc {
 
 typedef struct rb__lua {
 	const char *type; /* Inline, ValueRef */
+	const char *inline_script;
 	const char *value_ref_kind;
 	const char *value_ref_name;
 } rb__lua;
@@ -640,6 +641,8 @@ typedef struct rb__envoy_proxy {
 	bool geoip_country_db, geoip_city_db, geoip_asn_db, geoip_isp_db, geoip_anonymous_db;
 	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
 	rb__secret_ref backend_client_cert;
+	const char *lua_validation;      /* spec.luaValidation (deprecated) */
+	const char *lua_validation_type; /* spec.lua.validationType */
 } rb__envoy_proxy;
 
 
@@ -661,6 +664,7 @@ typedef struct rb__ca_holder {
 	bool has_any_data;
 	const char **data_keys; /* a ConfigMap's data keys whose value is not empty */
 	size_t data_key_count;
+	const char *lua_script; /* a ConfigMap's data["lua"] when not empty (an EEP's ValueRef) */
 	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt (ConfigMap) */
 	size_t ca_cert_count;
 } rb__ca_holder;

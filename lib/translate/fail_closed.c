@@ -66,17 +66,20 @@ static const char *policy_why(rb__tr *t, const char *err)
 	                        n && err[n - 1] == '.' ? "" : ".");
 }
 
-/* The policy of `kind` that fails this rule on listener l (*err: why); NULL when none. */
+/* The policy of `kind` that fails this rule on listener l (*err: why); NULL when
+ * none, or when a check ran out of memory (*rc). */
 static const rb__claim *kind_fails(rb__tr *t, rb__policy_kind kind, const rb__parent *p,
                                    const rb__route_rule *rule, const rb__listener *l,
-                                   const char **err_out)
+                                   const char **err_out, int *rc)
 {
 	const rb__claim *chain[5];
 	bool route_level[5];
 	size_t n = rb__policy_chain_scoped(t, kind, p, rule, l, chain, route_level);
 	for (size_t i = 0; i < n; i++) {
 		bool fails;
-		const char *err = rb__policy_error(t, chain[i], p, l, &fails);
+		const char *err = rb__policy_error(t, chain[i], p, l, &fails, rc);
+		if (*rc)
+			return NULL;
 		if (err && fails) {
 			*err_out = err;
 			return chain[i];
@@ -95,13 +98,16 @@ int rb__policy_fail_closed(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	static const rb__policy_kind ORDER[4] = {RB_POLICY_CTP, RB_POLICY_BTP, RB_POLICY_SP,
 	                                         RB_POLICY_EEP};
 	*by = *why = NULL;
+	int rc = RB_OK;
 	if (!t->policy_claims.len)
 		return RB_OK;
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
 		for (int k = 0; k < 4; k++) {
 			const char *err;
-			const rb__claim *c = kind_fails(t, ORDER[k], p, rule, l, &err);
+			const rb__claim *c = kind_fails(t, ORDER[k], p, rule, l, &err, &rc);
+			if (rc)
+				return rc;
 			if (c) {
 				*by = policy_by(t, c);
 				*why = policy_why(t, err);
@@ -120,7 +126,11 @@ int rb__policy_l4_unprogrammed(rb__tr *t, const rb__parent *p, bool *dropped)
 	for (size_t i = 0; i < p->listeners.len; i++) {
 		const rb__listener *l = RB_VEC_AT(&p->listeners, const rb__listener *, i);
 		const char *err;
-		if (!kind_fails(t, RB_POLICY_CTP, p, NULL, l, &err))
+		int rc = RB_OK;
+		bool fails = kind_fails(t, RB_POLICY_CTP, p, NULL, l, &err, &rc) != NULL;
+		if (rc)
+			return rc;
+		if (!fails)
 			return RB_OK; /* served through this listener */
 	}
 	*dropped = true;

@@ -171,9 +171,9 @@ void rb__pc_ext_service(rb__pc_errs *e, const rb__claim *c, const char *policy_k
 /* ---- dispatch ---- */
 
 static const char *error_of(rb__tr *t, const rb__claim *c, const rb__parent *parent,
-                            const rb__gateway *g, const rb__listener *l, bool *fails)
+                            const rb__gateway *g, const rb__listener *l, bool *fails, int *rc)
 {
-	rb__pc_errs e = {t, g, NULL, false};
+	rb__pc_errs e = {t, g, NULL, false, RB_OK};
 	switch (c->kind) {
 	case RB_POLICY_BTP:
 		rb__pc_btp_errors(&e, c);
@@ -189,11 +189,12 @@ static const char *error_of(rb__tr *t, const rb__claim *c, const rb__parent *par
 		break;
 	}
 	*fails = e.fails;
+	*rc = e.rc;
 	return e.text;
 }
 
 const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,
-                             const rb__listener *listener, bool *fails)
+                             const rb__listener *listener, bool *fails, int *rc)
 {
-	return error_of(t, c, parent, parent->gateway, listener, fails);
+	return error_of(t, c, parent, parent->gateway, listener, fails, rc);
 }

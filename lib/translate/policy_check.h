@@ -14,6 +14,7 @@ typedef struct rb__pc_errs {
 	const rb__gateway *gateway; /* the Gateway whose routes the policy reaches */
 	const char *text;           /* NULL: none */
 	bool fails;
+	int rc; /* RB_ENOMEM when a check could not be made (the Lua validator) */
 } rb__pc_errs;
 
 /* Add an error line "<prefix>: <text>"; `fails`: it fails closed. */

@@ -9,6 +9,7 @@
 
 #include "core/strutil.h"
 #include "rebalance/errors.h"
+#include "translate/lua_check.h"
 #include "translate/policy_check.h"
 
 void rb__pc_eep_errors(rb__pc_errs *e, const rb__claim *c, const rb__gateway *g)
@@ -35,20 +36,33 @@ void rb__pc_eep_errors(rb__pc_errs *e, const rb__claim *c, const rb__gateway *g)
 				           s->meta.namespace_, s->meta.name);
 		}
 	}
+	/* buildLuas, per parentRef Gateway: the script, then its validation
+	 * (lua_check.c); the first entry that fails ends the list. */
 	for (size_t i = 0; i < p->lua_count; i++) {
 		const rb__lua *lua = &p->luas[i];
-		if (!rb__str_eq(lua->type, "ValueRef") || !lua->value_ref_name)
-			continue;
-		const rb__ca_holder *cm =
-		    rb__pc_find_config_map(t, c->meta->namespace_, lua->value_ref_name);
-		if (!cm)
-			rb__pc_add(e, true, "Lua",
-			           "can't find the referenced configmap %s in namespace %s",
-			           lua->value_ref_name, c->meta->namespace_);
-		else if (!rb__pc_has_key(cm->data_keys, cm->data_key_count, "lua"))
-			rb__pc_add(e, true, "Lua",
-			           "can't find the key lua in the referenced configmap %s",
-			           lua->value_ref_name);
+		const char *script = lua->inline_script;
+		if (rb__str_eq(lua->type, "ValueRef")) {
+			script = NULL;
+			if (!lua->value_ref_name)
+				continue;
+			const rb__ca_holder *cm =
+			    rb__pc_find_config_map(t, c->meta->namespace_, lua->value_ref_name);
+			if (!cm) {
+				rb__pc_add(e, true, "Lua",
+				           "can't find the referenced configmap %s in namespace %s",
+				           lua->value_ref_name, c->meta->namespace_);
+				break;
+			}
+			if (!cm->lua_script) {
+				rb__pc_add(e, true, "Lua",
+				           "can't find the key lua in the referenced configmap %s",
+				           lua->value_ref_name);
+				break;
+			}
+			script = cm->lua_script;
+		}
+		if (script && !rb__pc_lua_script(e, c, i, script))
+			break;
 	}
 	for (size_t i = 0; i < p->ext_proc_count; i++) {
 		const rb__ext_proc *x = &p->ext_procs[i];

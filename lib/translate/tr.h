@@ -42,6 +42,7 @@
 #include "ir/ir.h"
 #include "model/model.h"
 #include "model/vocab.h"
+#include "translate/lua_sandbox.h"
 #include "translate/translate.h"
 
 /* ---- condition types and the errors collected per parent ([status.group-by-type]) ---- */
@@ -130,6 +131,15 @@ typedef struct rb__tr {
 	 * identity; route_copy_count says how many earlier copies there are */
 	rb__map route_copies;
 	size_t route_copy_count;
+
+	/* lua_check.c: a script (the model's text, no copy) -> its error, or ""
+	 * when accepted; one map per validation mode that runs anything */
+	rb__map lua_strict_verdicts;
+	rb__map lua_syntax_verdicts;
+	/* What the Lua validator may still spend in this translation
+	 * (lua_sandbox.h). The engine's single-route translations spend what the
+	 * full one left: only a translation that ran out can differ from a full one. */
+	rb__lua_budget lua_budget;
 
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
@@ -364,9 +374,10 @@ size_t rb__policy_chain_scoped(rb__tr *t, rb__policy_kind kind, const rb__parent
 /* policy_check.c (with policy_btp.c, policy_sp.c, policy_eep.c, policy_ctp.c):
  * why a policy is invalid for a Gateway's listener (NULL: valid).
  * *fails says whether the error fails closed (SecurityPolicy ExtAuth and
- * EnvoyExtensionPolicy ExtProc/Wasm may fail open). */
+ * EnvoyExtensionPolicy ExtProc/Wasm may fail open). *rc: RB_ENOMEM when a
+ * check could not be made (the Lua validator ran out of memory). */
 const char *rb__policy_error(rb__tr *t, const rb__claim *c, const rb__parent *parent,
-                             const rb__listener *listener, bool *fails);
+                             const rb__listener *listener, bool *fails, int *rc);
 
 /* policy_check.c: the most specific EnvoyProxy of a Gateway -- its own, else
  * the GatewayClass's, else the default spec -- or NULL. */

@@ -11,6 +11,7 @@
 
 #include "core/strutil.h"
 #include "rebalance/errors.h"
+#include "translate/lua_sandbox.h"
 #include "translate/tr.h"
 
 
@@ -181,14 +182,14 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 16 };
+enum { MAP_COUNT = 18 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
 	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
-	                            &t->policy_claims,
+	                            &t->policy_claims, &t->lua_strict_verdicts, &t->lua_syntax_verdicts,
 	                            &t->gateway_verdicts, &t->listener_verdicts,
 	                            &t->route_copies};
 	memcpy(out, maps, sizeof maps);
@@ -223,6 +224,7 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 	t->o = opts;
 	t->mem = mem;
 	t->out = arena;
+	t->lua_budget = rb__lua_budget_full();
 	rb__arena_init(&t->scratch, mem);
 	rb__buf_init(&t->overlap_buf, mem);
 	rb__map *maps[MAP_COUNT];

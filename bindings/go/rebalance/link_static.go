@@ -4,7 +4,7 @@ package rebalance
 
 // go build -tags rebalance_static: link librebalance.a (-l:librebalance.a,
 // so the shared library cannot be picked instead) and its dependencies (libcyaml,
-// libcjson, libyaml, libm) through rebalance-static.pc.
+// libcjson, libyaml, liblua5.1, libm) through rebalance-static.pc.
 // static_test.go checks that no librebalance.so is loaded.
 
 // #cgo pkg-config: rebalance-static
