@@ -5,6 +5,10 @@
 set -u
 cli=$1
 input=$2
+# A directory of its own: ctest runs the CLI tests side by side.
+work=$(mktemp -d) || exit 1
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
 fail=0
 for args in "translate" "translate -o json" "xds" "xds -o json"; do
 	# shellcheck disable=SC2086 # $args is several words on purpose
