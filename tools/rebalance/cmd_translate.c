@@ -1,18 +1,7 @@
-/* rebalance translate: print the destination IR (SPEC.md R.2, R.3). */
-#include <stdlib.h>
-#include <string.h>
-
+/* rebalance translate: print the destination IR and the route statuses. */
 #include "cli.h"
 
 int cmd_translate(int argc, char **argv)
 {
-	cli_options o;
-	int rc = cli_parse("translate", argc, argv, &o, NULL, NULL);
-	if (rc) {
-		cli_options_free(&o);
-		return rc;
-	}
-	rc = cli_translate_and_print("translate", &o, rb_result_write);
-	cli_options_free(&o);
-	return rc;
+	return cli_view_command("translate", argc, argv, rb_result_write);
 }
