@@ -531,9 +531,12 @@ def cases():
     # nothing holds the whole output.
     yield "output-amplified", amplified(20, 8000), ".json", "ok"
     for cmd, budget in (("translate", "4Mi"), ("xds", "4Mi"), ("explain", "2Ki")):
-        # explain shows counts, not endpoints: its output grows with the routes only.
+        # explain shows counts, not endpoints: its output grows with the routes only,
+        # and by default only the summary is printed when no rule answers 5xx (--all:
+        # every rule's detail).
+        args = [cmd, "--all"] if cmd == "explain" else [cmd]
         yield "output-amplified-budget-%s" % cmd, amplified(40, 12000), ".json", \
-            "output-limit", [cmd, "--limit", "output-bytes=" + budget]
+            "output-limit", args + ["--limit", "output-bytes=" + budget]
     yield "output-amplified-budget-xds-yaml", amplified(40, 12000), ".json", "output-limit", \
         ["xds", "-o", "yaml", "--limit", "output-bytes=4Mi"]
 

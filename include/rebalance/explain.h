@@ -21,8 +21,12 @@
  *  - inside one cluster: the highest priority level with a non-draining
  *    endpoint takes everything; within it, localities share by weight and a
  *    locality whose endpoints all drain gets nothing. When no level has a
- *    non-draining endpoint, Envoy's panic mode spreads requests over every
- *    host of priority 0 (503 when priority 0 is empty).
+ *    non-draining endpoint, every level is in panic: Envoy splits the load
+ *    across levels by their share of all hosts (recalculateLoadInTotalPanic,
+ *    whole percents, the rounding remainder to the first non-empty level) and
+ *    spreads each level's part over all its hosts (503 when there is none).
+ *  - Envoy 1.30 or later (RB_ENVOY_MODEL_VERSION): draining endpoints are
+ *    excluded from load balancing.
  *
  * Shares are fractions of all requests of the rule, between 0 and 1.
  *
@@ -87,14 +91,28 @@ typedef enum rb_outcome {
 /** Options of rb_explanation: a transparent struct, size first, fields only appended. */
 typedef struct rb_explain_options {
 	uint32_t size; /**< sizeof(rb_explain_options) as the caller knows it */
-	/** Services to scale to zero before translating ("NAMESPACE/NAME"): their
-	 *  EndpointSlices are kept but emptied, on both sides. Copied. */
+	/** Changes made to the input before translating, on both sides. Copied.
+	 *  "NAMESPACE/NAME": scale that Service to zero (its EndpointSlices are
+	 *  kept, emptied); "NAMESPACE/NAME=N": the Service with N ready endpoints
+	 *  (in its first EndpointSlice, or one made from its ports);
+	 *  "NAMESPACE/ROUTE:RULE:REF=weight:W": backendRef REF (index) of rule RULE
+	 *  (name or index) of that route gets weight W. N, W <= 1000000. */
 	const char *const *what_if;
 	size_t what_if_count;
+	/** Which rules the explanation keeps (after translating everything): a
+	 *  rule passes when its route is in `namespace_` (NULL: any), its route
+	 *  "NAMESPACE/NAME" is one of `routes` (none given: any) and its Gateway
+	 *  "NAMESPACE/NAME" one of `gateways` (none given: any) -- kubectl's -n
+	 *  and explain's --route and --gateway. Read during rb_explain only. */
+	const char *namespace_;
+	const char *const *routes;
+	size_t route_count;
+	const char *const *gateways;
+	size_t gateway_count;
 } rb_explain_options;
 
-/** Static initializer: no what-if. */
-#define RB_EXPLAIN_OPTIONS_INIT { sizeof(rb_explain_options), NULL, 0 }
+/** Static initializer: no what-if, every rule. */
+#define RB_EXPLAIN_OPTIONS_INIT { sizeof(rb_explain_options), NULL, 0, NULL, NULL, 0, NULL, 0 }
 
 /** Fill `opts`, a struct of `size` bytes (pass sizeof(rb_explain_options)), with the
  *  defaults of RB_EXPLAIN_OPTIONS_INIT; only `size` bytes are written, so callers
@@ -109,8 +127,8 @@ RB_API int rb_explain_options_init(rb_explain_options *opts, size_t size);
  * @param out receives the explanation (a new reference, free with rb_explanation_free)
  * @param opts the selected side's options; NULL means RB_TRANSLATE_OPTIONS_INIT
  * @param eopts NULL means RB_EXPLAIN_OPTIONS_INIT
- * @return RB_OK; RB_EINVAL (NULL argument, bad options, a what-if target that
- *         is not "NAMESPACE/NAME"); RB_ENOMEM
+ * @return RB_OK; RB_EINVAL (NULL argument, bad options, a what-if target in
+ *         none of the forms above); RB_ENOMEM
  */
 RB_API int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_options *opts,
                       const rb_explain_options *eopts);
@@ -125,7 +143,8 @@ RB_API const rb_result *rb_explanation_result(const rb_explanation *ex, rb_side 
 RB_API size_t rb_explanation_what_if_count(const rb_explanation *ex);
 /** What-if target `i` ("NAMESPACE/NAME"), or NULL when out of range. */
 RB_API const char *rb_explanation_what_if(const rb_explanation *ex, size_t i);
-/** 1 when the input has a Service of that name (a typo leaves nothing to scale), else 0. */
+/** 1 when the input has a Service of that name (a typo leaves nothing to scale), or
+ *  for a weight target that backendRef; else 0. */
 RB_API int rb_explanation_what_if_found(const rb_explanation *ex, size_t i);
 /** Number of EndpointSlices the target owned (and that were emptied). */
 RB_API size_t rb_explanation_what_if_slices(const rb_explanation *ex, size_t i);
@@ -151,6 +170,19 @@ RB_API const char *rb_explained_rule_routing_reason(const rb_explained_rule *r, 
 RB_API uint32_t rb_explained_rule_status_code(const rb_explained_rule *r, rb_side side);
 /** Share of the rule's requests with that outcome, between 0 and 1. */
 RB_API double rb_explained_rule_share(const rb_explained_rule *r, rb_side side, rb_outcome outcome);
+
+/** The rule's `name:` as written, or NULL when it has none (the index is in
+ *  the destination, rb_destination_rule). */
+RB_API const char *rb_explained_rule_name(const rb_explained_rule *r);
+/** The listeners of the rule's Gateway its route attaches to, as the
+ *  parentRefs name them: "http, https" (sectionNames), "port 80", or "all"
+ *  for a parentRef without either; NULL when unknown (e.g. a ListenerSet). */
+RB_API const char *rb_explained_rule_listeners(const rb_explained_rule *r);
+/** When the rule's BackendTrafficPolicy configures what the model does not
+ *  cover (active or passive health checks, a panic threshold, ConsistentHash
+ *  load balancing): a sentence saying so, ending in "the shares assume every
+ *  ready endpoint passes"; NULL otherwise. */
+RB_API const char *rb_explained_rule_caveat(const rb_explained_rule *r);
 
 /** Number of backendRefs of the rule, in spec order (TLS: every rule's refs, pooled). */
 RB_API size_t rb_explained_rule_ref_count(const rb_explained_rule *r);
@@ -187,6 +219,19 @@ RB_API const char *rb_explained_ref_message(const rb_explained_ref *ref);
 RB_API rb_ref_state rb_explained_ref_state(const rb_explained_ref *ref, rb_side side);
 /** Share of the rule's requests the ref serves on one side, between 0 and 1. */
 RB_API double rb_explained_ref_share(const rb_explained_ref *ref, rb_side side);
+
+/** Share of the rule's requests that end in `outcome` because of this ref on
+ *  one side: RB_OUTCOME_SERVED is its share; RB_OUTCOME_503 / RB_OUTCOME_500
+ *  what its weighted-cluster entry or its empty cluster answers (an empty or
+ *  invalid ref's weight is answered with the route's not-found code). A
+ *  direct response is the rule's, not a ref's: 0 for every ref. */
+RB_API double rb_explained_ref_outcome(const rb_explained_ref *ref, rb_side side, rb_outcome outcome);
+
+/** The Envoy version the load-balancing model assumes, as a minimum ("1.30"):
+ *  from 1.30 on, DRAINING endpoints are excluded from load balancing (before,
+ *  they counted as unhealthy hosts). RB_ENVOY_MODEL_VERSION as a string. */
+#define RB_ENVOY_MODEL_VERSION "1.30"
+RB_API const char *rb_envoy_model_version(void);
 
 /** Static names: "serving", "standby", "draining", "panic", "noEndpoints",
  *  "invalid", "excluded", "excludedNotReady", "zeroWeight", "dropped",

@@ -26,7 +26,8 @@ static int copy_explain_options(rb_explain_options *o, const rb_explain_options 
 	size_t n = user->size < sizeof *o ? user->size : sizeof *o;
 	memcpy(o, user, n);
 	o->size = sizeof *o;
-	if (o->what_if_count && !o->what_if)
+	if ((o->what_if_count && !o->what_if) || (o->route_count && !o->routes) ||
+	    (o->gateway_count && !o->gateways))
 		return RB_EINVAL;
 	return RB_OK;
 }
@@ -53,7 +54,7 @@ int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_opti
 	/* The option strings must outlive the caller's options. */
 	rc = rb__options_own(&o, &ex->arena);
 	if (!rc)
-		rc = rb__explain_build(ex, in, &o, e.what_if, e.what_if_count);
+		rc = rb__explain_build(ex, in, &o, &e);
 	if (rc) {
 		rb_explanation_free(ex);
 		return rc;

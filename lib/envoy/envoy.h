@@ -76,6 +76,11 @@ double rb__envoy_cluster_shares(const rb__locality *l, size_t n, double *share, 
 typedef struct rb__ref_view {
 	rb_ref_state state;
 	double share;
+	/* The share of the rule's requests that end in each outcome because of
+	 * this ref (indexed by rb_outcome; [RB_OUTCOME_SERVED] == share): its
+	 * weighted-cluster entry answered with the not-found code, or its part
+	 * of a cluster in which no host is left. */
+	double caused[5];
 } rb__ref_view;
 
 typedef struct rb__projection {

@@ -153,18 +153,55 @@ double rb__envoy_cluster_shares(const rb__locality *l, size_t n, double *share, 
 				share[i] = l[i].weight / sum;
 		return 0;
 	}
-	/* Nothing eligible anywhere: panic. All load goes to priority 0, where
-	 * Envoy picks among all its hosts, draining or not. */
-	size_t hosts = 0;
+	/* Nothing eligible anywhere: every level is in panic (a level with no
+	 * host counts as 0% healthy), and Envoy's recalculateLoadInTotalPanic
+	 * splits the load across levels by each level's share of all hosts,
+	 * draining ones included, in whole percent:
+	 *   load[p] = floor(100 * hosts[p] / total_hosts)
+	 * with what rounding leaves over added to the first non-empty level.
+	 * Inside a level in panic Envoy picks among all its hosts (locality
+	 * weights play no part): each locality by its host count. */
+	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
-		if (l[i].priority == 0)
-			hosts += l[i].hosts;
-	if (!hosts)
-		return 1;
+		total += l[i].hosts;
+	if (!total)
+		return 1; /* 100% to priority 0, which has no host: "no healthy upstream" */
 	*panic = true;
+	/* Levels in ascending order (only levels with hosts get load: the
+	 * empty ones of Envoy's dense list get floor(0) = 0). */
+	uint64_t left = 100;
+	bool any = false, first_set = false;
+	uint32_t lvl = 0, first = 0;
+	for (;;) {
+		/* the next level with hosts after `lvl` (or `level` itself on the first pass) */
+		bool more = false;
+		uint32_t next = 0;
+		for (size_t i = 0; i < n; i++)
+			if (l[i].hosts && (!any || l[i].priority > lvl) && (!more || l[i].priority < next))
+				next = l[i].priority, more = true;
+		if (!more)
+			break;
+		any = true;
+		lvl = next;
+		size_t hosts = 0;
+		for (size_t i = 0; i < n; i++)
+			if (l[i].priority == lvl)
+				hosts += l[i].hosts;
+		uint64_t load = 100 * (uint64_t)hosts / total;
+		left -= load;
+		if (!first_set)
+			first = lvl, first_set = true;
+		for (size_t i = 0; i < n; i++)
+			if (l[i].priority == lvl)
+				share[i] = (double)load / 100 * (double)l[i].hosts / (double)hosts;
+	}
+	size_t first_hosts = 0;
 	for (size_t i = 0; i < n; i++)
-		if (l[i].priority == 0)
-			share[i] = (double)l[i].hosts / (double)hosts;
+		if (l[i].priority == first)
+			first_hosts += l[i].hosts;
+	for (size_t i = 0; i < n && left; i++)
+		if (l[i].priority == first)
+			share[i] += (double)left / 100 * (double)l[i].hosts / (double)first_hosts;
 	return 0;
 }
 
@@ -244,13 +281,21 @@ static int one_cluster(const rb__ir_destination *d, const rb__mem *mem, rb__proj
 		l[i] = locality(&d->settings[i]);
 	bool panic;
 	double lost = rb__envoy_cluster_shares(l, n, share, &panic);
-	out->outcome[out->routing == RB_ROUTING_L4_CLUSTER ? RB_OUTCOME_RESET : RB_OUTCOME_503] = lost;
+	rb_outcome lost_as = out->routing == RB_ROUTING_L4_CLUSTER ? RB_OUTCOME_RESET : RB_OUTCOME_503;
+	out->outcome[lost_as] = lost;
+	/* No host anywhere: every ref of the cluster shares the blame by weight. */
+	double weight_sum = 0;
+	for (size_t i = 0; i < n; i++)
+		weight_sum += l[i].weight;
 	for (size_t j = 0; j < d->ref_count; j++) {
 		ptrdiff_t k = setting_index(d, &d->refs[j]);
 		if (k < 0)
 			continue;
-		refs[j].share = share[k];
+		refs[j].share = refs[j].caused[RB_OUTCOME_SERVED] = share[k];
 		refs[j].state = lb_state(&l[k], share[k], panic);
+		if (lost > 0)
+			refs[j].caused[lost_as] =
+				weight_sum > 0 ? lost * l[k].weight / weight_sum : lost / (double)n;
 		out->outcome[RB_OUTCOME_SERVED] += share[k];
 	}
 	rb__free(mem, l);
@@ -278,8 +323,17 @@ static void weighted(const rb__ir_destination *d, rb__projection *out, rb__ref_v
 		out->outcome[RB_OUTCOME_503] = 1;
 		return;
 	}
-	out->outcome[out->code == 503 ? RB_OUTCOME_503 : RB_OUTCOME_500] = lost_weight / total;
+	rb_outcome not_found = out->code == 503 ? RB_OUTCOME_503 : RB_OUTCOME_500;
+	out->outcome[not_found] = lost_weight / total;
 	for (size_t j = 0; j < d->ref_count; j++) {
+		/* An invalid or empty ref's weight is the invalid-backend-cluster's:
+		 * the requests it would get are answered with the not-found code. */
+		rb_ref_state st = refs[j].state;
+		if ((st == RB_REF_STATE_INVALID || st == RB_REF_STATE_NO_ENDPOINTS) && lost_weight) {
+			ptrdiff_t k = setting_index(d, &d->refs[j]);
+			if (k < 0 || !d->settings[k].shared_cluster)
+				refs[j].caused[not_found] = d->refs[j].weight / total;
+		}
 		ptrdiff_t k = setting_index(d, &d->refs[j]);
 		if (k < 0)
 			continue;
@@ -295,8 +349,9 @@ static void weighted(const rb__ir_destination *d, rb__projection *out, rb__ref_v
 		bool panic;
 		double lost = rb__envoy_cluster_shares(&l, 1, &in_cluster, &panic);
 		double pick = s->weight / total;
-		refs[j].share = pick * in_cluster;
+		refs[j].share = refs[j].caused[RB_OUTCOME_SERVED] = pick * in_cluster;
 		refs[j].state = lb_state(&l, in_cluster, panic);
+		refs[j].caused[RB_OUTCOME_503] += pick * lost;
 		out->outcome[RB_OUTCOME_SERVED] += refs[j].share;
 		out->outcome[RB_OUTCOME_503] += pick * lost;
 	}
@@ -307,8 +362,8 @@ int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__proje
 {
 	memset(out, 0, sizeof *out);
 	for (size_t j = 0; j < d->ref_count; j++) {
+		memset(&refs[j], 0, sizeof refs[j]);
 		refs[j].state = base_state(&d->refs[j]);
-		refs[j].share = 0;
 	}
 	if (d->rule < 0) {
 		out->routing = RB_ROUTING_L4_CLUSTER;
@@ -324,6 +379,13 @@ int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__proje
 		for (size_t j = 0; j < d->ref_count; j++)
 			if (refs[j].state == RB_REF_STATE_SERVING)
 				refs[j].state = RB_REF_STATE_UNROUTED;
+		/* No filter or policy decided it: no backendRef could take a request,
+		 * so each is the cause of its weight's share. */
+		double weight = 0;
+		for (size_t j = 0; !d->direct_response_by && j < d->ref_count; j++)
+			weight += d->refs[j].weight;
+		for (size_t j = 0; weight > 0 && j < d->ref_count; j++)
+			refs[j].caused[o] = d->refs[j].weight / weight;
 		return RB_OK;
 	}
 	out->reason = rb__envoy_per_setting_reason(d);

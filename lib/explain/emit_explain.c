@@ -3,13 +3,16 @@
  * docs/explain.md describes the document. Shares are percentages.
  *
  *   mode: rebalance                       # the selected side's mode
- *   whatIf: [{service: NS/NAME, found: true, endpointSlices: 1}]
+ *   whatIf: [{service: NS/NAME[=N], found: true, endpointSlices: 1}]
+ *           (or {backendRef: NS/ROUTE:RULE:REF=weight:W, found, endpointSlices: 0})
+ *   envoyVersion: ">=1.30"                # the Envoy the model assumes
  *   rules:
- *   - name, route {kind, namespace, name, rule}, gateway
+ *   - name, route {kind, namespace, name, rule, ruleName?}, gateway, listeners?, caveat?
  *     backendRefs:
  *     - name, backend {group?, kind, namespace, name, port?}, weight, priority?, sharedCluster?,
  *       endpoints {total, draining}, reason?, message?,
- *       upstream {state, share}, selected {state, share}
+ *       upstream {state, share, answered500?, answered503?, reset?}, selected {...}
+ *       (the shares answered because of this ref, only when non-zero)
  *     upstream / selected:
  *       routing, why?, statusCode?, rebalanceOnNoEndpoints {value, policy?, scope?},
  *       rebalanceOnNoReadyEndpoints {...} (HTTP/GRPC only),
@@ -65,7 +68,9 @@ static int emit_what_if(rb__writer *w, const rb_explanation *ex)
 	TRY(rb__w_seq_begin(w, ex->what_if_count == 0));
 	for (size_t i = 0; i < ex->what_if_count; i++) {
 		TRY(rb__w_map_begin(w, true));
-		TRY(kv_str(w, "service", ex->what_if[i]));
+		/* NS/SERVICE[=N], or NS/ROUTE:RULE:REF=weight:W */
+		TRY(kv_str(w, rb__what_if_is_weight(ex->what_if[i]) ? "backendRef" : "service",
+		           ex->what_if[i]));
 		TRY(kv_bool(w, "found", ex->match[i].service_found));
 		TRY(kv_uint(w, "endpointSlices", ex->match[i].slices));
 		TRY(rb__w_map_end(w));
@@ -114,6 +119,13 @@ static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
 		TRY(rb__w_map_begin(w, true));
 		TRY(kv_str(w, "state", rb_ref_state_name(ref->view[side].state)));
 		TRY(kv_share(w, "share", ref->view[side].share));
+		/* what this ref's own weight ends in besides being served, when any */
+		if (ref->view[side].caused[RB_OUTCOME_500] > 0)
+			TRY(kv_share(w, "answered500", ref->view[side].caused[RB_OUTCOME_500]));
+		if (ref->view[side].caused[RB_OUTCOME_503] > 0)
+			TRY(kv_share(w, "answered503", ref->view[side].caused[RB_OUTCOME_503]));
+		if (ref->view[side].caused[RB_OUTCOME_RESET] > 0)
+			TRY(kv_share(w, "reset", ref->view[side].caused[RB_OUTCOME_RESET]));
 		TRY(rb__w_map_end(w));
 	}
 	return rb__w_map_end(w);
@@ -170,8 +182,14 @@ static int emit_rule(rb__writer *w, const rb_explained_rule *r)
 	TRY(kv_str(w, "name", d->route_name));
 	TRY(rb__w_key(w, "rule"));
 	TRY(rb__w_int(w, d->rule));
+	if (r->rule_name)
+		TRY(kv_str(w, "ruleName", r->rule_name));
 	TRY(rb__w_map_end(w));
 	TRY(kv_str(w, "gateway", d->gateway));
+	if (r->listeners)
+		TRY(kv_str(w, "listeners", r->listeners));
+	if (r->caveat)
+		TRY(kv_str(w, "caveat", r->caveat));
 	TRY(rb__w_key(w, "backendRefs"));
 	TRY(rb__w_seq_begin(w, r->ref_count == 0));
 	for (size_t j = 0; j < r->ref_count; j++)
@@ -227,6 +245,8 @@ int rb__emit_explanation(rb__writer *w, const rb_explanation *ex)
 	TRY(kv_str(w, "mode", ex->selected.mode == RB_MODE_COMPAT_ENVOY_GATEWAY ? "envoy-gateway"
 	                                                                          : "rebalance"));
 	TRY(emit_what_if(w, ex));
+	/* the oldest Envoy whose load balancer the shares are computed for */
+	TRY(kv_str(w, "envoyVersion", ">=" RB_ENVOY_MODEL_VERSION));
 	TRY(rb__w_key(w, "rules"));
 	TRY(rb__w_seq_begin(w, ex->rule_count == 0));
 	for (size_t i = 0; i < ex->rule_count; i++)

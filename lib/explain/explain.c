@@ -142,6 +142,100 @@ static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
 	return RB_OK;
 }
 
+/* "kind\0namespace\0name": the key of a route (in `a`; NULL when out of memory). */
+static const char *route_key(rb__arena *a, const char *kind, const char *ns, const char *name,
+                             size_t *len)
+{
+	size_t kl = strlen(kind), nl = strlen(ns), ml = strlen(name);
+	char *k = rb__arena_alloc(a, kl + nl + ml + 3);
+	if (!k)
+		return NULL;
+	memcpy(k, kind, kl + 1);
+	memcpy(k + kl + 1, ns, nl + 1);
+	memcpy(k + kl + nl + 2, name, ml + 1);
+	*len = kl + nl + ml + 2;
+	return k;
+}
+
+/* Routes by route_key (the first of a key wins). */
+static int index_routes(rb__arena *a, const rb__model *m, rb__map *index)
+{
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
+		for (size_t i = 0; i < m->routes[k].len; i++) {
+			const rb__route *r = RB_VEC_AT(&m->routes[k], const rb__route *, i);
+			size_t n;
+			const char *key = route_key(a, rb__route_kind_name(r->kind), r->meta.namespace_,
+			                            r->meta.name, &n);
+			void **slot = key ? rb__map_slot_for(index, key, n) : NULL;
+			if (!slot)
+				return RB_ENOMEM;
+			if (!*slot)
+				*slot = (void *)(uintptr_t)r; /* the map holds void *; read back as const */
+		}
+	}
+	return RB_OK;
+}
+
+/* The listeners of `gateway` ("ns/name") the route's parentRefs name: their
+ * sectionNames (or ports), "all" for a parentRef naming the Gateway alone. */
+static const char *listeners_of(rb__arena *a, const rb__route *r, const char *gateway)
+{
+	const char *out = NULL;
+	for (size_t i = 0; gateway && i < r->parent_ref_count; i++) {
+		const rb__parent_ref *p = &r->parent_refs[i];
+		if (p->kind && strcmp(p->kind, "Gateway"))
+			continue;
+		const char *ns = p->namespace_ && *p->namespace_ ? p->namespace_ : r->meta.namespace_;
+		size_t nl = strlen(ns);
+		if (strncmp(gateway, ns, nl) || gateway[nl] != '/' || strcmp(gateway + nl + 1, p->name))
+			continue;
+		const char *one = p->section_name ? rb__arena_strdup(a, p->section_name)
+		                  : p->has_port   ? rb__arena_printf(a, "port %u", (unsigned)p->port)
+		                                  : "all";
+		if (!one)
+			return NULL;
+		out = out ? rb__arena_printf(a, "%s, %s", out, one) : one;
+		if (!out)
+			return NULL;
+	}
+	return out;
+}
+
+/* Rule names, listeners and caveats: what the IR does not carry. */
+static int describe_rules(rb_explanation *ex, const rb__model *m)
+{
+	rb__map index;
+	rb__map_init(&index, &ex->ctx->mem);
+	int rc = index_routes(&ex->arena, m, &index);
+	for (size_t i = 0; i < ex->rule_count && !rc; i++) {
+		rb_explained_rule *r = &ex->rules[i];
+		const rb__ir_destination *d = r->dest[RB_SIDE_SELECTED];
+		size_t n;
+		const char *key = route_key(&ex->arena, d->route_kind, d->route_namespace,
+		                            d->route_name, &n);
+		if (!key) {
+			rc = RB_ENOMEM;
+			break;
+		}
+		const rb__route *route = rb__map_get(&index, key, n);
+		if (route && d->rule >= 0 && (size_t)d->rule < route->rule_count)
+			r->rule_name = route->rules[d->rule].name;
+		if (route)
+			r->listeners = listeners_of(&ex->arena, route, d->gateway);
+		if (d->unmodelled) {
+			r->caveat = rb__arena_printf(&ex->arena,
+			                             "BackendTrafficPolicy %s configures %s, which this "
+			                             "model does not cover: the shares assume every ready "
+			                             "endpoint passes",
+			                             d->unmodelled_by, d->unmodelled);
+			if (!r->caveat)
+				rc = RB_ENOMEM;
+		}
+	}
+	rb__map_free(&index);
+	return rc;
+}
+
 static int copy_targets(rb_explanation *ex, const char *const *what_if, size_t n)
 {
 	ex->what_if_count = n;
@@ -159,15 +253,48 @@ static int copy_targets(rb_explanation *ex, const char *const *what_if, size_t n
 	return RB_OK;
 }
 
+/* "ns/name" names namespace `ns` and object `name`? */
+static bool names(const char *target, const char *ns, const char *name)
+{
+	size_t n = strlen(ns);
+	return target && !strncmp(target, ns, n) && target[n] == '/' && !strcmp(target + n + 1, name);
+}
+
+/* Does the rule pass the filters of `eo`? */
+static bool selected(const rb_explain_options *eo, const rb__ir_destination *d)
+{
+	if (eo->namespace_ && strcmp(eo->namespace_, d->route_namespace))
+		return false;
+	bool route = !eo->route_count, gateway = !eo->gateway_count;
+	for (size_t i = 0; i < eo->route_count && !route; i++)
+		route = names(eo->routes[i], d->route_namespace, d->route_name);
+	for (size_t i = 0; i < eo->gateway_count && !gateway; i++)
+		gateway = eo->gateways[i] && d->gateway && !strcmp(eo->gateways[i], d->gateway);
+	return route && gateway;
+}
+
+/* Keep the rules that pass the filters, in order (the others stay in the
+ * results, which every rule's translation needed). */
+static void keep_selected(rb_explanation *ex, const rb_explain_options *eo)
+{
+	if (!eo->namespace_ && !eo->route_count && !eo->gateway_count)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < ex->rule_count; i++)
+		if (selected(eo, ex->rules[i].dest[RB_SIDE_SELECTED]))
+			ex->rules[n++] = ex->rules[i];
+	ex->rule_count = n;
+}
+
 int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
-                      const char *const *what_if, size_t what_if_count)
+                      const rb_explain_options *eo)
 {
 	ex->selected = *opts;
-	int rc = copy_targets(ex, what_if, what_if_count);
+	int rc = copy_targets(ex, eo->what_if, eo->what_if_count);
 	if (rc)
 		return rc;
 	rb__model view;
-	rc = rb__model_scale_to_zero(&in->model, ex->what_if, ex->what_if_count, &ex->arena, &view, ex->match);
+	rc = rb__model_what_if(&in->model, ex->what_if, ex->what_if_count, &ex->arena, &view, ex->match);
 	if (rc)
 		return rc;
 	rb_translate_options up = RB_TRANSLATE_OPTIONS_INIT;
@@ -201,7 +328,8 @@ int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate
 		if (rc)
 			return rc;
 	}
-	return RB_OK;
+	keep_selected(ex, eo);
+	return describe_rules(ex, &in->model);
 }
 
 size_t rb__format_percent(double share, char *buf)

@@ -22,6 +22,9 @@ struct rb_explained_rule {
 	rb__projection proj[2];
 	rb_explained_ref *refs;
 	size_t ref_count;
+	const char *rule_name; /* the rule's `name:`, or NULL */
+	const char *listeners; /* "http, https" (sectionNames of the parentRefs to its Gateway), or NULL */
+	const char *caveat;    /* what the Envoy model does not cover on this rule, or NULL */
 };
 
 struct rb_explanation {
@@ -36,9 +39,10 @@ struct rb_explanation {
 	size_t rule_count;
 };
 
-/* Build `ex` (zeroed, ctx and arena set) from a model. RB_OK, RB_EINVAL, RB_ENOMEM. */
+/* Build `ex` (zeroed, ctx and arena set) from a model: the what-if targets
+ * and the rule filters of `eo`. RB_OK, RB_EINVAL, RB_ENOMEM. */
 int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
-                      const char *const *what_if, size_t what_if_count);
+                      const rb_explain_options *eo);
 
 /* The explanation as data (rb_explanation_write); shares as percentages. */
 int rb__emit_explanation(rb__writer *w, const rb_explanation *ex);

@@ -137,6 +137,11 @@ struct rb_destination {
 	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
 	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
 	bool zone_aware;
+	/* Not serialized: what the rule's BackendTrafficPolicy configures that
+	 * explain's Envoy model does not cover ("active health checks"...), with
+	 * the policy's "ns/name"; NULL when nothing. */
+	const char *unmodelled;
+	const char *unmodelled_by;
 	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;
 	size_t setting_count;

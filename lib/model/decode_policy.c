@@ -90,6 +90,17 @@ static void merge_backends_fields(const rb__node *spec, rb__backend_traffic_poli
 	const rb__node *type = rb__node_get(rb__node_get(spec, "loadBalancer"), "type");
 	p->consistent_hash = rb__node_is_scalar(type) && type->stype == RB_SCALAR_STRING &&
 	                     !strcmp(type->scalar.text, "ConsistentHash");
+	/* What explain's Envoy model leaves out (docs/explain.md): the first one
+	 * named, in the order an operator would look for it. */
+	const rb__node *hc = rb__node_get(spec, "healthCheck");
+	if (!rb__node_is_null(rb__node_get(hc, "active")))
+		p->unmodelled = "active health checks";
+	else if (!rb__node_is_null(rb__node_get(hc, "passive")))
+		p->unmodelled = "outlier detection (passive health checks)";
+	else if (!rb__node_is_null(rb__node_get(hc, "panicThreshold")))
+		p->unmodelled = "a panic threshold";
+	else if (p->consistent_hash)
+		p->unmodelled = "ConsistentHash load balancing";
 }
 
 /* Any zone-aware or weighted-zone load balancing forces per-setting clusters

@@ -623,6 +623,9 @@ typedef struct rb__backend_traffic_policy {
 	 * itself, and a ConsistentHash load balancer. */
 	bool sets_cluster_fields;
 	bool consistent_hash;
+	/* What it configures that explain's Envoy model does not cover (active or
+	 * passive health checks, a panic threshold, ConsistentHash), or NULL. */
+	const char *unmodelled;
 } rb__backend_traffic_policy;
 
 typedef struct rb__envoy_proxy {

@@ -77,6 +77,34 @@ static bool zone_aware(rb__tr *t, const rb__parent *p, const rb__route_rule *rul
 	return false;
 }
 
+/*
+ * What the rule's policy sets that explain's Envoy model does not cover
+ * (health checks, a panic threshold, ConsistentHash): Envoy Gateway's own
+ * semantics, as for zone-aware load balancing -- the most specific claimant
+ * decides, and reaches further only when it merges. Read in every mode:
+ * Envoy Gateway applies these fields whatever the rebalance knobs say.
+ */
+static int unmodelled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
+                      rb__ir_destination *d)
+{
+	const rb__backend_traffic_policy *chain[RB_BTP_SCOPE_COUNT];
+	rb__btp_chain(t, p, rule, chain);
+	d->unmodelled = d->unmodelled_by = NULL;
+	for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++) {
+		if (!chain[i])
+			continue;
+		if (chain[i]->unmodelled) {
+			d->unmodelled = chain[i]->unmodelled;
+			d->unmodelled_by = rb__arena_printf(t->out, "%s/%s", chain[i]->meta.namespace_,
+			                                    chain[i]->meta.name);
+			return d->unmodelled_by ? RB_OK : RB_ENOMEM;
+		}
+		if (!chain[i]->merge_type)
+			break;
+	}
+	return RB_OK;
+}
+
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                      rb__ir_destination *d)
 {
@@ -95,5 +123,5 @@ int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
 		}
 	}
 	d->zone_aware = zone_aware(t, p, rule);
-	return RB_OK;
+	return unmodelled(t, p, rule, d);
 }

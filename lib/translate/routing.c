@@ -144,7 +144,7 @@ static const char *btp_routing_type(rb__tr *t, const rb__parent *p, const rb__ro
 void rb__btp_chain(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
                    const rb__backend_traffic_policy *out[RB_BTP_SCOPE_COUNT])
 {
-	/* No policy claimed any scope: every lookup would miss (this runs three times per rule). */
+	/* No policy claimed any scope: every lookup would miss (this runs four times per rule). */
 	if (!t->btp_scopes.len) {
 		for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++)
 			out[i] = NULL;

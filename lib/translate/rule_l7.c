@@ -307,6 +307,8 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->rebalance = rebalance;
 	memcpy(d->knobs, knobs.knobs, sizeof d->knobs);
 	d->zone_aware = knobs.zone_aware;
+	d->unmodelled = knobs.unmodelled;
+	d->unmodelled_by = knobs.unmodelled_by;
 	return RB_OK;
 }
 

@@ -4,7 +4,11 @@
  * A case is a directory tests/golden/<case>/ holding its inputs (input*.yaml,
  * input*.json, sorted by name) and one or more runs. A run NAME is:
  *   NAME.args  the arguments after `rebalance` (whitespace-separated), e.g.
- *              "translate --compat envoy-gateway -o json"; inputs are appended
+ *              "translate --compat envoy-gateway -o json"; inputs are appended.
+ *              Leading NAME=VALUE words set the environment (COLUMNS=200
+ *              explain); every run starts from LANG=C.UTF-8 without LC_ALL,
+ *              LC_CTYPE, COLUMNS and NO_COLOR, so that outputs are the same
+ *              on every machine
  *   NAME.out   expected stdout (byte for byte)
  *   NAME.err   expected stderr (optional; absent means empty)
  *   NAME.rc    expected exit status (optional; absent means 0)
@@ -77,7 +81,39 @@ static bool write_text(const char *path, const char *data, size_t len)
 }
 
 /* Run argv in directory `dir`, capturing stdout and stderr. */
-static int run(char **argv, const char *dir, text *out, text *err, int *status)
+/*
+ * The environment of a run: ours without what changes explain's layout
+ * (LANG, LC_ALL, LC_CTYPE, COLUMNS, NO_COLOR), then LANG=C.UTF-8, then the
+ * run's own NAME=VALUE words (leading words of its .args). Up to 255 entries.
+ */
+static char **run_env(char **assign, int n_assign)
+{
+	static char *env[512];
+	static const char *const drop[] = {"LANG=", "LC_ALL=", "LC_CTYPE=", "COLUMNS=", "NO_COLOR="};
+	int n = 0;
+	for (char **e = environ; *e && n < 400; e++) {
+		bool dropped = false;
+		for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+			dropped |= !strncmp(*e, drop[i], strlen(drop[i]));
+		if (!dropped)
+			env[n++] = *e;
+	}
+	env[n++] = (char *)"LANG=C.UTF-8";
+	for (int i = 0; i < n_assign && n < 510; i++) {
+		/* a run's own value replaces ours (getenv reads the first) */
+		size_t name = strcspn(assign[i], "=") + 1;
+		int k = 0;
+		while (k < n && strncmp(env[k], assign[i], name))
+			k++;
+		env[k] = assign[i];
+		if (k == n)
+			n++;
+	}
+	env[n] = NULL;
+	return env;
+}
+
+static int run(char **argv, char **envp, const char *dir, text *out, text *err, int *status)
 {
 	int po[2], pe[2];
 	if (pipe(po) || pipe(pe))
@@ -91,7 +127,7 @@ static int run(char **argv, const char *dir, text *out, text *err, int *status)
 	/* Inputs are named relative to the case, so messages are the same in any checkout. */
 	posix_spawn_file_actions_addchdir_np(&fa, dir);
 	pid_t pid;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	close(po[1]);
 	close(pe[1]);
@@ -283,17 +319,23 @@ static bool run_case(const char *cli, const char *dir, char **inputs, size_t nin
 	text args;
 	if (!read_text(path, &args))
 		return false;
-	char *argv[256];
-	int argc = 0;
+	char *argv[256], *assign[16];
+	int argc = 0, n_assign = 0;
 	argv[argc++] = (char *)cli;
-	for (char *tok = strtok(args.data, " \t\r\n"); tok && argc < 200; tok = strtok(NULL, " \t\r\n"))
-		argv[argc++] = tok;
+	for (char *tok = strtok(args.data, " \t\r\n"); tok && argc < 200; tok = strtok(NULL, " \t\r\n")) {
+		/* leading NAME=VALUE words set the environment, as in a shell */
+		size_t name = strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		if (argc == 1 && name && tok[name] == '=' && n_assign < 16)
+			assign[n_assign++] = tok;
+		else
+			argv[argc++] = tok;
+	}
 	for (size_t i = 0; i < ninputs && argc < 255; i++)
 		argv[argc++] = inputs[i];
 	argv[argc] = NULL;
 	text out, err;
 	int status;
-	if (run(argv, dir, &out, &err, &status)) {
+	if (run(argv, run_env(assign, n_assign), dir, &out, &err, &status)) {
 		fprintf(stderr, "  %s: cannot run %s\n", run_name, cli);
 		free(args.data);
 		return false;

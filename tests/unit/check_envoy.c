@@ -298,7 +298,7 @@ END_TEST
 /* [xds.envoy.priorities] */
 START_TEST(panic_when_every_host_drains)
 {
-	/* every host draining: panic spreads over all priority-0 hosts by count */
+	/* every host draining: panic spreads over the hosts by count */
 	build b;
 	begin(&b, 0);
 	keep(&b, 1, 0, 0, 1);
@@ -307,12 +307,29 @@ START_TEST(panic_when_every_host_drains)
 	ck_share(b.views[0].share, 0.25);
 	ck_share(b.views[1].share, 0.75);
 	ck_assert_int_eq(b.views[0].state, RB_REF_STATE_PANIC);
-	/* ... and only a priority-1 level that drains: priority 0 is empty -> 503 */
+	/* every level in panic: Envoy's recalculateLoadInTotalPanic splits the
+	 * load by each level's share of all hosts (priority 0 need not have any) */
 	begin(&b, 0);
 	keep(&b, 1, 1, 0, 2);
 	project(&b);
+	ck_share(b.p.outcome[RB_OUTCOME_503], 0);
+	ck_share(b.views[0].share, 1);
+	ck_assert_int_eq(b.views[0].state, RB_REF_STATE_PANIC);
+	/* 1 host at priority 0, 2 at priority 1: floor(100/3) = 33% and
+	 * floor(200/3) = 66%, the 1% rounding leaves to the first level */
+	begin(&b, 0);
+	keep(&b, 1, 0, 0, 1);
+	keep(&b, 1, 1, 0, 2);
+	project(&b);
+	ck_share(b.views[0].share, 0.34);
+	ck_share(b.views[1].share, 0.66);
+	ck_assert_int_eq(b.views[1].state, RB_REF_STATE_PANIC);
+	/* no host at any level: 503 */
+	begin(&b, 0);
+	keep(&b, 1, 1, 0, 0);
+	keep(&b, 1, 0, 0, 0);
+	project(&b);
 	ck_share(b.p.outcome[RB_OUTCOME_503], 1);
-	ck_assert_int_eq(b.views[0].state, RB_REF_STATE_DRAINING);
 	/* in weighted clusters, a draining setting's own cluster panics too */
 	begin(&b, 0);
 	keep(&b, 1, 0, 1, 0);

@@ -208,6 +208,105 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
+START_TEST(what_each_ref_causes)
+{
+	/* the canary scaled to zero: upstream its 10% are answered 503 (its
+	 * weighted-cluster entry), rebalanced nothing is */
+	fixture f = load();
+	const char *const canary[] = {"shop/canary"};
+	explain(&f, NULL, canary, 1);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	const rb_explained_ref *c = rb_explained_rule_ref(r, 1), *s = rb_explained_rule_ref(r, 0);
+	ck_share(rb_explained_ref_outcome(c, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0.1);
+	ck_share(rb_explained_ref_outcome(c, RB_SIDE_SELECTED, RB_OUTCOME_503), 0);
+	ck_share(rb_explained_ref_outcome(s, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 0.9);
+	ck_share(rb_explained_ref_outcome(s, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0);
+	ck_share(rb_explained_ref_outcome(c, 7, RB_OUTCOME_503), 0);
+	/* the parentRef names the Gateway alone: every listener; no rule name */
+	ck_assert_str_eq(rb_explained_rule_listeners(r), "all");
+	ck_assert_ptr_null(rb_explained_rule_name(r));
+	ck_assert_ptr_null(rb_explained_rule_caveat(r));
+	ck_assert_str_eq(rb_envoy_model_version(), "1.30");
+	done(&f);
+}
+END_TEST
+
+START_TEST(what_if_endpoints_and_weights)
+{
+	fixture f = load();
+	/* stable given 3 ready endpoints (of 1), the canary none: compat splits 90/10 */
+	const char *const scaled[] = {"shop/stable=3", "shop/canary=0"};
+	explain(&f, NULL, scaled, 2);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	ck_assert_uint_eq(rb_explained_ref_endpoint_count(rb_explained_rule_ref(r, 0)), 3);
+	ck_assert_uint_eq(rb_explanation_what_if_slices(f.ex, 0), 1);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0.1);
+	/* ... and weight 0 on the canary (rule 0, ref 1): nothing answered 503 */
+	const char *const weighed[] = {"shop/canary=0", "shop/r:0:1=weight:0"};
+	explain(&f, NULL, weighed, 2);
+	r = rb_explanation_rule(f.ex, 0);
+	ck_assert(rb_explanation_what_if_found(f.ex, 1));
+	ck_assert_uint_eq(rb_explained_ref_weight(rb_explained_rule_ref(r, 1)), 0);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 1);
+	/* rule 1 is untouched: the input's weights are not changed by the view */
+	ck_assert_uint_eq(rb_explained_ref_weight(rb_explained_rule_ref(rb_explanation_rule(f.ex, 1), 0)), 1);
+	/* a backendRef that does not exist is reported, not an error */
+	const char *const missing[] = {"shop/r:0:9=weight:1", "shop/r:nope:0=weight:1"};
+	explain(&f, NULL, missing, 2);
+	ck_assert(!rb_explanation_what_if_found(f.ex, 0));
+	ck_assert(!rb_explanation_what_if_found(f.ex, 1));
+	/* malformed targets are RB_EINVAL */
+	static const char *const bad[] = {"shop/r:0=weight:1", "shop/r:0:1=weight:", "shop/r:0:x=weight:1",
+	                                  "shop/canary=-1",    "shop/canary=2000000", "shop/canary=1x",
+	                                  "/canary=1",         "shop/r:0:1=w:1"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		rb_explanation *ex = NULL;
+		rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+		eo.what_if = &bad[i];
+		eo.what_if_count = 1;
+		ck_assert_msg(rb_explain(&ex, f.in, NULL, &eo) == RB_EINVAL, "%s", bad[i]);
+		ck_assert_ptr_null(ex);
+	}
+	done(&f);
+}
+END_TEST
+
+START_TEST(filters_keep_rules)
+{
+	fixture f = load();
+	rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+	const char *const route[] = {"shop/nope", "shop/r"}, *const gw[] = {"infra/eg"};
+	const char *const other[] = {"infra/other"};
+	rb_explanation *ex = NULL;
+	/* a namespace, routes (any of them), Gateways: every rule passes */
+	eo.namespace_ = "shop";
+	eo.routes = route;
+	eo.route_count = 2;
+	eo.gateways = gw;
+	eo.gateway_count = 1;
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_OK);
+	ck_assert_uint_eq(rb_explanation_rule_count(ex), 2);
+	rb_explanation_free(ex);
+	/* another Gateway, or another namespace: none; the translations are whole */
+	eo.gateways = other;
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_OK);
+	ck_assert_uint_eq(rb_explanation_rule_count(ex), 0);
+	ck_assert_uint_eq(rb_result_destination_count(rb_explanation_result(ex, RB_SIDE_SELECTED)), 2);
+	rb_explanation_free(ex);
+	eo.gateway_count = 0;
+	eo.namespace_ = "infra";
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_OK);
+	ck_assert_uint_eq(rb_explanation_rule_count(ex), 0);
+	rb_explanation_free(ex);
+	/* a count without its list */
+	eo.namespace_ = NULL;
+	eo.routes = NULL;
+	ck_assert_int_eq(rb_explain(&ex, f.in, NULL, &eo), RB_EINVAL);
+	done(&f);
+}
+END_TEST
+
 START_TEST(serialized_forms)
 {
 	fixture f = load();
@@ -217,6 +316,7 @@ START_TEST(serialized_forms)
 	ck_assert_int_eq(rb_explanation_to_buffer(f.ex, RB_FORMAT_JSON, &buf, &len), RB_OK);
 	ck_assert_uint_eq(strlen(buf), len);
 	ck_assert_ptr_nonnull(strstr(buf, "\"selected\": {\"state\": \"serving\", \"share\": 90}"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"envoyVersion\": \">=1.30\""));
 	rb_free(f.ctx, buf);
 	const rb_result *sel = rb_explanation_result(f.ex, RB_SIDE_SELECTED);
 	ck_assert_int_eq(rb_xds_to_buffer(sel, RB_FORMAT_YAML, &buf, &len), RB_OK);
@@ -258,6 +358,9 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("output");
 	tcase_add_test(tc, serialized_forms);
+	tcase_add_test(tc, what_each_ref_causes);
+	tcase_add_test(tc, what_if_endpoints_and_weights);
+	tcase_add_test(tc, filters_keep_rules);
 	tcase_add_test(tc, percent_format);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

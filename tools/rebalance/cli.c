@@ -110,20 +110,21 @@ static const cli_option *match_option(unsigned command, int argc, char **argv, i
 	return found;
 }
 
-static int apply_output(const char *command, cli_options *o, const char *v)
+static int apply_output(const char *command, const cli_command *cmd, cli_options *o,
+                        const char *v)
 {
-	bool text_ok = !strcmp(command, "explain"); /* explain also prints a table for people */
+	bool text_ok = cmd && cmd->output == OUTPUT_TEXT; /* also text for people */
 	o->format_set = true;
 	o->text = false;
 	if (!strcmp(v, "yaml"))
 		o->format = RB_FORMAT_YAML;
 	else if (!strcmp(v, "json"))
 		o->format = RB_FORMAT_JSON;
-	else if (text_ok && !strcmp(v, "text"))
-		o->text = true;
+	else if (text_ok && (!strcmp(v, "text") || !strcmp(v, "wide")))
+		o->text = true, o->wide = !strcmp(v, "wide");
 	else
 		return cli_usage_error(command, "unknown output format '%s' (%s)", v,
-		                       text_ok ? "text, yaml or json" : "yaml or json");
+		                       text_ok ? "text, wide, yaml or json" : "yaml or json");
 	return CLI_OK;
 }
 
@@ -158,7 +159,7 @@ static int apply_option(const char *command, const cli_command *cmd, cli_options
 		/* like every Unix tool: the help on stdout, then exit */
 		exit(cli_print_help(stdout, cmd) ? CLI_FAILURE : CLI_OK);
 	case OPT_OUTPUT:
-		return apply_output(command, o, v);
+		return apply_output(command, cmd, o, v);
 	case OPT_FILENAME:
 	case OPT_RECURSIVE:
 		break; /* cli_parse collects them */
@@ -206,8 +207,16 @@ static int apply_option(const char *command, const cli_command *cmd, cli_options
 	case OPT_GATEWAY_NAMESPACE_MODE:
 		o->translate.flags |= RB_OPT_GATEWAY_NAMESPACE_MODE;
 		break;
+	case OPT_ALL_NAMESPACES:
+		o->all_namespaces = true;
+		break;
 	case OPT_WHAT_IF:
 	case OPT_FAIL_ON:
+	case OPT_ROUTE:
+	case OPT_GATEWAY:
+	case OPT_ALL:
+	case OPT_WIDTH:
+	case OPT_COLOR:
 		break; /* the command's own (cli_parse hands them to `extra`) */
 	}
 	return CLI_OK;
@@ -244,23 +253,35 @@ static const cli_option *unbundle(unsigned command, cli_options *o, char **argv,
 
 static bool is_common(cli_option_id id)
 {
-	return id != OPT_WHAT_IF && id != OPT_FAIL_ON;
+	switch (id) {
+	case OPT_WHAT_IF:
+	case OPT_FAIL_ON:
+	case OPT_ROUTE:
+	case OPT_GATEWAY:
+	case OPT_ALL:
+	case OPT_WIDTH:
+	case OPT_COLOR:
+		return false;
+	default:
+		return true;
+	}
 }
 
 int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_extra_fn extra,
               void *ud)
 {
 	memset(o, 0, sizeof *o);
-	/* Each command's default output: xds speaks Envoy's proto3 JSON, the
-	 * others YAML (explain overrides it with its text table). */
-	o->format = !strcmp(command, "xds") ? RB_FORMAT_JSON : RB_FORMAT_YAML;
+	/* Each command's default output comes from the table (options.c): xds
+	 * speaks Envoy's proto3 JSON, translate YAML; explain prints text unless
+	 * -o yaml|json, whose default data format is YAML. */
+	const cli_command *cmd = cli_find_command(command);
+	o->format = cmd && cmd->output == OUTPUT_JSON ? RB_FORMAT_JSON : RB_FORMAT_YAML;
 	o->output_bytes = CLI_OUTPUT_BYTES;
 	rb_translate_options_init(&o->translate, sizeof o->translate);
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->gateway_classes = calloc((size_t)argc + 1, sizeof(*o->gateway_classes));
 	if (!o->inputs || !o->gateway_classes)
 		return CLI_FAILURE;
-	const cli_command *cmd = cli_find_command(command);
 	unsigned bit = cmd ? cmd->bit : 0;
 	bool only_files = false, recursive = false;
 	for (int i = 1; i < argc; i++) {
@@ -513,5 +534,15 @@ int cli_translate_and_print(const char *command, const cli_options *o, cli_write
 	rb_result_free(res);
 	rb_input_free(in);
 	rb_ctx_free(ctx);
+	return rc;
+}
+
+int cli_view_command(const char *command, int argc, char **argv, cli_write_view_fn write_view)
+{
+	cli_options o;
+	int rc = cli_parse(command, argc, argv, &o, NULL, NULL);
+	if (!rc)
+		rc = cli_translate_and_print(command, &o, write_view);
+	cli_options_free(&o);
 	return rc;
 }

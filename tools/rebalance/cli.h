@@ -19,7 +19,8 @@ enum {
 typedef struct cli_options {
 	rb_format format;
 	bool format_set; /* -o was given */
-	bool text;       /* -o text (explain only) */
+	bool text;       /* -o text or -o wide (explain only) */
+	bool wide;       /* -o wide (explain only): Envoy's terms too */
 	rb_translate_options translate;
 	const char *config_path; /* --config FILE */
 	/* --limit NAME=N, indexed by rb_limit; 0 where not given (the default) */
@@ -30,6 +31,7 @@ typedef struct cli_options {
 	size_t input_count;
 	const char **gateway_classes; /* --gateway-class, repeatable (into translate) */
 	const char *namespace_;       /* -n/--namespace: of manifest objects without one */
+	bool all_namespaces;          /* -A (explain): -n does not select routes */
 	bool strict;                  /* --strict: warnings are errors */
 	char **owned;                 /* the file names read from directories */
 	size_t owned_count;
@@ -112,6 +114,10 @@ int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, 
 
 /* A write-only FILE whose bytes go to `write` (for output printed with stdio); NULL if out of memory. */
 FILE *cli_sink_file(rb_write_fn write, void *ud);
+
+/* A command that is only that: parse the common options, translate, print
+ * one view (translate, xds). Returns the exit status. */
+int cli_view_command(const char *command, int argc, char **argv, cli_write_view_fn write_view);
 
 /* Commands. */
 int cmd_translate(int argc, char **argv);

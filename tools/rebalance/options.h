@@ -39,6 +39,13 @@ typedef enum cli_option_id {
 	OPT_GATEWAY_NAMESPACE_MODE,
 	OPT_WHAT_IF,
 	OPT_FAIL_ON,
+	/* explain: which rules, how they are shown */
+	OPT_ALL_NAMESPACES,
+	OPT_ROUTE,
+	OPT_GATEWAY,
+	OPT_ALL,
+	OPT_WIDTH,
+	OPT_COLOR,
 } cli_option_id;
 
 /* How a shell completes an option's value. */
@@ -62,9 +69,17 @@ typedef struct cli_option {
 	const char *help;    /* one paragraph, wrapped when printed */
 } cli_option;
 
+/* A command's outputs: its default, and whether it also prints text for people. */
+typedef enum cli_default_output {
+	OUTPUT_YAML = 0,
+	OUTPUT_JSON, /* xds: Envoy's proto3 JSON, what Envoy tooling reads */
+	OUTPUT_TEXT  /* explain: text by default, -o yaml|json for programs */
+} cli_default_output;
+
 typedef struct cli_command {
 	const char *name;
 	unsigned bit; /* CMD_*; 0 for help and completion */
+	cli_default_output output;
 	const char *summary;
 	const char *usage; /* after "rebalance " */
 	const char *description;

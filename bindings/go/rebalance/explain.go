@@ -11,26 +11,35 @@ import (
 // percentages of the rule's requests with at most two decimals. An
 // Explanation is immutable once returned.
 type Explanation struct {
-	Mode   string          `json:"mode"` // the selected side's mode: "rebalance" or "envoy-gateway"
-	WhatIf []WhatIf        `json:"whatIf"`
-	Rules  []ExplainedRule `json:"rules"`
+	Mode   string   `json:"mode"` // the selected side's mode: "rebalance" or "envoy-gateway"
+	WhatIf []WhatIf `json:"whatIf"`
+	// EnvoyVersion: the Envoy whose load balancer the shares model (">=1.30").
+	EnvoyVersion string          `json:"envoyVersion"`
+	Rules        []ExplainedRule `json:"rules"`
 
 	raw []byte
 }
 
-// WhatIf is one Service scaled to zero before translating.
+// WhatIf is one change made before translating: a Service scaled to zero
+// ("NAMESPACE/NAME") or given N ready endpoints ("NAMESPACE/NAME=N"), or a
+// backendRef given a weight ("NAMESPACE/ROUTE:RULE:REF=weight:W").
 type WhatIf struct {
-	Service        string `json:"service"`        // "NAMESPACE/NAME", as given
-	Found          bool   `json:"found"`          // false: no such Service in the input
-	EndpointSlices int    `json:"endpointSlices"` // slices it owned, now empty
+	Service        string `json:"service,omitempty"`    // the Service target, as given
+	BackendRef     string `json:"backendRef,omitempty"` // the weight target, as given
+	Found          bool   `json:"found"`                // false: no such Service (backendRef) in the input
+	EndpointSlices int    `json:"endpointSlices"`       // slices it owned, now changed
 }
 
 // ExplainedRule is one destination of the selected side, paired with the
 // upstream destination of the same name and Gateway.
 type ExplainedRule struct {
-	Name        string         `json:"name"`
-	Route       RouteRef       `json:"route"`
-	Gateway     string         `json:"gateway"` // "NAMESPACE/NAME"
+	Name    string   `json:"name"`
+	Route   RouteRef `json:"route"`
+	Gateway string   `json:"gateway"` // "NAMESPACE/NAME"
+	// Listeners: the sectionNames of the parentRefs to the Gateway ("http, https"),
+	// "port N", or "all"; Caveat: what the model does not cover on this rule.
+	Listeners   string         `json:"listeners,omitempty"`
+	Caveat      string         `json:"caveat,omitempty"`
 	BackendRefs []ExplainedRef `json:"backendRefs"`
 	Upstream    RuleView       `json:"upstream"`
 	Selected    RuleView       `json:"selected"`
@@ -72,6 +81,11 @@ type RefView struct {
 	// excluded, excludedNotReady, zeroWeight, dropped or unrouted.
 	State string  `json:"state"`
 	Share float64 `json:"share"` // percent of the rule's requests it serves
+	// The percent answered 500 / 503 (or reset) because of this ref: its
+	// weight answered with the not-found code, or no host left in its cluster.
+	Answered500 float64 `json:"answered500,omitempty"`
+	Answered503 float64 `json:"answered503,omitempty"`
+	Reset       float64 `json:"reset,omitempty"`
 }
 
 // RuleView is what Envoy gets for a rule on one side.

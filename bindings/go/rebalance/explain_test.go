@@ -211,7 +211,7 @@ func TestExplain(t *testing.T) {
 	}
 	r := ex.Rules[0]
 	if ex.Mode != "rebalance" || len(ex.WhatIf) != 0 || len(r.BackendRefs) != 2 ||
-		r.BackendRefs[0].Selected != (RefView{"serving", 100}) || r.BackendRefs[1].Selected.State != "standby" ||
+		r.BackendRefs[0].Selected != (RefView{State: "serving", Share: 100}) || r.BackendRefs[1].Selected.State != "standby" ||
 		r.Selected.Routing != "cluster" || r.Selected.Shares.Served != 100 {
 		t.Errorf("%+v", ex)
 	}
@@ -222,7 +222,7 @@ func TestExplain(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = ex.Rules[0]
-	if ex.WhatIf[0] != (WhatIf{"default/active", true, 1}) || r.BackendRefs[0].Selected.State != "excluded" ||
+	if ex.WhatIf[0] != (WhatIf{Service: "default/active", Found: true, EndpointSlices: 1}) || r.BackendRefs[0].Selected.State != "excluded" ||
 		r.Selected.Shares.Served != 100 || r.Upstream.Shares.Answered503 != 50 || r.Upstream.Why != "no-endpoint weight" ||
 		r.Upstream.StatusCode != 503 || r.Selected.RebalanceOnNoEndpoints == nil || !r.Selected.RebalanceOnNoEndpoints.Value {
 		t.Errorf("%+v", ex)

@@ -35,7 +35,8 @@ type RouteRef struct {
 	Kind      string `json:"kind"` // HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
-	Rule      int    `json:"rule"` // -1 for TCP, UDP and TLS routes (rules pooled)
+	Rule      int    `json:"rule"`               // -1 for TCP, UDP and TLS routes (rules pooled)
+	RuleName  string `json:"ruleName,omitempty"` // explain: the rule's name, when it has one
 }
 
 // Setting is one weighted backend of a destination (Envoy Gateway's DestinationSetting).

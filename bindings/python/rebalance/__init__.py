@@ -363,10 +363,33 @@ def _take(ctx, to_buffer, handle, fmt):
         _L.rb_free(ctx, buf)
 
 
+_WHAT_IF_FORMS = ("expected NAMESPACE/SERVICE=N (N ready endpoints, 0: scaled to zero) or "
+                  "NAMESPACE/ROUTE:RULE:REF=weight:W (RULE: its name or index, REF: the "
+                  "backendRef's index), N and W up to 1000000")
+
+
+def _small_number(b: bytes) -> bool:
+    return 0 < len(b) <= 7 and b.isdigit() and int(b) <= 1000000
+
+
+def _what_if_ok(b: bytes) -> bool:
+    """The CLI's forms: NS/SERVICE[=N] or NS/ROUTE:RULE:REF=weight:W."""
+    head, eq, value = b.partition(b"=")
+    ns, slash, name = head.partition(b"/")
+    if not ns or not slash or not name or b"/" in name or b"\0" in b:
+        return False
+    if b":" not in name:
+        return not eq or _small_number(value)
+    route, _, rest = name.partition(b":")
+    rule, _, ref = rest.partition(b":")
+    return (bool(route) and bool(rule) and _small_number(ref) and eq == b"="
+            and value.startswith(b"weight:") and _small_number(value[7:]))
+
+
 def _targets(what_if: Union[str, bytes, Iterable[Union[str, bytes]]]) -> List[bytes]:
-    """what_if= as encoded "NAMESPACE/SERVICE" targets (ValueError when malformed).
-    The CLI's form, "NAMESPACE/SERVICE=0", is accepted too: scaling to zero is
-    the only what-if there is, so any other "=N" is refused."""
+    """what_if= as encoded library targets (ValueError when malformed): the
+    CLI's forms, NAMESPACE/SERVICE=N (N ready endpoints; "=0" or no "=N" at
+    all scales it to zero) and NAMESPACE/ROUTE:RULE:REF=weight:W."""
     if isinstance(what_if, (str, bytes)):
         what_if = [what_if]
     targets = []
@@ -374,14 +397,11 @@ def _targets(what_if: Union[str, bytes, Iterable[Union[str, bytes]]]) -> List[by
         b = _encode(t)
         if not isinstance(b, bytes):
             raise TypeError("rebalance: what-if target %r: expected a str" % (t,))
-        if b"=" in b:
-            b, _, count = b.rpartition(b"=")
-            if count != b"0":
-                raise ValueError("rebalance: what-if %r: only NAMESPACE/SERVICE=0 (scale to zero) "
-                                 "is supported" % (t,))
-        ns, slash, name = b.partition(b"/")
-        if not ns or not slash or not name or b"/" in name or b"\0" in b or b"=" in b:
-            raise ValueError("rebalance: what-if %r: expected NAMESPACE/SERVICE" % (t,))
+        if not _what_if_ok(b):
+            raise ValueError("rebalance: what-if %s: %s" % (b.decode("utf-8", "replace"),
+                                                             _WHAT_IF_FORMS))
+        if b.endswith(b"=0") and b":" not in b:
+            b = b[:-2]  # the library's form of a scale to zero
         targets.append(b)
     return targets
 
@@ -391,7 +411,10 @@ def _check_found(ex, targets: List[bytes]) -> None:
     for i, t in enumerate(targets):
         if not _L.rb_explanation_what_if_found(ex, i):
             name = t.decode("utf-8", "replace")
-            raise ValueError("rebalance: what-if %s: no Service %s in the input" % (name, name))
+            if ":" in name:
+                raise ValueError("rebalance: what-if %s: no such backendRef in the input" % name)
+            raise ValueError("rebalance: what-if %s: no Service %s in the input"
+                             % (name, name.partition("=")[0]))
 
 
 class Translator:
