@@ -89,6 +89,19 @@ RB_API uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight
 /** The parent Gateway the destination was computed for, "namespace/name". */
 RB_API const char *rb_destination_gateway(const rb_destination *d);
 
+/** A key unique in the result and stable across translations of the same
+ *  objects: "gateway-namespace/gateway-name/destination-name"; when one
+ *  Gateway has several results for a rule (its listeners differ, e.g. by
+ *  policy), "#" and the listeners' names follow. */
+RB_API const char *rb_destination_key(const rb_destination *d);
+
+/** The listeners of the Gateway that program the destination. */
+RB_API size_t rb_destination_listener_count(const rb_destination *d);
+RB_API const char *rb_destination_listener_name(const rb_destination *d, size_t i);
+RB_API uint32_t rb_destination_listener_port(const rb_destination *d, size_t i);
+/** "namespace/name" of the ListenerSet listener i belongs to; NULL for the Gateway's own. */
+RB_API const char *rb_destination_listener_set(const rb_destination *d, size_t i);
+
 /** The two rebalance knobs of a rule (see options.h for how they are decided). */
 typedef enum rb_knob {
 	RB_KNOB_NO_ENDPOINTS = 0, /**< spec.rebalanceOnNoEndpoints: exclude zero-endpoint refs */

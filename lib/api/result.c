@@ -80,6 +80,39 @@ const char *rb_destination_gateway(const rb_destination *d)
 	return d ? d->gateway : NULL;
 }
 
+const char *rb_destination_key(const rb_destination *d)
+{
+	return d ? d->key : NULL;
+}
+
+size_t rb_destination_listener_count(const rb_destination *d)
+{
+	return d ? d->listener_count : 0;
+}
+
+static const rb__ir_listener_ref *listener_at(const rb_destination *d, size_t i)
+{
+	return d && i < d->listener_count ? &d->listeners[i] : NULL;
+}
+
+const char *rb_destination_listener_name(const rb_destination *d, size_t i)
+{
+	const rb__ir_listener_ref *l = listener_at(d, i);
+	return l ? l->name : NULL;
+}
+
+uint32_t rb_destination_listener_port(const rb_destination *d, size_t i)
+{
+	const rb__ir_listener_ref *l = listener_at(d, i);
+	return l ? l->port : 0;
+}
+
+const char *rb_destination_listener_set(const rb_destination *d, size_t i)
+{
+	const rb__ir_listener_ref *l = listener_at(d, i);
+	return l ? l->listener_set : NULL;
+}
+
 static const rb__ir_knob *knob(const rb_destination *d, rb_knob k)
 {
 	return d && (unsigned)k <= RB_KNOB_NOT_READY ? &d->knobs[k] : NULL;

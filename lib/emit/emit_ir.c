@@ -190,6 +190,53 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	return rb__w_map_end(w);
 }
 
+/* Which Gateway and listeners the destination is for, its key, and how its knobs were decided. */
+static int emit_identity(rb__writer *w, const rb__ir_destination *d)
+{
+	RB_TRY(rb__w_key(w, "gateway"));
+	flow gw;
+	gw.n = 0;
+	f_str(&gw, "namespace", d->gateway_namespace);
+	f_str(&gw, "name", d->gateway_name);
+	RB_TRY(rb__w_flow_map(w, gw.f, gw.n));
+	if (d->listener_count) {
+		RB_TRY(rb__w_key(w, "listeners"));
+		RB_TRY(rb__w_seq_begin(w, false));
+		for (size_t i = 0; i < d->listener_count; i++) {
+			const rb__ir_listener_ref *l = &d->listeners[i];
+			flow fl;
+			fl.n = 0;
+			f_str(&fl, "name", l->name);
+			f_uint(&fl, "port", l->port);
+			if (l->listener_set)
+				f_str(&fl, "listenerSet", l->listener_set);
+			RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
+		}
+		RB_TRY(rb__w_seq_end(w));
+	}
+	RB_TRY(kv_str(w, "key", d->key));
+	if (d->rule < 0)
+		return RB_OK; /* TCP, UDP and TLS routes have no knobs */
+	/* As explain -o json shows them: the value and what decided it. */
+	static const char *const KNOB_NAMES[2] = {"rebalanceOnNoEndpoints",
+	                                          "rebalanceOnNoReadyEndpoints"};
+	RB_TRY(rb__w_key(w, "knobs"));
+	RB_TRY(rb__w_map_begin(w, false));
+	for (size_t k = 0; k < 2; k++) {
+		const rb__ir_knob *kn = &d->knobs[k];
+		flow fl;
+		fl.n = 0;
+		f_add(&fl, "value", kn->on ? RB_WF_TRUE : RB_WF_FALSE);
+		if (kn->policy) {
+			f_str(&fl, "policy", kn->policy);
+			f_str(&fl, "scope", kn->scope);
+		}
+		RB_TRY(rb__w_key(w, KNOB_NAMES[k]));
+		RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
+	}
+	return rb__w_map_end(w);
+}
+
 static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 {
 	RB_TRY(rb__w_map_begin(w, false));
@@ -203,6 +250,7 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	f_str(&route, "name", d->route_name);
 	f_int(&route, "rule", d->rule);
 	RB_TRY(rb__w_flow_map(w, route.f, route.n));
+	RB_TRY(emit_identity(w, d));
 
 	if (d->setting_count) {
 		RB_TRY(rb__w_key(w, "settings"));

@@ -36,13 +36,15 @@ static bool key_in(const char *key, size_t n, const char *const *keys, size_t co
 bool rb__flow_value_key(const char *key, size_t n)
 {
 	static const char *const KEYS[] = {"route",          "metadata",       "preferLocal",
-	                                   "backendWeights", "directResponse", "parentRef"};
+	                                   "backendWeights", "directResponse", "parentRef",
+	                                   "gateway",        "rebalanceOnNoEndpoints",
+	                                   "rebalanceOnNoReadyEndpoints"};
 	return key && key_in(key, n, KEYS, sizeof KEYS / sizeof KEYS[0]);
 }
 
 bool rb__flow_items_key(const char *key, size_t n)
 {
-	static const char *const KEYS[] = {"endpoints", "excluded", "conditions"};
+	static const char *const KEYS[] = {"endpoints", "excluded", "conditions", "listeners"};
 	return key && key_in(key, n, KEYS, sizeof KEYS / sizeof KEYS[0]);
 }
 

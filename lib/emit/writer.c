@@ -287,7 +287,8 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 			RB_TRY(rb__w_int(w, f[i].i));
 			break;
 		case RB_WF_TRUE:
-			RB_TRY(rb__w_bool(w, true));
+		case RB_WF_FALSE:
+			RB_TRY(rb__w_bool(w, f[i].type == RB_WF_TRUE));
 			break;
 		default:
 			RB_NOT_REACHED("a field kind of rb__wfield");
@@ -333,6 +334,9 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 		case RB_WF_TRUE:
 			vlen[i] = 4;
 			break;
+		case RB_WF_FALSE:
+			vlen[i] = 5;
+			break;
 		default:
 			RB_NOT_REACHED("a field kind of rb__wfield");
 			return false;
@@ -363,7 +367,10 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 			o += vlen[i] - 2;
 			*o++ = '"';
 		} else {
-			memcpy(o, f[i].type == RB_WF_TRUE ? "true" : num[i], vlen[i]);
+			const char *token = f[i].type == RB_WF_TRUE    ? "true"
+			                    : f[i].type == RB_WF_FALSE ? "false"
+			                                               : num[i];
+			memcpy(o, token, vlen[i]);
 			o += vlen[i];
 		}
 	}

@@ -66,7 +66,8 @@ typedef enum rb__w_ftype {
 	RB_WF_STR = 1,  /* s: a string */
 	RB_WF_UINT = 2, /* u */
 	RB_WF_INT = 3,  /* i */
-	RB_WF_TRUE = 4  /* the boolean true */
+	RB_WF_TRUE = 4, /* the boolean true */
+	RB_WF_FALSE = 5 /* the boolean false */
 } rb__w_ftype;
 typedef struct rb__w_field {
 	const char *key; /* NUL-terminated */

@@ -126,7 +126,16 @@ typedef struct rb__ir_knob {
 	const char *scope;  /* "rule", "route", "listener", "gateway"; NULL with policy */
 } rb__ir_knob;
 
-/* One route rule's destination (per parent Gateway when they differ). */
+/* A listener that programs a destination: one of the Gateway's, or of a
+ * ListenerSet attached to it (listener_set "namespace/name"). */
+typedef struct rb__ir_listener_ref {
+	const char *name;
+	uint32_t port;
+	const char *listener_set; /* NULL: the Gateway's own listener */
+} rb__ir_listener_ref;
+
+/* One route rule's destination, per parent Gateway (one per distinct result
+ * among the parents of that Gateway). */
 struct rb_destination {
 	const char *name;
 	const char *route_kind;
@@ -161,6 +170,13 @@ struct rb_destination {
 	const rb__ir_ref *refs;
 	size_t ref_count;
 	const char *gateway; /* "ns/name" of the parent Gateway */
+	const char *gateway_namespace, *gateway_name;
+	/* the listeners that program it, in the order the parents reached them */
+	const rb__ir_listener_ref *listeners;
+	size_t listener_count;
+	/* unique in the result: "gateway-ns/gateway-name/name", and when one Gateway
+	 * has several results for the rule, "#" and the listeners' names */
+	const char *key;
 	/* Not serialized: the two knobs, indexed by rb_knob (L7 rules only). */
 	rb__ir_knob knobs[2];
 };

@@ -109,22 +109,120 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 	return true;
 }
 
-/* Append the destinations of one parent, skipping copies of what the route already has. */
+/* The listeners of parent p that program it, as the IR names them. */
+static int parent_listeners(rb__tr *t, const rb__parent *p, rb__ir_listener_ref **out, size_t *n)
+{
+	*n = p->programming.len;
+	*out = *n ? rb__arena_calloc(t->out, *n, sizeof(**out)) : NULL;
+	if (*n && !*out)
+		return RB_ENOMEM;
+	const rb__gateway *g = p->gateway;
+	const char *ls = NULL;
+	if (p->listener_set &&
+	    !(ls = rb__arena_printf(t->out, "%s/%s", p->listener_set->meta.namespace_,
+	                            p->listener_set->meta.name)))
+		return RB_ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		const rb__listener *l = RB_VEC_AT(&p->programming, const rb__listener *, i);
+		bool own = l >= g->listeners && l < g->listeners + g->listener_count;
+		(*out)[i] = (rb__ir_listener_ref){l->name ? l->name : "", l->port, own ? NULL : ls};
+	}
+	return RB_OK;
+}
+
+static bool listener_same(const rb__ir_listener_ref *a, const rb__ir_listener_ref *b)
+{
+	return !strcmp(a->name, b->name) && a->port == b->port && str_same(a->listener_set, b->listener_set);
+}
+
+/* Another parent of the same Gateway with the same result: its listeners join d's. */
+static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listener_ref *add,
+                          size_t n)
+{
+	rb__ir_listener_ref *all =
+	    rb__arena_calloc(t->out, d->listener_count + n ? d->listener_count + n : 1, sizeof(*all));
+	if (!all)
+		return RB_ENOMEM;
+	size_t count = d->listener_count;
+	if (count)
+		memcpy(all, d->listeners, count * sizeof(*all));
+	for (size_t i = 0; i < n; i++) {
+		bool known = false;
+		for (size_t k = 0; k < count && !known; k++)
+			known = listener_same(&all[k], &add[i]);
+		if (!known)
+			all[count++] = add[i];
+	}
+	d->listeners = all;
+	d->listener_count = count;
+	return RB_OK;
+}
+
+/*
+ * Append the destinations of one parent. A parent of a Gateway the route
+ * already has an equal destination for adds its listeners to it; each
+ * Gateway keeps its own copy (its data plane is its own).
+ */
 static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p, const rb__vec *dests)
 {
-	const char *gw = rb__key2(t, p->gateway->meta.namespace_, p->gateway->meta.name);
-	for (size_t i = 0; i < dests->len; i++) {
+	const char *gw = rb__arena_printf(t->out, "%s/%s", p->gateway->meta.namespace_,
+	                                  p->gateway->meta.name);
+	rb__ir_listener_ref *listeners;
+	size_t listener_count;
+	int rc = gw ? parent_listeners(t, p, &listeners, &listener_count) : RB_ENOMEM;
+	for (size_t i = 0; i < dests->len && !rc; i++) {
 		rb__ir_destination *d = &RB_VEC_AT(dests, rb__ir_destination, i);
-		bool seen = false;
-		for (size_t k = route_first; k < t->dests.len && !seen; k++)
-			seen = destination_equal(&RB_VEC_AT(&t->dests, rb__ir_destination, k), d);
-		if (seen)
+		rb__ir_destination *same = NULL;
+		for (size_t k = route_first; k < t->dests.len && !same; k++) {
+			rb__ir_destination *e = &RB_VEC_AT(&t->dests, rb__ir_destination, k);
+			if (!strcmp(e->gateway, gw) && destination_equal(e, d))
+				same = e;
+		}
+		if (same) {
+			rc = join_listeners(t, same, listeners, listener_count);
 			continue;
-		d->gateway = gw ? rb__arena_strdup(t->out, gw) : NULL;
+		}
+		d->gateway = gw;
+		d->gateway_namespace = p->gateway->meta.namespace_;
+		d->gateway_name = p->gateway->meta.name;
+		d->listeners = listeners;
+		d->listener_count = listener_count;
 		rb__ir_destination *slot = rb__vec_push(t->mem, &t->dests, sizeof(*slot));
-		if (!slot || !d->gateway)
+		if (!slot)
 			return RB_ENOMEM;
 		*slot = *d;
+	}
+	return rc;
+}
+
+/* "gateway/name", unless the Gateway has several results for the rule: then
+ * "#" and the listeners tell them apart. */
+static int destination_keys(rb__tr *t, size_t route_first)
+{
+	for (size_t i = route_first; i < t->dests.len; i++) {
+		rb__ir_destination *d = &RB_VEC_AT(&t->dests, rb__ir_destination, i);
+		bool twin = false;
+		for (size_t k = route_first; k < t->dests.len && !twin; k++) {
+			const rb__ir_destination *e = &RB_VEC_AT(&t->dests, rb__ir_destination, k);
+			twin = k != i && !strcmp(e->gateway, d->gateway) && !strcmp(e->name, d->name);
+		}
+		rb__buf b;
+		rb__buf_init(&b, t->mem);
+		rb__buf_puts(&b, d->gateway);
+		rb__buf_putc(&b, '/');
+		rb__buf_puts(&b, d->name);
+		for (size_t l = 0; twin && l < d->listener_count; l++) {
+			rb__buf_putc(&b, l ? ',' : '#');
+			if (d->listeners[l].listener_set) {
+				rb__buf_puts(&b, d->listeners[l].listener_set);
+				rb__buf_putc(&b, '/');
+			}
+			rb__buf_puts(&b, d->listeners[l].name);
+		}
+		d->key = b.failed ? NULL : rb__arena_strndup(t->out, b.data, b.len);
+		rb__buf_free(&b);
+		if (!d->key)
+			return RB_ENOMEM;
 	}
 	return RB_OK;
 }
@@ -178,7 +276,7 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		rb__vec_free(t->mem, &p.idle);
 		rb__vec_free(t->mem, &p.programming);
 	}
-	return rc;
+	return rc ? rc : destination_keys(t, route_first);
 }
 
 /* Every map of the translator, for init and free. */

@@ -481,8 +481,19 @@ static const rb__ir_excluded excluded[] = {
 
 static const rb__ir_metadata route_meta = {.kind = "HTTPRoute", .name = "not-serialized"};
 
+static const rb__ir_listener_ref listeners_full[] = {
+	{.name = "http", .port = 80},
+	{.name = "alt", .port = 8080, .listener_set = "shop/extra"},
+};
+
 static const rb__ir_destination dests_full[] = {
 	{
+		.gateway_namespace = "envoy-gateway",
+		.gateway_name = "gateway-1",
+		.listeners = listeners_full,
+		.listener_count = 2,
+		.key = "envoy-gateway/gateway-1/httproute/default/httproute-1/rule/0",
+		.knobs = {{.on = true, .policy = "default/btp", .scope = "route"}, {.on = false}},
 		.name = "httproute/default/httproute-1/rule/0",
 		.route_kind = "HTTPRoute",
 		.route_namespace = "default",
@@ -497,6 +508,9 @@ static const rb__ir_destination dests_full[] = {
 		.direct_response = 503,
 	},
 	{
+		.gateway_namespace = "envoy-gateway",
+		.gateway_name = "gateway-1",
+		.key = "envoy-gateway/gateway-1/tcproute/ns/tcp-1",
 		.name = "tcproute/ns/tcp-1",
 		.route_kind = "TCPRoute",
 		.route_namespace = "",
@@ -540,6 +554,14 @@ static const char ir_full_yaml[] =
 	"destinations:\n"
 	"- name: httproute/default/httproute-1/rule/0\n"
 	"  route: {kind: HTTPRoute, namespace: default, name: httproute-1, rule: 0}\n"
+	"  gateway: {namespace: envoy-gateway, name: gateway-1}\n"
+	"  listeners:\n"
+	"  - {name: http, port: 80}\n"
+	"  - {name: alt, port: 8080, listenerSet: shop/extra}\n"
+	"  key: envoy-gateway/gateway-1/httproute/default/httproute-1/rule/0\n"
+	"  knobs:\n"
+	"    rebalanceOnNoEndpoints: {value: true, policy: default/btp, scope: route}\n"
+	"    rebalanceOnNoReadyEndpoints: {value: false}\n"
 	"  settings:\n"
 	"  - name: httproute/default/httproute-1/rule/0/backend/0\n"
 	"    weight: 80\n"
@@ -567,6 +589,8 @@ static const char ir_full_yaml[] =
 	"  directResponse: {statusCode: 503}\n"
 	"- name: tcproute/ns/tcp-1\n"
 	"  route: {kind: TCPRoute, namespace: \"\", name: tcp-1, rule: -1}\n"
+	"  gateway: {namespace: envoy-gateway, name: gateway-1}\n"
+	"  key: envoy-gateway/gateway-1/tcproute/ns/tcp-1\n"
 	"  backendWeights: {valid: 0, invalid: 0, noEndpoints: 0}\n"
 	"routeStatuses:\n"
 	"- kind: HTTPRoute\n"
@@ -588,6 +612,16 @@ static const char ir_full_json[] =
 	"    {\n"
 	"      \"name\": \"httproute/default/httproute-1/rule/0\",\n"
 	"      \"route\": {\"kind\": \"HTTPRoute\", \"namespace\": \"default\", \"name\": \"httproute-1\", \"rule\": 0},\n"
+	"      \"gateway\": {\"namespace\": \"envoy-gateway\", \"name\": \"gateway-1\"},\n"
+	"      \"listeners\": [\n"
+	"        {\"name\": \"http\", \"port\": 80},\n"
+	"        {\"name\": \"alt\", \"port\": 8080, \"listenerSet\": \"shop/extra\"}\n"
+	"      ],\n"
+	"      \"key\": \"envoy-gateway/gateway-1/httproute/default/httproute-1/rule/0\",\n"
+	"      \"knobs\": {\n"
+	"        \"rebalanceOnNoEndpoints\": {\"value\": true, \"policy\": \"default/btp\", \"scope\": \"route\"},\n"
+	"        \"rebalanceOnNoReadyEndpoints\": {\"value\": false}\n"
+	"      },\n"
 	"      \"settings\": [\n"
 	"        {\n"
 	"          \"name\": \"httproute/default/httproute-1/rule/0/backend/0\",\n"
@@ -624,6 +658,8 @@ static const char ir_full_json[] =
 	"    {\n"
 	"      \"name\": \"tcproute/ns/tcp-1\",\n"
 	"      \"route\": {\"kind\": \"TCPRoute\", \"namespace\": \"\", \"name\": \"tcp-1\", \"rule\": -1},\n"
+	"      \"gateway\": {\"namespace\": \"envoy-gateway\", \"name\": \"gateway-1\"},\n"
+	"      \"key\": \"envoy-gateway/gateway-1/tcproute/ns/tcp-1\",\n"
 	"      \"backendWeights\": {\"valid\": 0, \"invalid\": 0, \"noEndpoints\": 0}\n"
 	"    }\n"
 	"  ],\n"
@@ -662,7 +698,8 @@ static const rb__ir_setting settings_annot[] = {
 };
 static const rb__ir_destination dests_annot[] = {
 	{.name = "d", .route_kind = "GRPCRoute", .route_namespace = "n", .route_name = "r",
-	 .rule = 2, .settings = settings_annot, .setting_count = 1, .weights = {1, 0, 0}},
+	 .rule = 2, .settings = settings_annot, .setting_count = 1, .weights = {1, 0, 0},
+	 .gateway_namespace = "g", .gateway_name = "gw", .key = "g/gw/d"},
 };
 static const rb__ir ir_annot = {dests_annot, 1, NULL, 0};
 
@@ -670,6 +707,11 @@ static const char ir_annot_yaml[] =
 	"destinations:\n"
 	"- name: d\n"
 	"  route: {kind: GRPCRoute, namespace: \"n\", name: r, rule: 2}\n"
+	"  gateway: {namespace: g, name: gw}\n"
+	"  key: g/gw/d\n"
+	"  knobs:\n"
+	"    rebalanceOnNoEndpoints: {value: false}\n"
+	"    rebalanceOnNoReadyEndpoints: {value: false}\n"
 	"  settings:\n"
 	"  - name: d/backend/0\n"
 	"    weight: 1\n"
@@ -683,6 +725,12 @@ static const char ir_annot_json[] =
 	"    {\n"
 	"      \"name\": \"d\",\n"
 	"      \"route\": {\"kind\": \"GRPCRoute\", \"namespace\": \"n\", \"name\": \"r\", \"rule\": 2},\n"
+	"      \"gateway\": {\"namespace\": \"g\", \"name\": \"gw\"},\n"
+	"      \"key\": \"g/gw/d\",\n"
+	"      \"knobs\": {\n"
+	"        \"rebalanceOnNoEndpoints\": {\"value\": false},\n"
+	"        \"rebalanceOnNoReadyEndpoints\": {\"value\": false}\n"
+	"      },\n"
 	"      \"settings\": [\n"
 	"        {\n"
 	"          \"name\": \"d/backend/0\",\n"
@@ -845,9 +893,9 @@ START_TEST(test_node_equals_ir)
 {
 	rb__node *doc = M(
 		2, "destinations",
-		Q(1, M(4, "name", S("d"), "route",
+		Q(1, M(7, "name", S("d"), "route",
 		       M(4, "kind", S("GRPCRoute"), "namespace", S("n"), "name", S("r"), "rule", I("2")),
-		       "settings",
+		       "gateway", M(2, "namespace", S("g"), "name", S("gw")), "key", S("g/gw/d"), "knobs", M(2, "rebalanceOnNoEndpoints", M(1, "value", B("false")), "rebalanceOnNoReadyEndpoints", M(1, "value", B("false"))), "settings",
 		       Q(1, M(3, "name", S("d/backend/0"), "weight", I("1"), "metadata",
 		              M(4, "kind", S("Backend"), "name", S("b-1"), "annotations",
 		                Q(3, M(2, "key", S("a"), "value", S("1")),
@@ -868,9 +916,10 @@ START_TEST(test_node_equals_ir)
 	static const rb__ir_destination d2[] = {
 		{.name = "x", .route_kind = "HTTPRoute", .route_namespace = "default",
 		 .route_name = "h", .rule = 0, .settings = settings_full, .setting_count = 1,
-		 .weights = {80, 0, 0}},
+		 .weights = {80, 0, 0}, .gateway_namespace = "g", .gateway_name = "gw", .key = "g/gw/x"},
 		{.name = "tcproute/ns/tcp-1", .route_kind = "TCPRoute", .route_namespace = "",
-		 .route_name = "tcp-1", .rule = -1},
+		 .route_name = "tcp-1", .rule = -1, .gateway_namespace = "g", .gateway_name = "gw",
+		 .key = "g/gw/t"},
 	};
 	static const rb__ir_route_status s2[] = {
 		{.kind = "TCPRoute", .namespace_ = "", .name = "tcp-1", .conditions = conds,
@@ -880,10 +929,10 @@ START_TEST(test_node_equals_ir)
 	rb__node *doc2 = M(
 		2, "destinations",
 		Q(2,
-		  M(4, "name", S("x"), "route",
+		  M(7, "name", S("x"), "route",
 		    M(4, "kind", S("HTTPRoute"), "namespace", S("default"), "name", S("h"), "rule",
 		      I("0")),
-		    "settings",
+		    "gateway", M(2, "namespace", S("g"), "name", S("gw")), "key", S("g/gw/x"), "knobs", M(2, "rebalanceOnNoEndpoints", M(1, "value", B("false")), "rebalanceOnNoReadyEndpoints", M(1, "value", B("false"))), "settings",
 		    Q(1, M(13, "name", S("httproute/default/httproute-1/rule/0/backend/0"), "weight",
 		           I("80"), "priority", I("1"), "protocol", S("HTTP"), "forceHTTP1Upstream",
 		           B("true"), "addressType", S("IP"), "ipFamily", S("DualStack"), "endpoints",
@@ -903,10 +952,10 @@ START_TEST(test_node_equals_ir)
 		           "invalid", B("TRUE"), "isDynamicResolver", B("true"), "isCustomBackend",
 		           B("true"))),
 		    "backendWeights", M(3, "valid", I("80"), "invalid", I("0"), "noEndpoints", I("0"))),
-		  M(3, "name", S("tcproute/ns/tcp-1"), "route",
+		  M(5, "name", S("tcproute/ns/tcp-1"), "route",
 		    M(4, "kind", S("TCPRoute"), "namespace", S(""), "name", S("tcp-1"), "rule",
 		      I("-1")),
-		    "backendWeights",
+		    "gateway", M(2, "namespace", S("g"), "name", S("gw")), "key", S("g/gw/t"), "backendWeights",
 		    M(3, "valid", I("0"), "invalid", I("0"), "noEndpoints", I("0")))),
 		"routeStatuses",
 		Q(1, M(5, "kind", S("TCPRoute"), "namespace", S(""), "name", S("tcp-1"), "parentRef",

@@ -20,14 +20,39 @@ type Result struct {
 	raw []byte
 }
 
-// Destination is one route rule (per parent Gateway when parents differ).
+// Destination is one route rule for one parent Gateway (the same rule has a
+// Destination per Gateway; Key tells them apart).
 type Destination struct {
 	Name           string          `json:"name"` // "httproute/default/web/rule/0"
 	Route          RouteRef        `json:"route"`
+	Gateway        GatewayRef      `json:"gateway"`
+	Listeners      []ListenerRef   `json:"listeners,omitempty"`
+	Key            string          `json:"key"`                // unique in the Result: "infra/eg/httproute/default/web/rule/0"
+	Knobs          *Knobs          `json:"knobs,omitempty"`    // HTTP and GRPC rules: how each rebalance knob was decided
 	Settings       []Setting       `json:"settings,omitempty"` // none when DirectResponse is set
 	Excluded       []Excluded      `json:"excluded,omitempty"` // rebalance mode only
 	BackendWeights BackendWeights  `json:"backendWeights"`
 	DirectResponse *DirectResponse `json:"directResponse,omitempty"`
+}
+
+// GatewayRef names the Gateway a destination is programmed on.
+type GatewayRef struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// ListenerRef is a listener that programs a destination: the Gateway's own,
+// or one of a ListenerSet ("namespace/name") attached to it.
+type ListenerRef struct {
+	Name        string `json:"name"`
+	Port        uint32 `json:"port"`
+	ListenerSet string `json:"listenerSet,omitempty"`
+}
+
+// Knobs are a rule's two rebalance knobs, as explain shows them.
+type Knobs struct {
+	RebalanceOnNoEndpoints      Knob `json:"rebalanceOnNoEndpoints"`
+	RebalanceOnNoReadyEndpoints Knob `json:"rebalanceOnNoReadyEndpoints"`
 }
 
 // RouteRef names the route and rule of a destination.
