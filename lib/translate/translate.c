@@ -2,8 +2,9 @@
  * The walk: every route kind in a fixed order (HTTP, GRPC, TLS, TCP, UDP),
  * every route in input order, every relevant parentRef in spec order
  * ([attach.per-parent]): attach, compute the destinations of that parent, its status.
- * A destination reaches the output only through a programmed listener, and
- * once per distinct content (parents sharing a result share a destination).
+ * A destination reaches the output only through a programmed listener, once
+ * per Gateway and distinct content: parents of one Gateway sharing a result
+ * share a destination, with their listeners ([name.key]).
  */
 #include "translate/translate.h"
 

@@ -85,6 +85,7 @@ def main(argv):
     # The schemas can fail: an unknown field and an unknown condition type are refused.
     probe = {"destinations": [{"name": "d", "route": {"kind": "HTTPRoute", "namespace": "n",
                                                       "name": "r", "rule": 0},
+                               "gateway": {"namespace": "n", "name": "g"}, "key": "n/g/d",
                                "backendWeights": {"valid": 1, "invalid": 0, "noEndpoints": 0},
                                "settings": [{"name": "s", "weight": 1, "surprise": True}]}],
              "routeStatuses": [{"kind": "HTTPRoute", "namespace": "n", "name": "r",

@@ -2,7 +2,7 @@
  * Which Gateway and listeners a destination is for (translate.c, emitted in
  * the IR): one destination per Gateway even when results are equal, the
  * listeners that program it, a key unique in the result, and a ListenerSet's
- * listeners named with their ListenerSet.
+ * listeners named with their ListenerSet. Rules: [name.key]
  */
 #include "rebalance/rebalance.h"
 #include "testutil.h"
