@@ -247,18 +247,12 @@ double rb_explained_ref_share(const rb_explained_ref *ref, rb_side side)
 
 const char *rb_ref_state_name(rb_ref_state state)
 {
-	static const char *const names[] = {
-		"", "serving", "standby", "draining", "panic", "noEndpoints", "invalid",
-		"excluded", "excludedNotReady", "zeroWeight", "dropped", "unrouted",
-	};
-	return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "";
+	return rb__ref_state_name(state);
 }
 
 const char *rb_routing_name(rb_routing routing)
 {
-	static const char *const names[] = {"none", "directResponse", "cluster", "weightedClusters",
-	                                    "l4Cluster"};
-	return (unsigned)routing < sizeof names / sizeof names[0] ? names[routing] : "";
+	return rb__routing_name(routing);
 }
 
 /* ---- serializing ---- */

@@ -117,7 +117,7 @@ static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
 	for (int side = RB_SIDE_UPSTREAM; side <= RB_SIDE_SELECTED; side++) {
 		TRY(rb__w_key(w, SIDE_KEYS[side]));
 		TRY(rb__w_map_begin(w, true));
-		TRY(kv_str(w, "state", rb_ref_state_name(ref->view[side].state)));
+		TRY(kv_str(w, "state", rb__ref_state_name(ref->view[side].state)));
 		TRY(kv_share(w, "share", ref->view[side].share));
 		/* what this ref's own weight ends in besides being served, when any */
 		if (ref->view[side].caused[RB_OUTCOME_500] > 0)
@@ -149,7 +149,7 @@ static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
 	const rb__ir_destination *d = r->dest[side];
 	TRY(rb__w_key(w, SIDE_KEYS[side]));
 	TRY(rb__w_map_begin(w, false));
-	TRY(kv_str(w, "routing", rb_routing_name(p->routing)));
+	TRY(kv_str(w, "routing", rb__routing_name(p->routing)));
 	if (p->reason)
 		TRY(kv_str(w, "why", p->reason));
 	if (p->code)

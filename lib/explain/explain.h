@@ -47,6 +47,10 @@ int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate
 /* The explanation as data (rb_explanation_write); shares as percentages. */
 int rb__emit_explanation(rb__writer *w, const rb_explanation *ex);
 
+/* names.c: the names of explain's enums in its data (and of rb_*_name). */
+const char *rb__ref_state_name(rb_ref_state state);
+const char *rb__routing_name(rb_routing routing);
+
 /* "33.33": a share (0..1) as a percentage with at most two decimals, no
  * trailing zeros; our own digits, no locale. `buf` holds at least 8 bytes. */
 size_t rb__format_percent(double share, char *buf);
