@@ -201,12 +201,47 @@ static const char *listeners_of(rb__arena *a, const rb__route *r, const char *ga
 	return out;
 }
 
+/*
+ * The RouteRulesOverlap message of each route of the selected side, by
+ * route_key (status.rules-overlap): only one of the routes gets the requests
+ * they share, which the shares of either cannot show. Nothing is indexed when
+ * no route overlaps (the usual case).
+ */
+static int index_overlaps(rb_explanation *ex, rb__map *out)
+{
+	const rb__ir *ir = &ex->results[RB_SIDE_SELECTED]->ir;
+	for (size_t i = 0; i < ir->status_count; i++) {
+		const rb__ir_route_status *st = &ir->statuses[i];
+		for (size_t c = 0; c < st->condition_count; c++) {
+			if (strcmp(st->conditions[c].type, "RouteRulesOverlap"))
+				continue;
+			size_t n;
+			const char *key = route_key(&ex->arena, st->kind, st->namespace_, st->name, &n);
+			void **slot = key ? rb__map_slot_for(out, key, n) : NULL;
+			if (!slot)
+				return RB_ENOMEM;
+			if (!*slot)
+				*slot = (void *)(uintptr_t)st->conditions[c].message;
+		}
+	}
+	return RB_OK;
+}
+
+/* caveat, or caveat and more joined ("; "). */
+static const char *add_caveat(rb__arena *a, const char *caveat, const char *more)
+{
+	return caveat ? rb__arena_printf(a, "%s; %s", caveat, more) : more;
+}
+
 /* Rule names, listeners and caveats: what the IR does not carry. */
 static int describe_rules(rb_explanation *ex, const rb__model *m)
 {
-	rb__map index;
+	rb__map index, overlaps;
 	rb__map_init(&index, &ex->ctx->mem);
+	rb__map_init(&overlaps, &ex->ctx->mem);
 	int rc = index_routes(&ex->arena, m, &index);
+	if (!rc)
+		rc = index_overlaps(ex, &overlaps);
 	for (size_t i = 0; i < ex->rule_count && !rc; i++) {
 		rb_explained_rule *r = &ex->rules[i];
 		const rb__ir_destination *d = r->dest[RB_SIDE_SELECTED];
@@ -231,8 +266,21 @@ static int describe_rules(rb_explanation *ex, const rb__model *m)
 			if (!r->caveat)
 				rc = RB_ENOMEM;
 		}
+		const char *overlap = overlaps.len ? rb__map_get(&overlaps, key, n) : NULL;
+		if (overlap && !rc) {
+			const char *why = rb__arena_printf(
+			    &ex->arena,
+			    "%s (RouteRulesOverlap): where the routes match the same requests, Envoy "
+			    "sends them to one route only, so for those requests these shares hold "
+			    "only if this route is the one that gets them",
+			    overlap);
+			r->caveat = why ? add_caveat(&ex->arena, r->caveat, why) : NULL;
+			if (!r->caveat)
+				rc = RB_ENOMEM;
+		}
 	}
 	rb__map_free(&index);
+	rb__map_free(&overlaps);
 	return rc;
 }
 
