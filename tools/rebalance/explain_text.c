@@ -564,10 +564,11 @@ static size_t count_gateways(const rb_explanation *ex)
 static void print_summary(text_line *l, const explain_selection *s, const rb_explanation *ex,
                           ranked *affected, size_t n_affected, size_t n_rules)
 {
-	size_t bad[2] = {0, 0};
+	size_t bad[2] = {0, 0}, caveats = 0;
 	double mean[2][2] = {{0, 0}, {0, 0}}; /* side x (503, 500) */
 	for (size_t i = 0; i < rb_explanation_rule_count(ex); i++) {
 		const rb_explained_rule *r = rb_explanation_rule(ex, i);
+		caveats += rb_explained_rule_caveat(r) != NULL;
 		for (int side = 0; side < 2; side++) {
 			bad[side] += bad_share(r, (rb_side)side) > 0;
 			mean[side][0] +=
@@ -611,6 +612,16 @@ static void print_summary(text_line *l, const explain_selection *s, const rb_exp
 		text_put_right(l, c.end[1], a, NULL);
 		text_put_right(l, c.end[3], b, NULL);
 		text_emit(l);
+	}
+	if (caveats) {
+		/* A caveat (routes that overlap, a policy the model does not cover) can
+		 * sit on a rule that answers no 5xx, which the default view leaves out. */
+		char note[200];
+		snprintf(note, sizeof note,
+		         "%zu rule%s carr%s a caveat: the shares may not be what Envoy does (%s)",
+		         caveats, caveats == 1 ? "" : "s", caveats == 1 ? "ies" : "y",
+		         s->all ? "under their headings" : "--all shows every rule");
+		text_para_escaped(l, 2, 4, note, YELLOW);
 	}
 	if (!n_affected) {
 		text_emit(l);
