@@ -5,6 +5,7 @@
 #include "explain/explain.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/map.h"
@@ -201,27 +202,46 @@ static const char *listeners_of(rb__arena *a, const rb__route *r, const char *ga
 	return out;
 }
 
+/* route_key and "#rule": the key of one rule in the overlap index. */
+static const char *rule_key(rb__arena *a, const char *rkey, size_t n, int32_t rule, size_t *len)
+{
+	char suffix[16];
+	int sn = snprintf(suffix, sizeof suffix, "#%d", (int)rule);
+	char *out = sn > 0 ? rb__arena_alloc(a, n + (size_t)sn + 1) : NULL;
+	if (!out)
+		return NULL;
+	memcpy(out, rkey, n); /* route_key holds NULs */
+	memcpy(out + n, suffix, (size_t)sn + 1);
+	*len = n + (size_t)sn;
+	return out;
+}
+
 /*
- * The RouteRulesOverlap message of each route of the selected side, by
- * route_key (status.rules-overlap): only one of the routes gets the requests
- * they share, which the shares of either cannot show. Nothing is indexed when
- * no route overlaps (the usual case).
+ * The RouteRulesOverlap message of each rule of the selected side whose
+ * matches another route shares ([status.rules-overlap]), by rule_key: only
+ * one of the routes gets those requests, which the shares cannot show.
+ * Nothing is indexed when no route overlaps (the usual case).
  */
 static int index_overlaps(rb_explanation *ex, rb__map *out)
 {
 	const rb__ir *ir = &ex->results[RB_SIDE_SELECTED]->ir;
 	for (size_t i = 0; i < ir->status_count; i++) {
 		const rb__ir_route_status *st = &ir->statuses[i];
-		for (size_t c = 0; c < st->condition_count; c++) {
+		for (size_t c = 0; c < st->condition_count && st->overlap_rule_count; c++) {
 			if (strcmp(st->conditions[c].type, "RouteRulesOverlap"))
 				continue;
-			size_t n;
+			size_t n, kn;
 			const char *key = route_key(&ex->arena, st->kind, st->namespace_, st->name, &n);
-			void **slot = key ? rb__map_slot_for(out, key, n) : NULL;
-			if (!slot)
+			for (size_t r = 0; key && r < st->overlap_rule_count; r++) {
+				const char *rk = rule_key(&ex->arena, key, n, st->overlap_rules[r], &kn);
+				void **slot = rk ? rb__map_slot_for(out, rk, kn) : NULL;
+				if (!slot)
+					return RB_ENOMEM;
+				if (!*slot)
+					*slot = (void *)(uintptr_t)st->conditions[c].message;
+			}
+			if (!key)
 				return RB_ENOMEM;
-			if (!*slot)
-				*slot = (void *)(uintptr_t)st->conditions[c].message;
 		}
 	}
 	return RB_OK;
@@ -266,13 +286,19 @@ static int describe_rules(rb_explanation *ex, const rb__model *m)
 			if (!r->caveat)
 				rc = RB_ENOMEM;
 		}
-		const char *overlap = overlaps.len ? rb__map_get(&overlaps, key, n) : NULL;
+		size_t rn;
+		const char *rk = overlaps.len ? rule_key(&ex->arena, key, n, d->rule, &rn) : NULL;
+		if (overlaps.len && !rk) {
+			rc = RB_ENOMEM;
+			break;
+		}
+		const char *overlap = rk ? rb__map_get(&overlaps, rk, rn) : NULL;
 		if (overlap && !rc) {
 			const char *why = rb__arena_printf(
 			    &ex->arena,
-			    "%s (RouteRulesOverlap): where the routes match the same requests, Envoy "
-			    "sends them to one route only, so for those requests these shares hold "
-			    "only if this route is the one that gets them",
+			    "%s (RouteRulesOverlap): this rule matches requests another route "
+			    "matches too, and Envoy sends them to one route only: for those requests "
+			    "these shares hold only if this route is the one that gets them",
 			    overlap);
 			r->caveat = why ? add_caveat(&ex->arena, r->caveat, why) : NULL;
 			if (!r->caveat)

@@ -217,6 +217,10 @@ struct rb_route_status {
 	size_t condition_count;
 	const rb__ir_idle_listener *idle_listeners;
 	size_t idle_listener_count;
+	/* Not serialized: with RouteRulesOverlap, the rules whose matches another
+	 * route shares (explain puts its caveat on those only). */
+	const int32_t *overlap_rules;
+	size_t overlap_rule_count;
 };
 typedef struct rb_route_status rb__ir_route_status;
 

@@ -93,7 +93,7 @@ static bool rule_dropped(const rb__vec *errors, size_t rule)
 	return false;
 }
 
-static int push_key(rb__tr *t, const rb__buf *b, const rb__route *r, size_t status)
+static int push_key(rb__tr *t, const rb__buf *b, const rb__route *r, size_t rule, size_t status)
 {
 	if (b->failed)
 		return RB_ENOMEM;
@@ -101,7 +101,7 @@ static int push_key(rb__tr *t, const rb__buf *b, const rb__route *r, size_t stat
 	rb__overlap_key *k = key ? rb__vec_push(t->mem, &t->overlap, sizeof(*k)) : NULL;
 	if (!k)
 		return RB_ENOMEM;
-	*k = (rb__overlap_key){key, b->len, r, status, 0};
+	*k = (rb__overlap_key){key, b->len, r, (int32_t)rule, status, 0};
 	return RB_OK;
 }
 
@@ -119,7 +119,7 @@ static int record_host(rb__tr *t, const rb__listener *l, const char *host, const
 			rb__buf_append(b, &l, sizeof l); /* the listener's identity */
 			put_field(b, host);
 			put_match(b, r->kind, rule->match_count ? &rule->matches[mi] : NULL);
-			int rc = push_key(t, b, r, t->statuses.len - 1);
+			int rc = push_key(t, b, r, ri, t->statuses.len - 1);
 			if (rc)
 				return rc;
 		}
@@ -227,6 +227,36 @@ static int name_others(const rb__overlap_key *keys, const groups *g, size_t i, r
 	return RB_OK;
 }
 
+/* Does another route than keys[i]'s have its key? (A route's own keys are
+ * adjacent in the chain: the walk stops at the first other route.) */
+static bool key_shared(const rb__overlap_key *keys, const groups *g, size_t i)
+{
+	for (size_t m = g->head[i]; m != SIZE_MAX; m = g->next[m])
+		if (keys[m].route != keys[i].route)
+			return true;
+	return false;
+}
+
+/* The distinct rules of keys[first, end) whose key another route shares. */
+static int overlap_rules(rb__tr *t, const rb__overlap_key *keys, const groups *g, size_t first,
+                         size_t end, rb__ir_route_status *st)
+{
+	int32_t *rules = rb__arena_calloc(t->out, end - first, sizeof(*rules));
+	if (!rules)
+		return RB_ENOMEM;
+	size_t n = 0;
+	for (size_t k = first; k < end; k++) {
+		bool known = false;
+		for (size_t j = 0; j < n && !known; j++)
+			known = rules[j] == keys[k].rule;
+		if (!known && key_shared(keys, g, k))
+			rules[n++] = keys[k].rule;
+	}
+	st->overlap_rules = rules;
+	st->overlap_rule_count = n;
+	return RB_OK;
+}
+
 static int add_condition(rb__tr *t, rb__ir_route_status *st, rb__buf *msg)
 {
 	rb__truncate_message(msg);
@@ -268,8 +298,12 @@ int rb__overlap_conditions(rb__tr *t, const rb__overlap_key *keys, size_t n,
 		stamp++;
 		for (size_t k = i; k < end && !rc; k++)
 			rc = name_others(keys, &g, k, &seen, stamp, &msg, &named);
-		if (!rc && named)
-			rc = add_condition(t, status_of(ud, &keys[i]), &msg);
+		if (!rc && named) {
+			rb__ir_route_status *st = status_of(ud, &keys[i]);
+			rc = add_condition(t, st, &msg);
+			if (!rc)
+				rc = overlap_rules(t, keys, &g, i, end, st);
+		}
 		i = end;
 	}
 	rb__buf_free(&msg);

@@ -554,6 +554,7 @@ typedef struct rb__overlap_key {
 	const char *key; /* in t->scratch */
 	size_t klen;
 	const rb__route *route;
+	int32_t rule; /* the route rule the match is of */
 	size_t status;
 	uint32_t owner;
 } rb__overlap_key;
