@@ -488,15 +488,6 @@ void cli_options_free(cli_options *o)
 	o->gateway_classes = NULL;
 }
 
-int cli_write_stdout(const char *buf, size_t len)
-{
-	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-		fprintf(stderr, "rebalance: cannot write the output\n");
-		return CLI_FAILURE;
-	}
-	return CLI_OK;
-}
-
 /* The view of one result, for cli_emit. */
 typedef struct result_view {
 	const rb_result *res;

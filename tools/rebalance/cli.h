@@ -78,9 +78,6 @@ size_t cli_print_warnings_to(FILE *out, const char *indent, const rb_input *in,
 /* Free what cli_parse allocated. */
 void cli_options_free(cli_options *o);
 
-/* Write bytes to stdout, all or nothing as far as the stream allows. */
-int cli_write_stdout(const char *buf, size_t len);
-
 /*
  * The body of a command that translates and prints one view of the result:
  * read the inputs, translate, then stream the view to stdout with `write_view`
