@@ -26,7 +26,8 @@
  *    whole percents, the rounding remainder to the first non-empty level) and
  *    spreads each level's part over all its hosts (503 when there is none).
  *  - Envoy 1.30 or later (RB_ENVOY_MODEL_VERSION): draining endpoints are
- *    excluded from load balancing.
+ *    excluded from load balancing. Envoy Gateway ships such an Envoy from
+ *    v1.1 on (RB_ENVOY_GATEWAY_MODEL_VERSION).
  *
  * Shares are fractions of all requests of the rule, between 0 and 1.
  *
@@ -229,8 +230,14 @@ RB_API double rb_explained_ref_outcome(const rb_explained_ref *ref, rb_side side
 
 /** The Envoy version the load-balancing model assumes, as a minimum ("1.30"):
  *  from 1.30 on, DRAINING endpoints are excluded from load balancing (before,
- *  they counted as unhealthy hosts). RB_ENVOY_MODEL_VERSION as a string. */
+ *  they counted as unhealthy hosts). RB_ENVOY_MODEL_VERSION as a string.
+ *
+ *  The Envoy Gateway releases that ship such an Envoy, per Envoy Gateway's
+ *  published compatibility matrix: v1.1 and later (v1.1 ships Envoy 1.31,
+ *  v1.2 1.32, ... v1.5 1.35); v1.0 ships Envoy 1.29, where the model does not
+ *  hold. RB_ENVOY_GATEWAY_MODEL_VERSION is that minimum release ("1.1"). */
 #define RB_ENVOY_MODEL_VERSION "1.30"
+#define RB_ENVOY_GATEWAY_MODEL_VERSION "1.1"
 RB_API const char *rb_envoy_model_version(void);
 
 /** Static names: "serving", "standby", "draining", "panic", "noEndpoints",

@@ -6,6 +6,7 @@
  *   whatIf: [{service: NS/NAME[=N], found: true, endpointSlices: 1}]
  *           (or {backendRef: NS/ROUTE:RULE:REF=weight:W, found, endpointSlices: 0})
  *   envoyVersion: ">=1.30"                # the Envoy the model assumes
+ *   envoyGatewayVersion: ">=1.1"          # the Envoy Gateway releases shipping it
  *   rules:
  *   - name, route {kind, namespace, name, rule, ruleName?}, gateway, listeners?, caveat?
  *     backendRefs:
@@ -247,6 +248,8 @@ int rb__emit_explanation(rb__writer *w, const rb_explanation *ex)
 	TRY(emit_what_if(w, ex));
 	/* the oldest Envoy whose load balancer the shares are computed for */
 	TRY(kv_str(w, "envoyVersion", ">=" RB_ENVOY_MODEL_VERSION));
+	/* the oldest Envoy Gateway release shipping such an Envoy */
+	TRY(kv_str(w, "envoyGatewayVersion", ">=" RB_ENVOY_GATEWAY_MODEL_VERSION));
 	TRY(rb__w_key(w, "rules"));
 	TRY(rb__w_seq_begin(w, ex->rule_count == 0));
 	for (size_t i = 0; i < ex->rule_count; i++)

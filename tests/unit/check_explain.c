@@ -317,6 +317,7 @@ START_TEST(serialized_forms)
 	ck_assert_uint_eq(strlen(buf), len);
 	ck_assert_ptr_nonnull(strstr(buf, "\"selected\": {\"state\": \"serving\", \"share\": 90}"));
 	ck_assert_ptr_nonnull(strstr(buf, "\"envoyVersion\": \">=1.30\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"envoyGatewayVersion\": \">=1.1\""));
 	rb_free(f.ctx, buf);
 	const rb_result *sel = rb_explanation_result(f.ex, RB_SIDE_SELECTED);
 	ck_assert_int_eq(rb_xds_to_buffer(sel, RB_FORMAT_YAML, &buf, &len), RB_OK);

@@ -766,11 +766,11 @@ static void print_legend(text_line *l, const explain_selection *s)
 	    "(recalculateLoadInTotalPanic).",
 	};
 	text_emit(l);
-	char head[160];
+	char head[200];
 	snprintf(head, sizeof head,
 	         "Legend (compat: Envoy Gateway as it is; %s: the selected mode; the shares are "
-	         "Envoy %s or later's):",
-	         s->selected_title, rb_envoy_model_version());
+	         "Envoy %s or later's, shipped by Envoy Gateway v%s and later):",
+	         s->selected_title, rb_envoy_model_version(), RB_ENVOY_GATEWAY_MODEL_VERSION);
 	text_para_escaped(l, 0, 2, head, BOLD);
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		text_para_escaped(l, 2, 4, words[i], DIM);

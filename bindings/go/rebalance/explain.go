@@ -14,8 +14,10 @@ type Explanation struct {
 	Mode   string   `json:"mode"` // the selected side's mode: "rebalance" or "envoy-gateway"
 	WhatIf []WhatIf `json:"whatIf"`
 	// EnvoyVersion: the Envoy whose load balancer the shares model (">=1.30").
-	EnvoyVersion string          `json:"envoyVersion"`
-	Rules        []ExplainedRule `json:"rules"`
+	EnvoyVersion string `json:"envoyVersion"`
+	// EnvoyGatewayVersion: the Envoy Gateway releases that ship such an Envoy (">=1.1").
+	EnvoyGatewayVersion string          `json:"envoyGatewayVersion"`
+	Rules               []ExplainedRule `json:"rules"`
 
 	raw []byte
 }
