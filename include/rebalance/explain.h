@@ -97,7 +97,12 @@ typedef struct rb_explain_options {
 	 *  kept, emptied); "NAMESPACE/NAME=N": the Service with N ready endpoints
 	 *  (in its first EndpointSlice, or one made from its ports);
 	 *  "NAMESPACE/ROUTE:RULE:REF=weight:W": backendRef REF (index) of rule RULE
-	 *  (name or index) of that route gets weight W. N, W <= 1000000. */
+	 *  (name or index) of that route gets weight W. N, W <= 1000000;
+	 *  "NAMESPACE/ROUTE:RULE:REF=fallback": that backendRef, to a Service with
+	 *  a clusterIP and with a port, is served through a Backend with
+	 *  `fallback: true` instead (SERVICE-fallback in the route's namespace, one
+	 *  ip endpoint at the clusterIP and the ref's port; weight and filters
+	 *  kept). */
 	const char *const *what_if;
 	size_t what_if_count;
 	/** Which rules the explanation keeps (after translating everything): a
@@ -145,7 +150,9 @@ RB_API size_t rb_explanation_what_if_count(const rb_explanation *ex);
 /** What-if target `i` ("NAMESPACE/NAME"), or NULL when out of range. */
 RB_API const char *rb_explanation_what_if(const rb_explanation *ex, size_t i);
 /** 1 when the input has a Service of that name (a typo leaves nothing to scale), or
- *  for a weight target that backendRef; else 0. */
+ *  for a weight target that backendRef, for a fallback target that backendRef
+ *  with a Service it could be served through (a clusterIP, a port, the name
+ *  SERVICE-fallback free); else 0. */
 RB_API int rb_explanation_what_if_found(const rb_explanation *ex, size_t i);
 /** Number of EndpointSlices the target owned (and that were emptied). */
 RB_API size_t rb_explanation_what_if_slices(const rb_explanation *ex, size_t i);

@@ -70,7 +70,7 @@ static int emit_what_if(rb__writer *w, const rb_explanation *ex)
 	for (size_t i = 0; i < ex->what_if_count; i++) {
 		TRY(rb__w_map_begin(w, true));
 		/* NS/SERVICE[=N], or NS/ROUTE:RULE:REF=weight:W */
-		TRY(kv_str(w, rb__what_if_is_weight(ex->what_if[i]) ? "backendRef" : "service",
+		TRY(kv_str(w, rb__what_if_is_backend_ref(ex->what_if[i]) ? "backendRef" : "service",
 		           ex->what_if[i]));
 		TRY(kv_bool(w, "found", ex->match[i].service_found));
 		TRY(kv_uint(w, "endpointSlices", ex->match[i].slices));

@@ -8,6 +8,12 @@
  *   NS/ROUTE:RULE:REF=weight:W
  *                          backendRef REF (an index) of rule RULE (its name,
  *                          or its index) of the route(s) NS/ROUTE gets weight W
+ *   NS/ROUTE:RULE:REF=fallback
+ *                          that backendRef, to a Service, is served through
+ *                          a Backend with `fallback: true` instead: one `ip`
+ *                          endpoint at the Service's clusterIP and the ref's
+ *                          port, named SERVICE-fallback in the route's
+ *                          namespace; the ref keeps its weight and filters
  */
 #ifndef RB_MODEL_WHAT_IF_H
 #define RB_MODEL_WHAT_IF_H
@@ -18,19 +24,20 @@
 
 /* What one target matched. */
 typedef struct rb__what_if_match {
-	bool service_found; /* the Service exists; for a weight target: the backendRef */
+	bool service_found; /* the Service exists; for a backendRef target: the backendRef
+	                       (a fallback: and it could be served so) */
 	size_t slices;      /* EndpointSlices it owns (kubernetes.io/service-name), changed */
 } rb__what_if_match;
 
-/* A target in one of the three forms above (N and W at most 1000000). */
+/* A target in one of the forms above (N and W at most 1000000). */
 bool rb__what_if_target_ok(const char *target);
 
-/* True for the NS/ROUTE:RULE:REF=weight:W form. */
-bool rb__what_if_is_weight(const char *target);
+/* True for the NS/ROUTE:RULE:REF=... forms. */
+bool rb__what_if_is_backend_ref(const char *target);
 
 /*
  * Fill `view` with a shallow copy of `m` with the targets applied: changed
- * EndpointSlices and routes are copies allocated in `arena`. `view` shares
+ * EndpointSlices and routes, and added Backends, are allocated in `arena`. `view` shares
  * every other list with `m`: it is read-only, valid while `m` and `arena`
  * live, and released with rb__model_view_free (never rb__model_free).
  * `match` receives n entries. Returns RB_OK or RB_ENOMEM (then nothing is

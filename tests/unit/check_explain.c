@@ -272,6 +272,67 @@ START_TEST(what_if_endpoints_and_weights)
 }
 END_TEST
 
+START_TEST(what_if_fallback_backend)
+{
+	/* The canary scaled to zero and served through a fallback Backend at its
+	 * clusterIP: the rule is one cluster again, the Backend stands by. */
+	fixture f = load();
+	const char *const fb[] = {"shop/canary", "shop/r:0:1=fallback", "shop/r:1:0=fallback",
+	                          "shop/r:1:1=fallback", "shop/r:0:9=fallback", "shop/nope:0:0=fallback"};
+	explain(&f, NULL, fb, 6);
+	ck_assert(rb_explanation_what_if_found(f.ex, 1));
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	const rb_explained_ref *c = rb_explained_rule_ref(r, 1);
+	ck_assert_str_eq(rb_explained_ref_group(c), "gateway.envoyproxy.io");
+	ck_assert_str_eq(rb_explained_ref_kind(c), "Backend");
+	ck_assert_str_eq(rb_explained_ref_namespace(c), "shop");
+	ck_assert_str_eq(rb_explained_ref_backend_name(c), "canary-fallback");
+	ck_assert_uint_eq(rb_explained_ref_port(c), 0);
+	ck_assert_uint_eq(rb_explained_ref_weight(c), 10); /* the ref keeps its weight */
+	ck_assert_uint_eq(rb_explained_ref_priority(c), 1);
+	const rb_setting *st = rb_explained_ref_setting(c);
+	ck_assert_uint_eq(rb_setting_endpoint_count(st), 1);
+	ck_assert_str_eq(rb_endpoint_host(rb_setting_endpoint(st, 0)), "10.0.0.2");
+	ck_assert_uint_eq(rb_endpoint_port(rb_setting_endpoint(st, 0)), 8080);
+	ck_assert_int_eq(rb_explained_rule_routing(r, RB_SIDE_UPSTREAM), RB_ROUTING_CLUSTER);
+	ck_assert_int_eq(rb_explained_ref_state(c, RB_SIDE_UPSTREAM), RB_REF_STATE_STANDBY);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 1);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0);
+	/* rule 1: the same Service and port, so the same Backend; beside the
+	 * existing fallback at priority 1 it takes its share */
+	ck_assert(rb_explanation_what_if_found(f.ex, 2));
+	r = rb_explanation_rule(f.ex, 1);
+	c = rb_explained_rule_ref(r, 0);
+	ck_assert_str_eq(rb_explained_ref_backend_name(c), "canary-fallback");
+	ck_assert_int_eq(rb_explained_ref_state(c, RB_SIDE_UPSTREAM), RB_REF_STATE_SERVING);
+	/* a ref to a Backend, a ref or route that does not exist: not found */
+	ck_assert(!rb_explanation_what_if_found(f.ex, 3));
+	ck_assert_str_eq(rb_explained_ref_backend_name(rb_explained_rule_ref(r, 1)), "passive");
+	ck_assert(!rb_explanation_what_if_found(f.ex, 4));
+	ck_assert(!rb_explanation_what_if_found(f.ex, 5));
+	char *buf;
+	size_t len;
+	ck_assert_int_eq(rb_explanation_to_buffer(f.ex, RB_FORMAT_JSON, &buf, &len), RB_OK);
+	ck_assert_ptr_nonnull(strstr(buf, "{\"backendRef\": \"shop/r:0:1=fallback\", \"found\": true"));
+	rb_free(f.ctx, buf);
+	/* the input is untouched: without the what-if, the canary is a Service again */
+	explain(&f, NULL, NULL, 0);
+	ck_assert_str_eq(rb_explained_ref_kind(rb_explained_rule_ref(rb_explanation_rule(f.ex, 0), 1)),
+	                 "Service");
+	/* only the exact word */
+	static const char *const bad[] = {"shop/r:0:1=fallbackx", "shop/r:0:1=Fallback", "shop/canary=fallback"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		rb_explanation *ex = NULL;
+		rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+		eo.what_if = &bad[i];
+		eo.what_if_count = 1;
+		ck_assert_msg(rb_explain(&ex, f.in, NULL, &eo) == RB_EINVAL, "%s", bad[i]);
+		ck_assert_ptr_null(ex);
+	}
+	done(&f);
+}
+END_TEST
+
 START_TEST(filters_keep_rules)
 {
 	fixture f = load();
@@ -361,6 +422,7 @@ int main(void)
 	tcase_add_test(tc, serialized_forms);
 	tcase_add_test(tc, what_each_ref_causes);
 	tcase_add_test(tc, what_if_endpoints_and_weights);
+	tcase_add_test(tc, what_if_fallback_backend);
 	tcase_add_test(tc, filters_keep_rules);
 	tcase_add_test(tc, percent_format);
 	suite_add_tcase(s, tc);

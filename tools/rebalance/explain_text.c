@@ -373,26 +373,60 @@ static void why_lines(text_line *l, const explain_selection *s, const rb_explain
 	}
 }
 
-static void advice_lines(text_line *l, const explain_advice *a)
+/* "compat then serves 100.0% (503: 0.0%, 500: 0.0%)" for a rule translated again. */
+static void compat_after(const rb_explained_rule *r, char *out, size_t size)
 {
-	if (!a || !a->change || !a->after)
-		return;
-	const rb_explained_rule *r = a->after;
 	char served[16], a503[16], a500[16];
 	text_pct(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), served, false);
 	text_pct(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), a503, false);
 	text_pct(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_500), a500, false);
-	char text[2048];
-	int k = snprintf(text, sizeof text,
-	                 "advice for stock Envoy Gateway: set %s; translated again, compat then "
-	                 "serves %s (503: %s, 500: %s)",
-	                 a->change, served, a503, a500);
-	if (a->rebalance && k > 0 && (size_t)k < sizeof text) {
-		text_pct(a->rebalance_served, served, false);
-		snprintf(text + k, sizeof text - (size_t)k, "; rebalance serves %s as it is",
-		         served);
+	snprintf(out, size, "compat then serves %s (503: %s, 500: %s)", served, a503, a500);
+}
+
+/*
+ * The advice: with weight 0 alone, one paragraph; with the fallback too, one
+ * line per remedy, what each one asks of the operator, then rebalance.
+ */
+static void advice_lines(text_line *l, const explain_advice *a)
+{
+	const explain_remedy *w0 = &a->remedy[0], *fb = &a->remedy[1];
+	bool weight0 = w0->change && w0->after, fallback = fb->change && fb->after;
+	if (!weight0 && !fallback)
+		return;
+	char text[4096], after[128], served[16];
+	text_pct(a->rebalance_served, served, false);
+	if (!fallback) {
+		compat_after(w0->after, after, sizeof after);
+		int k = snprintf(text, sizeof text,
+		                 "advice for stock Envoy Gateway: set %s; translated again, %s",
+		                 w0->change, after);
+		if (a->rebalance && k > 0 && (size_t)k < sizeof text)
+			snprintf(text + k, sizeof text - (size_t)k,
+			         "; rebalance serves %s as it is", served);
+		text_para_escaped(l, INDENT, INDENT + 2, text, CYAN);
+		return;
 	}
-	text_para_escaped(l, INDENT, INDENT + 2, text, CYAN);
+	text_para_escaped(l, INDENT, INDENT + 2,
+	                  "advice for stock Envoy Gateway, each translated again:", CYAN);
+	if (weight0) {
+		compat_after(w0->after, after, sizeof after);
+		snprintf(text, sizeof text, "- set %s: %s", w0->change, after);
+		text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
+	}
+	compat_after(fb->after, after, sizeof after);
+	snprintf(text, sizeof text, "- %s%s: %s", weight0 ? "or " : "", fb->change, after);
+	text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
+	if (a->rebalance) {
+		snprintf(text, sizeof text, "- rebalance serves %s as it is", served);
+		text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
+	}
+	text_para_escaped(l, INDENT + 2, INDENT + 4,
+	                  weight0 ? "weight 0 is static: undo it when the Service is back; the "
+	                            "fallback is automatic: the Service stands by, and serves when "
+	                            "the others' endpoints drain"
+	                          : "the fallback is automatic: the Service stands by, and serves "
+	                            "when the others' endpoints drain",
+	                  CYAN);
 }
 
 static void print_rule(text_line *l, const explain_selection *s, const rb_explained_rule *r,
@@ -811,13 +845,21 @@ int explain_print_text(FILE *out, const explain_layout *lay, const rb_input *in,
 		if (!e)
 			text[0] = '\0';
 		else if (strchr(e, ':')) {
-			/* NS/ROUTE:RULE:REF=weight:W */
+			/* NS/ROUTE:RULE:REF=weight:W or NS/ROUTE:RULE:REF=fallback */
 			const char *c1 = strchr(e, ':'), *c2 = strchr(c1 + 1, ':');
-			snprintf(
-			    text, sizeof text,
-			    "what if: backendRef %.*s of rule %.*s of route %.*s had weight %s",
-			    (int)(eq - c2 - 1), c2 + 1, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e),
-			    e, eq + 8);
+			if (!strcmp(eq + 1, "fallback"))
+				snprintf(text, sizeof text,
+				         "what if: backendRef %.*s of rule %.*s of route %.*s were "
+				         "served through a Backend with fallback: true at its "
+				         "Service's clusterIP",
+				         (int)(eq - c2 - 1), c2 + 1, (int)(c2 - c1 - 1), c1 + 1,
+				         (int)(c1 - e), e);
+			else
+				snprintf(text, sizeof text,
+				         "what if: backendRef %.*s of rule %.*s of route %.*s had "
+				         "weight %s",
+				         (int)(eq - c2 - 1), c2 + 1, (int)(c2 - c1 - 1), c1 + 1,
+				         (int)(c1 - e), e, eq + 8);
 		} else if (eq)
 			snprintf(text, sizeof text,
 			         "what if: Service %.*s had %s ready endpoints (%zu "

@@ -12,10 +12,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Advice for one rule: what stock Envoy Gateway answers after a change. */
-typedef struct explain_advice {
+/* One remedy: the change, and the rule translated again with it applied. */
+typedef struct explain_remedy {
 	const char *change;             /* "weight: 0 on backendRef 1 (Service shop/canary)" */
-	const rb_explained_rule *after; /* the rule re-translated with the change; NULL: none */
+	const rb_explained_rule *after; /* NULL: not advised */
+} explain_remedy;
+
+/* Advice for one rule: what stock Envoy Gateway answers after each remedy
+ * (docs/explain.md): [0] weight 0 on the empty backendRefs, [1] the empty
+ * backendRefs served through fallback Backends. */
+typedef struct explain_advice {
+	explain_remedy remedy[2];
 	bool rebalance; /* the selected side is rebalance mode: say what it serves */
 	double rebalance_served;
 } explain_advice;

@@ -71,7 +71,8 @@ const cli_option CLI_OPTIONS[] = {
      "change the input first, on both sides (repeatable): NS/SERVICE=N gives that Service N "
      "ready endpoints (0: scaled to zero, its EndpointSlices emptied); "
      "NS/ROUTE:RULE:REF=weight:W gives backendRef REF (an index) of rule RULE (its name or "
-     "index) weight W"},
+     "index) weight W; NS/ROUTE:RULE:REF=fallback serves that backendRef (to a Service) "
+     "through a Backend with fallback: true at the Service's clusterIP"},
     {OPT_ROUTE, 0, "route", VALUE_WORD, "NS/NAME", NULL, CMD_EXPLAIN, true, false,
      "only the rules of the routes of that namespace and name (any route kind); repeatable"},
     {OPT_GATEWAY, 0, "gateway", VALUE_WORD, "NS/NAME", NULL, CMD_EXPLAIN, true, false,

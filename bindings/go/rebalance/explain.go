@@ -24,10 +24,12 @@ type Explanation struct {
 
 // WhatIf is one change made before translating: a Service scaled to zero
 // ("NAMESPACE/NAME") or given N ready endpoints ("NAMESPACE/NAME=N"), or a
-// backendRef given a weight ("NAMESPACE/ROUTE:RULE:REF=weight:W").
+// backendRef given a weight ("NAMESPACE/ROUTE:RULE:REF=weight:W") or served
+// through a fallback Backend at its Service's clusterIP
+// ("NAMESPACE/ROUTE:RULE:REF=fallback").
 type WhatIf struct {
 	Service        string `json:"service,omitempty"`    // the Service target, as given
-	BackendRef     string `json:"backendRef,omitempty"` // the weight target, as given
+	BackendRef     string `json:"backendRef,omitempty"` // the backendRef target, as given
 	Found          bool   `json:"found"`                // false: no such Service (backendRef) in the input
 	EndpointSlices int    `json:"endpointSlices"`       // slices it owned, now changed
 }
