@@ -363,9 +363,10 @@ def _take(ctx, to_buffer, handle, fmt):
         _L.rb_free(ctx, buf)
 
 
-_WHAT_IF_FORMS = ("expected NAMESPACE/SERVICE=N (N ready endpoints, 0: scaled to zero) or "
-                  "NAMESPACE/ROUTE:RULE:REF=weight:W (RULE: its name or index, REF: the "
-                  "backendRef's index), N and W up to 1000000")
+_WHAT_IF_FORMS = ("expected NAMESPACE/SERVICE=N (N ready endpoints, 0: scaled to zero), "
+                  "NAMESPACE/ROUTE:RULE:REF=weight:W or NAMESPACE/ROUTE:RULE:REF=fallback "
+                  "(RULE: its name or index, REF: the backendRef's index), N and W up to "
+                  "1000000")
 
 
 def _small_number(b: bytes) -> bool:
@@ -373,7 +374,8 @@ def _small_number(b: bytes) -> bool:
 
 
 def _what_if_ok(b: bytes) -> bool:
-    """The CLI's forms: NS/SERVICE[=N] or NS/ROUTE:RULE:REF=weight:W."""
+    """The CLI's forms: NS/SERVICE[=N], NS/ROUTE:RULE:REF=weight:W or
+    NS/ROUTE:RULE:REF=fallback."""
     head, eq, value = b.partition(b"=")
     ns, slash, name = head.partition(b"/")
     if not ns or not slash or not name or b"/" in name or b"\0" in b:
@@ -383,13 +385,15 @@ def _what_if_ok(b: bytes) -> bool:
     route, _, rest = name.partition(b":")
     rule, _, ref = rest.partition(b":")
     return (bool(route) and bool(rule) and _small_number(ref) and eq == b"="
-            and value.startswith(b"weight:") and _small_number(value[7:]))
+            and (value == b"fallback"
+                 or (value.startswith(b"weight:") and _small_number(value[7:]))))
 
 
 def _targets(what_if: Union[str, bytes, Iterable[Union[str, bytes]]]) -> List[bytes]:
     """what_if= as encoded library targets (ValueError when malformed): the
     CLI's forms, NAMESPACE/SERVICE=N (N ready endpoints; "=0" or no "=N" at
-    all scales it to zero) and NAMESPACE/ROUTE:RULE:REF=weight:W."""
+    all scales it to zero), NAMESPACE/ROUTE:RULE:REF=weight:W and
+    NAMESPACE/ROUTE:RULE:REF=fallback."""
     if isinstance(what_if, (str, bytes)):
         what_if = [what_if]
     targets = []
@@ -411,6 +415,9 @@ def _check_found(ex, targets: List[bytes]) -> None:
     for i, t in enumerate(targets):
         if not _L.rb_explanation_what_if_found(ex, i):
             name = t.decode("utf-8", "replace")
+            if name.endswith("=fallback"):
+                raise ValueError("rebalance: what-if %s: no such backendRef to a Service with a "
+                                 "clusterIP and a port in the input" % name)
             if ":" in name:
                 raise ValueError("rebalance: what-if %s: no such backendRef in the input" % name)
             raise ValueError("rebalance: what-if %s: no Service %s in the input"
