@@ -115,10 +115,14 @@ typedef struct rb_explain_options {
 	size_t route_count;
 	const char *const *gateways;
 	size_t gateway_count;
+	/** Nonzero: compute the advice for stock Envoy Gateway
+	 *  (rb_explained_rule_advice), at the cost of up to two more
+	 *  explanations (one per remedy), made only when some rule needs one. */
+	int advice;
 } rb_explain_options;
 
-/** Static initializer: no what-if, every rule. */
-#define RB_EXPLAIN_OPTIONS_INIT { sizeof(rb_explain_options), NULL, 0, NULL, NULL, 0, NULL, 0 }
+/** Static initializer: no what-if, every rule, no advice. */
+#define RB_EXPLAIN_OPTIONS_INIT { sizeof(rb_explain_options), NULL, 0, NULL, NULL, 0, NULL, 0, 0 }
 
 /** Fill `opts`, a struct of `size` bytes (pass sizeof(rb_explain_options)), with the
  *  defaults of RB_EXPLAIN_OPTIONS_INIT; only `size` bytes are written, so callers
@@ -191,6 +195,32 @@ RB_API const char *rb_explained_rule_listeners(const rb_explained_rule *r);
  *  load balancing): a sentence saying so, ending in "the shares assume every
  *  ready endpoint passes"; NULL otherwise. */
 RB_API const char *rb_explained_rule_caveat(const rb_explained_rule *r);
+
+/** The remedies explain advises for stock Envoy Gateway when it answers 503
+ *  for backendRefs without endpoints while another backendRef serves
+ *  (docs/explain.md, "Advice"). */
+typedef enum rb_advice {
+	/** `weight: 0` on each such backendRef. */
+	RB_ADVICE_WEIGHT_0 = 0,
+	/** Each such backendRef (to a Service) served through a Backend with
+	 *  `fallback: true` at the Service's clusterIP (the what-if
+	 *  NAMESPACE/ROUTE:RULE:REF=fallback); advised only when compat then
+	 *  answers less 5xx and every such Backend stands by. */
+	RB_ADVICE_FALLBACK = 1
+} rb_advice;
+
+/** The rule translated again with `remedy` applied (the input's what-if
+ *  targets first): its upstream side is what stock Envoy Gateway would then
+ *  do, and its backendRefs (same indices) show the change. NULL when the
+ *  remedy is not advised for the rule, or rb_explain_options.advice was 0.
+ *  Borrowed: valid while the explanation lives. */
+RB_API const rb_explained_rule *rb_explained_rule_advice(const rb_explained_rule *r,
+                                                         rb_advice remedy);
+/** Number of backendRefs the remedy changes (0 when not advised), and the
+ *  index of the i-th of them among the rule's backendRefs (0 when out of range). */
+RB_API size_t rb_explained_rule_advice_ref_count(const rb_explained_rule *r, rb_advice remedy);
+RB_API size_t rb_explained_rule_advice_ref(const rb_explained_rule *r, rb_advice remedy,
+                                           size_t i);
 
 /** Number of backendRefs of the rule, in spec order (TLS: every rule's refs, pooled). */
 RB_API size_t rb_explained_rule_ref_count(const rb_explained_rule *r);

@@ -55,6 +55,8 @@ int rb_explain(rb_explanation **out, const rb_input *in, const rb_translate_opti
 	rc = rb__options_own(&o, &ex->arena);
 	if (!rc)
 		rc = rb__explain_build(ex, in, &o, &e);
+	if (!rc && e.advice)
+		rc = rb__explain_advise(ex, in, &ex->selected, &e);
 	if (rc) {
 		rb_explanation_free(ex);
 		return rc;
@@ -67,6 +69,8 @@ void rb_explanation_free(rb_explanation *ex)
 {
 	if (!ex)
 		return;
+	rb_explanation_free(ex->advised[0]);
+	rb_explanation_free(ex->advised[1]);
 	rb_result_free(ex->results[0]);
 	rb_result_free(ex->results[1]);
 	rb__arena_free(&ex->arena);
@@ -272,4 +276,29 @@ int rb_explanation_to_buffer(const rb_explanation *ex, rb_format format, char **
 {
 	return ex ? rb__view_to_buffer(&ex->ctx->mem, explanation_view, ex, format, out, len)
 	          : RB_EINVAL;
+}
+
+/* ---- advice ---- */
+
+static const rb__advice *advice_of(const rb_explained_rule *r, rb_advice remedy)
+{
+	return r && (unsigned)remedy < RB__ADVICE_COUNT ? &r->advice[remedy] : NULL;
+}
+
+const rb_explained_rule *rb_explained_rule_advice(const rb_explained_rule *r, rb_advice remedy)
+{
+	const rb__advice *a = advice_of(r, remedy);
+	return a ? a->after : NULL;
+}
+
+size_t rb_explained_rule_advice_ref_count(const rb_explained_rule *r, rb_advice remedy)
+{
+	const rb__advice *a = advice_of(r, remedy);
+	return a && a->after ? a->ref_count : 0;
+}
+
+size_t rb_explained_rule_advice_ref(const rb_explained_rule *r, rb_advice remedy, size_t i)
+{
+	const rb__advice *a = advice_of(r, remedy);
+	return a && a->after && i < a->ref_count ? a->refs[i] : 0;
 }

@@ -18,6 +18,10 @@
  *       routing, why?, statusCode?, rebalanceOnNoEndpoints {value, policy?, scope?},
  *       rebalanceOnNoReadyEndpoints {...} (HTTP/GRPC only),
  *       shares {served, answered500, answered503, reset, answeredOther?}
+ *     advice:                             # with rb_explain_options.advice, when advised
+ *     - kind: weight0 | fallback, backendRefs: [indices],
+ *       backends: [{namespace, name, address, port}]   (fallback: the Backends to write)
+ *       upstream: {served, answered500, answered503, reset}   (compat after the change)
  *   (`why` of a direct response: what decided it and why, e.g. an invalid filter;
  *   answeredOther, only when non-zero: a filter's own status, as a 404 directResponse)
  *   notProgrammed:                        # only when some route is on such a listener
@@ -144,6 +148,19 @@ static int emit_knob(rb__writer *w, const char *key, const rb__ir_knob *k)
 	return rb__w_map_end(w);
 }
 
+/* A side's shares: served, answered500, answered503, reset, answeredOther when above 0. */
+static int emit_shares(rb__writer *w, const rb__projection *p)
+{
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_share(w, "served", p->outcome[RB_OUTCOME_SERVED]));
+	TRY(kv_share(w, "answered500", p->outcome[RB_OUTCOME_500]));
+	TRY(kv_share(w, "answered503", p->outcome[RB_OUTCOME_503]));
+	TRY(kv_share(w, "reset", p->outcome[RB_OUTCOME_RESET]));
+	if (p->outcome[RB_OUTCOME_OTHER] > 0)
+		TRY(kv_share(w, "answeredOther", p->outcome[RB_OUTCOME_OTHER]));
+	return rb__w_map_end(w);
+}
+
 static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
 {
 	const rb__projection *p = &r->proj[side];
@@ -160,15 +177,58 @@ static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
 		TRY(emit_knob(w, "rebalanceOnNoReadyEndpoints", &d->knobs[RB_KNOB_NOT_READY]));
 	}
 	TRY(rb__w_key(w, "shares"));
-	TRY(rb__w_map_begin(w, true));
-	TRY(kv_share(w, "served", p->outcome[RB_OUTCOME_SERVED]));
-	TRY(kv_share(w, "answered500", p->outcome[RB_OUTCOME_500]));
-	TRY(kv_share(w, "answered503", p->outcome[RB_OUTCOME_503]));
-	TRY(kv_share(w, "reset", p->outcome[RB_OUTCOME_RESET]));
-	if (p->outcome[RB_OUTCOME_OTHER] > 0)
-		TRY(kv_share(w, "answeredOther", p->outcome[RB_OUTCOME_OTHER]));
-	TRY(rb__w_map_end(w));
+	TRY(emit_shares(w, p));
 	return rb__w_map_end(w);
+}
+
+/* The Backend a fallback remedy has the operator write for ref j: what the
+ * rule translated again uses in its place (one ip endpoint). */
+static int emit_fallback_backend(rb__writer *w, const rb_explained_ref *ref)
+{
+	const rb__ir_ref *ir = ref->ir[RB_SIDE_UPSTREAM];
+	const rb__ir_endpoint *e = ir && ir->setting && ir->setting->endpoint_count == 1
+	                               ? &ir->setting->endpoints[0]
+	                               : NULL;
+	TRY(rb__w_map_begin(w, true));
+	TRY(kv_str(w, "namespace", ir && ir->target.namespace_ ? ir->target.namespace_ : ""));
+	TRY(kv_str(w, "name", ir && ir->target.name ? ir->target.name : ""));
+	TRY(kv_str(w, "address", e && e->host ? e->host : ""));
+	TRY(kv_uint(w, "port", e ? e->port : 0));
+	return rb__w_map_end(w);
+}
+
+/* The remedies advised for stock Envoy Gateway (rb_explain_options.advice). */
+static int emit_advice(rb__writer *w, const rb_explained_rule *r)
+{
+	static const char *const kinds[RB__ADVICE_COUNT] = {"weight0", "fallback"};
+	if (!r->advice[RB_ADVICE_WEIGHT_0].after && !r->advice[RB_ADVICE_FALLBACK].after)
+		return RB_OK;
+	TRY(rb__w_key(w, "advice"));
+	TRY(rb__w_seq_begin(w, false));
+	for (int k = 0; k < RB__ADVICE_COUNT; k++) {
+		const rb__advice *a = &r->advice[k];
+		if (!a->after)
+			continue;
+		TRY(rb__w_map_begin(w, false));
+		TRY(kv_str(w, "kind", kinds[k]));
+		TRY(rb__w_key(w, "backendRefs"));
+		TRY(rb__w_seq_begin(w, true));
+		for (size_t i = 0; i < a->ref_count; i++)
+			TRY(rb__w_uint(w, a->refs[i]));
+		TRY(rb__w_seq_end(w));
+		if (k == RB_ADVICE_FALLBACK) {
+			TRY(rb__w_key(w, "backends"));
+			TRY(rb__w_seq_begin(w, false));
+			for (size_t i = 0; i < a->ref_count; i++)
+				TRY(emit_fallback_backend(w, &a->after->refs[a->refs[i]]));
+			TRY(rb__w_seq_end(w));
+		}
+		/* what stock Envoy Gateway then does with the rule's requests */
+		TRY(rb__w_key(w, "upstream"));
+		TRY(emit_shares(w, &a->after->proj[RB_SIDE_UPSTREAM]));
+		TRY(rb__w_map_end(w));
+	}
+	return rb__w_seq_end(w);
 }
 
 static int emit_rule(rb__writer *w, const rb_explained_rule *r)
@@ -198,6 +258,7 @@ static int emit_rule(rb__writer *w, const rb_explained_rule *r)
 	TRY(rb__w_seq_end(w));
 	TRY(emit_side(w, r, RB_SIDE_UPSTREAM));
 	TRY(emit_side(w, r, RB_SIDE_SELECTED));
+	TRY(emit_advice(w, r));
 	return rb__w_map_end(w);
 }
 

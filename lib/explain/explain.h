@@ -17,6 +17,16 @@ struct rb_explained_ref {
 	rb__ref_view view[2];
 };
 
+/* One remedy advised for a rule (rb_advice): the rule translated again with
+ * it applied, and the backendRefs it changes. */
+typedef struct rb__advice {
+	const rb_explained_rule *after; /* NULL: not advised */
+	size_t *refs;
+	size_t ref_count;
+} rb__advice;
+
+enum { RB__ADVICE_COUNT = 2 };
+
 struct rb_explained_rule {
 	const rb__ir_destination *dest[2]; /* per rb_side; upstream may be NULL */
 	rb__projection proj[2];
@@ -25,6 +35,7 @@ struct rb_explained_rule {
 	const char *rule_name; /* the rule's `name:`, or NULL */
 	const char *listeners; /* "http, https" (sectionNames of the parentRefs to its Gateway), or NULL */
 	const char *caveat;    /* what the Envoy model does not cover on this rule, or NULL */
+	rb__advice advice[RB__ADVICE_COUNT]; /* per rb_advice */
 };
 
 struct rb_explanation {
@@ -37,12 +48,19 @@ struct rb_explanation {
 	size_t what_if_count;
 	rb_explained_rule *rules;
 	size_t rule_count;
+	rb_explanation *advised[RB__ADVICE_COUNT]; /* per rb_advice: the input translated again */
 };
 
 /* Build `ex` (zeroed, ctx and arena set) from a model: the what-if targets
  * and the rule filters of `eo`. RB_OK, RB_EINVAL, RB_ENOMEM. */
 int rb__explain_build(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
                       const rb_explain_options *eo);
+
+/* advice.c: fill the rules' advice (rb_explain_options.advice), translating
+ * again once per remedy some rule needs. RB_OK or RB_ENOMEM; a translation
+ * that fails otherwise leaves that remedy unadvised. */
+int rb__explain_advise(rb_explanation *ex, const rb_input *in, const rb_translate_options *opts,
+                       const rb_explain_options *eo);
 
 /* The explanation as data (rb_explanation_write); shares as percentages. */
 int rb__emit_explanation(rb__writer *w, const rb_explanation *ex);

@@ -333,6 +333,67 @@ START_TEST(what_if_fallback_backend)
 }
 END_TEST
 
+START_TEST(advice_of_the_library)
+{
+	/* The canary scaled to zero. Rule 0 (stable + canary): weight 0 and the
+	 * fallback both remove the 503 share. Rule 1 (canary + a fallback Backend
+	 * already): weight 0 only -- the canary's Backend would share priority 1
+	 * with `passive` and take half, which its empty Service cannot serve. */
+	fixture f = load();
+	const char *const canary[] = {"shop/canary"};
+	explain(&f, NULL, canary, 1);
+	ck_assert_ptr_null(rb_explained_rule_advice(rb_explanation_rule(f.ex, 0), RB_ADVICE_WEIGHT_0));
+	rb_explanation_free(f.ex);
+	f.ex = NULL;
+	rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+	eo.what_if = canary;
+	eo.what_if_count = 1;
+	eo.advice = 1;
+	ck_assert_int_eq(rb_explain(&f.ex, f.in, NULL, &eo), RB_OK);
+	const rb_explained_rule *r = rb_explanation_rule(f.ex, 0);
+	ck_share(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503), 0.1);
+	const rb_explained_rule *w0 = rb_explained_rule_advice(r, RB_ADVICE_WEIGHT_0);
+	const rb_explained_rule *fb = rb_explained_rule_advice(r, RB_ADVICE_FALLBACK);
+	ck_assert_ptr_nonnull(w0);
+	ck_assert_ptr_nonnull(fb);
+	ck_assert_uint_eq(rb_explained_rule_advice_ref_count(r, RB_ADVICE_WEIGHT_0), 1);
+	ck_assert_uint_eq(rb_explained_rule_advice_ref(r, RB_ADVICE_WEIGHT_0, 0), 1);
+	ck_assert_uint_eq(rb_explained_ref_weight(rb_explained_rule_ref(w0, 1)), 0);
+	ck_share(rb_explained_rule_share(w0, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 1);
+	ck_assert_uint_eq(rb_explained_rule_advice_ref(r, RB_ADVICE_FALLBACK, 0), 1);
+	ck_assert_str_eq(rb_explained_ref_backend_name(rb_explained_rule_ref(fb, 1)), "canary-fallback");
+	ck_assert_int_eq(rb_explained_ref_state(rb_explained_rule_ref(fb, 1), RB_SIDE_UPSTREAM),
+	                 RB_REF_STATE_STANDBY);
+	ck_share(rb_explained_rule_share(fb, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED), 1);
+	/* the explanation itself is unchanged by its advice */
+	ck_assert_str_eq(rb_explained_ref_kind(rb_explained_rule_ref(r, 1)), "Service");
+	r = rb_explanation_rule(f.ex, 1);
+	ck_assert_ptr_nonnull(rb_explained_rule_advice(r, RB_ADVICE_WEIGHT_0));
+	ck_assert_ptr_null(rb_explained_rule_advice(r, RB_ADVICE_FALLBACK));
+	ck_assert_uint_eq(rb_explained_rule_advice_ref_count(r, RB_ADVICE_FALLBACK), 0);
+	ck_assert_ptr_null(rb_explained_rule_advice(r, (rb_advice)7));
+	ck_assert_ptr_null(rb_explained_rule_advice(NULL, RB_ADVICE_WEIGHT_0));
+	ck_assert_uint_eq(rb_explained_rule_advice_ref(r, RB_ADVICE_WEIGHT_0, 5), 0);
+	char *buf;
+	size_t len;
+	ck_assert_int_eq(rb_explanation_to_buffer(f.ex, RB_FORMAT_JSON, &buf, &len), RB_OK);
+	ck_assert_ptr_nonnull(strstr(buf, "\"kind\": \"fallback\""));
+	ck_assert_ptr_nonnull(strstr(buf, "{\"namespace\": \"shop\", \"name\": \"canary-fallback\", "
+	                                  "\"address\": \"10.0.0.2\", \"port\": 8080}"));
+	rb_free(f.ctx, buf);
+	/* without the Backend API, the Backend would be refused: no fallback advice */
+	rb_explanation_free(f.ex);
+	f.ex = NULL;
+	rb_translate_options o = RB_TRANSLATE_OPTIONS_INIT;
+	o.flags = RB_OPT_DISABLE_BACKEND_API;
+	ck_assert_int_eq(rb_explain(&f.ex, f.in, &o, &eo), RB_OK);
+	r = rb_explanation_rule(f.ex, 0);
+	ck_assert_ptr_nonnull(rb_explained_rule_advice(r, RB_ADVICE_WEIGHT_0));
+	ck_assert_ptr_null(rb_explained_rule_advice(r, RB_ADVICE_FALLBACK));
+	done(&f);
+}
+END_TEST
+
 START_TEST(filters_keep_rules)
 {
 	fixture f = load();
@@ -423,6 +484,7 @@ int main(void)
 	tcase_add_test(tc, what_each_ref_causes);
 	tcase_add_test(tc, what_if_endpoints_and_weights);
 	tcase_add_test(tc, what_if_fallback_backend);
+	tcase_add_test(tc, advice_of_the_library);
 	tcase_add_test(tc, filters_keep_rules);
 	tcase_add_test(tc, percent_format);
 	suite_add_tcase(s, tc);

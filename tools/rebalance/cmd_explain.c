@@ -1,12 +1,10 @@
 /*
  * rebalance explain: what Envoy does with each rule's requests, Envoy
  * Gateway as it is beside the selected mode. The numbers come from the
- * library (rb_explain); this file reads the options, picks the rules the
- * filters name, computes the advice (a second explanation with the advised
- * changes applied) and hands the layout to explain_text.c.
+ * library (rb_explain, with its advice); this file reads the options, picks
+ * the rules the filters name and hands the layout to explain_text.c.
  */
 #define _POSIX_C_SOURCE 200809L /* strndup */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,258 +231,8 @@ static rb_explain_options explain_options(const explain_args *a, const cli_optio
 	eo.route_count = a->route_count;
 	eo.gateways = a->gateways;
 	eo.gateway_count = a->gateway_count;
+	eo.advice = 1; /* in the text, and in -o json|yaml */
 	return eo;
-}
-
-/* ---- advice ---- */
-
-/*
- * The advice of a rule that stock Envoy Gateway answers 503 for an empty
- * backend while another backend serves, two remedies (docs/explain.md):
- *
- *   weight 0   `weight: 0` on each such backendRef;
- *   fallback   each such backendRef (to a Service) served through a Backend
- *              with `fallback: true` at the Service's clusterIP: the rule
- *              can stay one cluster, the Backend on standby at priority 1.
- *
- * Computed, not canned: per remedy, every advised change is applied at once
- * (rules do not share backendRefs) in one more explanation, whose compat side
- * says what Envoy Gateway would then do. The fallback is advised only where
- * that is better than compat now *and* the new Backends stand by: a share
- * they served would go to a clusterIP whose Service has no ready endpoint,
- * which the model cannot see fail.
- */
-typedef enum remedy_kind { REMEDY_WEIGHT_0, REMEDY_FALLBACK, REMEDY_COUNT } remedy_kind;
-
-typedef struct remedy_set {
-	char **changes;  /* per rule, malloc'd; NULL: not advised */
-	size_t *first;   /* per rule: its first target in `targets`, SIZE_MAX: none */
-	char **targets;  /* the what-if targets: the user's, then ours */
-	size_t target_count;
-	rb_explanation *after;
-} remedy_set;
-
-typedef struct advice_set {
-	explain_advice *per_rule; /* per rule of the explanation */
-	size_t rule_count;
-	remedy_set remedy[REMEDY_COUNT];
-} advice_set;
-
-/* Is backendRef j of r one to advise a remedy for (compat side)? */
-static bool empty_and_costly(const rb_explained_rule *r, size_t j)
-{
-	const rb_explained_ref *ref = rb_explained_rule_ref(r, j);
-	return rb_explained_ref_state(ref, RB_SIDE_UPSTREAM) == RB_REF_STATE_NO_ENDPOINTS &&
-	       rb_explained_ref_outcome(ref, RB_SIDE_UPSTREAM, RB_OUTCOME_503) > 0;
-}
-
-/* "backendRef 1 (Service shop/canary)", "backendRefs 1 (...), 2 (...)" */
-static char *refs_text(const rb_explained_rule *r, const char *before)
-{
-	char buf[2048];
-	size_t n = 0, refs = 0;
-	for (size_t j = 0; j < rb_explained_rule_ref_count(r); j++)
-		refs += empty_and_costly(r, j);
-	n += (size_t)snprintf(buf, sizeof buf, "%sbackendRef%s", before, refs > 1 ? "s" : "");
-	bool first = true;
-	for (size_t j = 0; j < rb_explained_rule_ref_count(r) && n < sizeof buf; j++) {
-		if (!empty_and_costly(r, j))
-			continue;
-		const rb_explained_ref *ref = rb_explained_rule_ref(r, j);
-		char ns[256 * 4 + 1], name[256 * 4 + 1]; /* names as every output shows them */
-		rb_escape_text(ns, sizeof ns, rb_explained_ref_namespace(ref));
-		rb_escape_text(name, sizeof name, rb_explained_ref_backend_name(ref));
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s %zu (%s %s/%s)", first ? "" : ",", j,
-		                      rb_explained_ref_kind(ref), ns, name);
-		first = false;
-	}
-	return strdup(buf);
-}
-
-/* What the operator writes for the fallback: the Backends `after` uses
- * instead of the empty refs, "... through Backend shop/canary-fallback
- * (fallback: true, ip 10.96.0.32, port 8080)". */
-static char *fallback_text(const rb_explained_rule *r, const rb_explained_rule *after)
-{
-	char *refs = refs_text(r, "");
-	char buf[4096];
-	size_t n = (size_t)snprintf(buf, sizeof buf, "serve %s through ", refs ? refs : "");
-	free(refs);
-	bool first = true;
-	for (size_t j = 0; j < rb_explained_rule_ref_count(r) && n < sizeof buf; j++) {
-		const rb_explained_ref *ref = rb_explained_rule_ref(after, j);
-		const rb_setting *st = ref ? rb_explained_ref_setting(ref) : NULL;
-		const rb_endpoint *e = st && rb_setting_endpoint_count(st) == 1
-		                           ? rb_setting_endpoint(st, 0)
-		                           : NULL;
-		if (!empty_and_costly(r, j) || !e)
-			continue;
-		char ns[256 * 4 + 1], name[256 * 4 + 1];
-		rb_escape_text(ns, sizeof ns, rb_explained_ref_namespace(ref));
-		rb_escape_text(name, sizeof name, rb_explained_ref_backend_name(ref));
-		n += (size_t)snprintf(buf + n, sizeof buf - n,
-		                      "%sBackend %s/%s (fallback: true; one ip endpoint: the "
-		                      "Service's clusterIP %s, port %u)",
-		                      first ? "" : ", and ", ns, name, rb_endpoint_host(e),
-		                      (unsigned)rb_endpoint_port(e));
-		first = false;
-	}
-	if (!first && n < sizeof buf)
-		snprintf(buf + n, sizeof buf - n, ", with extensionApis.enableBackend: true in the "
-		                                  "EnvoyGateway configuration");
-	return first ? NULL : strdup(buf);
-}
-
-static int add_target(remedy_set *a, char *t)
-{
-	char **grown = t ? realloc(a->targets, (a->target_count + 1) * sizeof *grown) : NULL;
-	if (!grown) {
-		free(t);
-		return -1;
-	}
-	a->targets = grown;
-	a->targets[a->target_count++] = t;
-	return 0;
-}
-
-static void advice_free(advice_set *a)
-{
-	for (int k = 0; k < REMEDY_COUNT; k++) {
-		remedy_set *m = &a->remedy[k];
-		for (size_t i = 0; m->changes && i < a->rule_count; i++)
-			free(m->changes[i]);
-		for (size_t i = 0; i < m->target_count; i++)
-			free(m->targets[i]);
-		free(m->targets);
-		free(m->changes);
-		free(m->first);
-		rb_explanation_free(m->after);
-	}
-	free(a->per_rule);
-}
-
-/* The rule of `after` standing for rule i of `ex` (same destination and Gateway). */
-static const rb_explained_rule *same_rule(const rb_explanation *after, size_t i,
-                                          const rb_explained_rule *r)
-{
-	const rb_destination *d = rb_explained_rule_destination(r, RB_SIDE_SELECTED);
-	const rb_explained_rule *c = rb_explanation_rule(after, i);
-	const rb_destination *cd = c ? rb_explained_rule_destination(c, RB_SIDE_SELECTED) : NULL;
-	if (cd && !strcmp(rb_destination_name(cd), rb_destination_name(d)) &&
-	    !strcmp(rb_destination_gateway(cd), rb_destination_gateway(d)))
-		return c;
-	return NULL; /* the rules moved: no advice rather than the wrong one */
-}
-
-static double bad_share(const rb_explained_rule *r)
-{
-	return rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_500) +
-	       rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_503) +
-	       rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_RESET);
-}
-
-/* Is the fallback, as translated again, worth advising for rule i of ex? */
-static bool fallback_helps(const remedy_set *m, size_t i, const rb_explained_rule *r,
-                           const rb_explained_rule *after)
-{
-	size_t k = m->first[i];
-	for (size_t j = 0; j < rb_explained_rule_ref_count(r); j++) {
-		if (!empty_and_costly(r, j))
-			continue;
-		if (!rb_explanation_what_if_found(m->after, k++))
-			return false; /* no Service with a clusterIP and a port to point at */
-		const rb_explained_ref *ref = rb_explained_rule_ref(after, j);
-		if (!ref || rb_explained_ref_state(ref, RB_SIDE_UPSTREAM) != RB_REF_STATE_STANDBY)
-			return false; /* it would take requests its Service cannot serve */
-	}
-	return bad_share(after) < bad_share(r);
-}
-
-/* One remedy for the rules of the explanation; 0, or -1 when out of memory. */
-static int compute_remedy(advice_set *a, remedy_kind kind, const rb_input *in,
-                          const cli_options *o, const explain_args *args, const rb_explanation *ex)
-{
-	remedy_set *m = &a->remedy[kind];
-	size_t rules = a->rule_count;
-	m->changes = calloc(rules ? rules : 1, sizeof *m->changes);
-	m->first = calloc(rules ? rules : 1, sizeof *m->first);
-	if (!m->changes || !m->first)
-		return -1;
-	for (size_t i = 0; i < args->count; i++)
-		if (add_target(m, strdup(args->what_if[i])))
-			return -1;
-	size_t ours = 0;
-	for (size_t i = 0; i < rules; i++)
-		m->first[i] = SIZE_MAX;
-	for (size_t i = 0; i < rules; i++) {
-		const rb_explained_rule *r = rb_explanation_rule(ex, i);
-		const rb_destination *d = rb_explained_rule_destination(r, RB_SIDE_SELECTED);
-		if (rb_destination_rule(d) < 0 ||
-		    !(rb_explained_rule_share(r, RB_SIDE_UPSTREAM, RB_OUTCOME_SERVED) > 0))
-			continue; /* nothing serves: weight 0 everywhere would answer 500 instead */
-		size_t first = m->target_count;
-		bool any = false;
-		for (size_t j = 0; j < rb_explained_rule_ref_count(r); j++) {
-			if (!empty_and_costly(r, j))
-				continue;
-			char t[1024];
-			snprintf(t, sizeof t, "%s/%s:%d:%zu=%s", rb_destination_route_namespace(d),
-			         rb_destination_route_name(d), (int)rb_destination_rule(d), j,
-			         kind == REMEDY_FALLBACK ? "fallback" : "weight:0");
-			if (add_target(m, strdup(t)))
-				return -1;
-			any = true;
-		}
-		if (any)
-			m->first[i] = first;
-		/* the fallback's text names the Backends: made once translated again */
-		if (any && kind == REMEDY_WEIGHT_0 &&
-		    !(m->changes[i] = refs_text(r, "weight: 0 on ")))
-			return -1;
-		ours += any;
-	}
-	if (!ours)
-		return 0;
-	rb_explain_options eo = explain_options(args, o, m->targets, m->target_count);
-	if (rb_explain(&m->after, in, &o->translate, &eo))
-		return 0; /* no advice rather than no output */
-	for (size_t i = 0; i < rules; i++) {
-		const rb_explained_rule *r = rb_explanation_rule(ex, i);
-		const rb_explained_rule *after = same_rule(m->after, i, r);
-		explain_remedy *out = &a->per_rule[i].remedy[kind];
-		if (!after)
-			continue;
-		if (kind == REMEDY_FALLBACK && m->first[i] != SIZE_MAX &&
-		    fallback_helps(m, i, r, after) && !(m->changes[i] = fallback_text(r, after)))
-			return -1;
-		if (!m->changes[i])
-			continue;
-		out->change = m->changes[i];
-		out->after = after;
-	}
-	return 0;
-}
-
-/* Fill `a` for the rules of the explanation; 0, or -1 when out of memory. */
-static int compute_advice(advice_set *a, const rb_input *in, const cli_options *o,
-                          const explain_args *args, const rb_explanation *ex)
-{
-	size_t rules = rb_explanation_rule_count(ex);
-	a->per_rule = calloc(rules ? rules : 1, sizeof *a->per_rule);
-	if (!a->per_rule)
-		return -1;
-	a->rule_count = rules;
-	if (compute_remedy(a, REMEDY_WEIGHT_0, in, o, args, ex) ||
-	    compute_remedy(a, REMEDY_FALLBACK, in, o, args, ex))
-		return -1;
-	bool rebalance = o->translate.mode == RB_MODE_REBALANCE;
-	for (size_t i = 0; i < rules; i++) {
-		const rb_explained_rule *r = rb_explanation_rule(ex, i);
-		a->per_rule[i].rebalance = rebalance;
-		a->per_rule[i].rebalance_served =
-		    rb_explained_rule_share(r, RB_SIDE_SELECTED, RB_OUTCOME_SERVED);
-	}
-	return 0;
 }
 
 static const char *selected_title(const rb_translate_options *o)
@@ -526,7 +274,6 @@ int cmd_explain(int argc, char **argv)
 	rb_ctx *ctx = NULL;
 	rb_input *in = NULL;
 	rb_explanation *ex = NULL;
-	advice_set advice = {0};
 	if (rc)
 		goto done;
 	if (cli_new_ctx(&o, &ctx) != CLI_OK) {
@@ -572,12 +319,8 @@ int cmd_explain(int argc, char **argv)
 	if (text) {
 		/* decided for stdout, the same in both passes of cli_emit */
 		explain_layout_detect(&lay, stdout, args.width, args.color, o.wide);
-		if (compute_advice(&advice, in, &o, &args, ex)) {
-			fprintf(stderr, "rebalance explain: out of memory\n");
-			rc = CLI_FAILURE;
-			goto done;
-		}
-		pick = (explain_selection){args.all, advice.per_rule, selected_title(&o.translate)};
+		pick = (explain_selection){args.all, o.translate.mode == RB_MODE_REBALANCE,
+		                           selected_title(&o.translate)};
 	} else {
 		cli_print_warnings_to(stderr, "", in, sel, false);
 	}
@@ -587,7 +330,6 @@ done:
 	/* the gate: after the output, which shows why it tripped */
 	if (rc == CLI_OK && ex && cli_gates_trip(args.gates, args.gate_count, ex, stderr))
 		rc = CLI_GATE_TRIPPED;
-	advice_free(&advice);
 	free(args.routes);
 	free(args.gateways);
 	rb_explanation_free(ex);

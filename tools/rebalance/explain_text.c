@@ -383,24 +383,76 @@ static void compat_after(const rb_explained_rule *r, char *out, size_t size)
 	snprintf(out, size, "compat then serves %s (503: %s, 500: %s)", served, a503, a500);
 }
 
-/*
- * The advice: with weight 0 alone, one paragraph; with the fallback too, one
- * line per remedy, what each one asks of the operator, then rebalance.
- */
-static void advice_lines(text_line *l, const explain_advice *a)
+/* "backendRef 1 (Service shop/canary)", "backendRefs 1 (...), 2 (...)": the
+ * refs a remedy changes, after `before`. */
+static size_t remedy_refs(char *buf, size_t size, const rb_explained_rule *r, rb_advice remedy,
+                          const char *before)
 {
-	const explain_remedy *w0 = &a->remedy[0], *fb = &a->remedy[1];
-	bool weight0 = w0->change && w0->after, fallback = fb->change && fb->after;
-	if (!weight0 && !fallback)
+	size_t count = rb_explained_rule_advice_ref_count(r, remedy);
+	size_t n = (size_t)snprintf(buf, size, "%sbackendRef%s", before, count > 1 ? "s" : "");
+	for (size_t i = 0; i < count && n < size; i++) {
+		size_t j = rb_explained_rule_advice_ref(r, remedy, i);
+		const rb_explained_ref *ref = rb_explained_rule_ref(r, j);
+		char *ns = text_escaped(rb_explained_ref_namespace(ref));
+		char *name = text_escaped(rb_explained_ref_backend_name(ref));
+		n += (size_t)snprintf(buf + n, size - n, "%s %zu (%s %s/%s)", i ? "," : "", j,
+		                      rb_explained_ref_kind(ref), ns ? ns : "", name ? name : "");
+		free(ns);
+		free(name);
+	}
+	return n < size ? n : size - 1;
+}
+
+/* "serve backendRef 1 (...) through Backend shop/canary-fallback (fallback:
+ * true; one ip endpoint: ...)": what the operator writes, read from the rule
+ * translated again. */
+static void fallback_change(char *buf, size_t size, const rb_explained_rule *r)
+{
+	const rb_explained_rule *after = rb_explained_rule_advice(r, RB_ADVICE_FALLBACK);
+	size_t n = remedy_refs(buf, size, r, RB_ADVICE_FALLBACK, "serve ");
+	size_t count = rb_explained_rule_advice_ref_count(r, RB_ADVICE_FALLBACK);
+	for (size_t i = 0; i < count && n < size; i++) {
+		size_t j = rb_explained_rule_advice_ref(r, RB_ADVICE_FALLBACK, i);
+		const rb_explained_ref *ref = rb_explained_rule_ref(after, j);
+		const rb_setting *st = rb_explained_ref_setting(ref);
+		const rb_endpoint *e =
+		    st && rb_setting_endpoint_count(st) ? rb_setting_endpoint(st, 0) : NULL;
+		char *ns = text_escaped(rb_explained_ref_namespace(ref));
+		char *name = text_escaped(rb_explained_ref_backend_name(ref));
+		n += (size_t)snprintf(buf + n, size - n,
+		                      "%s Backend %s/%s (fallback: true; one ip endpoint: the "
+		                      "Service's clusterIP %s, port %u)",
+		                      i ? ", and" : " through", ns ? ns : "", name ? name : "",
+		                      e ? rb_endpoint_host(e) : "",
+		                      e ? (unsigned)rb_endpoint_port(e) : 0);
+		free(ns);
+		free(name);
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, ", with extensionApis.enableBackend: true in the "
+		                            "EnvoyGateway configuration");
+}
+
+/*
+ * The advice (computed by the library: rb_explained_rule_advice): with
+ * weight 0 alone, one paragraph; with the fallback too, one line per remedy,
+ * then rebalance, then what each remedy asks of the operator over time.
+ */
+static void advice_lines(text_line *l, const explain_selection *s, const rb_explained_rule *r)
+{
+	const rb_explained_rule *w0 = rb_explained_rule_advice(r, RB_ADVICE_WEIGHT_0);
+	const rb_explained_rule *fb = rb_explained_rule_advice(r, RB_ADVICE_FALLBACK);
+	if (!w0 && !fb)
 		return;
-	char text[4096], after[128], served[16];
-	text_pct(a->rebalance_served, served, false);
-	if (!fallback) {
-		compat_after(w0->after, after, sizeof after);
+	char text[4096], change[3072], after[128], served[16];
+	text_pct(rb_explained_rule_share(r, RB_SIDE_SELECTED, RB_OUTCOME_SERVED), served, false);
+	if (!fb) {
+		remedy_refs(change, sizeof change, r, RB_ADVICE_WEIGHT_0, "weight: 0 on ");
+		compat_after(w0, after, sizeof after);
 		int k = snprintf(text, sizeof text,
 		                 "advice for stock Envoy Gateway: set %s; translated again, %s",
-		                 w0->change, after);
-		if (a->rebalance && k > 0 && (size_t)k < sizeof text)
+		                 change, after);
+		if (s->rebalance && k > 0 && (size_t)k < sizeof text)
 			snprintf(text + k, sizeof text - (size_t)k,
 			         "; rebalance serves %s as it is", served);
 		text_para_escaped(l, INDENT, INDENT + 2, text, CYAN);
@@ -408,29 +460,30 @@ static void advice_lines(text_line *l, const explain_advice *a)
 	}
 	text_para_escaped(l, INDENT, INDENT + 2,
 	                  "advice for stock Envoy Gateway, each translated again:", CYAN);
-	if (weight0) {
-		compat_after(w0->after, after, sizeof after);
-		snprintf(text, sizeof text, "- set %s: %s", w0->change, after);
+	if (w0) {
+		remedy_refs(change, sizeof change, r, RB_ADVICE_WEIGHT_0, "weight: 0 on ");
+		compat_after(w0, after, sizeof after);
+		snprintf(text, sizeof text, "- set %s: %s", change, after);
 		text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
 	}
-	compat_after(fb->after, after, sizeof after);
-	snprintf(text, sizeof text, "- %s%s: %s", weight0 ? "or " : "", fb->change, after);
+	fallback_change(change, sizeof change, r);
+	compat_after(fb, after, sizeof after);
+	snprintf(text, sizeof text, "- %s%s: %s", w0 ? "or " : "", change, after);
 	text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
-	if (a->rebalance) {
+	if (s->rebalance) {
 		snprintf(text, sizeof text, "- rebalance serves %s as it is", served);
 		text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
 	}
 	text_para_escaped(l, INDENT + 2, INDENT + 4,
-	                  weight0 ? "weight 0 is static: undo it when the Service is back; the "
-	                            "fallback is automatic: the Service stands by, and serves when "
-	                            "the others' endpoints drain"
-	                          : "the fallback is automatic: the Service stands by, and serves "
-	                            "when the others' endpoints drain",
+	                  w0 ? "weight 0 is static: undo it when the Service is back; the "
+	                       "fallback is automatic: the Service stands by, and serves when "
+	                       "the others' endpoints drain"
+	                     : "the fallback is automatic: the Service stands by, and serves "
+	                       "when the others' endpoints drain",
 	                  CYAN);
 }
 
-static void print_rule(text_line *l, const explain_selection *s, const rb_explained_rule *r,
-                       const explain_advice *advice)
+static void print_rule(text_line *l, const explain_selection *s, const rb_explained_rule *r)
 {
 	cols c = columns(l->lay);
 	const rb_destination *d = rb_explained_rule_destination(r, RB_SIDE_SELECTED);
@@ -496,7 +549,7 @@ static void print_rule(text_line *l, const explain_selection *s, const rb_explai
 	total_row(l, &c, r, RB_OUTCOME_OTHER, "= answered own status", NULL);
 	if (l4)
 		total_row(l, &c, r, RB_OUTCOME_RESET, "= reset", RED);
-	advice_lines(l, advice);
+	advice_lines(l, s, r);
 }
 
 /* ---- summary ---- */
@@ -904,15 +957,13 @@ int explain_print_text(FILE *out, const explain_layout *lay, const rb_input *in,
 	if (s->all) {
 		for (size_t i = 0; i < rules; i++) {
 			text_emit(l);
-			print_rule(l, s, rb_explanation_rule(ex, i),
-			           s->advice ? &s->advice[i] : NULL);
+			print_rule(l, s, rb_explanation_rule(ex, i));
 			shown++;
 		}
 	} else {
 		for (size_t i = 0; i < n_affected; i++) {
 			text_emit(l);
-			print_rule(l, s, affected[i].r,
-			           s->advice ? &s->advice[affected[i].index] : NULL);
+			print_rule(l, s, affected[i].r);
 			shown++;
 		}
 	}

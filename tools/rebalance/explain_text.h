@@ -12,25 +12,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* One remedy: the change, and the rule translated again with it applied. */
-typedef struct explain_remedy {
-	const char *change;             /* "weight: 0 on backendRef 1 (Service shop/canary)" */
-	const rb_explained_rule *after; /* NULL: not advised */
-} explain_remedy;
-
-/* Advice for one rule: what stock Envoy Gateway answers after each remedy
- * (docs/explain.md): [0] weight 0 on the empty backendRefs, [1] the empty
- * backendRefs served through fallback Backends. */
-typedef struct explain_advice {
-	explain_remedy remedy[2];
-	bool rebalance; /* the selected side is rebalance mode: say what it serves */
-	double rebalance_served;
-} explain_advice;
-
 typedef struct explain_selection {
-	bool all;                     /* detail of every rule, not only the affected */
-	const explain_advice *advice; /* per rule, or NULL */
-	const char *selected_title;   /* "rebalance", "compat" ... */
+	bool all;                   /* detail of every rule, not only the affected */
+	bool rebalance;             /* the selected side is rebalance mode: the advice says
+	                               what it serves */
+	const char *selected_title; /* "rebalance", "compat" ... */
 } explain_selection;
 
 /* Print the text. Returns 0, or -1 when `out` failed. */

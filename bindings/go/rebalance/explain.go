@@ -47,6 +47,28 @@ type ExplainedRule struct {
 	BackendRefs []ExplainedRef `json:"backendRefs"`
 	Upstream    RuleView       `json:"upstream"`
 	Selected    RuleView       `json:"selected"`
+	// Advice: the remedies for stock Envoy Gateway, each computed by translating
+	// again with it applied (docs/explain.md, "Advice"); none when not needed.
+	Advice []Advice `json:"advice,omitempty"`
+}
+
+// Advice is one remedy for a rule that stock Envoy Gateway answers 503 for
+// backendRefs without endpoints: Kind "weight0" (weight: 0 on them) or
+// "fallback" (each served through a Backend with fallback: true at its
+// Service's clusterIP; Backends lists what to write).
+type Advice struct {
+	Kind        string          `json:"kind"`
+	BackendRefs []int           `json:"backendRefs"` // the indices of the refs it changes
+	Backends    []AdviceBackend `json:"backends,omitempty"`
+	Upstream    Shares          `json:"upstream"` // what stock Envoy Gateway then does
+}
+
+// AdviceBackend is a Backend the fallback remedy has the operator write.
+type AdviceBackend struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Address   string `json:"address"` // the Service's clusterIP
+	Port      uint32 `json:"port"`
 }
 
 // ExplainedRef is one backendRef of a rule, in spec order.

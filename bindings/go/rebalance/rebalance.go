@@ -749,6 +749,7 @@ func (t *Translator) explain(sources []Source, whatIf []string, format Format) (
 		// targets are C strings, copied by rb_explain.
 		var eo C.rb_explain_options
 		C.rb_explain_options_init(&eo, C.size_t(unsafe.Sizeof(eo)))
+		eo.advice = 1 // as `rebalance explain`: the advice is part of the document
 		if len(whatIf) > 0 {
 			arr := (**C.char)(C.calloc(C.size_t(len(whatIf)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
 			if arr == nil {

@@ -564,6 +564,7 @@ class Translator:
             if targets:
                 eo.what_if = cast(array, POINTER(c_char_p))
                 eo.what_if_count = len(targets)
+            eo.advice = 1  # as `rebalance explain`: the advice is part of the document
             ex = _lib.ExplanationP()
             rc = _L.rb_explain(byref(ex), inp, byref(self._opts), byref(eo))
             if rc != _lib.RB_OK:

@@ -89,12 +89,19 @@ class TranslateOptions(Structure):
 
 
 class ExplainOptions(Structure):
-    """rb_explain_options: the what-if targets ("NAMESPACE/NAME"), copied by rb_explain."""
+    """rb_explain_options: the what-if targets ("NAMESPACE/NAME"), copied by rb_explain;
+    the rule filters (unused here); `advice`, as the CLI sets it."""
 
     _fields_ = [
         ("size", c_uint32),
         ("what_if", POINTER(c_char_p)),
         ("what_if_count", c_size_t),
+        ("namespace_", c_char_p),
+        ("routes", POINTER(c_char_p)),
+        ("route_count", c_size_t),
+        ("gateways", POINTER(c_char_p)),
+        ("gateway_count", c_size_t),
+        ("advice", c_int),
     ]
 
 
