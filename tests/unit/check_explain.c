@@ -394,6 +394,67 @@ START_TEST(advice_of_the_library)
 }
 END_TEST
 
+/* An allocator with a budget (negative: unlimited) that counts live blocks. */
+static long g_budget = -1, g_live;
+static void *budget_realloc(void *ud, void *p, size_t old, size_t n)
+{
+	(void)ud;
+	(void)old;
+	if (n == 0) {
+		g_live -= p != NULL;
+		free(p);
+		return NULL;
+	}
+	if (g_budget == 0)
+		return NULL;
+	if (g_budget > 0)
+		g_budget--;
+	void *q = realloc(p, n);
+	g_live += q && !p;
+	return q;
+}
+
+START_TEST(advice_out_of_memory)
+{
+	/* Every allocation of rb_explain with advice may fail: RB_ENOMEM, no
+	 * explanation, nothing left allocated; with enough, the advice is there. */
+	rb_allocator a = {budget_realloc, NULL};
+	rb_ctx *ctx;
+	rb_input *in;
+	g_budget = -1;
+	ck_assert_int_eq(rb_ctx_new(&ctx, &a), RB_OK);
+	ck_assert_int_eq(rb_input_new(&in, ctx), RB_OK);
+	ck_assert_int_eq(rb_input_add_buffer(in, INPUT, strlen(INPUT), "t.yaml", RB_INPUT_YAML), RB_OK);
+	const char *const canary[] = {"shop/canary"};
+	rb_explain_options eo = RB_EXPLAIN_OPTIONS_INIT;
+	eo.what_if = canary;
+	eo.what_if_count = 1;
+	eo.advice = 1;
+	long live = g_live;
+	for (long budget = 0;; budget++) {
+		ck_assert_int_lt(budget, 100000);
+		rb_explanation *ex = (rb_explanation *)1;
+		g_budget = budget;
+		int rc = rb_explain(&ex, in, NULL, &eo);
+		g_budget = -1;
+		if (rc == RB_ENOMEM) {
+			ck_assert_ptr_null(ex);
+			ck_assert_int_eq(g_live, live);
+			continue;
+		}
+		ck_assert_int_eq(rc, RB_OK);
+		ck_assert_ptr_nonnull(
+		    rb_explained_rule_advice(rb_explanation_rule(ex, 0), RB_ADVICE_FALLBACK));
+		rb_explanation_free(ex);
+		ck_assert_int_eq(g_live, live);
+		break;
+	}
+	rb_input_free(in);
+	rb_ctx_free(ctx);
+	ck_assert_int_eq(g_live, 0);
+}
+END_TEST
+
 START_TEST(filters_keep_rules)
 {
 	fixture f = load();
@@ -485,6 +546,7 @@ int main(void)
 	tcase_add_test(tc, what_if_endpoints_and_weights);
 	tcase_add_test(tc, what_if_fallback_backend);
 	tcase_add_test(tc, advice_of_the_library);
+	tcase_add_test(tc, advice_out_of_memory);
 	tcase_add_test(tc, filters_keep_rules);
 	tcase_add_test(tc, percent_format);
 	suite_add_tcase(s, tc);
