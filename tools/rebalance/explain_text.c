@@ -475,11 +475,12 @@ static void advice_lines(text_line *l, const explain_selection *s, const rb_expl
 		text_para_escaped(l, INDENT + 2, INDENT + 4, text, CYAN);
 	}
 	text_para_escaped(l, INDENT + 2, INDENT + 4,
-	                  w0 ? "weight 0 is static: undo it when the Service is back; the "
-	                       "fallback is automatic: the Service stands by, and serves when "
-	                       "the others' endpoints drain"
-	                     : "the fallback is automatic: the Service stands by, and serves "
-	                       "when the others' endpoints drain",
+	                  w0 ? "either lasts until undone: with weight 0 the Service gets "
+	                       "nothing; with the fallback it gets no share while the others "
+	                       "serve, and takes over when their endpoints all drain"
+	                     : "the fallback lasts until undone: the Service gets no share "
+	                       "while the others serve, and takes over when their endpoints "
+	                       "all drain",
 	                  CYAN);
 }
 
