@@ -4,10 +4,12 @@
 #include <string.h>
 
 /*
- * Capacity doubles. Once the storage reaches a quarter of RB_MEM_PAGES and
- * the allocator can give pages, it moves to a page mapping of at least
- * RB_MEM_PAGES (transparent huge pages: fresh memory at a fraction of the
- * page faults, core/mem.h; a vector that big is about to fill it). A mapping
+ * Capacity doubles. Once the storage reaches RB_MEM_PAGES and the allocator
+ * can give pages, it moves to a page mapping (transparent huge pages: fresh
+ * memory at a fraction of the page faults, core/mem.h). Not before: a huge
+ * page is resident whole once touched, so a vector of a few hundred KiB on
+ * one cost 2 MiB of RSS (the translator's statuses and overlap keys at 8,000
+ * routes, bench/README.md). A mapping
  * reserves 8 times the bytes asked for: pages are only made (and zeroed)
  * where they are written, so the reserve costs address space, not memory,
  * and a growing vector is copied far less often (each copy writes fresh
@@ -27,7 +29,7 @@ bool rb__vec_reserve(const rb__mem *m, rb__vec *v, size_t n, size_t elem_size)
 	size_t bytes;
 	if (!rb__mul_size(cap, elem_size, &bytes))
 		return false;
-	if (bytes >= RB_MEM_PAGES / 4 && rb__mem_can_page(m)) {
+	if (bytes >= RB_MEM_PAGES && rb__mem_can_page(m)) {
 		size_t size;
 		if (!rb__mul_size(bytes, 8, &size))
 			size = bytes;

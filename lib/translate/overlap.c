@@ -158,36 +158,59 @@ typedef struct groups {
 	size_t *next; /* per key: the next key of its group, or SIZE_MAX */
 } groups;
 
+/* Keys by content (length first: cheaper to tell apart). */
+static int key_cmp(const void *pa, const void *pb)
+{
+	const rb__overlap_key *a = *(const rb__overlap_key *const *)pa;
+	const rb__overlap_key *b = *(const rb__overlap_key *const *)pb;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return memcmp(a->key, b->key, a->klen);
+}
+
+/* By content, then by position in the array: equal keys in order. */
+static int key_then_position_cmp(const void *pa, const void *pb)
+{
+	int c = key_cmp(pa, pb);
+	if (c)
+		return c;
+	const rb__overlap_key *a = *(const rb__overlap_key *const *)pa;
+	const rb__overlap_key *b = *(const rb__overlap_key *const *)pb;
+	return a < b ? -1 : a > b;
+}
+
 /* Chain the keys of equal content, in order: the keys of one route are adjacent
- * (a route's parents are recorded together), so a chain lists routes in order. */
+ * (a route's parents are recorded together), so a chain lists routes in order.
+ * Equal keys are found by sorting pointers to them, not with a hash map: at
+ * the end of a translation, when the IR is whole, a map of 64-byte slots
+ * was the biggest block of memory alive (2 MiB at 8,000 routes). */
 static int group_keys(rb__tr *t, const rb__overlap_key *keys, size_t n, groups *g)
 {
 	g->head = rb__calloc(t->mem, n, sizeof(size_t));
 	g->next = rb__calloc(t->mem, n, sizeof(size_t));
-	size_t *tail = rb__calloc(t->mem, n, sizeof(size_t));
-	rb__map first;
-	rb__map_init(&first, t->mem);
-	int rc = g->head && g->next && tail ? RB_OK : RB_ENOMEM;
-	for (size_t i = 0; i < n && !rc; i++) {
-		void **slot = rb__map_slot_for(&first, keys[i].key, keys[i].klen);
-		if (!slot) {
-			rc = RB_ENOMEM;
-			break;
-		}
-		g->next[i] = SIZE_MAX;
-		if (!*slot) {
-			*slot = (void *)(uintptr_t)(i + 1);
-			g->head[i] = tail[i] = i;
-			continue;
-		}
-		size_t h = (uintptr_t)*slot - 1;
-		g->head[i] = h;
-		g->next[tail[h]] = i;
-		tail[h] = i;
+	const rb__overlap_key **sorted = rb__calloc(t->mem, n, sizeof(*sorted));
+	if (!g->head || !g->next || !sorted) {
+		rb__free(t->mem, sorted);
+		return RB_ENOMEM;
 	}
-	rb__map_free(&first);
-	rb__free(t->mem, tail);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &keys[i];
+	qsort(sorted, n, sizeof sorted[0], key_then_position_cmp);
+	for (size_t a = 0; a < n;) {
+		size_t first = (size_t)(sorted[a] - keys), prev = first;
+		g->head[first] = first;
+		size_t b = a + 1;
+		for (; b < n && !key_cmp(&sorted[a], &sorted[b]); b++) {
+			size_t m = (size_t)(sorted[b] - keys);
+			g->head[m] = first;
+			g->next[prev] = m;
+			prev = m;
+		}
+		g->next[prev] = SIZE_MAX;
+		a = b;
+	}
+	rb__free(t->mem, sorted);
+	return RB_OK;
 }
 
 static bool same_status(const rb__overlap_key *a, const rb__overlap_key *b)
@@ -314,15 +337,6 @@ int rb__overlap_conditions(rb__tr *t, const rb__overlap_key *keys, size_t n,
 }
 
 /* ---- the engine's counts ---- */
-
-static int key_cmp(const void *pa, const void *pb)
-{
-	const rb__overlap_key *a = *(const rb__overlap_key *const *)pa;
-	const rb__overlap_key *b = *(const rb__overlap_key *const *)pb;
-	if (a->klen != b->klen)
-		return a->klen < b->klen ? -1 : 1;
-	return memcmp(a->key, b->key, a->klen);
-}
 
 int rb__overlap_count(rb__map *counts, const rb__mem *mem, const rb__overlap_key *keys, size_t n,
                       int delta, bool *shared)

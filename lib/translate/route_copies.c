@@ -24,6 +24,7 @@ static int identity_key(char *key, size_t size, const rb__route *r)
 
 int rb__route_copies_build(rb__tr *t)
 {
+	rb__arena_mark mark = rb__arena_get_mark(&t->scratch);
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
 		const rb__vec *routes = &t->m->routes[k];
 		for (size_t i = 0; i < routes->len; i++) {
@@ -44,6 +45,13 @@ int rb__route_copies_build(rb__tr *t)
 			if (!kept || !rb__map_put(&t->route_copies, kept, (size_t)n, r))
 				return RB_ENOMEM;
 		}
+	}
+	/* Without copies (the usual case) the map is never read (rb__route_last_copy):
+	 * its memory (a slot of 64 bytes per route, and the keys) goes back before the
+	 * routes are translated. */
+	if (!t->route_copy_count) {
+		rb__map_free(&t->route_copies);
+		rb__arena_rewind(&t->scratch, mark);
 	}
 	return RB_OK;
 }

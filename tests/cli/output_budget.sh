@@ -36,9 +36,11 @@ for args in "translate" "translate -o json" "xds" "xds -o yaml" "explain" "expla
 		fail=1
 	fi
 done
-# An output larger than what the CLI holds in memory (16 MiB) is produced
-# twice, counted then streamed: the same bytes, the same budget. 40 routes
-# to one Service of 12,000 one-endpoint slices: 2 MB in, about 20 MB out.
+# An output larger than what the CLI holds in memory (256 KiB) goes on to a
+# temporary file in $TMPDIR; where none can be made, it is produced twice,
+# counted then streamed: either way the same bytes, the same budget. 40
+# routes to one Service of 12,000 one-endpoint slices: 2 MB in, about 20 MB
+# out.
 awk 'BEGIN {
 	print "gatewayClass: {apiVersion: gateway.networking.k8s.io/v1, kind: GatewayClass, metadata: {name: envoy-gateway-class}, spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}}"
 	print "gateways: [{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {namespace: infra, name: eg}, spec: {gatewayClassName: envoy-gateway-class, listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]}}]"
@@ -56,16 +58,24 @@ if [ "$size" -le $((16 << 20)) ]; then
 	echo "amplified.yaml: $size bytes of output, expected more than 16 MiB" >&2
 	fail=1
 fi
-"$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
-rc=$?
-if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
-	echo "translate amplified.yaml --limit output-bytes=$size: exit $rc, $(cat err.txt)" >&2
-	fail=1
-fi
-"$cli" translate --limit "output-bytes=$((size - 1))" amplified.yaml >past.out 2>err.txt
-rc=$?
-if [ "$rc" -ne 2 ] || [ -s past.out ]; then
-	echo "translate amplified.yaml --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out" >&2
+mkdir spill
+for tmpdir in "$work/spill" "$work/no-such-directory"; do
+	TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$size: exit $rc, $(cat err.txt)" >&2
+		fail=1
+	fi
+	TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$((size - 1))" amplified.yaml >past.out 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 2 ] || [ -s past.out ]; then
+		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out" >&2
+		fail=1
+	fi
+done
+# The temporary file is unlinked as soon as it is made: nothing is left behind.
+if [ -n "$(ls -A spill)" ]; then
+	echo "a temporary file was left in \$TMPDIR: $(ls -A spill)" >&2
 	fail=1
 fi
 rm -f amplified.yaml full.out at.out past.out

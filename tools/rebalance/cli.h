@@ -103,9 +103,10 @@ typedef int (*cli_produce_fn)(const void *what, rb_format format, rb_write_fn wr
 /*
  * Print what `produce` writes to stdout within the output budget
  * (o->output_bytes; emit_budget.c): past the budget, exit 2, a message and
- * nothing on stdout. A first pass keeps up to 16 MiB and then only counts;
- * an output longer than that is produced again, streamed to stdout. A write
- * error is a message and exit 1. Returns the exit status.
+ * nothing on stdout. A first pass keeps the output (256 KiB in memory, the
+ * rest in an unlinked temporary file), then copies it to stdout; without a
+ * temporary file it only counts, and the output is produced again, streamed
+ * to stdout. A write error is a message and exit 1. Returns the exit status.
  */
 int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, const void *what);
 
