@@ -51,9 +51,11 @@
  * serialized entry differs (rb_destination_write, rb_route_status_write): a
  * rule translated again to the same IR is not reported. The first
  * translation reports everything as added; a full translation reports the
- * same minimal delta an incremental one would. An embedder that serializes
- * only the changed entries keeps its copy of the IR up to date for a cost
- * proportional to the change, not to the result.
+ * same minimal delta an incremental one would. Keys are unique in a result
+ * unless the input defines a route twice (its copies' destinations share
+ * keys: entries of one key are then compared in order). An embedder that
+ * serializes only the changed entries keeps its copy of the IR up to date
+ * for a cost proportional to the change, not to the result.
  *
  * Results and snapshots
  * ---------------------

@@ -94,9 +94,13 @@ static int same(cmp *c, const rb__ir_destination *d0, const rb__ir_destination *
 
 /* ---- the two sides ---- */
 
+/* Keys are unique in a result, except when the input defines a route twice
+ * (its copies' destinations share keys): entries of one key are then paired
+ * in order, through `next`. */
 typedef struct old_dest {
 	const rb__ir_destination *d;
 	bool seen;
+	struct old_dest *next; /* the next entry of the same key */
 } old_dest;
 
 /* The status entries of one route. */
@@ -104,6 +108,7 @@ typedef struct group {
 	const rb__ir_route_status *st;
 	size_t n;
 	bool seen;
+	struct group *next;
 } group;
 
 typedef struct sides {
@@ -143,7 +148,7 @@ static int add_groups(rb_engine *e, rb__vec *v, const rb__ir_route_status *st, s
 		group *g = rb__vec_push(e->mem, v, sizeof(*g));
 		if (!g)
 			return RB_ENOMEM;
-		*g = (group){&st[i], j - i, false};
+		*g = (group){&st[i], j - i, false, NULL};
 		i = j;
 	}
 	return RB_OK;
@@ -208,9 +213,10 @@ static const char *nz(const char *s)
 static int diff_dests(rb_engine *e, cmp *c, sides *sd, rb__map *m)
 {
 	struct rb_changes *ch = &e->changes;
-	for (size_t i = 0; i < sd->old_d.len; i++) {
+	for (size_t i = sd->old_d.len; i-- > 0;) {
 		old_dest *o = &RB_VEC_AT(&sd->old_d, old_dest, i);
 		const char *k = nz(o->d->key);
+		o->next = rb__map_get(m, k, strlen(k));
 		if (!rb__map_put(m, k, strlen(k), o))
 			return RB_ENOMEM;
 	}
@@ -218,6 +224,8 @@ static int diff_dests(rb_engine *e, cmp *c, sides *sd, rb__map *m)
 		const rb__ir_destination *d = RB_VEC_AT(&sd->new_d, const rb__ir_destination *, i);
 		const char *k = nz(d->key);
 		old_dest *o = rb__map_get(m, k, strlen(k));
+		while (o && o->seen)
+			o = o->next;
 		rb_change what = RB_CHANGE_ADDED;
 		if (o) {
 			bool eq;
@@ -251,10 +259,13 @@ static int diff_routes(rb_engine *e, cmp *c, sides *sd, rb__map *m, rb__arena *s
 {
 	struct rb_changes *ch = &e->changes;
 	size_t n;
-	for (size_t i = 0; i < sd->old_g.len; i++) {
+	for (size_t i = sd->old_g.len; i-- > 0;) {
 		group *g = &RB_VEC_AT(&sd->old_g, group, i);
 		const char *k = route_key(scratch, g->st, &n);
-		if (!k || !rb__map_put(m, k, n, g))
+		if (!k)
+			return RB_ENOMEM;
+		g->next = rb__map_get(m, k, n);
+		if (!rb__map_put(m, k, n, g))
 			return RB_ENOMEM;
 	}
 	for (size_t i = 0; i < sd->new_g.len; i++) {
@@ -263,6 +274,8 @@ static int diff_routes(rb_engine *e, cmp *c, sides *sd, rb__map *m, rb__arena *s
 		if (!k)
 			return RB_ENOMEM;
 		group *o = rb__map_get(m, k, n);
+		while (o && o->seen)
+			o = o->next;
 		rb_change what = RB_CHANGE_ADDED;
 		if (o) {
 			bool eq;
