@@ -81,6 +81,7 @@
 #include "rebalance/common.h"
 #include "rebalance/input.h"
 #include "rebalance/options.h"
+#include "rebalance/output.h"
 #include "rebalance/result.h"
 
 RB_BEGIN_DECLS
@@ -194,6 +195,22 @@ RB_API const char *rb_changes_route_name(const rb_changes *c, size_t i);
 /** The route's status entries now (0 when removed), and entry `j`. */
 RB_API size_t rb_changes_route_status_count(const rb_changes *c, size_t i);
 RB_API const rb_route_status *rb_changes_route_status(const rb_changes *c, size_t i, size_t j);
+
+/**
+ * The whole change set as one document (docs/embedding.md): under
+ * "destinations", per change {change: Added|Changed|Removed, key,
+ * destination}; under "routeStatuses", {change, kind, namespace, name,
+ * statuses}; the entries exactly as rb_destination_write and
+ * rb_route_status_write write them (nothing for a removed one). For
+ * bindings: one call and one decode per translation.
+ * @param ctx whose allocator the writer uses (the engine's input's)
+ * @return RB_OK, RB_EINVAL (bad format, NULL argument), RB_EIO, RB_ENOMEM
+ */
+RB_API int rb_changes_write(rb_ctx *ctx, const rb_changes *c, rb_format format,
+                            rb_write_fn write, void *ud);
+/** The same in a new NUL-terminated buffer; free it with rb_free(ctx, *out). */
+RB_API int rb_changes_to_buffer(rb_ctx *ctx, const rb_changes *c, rb_format format, char **out,
+                                size_t *len);
 
 /** Number of diagnostics of the last rb_engine_apply_buffer (0 after a success). */
 RB_API size_t rb_engine_diag_count(const rb_engine *e);

@@ -7,7 +7,6 @@ package rebalance
 import "C"
 
 import (
-	"encoding/json"
 	"fmt"
 )
 
@@ -67,12 +66,39 @@ func (c *Changes) Empty() bool {
 // Changes brings the result up to date, as Translate does, and returns what
 // differs from the result of the previous translation (by Translate, Render,
 // Xds or Changes; everything is Added the first time). Only the changed
-// entries are serialized and decoded, so its cost follows the size of the
-// change, not of the result.
+// entries are serialized (rb_changes_to_buffer) and decoded, so its cost
+// follows the size of the change, not of the result.
 func (en *Engine) Changes() (*Changes, error) {
 	if en == nil {
 		return nil, ErrNilHandle
 	}
+	raw, err := en.changesJSON()
+	if err != nil {
+		return nil, err
+	}
+	out := &Changes{}
+	if err := decodeChanges(raw, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// changeKind reads a change's name as the library writes it.
+func changeKind(s string) ChangeKind {
+	switch s {
+	case "Added":
+		return Added
+	case "Changed":
+		return Changed
+	case "Removed":
+		return Removed
+	}
+	return 0
+}
+
+// changesJSON translates and serializes the change set under the lock: it is
+// only valid until the next rb_engine_translate.
+func (en *Engine) changesJSON() ([]byte, error) {
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.e == nil {
@@ -82,55 +108,10 @@ func (en *Engine) Changes() (*Changes, error) {
 	if rc := C.rb_engine_translate(en.e, &res); rc != C.RB_OK {
 		return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
 	}
-	c := C.rb_engine_changes(en.e)
-	out := &Changes{}
-	if n := int(C.rb_changes_destination_count(c)); n > 0 {
-		out.Destinations = make([]DestinationChange, n)
+	var buf *C.char
+	var n C.size_t
+	if rc := C.rb_changes_to_buffer(en.ctx, C.rb_engine_changes(en.e), C.RB_FORMAT_JSON, &buf, &n); rc != C.RB_OK {
+		return nil, fmt.Errorf("rebalance: serialize the changes: %w", Code(rc))
 	}
-	for i := range out.Destinations {
-		ci := C.size_t(i)
-		x := &out.Destinations[i]
-		x.Change = ChangeKind(C.rb_changes_destination_change(c, ci))
-		x.Key = C.GoString(C.rb_changes_destination_key(c, ci))
-		if x.Change == Removed {
-			continue
-		}
-		var buf *C.char
-		var n C.size_t
-		if rc := C.rb_destination_to_buffer(en.ctx, C.rb_changes_destination(c, ci), C.RB_FORMAT_JSON, &buf, &n); rc != C.RB_OK {
-			return nil, fmt.Errorf("rebalance: serialize destination %s: %w", x.Key, Code(rc))
-		}
-		x.Destination = new(Destination)
-		if err := json.Unmarshal(takeBuffer(en.ctx, buf, n), x.Destination); err != nil {
-			return nil, fmt.Errorf("rebalance: decoding the library's JSON: %w", err)
-		}
-	}
-	if n := int(C.rb_changes_route_count(c)); n > 0 {
-		out.RouteStatuses = make([]RouteStatusChange, n)
-	}
-	for i := range out.RouteStatuses {
-		ci := C.size_t(i)
-		x := &out.RouteStatuses[i]
-		x.Change = ChangeKind(C.rb_changes_route_change(c, ci))
-		x.Kind = C.GoString(C.rb_changes_route_kind(c, ci))
-		x.Namespace = C.GoString(C.rb_changes_route_namespace(c, ci))
-		x.Name = C.GoString(C.rb_changes_route_name(c, ci))
-		n := int(C.rb_changes_route_status_count(c, ci))
-		if x.Change == Removed || n == 0 {
-			continue
-		}
-		x.Statuses = make([]RouteStatus, n)
-		for j := range x.Statuses {
-			var buf *C.char
-			var len C.size_t
-			st := C.rb_changes_route_status(c, ci, C.size_t(j))
-			if rc := C.rb_route_status_to_buffer(en.ctx, st, C.RB_FORMAT_JSON, &buf, &len); rc != C.RB_OK {
-				return nil, fmt.Errorf("rebalance: serialize the status of %s/%s: %w", x.Namespace, x.Name, Code(rc))
-			}
-			if err := json.Unmarshal(takeBuffer(en.ctx, buf, len), &x.Statuses[j]); err != nil {
-				return nil, fmt.Errorf("rebalance: decoding the library's JSON: %w", err)
-			}
-		}
-	}
-	return out, nil
+	return takeBuffer(en.ctx, buf, n), nil
 }

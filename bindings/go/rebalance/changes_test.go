@@ -1,6 +1,7 @@
 package rebalance
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -158,5 +159,100 @@ func TestEngineChangesNilAndClosed(t *testing.T) {
 	}
 	if Added.String() != "Added" || ChangeKind(9).String() != "ChangeKind(9)" {
 		t.Errorf("String: %v %v", Added, ChangeKind(9))
+	}
+}
+
+// The change set decoder reads what encoding/json reads: every golden
+// case's first change set (everything added) against its result.
+func TestEngineChangesGolden(t *testing.T) {
+	n := 0
+	for _, r := range loadGolden(t) {
+		if r.command != "translate" || r.out == nil || len(r.files) > 0 || r.format != FormatJSON {
+			continue
+		}
+		en := newEngine(t, r.opts, inputSources(r.inputs)...)
+		c, err := en.Changes()
+		if err != nil {
+			t.Fatalf("%s: %v", r.name, err)
+		}
+		var res Result
+		if err := json.Unmarshal(r.out, &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Destinations) != len(res.Destinations) {
+			t.Fatalf("%s: %d destinations added, %d in the result", r.name, len(c.Destinations), len(res.Destinations))
+		}
+		for i, d := range c.Destinations {
+			if d.Change != Added || !reflect.DeepEqual(*d.Destination, res.Destinations[i]) {
+				t.Fatalf("%s: destination %s decodes differently\n got: %+v\nwant: %+v", r.name, d.Key, *d.Destination, res.Destinations[i])
+			}
+		}
+		m := &mirror{map[string]Destination{}, map[string][]RouteStatus{}}
+		m.apply(t, &Changes{RouteStatuses: c.RouteStatuses})
+		m.dests = map[string]Destination{}
+		for _, d := range res.Destinations {
+			m.dests[d.Key] = d
+		}
+		m.equals(t, &res)
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no golden translate run")
+	}
+}
+
+// Valid JSON the library does not write (other member order, unknown
+// members, escapes, nulls, white space) decodes as encoding/json decodes it.
+func TestDecodeChangesAnyJSON(t *testing.T) {
+	doc := `{ "extra": [1, {"a": null}, "x"], "routeStatuses": [
+	  {"name": "r\u00e9", "statuses": [ {"parentRef": {"port": 80, "group": null, "kind": "Gateway", "name": "eg"},
+	    "conditions": [], "kind": "HTTPRoute", "unknown": true} ], "change": "Changed", "kind": "HTTPRoute", "namespace": "d"}],
+	  "destinations": [ {"key": "k\ud83d\ude00\n\"\\\/", "change": "Added", "destination": {
+	    "settings": [{"endpoints": [{"port": 1, "host": "h", "draining": true}], "name": "s", "weight": 3,
+	      "preferLocal": {"force": {"minEndpointsInZoneThreshold": 2}, "minEndpointsThreshold": 7},
+	      "metadata": {"annotations": [{"key": "a", "value": "\t"}], "kind": "Service"}, "invalid": false}],
+	    "knobs": {"rebalanceOnNoReadyEndpoints": {"value": true, "policy": "p", "scope": "rule"}},
+	    "route": {"rule": -1, "kind": "TCPRoute"}, "listeners": [], "directResponse": {"statusCode": 503},
+	    "backendWeights": {"noEndpoints": 4}, "excluded": [{"weight": 2, "reason": "NoReadyEndpoints", "name": "x"}],
+	    "key": "k\ud800 lone", "name": "n", "gateway": {"name": "eg"} }},
+	  {"change": "Removed", "key": "gone", "destination": null} ] }`
+	var got Changes
+	if err := decodeChanges([]byte(doc), &got); err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Destinations []struct {
+			Change      string
+			Key         string
+			Destination *Destination
+		}
+		RouteStatuses []struct {
+			Change, Kind, Namespace, Name string
+			Statuses                      []RouteStatus
+		}
+	}
+	if err := json.Unmarshal([]byte(doc), &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Destinations) != 2 || len(got.RouteStatuses) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	for i, d := range want.Destinations {
+		g := got.Destinations[i]
+		if g.Change.String() != d.Change || g.Key != d.Key || !reflect.DeepEqual(g.Destination, d.Destination) {
+			t.Errorf("destination %d:\n got %v %q %+v\nwant %v %q %+v", i, g.Change, g.Key, g.Destination, d.Change, d.Key, d.Destination)
+		}
+	}
+	w, g := want.RouteStatuses[0], got.RouteStatuses[0]
+	if g.Change.String() != w.Change || g.Kind != w.Kind || g.Namespace != w.Namespace || g.Name != w.Name ||
+		!reflect.DeepEqual(g.Statuses, w.Statuses) {
+		t.Errorf("route status:\n got %+v\nwant %+v", g, w)
+	}
+	for _, bad := range []string{``, `{`, `{"destinations": [}`, `{"destinations": [{"key": "\q"}]}`,
+		`{"destinations": [{"destination": {"route": {"rule": 1.5}}}]}`, `{} x`, `{"a": tru}`, "{\"a\": \"\x01\"}"} {
+		var c Changes
+		if err := decodeChanges([]byte(bad), &c); err == nil {
+			t.Errorf("%q decodes", bad)
+		}
 	}
 }

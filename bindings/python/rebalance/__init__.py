@@ -352,11 +352,12 @@ def _output_format(format):
     return fmt
 
 
-def _take(ctx, to_buffer, handle, fmt):
+def _take(ctx, to_buffer, *args):
     """Serialize with to_buffer (rb_result_to_buffer, rb_xds_to_buffer,
-    rb_explanation_to_buffer), copy the bytes and free the library's buffer."""
+    rb_explanation_to_buffer, rb_changes_to_buffer: their arguments before
+    the buffer's), copy the bytes and free the library's buffer."""
     buf, n = c_void_p(), c_size_t()
-    rc = to_buffer(handle, fmt, byref(buf), byref(n))
+    rc = to_buffer(*args, byref(buf), byref(n))
     if rc != _lib.RB_OK:
         raise RebalanceError(rc)
     try:
@@ -653,16 +654,8 @@ class Changes(NamedTuple):
         return bool(self.destinations or self.route_statuses)
 
 
-def _entry(ctx, to_buffer, handle) -> Dict[str, Any]:
-    """One IR entry, serialized alone by the library and decoded."""
-    buf, n = c_void_p(), c_size_t()
-    rc = to_buffer(ctx, handle, _lib.RB_FORMAT_JSON, byref(buf), byref(n))
-    if rc != _lib.RB_OK:
-        raise RebalanceError(rc)
-    try:
-        return json.loads(string_at(buf, n.value))
-    finally:
-        _L.rb_free(ctx, buf)
+#: The library's names of the kinds of change (rb_changes_write).
+_CHANGES = {"Added": Change.ADDED, "Changed": Change.CHANGED, "Removed": Change.REMOVED}
 
 
 class Engine:
@@ -820,33 +813,21 @@ class Engine:
         """Bring the result up to date, as translate() does, and return what
         differs from the result of the previous translation (by translate(),
         render(), xds() or changes(); everything is added the first time).
-        Only the changed entries are serialized and decoded: the cost follows
-        the size of the change, not of the result."""
+        Only the changed entries are serialized (rb_changes_to_buffer) and
+        decoded: the cost follows the size of the change, not of the result."""
         with self._lock:
             self._check()
             res = _lib.ResultP()
             rc = _L.rb_engine_translate(self._engine, byref(res))
             if rc != _lib.RB_OK:
                 raise RebalanceError(rc)
-            c, ctx = _L.rb_engine_changes(self._engine), self._ctx
-            dests = []
-            for i in range(_L.rb_changes_destination_count(c)):
-                what = Change(_L.rb_changes_destination_change(c, i))
-                d = None
-                if what != Change.REMOVED:
-                    d = _entry(ctx, _L.rb_destination_to_buffer, _L.rb_changes_destination(c, i))
-                dests.append(DestinationChange(what, _L.rb_changes_destination_key(c, i).decode(), d))
-            routes = []
-            for i in range(_L.rb_changes_route_count(c)):
-                what = Change(_L.rb_changes_route_change(c, i))
-                st = None
-                if what != Change.REMOVED:
-                    st = [_entry(ctx, _L.rb_route_status_to_buffer, _L.rb_changes_route_status(c, i, j))
-                          for j in range(_L.rb_changes_route_status_count(c, i))]
-                routes.append(RouteStatusChange(what, _L.rb_changes_route_kind(c, i).decode(),
-                                                _L.rb_changes_route_namespace(c, i).decode(),
-                                                _L.rb_changes_route_name(c, i).decode(), st))
-            return Changes(dests, routes)
+            doc = json.loads(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
+                                   _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_JSON))
+        return Changes(
+            [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
+             for d in doc["destinations"]],
+            [RouteStatusChange(_CHANGES[r["change"]], r["kind"], r["namespace"], r["name"],
+                               r.get("statuses")) for r in doc["routeStatuses"]])
 
     def stats(self) -> "EngineStats":
         """The engine's counters, an EngineStats."""

@@ -194,6 +194,7 @@ _PROTOTYPES = {
     "rb_changes_route_name": (c_char_p, [c_void_p, c_size_t]),
     "rb_changes_route_status_count": (c_size_t, [c_void_p, c_size_t]),
     "rb_changes_route_status": (c_void_p, [c_void_p, c_size_t, c_size_t]),
+    "rb_changes_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
     "rb_destination_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
     "rb_route_status_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
 }
