@@ -340,6 +340,20 @@ static char *step(tracker *t)
 			ck_assert_msg(old && strcmp(old->json, json), "changed %s is the same", k);
 		put(&t->routes, k, json);
 	}
+	/* The whole change set as one document: one "change" per entry. */
+	for (rb_format fmt = RB_FORMAT_YAML; fmt <= RB_FORMAT_JSON; fmt++) {
+		char *doc;
+		size_t len;
+		ck_assert_int_eq(rb_changes_to_buffer(t->ctx, c, fmt, &doc, &len), RB_OK);
+		size_t n = 0;
+		const char *needle = fmt == RB_FORMAT_JSON ? "\"change\": " : "change: ";
+		for (const char *p = doc; (p = strstr(p, needle)); p++)
+			n++;
+		ck_assert_uint_eq(n, rb_changes_destination_count(c) + rb_changes_route_count(c));
+		rb_free(t->ctx, doc);
+	}
+	ck_assert_int_eq(rb_changes_to_buffer(NULL, c, RB_FORMAT_JSON, &(char *){NULL}, &(size_t){0}),
+	                 RB_EINVAL);
 	/* The entries updated by the change set are the result's. */
 	entries dests = {0}, routes = {0};
 	result_entries(t->ctx, t->res, &dests, &routes);
