@@ -117,7 +117,9 @@ func BenchmarkEngineChanges(b *testing.B) {
 	var en *Engine
 	var changes []Input
 	if dir := os.Getenv("REBALANCE_BENCH_DIR"); dir != "" {
-		en = newEngine(b, Options{}, File{Path: filepath.Join(dir, "snapshot.yaml")})
+		// 50,000 routes exceed the default input limits, as for rb-bench.
+		big := Limits{InputBytes: 1 << 32, Nodes: 1 << 32}
+		en = newEngine(b, Options{Limits: big}, File{Path: filepath.Join(dir, "snapshot.yaml")})
 		data, err := os.ReadFile(filepath.Join(dir, "changes.yaml"))
 		if err != nil {
 			b.Fatal(err)
