@@ -66,10 +66,11 @@
  * while the engine goes on, may be read by other threads meanwhile, and is
  * freed with rb_result_free (from any thread; also after rb_engine_free, but
  * before the input's context is freed). It equals, byte for byte,
- * rb_translate of the lists as they were. While someone holds a result, the
- * engine copies the assembled arrays before patching them (a copy of the
- * arrays of entries, not of the IR they point to) and keeps every arena,
- * applied buffer and array that result reads until it is freed.
+ * rb_translate of the lists as they were. While someone holds the latest
+ * result, the next translation copies the assembled arrays before patching
+ * them (a copy of the arrays of entries, not of the IR they point to); the
+ * engine keeps every arena, applied buffer and array a held result reads
+ * until it is freed.
  *
  * Threads: an engine is used by one thread at a time; separate engines may
  * run in parallel. The input it was made from may be read (not changed) by

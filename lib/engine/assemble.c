@@ -284,8 +284,16 @@ int rb_engine_translate(rb_engine *e, const rb_result **out)
 	*out = NULL;
 	e->stats.routes_translated = 0;
 	e->dep_failed = false;
-	e->frozen = e->published &&
-	            atomic_load_explicit(&e->published->refs, memory_order_acquire) > 1;
+	/* The engine's reference, an older result's (`chained`), readers' ones;
+	 * the count first: `chained` is cleared before the older result's
+	 * reference goes, so a count without it is never read with it set. */
+	size_t refs = e->published
+	                  ? atomic_load_explicit(&e->published->refs, memory_order_acquire)
+	                  : 0;
+	bool chained = e->published &&
+	               atomic_load_explicit(&e->published->chained, memory_order_acquire);
+	e->kept = refs > 1;
+	e->frozen = refs > 1 + (size_t)chained;
 	int rc = translate(e);
 	for (size_t i = 0; i < e->slots.len; i++)
 		SLOT(e, i)->translated = false;

@@ -150,7 +150,9 @@ struct rb_engine {
 	layout *lay;           /* the arrays of `published` (or of the next result) */
 	bool lay_published;    /* `published` reads `lay` */
 	rb_result *published;  /* the last result: one reference is the engine's */
-	bool frozen;           /* someone else holds `published`: change nothing it reads */
+	bool frozen;           /* someone else reads `published`: change nothing it reads */
+	bool kept;             /* someone else keeps `published` (a reader, or an older
+	                          result): what it may read is retired onto it, not freed */
 	rb__retired *pending;  /* memory dropped by this translation, still read by `published` */
 	rb__vec before;        /* before: entries replaced since the last result (delta.c) */
 	struct rb_changes changes;

@@ -8,13 +8,16 @@
  * option strings. Whatever the engine gives up during a translation goes to
  * `pending` first: the change set is computed while the previous result is
  * still whole. Then, when only the engine holds the previous result, pending
- * memory is freed and the previous result object is reused; when someone else
- * holds it (`frozen`), the pending memory is handed to it, a new result is
- * made, and the previous one keeps the new one alive (`newer`): a result
- * older still may read memory the engine gives up later, which is retired on
- * a newer result, so each result keeps every newer one. Dropping the last
- * reference to the oldest frees the chain up to the first result still held
- * (result/results.c).
+ * memory is freed and the previous result object is reused. When a reader
+ * holds it (`frozen`), its arrays were copied before being patched, the
+ * pending memory is handed to it, a new result is made, and the previous one
+ * keeps the new one alive (`newer`, `chained`): a result older still may read
+ * memory the engine gives up later, which is retired onto a newer result, so
+ * each result keeps every newer one. A result kept only by an older one
+ * (`kept`, not `frozen`) is reused, its arrays patched in place (the older
+ * one never reads them), and the pending memory handed to it. Dropping the
+ * last reference to the oldest frees the chain up to the first result still
+ * held (result/results.c).
  */
 #include "engine/engine_int.h"
 
@@ -137,31 +140,39 @@ int rb__engine_publish(rb_engine *e)
 {
 	rb_result *old = e->published;
 	rb_result *res = old;
-	if (!old || e->frozen) {
+	/* The same arrays (only memory was given up): the same result. A new
+	 * result never shares its arrays with another one. */
+	if (!old || (e->frozen && !e->lay_published)) {
 		res = rb__result_new(e->ctx, e->input);
 		if (!res)
 			return RB_ENOMEM;
 		res->options = e->opts;
 	}
-	res->ir.destinations = e->lay->dests.data;
-	res->ir.destination_count = e->lay->dests.len;
-	res->ir.statuses = e->lay->statuses.data;
-	res->ir.status_count = e->lay->statuses.len;
-	if (old && e->frozen) {
-		/* The old result keeps what it reads, and every newer result. */
+	if (res != old || !e->lay_published) { /* (never written while someone reads it) */
+		res->ir.destinations = e->lay->dests.data;
+		res->ir.destination_count = e->lay->dests.len;
+		res->ir.statuses = e->lay->statuses.data;
+		res->ir.status_count = e->lay->statuses.len;
+	}
+	if (old && e->kept) {
+		/* The old result keeps what it (or an older one) reads. */
 		rb__retired **tail = &old->retired;
 		while (*tail)
 			tail = &(*tail)->next;
 		*tail = e->pending;
-		old->newer = rb_result_ref(res);
-		rb_result_free(old); /* the engine's reference */
 	} else {
 		free_list(e->mem, e->pending);
+	}
+	if (old && old != res) {
+		/* ... and every newer result. */
+		atomic_store_explicit(&res->chained, true, memory_order_relaxed);
+		old->newer = rb_result_ref(res);
+		rb_result_free(old); /* the engine's reference */
 	}
 	e->pending = NULL;
 	e->published = res;
 	e->lay_published = true;
-	e->frozen = false;
+	e->frozen = e->kept = false;
 	return RB_OK;
 }
 

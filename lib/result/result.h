@@ -35,6 +35,9 @@ struct rb_result {
 	 * keeps alive (memory the engine gave up later, while this result was
 	 * still read, is retired onto the later results; lib/engine/publish.c). */
 	struct rb_result *newer;
+	/* An older result keeps this one alive (its `newer`): set by the engine,
+	 * cleared by whoever frees the older one, before its reference goes. */
+	atomic_bool chained;
 };
 
 /* results.c: a new, empty result of one reference, keeping `owner` alive. */

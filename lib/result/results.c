@@ -17,6 +17,7 @@ rb_result *rb__result_new(rb_ctx *ctx, const rb_input *owner)
 	rb__arena_init(&res->arena, &ctx->mem);
 	rb__diags_init(&res->warnings, &ctx->mem, &res->arena);
 	atomic_init(&res->refs, 1);
+	atomic_init(&res->chained, false);
 	return res;
 }
 
@@ -43,6 +44,8 @@ void rb_result_free(rb_result *res)
 		rb__arena_free(&res->arena);
 		rb__input_unref(res->input);
 		rb__free(mem, res);
-		res = newer; /* this result's reference to the next one goes too */
+		if (newer) /* this result's reference to the next one goes too */
+			atomic_store_explicit(&newer->chained, false, memory_order_release);
+		res = newer;
 	}
 }
