@@ -652,6 +652,23 @@ START_TEST(one_entry_alone_is_its_item_in_the_full_output)
 		}
 		free(want);
 		free(full);
+		/* The xDS entry of each destination alone, likewise. */
+		size_t xlen;
+		ck_assert_int_eq(rb_xds_to_buffer(f.res, fmt, &full, &xlen), RB_OK);
+		want = items(full, fmt, fmt == RB_FORMAT_YAML ? "rules:" : "\"rules\"", &n);
+		ck_assert_uint_eq(n, rb_result_destination_count(f.res));
+		for (size_t i = 0; i < n; i++) {
+			char *got;
+			size_t len;
+			ck_assert_int_eq(rb_destination_xds_to_buffer(f.ctx, rb_result_destination(f.res, i),
+			                                              fmt, &got, &len),
+			                 RB_OK);
+			ck_assert_str_eq(got, want[i]);
+			rb_free(f.ctx, got);
+			free(want[i]);
+		}
+		free(want);
+		rb_free(f.ctx, full);
 	}
 	char *got;
 	size_t len;
@@ -659,9 +676,44 @@ START_TEST(one_entry_alone_is_its_item_in_the_full_output)
 	                                          RB_FORMAT_JSON, &got, &len),
 	                 RB_EINVAL);
 	ck_assert_int_eq(rb_destination_to_buffer(f.ctx, NULL, RB_FORMAT_JSON, &got, &len), RB_EINVAL);
+	ck_assert_int_eq(rb_destination_xds_to_buffer(NULL, rb_result_destination(f.res, 0),
+	                                              RB_FORMAT_JSON, &got, &len),
+	                 RB_EINVAL);
 	ck_assert_int_eq(rb_destination_to_buffer(f.ctx, rb_result_destination(f.res, 0),
 	                                          (rb_format)7, &got, &len),
 	                 RB_EINVAL);
+	tu_done(&f);
+	free(doc);
+}
+END_TEST
+
+/* mergeBackends: a rule alone carries the shared clusters it routes to, even
+ * those an earlier rule of its Gateway writes in the full document. */
+START_TEST(xds_alone_carries_its_shared_clusters)
+{
+	size_t len;
+	char *doc = tu_read_file(REBALANCE_SOURCE_DIR "/tests/golden/merge-backends/input.yaml", &len);
+	ck_assert_ptr_nonnull(doc);
+	tu_fixture f = tu_translate(doc);
+	size_t shared_rules = 0;
+	for (size_t i = 0; i < rb_result_destination_count(f.res); i++) {
+		const rb_destination *d = rb_result_destination(f.res, i);
+		char *x;
+		size_t n;
+		ck_assert_int_eq(rb_destination_xds_to_buffer(f.ctx, d, RB_FORMAT_JSON, &x, &n), RB_OK);
+		for (size_t k = 0; k < rb_destination_setting_count(d); k++) {
+			const rb_setting *s = rb_destination_setting(d, k);
+			if (!(rb_setting_flags(s) & RB_SETTING_SHARED_CLUSTER))
+				continue;
+			char want[1024];
+			snprintf(want, sizeof want, "\"name\": \"%s\",\n", rb_setting_name(s));
+			ck_assert_msg(strstr(x, want) != NULL, "%s lacks cluster %s", rb_destination_name(d),
+			              rb_setting_name(s));
+			shared_rules++;
+		}
+		rb_free(f.ctx, x);
+	}
+	ck_assert_uint_gt(shared_rules, 1);
 	tu_done(&f);
 	free(doc);
 }
@@ -699,6 +751,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("entry_alone");
 	tcase_add_test(tc, one_entry_alone_is_its_item_in_the_full_output);
+	tcase_add_test(tc, xds_alone_carries_its_shared_clusters);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
