@@ -169,8 +169,9 @@ typedef struct rb_changes rb_changes;
  * What the last successful rb_engine_translate changed, compared with the
  * result of the one before (everything is added after the first). Borrowed:
  * valid until the next rb_engine_translate or rb_engine_free, like the
- * pointers it gives. A translation that changed nothing gives an empty set.
- * NULL for a NULL engine.
+ * pointers it gives. A translation that changed nothing gives an empty set;
+ * so does a failed one, and the next successful one reports every change
+ * since the last successful one. NULL for a NULL engine.
  */
 RB_API const rb_changes *rb_engine_changes(const rb_engine *e);
 
