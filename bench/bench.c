@@ -5,6 +5,7 @@
  *   rb-bench run MODE FILE     one measurement in this process (for callgrind / perf):
  *                              MODE is yaml-scan, json-parse, yaml-ir or json-ir
  *   rb-bench engine [ROUTES [CHANGES]]   the incremental engine (default 10000, 1000)
+ *   rb-bench engine-files ROUTES CHANGES DIR   its snapshot and changes, for the bindings
  *   rb-bench cli CLI [-r N] [-c translate|xds] [SIZES...]   the CLI as a whole process
  *                              against a libyaml scan as a whole process (cli_bench.c)
  *   rb-bench flood [KEYS [REPEATS]]      crafted against plain table keys (flood.c)
@@ -27,6 +28,7 @@
 #include <errno.h>
 #include <math.h>
 #include <rebalance/rebalance.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,10 +277,80 @@ typedef struct row {
 	sample floor[2], ir[2];
 } row;
 
+/* A sink that counts bytes. */
+static int count_bytes(void *ud, const void *p, size_t n)
+{
+	(void)p;
+	*(size_t *)ud += n;
+	return 0;
+}
+
+/* What an embedder does with a change set: every added or changed entry
+ * serialized alone as JSON (rb_destination_write, rb_route_status_write). */
+static int write_delta(rb_ctx *ctx, const rb_changes *c, size_t *bytes, size_t *entries)
+{
+	for (size_t i = 0; i < rb_changes_destination_count(c); i++) {
+		const rb_destination *d = rb_changes_destination(c, i);
+		(*entries)++;
+		if (d && rb_destination_write(ctx, d, RB_FORMAT_JSON, count_bytes, bytes))
+			return 1;
+	}
+	for (size_t i = 0; i < rb_changes_route_count(c); i++) {
+		(*entries)++;
+		for (size_t j = 0; j < rb_changes_route_status_count(c, i); j++)
+			if (rb_route_status_write(ctx, rb_changes_route_status(c, i, j), RB_FORMAT_JSON,
+			                          count_bytes, bytes))
+				return 1;
+	}
+	return 0;
+}
+
+/* The service the i-th change of `engine` scales (the same sequence in every mode). */
+static size_t change_service(size_t routes, int i)
+{
+	size_t services = routes / 2 ? routes / 2 : 1;
+	return (size_t)((unsigned)i * 2654435761u) % services;
+}
+
+/*
+ * `engine-files ROUTES CHANGES DIR`: the snapshot and the changes of `engine`
+ * as files, for the bindings' benchmarks (DIR/snapshot.yaml, the testdata
+ * layout; DIR/changes.yaml, one EndpointSlice per document).
+ */
+static int cmd_engine_files(size_t routes, int changes, const char *dir)
+{
+	gen_params gp = GEN_PARAMS_DEFAULT;
+	gp.routes = routes;
+	gen_buf snap = {0};
+	if (gen_write(&gp, GEN_TESTDATA_YAML, &snap))
+		return 1;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/snapshot.yaml", dir);
+	int rc = write_file(path, &snap);
+	gen_buf_free(&snap);
+	snprintf(path, sizeof path, "%s/changes.yaml", dir);
+	FILE *f = rc ? NULL : fopen(path, "wb");
+	rc = !f;
+	for (int i = 0; i < changes && !rc; i++) {
+		gen_buf b = {0};
+		rc = gen_slice(&gp, change_service(routes, i), gp.endpoints, (unsigned)i + 1,
+		               GEN_STREAM_YAML, &b) ||
+		     fputs("---\n", f) < 0 || fwrite(b.data, 1, b.len, f) != b.len;
+		gen_buf_free(&b);
+	}
+	if (f && fclose(f))
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "rb-bench: cannot write %s\n", path);
+	return rc;
+}
+
 /*
  * `engine [ROUTES] [CHANGES]`: one EndpointSlice replaced at a time (another
  * set of addresses for a random Service), each followed by
- * rb_engine_translate, against rb_translate of the same snapshot.
+ * rb_engine_translate, against rb_translate of the same snapshot; then the
+ * same changes again, each taken to its serialized delta (rb_engine_changes,
+ * every changed entry written alone as JSON), against the whole IR written.
  */
 static int cmd_engine(size_t routes, int changes)
 {
@@ -313,19 +385,38 @@ static int cmd_engine(size_t routes, int changes)
 	if (rb_engine_translate(e, &res))
 		return 1;
 	double first = now() - t0;
+	size_t ir_bytes = 0;
+	t0 = now();
+	if (rb_result_write(res, RB_FORMAT_JSON, count_bytes, &ir_bytes))
+		return 1;
+	double whole = now() - t0;
 	double *t = calloc((size_t)changes, sizeof *t);
+	double *td = calloc((size_t)changes, sizeof *td);
+	double *ts = calloc((size_t)changes, sizeof *ts);
+	rb_result *held = NULL;
 	uint64_t translated = 0;
-	size_t services = routes / 2 ? routes / 2 : 1;
-	for (int i = 0; i < changes; i++) {
+	size_t delta_bytes = 0, delta_entries = 0;
+	for (int i = 0; i < 3 * changes; i++) {
 		gen_buf b = {0};
-		size_t svc = (size_t)((unsigned)i * 2654435761u) % services;
-		if (gen_slice(&gp, svc, gp.endpoints, (unsigned)i + 1, GEN_STREAM_YAML, &b))
+		int round = i / changes; /* 0: translate; 1: to the serialized delta; 2: a snapshot held */
+		bool delta = round == 1;
+		int k = i % changes;
+		if (gen_slice(&gp, change_service(routes, k), gp.endpoints, (unsigned)i + 1,
+		              GEN_STREAM_YAML, &b))
 			return 1;
 		t0 = now();
 		int rc = rb_engine_apply_buffer(e, b.data, b.len, "change", RB_INPUT_YAML);
 		if (!rc)
 			rc = rb_engine_translate(e, &res);
-		t[i] = now() - t0;
+		if (!rc && delta)
+			rc = write_delta(ctx, rb_engine_changes(e), &delta_bytes, &delta_entries);
+		(round == 0 ? t : round == 1 ? td : ts)[k] = now() - t0;
+		if (!rc && round == 2) {
+			/* Someone reads each result until the next one: the engine copies
+			 * the arrays before patching them, and keeps what they read. */
+			rb_result_free(held);
+			rc = rb_engine_snapshot(e, &held);
+		}
 		gen_buf_free(&b);
 		if (rc) {
 			fprintf(stderr, "rb-bench: engine change failed\n");
@@ -334,7 +425,8 @@ static int cmd_engine(size_t routes, int changes)
 		rb_engine_stats st;
 		st.size = sizeof st;
 		rb_engine_get_stats(e, &st);
-		translated += st.routes_translated;
+		if (round == 0)
+			translated += st.routes_translated;
 	}
 	rb_engine_stats st;
 	st.size = sizeof st;
@@ -350,6 +442,24 @@ static int cmd_engine(size_t routes, int changes)
 	       first * 1e3, med * 1e6, p90 * 1e6, t[changes - 1] * 1e6, 100.0 * med / full[3],
 	       (double)translated / changes, (unsigned long long)st.full_translations);
 	printf("target: one EndpointSlice change <= 1%% of the full translate time\n");
+	double td_sum = 0;
+	for (int i = 0; i < changes; i++)
+		td_sum += td[i];
+	qsort(td, (size_t)changes, sizeof *td, cmp_double);
+	printf("\nto a serialized delta (rb_engine_changes, each changed entry written alone as JSON):\n");
+	printf("| whole IR JSON ms | IR MB | change to delta median us | p90 us | mean us "
+	       "| entries per change | delta bytes per change |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| %.1f | %.1f | %.0f | %.0f | %.0f | %.1f | %.0f |\n", whole * 1e3,
+	       (double)ir_bytes / 1e6, td[changes / 2] * 1e6, td[changes * 9 / 10] * 1e6,
+	       td_sum / changes * 1e6, (double)delta_entries / changes, (double)delta_bytes / changes);
+	qsort(ts, (size_t)changes, sizeof *ts, cmp_double);
+	printf("\nwith a snapshot of each result held until the next one (rb_engine_snapshot):\n");
+	printf("| change median us | p90 us |\n|---:|---:|\n| %.0f | %.0f |\n",
+	       ts[changes / 2] * 1e6, ts[changes * 9 / 10] * 1e6);
+	rb_result_free(held);
+	free(ts);
+	free(td);
 	free(t);
 	rb_engine_free(e);
 	rb_input_free(in);
@@ -365,6 +475,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "flood"))
 		return cmd_flood(argc > 2 ? strtoull(argv[2], NULL, 10) : 100000,
 		                 argc > 3 ? atoi(argv[3]) : 5);
+	if (argc == 5 && !strcmp(argv[1], "engine-files"))
+		return cmd_engine_files(strtoull(argv[2], NULL, 10), atoi(argv[3]), argv[4]);
 	if (argc >= 2 && !strcmp(argv[1], "engine"))
 		return cmd_engine(argc > 2 ? strtoull(argv[2], NULL, 10) : 10000,
 		                  argc > 3 ? atoi(argv[3]) : 1000);

@@ -42,6 +42,36 @@
  * reclaimed by an occasional full translation (when it exceeds what a full
  * translation holds).
  *
+ * What changed
+ * ------------
+ * After each rb_engine_translate, rb_engine_changes tells what differs from
+ * the previous result: the destinations added, changed or removed, by their
+ * key (rb_destination_key), and the routes whose statuses were added, changed
+ * or removed, by route kind, namespace and name. "Changed" means the
+ * serialized entry differs (rb_destination_write, rb_route_status_write): a
+ * rule translated again to the same IR is not reported. The first
+ * translation reports everything as added; a full translation reports the
+ * same minimal delta an incremental one would. Keys are unique in a result
+ * unless the input defines a route twice (its copies' destinations share
+ * keys: entries of one key are then compared in order). An embedder that
+ * serializes only the changed entries keeps its copy of the IR up to date
+ * for a cost proportional to the change, not to the result.
+ *
+ * Results and snapshots
+ * ---------------------
+ * Results are reference counted and never change once returned. The result
+ * rb_engine_translate returns is borrowed (valid until the next
+ * rb_engine_translate); rb_engine_snapshot (or rb_result_ref on the borrowed
+ * result) gives a reference of one's own, which stays valid and unchanged
+ * while the engine goes on, may be read by other threads meanwhile, and is
+ * freed with rb_result_free (from any thread; also after rb_engine_free, but
+ * before the input's context is freed). It equals, byte for byte,
+ * rb_translate of the lists as they were. While someone holds the latest
+ * result, the next translation copies the assembled arrays before patching
+ * them (a copy of the arrays of entries, not of the IR they point to); the
+ * engine keeps every arena, applied buffer and array a held result reads
+ * until it is freed.
+ *
  * Threads: an engine is used by one thread at a time; separate engines may
  * run in parallel. The input it was made from may be read (not changed) by
  * other threads meanwhile.
@@ -52,6 +82,8 @@
 #include "rebalance/common.h"
 #include "rebalance/input.h"
 #include "rebalance/options.h"
+#include "rebalance/output.h"
+#include "rebalance/result.h"
 
 RB_BEGIN_DECLS
 
@@ -106,11 +138,81 @@ RB_API int rb_engine_delete(rb_engine *e, const char *kind, const char *namespac
  * @param out receives the result, **borrowed** from the engine: read it with
  *        the rb_result_* and rb_destination_* accessors or rb_result_write,
  *        never rb_result_free it; it stays valid (and unchanged) until the
- *        next rb_engine_translate or rb_engine_free
+ *        next rb_engine_translate or rb_engine_free (rb_result_ref keeps it
+ *        longer); rb_engine_changes says what differs from the previous one
  * @return RB_OK, RB_EINVAL, RB_ENOMEM (the engine stays usable: the next call
  *         translates everything)
  */
 RB_API int rb_engine_translate(rb_engine *e, const rb_result **out);
+
+/**
+ * The last result, as a reference of the caller's own: valid and unchanged
+ * until rb_result_free, whatever the engine does meanwhile (see the file
+ * comment).
+ * @return RB_OK, RB_EINVAL (NULL argument; no successful rb_engine_translate yet)
+ */
+RB_API int rb_engine_snapshot(rb_engine *e, rb_result **out);
+
+/* ---- what the last translation changed ------------------------------ */
+
+/** What happened to an entry between two results. */
+typedef enum rb_change {
+	RB_CHANGE_ADDED = 1,   /**< not in the previous result */
+	RB_CHANGE_CHANGED = 2, /**< in both, serialized differently */
+	RB_CHANGE_REMOVED = 3  /**< in the previous result only */
+} rb_change;
+
+/** The change set of the last rb_engine_translate (see the file comment). */
+typedef struct rb_changes rb_changes;
+
+/**
+ * What the last successful rb_engine_translate changed, compared with the
+ * result of the one before (everything is added after the first). Borrowed:
+ * valid until the next rb_engine_translate or rb_engine_free, like the
+ * pointers it gives. A translation that changed nothing gives an empty set;
+ * so does a failed one, and the next successful one reports every change
+ * since the last successful one. NULL for a NULL engine.
+ */
+RB_API const rb_changes *rb_engine_changes(const rb_engine *e);
+
+/** Destinations added, changed or removed (added and changed ones in result
+ *  order for a full translation, in the order routes were translated else;
+ *  removed ones last). */
+RB_API size_t rb_changes_destination_count(const rb_changes *c);
+/** What happened to destination change `i`; 0 when out of range. */
+RB_API rb_change rb_changes_destination_change(const rb_changes *c, size_t i);
+/** Its key (rb_destination_key), also for a removed one; NULL when out of range. */
+RB_API const char *rb_changes_destination_key(const rb_changes *c, size_t i);
+/** The destination as it is now (in the engine's result); NULL when removed. */
+RB_API const rb_destination *rb_changes_destination(const rb_changes *c, size_t i);
+
+/** Routes whose status entries were added, changed or removed (as a whole:
+ *  all the entries of a route, one per parentRef). */
+RB_API size_t rb_changes_route_count(const rb_changes *c);
+RB_API rb_change rb_changes_route_change(const rb_changes *c, size_t i);
+/** The route's kind ("HTTPRoute"...), namespace and name; NULL when out of range. */
+RB_API const char *rb_changes_route_kind(const rb_changes *c, size_t i);
+RB_API const char *rb_changes_route_namespace(const rb_changes *c, size_t i);
+RB_API const char *rb_changes_route_name(const rb_changes *c, size_t i);
+/** The route's status entries now (0 when removed), and entry `j`. */
+RB_API size_t rb_changes_route_status_count(const rb_changes *c, size_t i);
+RB_API const rb_route_status *rb_changes_route_status(const rb_changes *c, size_t i, size_t j);
+
+/**
+ * The whole change set as one document (docs/embedding.md): under
+ * "destinations", per change {change: Added|Changed|Removed, key,
+ * destination}; under "routeStatuses", {change, kind, namespace, name,
+ * statuses}; the entries exactly as rb_destination_write and
+ * rb_route_status_write write them (nothing for a removed one). For
+ * bindings: one call and one decode per translation.
+ * @param ctx whose allocator the writer uses (the engine's input's)
+ * @return RB_OK, RB_EINVAL (bad format, NULL argument), RB_EIO, RB_ENOMEM
+ */
+RB_API int rb_changes_write(rb_ctx *ctx, const rb_changes *c, rb_format format,
+                            rb_write_fn write, void *ud);
+/** The same in a new NUL-terminated buffer; free it with rb_free(ctx, *out). */
+RB_API int rb_changes_to_buffer(rb_ctx *ctx, const rb_changes *c, rb_format format, char **out,
+                                size_t *len);
 
 /** Number of diagnostics of the last rb_engine_apply_buffer (0 after a success). */
 RB_API size_t rb_engine_diag_count(const rb_engine *e);

@@ -10,6 +10,7 @@
 #define REBALANCE_OUTPUT_H
 
 #include "rebalance/common.h"
+#include "rebalance/result.h"
 
 RB_BEGIN_DECLS
 
@@ -38,6 +39,29 @@ RB_API int rb_result_write(const rb_result *res, rb_format format, rb_write_fn w
  * @return RB_OK, RB_EINVAL, RB_ENOMEM
  */
 RB_API int rb_result_to_buffer(const rb_result *res, rb_format format, char **out, size_t *len);
+
+/*
+ * One entry of the IR alone: a destination (rb_result_destination,
+ * rb_changes_destination...) or a route status entry, as a document of its
+ * own. Its bytes are those of its item in the list of rb_result_write's
+ * output, without the item's indentation: in YAML the item's lines with
+ * their first two characters ("- " or "  ") removed, in JSON with the four
+ * spaces of the list removed; then a final newline. An embedder that keeps
+ * the IR up to date from an engine's change set (engine.h) serializes only
+ * the changed entries this way.
+ * @param ctx whose allocator the writer uses (the context of the result)
+ * @return RB_OK, RB_EINVAL (bad format, NULL argument), RB_EIO, RB_ENOMEM
+ */
+RB_API int rb_destination_write(rb_ctx *ctx, const rb_destination *d, rb_format format,
+                                rb_write_fn write, void *ud);
+/** The same in a new NUL-terminated buffer (`*len` excludes the NUL); free it with
+ *  rb_free(ctx, *out). */
+RB_API int rb_destination_to_buffer(rb_ctx *ctx, const rb_destination *d, rb_format format,
+                                    char **out, size_t *len);
+RB_API int rb_route_status_write(rb_ctx *ctx, const rb_route_status *st, rb_format format,
+                                 rb_write_fn write, void *ud);
+RB_API int rb_route_status_to_buffer(rb_ctx *ctx, const rb_route_status *st, rb_format format,
+                                     char **out, size_t *len);
 
 RB_END_DECLS
 

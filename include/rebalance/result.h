@@ -32,8 +32,20 @@ typedef struct rb_condition rb_condition;
  */
 RB_API int rb_translate(rb_result **out, const rb_input *in, const rb_translate_options *opts);
 
-/** Free a result. NULL is a no-op. */
+/**
+ * Drop one reference to a result; the last one frees it. NULL is a no-op.
+ * Any thread may drop its reference, while other threads read the result.
+ */
 RB_API void rb_result_free(rb_result *res);
+
+/**
+ * Take one more reference to a result (freed by one more rb_result_free).
+ * With a result borrowed from an engine (rb_engine_translate), this keeps it
+ * valid and unchanged after the engine moves on: take it before the next
+ * rb_engine_translate, from the thread that uses the engine.
+ * @return `res` (NULL for NULL)
+ */
+RB_API rb_result *rb_result_ref(const rb_result *res);
 
 /** The context the result was made with (for rb_free). */
 RB_API rb_ctx *rb_result_ctx(const rb_result *res);

@@ -44,6 +44,7 @@
 
 #include "rebalance/common.h"
 #include "rebalance/output.h"
+#include "rebalance/result.h"
 
 RB_BEGIN_DECLS
 
@@ -61,6 +62,22 @@ RB_API int rb_xds_write(const rb_result *res, rb_format format, rb_write_fn writ
  * @return RB_OK, RB_EINVAL, RB_ENOMEM
  */
 RB_API int rb_xds_to_buffer(const rb_result *res, rb_format format, char **out, size_t *len);
+
+/**
+ * The xDS entry of one destination alone (an engine's changed destination,
+ * rb_changes_destination): its route (or proxy) and clusters, as a document
+ * of its own. Its bytes are those of its item under "rules" in rb_xds_write's
+ * output without the item's indentation (as rb_destination_write, output.h),
+ * except with mergeBackends: the shared clusters it routes to are always
+ * written with it, as the first rule of its Gateway writes them.
+ * @param ctx whose allocator the writer uses
+ * @return RB_OK, RB_EINVAL (bad format, NULL argument), RB_EIO, RB_ENOMEM
+ */
+RB_API int rb_destination_xds_write(rb_ctx *ctx, const rb_destination *d, rb_format format,
+                                    rb_write_fn write, void *ud);
+/** The same in a new NUL-terminated buffer; free it with rb_free(ctx, *out). */
+RB_API int rb_destination_xds_to_buffer(rb_ctx *ctx, const rb_destination *d, rb_format format,
+                                        char **out, size_t *len);
 
 RB_END_DECLS
 

@@ -26,6 +26,10 @@ bool rb__flow_items_key(const char *key, size_t n);
  */
 int rb__emit_ir(rb__writer *w, const rb__ir *ir);
 
+/* One destination, or one route status entry, as the IR document's item. */
+int rb__emit_destination(rb__writer *w, const rb__ir_destination *d);
+int rb__emit_route_status(rb__writer *w, const rb__ir_route_status *st);
+
 /*
  * Any node tree, typed by its scalar types (strings stay strings, ints stay
  * ints...), laid out by the layout rule above. Used by the round-trip checks:

@@ -365,6 +365,16 @@ static void prefetch_strings(const rb__ir_destination *d)
 	}
 }
 
+int rb__emit_destination(rb__writer *w, const rb__ir_destination *d)
+{
+	return w && d ? emit_destination(w, d) : RB_EINVAL;
+}
+
+int rb__emit_route_status(rb__writer *w, const rb__ir_route_status *st)
+{
+	return w && st ? emit_status(w, st) : RB_EINVAL;
+}
+
 int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 {
 	if (!w || !ir)

@@ -1,5 +1,6 @@
 /* The engine's translations: everything, or the dirty routes only, and the
- * result assembled (or patched in place) from every route slot. */
+ * result assembled (or patched in place) from every route slot, compared with
+ * the previous one (delta.c) and published (publish.c). */
 #include "engine/engine_int.h"
 
 #include <string.h>
@@ -33,6 +34,11 @@ static int keep_overlap_keys(rb_engine *e, uint32_t id)
 static int translate_slot(rb_engine *e, uint32_t id)
 {
 	slot *s = SLOT(e, id);
+	if (!e->full) {
+		int rc = rb__engine_note_before(e, id, false);
+		if (rc)
+			return rc;
+	}
 	s->epoch++;
 	s->dirty = false;
 	s->translated = true;
@@ -67,22 +73,42 @@ static int translate_slot(rb_engine *e, uint32_t id)
 	return keep_overlap_keys(e, id);
 }
 
-/* Every slot's entries, in route kind order then list order. */
+/* Every slot's entries, in route kind order then list order, in new arrays
+ * (the previous ones stay whole for the result that reads them). */
 static int assemble(rb_engine *e)
 {
-	e->dests.len = 0;
-	e->statuses.len = 0;
-	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
+	layout *l = rb__engine_layout_new(e);
+	if (!l)
+		return RB_ENOMEM;
+	size_t nd = 0, ns = 0;
+	for (size_t i = 0; i < e->slots.len; i++)
+		if (SLOT(e, i)->alive) {
+			nd += SLOT(e, i)->ndest;
+			ns += SLOT(e, i)->nst;
+		}
+	int rc = RB_OK;
+	if ((nd && !rb__vec_reserve(e->mem, &l->dests, nd, sizeof(rb__ir_destination))) ||
+	    (ns && !rb__vec_reserve(e->mem, &l->statuses, ns, sizeof(rb__ir_route_status))))
+		rc = RB_ENOMEM;
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *o = &e->order[k];
-		for (size_t i = 0; i < o->len; i++) {
+		for (size_t i = 0; i < o->len && !rc; i++) {
 			slot *s = SLOT(e, RB_VEC_AT(o, uint32_t, i));
-			s->dest_off = e->dests.len;
-			s->st_off = e->statuses.len;
-			if (vec_append(e->mem, &e->dests, s->dests, s->ndest, sizeof(rb__ir_destination)) ||
-			    vec_append(e->mem, &e->statuses, s->st, s->nst, sizeof(rb__ir_route_status)))
-				return RB_ENOMEM;
+			s->dest_off = l->dests.len;
+			s->st_off = l->statuses.len;
+			if (vec_append(e->mem, &l->dests, s->dests, s->ndest, sizeof(rb__ir_destination)) ||
+			    vec_append(e->mem, &l->statuses, s->st, s->nst, sizeof(rb__ir_route_status)))
+				rc = RB_ENOMEM;
 		}
 	}
+	if (rc) {
+		l->node.free(e->mem, &l->node);
+		return rc;
+	}
+	if (e->lay)
+		rb__engine_discard(e, &e->lay->node);
+	e->lay = l;
+	e->lay_published = false;
 	e->relayout = false;
 	return RB_OK;
 }
@@ -98,6 +124,8 @@ void rb__engine_tr_drop(rb_engine *e)
 		rb__free(e->mem, e->ir);
 		e->ir = NULL;
 	}
+	rb__free(e->mem, e->gen);
+	e->gen = NULL;
 }
 
 /* Does a policy select routes by label (then a route's labels change its result)? */
@@ -143,7 +171,12 @@ static int overlap_conditions(rb_engine *e)
 
 static int translate_full(rb_engine *e)
 {
-	rb__engine_tr_drop(e);
+	/* The previous generation stays whole until the result reading it goes. */
+	generation *holder = rb__engine_generation_new(e);
+	if (!holder)
+		return RB_ENOMEM;
+	rb__engine_generation_retire(e);
+	e->gen = holder;
 	rb__engine_deps_reset(e);
 	/* The keys lived in the dropped translator's arena. */
 	rb__map_free(&e->overlap_counts);
@@ -189,28 +222,59 @@ static int translate_dirty(rb_engine *e)
 		if (SLOT(e, id)->alive && SLOT(e, id)->dirty)
 			rc = translate_slot(e, id);
 	}
+	return rc;
+}
+
+/* The new entries of the translated slots into the arrays: assembled again
+ * when a slot changed its number of entries, else patched in place (on a
+ * copy when someone holds the result that reads them). */
+static int update_layout(rb_engine *e)
+{
+	if (e->relayout || !e->lay)
+		return assemble(e);
+	int rc = rb__engine_layout_writable(e);
 	if (rc)
 		return rc;
-	if (e->relayout) {
-		rc = assemble(e);
-	} else {
-		/* The same number of entries everywhere: patch them in place. */
-		for (size_t i = 0; i < n; i++) {
-			slot *s = SLOT(e, RB_VEC_AT(&e->dirty, uint32_t, i));
-			if (!s->alive || !s->translated)
-				continue;
-			if (s->ndest)
-				memcpy(&RB_VEC_AT(&e->dests, rb__ir_destination, s->dest_off), s->dests,
-				       s->ndest * sizeof(rb__ir_destination));
-			if (s->nst)
-				memcpy(&RB_VEC_AT(&e->statuses, rb__ir_route_status, s->st_off), s->st,
-				       s->nst * sizeof(rb__ir_route_status));
-		}
+	for (size_t i = 0; i < e->dirty.len; i++) {
+		slot *s = SLOT(e, RB_VEC_AT(&e->dirty, uint32_t, i));
+		if (!s->alive || !s->translated)
+			continue;
+		if (s->ndest)
+			memcpy(&RB_VEC_AT(&e->lay->dests, rb__ir_destination, s->dest_off), s->dests,
+			       s->ndest * sizeof(rb__ir_destination));
+		if (s->nst)
+			memcpy(&RB_VEC_AT(&e->lay->statuses, rb__ir_route_status, s->st_off), s->st,
+			       s->nst * sizeof(rb__ir_route_status));
 	}
-	for (size_t i = 0; i < n; i++)
-		SLOT(e, RB_VEC_AT(&e->dirty, uint32_t, i))->translated = false;
-	e->dirty.len = 0;
 	return RB_OK;
+}
+
+static int translate(rb_engine *e)
+{
+	bool garbage = e->built && e->ir->total + e->tr.scratch.total >
+	                                    2 * e->base_bytes + (size_t)1024 * 1024;
+	bool full = !e->built || e->need_full || garbage;
+	if (!full && !e->dirty.len && !e->relayout) {
+		rb__engine_changes_clear(e); /* nothing to translate */
+		return RB_OK;
+	}
+	e->stats.translations++;
+	int rc = RB_OK;
+	if (!full) {
+		rc = translate_dirty(e);
+		full = !rc && e->overlap_changed; /* other routes' statuses change too */
+		if (!rc && !full)
+			rc = rb__engine_delta(e, false); /* before the arrays change */
+		if (!rc && !full)
+			rc = update_layout(e);
+	}
+	if (full && !rc) {
+		e->need_full = false;
+		rc = translate_full(e);
+		if (!rc)
+			rc = rb__engine_delta(e, true);
+	}
+	return rc;
 }
 
 int rb_engine_translate(rb_engine *e, const rb_result **out)
@@ -220,36 +284,36 @@ int rb_engine_translate(rb_engine *e, const rb_result **out)
 	*out = NULL;
 	e->stats.routes_translated = 0;
 	e->dep_failed = false;
-	int rc;
-	bool garbage = e->built && e->ir->total + e->tr.scratch.total >
-	                                    2 * e->base_bytes + (size_t)1024 * 1024;
-	if (!e->built || e->need_full || garbage) {
-		e->need_full = false;
-		rc = translate_full(e);
-		e->stats.translations++;
-	} else if (e->dirty.len || e->relayout) {
-		rc = translate_dirty(e);
-		if (!rc && e->overlap_changed)
-			rc = translate_full(e); /* other routes' statuses change too */
-		e->stats.translations++;
-	} else {
-		rc = RB_OK;
-	}
+	/* The engine's reference, an older result's (`chained`), readers' ones;
+	 * the count first: `chained` is cleared before the older result's
+	 * reference goes, so a count without it is never read with it set. */
+	size_t refs = e->published
+	                  ? atomic_load_explicit(&e->published->refs, memory_order_acquire)
+	                  : 0;
+	bool chained = e->published &&
+	               atomic_load_explicit(&e->published->chained, memory_order_acquire);
+	e->kept = refs > 1;
+	e->frozen = refs > 1 + (size_t)chained;
+	int rc = translate(e);
 	for (size_t i = 0; i < e->slots.len; i++)
 		SLOT(e, i)->translated = false;
+	e->dirty.len = 0;
+	e->before.len = 0;
+	if (!rc) {
+		/* The batches that lost their last object: the previous result may read them. */
+		for (batch *b = e->dead, *next; b; b = next) {
+			next = b->next;
+			rb__engine_discard(e, &b->node);
+		}
+		e->dead = NULL;
+		if (e->pending || !e->published || !e->lay_published)
+			rc = rb__engine_publish(e);
+	}
 	if (rc) {
 		e->need_full = true;
+		rb__engine_changes_clear(e);
 		return rc;
 	}
-	/* Nothing points into the batches that lost their last object any more. */
-	rb__engine_free_batches(e, e->dead);
-	e->dead = NULL;
-	e->result.ctx = e->ctx;
-	e->result.options = e->opts;
-	e->result.ir.destinations = e->dests.data;
-	e->result.ir.destination_count = e->dests.len;
-	e->result.ir.statuses = e->statuses.data;
-	e->result.ir.status_count = e->statuses.len;
-	*out = &e->result;
+	*out = e->published;
 	return RB_OK;
 }

@@ -190,6 +190,7 @@ int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len, const char
 		rb__model_free(&tmp);
 		return RB_ENOMEM;
 	}
+	rb__engine_batch_init(b);
 	rb__arena_intern_done(&tmp.arena);
 	b->arena = tmp.arena; /* the objects' memory moves to the batch */
 	b->live = 1;          /* held while the objects are placed */

@@ -50,8 +50,9 @@ int rb_engine_new(rb_engine **out, const rb_input *in, const rb_translate_option
 		return RB_ENOMEM;
 	e->ctx = ctx;
 	e->mem = &ctx->mem;
+	e->input = in;
 	e->opts = o;
-	rb__arena_init(&e->opt_arena, e->mem);
+	rb__arena_init(&e->changes.arena, e->mem);
 	rb__model_init(&e->model, e->mem);
 	rb__map_init(&e->ids, e->mem);
 	rb__arena_init(&e->id_arena, e->mem);
@@ -63,9 +64,11 @@ int rb_engine_new(rb_engine **out, const rb_input *in, const rb_translate_option
 	e->stats.size = sizeof e->stats;
 	/* The engine keeps its own copy of the option strings. Warnings are per
 	 * rb_translate / rb_input (docs/warnings.md): the engine records none. */
-	rc = rb__options_own(&e->opts, &e->opt_arena);
+	rc = rb__engine_opt_strings_new(e);
 	if (!rc)
-		rc = rb__tr_options_from(&e->to, &e->opts, &in->model, &e->opt_arena);
+		rc = rb__options_own(&e->opts, &e->opt->arena);
+	if (!rc)
+		rc = rb__tr_options_from(&e->to, &e->opts, &in->model, &e->opt->arena);
 	const rb__model *src = &in->model;
 	for (int l = 0; l < RB_LIST_COUNT && !rc; l++) {
 		const rb__vec *v = rb__model_list_const(src, l);
@@ -106,6 +109,8 @@ void rb_engine_free(rb_engine *e)
 {
 	if (!e)
 		return;
+	/* What the last result reads goes with it when someone holds it. */
+	rb__engine_retire_all(e);
 	rb__engine_tr_drop(e);
 	rb__engine_deps_reset(e);
 	rb__map_free(&e->deps);
@@ -116,8 +121,6 @@ void rb_engine_free(rb_engine *e)
 			rb__vec_free(e->mem, &((ident *)e->ids.slots[i].value)->objs);
 	rb__map_free(&e->ids);
 	rb__arena_free(&e->id_arena);
-	rb__engine_free_batches(e, e->batches);
-	rb__engine_free_batches(e, e->dead);
 	for (int l = 0; l < RB_LIST_COUNT; l++)
 		rb__vec_free(e->mem, rb__model_list(&e->model, l));
 	rb__arena_free(&e->model.arena);
@@ -126,11 +129,10 @@ void rb_engine_free(rb_engine *e)
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++)
 		rb__vec_free(e->mem, &e->order[k]);
 	rb__vec_free(e->mem, &e->dirty);
-	rb__vec_free(e->mem, &e->dests);
-	rb__vec_free(e->mem, &e->statuses);
+	rb__vec_free(e->mem, &e->before);
+	rb__engine_changes_free(e);
 	rb__diags_free(&e->diags);
 	rb__arena_free(&e->diag_arena);
-	rb__arena_free(&e->opt_arena);
 	rb__free(e->mem, e);
 }
 

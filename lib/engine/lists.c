@@ -49,16 +49,6 @@ void rb__engine_release(rb_engine *e, batch *b)
 	e->dead = b;
 }
 
-void rb__engine_free_batches(rb_engine *e, batch *b)
-{
-	while (b) {
-		batch *next = b->next;
-		rb__arena_free(&b->arena);
-		rb__free(e->mem, b);
-		b = next;
-	}
-}
-
 int rb__engine_slot_new(rb_engine *e, const rb__route *r, uint32_t *out)
 {
 	uint32_t id;
@@ -82,6 +72,9 @@ int rb__engine_slot_new(rb_engine *e, const rb__route *r, uint32_t *out)
 int rb__engine_slot_kill(rb_engine *e, uint32_t id)
 {
 	slot *s = SLOT(e, id);
+	/* Its entries leave the result: the change set reports them removed. */
+	if (e->built && !e->need_full && s->alive && rb__engine_note_before(e, id, true))
+		e->need_full = true;
 	bool shared = false;
 	if (e->built && !e->need_full &&
 	    rb__overlap_count(&e->overlap_counts, e->mem, s->ov, s->nov, -1, &shared))
@@ -91,6 +84,10 @@ int rb__engine_slot_kill(rb_engine *e, uint32_t id)
 	s->ov = NULL;
 	s->nov = 0;
 	s->alive = false;
+	s->dests = NULL;
+	s->ndest = 0;
+	s->st = NULL;
+	s->nst = 0;
 	s->dirty = false;
 	s->epoch++;
 	return push_u32(e->mem, &e->free_slots, id);

@@ -101,6 +101,9 @@ int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__proje
 /* The xDS document of an IR (rb_xds_write): one entry per destination.
  * `mem` for the set of shared clusters already written. */
 int rb__emit_xds(rb__writer *w, const rb__ir *ir, const rb__mem *mem);
+/* The entry of one destination alone, shared clusters included (as the
+ * first rule of its Gateway writes them). */
+int rb__emit_xds_rule(rb__writer *w, const rb__ir_destination *d, const rb__mem *mem);
 
 /* mergeBackends (docs/merge-backends.md): how many settings of d are
  * backendRefs merged into shared clusters (they come last), and whether an

@@ -289,6 +289,20 @@ static int emit_document(rb__writer *w, const rb__ir *ir, rb__map *seen, rb__are
 	return rb__w_map_end(w);
 }
 
+int rb__emit_xds_rule(rb__writer *w, const rb__ir_destination *d, const rb__mem *mem)
+{
+	if (!w || !d || !mem)
+		return RB_EINVAL;
+	rb__map seen; /* empty: the shared clusters it routes to are written with it */
+	rb__arena keys;
+	rb__map_init(&seen, mem);
+	rb__arena_init(&keys, mem);
+	int rc = emit_rule(w, d, &seen, &keys);
+	rb__map_free(&seen);
+	rb__arena_free(&keys);
+	return rc;
+}
+
 int rb__emit_xds(rb__writer *w, const rb__ir *ir, const rb__mem *mem)
 {
 	if (!w || !ir || !mem)

@@ -21,16 +21,12 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	rb_ctx *ctx = owner->ctx;
 	rb_translate_options o = *opts;
 	int rc = RB_OK;
-	rb_result *res = rb__calloc(&ctx->mem, 1, sizeof(*res));
+	rb_result *res = rb__result_new(ctx, owner);
 	if (!res)
 		return RB_ENOMEM;
-	res->ctx = ctx;
 	res->options = o;
-	res->input = rb__input_ref(owner);
-	rb__arena_init(&res->arena, &ctx->mem);
 	/* The IR takes about twice the model's size (bench/). */
 	rb__arena_hint(&res->arena, rb__arena_used(&m->arena) / 4 * 9);
-	rb__diags_init(&res->warnings, &ctx->mem, &res->arena);
 	rb__tr_options to;
 	rc = rb__tr_options_from(&to, &o, m, &res->arena);
 	to.warnings = &res->warnings;
@@ -42,14 +38,4 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	}
 	*out = res;
 	return RB_OK;
-}
-
-void rb_result_free(rb_result *res)
-{
-	if (!res)
-		return;
-	rb__diags_free(&res->warnings);
-	rb__arena_free(&res->arena);
-	rb__input_unref(res->input);
-	rb__free(&res->ctx->mem, res);
 }

@@ -11,7 +11,9 @@
  * Each iteration: a random small cluster (every kind the engine knows, with
  * duplicates), random options, then random adds, replaces and deletes of
  * random kinds (EndpointSlices and Services most often), in single or
- * multi-object buffers, comparing after every translation. Then one long run
+ * multi-object buffers, comparing after every translation; every change set
+ * is checked against the results it goes between, and a snapshot kept across
+ * later translations must not change. Then one long run
  * of EndpointSlice and Service churn, long enough for the engine to reclaim
  * its memory with a full translation; and changes while allocations fail.
  */
@@ -75,6 +77,302 @@ static void write_file(const char *path, const char *p, size_t n)
 
 static uint64_t incremental_ok, compared;
 
+/*
+ * ---- change sets and snapshots ----
+ *
+ * A mirror of the engine's last result built from its change sets alone
+ * (every destination's and every route's status entries, written alone),
+ * checked after each translation against the result itself; and a result
+ * held across later translations (a snapshot), checked to read the same.
+ */
+typedef struct mirror {
+	char **key, **val;
+	size_t n;
+} mirror;
+
+static mirror m_dest, m_route, m_check_dest, m_check_route;
+
+static void m_clear(mirror *m);
+
+static void mirror_reset(void)
+{
+	m_clear(&m_dest);
+	m_clear(&m_route);
+}
+static uint64_t changes_checked, snapshots_checked;
+
+static char *dupn(const char *p, size_t n)
+{
+	char *d = malloc(n + 1);
+	memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+static size_t m_find(const mirror *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->key[i], key))
+			return i;
+	return SIZE_MAX;
+}
+
+/* Set key to val (both taken); val NULL removes it. */
+static void m_set(mirror *m, char *key, char *val)
+{
+	size_t i = m_find(m, key);
+	if (i == SIZE_MAX && val) {
+		m->key = realloc(m->key, (m->n + 1) * sizeof(char *));
+		m->val = realloc(m->val, (m->n + 1) * sizeof(char *));
+		m->key[m->n] = key;
+		m->val[m->n++] = val;
+		return;
+	}
+	free(key);
+	if (i == SIZE_MAX)
+		return;
+	free(m->val[i]);
+	if (val) {
+		m->val[i] = val;
+		return;
+	}
+	free(m->key[i]);
+	m->key[i] = m->key[--m->n];
+	m->val[i] = m->val[m->n];
+}
+
+static void m_clear(mirror *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->key[i]);
+		free(m->val[i]);
+	}
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof *m);
+}
+
+static bool m_equal(const mirror *a, const mirror *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = m_find(b, a->key[i]);
+		if (j == SIZE_MAX || strcmp(a->val[i], b->val[j]))
+			return false;
+	}
+	return true;
+}
+
+static char *dest_text(rb_ctx *ctx, const rb_destination *d)
+{
+	char *out;
+	size_t n;
+	if (rb_destination_to_buffer(ctx, d, RB_FORMAT_JSON, &out, &n))
+		return NULL;
+	char *t = dupn(out, n);
+	rb_free(ctx, out);
+	return t;
+}
+
+/* n status entries, each written alone, one after the other. */
+static char *statuses_text(rb_ctx *ctx, const rb_route_status *(*at)(const void *, size_t),
+                           const void *ud, size_t n)
+{
+	char *all = dupn("", 0);
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *out;
+		size_t l;
+		if (rb_route_status_to_buffer(ctx, at(ud, i), RB_FORMAT_JSON, &out, &l)) {
+			free(all);
+			return NULL;
+		}
+		all = realloc(all, len + l + 1);
+		memcpy(all + len, out, l + 1);
+		len += l;
+		rb_free(ctx, out);
+	}
+	return all;
+}
+
+static char *route_id(const char *kind, const char *ns, const char *name)
+{
+	size_t n = strlen(kind) + strlen(ns) + strlen(name) + 3;
+	char *k = malloc(n);
+	snprintf(k, n, "%s/%s/%s", kind, ns, name);
+	return k;
+}
+
+typedef struct change_at {
+	const rb_changes *c;
+	size_t i;
+} change_at;
+
+static const rb_route_status *change_status(const void *ud, size_t j)
+{
+	const change_at *x = ud;
+	return rb_changes_route_status(x->c, x->i, j);
+}
+
+static const rb_route_status *result_status_run(const void *ud, size_t j)
+{
+	return ((const rb_route_status *const *)ud)[j];
+}
+
+static bool same_route(const rb_route_status *a, const rb_route_status *b)
+{
+	return !strcmp(rb_route_status_kind(a), rb_route_status_kind(b)) &&
+	       !strcmp(rb_route_status_namespace(a), rb_route_status_namespace(b)) &&
+	       !strcmp(rb_route_status_name(a), rb_route_status_name(b));
+}
+
+/* Does a result hold a key twice (an input route defined twice)? */
+static bool duplicate_keys(const rb_result *res)
+{
+	size_t n = rb_result_destination_count(res);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (!strcmp(rb_destination_key(rb_result_destination(res, i)),
+			            rb_destination_key(rb_result_destination(res, j))))
+				return true;
+	return false;
+}
+
+static bool dups_before;
+
+/* After a successful rb_engine_translate: the mirror, updated by the change set, is the result. */
+static bool check_changes(rb_ctx *ctx, rb_engine *e, const rb_result *res, const char *what)
+{
+	const rb_changes *c = rb_engine_changes(e);
+	bool ok = true;
+	bool dups = duplicate_keys(res);
+	if (dups || dups_before) {
+		/* Entries of one key are paired in order (engine.h): a mirror by key
+		 * cannot follow them. Start again from this result. */
+		dups_before = dups;
+		mirror_reset();
+		for (size_t i = 0; i < rb_result_destination_count(res); i++) {
+			const rb_destination *d = rb_result_destination(res, i);
+			m_set(&m_dest, dupn(rb_destination_key(d), strlen(rb_destination_key(d))),
+			      dest_text(ctx, d));
+		}
+		size_t n = rb_result_route_status_count(res);
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && same_route(rb_result_route_status(res, i), rb_result_route_status(res, j)))
+				j++;
+			const rb_route_status *first = rb_result_route_status(res, i);
+			const rb_route_status *run[64];
+			size_t k = 0;
+			for (size_t x = i; x < j && k < 64; x++)
+				run[k++] = rb_result_route_status(res, x);
+			m_set(&m_route,
+			      route_id(rb_route_status_kind(first), rb_route_status_namespace(first),
+			               rb_route_status_name(first)),
+			      statuses_text(ctx, result_status_run, run, k));
+			i = j;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < rb_changes_destination_count(c) && ok; i++) {
+		const char *key = rb_changes_destination_key(c, i);
+		rb_change how = rb_changes_destination_change(c, i);
+		bool there = m_find(&m_dest, key) != SIZE_MAX;
+		char *text = how == RB_CHANGE_REMOVED ? NULL : dest_text(ctx, rb_changes_destination(c, i));
+		bool fits = how == RB_CHANGE_ADDED     ? !there && text
+		            : how == RB_CHANGE_REMOVED ? there
+		            : how == RB_CHANGE_CHANGED ? there && text &&
+		                                             strcmp(m_dest.val[m_find(&m_dest, key)], text)
+		                                       : false;
+		if (!fits) {
+			fail("after %s: destination change %d of %s does not fit the previous result", what,
+			     (int)how, key);
+			ok = false;
+		}
+		m_set(&m_dest, dupn(key, strlen(key)), text);
+	}
+	for (size_t i = 0; i < rb_changes_route_count(c) && ok; i++) {
+		char *key = route_id(rb_changes_route_kind(c, i), rb_changes_route_namespace(c, i),
+		                     rb_changes_route_name(c, i));
+		rb_change how = rb_changes_route_change(c, i);
+		change_at at = {c, i};
+		size_t there = m_find(&m_route, key);
+		char *text = how == RB_CHANGE_REMOVED
+		                 ? NULL
+		                 : statuses_text(ctx, change_status, &at, rb_changes_route_status_count(c, i));
+		bool fits = how == RB_CHANGE_ADDED     ? there == SIZE_MAX && text
+		            : how == RB_CHANGE_REMOVED ? there != SIZE_MAX
+		            : how == RB_CHANGE_CHANGED ? there != SIZE_MAX && text &&
+		                                             strcmp(m_route.val[there], text)
+		                                       : false;
+		if (!fits) {
+			fail("after %s: route change %d of %s does not fit the previous result", what,
+			     (int)how, key);
+			ok = false;
+		}
+		m_set(&m_route, key, text);
+	}
+	for (size_t i = 0; i < rb_result_destination_count(res); i++) {
+		const rb_destination *d = rb_result_destination(res, i);
+		m_set(&m_check_dest, dupn(rb_destination_key(d), strlen(rb_destination_key(d))),
+		      dest_text(ctx, d));
+	}
+	size_t n = rb_result_route_status_count(res);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && same_route(rb_result_route_status(res, i), rb_result_route_status(res, j)))
+			j++;
+		const rb_route_status *first = rb_result_route_status(res, i);
+		/* The entries [i, j) of the result. */
+		const rb_route_status *run[64];
+		size_t k = 0;
+		for (size_t x = i; x < j && k < 64; x++)
+			run[k++] = rb_result_route_status(res, x);
+		m_set(&m_check_route,
+		      route_id(rb_route_status_kind(first), rb_route_status_namespace(first),
+		               rb_route_status_name(first)),
+		      statuses_text(ctx, result_status_run, run, k));
+		i = j;
+	}
+	if (ok && (!m_equal(&m_dest, &m_check_dest) || !m_equal(&m_route, &m_check_route))) {
+		fail("after %s: the previous result updated by the change set is not the result", what);
+		ok = false;
+	}
+	m_clear(&m_check_dest);
+	m_clear(&m_check_route);
+	changes_checked++;
+	return ok;
+}
+
+
+/* A result held across later translations, and its bytes when it was taken. */
+static rb_result *held;
+static char *held_text;
+static size_t held_len;
+
+static bool check_held(rb_ctx *ctx, bool release)
+{
+	bool ok = true;
+	if (held) {
+		char *now = NULL;
+		size_t n = 0;
+		ok = !rb_result_to_buffer(held, RB_FORMAT_JSON, &now, &n) && n == held_len &&
+		     !memcmp(now, held_text, n);
+		if (!ok)
+			fail("a snapshot changed after later translations");
+		rb_free(ctx, now);
+		snapshots_checked++;
+	}
+	if (release || !ok) {
+		rb_result_free(held);
+		free(held_text);
+		held = NULL;
+		held_text = NULL;
+	}
+	return ok;
+}
+
 static bool compare(rb_ctx *ctx, rb_engine *e, const snapshot *s, const rb_translate_options *o,
                     const char *what)
 {
@@ -96,6 +394,20 @@ static bool compare(rb_ctx *ctx, rb_engine *e, const snapshot *s, const rb_trans
 	b = full_translation(ctx, s, o, fmt, &blen);
 	bool ok = b && alen == blen && !memcmp(a, b, alen);
 	compared++;
+	ok = check_changes(ctx, e, res, what) && ok;
+	/* Keep a snapshot for a while (the engine must leave it alone), or check the one kept. */
+	ok = check_held(ctx, chance(&rng, 30)) && ok;
+	if (!held && chance(&rng, 40) && !rb_engine_snapshot(e, &held)) {
+		held_text = NULL;
+		if (rb_result_to_buffer(held, RB_FORMAT_JSON, &held_text, &held_len) == RB_OK) {
+			char *copy = dupn(held_text, held_len);
+			rb_free(ctx, held_text);
+			held_text = copy;
+		} else {
+			fail("a snapshot does not serialize");
+			ok = false;
+		}
+	}
 	if (!ok) {
 		size_t n;
 		char *text = snap_stream(s, &n);
@@ -146,6 +458,7 @@ static bool iteration(rb_ctx *ctx, unsigned it)
 		ok = false;
 	}
 	free(text);
+	mirror_reset();
 	char what[128];
 	snprintf(what, sizeof what, "iteration %u: the snapshot", it);
 	if (ok)
@@ -198,6 +511,7 @@ static bool iteration(rb_ctx *ctx, unsigned it)
 	}
 	rb_engine_free(e);
 	rb_input_free(in);
+	ok = check_held(ctx, true) && ok; /* results outlive the engine and the input */
 	for (size_t i = 0; i < s.n; i++)
 		free(s.docs[i].text);
 	free(s.docs);
@@ -240,6 +554,7 @@ static bool long_churn(rb_ctx *ctx)
 	free(text);
 	if (!ok)
 		fail("long churn: the snapshot does not load");
+	mirror_reset();
 	rb_engine_stats st;
 	st.size = sizeof st;
 	uint64_t fulls = 0;
@@ -258,6 +573,8 @@ static bool long_churn(rb_ctx *ctx)
 			if (rb_engine_translate(e, &res)) {
 				fail("long churn: translate failed");
 				ok = false;
+			} else {
+				ok = check_changes(ctx, e, res, "long churn");
 			}
 		}
 		if (ok && c == 0) {
@@ -334,13 +651,17 @@ static bool out_of_memory(void)
 		ok = !rb_input_new(&in, ctx) &&
 		     !rb_input_add_buffer(in, text, len, "snapshot", RB_INPUT_YAML) &&
 		     !rb_engine_new(&e, in, &o);
+		mirror_reset();
 		if (ok && k % 4 == 1) {
 			/* The first, full translation runs out of memory too. */
 			bud.left = k / 4;
-			(void)rb_engine_translate(e, &res);
+			int first = rb_engine_translate(e, &res);
 			bud.left = -1;
+			if (!first)
+				ok = check_changes(ctx, e, res, "out of memory, first translation");
 		}
-		ok = ok && !rb_engine_translate(e, &res);
+		ok = ok && !rb_engine_translate(e, &res) &&
+		     check_changes(ctx, e, res, "out of memory, the snapshot");
 		free(text);
 		if (!ok) {
 			fail("out of memory: the snapshot does not load");
@@ -355,6 +676,8 @@ static bool out_of_memory(void)
 		if (!rc)
 			rc = rb_engine_translate(e, &res);
 		bud.left = -1;
+		if (!rc && !check_changes(ctx, e, res, "out of memory, the change"))
+			ok = false;
 		snap_put(&s, d);
 		size_t after_len = 0;
 		char *after = full_translation(ctx, &s, &o, RB_FORMAT_JSON, &after_len);
@@ -362,6 +685,8 @@ static bool out_of_memory(void)
 		size_t got_len = 0;
 		if (rb_engine_translate(e, &res) || rb_result_to_buffer(res, RB_FORMAT_JSON, &got, &got_len)) {
 			fail("out of memory (budget %ld): the engine does not recover", k / 3);
+			ok = false;
+		} else if (!check_changes(ctx, e, res, "out of memory, recovered")) {
 			ok = false;
 		} else if (!(before && got_len == before_len && !memcmp(got, before, got_len)) &&
 		           !(after && got_len == after_len && !memcmp(got, after, got_len))) {
@@ -409,9 +734,12 @@ int main(int argc, char **argv)
 	if (!failures)
 		out_of_memory();
 	rb_ctx_free(ctx);
-	printf("engine_property: %u iterations (seed %llu), %llu comparisons, %llu incremental\n",
+	mirror_reset();
+	printf("engine_property: %u iterations (seed %llu), %llu comparisons, %llu incremental, "
+	       "%llu change sets, %llu snapshot checks\n",
 	       iterations, (unsigned long long)seed, (unsigned long long)compared,
-	       (unsigned long long)incremental_ok);
+	       (unsigned long long)incremental_ok, (unsigned long long)changes_checked,
+	       (unsigned long long)snapshots_checked);
 	if (!failures && incremental_ok == 0) {
 		fprintf(stderr, "engine_property: no translation was incremental\n");
 		return 1;

@@ -10,7 +10,11 @@
  *     results, and finally frees the input the read result came from;
  *  4. the incremental engine with readers between its steps: after each
  *     change and rb_engine_translate, 8 threads read the engine's result
- *     and must see what the engine's own thread wrote out.
+ *     and must see what the engine's own thread wrote out;
+ *  5. snapshots read while the engine goes on: after each step the engine's
+ *     thread takes a snapshot and hands it to a thread of its own, which
+ *     reads it while the engine applies and translates the next changes
+ *     (the snapshot must not change), then frees it.
  *
  * Run plain in ctest (threads.concurrent) and under ThreadSanitizer in CI
  * (scripts/ci.d/25-tsan.sh), where a data race fails the run.
@@ -261,6 +265,84 @@ static void engine_steps(rb_ctx *ctx, unsigned steps)
 	free(s.gc.text);
 }
 
+/* ---- 5. snapshots read while the engine goes on ---- */
+
+typedef struct snap_job {
+	rb_result *snap; /* the reader's own reference, freed by it */
+	char *want;
+	unsigned rounds;
+} snap_job;
+
+static void *snapshot_reader(void *arg)
+{
+	snap_job *j = arg;
+	for (unsigned r = 0; r < j->rounds; r++) {
+		char *got = views(j->snap);
+		if (!got || strcmp(got, j->want))
+			failed("a snapshot changed while the engine went on");
+		free(got);
+	}
+	rb_result_free(j->snap);
+	return NULL;
+}
+
+static void engine_snapshots(rb_ctx *ctx, unsigned steps)
+{
+	gen_rng g = {41, NULL, 0, 0};
+	snapshot s;
+	memset(&s, 0, sizeof s);
+	for (unsigned i = 0; i < 24; i++) {
+		doc d;
+		gen(&g, i < 2 ? K_GW : i < 10 ? K_HR : churn_kind(&g), &d);
+		snap_put(&s, d);
+	}
+	size_t len;
+	char *text = snap_stream(&s, &len);
+	rb_input *in = load(ctx, text, len);
+	free(text);
+	rb_engine *e = NULL;
+	if (!in || rb_engine_new(&e, in, NULL)) {
+		failed("the engine's snapshot does not load");
+		rb_input_free(in);
+		return;
+	}
+	snap_job *jobs = calloc(steps, sizeof *jobs);
+	pthread_t *t = calloc(steps, sizeof *t);
+	unsigned started = 0;
+	for (unsigned step = 0; step < steps && jobs && t; step++) {
+		doc d;
+		gen(&g, churn_kind(&g), &d);
+		if (rb_engine_apply_buffer(e, d.text, strlen(d.text), "change", RB_INPUT_YAML))
+			failed("rb_engine_apply_buffer");
+		snap_put(&s, d);
+		const rb_result *res;
+		if (rb_engine_translate(e, &res) || rb_engine_snapshot(e, &jobs[step].snap)) {
+			failed("rb_engine_translate");
+			break;
+		}
+		jobs[step].want = views(jobs[step].snap);
+		jobs[step].rounds = 3;
+		if (!jobs[step].want || pthread_create(&t[step], NULL, snapshot_reader, &jobs[step])) {
+			failed("a snapshot reader does not start");
+			rb_result_free(jobs[step].snap);
+			break;
+		}
+		started++;
+	}
+	rb_engine_free(e); /* the snapshots outlive the engine, and the input */
+	rb_input_free(in);
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		free(jobs[i].want);
+	}
+	free(jobs);
+	free(t);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.docs[i].text);
+	free(s.docs);
+	free(s.gc.text);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -329,6 +411,9 @@ int main(int argc, char **argv)
 
 	/* 4. */
 	engine_steps(ctx, rounds * 5);
+
+	/* 5. */
+	engine_snapshots(ctx, rounds * 5);
 
 	for (int i = 0; i < THREADS; i++) {
 		free(want[i]);

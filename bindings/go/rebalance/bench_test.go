@@ -1,6 +1,13 @@
 package rebalance
 
-import "testing"
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+)
 
 // The cost of crossing into C at all: one trivial call.
 func BenchmarkVersionNumber(b *testing.B) {
@@ -97,4 +104,58 @@ func BenchmarkEngineApply(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// One EndpointSlice change taken to a typed delta: Apply, then Changes
+// (translate, and decode only the changed entries). With
+// REBALANCE_BENCH_DIR set, the cluster and changes of `rb-bench
+// engine-files ROUTES CHANGES DIR` (bench/README.md), one change per
+// iteration (run it with -benchtime CHANGESx: a change applied a second time
+// may change nothing); else the failover example's active slice, empty then
+// ready.
+func BenchmarkEngineChanges(b *testing.B) {
+	var en *Engine
+	var changes []Input
+	if dir := os.Getenv("REBALANCE_BENCH_DIR"); dir != "" {
+		// 50,000 routes exceed the default input limits, as for rb-bench.
+		big := Limits{InputBytes: 1 << 32, Nodes: 1 << 32}
+		en = newEngine(b, Options{Limits: big}, File{Path: filepath.Join(dir, "snapshot.yaml")})
+		data, err := os.ReadFile(filepath.Join(dir, "changes.yaml"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, doc := range bytes.Split(data, []byte("---\n")) {
+			if len(doc) > 0 {
+				changes = append(changes, Input{Name: "change.yaml", Data: doc})
+			}
+		}
+	} else {
+		ready := failoverInputs(b, "endpoints-ready.yaml")
+		empty := failoverInputs(b, "endpoints-empty.yaml")
+		en = newEngine(b, Options{}, inputSources(ready)...)
+		changes = []Input{empty[1], ready[1]}
+	}
+	if _, err := en.Changes(); err != nil { // the first, full translation
+		b.Fatal(err)
+	}
+	entries := 0
+	took := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if err := en.ApplyInput(changes[i%len(changes)]); err != nil {
+			b.Fatal(err)
+		}
+		c, err := en.Changes()
+		if err != nil {
+			b.Fatal(err)
+		}
+		took[i] = time.Since(t0)
+		entries += len(c.Destinations) + len(c.RouteStatuses)
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "median-us")
+	b.ReportMetric(float64(entries)/float64(b.N), "entries/op")
 }

@@ -10,6 +10,7 @@ with the share of backendRefs without endpoints rebalanced onto their peers.
     with rebalance.Engine(manifests, endpoints) as engine:          # incremental
         engine.apply(changed_slice)
         result = engine.translate()
+        delta = engine.changes()    # or only what changed since the last call
 
 Unusable input raises RebalanceError, whose .diagnostics say where and why
 (file, line, column, JSON-pointer path, message); so does an EnvoyGateway
@@ -32,7 +33,8 @@ from . import _lib
 from ._lib import ABI
 
 __all__ = [
-    "ABI", "Diagnostic", "Engine", "EngineStats", "ErrorCode", "Flag", "Format", "Input",
+    "ABI", "Change", "Changes", "DestinationChange", "Diagnostic", "Engine", "EngineStats",
+    "ErrorCode", "Flag", "Format", "Input", "RouteStatusChange",
     "KnobDefault", "Limit", "Mode", "Preset", "RebalanceError", "Translator", "explain",
     "render", "render_explain", "render_xds", "translate", "version", "version_number", "xds",
 ]
@@ -350,11 +352,12 @@ def _output_format(format):
     return fmt
 
 
-def _take(ctx, to_buffer, handle, fmt):
+def _take(ctx, to_buffer, *args):
     """Serialize with to_buffer (rb_result_to_buffer, rb_xds_to_buffer,
-    rb_explanation_to_buffer), copy the bytes and free the library's buffer."""
+    rb_explanation_to_buffer, rb_changes_to_buffer: their arguments before
+    the buffer's), copy the bytes and free the library's buffer."""
     buf, n = c_void_p(), c_size_t()
-    rc = to_buffer(handle, fmt, byref(buf), byref(n))
+    rc = to_buffer(*args, byref(buf), byref(n))
     if rc != _lib.RB_OK:
         raise RebalanceError(rc)
     try:
@@ -620,6 +623,49 @@ class EngineStats(NamedTuple):
     routes: int  #: routes in the snapshot now
 
 
+class Change(enum.IntEnum):
+    """What happened to an entry between two translations (rb_change)."""
+
+    ADDED = 1  #: not in the previous result
+    CHANGED = 2  #: in both, serialized differently
+    REMOVED = 3  #: in the previous result only
+
+
+class DestinationChange(NamedTuple):
+    """One destination added, changed or removed, by its key."""
+
+    change: Change
+    key: str  #: the destination's "key" (docs/ir.md)
+    destination: Optional[Dict[str, Any]]  #: as translate() gives it; None when removed
+
+
+class RouteStatusChange(NamedTuple):
+    """One route whose status entries (one per parentRef) were added,
+    changed or removed, as a whole."""
+
+    change: Change
+    kind: str  #: HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute
+    namespace: str
+    name: str
+    statuses: Optional[List[Dict[str, Any]]]  #: as translate() gives them; None when removed
+
+
+class Changes(NamedTuple):
+    """What one translation changed (rb_engine_changes): applied to the
+    previous result's destinations (by key) and route statuses (by route),
+    it gives the new result."""
+
+    destinations: List[DestinationChange]
+    route_statuses: List[RouteStatusChange]
+
+    def __bool__(self) -> bool:
+        return bool(self.destinations or self.route_statuses)
+
+
+#: The library's names of the kinds of change (rb_changes_write).
+_CHANGES = {"Added": Change.ADDED, "Changed": Change.CHANGED, "Removed": Change.REMOVED}
+
+
 class Engine:
     """The incremental engine (include/rebalance/engine.h): a snapshot of the
     inputs, translated once, then changes -- apply() adds or replaces objects,
@@ -770,6 +816,26 @@ class Engine:
             if rc != _lib.RB_OK:
                 raise RebalanceError(rc)
             return _take(self._ctx, to_buffer, res, fmt)
+
+    def changes(self) -> Changes:
+        """Bring the result up to date, as translate() does, and return what
+        differs from the result of the previous translation (by translate(),
+        render(), xds() or changes(); everything is added the first time).
+        Only the changed entries are serialized (rb_changes_to_buffer) and
+        decoded: the cost follows the size of the change, not of the result."""
+        with self._lock:
+            self._check()
+            res = _lib.ResultP()
+            rc = _L.rb_engine_translate(self._engine, byref(res))
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            doc = json.loads(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
+                                   _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_JSON))
+        return Changes(
+            [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
+             for d in doc["destinations"]],
+            [RouteStatusChange(_CHANGES[r["change"]], r["kind"], r["namespace"], r["name"],
+                               r.get("statuses")) for r in doc["routeStatuses"]])
 
     def stats(self) -> "EngineStats":
         """The engine's counters, an EngineStats."""

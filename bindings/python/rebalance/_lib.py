@@ -189,6 +189,21 @@ _PROTOTYPES = {
     "rb_engine_diag_count": (c_size_t, [EngineP]),
     "rb_engine_diag": (DiagP, [EngineP, c_size_t]),
     "rb_engine_get_stats": (c_int, [EngineP, POINTER(EngineStats)]),
+    "rb_engine_changes": (c_void_p, [EngineP]),
+    "rb_changes_destination_count": (c_size_t, [c_void_p]),
+    "rb_changes_destination_change": (c_int, [c_void_p, c_size_t]),
+    "rb_changes_destination_key": (c_char_p, [c_void_p, c_size_t]),
+    "rb_changes_destination": (c_void_p, [c_void_p, c_size_t]),
+    "rb_changes_route_count": (c_size_t, [c_void_p]),
+    "rb_changes_route_change": (c_int, [c_void_p, c_size_t]),
+    "rb_changes_route_kind": (c_char_p, [c_void_p, c_size_t]),
+    "rb_changes_route_namespace": (c_char_p, [c_void_p, c_size_t]),
+    "rb_changes_route_name": (c_char_p, [c_void_p, c_size_t]),
+    "rb_changes_route_status_count": (c_size_t, [c_void_p, c_size_t]),
+    "rb_changes_route_status": (c_void_p, [c_void_p, c_size_t, c_size_t]),
+    "rb_changes_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    "rb_destination_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
+    "rb_route_status_to_buffer": (c_int, [CtxP, c_void_p, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
 }
 
 

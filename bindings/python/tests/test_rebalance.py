@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import unittest
+from typing import Any, Dict, List, Tuple
 
 import rebalance
 from rebalance import _lib
@@ -460,6 +461,59 @@ class EngineTest(unittest.TestCase):
                 engine.delete("EndpointSlice", "default", "not-there")
                 self.assertEqual(engine.render(format=rebalance.Format.YAML),
                                  rebalance.render(self.MANIFESTS, format=rebalance.Format.YAML, **options))
+
+    def test_engine_changes(self):
+        """An embedder's copy of the result, kept up to date from change sets
+        only, equals the engine's result after each change."""
+        def keyed(result):
+            routes: Dict[Tuple[str, str, str], List[Any]] = {}
+            for s in result["routeStatuses"]:
+                routes.setdefault((s["kind"], s["namespace"], s["name"]), []).append(s)
+            return {d["key"]: d for d in result["destinations"]}, routes
+
+        with rebalance.Engine(self.MANIFESTS, self.READY) as engine:
+            dests: Dict[str, Any] = {}
+            routes: Dict[Tuple[str, str, str], Any] = {}
+
+            def follow(delta):
+                for d in delta.destinations:
+                    self.assertIsInstance(d.change, rebalance.Change)
+                    if d.change == rebalance.Change.REMOVED:
+                        self.assertIsNone(d.destination)
+                        del dests[d.key]
+                        continue
+                    self.assertEqual(d.key in dests, d.change == rebalance.Change.CHANGED)
+                    self.assertNotEqual(dests.get(d.key), d.destination)
+                    dests[d.key] = d.destination
+                for r in delta.route_statuses:
+                    ident = (r.kind, r.namespace, r.name)
+                    if r.change == rebalance.Change.REMOVED:
+                        del routes[ident]
+                    else:
+                        routes[ident] = r.statuses
+                self.assertEqual((dests, routes), keyed(engine.translate()))
+
+            first = engine.changes()
+            self.assertTrue(first)
+            self.assertTrue(all(d.change == rebalance.Change.ADDED for d in first.destinations))
+            follow(first)
+            self.assertFalse(engine.changes())  # nothing applied since
+            engine.apply(self.EMPTY.read_bytes())  # the active Service scaled to zero
+            delta = engine.changes()
+            self.assertEqual([d.change for d in delta.destinations], [rebalance.Change.CHANGED])
+            follow(delta)
+            engine.apply(self.EMPTY.read_bytes())  # the same again: nothing changed
+            self.assertFalse(engine.changes())
+            engine.apply(self.READY)
+            follow(engine.changes())
+            for kind, ns, name in list(routes):
+                engine.delete(kind, ns, name)
+            delta = engine.changes()
+            self.assertTrue(all(d.change == rebalance.Change.REMOVED for d in delta.destinations))
+            follow(delta)
+            self.assertEqual((dests, routes), ({}, {}))
+        with self.assertRaises(ValueError):
+            engine.changes()  # closed
 
     def test_engine_golden(self):
         # Every translate run: the engine's first result equals the CLI's.

@@ -1,0 +1,10 @@
+/* Whether two IR entries serialize to the same bytes (ir_same.c). */
+#ifndef RB_IR_IR_SAME_H
+#define RB_IR_IR_SAME_H
+
+#include "ir/ir.h"
+
+bool rb__ir_destination_same(const rb__ir_destination *a, const rb__ir_destination *b);
+bool rb__ir_route_status_same(const rb__ir_route_status *a, const rb__ir_route_status *b);
+
+#endif
