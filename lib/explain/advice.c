@@ -128,7 +128,8 @@ static int advise(rb_explanation *ex, rb_advice remedy, const rb_input *in,
 	size_t *first = rb__arena_calloc(&ex->arena, ex->rule_count, sizeof(*first));
 	if (!targets || !first)
 		return RB_ENOMEM;
-	memcpy(targets, eo->what_if, eo->what_if_count * sizeof(*targets));
+	if (eo->what_if_count) /* what_if may be NULL when empty */
+		memcpy(targets, eo->what_if, eo->what_if_count * sizeof(*targets));
 	size_t k = eo->what_if_count;
 	for (size_t i = 0; i < ex->rule_count; i++) {
 		const rb_explained_rule *r = &ex->rules[i];
