@@ -338,6 +338,9 @@ static const rb__field *find_field(const rb__schema *s, const char *key, size_t 
 		const rb__field *f = &s->fields[i];
 		if (f->key_len != klen)
 			continue;
+		/* First bytes that differ by more than ASCII case: neither test below can match. */
+		if (klen && ((unsigned char)(f->key[0] ^ key[0]) & ~0x20u))
+			continue;
 		if (memcmp(f->key, key, klen) == 0)
 			return f;
 		if (!folded && rb__ascii_casecmp_n(f->key, key, klen) == 0)
