@@ -370,15 +370,20 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	uint64_t given = 0, nonnull = 0;
 	if (s->field_count > 64)
 		return RB_EINVAL; /* no schema is that big (the largest has a dozen fields) */
+	size_t next = 0; /* the field after the previous member's: objects often follow schema order */
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
-		const rb__field *f = find_field(s, m->key, m->key_len);
+		const rb__field *f = next < s->field_count ? &s->fields[next] : NULL;
+		/* An exact match is the answer wherever it is (schema keys are unique). */
+		if (!f || f->key_len != m->key_len || memcmp(f->key, m->key, m->key_len) != 0)
+			f = find_field(s, m->key, m->key_len);
 		if (!f) {
 			if ((rc = rb__warn_unknown_field(d, s, m)))
 				return rc;
 			continue;
 		}
 		size_t fi = (size_t)(f - s->fields);
+		next = fi + 1;
 		uint64_t bit = (uint64_t)1 << fi;
 		if (given & bit) {
 			const rb__node *first = first_member_for(s, map, i, f);
