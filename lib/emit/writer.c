@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "core/invariant.h"
+#include "core/strutil.h"
 #include "emit/writer_int.h"
 #include "rebalance/errors.h"
 
@@ -316,26 +317,6 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 	return rb__w_map_end(w);
 }
 
-/* Copy n bytes: inline for the short keys and values of flow mappings, memcpy beyond. */
-static inline void copy_short(char *o, const char *s, size_t n)
-{
-	if (n >= 8 && n <= 16) {
-		uint64_t a, z;
-		memcpy(&a, s, 8);
-		memcpy(&z, s + n - 8, 8);
-		memcpy(o, &a, 8);
-		memcpy(o + n - 8, &z, 8);
-	} else if (n >= 4 && n < 8) {
-		uint32_t a, z;
-		memcpy(&a, s, 4);
-		memcpy(&z, s + n - 4, 4);
-		memcpy(o, &a, 4);
-		memcpy(o + n - 4, &z, 4);
-	} else {
-		memcpy(o, s, n);
-	}
-}
-
 /*
  * The JSON bytes of a flow mapping, in one pass: written in place past the
  * chunk's end mark, which moves only once all of it fit and every string was
@@ -365,7 +346,7 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 			*o++ = ' ';
 		}
 		*o++ = '"';
-		copy_short(o, f[i].key, klen);
+		rb__copy_short(o, f[i].key, klen);
 		o += klen;
 		memcpy(o, "\": ", 3);
 		o += 3;
@@ -377,7 +358,7 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 			if (!rb__w_plain_ascii(f[i].s, len) || (size_t)(end - o) < len + 3)
 				return false;
 			*o++ = '"';
-			copy_short(o, f[i].s, len);
+			rb__copy_short(o, f[i].s, len);
 			o += len;
 			*o++ = '"';
 			break;

@@ -331,7 +331,7 @@ static const ld_key *dup_find(rb__ld *b, const ld_frame *f, const char *s, size_
 	if (!f->dup) {
 		const ld_key *k = nkeys ? key_at(b, f->kfirst) : NULL;
 		for (size_t i = 0; i < nkeys; i++, k++)
-			if (k->len == n && (n == 0 || (k->text[0] == s[0] && memcmp(k->text, s, n) == 0)))
+			if (k->len == n && (n == 0 || (k->text[0] == s[0] && rb__eq_short(k->text, s, n))))
 				return k;
 		return NULL;
 	}
@@ -603,7 +603,7 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 		size_t ksize;
 		char *k = rb__add_size(len, 1, &ksize) ? rb__arena_alloc(&b->arena, ksize) : NULL;
 		if (k) {
-			memcpy(k, text, len);
+			rb__copy_short(k, text, len);
 			k[len] = '\0';
 		}
 		ld_key *slot = k ? rb__vec_push(b->mem, &b->keys, sizeof(ld_key)) : NULL;
@@ -675,8 +675,7 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 		return nomem(b);
 	place(b, n, f, RB_NODE_SCALAR, loc);
 	char *t = (char *)(n + 1);
-	if (len)
-		memcpy(t, text, len);
+	rb__copy_short(t, text, len);
 	t[len] = '\0';
 	n->stype = (uint8_t)type;
 	n->scalar.text = t;

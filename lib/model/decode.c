@@ -341,7 +341,7 @@ static const rb__field *find_field(const rb__schema *s, const char *key, size_t 
 		/* First bytes that differ by more than ASCII case: neither test below can match. */
 		if (klen && ((unsigned char)(f->key[0] ^ key[0]) & ~0x20u))
 			continue;
-		if (memcmp(f->key, key, klen) == 0)
+		if (rb__eq_short(f->key, key, klen))
 			return f;
 		if (!folded && rb__ascii_casecmp_n(f->key, key, klen) == 0)
 			folded = f;
@@ -375,7 +375,7 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 		const rb__node *m = map->coll.items[i];
 		const rb__field *f = next < s->field_count ? &s->fields[next] : NULL;
 		/* An exact match is the answer wherever it is (schema keys are unique). */
-		if (!f || f->key_len != m->key_len || memcmp(f->key, m->key, m->key_len) != 0)
+		if (!f || f->key_len != m->key_len || !rb__eq_short(f->key, m->key, m->key_len))
 			f = find_field(s, m->key, m->key_len);
 		if (!f) {
 			if ((rc = rb__warn_unknown_field(d, s, m)))
