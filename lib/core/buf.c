@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/strutil.h"
+
 void rb__buf_init(rb__buf *b, const rb__mem *mem)
 {
 	b->mem = mem;
@@ -91,7 +93,7 @@ size_t rb__fmt_u64(char *out, uint64_t v)
 		*--p = (char)('0' + v);
 	}
 	size_t n = (size_t)(tmp + sizeof tmp - p);
-	memcpy(out, p, n);
+	rb__copy_short(out, p, n);
 	out[n] = '\0';
 	return n;
 }

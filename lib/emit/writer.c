@@ -252,10 +252,10 @@ int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain)
 	    seplen + n + 4 <= RB_W_CHUNK - w->out_len && (plain || rb__w_plain_ascii(key, n))) {
 		/* The usual case: `sep"key": ` in one copy. */
 		char *o = w->out + w->out_len;
-		memcpy(o, sep, seplen);
+		rb__copy_short(o, sep, seplen);
 		o += seplen;
 		*o++ = '"';
-		memcpy(o, key, n);
+		rb__copy_short(o, key, n);
 		memcpy(o + n, "\": ", 3);
 		w->out_len += seplen + n + 4;
 		rc = RB_OK;
@@ -331,7 +331,7 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 	char *o = w->out + w->out_len, *end = w->out + RB_W_CHUNK;
 	if ((size_t)(end - o) < seplen + 2)
 		return false;
-	memcpy(o, sep, seplen);
+	rb__copy_short(o, sep, seplen);
 	o += seplen;
 	*o++ = '{';
 	for (size_t i = 0; i < n; i++) {
@@ -410,9 +410,24 @@ int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, c
 	if (!w)
 		return RB_EINVAL;
 	w_frame *t = top(w);
-	/* JSON, plain text, room in the chunk: one copy, no second round of checks. */
+	const char *sep;
+	size_t seplen;
+	/* JSON, plain text, room in the chunk: `sep"key": "s"` in one go, no second round of checks. */
 	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && key && s && t &&
-	    t->kind == W_MAP && !t->want_value && rb__wj_member_kv(w, key, klen, key_plain, s, n)) {
+	    t->kind == W_MAP && !t->want_value && rb__wj_sep(w, &sep, &seplen) && klen < RB_W_CHUNK &&
+	    n < RB_W_CHUNK && seplen + klen + n + 6 <= RB_W_CHUNK - w->out_len &&
+	    (key_plain || rb__w_plain_ascii(key, klen)) && rb__w_plain_ascii(s, n)) {
+		char *o = w->out + w->out_len;
+		rb__copy_short(o, sep, seplen);
+		o += seplen;
+		*o++ = '"';
+		rb__copy_short(o, key, klen);
+		o += klen;
+		memcpy(o, "\": \"", 4);
+		o += 4;
+		rb__copy_short(o, s, n);
+		o[n] = '"';
+		w->out_len += seplen + klen + n + 6;
 		t->count++;
 		return RB_OK;
 	}

@@ -91,13 +91,6 @@ int rb__wj_coll_begin(rb__writer *w, bool map);
 int rb__wj_coll_end(rb__writer *w, bool map);
 int rb__wj_string(rb__writer *w, const char *s, size_t n);
 /*
- * A member whose key (plain when key_plain, else looked at) and string value are plain ASCII and fit in the chunk:
- * separator, indentation, `"key": "s"`, in one go. false (nothing written)
- * otherwise.
- */
-bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, bool key_plain, const char *s,
-                      size_t n);
-/*
  * The separator and indentation rb__wj_begin_member would write now, as a
  * pointer to static bytes; false when it would take more than one copy.
  */

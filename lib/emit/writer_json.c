@@ -107,33 +107,6 @@ static inline bool quoted_fast(rb__writer *w, const char *s, size_t n, const cha
 	return true;
 }
 
-bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, bool key_plain, const char *s,
-                      size_t n)
-{
-	const w_frame *t = &w->stack[w->depth - 1];
-	size_t skip = t->count ? 0 : 1;
-	size_t sep = t->flow ? (t->count ? 2 : 0) : 2 - skip + w->depth * 2;
-	if (!t->flow && w->depth * 2 + 2 > sizeof sep_nl - 1)
-		return false;
-	/* sep "key": "s" */
-	size_t need = sep + klen + n + 6;
-	if (need > RB_W_CHUNK - w->out_len || need < n || !(key_plain || rb__w_plain_ascii(key, klen)) ||
-	    !rb__w_plain_ascii(s, n))
-		return false;
-	char *o = w->out + w->out_len;
-	memcpy(o, t->flow ? ", " : sep_nl + skip, sep);
-	o += sep;
-	*o++ = '"';
-	memcpy(o, key, klen);
-	o += klen;
-	memcpy(o, "\": \"", 4);
-	o += 4;
-	memcpy(o, s, n);
-	o[n] = '"';
-	w->out_len += need;
-	return true;
-}
-
 int rb__wj_key(rb__writer *w, const char *s, size_t n)
 {
 	if (quoted_fast(w, s, n, ": ", 2))
