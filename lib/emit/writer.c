@@ -153,10 +153,43 @@ static void value_end(rb__writer *w)
 		t->want_value = false;
 }
 
+/*
+ * JSON, a collection as a member or item, room in the stack and the chunk:
+ * separator and bracket in one copy, the checks of value_begin done inline.
+ * false (nothing done) otherwise.
+ */
+static bool coll_begin_json(rb__writer *w, bool map, bool flow)
+{
+	w_frame *t = top(w);
+	if (w->err || w->finished || !t || w->depth == w->stack_cap ||
+	    (t->kind == W_MAP && !t->want_value))
+		return false;
+	const char *sep = "";
+	size_t seplen = 0;
+	if (t->kind == W_SEQ && !rb__wj_sep(w, &sep, &seplen))
+		return false;
+	if (seplen + 1 > RB_W_CHUNK - w->out_len)
+		return false;
+	char *o = w->out + w->out_len;
+	rb__copy_short(o, sep, seplen);
+	o[seplen] = map ? '{' : '[';
+	w->out_len += seplen + 1;
+	if (t->kind == W_SEQ)
+		t->count++;
+	w_frame *f = &w->stack[w->depth++];
+	f->kind = map ? W_MAP : W_SEQ;
+	f->flow = flow || t->flow;
+	f->want_value = false;
+	f->count = 0;
+	return true;
+}
+
 static int coll_begin(rb__writer *w, bool map, bool flow)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_JSON && coll_begin_json(w, map, flow))
+		return RB_OK;
 	int rc = value_begin(w);
 	if (rc)
 		return rc;
@@ -192,7 +225,19 @@ static int coll_end(rb__writer *w, bool map)
 	w_frame *t = top(w);
 	if (w->finished || !t || t->kind != (map ? W_MAP : W_SEQ) || t->want_value)
 		return fail(w, RB_EINVAL);
-	int rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map) : rb__wj_coll_end(w, map);
+	/* JSON: a line break and the indentation when block and not empty, then the bracket. */
+	static const char nl[] = "\n                                                                ";
+	size_t ind = !t->flow && t->count ? 1 + (w->depth - 1) * 2 : 0;
+	int rc;
+	if (w->format == RB_FORMAT_JSON && ind < sizeof nl && ind + 1 <= RB_W_CHUNK - w->out_len) {
+		char *o = w->out + w->out_len;
+		rb__copy_short(o, nl, ind);
+		o[ind] = map ? '}' : ']';
+		w->out_len += ind + 1;
+		rc = RB_OK;
+	} else {
+		rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map) : rb__wj_coll_end(w, map);
+	}
 	if (rc)
 		return fail(w, rc);
 	w->depth--;
