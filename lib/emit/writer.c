@@ -226,7 +226,8 @@ static int coll_end(rb__writer *w, bool map)
 	if (w->finished || !t || t->kind != (map ? W_MAP : W_SEQ) || t->want_value)
 		return fail(w, RB_EINVAL);
 	/* JSON: a line break and the indentation when block and not empty, then the bracket. */
-	static const char nl[] = "\n                                                                ";
+	static const char nl[] = "\n                                "
+	                         "                                ";
 	size_t ind = !t->flow && t->count ? 1 + (w->depth - 1) * 2 : 0;
 	int rc;
 	if (w->format == RB_FORMAT_JSON && ind < sizeof nl && ind + 1 <= RB_W_CHUNK - w->out_len) {
@@ -236,7 +237,8 @@ static int coll_end(rb__writer *w, bool map)
 		w->out_len += ind + 1;
 		rc = RB_OK;
 	} else {
-		rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map) : rb__wj_coll_end(w, map);
+		rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map)
+		                                 : rb__wj_coll_end(w, map);
 	}
 	if (rc)
 		return fail(w, rc);
@@ -457,10 +459,11 @@ int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, c
 	w_frame *t = top(w);
 	const char *sep;
 	size_t seplen;
-	/* JSON, plain text, room in the chunk: `sep"key": "s"` in one go, no second round of checks. */
+	/* JSON, plain text, room in the chunk: `sep"key": "s"` in one go, no second checks. */
 	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && key && s && t &&
-	    t->kind == W_MAP && !t->want_value && rb__wj_sep(w, &sep, &seplen) && klen < RB_W_CHUNK &&
-	    n < RB_W_CHUNK && seplen + klen + n + 6 <= RB_W_CHUNK - w->out_len &&
+	    t->kind == W_MAP && !t->want_value && rb__wj_sep(w, &sep, &seplen) &&
+	    klen < RB_W_CHUNK && n < RB_W_CHUNK &&
+	    seplen + klen + n + 6 <= RB_W_CHUNK - w->out_len &&
 	    (key_plain || rb__w_plain_ascii(key, klen)) && rb__w_plain_ascii(s, n)) {
 		char *o = w->out + w->out_len;
 		rb__copy_short(o, sep, seplen);

@@ -61,7 +61,10 @@ int rb__w_seq_end(rb__writer *w);
 /* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
 int rb__w_keyn(rb__writer *w, const char *key, size_t n);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
-/* The bytes of x that are not printable ASCII other than '"' and '\\' (each test exact for the lowest one): 0 when none. */
+/*
+ * The bytes of x that are not printable ASCII other than '"' and '\\' (the
+ * lowest one flagged exactly, so 0 exactly when there is none).
+ */
 static inline __attribute__((always_inline)) uint64_t rb__w_bad8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -152,7 +155,8 @@ static inline int rb__w_str(rb__writer *w, const char *s)
 {
 	return rb__w_strn(w, s, s ? __builtin_strlen(s) : 0);
 }
-static inline __attribute__((always_inline)) int rb__w_kv_str(rb__writer *w, const char *key, const char *s)
+static inline __attribute__((always_inline)) int rb__w_kv_str(rb__writer *w, const char *key,
+                                                              const char *s)
 {
 	size_t klen = key ? __builtin_strlen(key) : 0;
 	return rb__w_kv_strn(w, key, klen, key && rb__w_plain_ascii(key, klen), s,

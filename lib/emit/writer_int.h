@@ -97,7 +97,8 @@ int rb__wj_string(rb__writer *w, const char *s, size_t n);
 static inline bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n)
 {
 	/* ",\n" and 2 spaces per level. */
-	static const char sep_nl[] = ",\n                                                                ";
+	static const char sep_nl[] = ",\n                                "
+	                             "                                ";
 	const w_frame *t = &w->stack[w->depth - 1];
 	if (t->flow) {
 		*p = ", ";

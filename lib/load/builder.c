@@ -331,7 +331,8 @@ static const ld_key *dup_find(rb__ld *b, const ld_frame *f, const char *s, size_
 	if (!f->dup) {
 		const ld_key *k = nkeys ? key_at(b, f->kfirst) : NULL;
 		for (size_t i = 0; i < nkeys; i++, k++)
-			if (k->len == n && (n == 0 || (k->text[0] == s[0] && rb__eq_short(k->text, s, n))))
+			if (k->len == n &&
+			    (n == 0 || (k->text[0] == s[0] && rb__eq_short(k->text, s, n))))
 				return k;
 		return NULL;
 	}

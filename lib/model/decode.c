@@ -370,7 +370,8 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	uint64_t given = 0, nonnull = 0;
 	if (s->field_count > 64)
 		return RB_EINVAL; /* no schema is that big (the largest has a dozen fields) */
-	size_t next = 0; /* the field after the previous member's: objects often follow schema order */
+	/* The field after the previous member's: objects often follow schema order. */
+	size_t next = 0;
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
 		const rb__field *f = next < s->field_count ? &s->fields[next] : NULL;
