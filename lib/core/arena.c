@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/map.h"
+#include "core/strutil.h"
 #include "core/vec.h"
 #include "rebalance/errors.h"
 
@@ -238,8 +239,7 @@ char *rb__arena_strndup(rb__arena *a, const char *s, size_t n)
 	char *d = str_alloc(a, total);
 	if (!d)
 		return NULL;
-	if (n)
-		memcpy(d, s, n);
+	rb__copy_short(d, s, n);
 	d[n] = '\0';
 	return d;
 }
@@ -274,7 +274,7 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 	}
 	uint32_t h = (uint32_t)(rb__hash(&a->mem->hash_key, s, n) >> 32);
 	intern_slot *slot = &c->slot[h & (c->cap - 1)];
-	if (slot->s && slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0)
+	if (slot->s && slot->hash == h && slot->len == n && rb__eq_short(slot->s, s, n))
 		return slot->s;
 	char *d = rb__arena_strndup(a, s, n);
 	if (d) {

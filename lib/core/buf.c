@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/strutil.h"
+
 void rb__buf_init(rb__buf *b, const rb__mem *mem)
 {
 	b->mem = mem;
@@ -69,16 +71,31 @@ bool rb__buf_putc(rb__buf *b, char c)
 	return true;
 }
 
+/* "00" to "99": two digits per division. */
+static const char DIGIT_PAIRS[] = "0001020304050607080910111213141516171819"
+                                  "2021222324252627282930313233343536373839"
+                                  "4041424344454647484950515253545556575859"
+                                  "6061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
 size_t rb__fmt_u64(char *out, uint64_t v)
 {
 	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	char *p = tmp + sizeof tmp;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, DIGIT_PAIRS + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, DIGIT_PAIRS + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t n = (size_t)(tmp + sizeof tmp - p);
+	rb__copy_short(out, p, n);
 	out[n] = '\0';
 	return n;
 }

@@ -15,36 +15,40 @@
 
 #include "rebalance/errors.h"
 
+/* The helpers below take a literal key: inlined, the key's length and plainness
+ * (rb__w_plain_ascii) are worked out when compiling. */
+#define INLINE_KEY inline __attribute__((always_inline))
+
 static const char *nz(const char *s)
 {
 	return s ? s : "";
 }
 
-static inline int kv_str(rb__writer *w, const char *key, const char *s)
+static INLINE_KEY int kv_str(rb__writer *w, const char *key, const char *s)
 {
 	return rb__w_kv_str(w, key, nz(s));
 }
 
-static int kv_uint(rb__writer *w, const char *key, uint64_t v)
+static INLINE_KEY int kv_uint(rb__writer *w, const char *key, uint64_t v)
 {
 	RB_TRY(rb__w_key(w, key));
 	return rb__w_uint(w, v);
 }
 
-static int kv_true(rb__writer *w, const char *key)
+static INLINE_KEY int kv_true(rb__writer *w, const char *key)
 {
 	RB_TRY(rb__w_key(w, key));
 	return rb__w_bool(w, true);
 }
 
 /* Optional string: written when non-NULL. */
-static int opt_str(rb__writer *w, const char *key, const char *s)
+static INLINE_KEY int opt_str(rb__writer *w, const char *key, const char *s)
 {
 	return s ? kv_str(w, key, s) : RB_OK;
 }
 
 /* Optional string: written when non-NULL and non-empty. */
-static int opt_nonempty(rb__writer *w, const char *key, const char *s)
+static INLINE_KEY int opt_nonempty(rb__writer *w, const char *key, const char *s)
 {
 	return s && *s ? kv_str(w, key, s) : RB_OK;
 }
@@ -57,31 +61,32 @@ typedef struct flow {
 
 /* The next member of a flow mapping: its key (a literal, so the length is
  * known when compiling) and type; the caller sets the value. */
-static inline rb__w_field *f_add(flow *fl, const char *key, rb__w_ftype type)
+static INLINE_KEY rb__w_field *f_add(flow *fl, const char *key, rb__w_ftype type)
 {
 	rb__w_field *f = &fl->f[fl->n++];
 	f->key = key;
 	f->key_len = __builtin_strlen(key);
+	f->key_plain = rb__w_plain_ascii(key, f->key_len);
 	f->type = type;
 	return f;
 }
 
-static inline void f_str(flow *fl, const char *key, const char *s)
+static INLINE_KEY void f_str(flow *fl, const char *key, const char *s)
 {
 	f_add(fl, key, RB_WF_STR)->s = nz(s);
 }
 
-static inline void f_uint(flow *fl, const char *key, uint64_t v)
+static INLINE_KEY void f_uint(flow *fl, const char *key, uint64_t v)
 {
 	f_add(fl, key, RB_WF_UINT)->u = v;
 }
 
-static inline void f_int(flow *fl, const char *key, int64_t v)
+static INLINE_KEY void f_int(flow *fl, const char *key, int64_t v)
 {
 	f_add(fl, key, RB_WF_INT)->i = v;
 }
 
-static inline void f_true(flow *fl, const char *key)
+static INLINE_KEY void f_true(flow *fl, const char *key)
 {
 	f_add(fl, key, RB_WF_TRUE);
 }

@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "core/invariant.h"
+#include "core/strutil.h"
 #include "emit/writer_int.h"
 #include "rebalance/errors.h"
 
@@ -152,10 +153,43 @@ static void value_end(rb__writer *w)
 		t->want_value = false;
 }
 
+/*
+ * JSON, a collection as a member or item, room in the stack and the chunk:
+ * separator and bracket in one copy, the checks of value_begin done inline.
+ * false (nothing done) otherwise.
+ */
+static bool coll_begin_json(rb__writer *w, bool map, bool flow)
+{
+	w_frame *t = top(w);
+	if (w->err || w->finished || !t || w->depth == w->stack_cap ||
+	    (t->kind == W_MAP && !t->want_value))
+		return false;
+	const char *sep = "";
+	size_t seplen = 0;
+	if (t->kind == W_SEQ && !rb__wj_sep(w, &sep, &seplen))
+		return false;
+	if (seplen + 1 > RB_W_CHUNK - w->out_len)
+		return false;
+	char *o = w->out + w->out_len;
+	rb__copy_short(o, sep, seplen);
+	o[seplen] = map ? '{' : '[';
+	w->out_len += seplen + 1;
+	if (t->kind == W_SEQ)
+		t->count++;
+	w_frame *f = &w->stack[w->depth++];
+	f->kind = map ? W_MAP : W_SEQ;
+	f->flow = flow || t->flow;
+	f->want_value = false;
+	f->count = 0;
+	return true;
+}
+
 static int coll_begin(rb__writer *w, bool map, bool flow)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_JSON && coll_begin_json(w, map, flow))
+		return RB_OK;
 	int rc = value_begin(w);
 	if (rc)
 		return rc;
@@ -191,7 +225,21 @@ static int coll_end(rb__writer *w, bool map)
 	w_frame *t = top(w);
 	if (w->finished || !t || t->kind != (map ? W_MAP : W_SEQ) || t->want_value)
 		return fail(w, RB_EINVAL);
-	int rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map) : rb__wj_coll_end(w, map);
+	/* JSON: a line break and the indentation when block and not empty, then the bracket. */
+	static const char nl[] = "\n                                "
+	                         "                                ";
+	size_t ind = !t->flow && t->count ? 1 + (w->depth - 1) * 2 : 0;
+	int rc;
+	if (w->format == RB_FORMAT_JSON && ind < sizeof nl && ind + 1 <= RB_W_CHUNK - w->out_len) {
+		char *o = w->out + w->out_len;
+		rb__copy_short(o, nl, ind);
+		o[ind] = map ? '}' : ']';
+		w->out_len += ind + 1;
+		rc = RB_OK;
+	} else {
+		rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map)
+		                                 : rb__wj_coll_end(w, map);
+	}
 	if (rc)
 		return fail(w, rc);
 	w->depth--;
@@ -232,6 +280,11 @@ static int put_string(rb__writer *w, const char *s, size_t n)
 
 int rb__w_keyn(rb__writer *w, const char *key, size_t n)
 {
+	return rb__w_key_known(w, key, n, false);
+}
+
+int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain)
+{
 	if (!w)
 		return RB_EINVAL;
 	if (w->err)
@@ -240,7 +293,20 @@ int rb__w_keyn(rb__writer *w, const char *key, size_t n)
 	if (w->finished || !key || !t || t->kind != W_MAP || t->want_value)
 		return fail(w, RB_EINVAL);
 	int rc;
-	if (w->format == RB_FORMAT_JSON) {
+	const char *sep;
+	size_t seplen;
+	if (w->format == RB_FORMAT_JSON && rb__wj_sep(w, &sep, &seplen) && n < RB_W_CHUNK &&
+	    seplen + n + 4 <= RB_W_CHUNK - w->out_len && (plain || rb__w_plain_ascii(key, n))) {
+		/* The usual case: `sep"key": ` in one copy. */
+		char *o = w->out + w->out_len;
+		rb__copy_short(o, sep, seplen);
+		o += seplen;
+		*o++ = '"';
+		rb__copy_short(o, key, n);
+		memcpy(o + n, "\": ", 3);
+		w->out_len += seplen + n + 4;
+		rc = RB_OK;
+	} else if (w->format == RB_FORMAT_JSON) {
 		rc = rb__wj_begin_member(w);
 		if (!rc)
 			rc = rb__wj_key(w, key, n);
@@ -298,84 +364,75 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 	return rb__w_map_end(w);
 }
 
-/* The JSON bytes of a flow mapping in one copy; false (nothing written) when it cannot. */
+/*
+ * The JSON bytes of a flow mapping, in one pass: written in place past the
+ * chunk's end mark, which moves only once all of it fit and every string was
+ * plain; false (nothing written) otherwise.
+ */
 static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_t n)
 {
 	const char *sep = "";
 	size_t seplen = 0;
 	if (t->kind == W_SEQ && !rb__wj_sep(w, &sep, &seplen))
 		return false;
-	/* Lengths first (and plainness), so that nothing is written unless all of it fits. */
-	enum { MAX_FIELDS = 8 };
-	if (n > MAX_FIELDS)
+	char *o = w->out + w->out_len, *end = w->out + RB_W_CHUNK;
+	if ((size_t)(end - o) < seplen + 2)
 		return false;
-	char num[MAX_FIELDS][24];
-	size_t vlen[MAX_FIELDS], klen[MAX_FIELDS];
-	size_t total = seplen + 2;
-	for (size_t i = 0; i < n; i++) {
-		if (!f[i].key)
-			return false;
-		klen[i] = f[i].key_len;
-		switch (f[i].type) {
-		case RB_WF_STR:
-			if (!f[i].s)
-				return false;
-			vlen[i] = strlen(f[i].s);
-			if (!rb__wj_plain(f[i].s, vlen[i]))
-				return false;
-			vlen[i] += 2;
-			break;
-		case RB_WF_UINT:
-			vlen[i] = rb__fmt_u64(num[i], f[i].u);
-			break;
-		case RB_WF_INT:
-			vlen[i] = rb__fmt_i64(num[i], f[i].i);
-			break;
-		case RB_WF_TRUE:
-			vlen[i] = 4;
-			break;
-		case RB_WF_FALSE:
-			vlen[i] = 5;
-			break;
-		default:
-			RB_NOT_REACHED("a field kind of rb__wfield");
-			return false;
-		}
-		if (!rb__wj_plain(f[i].key, klen[i]))
-			return false;
-		total += (i ? 2 : 0) + klen[i] + 4 + vlen[i];
-	}
-	if (total > RB_W_CHUNK - w->out_len)
-		return false;
-	char *o = w->out + w->out_len;
-	memcpy(o, sep, seplen);
+	rb__copy_short(o, sep, seplen);
 	o += seplen;
 	*o++ = '{';
 	for (size_t i = 0; i < n; i++) {
+		size_t klen = f[i].key_len;
+		if (!f[i].key || !(f[i].key_plain || rb__w_plain_ascii(f[i].key, klen)))
+			return false;
+		/* `, "key": ` and a token of up to 20 digits, a sign and the NUL rb__fmt_* adds. */
+		if ((size_t)(end - o) < klen + 32)
+			return false;
 		if (i) {
 			*o++ = ',';
 			*o++ = ' ';
 		}
 		*o++ = '"';
-		memcpy(o, f[i].key, klen[i]);
-		o += klen[i];
+		rb__copy_short(o, f[i].key, klen);
+		o += klen;
 		memcpy(o, "\": ", 3);
 		o += 3;
-		if (f[i].type == RB_WF_STR) {
+		switch (f[i].type) {
+		case RB_WF_STR: {
+			if (!f[i].s)
+				return false;
+			size_t len = strlen(f[i].s);
+			if (!rb__w_plain_ascii(f[i].s, len) || (size_t)(end - o) < len + 3)
+				return false;
 			*o++ = '"';
-			memcpy(o, f[i].s, vlen[i] - 2);
-			o += vlen[i] - 2;
+			rb__copy_short(o, f[i].s, len);
+			o += len;
 			*o++ = '"';
-		} else {
-			const char *token = f[i].type == RB_WF_TRUE    ? "true"
-			                    : f[i].type == RB_WF_FALSE ? "false"
-			                                               : num[i];
-			memcpy(o, token, vlen[i]);
-			o += vlen[i];
+			break;
+		}
+		case RB_WF_UINT:
+			o += rb__fmt_u64(o, f[i].u);
+			break;
+		case RB_WF_INT:
+			o += rb__fmt_i64(o, f[i].i);
+			break;
+		case RB_WF_TRUE:
+			memcpy(o, "true", 4);
+			o += 4;
+			break;
+		case RB_WF_FALSE:
+			memcpy(o, "false", 5);
+			o += 5;
+			break;
+		default:
+			RB_NOT_REACHED("a field kind of rb__wfield");
+			return false;
 		}
 	}
+	if (o == end)
+		return false;
 	*o++ = '}';
-	w->out_len += total;
+	w->out_len = (size_t)(o - w->out);
 	return true;
 }
 
@@ -394,14 +451,31 @@ int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n)
 	return flow_map_calls(w, f, n);
 }
 
-int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, const char *s,
+                  size_t n)
 {
 	if (!w)
 		return RB_EINVAL;
 	w_frame *t = top(w);
-	/* JSON, plain text, room in the chunk: one copy, no second round of checks. */
+	const char *sep;
+	size_t seplen;
+	/* JSON, plain text, room in the chunk: `sep"key": "s"` in one go, no second checks. */
 	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && key && s && t &&
-	    t->kind == W_MAP && !t->want_value && rb__wj_member_kv(w, key, klen, s, n)) {
+	    t->kind == W_MAP && !t->want_value && rb__wj_sep(w, &sep, &seplen) &&
+	    klen < RB_W_CHUNK && n < RB_W_CHUNK &&
+	    seplen + klen + n + 6 <= RB_W_CHUNK - w->out_len &&
+	    (key_plain || rb__w_plain_ascii(key, klen)) && rb__w_plain_ascii(s, n)) {
+		char *o = w->out + w->out_len;
+		rb__copy_short(o, sep, seplen);
+		o += seplen;
+		*o++ = '"';
+		rb__copy_short(o, key, klen);
+		o += klen;
+		memcpy(o, "\": \"", 4);
+		o += 4;
+		rb__copy_short(o, s, n);
+		o[n] = '"';
+		w->out_len += seplen + klen + n + 6;
 		t->count++;
 		return RB_OK;
 	}

@@ -61,6 +61,55 @@ int rb__w_seq_end(rb__writer *w);
 /* A key of n bytes (may contain NUL); any text, quoted by the same rule as values. */
 int rb__w_keyn(rb__writer *w, const char *key, size_t n);
 int rb__w_strn(rb__writer *w, const char *s, size_t n);
+/*
+ * The bytes of x that are not printable ASCII other than '"' and '\\' (the
+ * lowest one flagged exactly, so 0 exactly when there is none).
+ */
+static inline __attribute__((always_inline)) uint64_t rb__w_bad8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	return (((x - ones * 0x20) & ~x)  /* a byte below 0x20 */
+	        | (x + ones) | x          /* 0x7F (DEL) or above */
+	        | ((q - ones) & ~q)       /* '"' */
+	        | ((b - ones) & ~b)) &    /* '\\' */
+	       high;
+}
+
+/*
+ * True when s[0, n) is printable ASCII other than '"' and '\\': JSON writes it
+ * as is. Word tests only (the last word overlaps the one before, a short
+ * text is spread over one word), so that the compiler works it out for a
+ * literal: the keys of the IR are never checked at run time.
+ */
+static inline __attribute__((always_inline)) bool rb__w_plain_ascii(const char *s, size_t n)
+{
+	uint64_t x;
+	if (n >= 8) {
+		size_t last = n - 8;
+		for (size_t i = 0; i < last; i += 8) {
+			__builtin_memcpy(&x, &s[i], 8);
+			if (rb__w_bad8(x))
+				return false;
+		}
+		__builtin_memcpy(&x, &s[last], 8);
+		return !rb__w_bad8(x);
+	}
+	if (n >= 4) {
+		uint32_t a, z;
+		__builtin_memcpy(&a, s, 4);
+		__builtin_memcpy(&z, &s[n - 4], 4);
+		return !rb__w_bad8((uint64_t)a | (uint64_t)z << 32);
+	}
+	if (n == 0)
+		return true;
+	/* 1 to 3 bytes: the first, middle and last, each repeated. */
+	x = 0x0101010101010101ull * (unsigned char)s[0];
+	x = (x & ~0xFFFF00ull) | (uint64_t)(unsigned char)s[n / 2] << 8 |
+	    (uint64_t)(unsigned char)s[n - 1] << 16;
+	return !rb__w_bad8(x);
+}
+
 /* One member of a flow mapping written in one call (rb__w_flow_map). */
 typedef enum rb__w_ftype {
 	RB_WF_STR = 1,  /* s: a string */
@@ -76,6 +125,9 @@ typedef struct rb__w_field {
 	const char *s; /* RB_WF_STR: NUL-terminated */
 	uint64_t u;
 	int64_t i;
+	/* rb__w_plain_ascii(key, key_len) as the caller worked it out (for a literal
+	 * key, the compiler does); false: the writer looks. */
+	bool key_plain;
 } rb__w_field;
 /*
  * A flow mapping of scalars as one value: rb__w_map_begin(w, true), the n
@@ -83,20 +135,32 @@ typedef struct rb__w_field {
  * plain ASCII and the whole fits in the chunk, it goes out in one copy.
  */
 int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n);
-/* A key and its string value: rb__w_keyn then rb__w_strn, in one call. */
-int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
-/* Inline, so that the length of a literal is known when compiling. */
-static inline int rb__w_key(rb__writer *w, const char *key)
+/*
+ * rb__w_keyn, told rb__w_plain_ascii(key, n) by the caller (false: the writer
+ * looks), so that a literal key is not looked at again.
+ */
+int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain);
+/* A key and its string value: rb__w_keyn then rb__w_strn, in one call (key_plain as above). */
+int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, const char *s,
+                  size_t n);
+/* Inline, so that the length and plainness of a literal are known when compiling. */
+static inline __attribute__((always_inline)) int rb__w_key(rb__writer *w, const char *key)
 {
-	return rb__w_keyn(w, key, key ? __builtin_strlen(key) : 0);
+	if (!key)
+		return rb__w_keyn(w, key, 0);
+	size_t n = __builtin_strlen(key);
+	return rb__w_key_known(w, key, n, rb__w_plain_ascii(key, n));
 }
 static inline int rb__w_str(rb__writer *w, const char *s)
 {
 	return rb__w_strn(w, s, s ? __builtin_strlen(s) : 0);
 }
-static inline int rb__w_kv_str(rb__writer *w, const char *key, const char *s)
+static inline __attribute__((always_inline)) int rb__w_kv_str(rb__writer *w, const char *key,
+                                                              const char *s)
 {
-	return rb__w_kv_strn(w, key, key ? __builtin_strlen(key) : 0, s, s ? __builtin_strlen(s) : 0);
+	size_t klen = key ? __builtin_strlen(key) : 0;
+	return rb__w_kv_strn(w, key, klen, key && rb__w_plain_ascii(key, klen), s,
+	                     s ? __builtin_strlen(s) : 0);
 }
 int rb__w_uint(rb__writer *w, uint64_t v);
 int rb__w_int(rb__writer *w, int64_t v);

@@ -91,18 +91,27 @@ int rb__wj_coll_begin(rb__writer *w, bool map);
 int rb__wj_coll_end(rb__writer *w, bool map);
 int rb__wj_string(rb__writer *w, const char *s, size_t n);
 /*
- * A member whose key and string value are plain ASCII and fit in the chunk:
- * separator, indentation, `"key": "s"`, in one go. false (nothing written)
- * otherwise.
- */
-bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n);
-/*
  * The separator and indentation rb__wj_begin_member would write now, as a
  * pointer to static bytes; false when it would take more than one copy.
  */
-bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n);
-/* True when p[0, n) is printable ASCII other than '"' and '\\' (written as is in JSON). */
-bool rb__wj_plain(const char *p, size_t n);
+static inline bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n)
+{
+	/* ",\n" and 2 spaces per level. */
+	static const char sep_nl[] = ",\n                                "
+	                             "                                ";
+	const w_frame *t = &w->stack[w->depth - 1];
+	if (t->flow) {
+		*p = ", ";
+		*n = t->count ? 2 : 0;
+		return true;
+	}
+	if (w->depth * 2 + 2 > sizeof sep_nl - 1)
+		return false;
+	size_t skip = t->count ? 0 : 1; /* the first member has no comma */
+	*p = sep_nl + skip;
+	*n = 2 - skip + w->depth * 2;
+	return true;
+}
 /* A key and its ": ". */
 int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);

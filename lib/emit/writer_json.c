@@ -92,36 +92,10 @@ static const unsigned char jclass[256] = {
 
 static const char hexdig[] = "0123456789abcdef";
 
-/*
- * True when every byte of p[0, n) is printable ASCII other than '"' and '\\'
- * (jclass 0): 8 bytes at a time, each test exact for the whole word.
- */
-static inline bool plain_ascii(const unsigned char *p, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	while (n >= 8) {
-		uint64_t x;
-		memcpy(&x, p, 8);
-		uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-		uint64_t bad = ((x - ones * 0x20) & ~x)      /* a byte below 0x20 */
-		               | (x + ones) | x              /* 0x7F (DEL) or above */
-		               | ((q - ones) & ~q)           /* '"' */
-		               | ((b - ones) & ~b);          /* '\\' */
-		if (bad & high)
-			return false;
-		p += 8;
-		n -= 8;
-	}
-	for (size_t k = 0; k < n; k++)
-		if (jclass[p[k]])
-			return false;
-	return true;
-}
-
 /* `"s"` plus `tail` (tail_len bytes) in one copy when s is plain ASCII and fits. */
 static inline bool quoted_fast(rb__writer *w, const char *s, size_t n, const char *tail, size_t tail_len)
 {
-	if (n + 2 + tail_len > RB_W_CHUNK - w->out_len || !plain_ascii((const unsigned char *)s, n))
+	if (n + 2 + tail_len > RB_W_CHUNK - w->out_len || !rb__w_plain_ascii(s, n))
 		return false;
 	char *o = w->out + w->out_len;
 	o[0] = '"';
@@ -130,53 +104,6 @@ static inline bool quoted_fast(rb__writer *w, const char *s, size_t n, const cha
 	for (size_t i = 0; i < tail_len; i++)
 		o[n + 2 + i] = tail[i];
 	w->out_len += n + 2 + tail_len;
-	return true;
-}
-
-bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n)
-{
-	const w_frame *t = &w->stack[w->depth - 1];
-	if (t->flow) {
-		*p = ", ";
-		*n = t->count ? 2 : 0;
-		return true;
-	}
-	if (w->depth * 2 + 2 > sizeof sep_nl - 1)
-		return false;
-	size_t skip = t->count ? 0 : 1;
-	*p = sep_nl + skip;
-	*n = 2 - skip + w->depth * 2;
-	return true;
-}
-
-bool rb__wj_plain(const char *p, size_t n)
-{
-	return plain_ascii((const unsigned char *)p, n);
-}
-
-bool rb__wj_member_kv(rb__writer *w, const char *key, size_t klen, const char *s, size_t n)
-{
-	const w_frame *t = &w->stack[w->depth - 1];
-	size_t skip = t->count ? 0 : 1;
-	size_t sep = t->flow ? (t->count ? 2 : 0) : 2 - skip + w->depth * 2;
-	if (!t->flow && w->depth * 2 + 2 > sizeof sep_nl - 1)
-		return false;
-	/* sep "key": "s" */
-	size_t need = sep + klen + n + 6;
-	if (need > RB_W_CHUNK - w->out_len || need < n || !plain_ascii((const unsigned char *)key, klen) ||
-	    !plain_ascii((const unsigned char *)s, n))
-		return false;
-	char *o = w->out + w->out_len;
-	memcpy(o, t->flow ? ", " : sep_nl + skip, sep);
-	o += sep;
-	*o++ = '"';
-	memcpy(o, key, klen);
-	o += klen;
-	memcpy(o, "\": \"", 4);
-	o += 4;
-	memcpy(o, s, n);
-	o[n] = '"';
-	w->out_len += need;
 	return true;
 }
 

@@ -34,26 +34,7 @@ typedef struct ld_key {
 	uint32_t line;
 } ld_key;
 
-typedef struct ld_frame {
-	rb__node *node;
-	size_t first;  /* index in b->pending of the first child */
-	size_t kfirst; /* index in b->keys of the first key (mappings) */
-	size_t count;  /* children made so far (for streams: items handed over) */
-	size_t *dup;   /* open-addressing table of key indexes + 1, once big */
-	size_t dup_cap;
-	const char *lkey;    /* stream: the layout key of its items; object: its own */
-	rb__arena_mark mark; /* object: the arena before its first node */
-	uint8_t role;
-	uint8_t key_role;
-	bool object; /* handed to the sink when complete, then released */
-	bool have_key;
-	bool key_merge; /* the pending key is YAML's merge key (merge.h) */
-	bool has_merge; /* a member of this mapping is a merge */
-	const char *key; /* the pending key (mappings) */
-	size_t key_len;
-	rb__ld_loc key_loc;
-	const rb__layout_key *key_lk;
-} ld_frame;
+/* ld_frame: builder.h (rb__ld_want_key reads it inline). */
 
 void rb__ld_init(rb__ld *b, const rb__load_params *p, const rb__sink *sink)
 {
@@ -350,7 +331,8 @@ static const ld_key *dup_find(rb__ld *b, const ld_frame *f, const char *s, size_
 	if (!f->dup) {
 		const ld_key *k = nkeys ? key_at(b, f->kfirst) : NULL;
 		for (size_t i = 0; i < nkeys; i++, k++)
-			if (k->len == n && (n == 0 || (k->text[0] == s[0] && memcmp(k->text, s, n) == 0)))
+			if (k->len == n &&
+			    (n == 0 || (k->text[0] == s[0] && rb__eq_short(k->text, s, n))))
 				return k;
 		return NULL;
 	}
@@ -587,13 +569,6 @@ int rb__ld_end(rb__ld *b)
 	return child_done(b, parent, n, false);
 }
 
-bool rb__ld_want_key(const rb__ld *b)
-{
-	const ld_frame *f =
-	    b->frames.len ? &RB_VEC_AT(&b->frames, const ld_frame, b->frames.len - 1) : NULL;
-	return f && f->node->kind == RB_NODE_MAP && !f->have_key;
-}
-
 int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc)
 {
 	return rb__ld_scalar_flags(b, text, len, type, loc, 0);
@@ -625,7 +600,13 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 			                   "duplicate key \"%.*s\" (first at line %" PRIu32 ")",
 			                   (int)rb__ld_clip(text, len, 200), text, prev->line);
 		}
-		char *k = rb__arena_strndup(&b->arena, text, len);
+		/* The copy inline: keys are half of all scalars. */
+		size_t ksize;
+		char *k = rb__add_size(len, 1, &ksize) ? rb__arena_alloc(&b->arena, ksize) : NULL;
+		if (k) {
+			rb__copy_short(k, text, len);
+			k[len] = '\0';
+		}
 		ld_key *slot = k ? rb__vec_push(b->mem, &b->keys, sizeof(ld_key)) : NULL;
 		if (!slot)
 			return nomem(b);
@@ -695,8 +676,7 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 		return nomem(b);
 	place(b, n, f, RB_NODE_SCALAR, loc);
 	char *t = (char *)(n + 1);
-	if (len)
-		memcpy(t, text, len);
+	rb__copy_short(t, text, len);
 	t[len] = '\0';
 	n->stype = (uint8_t)type;
 	n->scalar.text = t;

@@ -35,6 +35,28 @@ typedef struct rb__ld_loc {
 	uint64_t offset;
 } rb__ld_loc;
 
+/* An open collection (the builder's own; here so that rb__ld_want_key is inline). */
+typedef struct ld_frame {
+	rb__node *node;
+	size_t first;  /* index in b->pending of the first child */
+	size_t kfirst; /* index in b->keys of the first key (mappings) */
+	size_t count;  /* children made so far (for streams: items handed over) */
+	size_t *dup;   /* open-addressing table of key indexes + 1, once big */
+	size_t dup_cap;
+	const char *lkey;    /* stream: the layout key of its items; object: its own */
+	rb__arena_mark mark; /* object: the arena before its first node */
+	uint8_t role;
+	uint8_t key_role;
+	bool object; /* handed to the sink when complete, then released */
+	bool have_key;
+	bool key_merge; /* the pending key is YAML's merge key (merge.h) */
+	bool has_merge; /* a member of this mapping is a merge */
+	const char *key; /* the pending key (mappings) */
+	size_t key_len;
+	rb__ld_loc key_loc;
+	const struct rb__layout_key *key_lk;
+} ld_frame;
+
 typedef struct rb__ld {
 	const char *source;
 	const rb__limits *limits;
@@ -95,7 +117,12 @@ enum {
 int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
                         rb__ld_loc loc, unsigned flags);
 /* The next scalar is a mapping key (its type does not matter then). */
-bool rb__ld_want_key(const rb__ld *b);
+static inline bool rb__ld_want_key(const rb__ld *b)
+{
+	const ld_frame *f =
+	    b->frames.len ? &RB_VEC_AT(&b->frames, const ld_frame, b->frames.len - 1) : NULL;
+	return f && f->node->kind == RB_NODE_MAP && !f->have_key;
+}
 
 /* The depth a new collection would have (1 for a document root). */
 static inline size_t rb__ld_depth(const rb__ld *b)

@@ -338,7 +338,10 @@ static const rb__field *find_field(const rb__schema *s, const char *key, size_t 
 		const rb__field *f = &s->fields[i];
 		if (f->key_len != klen)
 			continue;
-		if (memcmp(f->key, key, klen) == 0)
+		/* First bytes that differ by more than ASCII case: neither test below can match. */
+		if (klen && ((unsigned char)(f->key[0] ^ key[0]) & ~0x20u))
+			continue;
+		if (rb__eq_short(f->key, key, klen))
 			return f;
 		if (!folded && rb__ascii_casecmp_n(f->key, key, klen) == 0)
 			folded = f;
@@ -367,15 +370,21 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	uint64_t given = 0, nonnull = 0;
 	if (s->field_count > 64)
 		return RB_EINVAL; /* no schema is that big (the largest has a dozen fields) */
+	/* The field after the previous member's: objects often follow schema order. */
+	size_t next = 0;
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
-		const rb__field *f = find_field(s, m->key, m->key_len);
+		const rb__field *f = next < s->field_count ? &s->fields[next] : NULL;
+		/* An exact match is the answer wherever it is (schema keys are unique). */
+		if (!f || f->key_len != m->key_len || !rb__eq_short(f->key, m->key, m->key_len))
+			f = find_field(s, m->key, m->key_len);
 		if (!f) {
 			if ((rc = rb__warn_unknown_field(d, s, m)))
 				return rc;
 			continue;
 		}
 		size_t fi = (size_t)(f - s->fields);
+		next = fi + 1;
 		uint64_t bit = (uint64_t)1 << fi;
 		if (given & bit) {
 			const rb__node *first = first_member_for(s, map, i, f);

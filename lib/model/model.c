@@ -101,6 +101,10 @@ void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
 	m->gateway_class = mark->gateway_class;
 	m->config = mark->config;
 	m->object_count = mark->object_count;
+	/* The caller rewinds the arena too: the cached list path may be past the mark. */
+	m->list_path = NULL;
+	m->list_key = NULL;
+	m->list_key_len = 0;
 }
 
 const char *rb__route_kind_name(rb__route_kind k)
@@ -239,6 +243,31 @@ static int manifest_entry(rb__model_sink_ctx *c, const rb__node *obj, const kind
 	return rb__check_manifest_kind(c, kind, api);
 }
 
+/*
+ * The path of a list of objects ("/httpRoutes", "/items", "" for a root
+ * sequence), made once for all its items: the last one is kept, known again
+ * by its key (a list under the root mapping has the path of its key).
+ */
+static const char *list_path(rb__model *m, const rb__node *list)
+{
+	if (!list->parent)
+		return "";
+	rb__arena *a = &m->arena;
+	if (list->parent->parent || list->parent->kind != RB_NODE_MAP)
+		return rb__node_path(list, a);
+	if (m->list_path && m->list_key_len == list->key_len &&
+	    memcmp(m->list_key, list->key, list->key_len) == 0)
+		return m->list_path;
+	const char *path = rb__node_path(list, a);
+	const char *key = path ? rb__arena_strndup(a, list->key, list->key_len) : NULL;
+	if (!key)
+		return NULL;
+	m->list_path = path;
+	m->list_key = key;
+	m->list_key_len = list->key_len;
+	return path;
+}
+
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 {
 	rb__model_sink_ctx *c = ud;
@@ -282,7 +311,13 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 		meta->origin.line = obj->line;
 		meta->origin.column = obj->column;
 		/* Where warnings about the object point ("/items/3", "/httpRoutes/0"). */
-		meta->origin.path = obj->parent ? rb__node_path(obj, &m->arena) : "";
+		if (obj->parent && obj->parent->kind == RB_NODE_SEQ) {
+			meta->origin.path = list_path(m, obj->parent);
+			meta->origin.index = obj->index;
+			meta->origin.has_index = true;
+		} else {
+			meta->origin.path = obj->parent ? rb__node_path(obj, &m->arena) : "";
+		}
 		if (!meta->origin.path)
 			return RB_ENOMEM;
 	}

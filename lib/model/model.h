@@ -36,7 +36,12 @@ typedef struct rb__origin {
 	const char *source;
 	uint32_t line;
 	uint32_t column;
-	const char *path; /* JSON pointer of the object in its document ("" for a root) */
+	/* JSON pointer of the object in its document: path ("" for a root), then
+	 * "/index" when has_index (an item of a list: the items share the list's
+	 * path, and the index is formatted only when a warning needs it). */
+	const char *path;
+	size_t index;
+	bool has_index;
 } rb__origin;
 
 typedef struct rb__objmeta {
@@ -785,6 +790,10 @@ typedef struct rb__model {
 	rb__vec client_traffic_policies; /* rb__client_traffic_policy * */
 	const struct rb__config *config; /* the EnvoyGateway configuration, when given */
 	size_t object_count;
+	/* The path of the last list objects came from, and its key (in arena): rb__origin. */
+	const char *list_path;
+	const char *list_key;
+	size_t list_key_len;
 } rb__model;
 
 void rb__model_init(rb__model *m, const rb__mem *mem);
