@@ -24,7 +24,8 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 	const rb__route *r = p->route;
 	bool tls = r->kind == RB_ROUTE_TLS;
 	/* TCP and UDP arrive with exactly one rule (translate.c checks); TLS may have any number. */
-	const char *dest_name = rb__destination_name(t, r, -1);
+	const char *dest_key;
+	const char *dest_name = rb__destination_name_in_key(t, p, -1, &dest_key);
 	if (!dest_name)
 		return RB_ENOMEM;
 	size_t total = 0;
@@ -112,6 +113,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		rb__push_destination(t, dests, r, dest_name, -1, tls ? NULL : r->rules[0].name);
 	if (!d)
 		return RB_ENOMEM;
+	d->key = dest_key;
 	d->settings = settings;
 	d->setting_count = kept;
 	for (size_t i = 0; i < kept; i++)

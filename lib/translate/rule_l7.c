@@ -205,7 +205,8 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 {
 	const rb__route *r = p->route;
 	const rb__route_rule *rule = &r->rules[rule_index];
-	const char *dest_name = rb__destination_name(t, r, (int32_t)rule_index);
+	const char *dest_key;
+	const char *dest_name = rb__destination_name_in_key(t, p, (int32_t)rule_index, &dest_key);
 	if (!dest_name)
 		return RB_ENOMEM;
 	size_t n = rule->backend_ref_count;
@@ -314,6 +315,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index, rule->name);
 	if (!d)
 		return RB_ENOMEM;
+	d->key = dest_key;
 	d->settings = st.settings;
 	d->setting_count = code ? 0 : st.setting_count;
 	d->excluded = st.excluded;

@@ -91,6 +91,17 @@ const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule)
 	                        r->meta.namespace_, r->meta.name, rule);
 }
 
+const char *rb__destination_name_in_key(rb__tr *t, const rb__parent *p, int32_t rule,
+                                        const char **key)
+{
+	const rb__route *r = p->route;
+	const rb__objmeta *g = &p->gateway->meta;
+	*key = rb__arena_printf(t->out, "%s/%s/%s/%s/%s/rule/%d", g->namespace_, g->name,
+	                        rb__route_kind_prefix(r->kind), r->meta.namespace_, r->meta.name,
+	                        rule);
+	return *key ? *key + strlen(g->namespace_) + 1 + strlen(g->name) + 1 : NULL;
+}
+
 rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
                                          const char *name, int32_t rule, const char *section_name)
 {

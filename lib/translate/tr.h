@@ -146,6 +146,17 @@ typedef struct rb__tr {
 	rb__vec statuses; /* rb__ir_route_status */
 	rb__vec overlap;  /* rb__overlap_key: what each programmed parent matches (overlap.c) */
 	rb__buf overlap_buf; /* overlap.c: where a key is put together */
+	/*
+	 * translate.c: the previous parent's Gateway and ListenerSet as "ns/name",
+	 * and its listeners as the IR names them, all in t->out. A parent that
+	 * reads the same (checked by content: the engine changes the model under
+	 * a kept translator) shares them, so that the IR holds one copy where
+	 * most routes have the same Gateway (bench/README.md, Peak memory).
+	 */
+	const char *last_gateway;
+	const char *last_listener_set;
+	const rb__ir_listener_ref *last_listeners;
+	size_t last_listener_count;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
@@ -576,6 +587,11 @@ int rb__overlap_count(rb__map *counts, const rb__mem *mem, const rb__overlap_key
 /* "httproute/<ns>/<name>/rule/<i>" (rule -1 for L4 routes, [name.destination]), in the result
  * arena. */
 const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule);
+/* The same name for a destination of parent p, at the end of its key
+ * "<gateway-ns>/<gateway-name>/<name>" (*key): one string for both, which
+ * translate.c's destination_keys keeps when the key needs no listeners. */
+const char *rb__destination_name_in_key(rb__tr *t, const rb__parent *p, int32_t rule,
+                                        const char **key);
 /* Append a destination with its name, route identity and route metadata filled in. */
 rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
                                          const char *name, int32_t rule, const char *section_name);

@@ -110,30 +110,66 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 	return true;
 }
 
-/* The listeners of parent p that program it, as the IR names them. */
-static int parent_listeners(rb__tr *t, const rb__parent *p, rb__ir_listener_ref **out, size_t *n)
+/* "ns/name" in t->out: *last when it reads the same, else a new string, which
+ * becomes *last. */
+static const char *shared_ns_name(rb__tr *t, const char **last, const char *ns, const char *name)
 {
-	*n = p->programming.len;
-	*out = *n ? rb__arena_calloc(t->out, *n, sizeof(**out)) : NULL;
-	if (*n && !*out)
-		return RB_ENOMEM;
-	const rb__gateway *g = p->gateway;
-	const char *ls = NULL;
-	if (p->listener_set &&
-	    !(ls = rb__arena_printf(t->out, "%s/%s", p->listener_set->meta.namespace_,
-	                            p->listener_set->meta.name)))
-		return RB_ENOMEM;
-	for (size_t i = 0; i < *n; i++) {
-		const rb__listener *l = RB_VEC_AT(&p->programming, const rb__listener *, i);
-		bool own = l >= g->listeners && l < g->listeners + g->listener_count;
-		(*out)[i] = (rb__ir_listener_ref){l->name ? l->name : "", l->port, own ? NULL : ls};
-	}
-	return RB_OK;
+	const char *s = *last;
+	size_t n = strlen(ns);
+	if (s && !strncmp(s, ns, n) && s[n] == '/' && !strcmp(s + n + 1, name))
+		return s;
+	s = rb__arena_printf(t->out, "%s/%s", ns, name);
+	if (s)
+		*last = s;
+	return s;
 }
 
 static bool listener_same(const rb__ir_listener_ref *a, const rb__ir_listener_ref *b)
 {
 	return !strcmp(a->name, b->name) && a->port == b->port && str_same(a->listener_set, b->listener_set);
+}
+
+/* The i-th listener of parent p that programs it, as the IR names it; ls is
+ * the ListenerSet's "ns/name" (NULL without one). */
+static rb__ir_listener_ref parent_listener(const rb__parent *p, size_t i, const char *ls)
+{
+	const rb__gateway *g = p->gateway;
+	const rb__listener *l = RB_VEC_AT(&p->programming, const rb__listener *, i);
+	bool own = l >= g->listeners && l < g->listeners + g->listener_count;
+	return (rb__ir_listener_ref){l->name ? l->name : "", l->port, own ? NULL : ls};
+}
+
+/* The listeners of parent p that program it, as the IR names them: the
+ * previous parent's array when they are the same (never written through). */
+static int parent_listeners(rb__tr *t, const rb__parent *p, const rb__ir_listener_ref **out,
+                            size_t *n)
+{
+	*n = p->programming.len;
+	*out = NULL;
+	const char *ls = NULL;
+	if (p->listener_set &&
+	    !(ls = shared_ns_name(t, &t->last_listener_set, p->listener_set->meta.namespace_,
+	                          p->listener_set->meta.name)))
+		return RB_ENOMEM;
+	if (!*n)
+		return RB_OK;
+	bool same = t->last_listeners && t->last_listener_count == *n;
+	for (size_t i = 0; i < *n && same; i++) {
+		rb__ir_listener_ref ref = parent_listener(p, i, ls);
+		same = listener_same(&t->last_listeners[i], &ref);
+	}
+	if (same) {
+		*out = t->last_listeners;
+		return RB_OK;
+	}
+	rb__ir_listener_ref *refs = rb__arena_calloc(t->out, *n, sizeof(*refs));
+	if (!refs)
+		return RB_ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		refs[i] = parent_listener(p, i, ls);
+	*out = t->last_listeners = refs;
+	t->last_listener_count = *n;
+	return RB_OK;
 }
 
 /* Another parent of the same Gateway with the same result: its listeners join d's. */
@@ -166,9 +202,9 @@ static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listene
  */
 static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p, const rb__vec *dests)
 {
-	const char *gw = rb__arena_printf(t->out, "%s/%s", p->gateway->meta.namespace_,
-	                                  p->gateway->meta.name);
-	rb__ir_listener_ref *listeners;
+	const char *gw = shared_ns_name(t, &t->last_gateway, p->gateway->meta.namespace_,
+	                                p->gateway->meta.name);
+	const rb__ir_listener_ref *listeners;
 	size_t listener_count;
 	int rc = gw ? parent_listeners(t, p, &listeners, &listener_count) : RB_ENOMEM;
 	for (size_t i = 0; i < dests->len && !rc; i++) {
@@ -207,6 +243,12 @@ static int destination_keys(rb__tr *t, size_t route_first)
 			const rb__ir_destination *e = &RB_VEC_AT(&t->dests, rb__ir_destination, k);
 			twin = k != i && !strcmp(e->gateway, d->gateway) && !strcmp(e->name, d->name);
 		}
+		/* The rule's translation made the key with the name at its end
+		 * (rb__destination_name_in_key): kept when it is this Gateway's. */
+		size_t glen = strlen(d->gateway);
+		if (!twin && d->key && !strncmp(d->key, d->gateway, glen) && d->key[glen] == '/' &&
+		    d->name == d->key + glen + 1)
+			continue;
 		rb__buf b;
 		rb__buf_init(&b, t->mem);
 		rb__buf_puts(&b, d->gateway);
