@@ -102,8 +102,9 @@ char *rb__strdup(const rb__mem *m, const char *s)
 }
 
 #ifdef RB_MEM_HUGE
-/* A fresh mapping of size bytes (a multiple of RB_MEM_PAGES) aligned to RB_MEM_PAGES. */
-static void *map_aligned(size_t size)
+/* A fresh mapping of size bytes (a multiple of RB_MEM_PAGES) aligned to RB_MEM_PAGES,
+ * its first `huge` bytes advised for huge pages. */
+static void *map_aligned(size_t size, size_t huge)
 {
 	size_t span;
 	if (!rb__add_size(size, RB_MEM_PAGES, &span))
@@ -119,10 +120,17 @@ static void *map_aligned(size_t size)
 	if (span - head > size)
 		munmap(aligned + size, span - head - size);
 	/* Only advice: where huge pages are off, the mapping works with small pages. */
-	(void)madvise(aligned, size, MADV_HUGEPAGE);
+	if (huge)
+		(void)madvise(aligned, huge, MADV_HUGEPAGE);
 	return aligned;
 }
 #endif
+
+/* Whole pages of RB_MEM_PAGES, rounded down. */
+static size_t whole_pages(size_t n)
+{
+	return n & ~(RB_MEM_PAGES - 1);
+}
 
 bool rb__mem_can_page(const rb__mem *m)
 {
@@ -136,13 +144,19 @@ bool rb__mem_can_page(const rb__mem *m)
 
 void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged)
 {
+	return rb__mem_pages_reserve(m, size, SIZE_MAX, paged);
+}
+
+void *rb__mem_pages_reserve(const rb__mem *m, size_t *size, size_t huge, bool *paged)
+{
 	*paged = false;
+	(void)huge;
 #ifdef RB_MEM_HUGE
 	if (rb__mem_can_page(m) && *size >= RB_MEM_PAGES) {
 		size_t rounded;
 		if (rb__add_size(*size, RB_MEM_PAGES - 1, &rounded)) {
-			rounded &= ~(RB_MEM_PAGES - 1);
-			void *p = map_aligned(rounded);
+			rounded = whole_pages(rounded);
+			void *p = map_aligned(rounded, whole_pages(huge < rounded ? huge : rounded));
 			if (p) {
 				*size = rounded;
 				*paged = true;
@@ -152,6 +166,18 @@ void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged)
 	}
 #endif
 	return rb__malloc(m, *size);
+}
+
+void rb__mem_pages_advise(void *p, size_t from, size_t to)
+{
+	from = whole_pages(from);
+	to = whole_pages(to);
+#ifdef RB_MEM_HUGE
+	if (to > from)
+		(void)madvise((unsigned char *)p + from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+#endif
 }
 
 void rb__mem_pages_free(const rb__mem *m, void *p, size_t size, bool paged)

@@ -47,6 +47,15 @@ char *rb__strdup(const rb__mem *m, const char *s);
  */
 #define RB_MEM_PAGES ((size_t)2 * 1024 * 1024)
 void *rb__mem_pages_alloc(const rb__mem *m, size_t *size, bool *paged);
+/*
+ * As rb__mem_pages_alloc, but only the whole 2 MiB pages of its first `huge`
+ * bytes are advised for huge pages; rb__mem_pages_advise advises those of
+ * [from, to) (offsets in a mapping from here, rounded down to whole pages)
+ * when more is to be used. A huge page is resident whole once touched: a
+ * mapping filled part way should not end in one (bench/README.md, Peak memory).
+ */
+void *rb__mem_pages_reserve(const rb__mem *m, size_t *size, size_t huge, bool *paged);
+void rb__mem_pages_advise(void *p, size_t from, size_t to);
 /* Whether rb__mem_pages_alloc can map pages for m (for requests of RB_MEM_PAGES or more). */
 bool rb__mem_can_page(const rb__mem *m);
 void rb__mem_pages_free(const rb__mem *m, void *p, size_t size, bool paged);
