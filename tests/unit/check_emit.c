@@ -1744,8 +1744,8 @@ static void flow_fields(rb__w_field *f, size_t *n, int variant)
 	if (variant == 3)
 		f[k++] = (rb__w_field){"k\"ey", sizeof("k\"ey") - 1, RB_WF_STR, "v", 0, 0};
 	if (variant == 4)
-		while (k < 10)
-			f[k++] = (rb__w_field){"many", sizeof("many") - 1, RB_WF_UINT, NULL, k, 0};
+		for (; k < 10; k++)
+			f[k] = (rb__w_field){"many", sizeof("many") - 1, RB_WF_UINT, NULL, k + 1, 0};
 	*n = k;
 }
 
