@@ -73,6 +73,21 @@ for tmpdir in "$work/spill" "$work/no-such-directory"; do
 		fail=1
 	fi
 done
+# A temporary directory that fills up mid-way (a 1 MiB tmpfs, where this runs
+# as root and may mount one): the CLI falls back to counting, then streaming.
+mkdir full
+if mount -t tmpfs -o size=1m tmpfs "$work/full" 2>/dev/null; then
+	trap 'umount "$work/full" 2>/dev/null; rm -rf "$work"' EXIT
+	TMPDIR=$work/full "$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
+	rc=$?
+	if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "TMPDIR=(a full 1 MiB tmpfs) translate amplified.yaml: exit $rc, $(cat err.txt)" >&2
+		fail=1
+	fi
+	umount "$work/full"
+else
+	echo "full temporary directory: not tried (cannot mount a tmpfs here)"
+fi
 # The temporary file is unlinked as soon as it is made: nothing is left behind.
 if [ -n "$(ls -A spill)" ]; then
 	echo "a temporary file was left in \$TMPDIR: $(ls -A spill)" >&2

@@ -191,6 +191,12 @@ int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, 
 		first_pass_free(&p);
 		return ok ? CLI_OK : write_failed(command, errno ? errno : EIO);
 	}
+	if (p.spill && (fflush(p.spill) || ferror(p.spill))) {
+		/* The temporary file's last bytes could not be written (a full
+		 * disk): nothing is on stdout yet, so stream a second pass instead. */
+		fclose(p.spill);
+		p.spill = NULL;
+	}
 	if (p.spill) { /* all of it, in the spill file: one pass too */
 		int error = copy_spill_to_stdout(p.spill);
 		if (!error && fflush(stdout))
