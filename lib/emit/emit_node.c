@@ -8,7 +8,8 @@
  *           (`+7`, `010`, `0x1F`, `0o17`, `1_000`) are rewritten in decimal,
  *           from YAML with go-yaml v2's value (load/yaml_scalar.h: `010` is
  *           8), else when they fit in 64 bits, else passed to rb__w_number;
- *   FLOAT   the token text through rb__w_number: plain in YAML; in JSON a
+ *   FLOAT   the token text through rb__w_number: plain in YAML when it
+ *           reads back as a number (else a string, as go-yaml reads it); in JSON a
  *           number when the text is valid JSON number syntax, otherwise a
  *           string (`.inf`, `-.inf`, `.nan`, `1.`, `.5`, `+1.5` have no JSON
  *           spelling, so they come out as "…" strings);

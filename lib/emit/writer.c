@@ -11,6 +11,7 @@
 #include "core/invariant.h"
 #include "core/strutil.h"
 #include "emit/writer_int.h"
+#include "load/yaml_scalar.h"
 #include "rebalance/errors.h"
 
 static int fail(rb__writer *w, int rc)
@@ -528,6 +529,12 @@ int rb__w_null(rb__writer *w)
 	return put_token(w, "null", 4);
 }
 
+static bool yaml_reads_number(const char *text, size_t n)
+{
+	rb__scalar_type t = rb__yaml_resolve_plain(text, n);
+	return t == RB_SCALAR_INT || t == RB_SCALAR_FLOAT;
+}
+
 int rb__w_number(rb__writer *w, const char *text, size_t n)
 {
 	if (!w)
@@ -536,8 +543,15 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 		int rc = value_begin(w);
 		return rc ? rc : fail(w, RB_EINVAL);
 	}
-	/* JSON number syntax is a subset of the YAML 1.2 core int and float forms. */
-	if (w->format == RB_FORMAT_JSON ? rb__json_number_ok(text, n) : rb__yaml_number_ok(text, n))
+	/* JSON number syntax is a subset of the YAML 1.2 core int and float forms.
+	 * In YAML the text must also read back as a number the way go-yaml reads it
+	 * (load/yaml_scalar.h): a float past float64's range, or a number longer
+	 * than RB_YAML_NUMBER_MAX bytes, reads as a string, so it is written as one
+	 * and the document reads back as it was written. */
+	bool plain = w->format == RB_FORMAT_JSON
+	                 ? rb__json_number_ok(text, n)
+	                 : rb__yaml_number_ok(text, n) && yaml_reads_number(text, n);
+	if (plain)
 		return put_token(w, text, n);
 	return rb__w_strn(w, text, n);
 }
