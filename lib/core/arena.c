@@ -469,6 +469,22 @@ char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list args)
 	return d;
 }
 
+char *rb__arena_join3(rb__arena *a, const char *x, const char *y, const char *z, char sep,
+                      size_t *len)
+{
+	size_t lx = strlen(x), ly = strlen(y), lz = strlen(z);
+	char *k = rb__arena_alloc(a, lx + ly + lz + 3);
+	if (!k)
+		return NULL;
+	memcpy(k, x, lx);
+	k[lx] = sep;
+	memcpy(k + lx + 1, y, ly);
+	k[lx + 1 + ly] = sep;
+	memcpy(k + lx + ly + 2, z, lz + 1);
+	*len = lx + ly + lz + 2;
+	return k;
+}
+
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 {
 	va_list ap;

@@ -94,6 +94,11 @@ char *rb__arena_strdup(rb__arena *a, const char *s);
 const char *rb__arena_intern(rb__arena *a, const char *s, size_t n);
 /* Drop the intern cache (a long-lived arena that will intern no more). */
 void rb__arena_intern_done(rb__arena *a);
+/* "x<sep>y<sep>z" in the arena (sep may be '\0': a key of three strings that
+ * cannot collide); *len is its length without the final NUL. NULL when out of
+ * memory. */
+char *rb__arena_join3(rb__arena *a, const char *x, const char *y, const char *z, char sep,
+                      size_t *len);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -211,20 +211,8 @@ static int collect(rb_engine *e, sides *sd, bool full)
 /* "kind/namespace/name" of a route (names hold no "/"), in the scratch arena. */
 static const char *route_key(rb__arena *a, const rb__ir_route_status *st, size_t *n)
 {
-	const char *k = st->kind ? st->kind : "", *ns = st->namespace_ ? st->namespace_ : "",
-	           *nm = st->name ? st->name : "";
-	size_t lk = strlen(k), lns = strlen(ns), lnm = strlen(nm);
-	char *key = rb__arena_alloc(a, lk + lns + lnm + 3);
-	if (!key)
-		return NULL;
-	memcpy(key, k, lk);
-	key[lk] = '/';
-	memcpy(key + lk + 1, ns, lns);
-	key[lk + 1 + lns] = '/';
-	memcpy(key + lk + 2 + lns, nm, lnm);
-	key[lk + lns + lnm + 2] = '\0';
-	*n = lk + lns + lnm + 2;
-	return key;
+	return rb__arena_join3(a, st->kind ? st->kind : "", st->namespace_ ? st->namespace_ : "",
+	                       st->name ? st->name : "", '/', n);
 }
 
 static const char *nz(const char *s)

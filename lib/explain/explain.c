@@ -147,15 +147,7 @@ static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
 static const char *route_key(rb__arena *a, const char *kind, const char *ns, const char *name,
                              size_t *len)
 {
-	size_t kl = strlen(kind), nl = strlen(ns), ml = strlen(name);
-	char *k = rb__arena_alloc(a, kl + nl + ml + 3);
-	if (!k)
-		return NULL;
-	memcpy(k, kind, kl + 1);
-	memcpy(k + kl + 1, ns, nl + 1);
-	memcpy(k + kl + nl + 2, name, ml + 1);
-	*len = kl + nl + ml + 2;
-	return k;
+	return rb__arena_join3(a, kind, ns, name, '\0', len);
 }
 
 /* Routes by route_key (the first of a key wins). */
