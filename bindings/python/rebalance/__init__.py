@@ -806,16 +806,20 @@ class Engine:
         """xds() as the library's bytes (`rebalance xds -o json|yaml`)."""
         return self._render(_L.rb_xds_to_buffer, _output_format(format))
 
+    def _translate_locked(self) -> Any:
+        """rb_engine_translate, with the lock held: the result is borrowed from
+        the engine, valid until the next translate, read under the lock and
+        never freed here."""
+        self._check()
+        res = _lib.ResultP()
+        rc = _L.rb_engine_translate(self._engine, byref(res))
+        if rc != _lib.RB_OK:
+            raise RebalanceError(rc)
+        return res
+
     def _render(self, to_buffer, fmt):
         with self._lock:
-            self._check()
-            # Borrowed from the engine: valid until the next rb_engine_translate,
-            # read under the lock and never freed here.
-            res = _lib.ResultP()
-            rc = _L.rb_engine_translate(self._engine, byref(res))
-            if rc != _lib.RB_OK:
-                raise RebalanceError(rc)
-            return _take(self._ctx, to_buffer, res, fmt)
+            return _take(self._ctx, to_buffer, self._translate_locked(), fmt)
 
     def changes(self) -> Changes:
         """Bring the result up to date, as translate() does, and return what
@@ -824,11 +828,7 @@ class Engine:
         Only the changed entries are serialized (rb_changes_to_buffer) and
         decoded: the cost follows the size of the change, not of the result."""
         with self._lock:
-            self._check()
-            res = _lib.ResultP()
-            rc = _L.rb_engine_translate(self._engine, byref(res))
-            if rc != _lib.RB_OK:
-                raise RebalanceError(rc)
+            self._translate_locked()
             doc = json.loads(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
                                    _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_JSON))
         return Changes(
