@@ -52,13 +52,13 @@ awk 'BEGIN {
 	for (k = 0; k < 12000; k++)
 		printf "- {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {namespace: shop, name: e%d, labels: {kubernetes.io/service-name: s}}, addressType: IPv4, ports: [{port: 80}], endpoints: [{addresses: [10.0.%d.%d]}]}\n", k, int(k / 256), k % 256
 }' >amplified.yaml
-"$cli" translate amplified.yaml >full.out 2>/dev/null
+mkdir spill
+TMPDIR=$work/spill "$cli" translate amplified.yaml >full.out 2>/dev/null
 size=$(wc -c <full.out | tr -d ' ')
 if [ "$size" -le $((16 << 20)) ]; then
 	echo "amplified.yaml: $size bytes of output, expected more than 16 MiB" >&2
 	fail=1
 fi
-mkdir spill
 for tmpdir in "$work/spill" "$work/no-such-directory"; do
 	TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
 	rc=$?
@@ -73,6 +73,16 @@ for tmpdir in "$work/spill" "$work/no-such-directory"; do
 		fail=1
 	fi
 done
+# Without $TMPDIR the temporary file is a memory file (Linux), copied out by
+# sendfile where the kernel can (to a file, to a pipe) and through stdio
+# where it cannot (a file open for appending).
+env -u TMPDIR "$cli" translate amplified.yaml >at.out 2>err.txt &&
+	cmp -s full.out at.out || { echo "no TMPDIR, to a file: $(cat err.txt)" >&2; fail=1; }
+env -u TMPDIR "$cli" translate amplified.yaml 2>err.txt | cat >at.out
+cmp -s full.out at.out || { echo "no TMPDIR, to a pipe: $(cat err.txt)" >&2; fail=1; }
+: >at.out
+env -u TMPDIR "$cli" translate amplified.yaml >>at.out 2>err.txt &&
+	cmp -s full.out at.out || { echo "no TMPDIR, appended: $(cat err.txt)" >&2; fail=1; }
 # A temporary directory that fills up mid-way (a 1 MiB tmpfs, where this runs
 # as root and may mount one): the CLI falls back to counting, then streaming.
 mkdir full

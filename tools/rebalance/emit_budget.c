@@ -8,11 +8,15 @@
  * the process's memory beyond HOLD_BYTES: a longer output goes on to an
  * unlinked temporary file (in $TMPDIR, else /tmp), whose pages are the
  * kernel's file cache, not the process's (at 8,000 routes the output is 1.9x
- * the input: holding it would double the CLI's peak RSS). The first pass stops
- * at the first byte past the budget; when it fits, the held bytes or the file
- * are copied to stdout: one pass of the serializer. Only when no temporary
- * file can be written is a longer output merely counted on the first pass,
- * and produced a second time, streamed to stdout as the library writes it.
+ * the input: holding it would double the CLI's peak RSS). Without $TMPDIR,
+ * the file is an anonymous memory file (memfd_create, Linux): its pages are
+ * not in the process's RSS either, and a file system's journal never sees
+ * them; $TMPDIR, when set, is where the user wants temporary data. The first
+ * pass stops at the first byte past the budget; when it fits, the held bytes
+ * or the file are copied to stdout (by sendfile, kernel to kernel, where the
+ * kernel can): one pass of the serializer. Only when no temporary file can be
+ * written is a longer output merely counted on the first pass, and produced a
+ * second time, streamed to stdout as the library writes it.
  */
 #if defined(__APPLE__) || defined(__FreeBSD__)
 #define _DARWIN_C_SOURCE /* funopen */
@@ -27,6 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>     /* memfd_create */
+#include <sys/sendfile.h> /* sendfile */
+#endif
 
 /* What the first pass keeps in memory: the output of a small input, whole. */
 enum { HOLD_BYTES = 256 << 10 };
@@ -44,12 +52,22 @@ typedef struct first_pass {
 	FILE *spill; /* the bytes past HOLD_BYTES: an unlinked temporary file */
 } first_pass;
 
-/* An unlinked temporary file in $TMPDIR (else /tmp), open for update; NULL if none can be made. */
+/* An unlinked temporary file in $TMPDIR (else a memory file, else /tmp), open for update; NULL if
+ * none can be made. */
 static FILE *open_spill_file(void)
 {
 	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
+	if (!dir || !*dir) {
+#ifdef __linux__
+		int mfd = memfd_create("rebalance-out", MFD_CLOEXEC);
+		FILE *mf = mfd >= 0 ? fdopen(mfd, "w+b") : NULL;
+		if (mf)
+			return mf;
+		if (mfd >= 0)
+			close(mfd);
+#endif
 		dir = "/tmp";
+	}
 	size_t n = strlen(dir) + sizeof "/rebalance-out-XXXXXX";
 	char *path = malloc(n);
 	if (!path)
@@ -124,13 +142,48 @@ static void first_pass_free(first_pass *p)
 		fclose(p->spill);
 }
 
-/* Copy the spill file to stdout; 0, or the errno of the failure. */
-static int copy_spill_to_stdout(FILE *spill)
+#ifdef __linux__
+/*
+ * Copy the spill file's `len` bytes to stdout's descriptor with sendfile, without passing them
+ * through this process: 0 when all went, -1 when the kernel cannot do it for these files (nothing
+ * written: copy through stdio instead), else the errno of the failure.
+ */
+static int sendfile_to_stdout(FILE *spill, uint64_t len)
+{
+	if (fflush(stdout))
+		return errno ? errno : EIO;
+	off_t at = 0;
+	while ((uint64_t)at < len) {
+		uint64_t left = len - (uint64_t)at;
+		ssize_t n = sendfile(STDOUT_FILENO, fileno(spill), &at,
+		                     left > (1u << 30) ? (size_t)1 << 30 : (size_t)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && at == 0 && (errno == EINVAL || errno == ENOSYS))
+			return -1;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+	}
+	return 0;
+}
+#endif
+
+/* Copy the spill file (`len` bytes) to stdout; 0, or the errno of the failure. */
+static int copy_spill_to_stdout(FILE *spill, uint64_t len)
 {
 	char chunk[65536];
 	size_t n;
 	errno = 0;
-	if (fflush(spill) || fseek(spill, 0, SEEK_SET))
+	if (fflush(spill))
+		return errno ? errno : EIO;
+#ifdef __linux__
+	int sent = sendfile_to_stdout(spill, len);
+	if (sent >= 0)
+		return sent;
+#else
+	(void)len;
+#endif
+	if (fseek(spill, 0, SEEK_SET))
 		return errno ? errno : EIO;
 	while ((n = fread(chunk, 1, sizeof chunk, spill)) > 0)
 		if (fwrite(chunk, 1, n, stdout) != n)
@@ -198,7 +251,7 @@ int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, 
 		p.spill = NULL;
 	}
 	if (p.spill) { /* all of it, in the spill file: one pass too */
-		int error = copy_spill_to_stdout(p.spill);
+		int error = copy_spill_to_stdout(p.spill, p.bytes);
 		if (!error && fflush(stdout))
 			error = errno ? errno : EIO;
 		first_pass_free(&p);
