@@ -62,6 +62,19 @@ RB_API int rb_input_add_buffer(rb_input *in, const void *buf, size_t len,
 RB_API int rb_input_add_file(rb_input *in, const char *path, rb_input_format format);
 
 /**
+ * Read a file descriptor (a file, a pipe, standard input) to its end; it is
+ * not closed. YAML is parsed as it is read, a window at a time, so the input
+ * is never held whole in memory (JSON is: cJSON parses one buffer). What is
+ * loaded, and every diagnostic (positions, the input-bytes limit), is what
+ * rb_input_add_buffer gives for the same bytes. rb_input_add_file reads
+ * through it.
+ * @param source_name the name used in diagnostics (copied; NULL means "<fd>")
+ * @return as rb_input_add_file; RB_EINVAL also for a negative fd
+ */
+RB_API int rb_input_add_fd(rb_input *in, int fd, const char *source_name,
+                           rb_input_format format);
+
+/**
  * Read an Envoy Gateway configuration document (apiVersion
  * gateway.envoyproxy.io/v1alpha1, kind EnvoyGateway; what `rebalance
  * --config FILE` reads). What of it changes destinations:

@@ -80,4 +80,15 @@ int rb__load(const rb__load_params *p, const rb__sink *sink);
 int rb__load_yaml(const rb__load_params *p, const rb__sink *sink);
 int rb__load_json(const rb__load_params *p, const rb__sink *sink);
 
+/*
+ * YAML read from a stream (a file, a pipe) a window at a time, instead of
+ * p->buf and p->len (yaml_load.c tells how positions and the input-bytes
+ * limit are kept). The same contract as rb__load, plus RB_EIO (with a
+ * diagnostic) when a read fails; the result and the diagnostics are those of
+ * rb__load_yaml given the same bytes in one buffer.
+ */
+struct rb__instream;
+int rb__load_yaml_stream(const rb__load_params *p, struct rb__instream *stream,
+                         const rb__sink *sink);
+
 #endif

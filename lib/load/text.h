@@ -27,4 +27,15 @@ static inline bool rb__has_bom(const unsigned char *s, size_t n)
  */
 rb__ld_loc rb__text_loc(const unsigned char *s, size_t len, size_t off, bool yaml_breaks);
 
+/*
+ * The same, resumed: scanning from `from` (a byte offset with its known line
+ * and column) over a window of the text, s[0] being byte s0 and the text's
+ * bytes known up to byte len (a break or code point is judged on the bytes
+ * up to len, so give 3 bytes past off where there are). Returns where the
+ * scan stopped, its offset the byte reached: off, or the start of the line
+ * break or code point that contains off -- a place to resume from.
+ */
+rb__ld_loc rb__text_scan(const unsigned char *s, size_t s0, size_t len, rb__ld_loc from, size_t off,
+                         bool yaml_breaks);
+
 #endif

@@ -9,6 +9,17 @@
  * the previous event (linear overall). A UTF-8 byte order mark at the start
  * is skipped by libyaml without being counted. UTF-16 input is refused.
  *
+ * Streams (rb__load_params.stream: a file or a pipe): libyaml reads through
+ * a handler from a window of the input (instream.h) that keeps only the bytes
+ * from the cursor on -- the last event's start, with its line and column --
+ * so positions are found as in a buffer, and a position past the cursor (a
+ * reader error, the end of the input, the size limit) is scanned from it. The
+ * size limit is judged on the whole input, as when a file was read before it
+ * was parsed: the handler gives libyaml at most input_bytes bytes, and after
+ * an error the input is read on to its end (keeping it from the cursor on:
+ * at most the limit) to see whether it is too long, in which case the limit
+ * is the error; so is a failed read.
+ *
  * Scalars: plain ones resolve as go-yaml v2 does (yaml_scalar.h); quoted and block
  * scalars are strings; the tags `!!str` and `!` make a plain scalar a string;
  * every other tag is ignored.
@@ -39,6 +50,7 @@
 
 #include "core/map.h"
 #include "load/builder.h"
+#include "load/instream.h"
 #include "load/load.h"
 #include "load/text.h"
 
@@ -78,10 +90,18 @@ typedef struct yl_replay {
 
 typedef struct yl {
 	rb__ld b;
-	const unsigned char *s;
+	const unsigned char *s; /* the text known: s[0] is byte s0, up to byte len */
+	size_t s0;
 	size_t len;
+	bool eof;      /* len is the end of the input */
 	size_t base;   /* bytes before libyaml's character 0 (a skipped BOM) */
 	size_t ci, bi; /* cursor: character index ci starts at byte bi */
+	uint32_t cline, ccol; /* the cursor's line and column (1-based) */
+	/* a stream: the bytes given to libyaml, the size limit, and whether the input is past it */
+	rb__instream *in;
+	size_t fed;
+	uint64_t limit;
+	bool over;
 	/* Bytes [base, ascii_end) are ASCII, so there characters are bytes. The
 	 * scan goes forward as events need it (just behind libyaml's reads, while
 	 * the text is in cache); once ascii_done, ascii_end is the first byte
@@ -100,6 +120,9 @@ typedef struct yl {
 	rb__map names;    /* anchor name -> anchor index + 1 */
 } yl;
 
+/* Byte i of the input (in the window). */
+#define AT(y, i) ((y)->s[(i) - (y)->s0])
+
 static uint32_t sat32(size_t v)
 {
 	return v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -112,22 +135,21 @@ static void ascii_extend(yl *y, size_t upto)
 	size_t e = y->ascii_end;
 	while (stop - e >= 8) {
 		uint64_t w;
-		memcpy(&w, y->s + e, 8);
+		memcpy(&w, y->s + (e - y->s0), 8);
 		if (w & 0x8080808080808080ull)
 			break;
 		e += 8;
 	}
-	while (e < stop && y->s[e] < 0x80)
+	while (e < stop && AT(y, e) < 0x80)
 		e++;
 	y->ascii_end = e;
-	if (e < stop || e == y->len)
+	if (e < stop || (e == y->len && y->eof))
 		y->ascii_done = true;
 }
 
 /* The byte offset of libyaml character index idx. */
 static size_t byte_of(yl *y, size_t idx)
 {
-	const unsigned char *s = y->s;
 	if (!y->ascii_done && idx > y->ascii_end - y->base)
 		ascii_extend(y, y->base + idx);
 	/* Where everything before is ASCII, character index and byte offset agree. */
@@ -143,21 +165,22 @@ static size_t byte_of(yl *y, size_t idx)
 	/* ASCII runs 8 bytes at a time: one character per byte (most of any manifest). */
 	while (idx > y->ci && idx - y->ci >= 8 && y->len - y->bi >= 8) {
 		uint64_t w;
-		memcpy(&w, s + y->bi, 8);
+		memcpy(&w, y->s + (y->bi - y->s0), 8);
 		if (w & 0x8080808080808080ull)
 			break;
 		y->bi += 8;
 		y->ci += 8;
 	}
 	while (y->ci < idx && y->bi < y->len) {
-		unsigned char c = s[y->bi];
+		unsigned char c = AT(y, y->bi);
 		size_t k = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 		y->bi += k;
 		y->ci++;
 	}
-	while (y->ci > idx && y->bi > y->base) {
+	/* (Marks come in order: in a stream, the bytes before the cursor are gone.) */
+	while (y->ci > idx && y->bi > y->base && y->bi > y->s0) {
 		y->bi--;
-		while (y->bi > y->base && (s[y->bi] & 0xC0) == 0x80)
+		while (y->bi > y->base && y->bi > y->s0 && (AT(y, y->bi) & 0xC0) == 0x80)
 			y->bi--;
 		y->ci--;
 	}
@@ -166,20 +189,40 @@ static size_t byte_of(yl *y, size_t idx)
 	return y->bi;
 }
 
+/* Where the cursor is: the last event's start. */
+static rb__ld_loc cursor(const yl *y)
+{
+	rb__ld_loc at = {y->cline, y->ccol, y->bi};
+	return at;
+}
+
+/* Line and column of byte off (a reader error's, the end's): from the start of a buffer, from
+ * the cursor in a stream, whose bytes before it are gone. */
+static rb__ld_loc text_loc(const yl *y, const rb__ld_loc *from, size_t off)
+{
+	if (!y->in)
+		return rb__text_loc(y->s, y->len, off, true);
+	rb__ld_loc loc = rb__text_scan(y->s, y->s0, y->len, *from, off, true);
+	loc.offset = off;
+	return loc;
+}
+
 static rb__ld_loc loc_slow(yl *y, yaml_mark_t m)
 {
-	rb__ld_loc loc;
+	rb__ld_loc loc, from = cursor(y);
 	loc.line = sat32(m.line + 1);
 	loc.column = sat32(m.column + 1);
 	loc.offset = byte_of(y, m.index);
 	/* At the end of an input without a final line break, libyaml moves its
 	 * mark to column 0 of a line that does not exist: report the end of the
 	 * last line instead (found by fuzz_yaml). */
-	if (m.column == 0 && loc.offset == y->len && y->len > y->base) {
-		rb__ld_loc end = rb__text_loc(y->s, y->len, y->len, true);
+	if (m.column == 0 && loc.offset == y->len && y->eof && y->len > y->base) {
+		rb__ld_loc end = text_loc(y, &from, y->len);
 		if (end.line != loc.line)
-			return end;
+			loc = end;
 	}
+	y->cline = loc.line;
+	y->ccol = loc.column;
 	return loc;
 }
 
@@ -188,6 +231,10 @@ static inline rb__ld_loc loc_of(yl *y, yaml_mark_t m)
 {
 	if (m.index < y->ascii_end - y->base && m.line < UINT32_MAX && m.column < UINT32_MAX) {
 		rb__ld_loc loc = {(uint32_t)m.line + 1, (uint32_t)m.column + 1, y->base + m.index};
+		y->ci = m.index;
+		y->bi = loc.offset;
+		y->cline = loc.line;
+		y->ccol = loc.column;
 		return loc;
 	}
 	return loc_slow(y, m);
@@ -203,7 +250,8 @@ static int syntax_error(yl *y, const yaml_parser_t *p)
 	case YAML_MEMORY_ERROR:
 		return b->err = RB_ENOMEM;
 	case YAML_READER_ERROR: {
-		rb__ld_loc loc = rb__text_loc(y->s, y->len, p->problem_offset, true);
+		rb__ld_loc from = cursor(y);
+		rb__ld_loc loc = text_loc(y, &from, p->problem_offset);
 		if (p->problem_value >= 0)
 			return rb__ld_fail_nopath(b, RB_EPARSE, loc, "%s (0x%X)", problem,
 			                          (unsigned)p->problem_value);
@@ -530,7 +578,83 @@ static int on_event(yl *y, const yaml_event_t *ev, rb__arena_mark amark)
 	}
 }
 
-int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
+/* ---- streams ---- */
+
+/* The window as the stream has it now. */
+static void stream_sync(yl *y)
+{
+	y->s = y->in->data ? y->in->data : (const void *)"";
+	y->s0 = (size_t)y->in->start;
+	y->len = (size_t)y->in->end;
+	y->eof = y->in->eof;
+}
+
+/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on a failure or past the limit. */
+static int stream_read(void *data, unsigned char *buf, size_t size, size_t *got)
+{
+	yl *y = data;
+	*got = 0;
+	if (y->fed == y->len) {
+		rb__instream_fill(y->in, y->bi);
+		stream_sync(y);
+		if (rb__instream_failed(y->in))
+			return 0;
+		if (y->fed == y->len)
+			return 1; /* the end of the input */
+	}
+	if (y->fed >= y->limit) {
+		y->over = true;
+		return 0;
+	}
+	size_t n = y->len - y->fed;
+	if (n > size)
+		n = size;
+	if (n > y->limit - y->fed)
+		n = (size_t)(y->limit - y->fed);
+	memcpy(buf, y->s + (y->fed - y->s0), n);
+	y->fed += n;
+	*got = n;
+	return 1;
+}
+
+/*
+ * After the parse of a stream: a failed read, then an input past the limit,
+ * is the error (all the parse's diagnostics since ndiag go), as when the
+ * input was read whole before it was parsed.
+ */
+static int stream_finish(yl *y, const rb__load_params *p, size_t ndiag, int rc)
+{
+	rb__instream *in = y->in;
+	/* After an error, the rest of the input still decides the limit; 3 bytes past it tell
+	 * the code point or line break at it. */
+	while (!in->eof && !rb__instream_failed(in) &&
+	       (rc != RB_OK || y->over) && (in->end <= y->limit || in->end - y->limit < 4)) {
+		rb__instream_fill(in, y->bi);
+		stream_sync(y);
+	}
+	if (rb__instream_failed(in)) {
+		p->diags->items.len = ndiag;
+		if (in->nomem) {
+			rb__diag_add(p->diags, RB_ENOMEM, p->source, 0, 0, 0, "", "%s",
+			             rb_strerror(RB_ENOMEM));
+			return RB_ENOMEM;
+		}
+		rb__diag_add(p->diags, RB_EIO, p->source, 0, 0, 0, "", "read error: %s",
+		             strerror(in->error));
+		return RB_EIO;
+	}
+	if (in->end > y->limit) {
+		p->diags->items.len = ndiag;
+		rb__ld_loc from = cursor(y);
+		rb__ld_loc loc = rb__text_scan(y->s, y->s0, y->len, from, (size_t)y->limit, true);
+		rb__diag_add(p->diags, RB_ELIMIT, p->source, loc.line, loc.column, y->limit, "",
+		             "input is larger than the limit of %" PRIu64 " bytes", y->limit);
+		return RB_ELIMIT;
+	}
+	return rc;
+}
+
+static int load_yaml(const rb__load_params *params, rb__instream *stream, const rb__sink *sink)
 {
 	rb__load_params p;
 	rb__limits limits;
@@ -545,6 +669,17 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	y.b.yaml = true;
 	y.s = p.buf ? p.buf : (const void *)"";
 	y.len = p.len;
+	y.eof = true;
+	size_t ndiag = p.diags ? rb__diags_count(p.diags) : 0;
+	if (stream) {
+		y.in = stream;
+		y.limit = p.limits->input_bytes;
+		/* The first bytes tell a byte order mark. */
+		while (y.in->end < 3 && rb__instream_fill(y.in, 0))
+			;
+		stream_sync(&y);
+	}
+	y.cline = y.ccol = 1;
 	y.budget = p.limits->alias_expansion;
 	rb__arena_init(&y.aarena, p.mem);
 	rb__map_init(&y.names, p.mem);
@@ -560,14 +695,17 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	if (rb__has_bom(y.s, y.len))
 		y.base = y.bi = 3;
 	y.ascii_end = y.base;
-	y.ascii_done = y.base >= y.len;
+	y.ascii_done = y.base >= y.len && y.eof;
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
 		rc = RB_ENOMEM;
 		goto out;
 	}
-	yaml_parser_set_input_string(&parser, y.s, y.len);
+	if (y.in)
+		yaml_parser_set_input(&parser, stream_read, &y);
+	else
+		yaml_parser_set_input_string(&parser, y.s, y.len);
 	rb__arena_mark amark = rb__arena_get_mark(&y.aarena);
 	for (;;) {
 		yaml_event_t ev;
@@ -583,6 +721,8 @@ int rb__load_yaml(const rb__load_params *params, const rb__sink *sink)
 	}
 	yaml_parser_delete(&parser);
 out:
+	if (y.in)
+		rc = stream_finish(&y, &p, ndiag, rc);
 	rb__ld_free(&y.b);
 	rb__arena_free(&y.aarena);
 	rb__map_free(&y.names);
@@ -591,4 +731,14 @@ out:
 	rb__vec_free(p.mem, &y.open);
 	rb__vec_free(p.mem, &y.replay);
 	return rc;
+}
+
+int rb__load_yaml(const rb__load_params *p, const rb__sink *sink)
+{
+	return load_yaml(p, NULL, sink);
+}
+
+int rb__load_yaml_stream(const rb__load_params *p, rb__instream *stream, const rb__sink *sink)
+{
+	return load_yaml(p, stream, sink);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -332,45 +333,6 @@ int cli_parse(const char *command, int argc, char **argv, cli_options *o, cli_ex
 	return cli_expand_directories(command, o, recursive);
 }
 
-/*
- * Standard input within the input-bytes limit, as rb_input_add_file reads a
- * file: reading stops at the first chunk past the limit (a pipe may never
- * end), and the buffer, one chunk longer than the limit, gets the loader's
- * limit diagnostic at the first byte past it.
- */
-static int read_stdin(uint64_t limit, char **out, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return -1;
-	size_t got;
-	while ((uint64_t)n <= limit && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-		n += got;
-		if (n == cap && (uint64_t)n <= limit) {
-			/* Doubling, but never past limit + 1 bytes: one byte past the
-			 * limit is enough to report it. */
-			size_t grown = cap <= SIZE_MAX / 2 ? cap * 2 : SIZE_MAX;
-			if ((uint64_t)grown > limit)
-				grown = (size_t)limit + 1;
-			char *nb = realloc(buf, grown);
-			if (!nb) {
-				free(buf);
-				return -1;
-			}
-			buf = nb;
-			cap = grown;
-		}
-	}
-	if (ferror(stdin)) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 int cli_new_ctx(const cli_options *o, rb_ctx **out)
 {
 	rb_ctx *ctx;
@@ -423,15 +385,8 @@ int cli_read_inputs(rb_ctx *ctx, const cli_options *o, rb_input **out)
 	for (size_t i = 0; i < o->input_count; i++) {
 		int rc;
 		if (!strcmp(o->inputs[i], "-")) {
-			char *buf;
-			size_t len;
-			if (read_stdin(rb_ctx_get_limit(ctx, RB_LIMIT_INPUT_BYTES), &buf, &len)) {
-				fprintf(stderr, "<stdin>: cannot read standard input\n");
-				rb_input_free(in);
-				return CLI_USAGE;
-			}
-			rc = rb_input_add_buffer(in, buf, len, "<stdin>", RB_INPUT_AUTO);
-			free(buf);
+			/* Read as it comes (a pipe may never end: the input-bytes limit stops it). */
+			rc = rb_input_add_fd(in, STDIN_FILENO, "<stdin>", RB_INPUT_AUTO);
 		} else {
 			rc = rb_input_add_file(in, o->inputs[i], RB_INPUT_AUTO);
 		}
