@@ -231,10 +231,12 @@ static inline rb__ld_loc loc_of(yl *y, yaml_mark_t m)
 {
 	if (m.index < y->ascii_end - y->base && m.line < UINT32_MAX && m.column < UINT32_MAX) {
 		rb__ld_loc loc = {(uint32_t)m.line + 1, (uint32_t)m.column + 1, y->base + m.index};
-		y->ci = m.index;
-		y->bi = loc.offset;
-		y->cline = loc.line;
-		y->ccol = loc.column;
+		if (y->in) { /* a stream keeps its window from the cursor on */
+			y->ci = m.index;
+			y->bi = loc.offset;
+			y->cline = loc.line;
+			y->ccol = loc.column;
+		}
 		return loc;
 	}
 	return loc_slow(y, m);
