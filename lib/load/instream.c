@@ -15,6 +15,7 @@ void rb__instream_init(rb__instream *s, int fd, const rb__mem *mem)
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
 	s->mem = mem;
+	s->chunk = CHUNK;
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		s->regular = true;
@@ -57,6 +58,8 @@ static bool reserve(rb__instream *s, size_t want)
 static size_t read_more(rb__instream *s, size_t room)
 {
 	size_t used = (size_t)(s->end - s->start);
+	if (s->chunk && room > s->chunk)
+		room = s->chunk;
 	for (;;) {
 		ssize_t n = read(s->fd, s->data + used, room);
 		if (n > 0) {

@@ -28,6 +28,8 @@ typedef struct rb__instream {
 	bool eof;
 	int error; /* the errno of a failed read, 0 if none */
 	bool nomem;
+	size_t chunk; /* the most one read asks for: 64 KiB (set smaller by tests, to put the
+	                 window's edges everywhere) */
 } rb__instream;
 
 /* A stream over fd (not closed by rb__instream_free). */

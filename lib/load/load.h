@@ -85,7 +85,10 @@ int rb__load_json(const rb__load_params *p, const rb__sink *sink);
  * p->buf and p->len (yaml_load.c tells how positions and the input-bytes
  * limit are kept). The same contract as rb__load, plus RB_EIO (with a
  * diagnostic) when a read fails; the result and the diagnostics are those of
- * rb__load_yaml given the same bytes in one buffer.
+ * rb__load_yaml given the same bytes in one buffer. After an error, the sink
+ * may have been given more objects than from a buffer (those before the end
+ * of a stream that turns out longer than the limit): the caller drops them,
+ * as it drops the objects of any load that fails (rb_input does).
  */
 struct rb__instream;
 int rb__load_yaml_stream(const rb__load_params *p, struct rb__instream *stream,

@@ -591,19 +591,27 @@ static void stream_sync(yl *y)
 	y->eof = y->in->eof;
 }
 
-/* libyaml's read handler: 1 with *got bytes (0 at the end), 0 on a failure or past the limit. */
+/*
+ * libyaml's read handler: 1 with *got bytes (0 at the end), 0 on a failure or past the limit.
+ * It gives as many bytes as asked, as libyaml's own string handler does, however the input
+ * comes (a pipe's short reads): libyaml decodes its raw buffer whole at each refill, so where
+ * the refills fall decides whether a reader error (ill-formed UTF-8) is found before a syntax
+ * error earlier in the text.
+ */
 static int stream_read(void *data, unsigned char *buf, size_t size, size_t *got)
 {
 	yl *y = data;
 	*got = 0;
-	if (y->fed == y->len) {
-		rb__instream_fill(y->in, y->bi);
+	/* Keep the text from the cursor on, and what libyaml has not had yet (a byte order mark
+	 * is behind the first cursor). */
+	size_t keep = y->bi < y->fed ? y->bi : y->fed;
+	while (y->len - y->fed < size && rb__instream_fill(y->in, keep))
 		stream_sync(y);
-		if (rb__instream_failed(y->in))
-			return 0;
-		if (y->fed == y->len)
-			return 1; /* the end of the input */
-	}
+	stream_sync(y);
+	if (rb__instream_failed(y->in))
+		return 0;
+	if (y->fed == y->len)
+		return 1; /* the end of the input */
 	if (y->fed >= y->limit) {
 		y->over = true;
 		return 0;

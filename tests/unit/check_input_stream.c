@@ -14,8 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "load/instream.h"
+#include "load/load.h"
 #include "rebalance/rebalance.h"
 #include "testutil.h"
+
+#include <dirent.h>
 
 typedef enum how { BY_BUFFER, BY_FILE, BY_PIPE } how;
 
@@ -333,6 +337,132 @@ START_TEST(an_unreadable_input_is_an_io_error)
 }
 END_TEST
 
+/* ---- the loader itself, with reads of a few bytes: the window's edges everywhere ---- */
+
+static void dump_node(str *s, const rb__node *n)
+{
+	char head[128];
+	snprintf(head, sizeof head, "(%u %u:%u@%llu ", n->kind, n->line, n->column,
+	         (unsigned long long)n->offset);
+	puts_(s, head);
+	if (n->key)
+		put(s, n->key, n->key_len);
+	puts_(s, "=");
+	if (n->kind == RB_NODE_MAP || n->kind == RB_NODE_SEQ) {
+		for (size_t i = 0; i < n->coll.count; i++)
+			dump_node(s, n->coll.items[i]);
+	} else if (n->kind == RB_NODE_SCALAR) {
+		put(s, n->scalar.text, n->scalar.len);
+	}
+	puts_(s, ")");
+}
+
+static int dump_object(void *ud, const rb__node *obj, const char *layout_key)
+{
+	str *s = ud;
+	puts_(s, layout_key ? layout_key : "-");
+	dump_node(s, obj);
+	puts_(s, "\n");
+	return RB_OK;
+}
+
+/* What rb__load_yaml makes of text from a buffer (chunk 0) or from a file read `chunk` bytes at
+ * a time: every object (nodes, positions) of a load that succeeds, the code and every
+ * diagnostic. */
+static char *load_yaml(const char *text, size_t len, size_t chunk, const rb__limits *limits)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena arena;
+	rb__arena_init(&arena, &mem);
+	rb__diags diags;
+	rb__diags_init(&diags, &mem, &arena);
+	str s = {NULL, 0, 0};
+	puts_(&s, "");
+	rb__load_params p = {"in.yaml", text, len, RB_FMT_YAML, limits, &mem, &diags, false};
+	rb__sink sink = {dump_object, &s};
+	int rc;
+	if (!chunk) {
+		rc = rb__load_yaml(&p, &sink);
+	} else {
+		FILE *f = tmpfile();
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+		ck_assert_int_eq(fflush(f), 0);
+		ck_assert_int_eq(fseek(f, 0, SEEK_SET), 0);
+		rb__instream in;
+		rb__instream_init(&in, fileno(f), &mem);
+		in.chunk = chunk;
+		p.buf = NULL;
+		p.len = 0;
+		rc = rb__load_yaml_stream(&p, &in, &sink);
+		rb__instream_free(&in);
+		fclose(f);
+	}
+	/* After an error the objects handed over are the caller's to drop (rb_input drops them);
+	 * a stream may have handed over more of them before the size limit was known. */
+	if (rc != RB_OK)
+		s.len = 0;
+	char line[2048];
+	snprintf(line, sizeof line, "rc %d\n", rc);
+	puts_(&s, line);
+	for (size_t i = 0; i < rb__diags_count(&diags); i++)
+		put_diag(&s, "error: ", rb__diags_at(&diags, i));
+	rb__diags_free(&diags);
+	rb__arena_free(&arena);
+	return s.data;
+}
+
+static void check_chunks(const char *what, const char *text, size_t len, const rb__limits *limits)
+{
+	static const size_t CHUNKS[] = {1, 2, 3, 5, 64};
+	char *whole = load_yaml(text, len, 0, limits);
+	for (size_t c = 0; c < sizeof CHUNKS / sizeof *CHUNKS; c++) {
+		char *streamed = load_yaml(text, len, CHUNKS[c], limits);
+		if (strcmp(whole, streamed) != 0)
+			ck_abort_msg("%s, reads of %zu bytes:\n%.1500s\n-- from a buffer:\n%.1500s", what,
+			             CHUNKS[c], streamed, whole);
+		free(streamed);
+	}
+	free(whole);
+}
+
+/* Every YAML corpus file of the fuzzers and every golden input, with the default limits and
+ * with small ones (the size limit in the middle of the text, a few aliases). */
+START_TEST(tiny_reads_load_every_corpus_file_alike)
+{
+	static const char *const DIRS[] = {"fuzz/corpus/yaml", "fuzz/regressions/yaml",
+	                                   "fuzz/corpus/translate", "fuzz/regressions/translate"};
+	size_t files = 0;
+	for (size_t d = 0; d < sizeof DIRS / sizeof *DIRS; d++) {
+		char dir[1024];
+		snprintf(dir, sizeof dir, "%s/%s", REBALANCE_SOURCE_DIR, DIRS[d]);
+		DIR *dh = opendir(dir);
+		ck_assert_msg(dh != NULL, "%s", dir);
+		struct dirent *e;
+		while ((e = readdir(dh)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			char path[2048];
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			size_t len;
+			char *text = tu_read_file(path, &len);
+			ck_assert_ptr_nonnull(text);
+			rb__limits limits;
+			rb__limits_default(&limits);
+			check_chunks(path, text, len, &limits);
+			limits.input_bytes = len / 2;
+			limits.alias_expansion = 20;
+			check_chunks(path, text, len, &limits);
+			free(text);
+			files++;
+		}
+		closedir(dh);
+	}
+	ck_assert_uint_gt(files, 100);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("input_stream");
@@ -343,6 +473,7 @@ int main(void)
 	tcase_add_test(tc, the_size_limit_is_judged_on_the_whole_input);
 	tcase_add_test(tc, short_and_odd_inputs_load_alike);
 	tcase_add_test(tc, an_unreadable_input_is_an_io_error);
+	tcase_add_test(tc, tiny_reads_load_every_corpus_file_alike);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
