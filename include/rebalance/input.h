@@ -67,7 +67,8 @@ RB_API int rb_input_add_file(rb_input *in, const char *path, rb_input_format for
  * is never held whole in memory (JSON is: cJSON parses one buffer). What is
  * loaded, and every diagnostic (positions, the input-bytes limit), is what
  * rb_input_add_buffer gives for the same bytes. rb_input_add_file reads
- * through it.
+ * through it. The descriptor must block (a read that fails, EAGAIN included,
+ * is RB_EIO).
  * @param source_name the name used in diagnostics (copied; NULL means "<fd>")
  * @return as rb_input_add_file; RB_EINVAL also for a negative fd
  */
