@@ -23,8 +23,9 @@ An Engine runs one call at a time (a lock), and is meant for one owner.
 """
 
 import enum
-import json
+import io
 import os
+import pickle
 import threading
 from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, cast, sizeof, string_at
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
@@ -366,6 +367,22 @@ def _take(ctx, to_buffer, *args):
         _L.rb_free(ctx, buf)
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads the library's RB_FORMAT_PICKLE documents, which hold plain values
+    only (dict, list, str, int, float, bool, None): any opcode that would name
+    a class or a function to call is refused, so no bytes make it run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError("rebalance: the library's documents name no class "
+                                     "(%s.%s)" % (module, name))
+
+
+def _decode(data: bytes) -> Any:
+    """A document the library serialized as RB_FORMAT_PICKLE, as the objects
+    json.loads gives for its JSON: what every dict-returning method returns."""
+    return _PlainUnpickler(io.BytesIO(data)).load()
+
+
 _WHAT_IF_FORMS = ("expected NAMESPACE/SERVICE=N (N ready endpoints, 0: scaled to zero), "
                   "NAMESPACE/ROUTE:RULE:REF=weight:W or NAMESPACE/ROUTE:RULE:REF=fallback "
                   "(RULE: its name or index, REF: the backendRef's index), N and W up to "
@@ -507,7 +524,8 @@ class Translator:
         Each input is bytes or str (a buffer), an os.PathLike (a file read by
         the library), a (name, data) tuple or an Input.
         """
-        return json.loads(self.render(*inputs))
+        return _decode(self._run(inputs, self._translator(_L.rb_result_to_buffer,
+                                                          _lib.RB_FORMAT_PICKLE)))
 
     def warnings(self, *inputs: InputLike) -> List[Diagnostic]:
         """Translate the inputs and return the warnings, a list of Diagnostic
@@ -536,7 +554,8 @@ class Translator:
         """What the data plane gets, per destination: the Envoy v3 route
         action and clusters Envoy Gateway derives from each rule, in proto3
         JSON names (what `rebalance xds` prints), as a dict {"rules": [...]}."""
-        return json.loads(self.render_xds(*inputs))
+        return _decode(self._run(inputs, self._translator(_L.rb_xds_to_buffer,
+                                                          _lib.RB_FORMAT_PICKLE)))
 
     def render_xds(self, *inputs: InputLike, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes, as `rebalance xds -o json|yaml` prints them."""
@@ -552,12 +571,14 @@ class Translator:
         target, and a Service that is not in the input (a typo would scale
         nothing), raise ValueError naming it.
         """
-        return json.loads(self.render_explain(*inputs, what_if=what_if))
+        return _decode(self._explain(inputs, what_if, _lib.RB_FORMAT_PICKLE))
 
     def render_explain(self, *inputs: InputLike, what_if: WhatIf = (),
                        format: Format = Format.JSON) -> bytes:
         """explain() as the library's bytes, as `rebalance explain -o json|yaml` prints them."""
-        fmt = _output_format(format)
+        return self._explain(inputs, what_if, _output_format(format))
+
+    def _explain(self, inputs, what_if, fmt):
         targets = _targets(what_if)
 
         def body(ctx, inp):
@@ -792,7 +813,7 @@ class Engine:
     def translate(self) -> Dict[str, Any]:
         """Bring the result up to date and return it as a dict, as
         Translator.translate() does."""
-        return json.loads(self.render())
+        return _decode(self._render(_L.rb_result_to_buffer, _lib.RB_FORMAT_PICKLE))
 
     def render(self, format: Format = Format.JSON) -> bytes:
         """translate() as the library's bytes (`rebalance translate -o yaml|json`)."""
@@ -800,7 +821,7 @@ class Engine:
 
     def xds(self) -> Dict[str, Any]:
         """The up-to-date result's xDS projection, as Translator.xds() gives it."""
-        return json.loads(self.render_xds())
+        return _decode(self._render(_L.rb_xds_to_buffer, _lib.RB_FORMAT_PICKLE))
 
     def render_xds(self, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes (`rebalance xds -o json|yaml`)."""
@@ -829,8 +850,8 @@ class Engine:
         decoded: the cost follows the size of the change, not of the result."""
         with self._lock:
             self._translate_locked()
-            doc = json.loads(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
-                                   _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_JSON))
+            doc = _decode(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
+                                _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_PICKLE))
         return Changes(
             [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
              for d in doc["destinations"]],
