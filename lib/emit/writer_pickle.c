@@ -59,7 +59,7 @@ enum {
 /* The memo: keys up to this long, at most this many, found within this many probes. */
 #define MEMO_KEY_MAX ((size_t)255)
 #define MEMO_MAX ((size_t)1 << 12)
-#define MEMO_PROBES 8
+#define MEMO_PROBES 64
 
 typedef struct memo_slot {
 	uint64_t hash;
@@ -281,8 +281,9 @@ static bool memo_grow(rb__writer *w)
 		return false;
 	for (size_t i = 0; i < cap; i++)
 		s[i].len = UINT32_MAX;
-	/* Re-placed without the probe limit's check: a table twice as large holds
-	 * every key within its probes or drops the ones it cannot (never fetched). */
+	/* Re-placed in the larger table. A key that lands past MEMO_PROBES slots
+	 * from its own is not found again: it is then written in full, never
+	 * fetched wrongly. */
 	for (size_t i = 0; i < pk->cap; i++) {
 		memo_slot *o = &pk->slots[i];
 		if (o->len == UINT32_MAX)
@@ -342,8 +343,10 @@ int rb__wp_key(rb__writer *w, const char *key, size_t n, bool plain)
 	rb__wp_state *pk = w->pk;
 	if (n > MEMO_KEY_MAX)
 		return put_str(w, key, n);
-	/* A table at most half full (grown before), probed a few slots: past
-	 * those, or out of memory for the memo, the key is written as is. */
+	/* A table at most half full (grown before), keyed by the context's hash
+	 * key, probed at most MEMO_PROBES slots: past those (only keys made to
+	 * collide get there), or out of memory for the memo, the key is written
+	 * as is. */
 	if (pk->count >= pk->cap / 2 && pk->count < MEMO_MAX && !memo_grow(w))
 		return put_str(w, key, n);
 	if (!pk->cap)
