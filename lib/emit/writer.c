@@ -363,7 +363,7 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 {
 	RB_TRY(rb__w_map_begin(w, true));
 	for (size_t i = 0; i < n; i++) {
-		RB_TRY(rb__w_keyn(w, f[i].key, f[i].key_len));
+		RB_TRY(rb__w_key_known(w, f[i].key, f[i].key_len, f[i].key_plain));
 		switch (f[i].type) {
 		case RB_WF_STR:
 			RB_TRY(rb__w_str(w, f[i].s));
@@ -458,11 +458,58 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 	return true;
 }
 
+/*
+ * The pickle of a flow mapping as one value, the state checked once: `}(`,
+ * the keys and values, `u`. The caller checked the state; rc of the first
+ * failure.
+ */
+static int flow_map_pickle(rb__writer *w, w_frame *t, const rb__w_field *f, size_t n)
+{
+	if (t->kind == W_SEQ && !t->count)
+		RB_TRY(rb__wp_mark(w));
+	RB_TRY(rb__wp_coll_begin(w, true));
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].key)
+			return RB_EINVAL;
+		RB_TRY(i ? RB_OK : rb__wp_mark(w));
+		RB_TRY(rb__wp_key(w, f[i].key, f[i].key_len, f[i].key_plain));
+		switch (f[i].type) {
+		case RB_WF_STR:
+			RB_TRY(f[i].s ? rb__wp_string(w, f[i].s, strlen(f[i].s)) : RB_EINVAL);
+			break;
+		case RB_WF_UINT:
+			RB_TRY(rb__wp_uint(w, f[i].u));
+			break;
+		case RB_WF_INT:
+			RB_TRY(rb__wp_int(w, f[i].i));
+			break;
+		case RB_WF_TRUE:
+		case RB_WF_FALSE:
+			RB_TRY(rb__wp_bool(w, f[i].type == RB_WF_TRUE));
+			break;
+		default:
+			RB_NOT_REACHED("a field kind of rb__wfield");
+			return RB_EINVAL;
+		}
+	}
+	return rb__wp_coll_end(w, true, n);
+}
+
 int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n)
 {
 	if (!w || (!f && n))
 		return RB_EINVAL;
 	w_frame *t = top(w);
+	if (!w->err && !w->finished && w->format == RB_FORMAT_PICKLE && t &&
+	    (t->kind == W_SEQ || t->want_value)) {
+		int rc = flow_map_pickle(w, t, f, n);
+		if (rc)
+			return fail(w, rc);
+		if (t->kind == W_SEQ)
+			t->count++;
+		value_end(w);
+		return RB_OK;
+	}
 	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && t &&
 	    (t->kind == W_SEQ || t->want_value) && flow_map_json(w, t, f, n)) {
 		if (t->kind == W_SEQ)
@@ -501,7 +548,20 @@ int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, c
 		t->count++;
 		return RB_OK;
 	}
-	int rc = rb__w_keyn(w, key, klen);
+	/* Pickle: the key and its string, the state checked once. */
+	if (!w->err && !w->finished && w->format == RB_FORMAT_PICKLE && key && s && t &&
+	    t->kind == W_MAP && !t->want_value) {
+		int rc = t->count ? RB_OK : rb__wp_mark(w);
+		if (!rc)
+			rc = rb__wp_key(w, key, klen, key_plain);
+		if (!rc)
+			rc = rb__wp_string(w, s, n);
+		if (rc)
+			return fail(w, rc);
+		t->count++;
+		return RB_OK;
+	}
+	int rc = rb__w_key_known(w, key, klen, key_plain);
 	return rc ? rc : rb__w_strn(w, s, n);
 }
 

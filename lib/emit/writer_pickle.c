@@ -189,16 +189,18 @@ int rb__wp_coll_end(rb__writer *w, bool map, size_t count)
 static bool utf8_ok(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* The usual case, ASCII: the words OR-ed together, one test. */
+	uint64_t any = 0, x;
 	size_t i = 0;
-	while (i < n) {
-		uint64_t x;
-		if (n - i >= 8) {
-			memcpy(&x, p + i, 8);
-			if (!(x & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= p[i];
+	if (!(any & 0x8080808080808080ull))
+		return true;
+	for (i = 0; i < n;) {
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -346,6 +346,10 @@ def _new_input(ctx, config, items, namespace=None):
     return inp
 
 
+#: Format values as the library's input format numbers (apply()'s fast path).
+_INPUT_FORMATS = {f: int(f) for f in Format}
+
+
 def _output_format(format):
     fmt = {Format.YAML: _lib.RB_FORMAT_YAML, Format.JSON: _lib.RB_FORMAT_JSON}.get(format)
     if fmt is None:
@@ -776,6 +780,22 @@ class Engine:
         layout). A buffer the library refuses changes nothing and raises
         RebalanceError with its diagnostics. Nothing is translated until
         translate()."""
+        fmt = _INPUT_FORMATS.get(format) if type(data) is bytes else None
+        if fmt is not None:  # the usual call, without _items' normalisation
+            buf, bname = data, _encode(name)
+        else:
+            buf, bname, fmt = self._apply_args(data, name, format)
+        with self._lock:
+            self._check()
+            rc = _L.rb_engine_apply_buffer(self._engine, buf, len(buf), bname, fmt)
+            if rc in (_lib.RB_EPARSE, _lib.RB_ELIMIT):
+                raise _diagnostics(self._engine, _L.rb_engine_diag_count, _L.rb_engine_diag)
+            if rc != _lib.RB_OK:
+                # RB_ENOMEM: applied in part; the next translate() translates everything.
+                raise RebalanceError(rc)
+
+    def _apply_args(self, data, name, format):
+        """apply()'s arguments as (buffer, encoded name, format number)."""
         if isinstance(data, os.PathLike):
             # At most one byte past input-bytes, as rb_input_add_file reads: the
             # library reports the limit at that byte, and a FIFO or /dev/zero
@@ -787,14 +807,7 @@ class Engine:
         if not isinstance(data, tuple):  # (name, data) tuples and Inputs carry their own
             data = Input(data, name, format)
         ((_, bname, buf, fmt),) = _items([data])
-        with self._lock:
-            self._check()
-            rc = _L.rb_engine_apply_buffer(self._engine, buf, len(buf), bname, fmt)
-            if rc in (_lib.RB_EPARSE, _lib.RB_ELIMIT):
-                raise _diagnostics(self._engine, _L.rb_engine_diag_count, _L.rb_engine_diag)
-            if rc != _lib.RB_OK:
-                # RB_ENOMEM: applied in part; the next translate() translates everything.
-                raise RebalanceError(rc)
+        return buf, bname, fmt
 
     def delete(self, kind: str, namespace: Optional[str], name: str) -> None:
         """Remove every object of a kind ("Service", "EndpointSlice",
