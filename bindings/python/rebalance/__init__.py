@@ -733,6 +733,9 @@ class Engine:
             raise
         # The engine borrows the input: both live until close(), freed in that order.
         self._ctx, self._input, self._engine = ctx, inp, engine
+        # The out-parameters of every call, made once: used under the lock only.
+        self._res, self._buf, self._len = _lib.ResultP(), c_void_p(), c_size_t()
+        self._res_ref, self._buf_ref, self._len_ref = byref(self._res), byref(self._buf), byref(self._len)
 
     @property
     def closed(self) -> bool:
@@ -845,11 +848,10 @@ class Engine:
         the engine, valid until the next translate, read under the lock and
         never freed here."""
         self._check()
-        res = _lib.ResultP()
-        rc = _L.rb_engine_translate(self._engine, byref(res))
+        rc = _L.rb_engine_translate(self._engine, self._res_ref)
         if rc != _lib.RB_OK:
             raise RebalanceError(rc)
-        return res
+        return self._res
 
     def _render(self, to_buffer, fmt):
         with self._lock:
@@ -863,8 +865,15 @@ class Engine:
         decoded: the cost follows the size of the change, not of the result."""
         with self._lock:
             self._translate_locked()
-            doc = _decode(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
-                                _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_PICKLE))
+            rc = _L.rb_changes_to_buffer(self._ctx, _L.rb_engine_changes(self._engine),
+                                         _lib.RB_FORMAT_PICKLE, self._buf_ref, self._len_ref)
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            try:
+                data = string_at(self._buf, self._len.value)
+            finally:
+                _L.rb_free(self._ctx, self._buf)
+        doc = _decode(data)  # the engine is free meanwhile
         return Changes(
             [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
              for d in doc["destinations"]],
