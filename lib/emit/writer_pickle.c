@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "core/hash.h"
+#include "core/strutil.h"
 #include "emit/writer_int.h"
 #include "rebalance/errors.h"
 
@@ -60,6 +61,8 @@ enum {
 #define MEMO_KEY_MAX ((size_t)255)
 #define MEMO_MAX ((size_t)1 << 12)
 #define MEMO_PROBES 64
+/* Entries of the cache of keys by address (see rb__wp_key). */
+#define RECENT 64
 
 typedef struct memo_slot {
 	uint64_t hash;
@@ -67,8 +70,15 @@ typedef struct memo_slot {
 	uint32_t index;    /* its memo index; slot empty when len == UINT32_MAX */
 } memo_slot;
 
+/* A key memoized, by the address it was last written from. */
+typedef struct recent_key {
+	const char *ptr;
+	uint32_t off, len, index; /* as in memo_slot */
+} recent_key;
+
 struct rb__wp_state {
 	size_t frame_at; /* where the current frame's header goes in the chunk */
+	recent_key recent[RECENT];
 	memo_slot *slots;
 	size_t cap, count; /* slots (a power of two), keys memoized */
 	char *keys;
@@ -112,7 +122,7 @@ static int io(rb__writer *w)
 }
 
 /* Room for n more bytes in the current frame: the frame sent and a new one opened if needed. */
-static int room(rb__writer *w, size_t n)
+static inline __attribute__((always_inline)) int room(rb__writer *w, size_t n)
 {
 	if (n <= RB_W_CHUNK - w->out_len)
 		return RB_OK;
@@ -120,17 +130,17 @@ static int room(rb__writer *w, size_t n)
 }
 
 /* One opcode with its argument, n bytes (n <= RB_W_CHUNK - FRAME_HEAD), inside a frame. */
-static int op(rb__writer *w, const void *p, size_t n)
+static inline __attribute__((always_inline)) int op(rb__writer *w, const void *p, size_t n)
 {
 	int rc = room(w, n);
 	if (rc)
 		return rc;
-	memcpy(w->out + w->out_len, p, n);
+	rb__copy_short(w->out + w->out_len, p, n);
 	w->out_len += n;
 	return RB_OK;
 }
 
-static int op1(rb__writer *w, unsigned char c)
+static inline int op1(rb__writer *w, unsigned char c)
 {
 	if (w->out_len == RB_W_CHUNK) {
 		int rc = room(w, 1);
@@ -261,8 +271,8 @@ static int put_str(rb__writer *w, const char *s, size_t n)
 	if (rc)
 		return rc;
 	char *o = w->out + w->out_len;
-	memcpy(o, h, hn);
-	memcpy(o + hn, s, n);
+	rb__copy_short(o, (const char *)h, hn);
+	rb__copy_short(o + hn, s, n);
 	w->out_len += hn + n;
 	return RB_OK;
 }
@@ -325,7 +335,7 @@ static bool memo_text(rb__writer *w, const char *key, size_t n, uint32_t *off)
 }
 
 /* A key fetched from the memo: BINGET / LONG_BINGET. */
-static int memo_get(rb__writer *w, uint32_t index)
+static inline __attribute__((always_inline)) int memo_get(rb__writer *w, uint32_t index)
 {
 	unsigned char o[5];
 	if (index < 256) {
@@ -338,11 +348,13 @@ static int memo_get(rb__writer *w, uint32_t index)
 	return op(w, o, 5);
 }
 
-int rb__wp_key(rb__writer *w, const char *key, size_t n, bool plain)
+/* rb__wp_key when the key is not in the cache by address: the memo's table. */
+static __attribute__((noinline)) int key_by_text(rb__writer *w, const char *key, size_t n,
+                                                 bool plain, recent_key *r)
 {
+	rb__wp_state *pk = w->pk;
 	if (!plain && !utf8_ok(key, n))
 		return RB_EINVAL;
-	rb__wp_state *pk = w->pk;
 	if (n > MEMO_KEY_MAX)
 		return put_str(w, key, n);
 	/* A table at most half full (grown before), keyed by the context's hash
@@ -368,12 +380,27 @@ int rb__wp_key(rb__writer *w, const char *key, size_t n, bool plain)
 			if (rc)
 				return rc;
 			*s = (memo_slot){h, off, (uint32_t)n, (uint32_t)pk->count++};
+			*r = (recent_key){key, off, (uint32_t)n, s->index};
 			return RB_OK;
 		}
-		if (s->hash == h && s->len == n && !memcmp(pk->keys + s->off, key, n))
+		if (s->hash == h && s->len == n && rb__eq_short(pk->keys + s->off, key, n)) {
+			*r = (recent_key){key, s->off, (uint32_t)n, s->index};
 			return memo_get(w, s->index);
+		}
 	}
 	return put_str(w, key, n);
+}
+
+int rb__wp_key(rb__writer *w, const char *key, size_t n, bool plain)
+{
+	rb__wp_state *pk = w->pk;
+	/* The usual case: the key was written from this address before (the
+	 * literal keys of the IR). Its text is compared all the same: an address
+	 * may hold another key by now. */
+	recent_key *r = &pk->recent[((uintptr_t)key ^ (uintptr_t)key >> 7) % RECENT];
+	if (r->ptr == key && r->len == n && rb__eq_short(pk->keys + r->off, key, n))
+		return memo_get(w, r->index);
+	return key_by_text(w, key, n, plain, r);
 }
 
 /* ---- scalars ---- */
