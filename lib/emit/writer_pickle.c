@@ -316,7 +316,7 @@ static bool memo_grow(rb__writer *w)
 static bool memo_text(rb__writer *w, const char *key, size_t n, uint32_t *off)
 {
 	rb__wp_state *pk = w->pk;
-	if (n > pk->keys_cap - pk->keys_len) {
+	if (n > pk->keys_cap - pk->keys_len || !pk->keys) { /* an empty key too: keys not NULL */
 		size_t cap = pk->keys_cap ? pk->keys_cap * 2 : 1024;
 		while (n > cap - pk->keys_len)
 			cap *= 2;

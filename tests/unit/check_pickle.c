@@ -366,6 +366,19 @@ START_TEST(test_memo)
 	}
 	ck_assert_mem_eq(p, "ue.", 3);
 
+	/* The empty key, memoized first: the memo's text is still empty. */
+	w = wopen();
+	ck_assert_int_eq(rb__w_seq_begin(w, false), RB_OK);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+		ck_assert_int_eq(rb__w_keyn(w, "", 0), RB_OK);
+		ck_assert_int_eq(rb__w_uint(w, 1), RB_OK);
+		ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	}
+	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
+	wclose(w);
+	expect_body("](}(\x8c\x00\x94K\x01u}(h\x00K\x01ue");
+
 	/* A key of 256 bytes is not memoized: written again in full. */
 	char *big = filled(256);
 	w = wopen();
