@@ -12,6 +12,8 @@
  *    shape) and each document root is written with rb__emit_node as YAML and
  *    as JSON; each is read back and written again: identical bytes (the
  *    writer's quoting rules and the loaders agree on every scalar).
+ * In both, the pickle back end (RB_FORMAT_PICKLE) must write whatever the
+ * JSON one writes, as one pickle: PROTO 4 first, STOP last.
  * Any difference aborts.
  */
 #include "core/buf.h"
@@ -109,6 +111,15 @@ static void fixpoint(rt *t, const char *what, const rb__buf *out1, rb_format for
 	rb__buf_free(&again);
 }
 
+/* What JSON writes, pickle writes too: a pickle (write returns the writer's rc). */
+static void pickle_too(const char *what, int rc, const rb__buf *out)
+{
+	if (rc)
+		rb_fuzz_fail("%s as pickle: returned %d", what, rc);
+	if (out->len < 4 || memcmp(out->data, "\x80\x04", 2) != 0 || out->data[out->len - 1] != '.')
+		rb_fuzz_fail("%s as pickle: not PROTO 4 ... STOP", what);
+}
+
 /* ---- the IR ---- */
 
 static void ir_round_trip(const uint8_t *data, size_t size, uint8_t opt)
@@ -139,6 +150,10 @@ static void ir_round_trip(const uint8_t *data, size_t size, uint8_t opt)
 	          RB_FORMAT_JSON, &as_json);
 	same("IR as YAML, written as JSON", &out[1], &as_json);
 	rb__buf_free(&as_json);
+	rb__buf pk;
+	rb__buf_init(&pk, &t.mem);
+	pickle_too("IR", rb_result_write(res, RB_FORMAT_PICKLE, buf_write, &pk), &pk);
+	rb__buf_free(&pk);
 	rb__buf_free(&out[0]);
 	rb__buf_free(&out[1]);
 	rb_result_free(res);
@@ -162,6 +177,10 @@ static int raw_root(void *ud, const rb__node *root, const char *layout_key)
 		fixpoint(t, i ? "tree as JSON" : "tree as YAML", &out, f);
 		rb__buf_free(&out);
 	}
+	rb__buf pk;
+	rb__buf_init(&pk, &t->mem);
+	pickle_too("tree", emit_node(t, root, RB_FORMAT_PICKLE, &pk), &pk);
+	rb__buf_free(&pk);
 	return RB_OK;
 }
 

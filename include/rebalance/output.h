@@ -4,7 +4,7 @@
  * YAML and JSON carry the same IR with the same key order (docs/ir.md).
  * Output is deterministic: identical input gives identical bytes; strings
  * that would read back as another type are quoted; LF line endings and a
- * final newline.
+ * final newline. RB_FORMAT_PICKLE carries the same document for Python.
  */
 #ifndef REBALANCE_OUTPUT_H
 #define REBALANCE_OUTPUT_H
@@ -17,7 +17,20 @@ RB_BEGIN_DECLS
 /** Output formats. */
 typedef enum rb_format {
 	RB_FORMAT_YAML = 1,
-	RB_FORMAT_JSON = 2
+	RB_FORMAT_JSON = 2,
+	/**
+	 * Python's pickle, protocol 4: the objects Python's json.loads gives for
+	 * the RB_FORMAT_JSON bytes of the same document (dict, list, str, int,
+	 * float, True, False, None; keys in order), for the Python binding, which
+	 * then builds them without parsing text. Only opcodes that build those
+	 * plain values are written, never one that names a class or calls one
+	 * (GLOBAL, REDUCE...): an unpickler whose find_class refuses everything
+	 * loads it. Binary: no final newline, and the NUL a *_to_buffer function
+	 * adds is not part of it. Accepted by every writer function of the
+	 * library (results, xDS, explanations, change sets, single entries);
+	 * the CLI does not offer it.
+	 */
+	RB_FORMAT_PICKLE = 3
 } rb_format;
 
 /**

@@ -7,7 +7,7 @@
 int rb__view_write(const rb__mem *mem, rb__view_fn view, const void *subject, rb_format format,
                    rb_write_fn write, void *ud)
 {
-	if (!write || (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON))
+	if (!write)
 		return RB_EINVAL;
 	rb__writer *w;
 	int rc = rb__writer_new(&w, mem, format, write, ud);

@@ -1,7 +1,8 @@
 /*
  * The writer's common part: argument and state checks (which call is legal
  * where), sticky errors, the output chunk and the sink. The back ends
- * (writer_yaml.c, writer_json.c) only turn a legal call into bytes.
+ * (writer_yaml.c, writer_json.c, writer_pickle.c) only turn a legal call
+ * into bytes.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -25,6 +26,9 @@ bool rb__w_flush(rb__writer *w)
 {
 	if (w->sink_dead)
 		return false;
+	bool pickle = w->format == RB_FORMAT_PICKLE;
+	if (pickle)
+		rb__wp_seal(w);
 	if (w->out_len) {
 		if (w->write(w->ud, w->out, w->out_len) != 0) {
 			w->sink_dead = true;
@@ -34,6 +38,8 @@ bool rb__w_flush(rb__writer *w)
 		}
 		w->out_len = 0;
 	}
+	if (pickle)
+		rb__wp_frame_open(w);
 	return true;
 }
 
@@ -63,7 +69,8 @@ int rb__writer_new(rb__writer **out, const rb__mem *mem, rb_format format, rb_wr
 	if (!out)
 		return RB_EINVAL;
 	*out = NULL;
-	if (!mem || !write || (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON))
+	if (!mem || !write ||
+	    (format != RB_FORMAT_YAML && format != RB_FORMAT_JSON && format != RB_FORMAT_PICKLE))
 		return RB_EINVAL;
 	rb__writer *w = rb__calloc(mem, 1, sizeof *w);
 	if (!w)
@@ -77,8 +84,8 @@ int rb__writer_new(rb__writer **out, const rb__mem *mem, rb_format format, rb_wr
 		rb__writer_free(w);
 		return RB_ENOMEM;
 	}
-	if (format == RB_FORMAT_YAML) {
-		int rc = rb__wy_init(w);
+	if (format != RB_FORMAT_JSON) {
+		int rc = format == RB_FORMAT_YAML ? rb__wy_init(w) : rb__wp_init(w);
 		if (rc) {
 			rb__writer_free(w);
 			return rc;
@@ -94,6 +101,7 @@ void rb__writer_free(rb__writer *w)
 		return;
 	if (w->yaml_init)
 		rb__wy_free(w);
+	rb__wp_free(w);
 	rb__free(w->mem, w->stack);
 	rb__free(w->mem, w->out);
 	rb__free(w->mem, w);
@@ -108,7 +116,9 @@ int rb__writer_finish(rb__writer *w)
 	if (w->depth || !w->root_done)
 		return fail(w, RB_EINVAL);
 	w->finished = true;
-	int rc = w->format == RB_FORMAT_YAML ? rb__wy_finish(w) : rb__wj_finish(w);
+	int rc = w->format == RB_FORMAT_YAML   ? rb__wy_finish(w)
+	         : w->format == RB_FORMAT_JSON ? rb__wj_finish(w)
+	                                       : rb__wp_finish(w);
 	if (rc)
 		return fail(w, rc);
 	if (!rb__w_flush(w))
@@ -135,8 +145,10 @@ static int value_begin(rb__writer *w)
 		return w->root_done ? fail(w, RB_EINVAL) : RB_OK;
 	if (t->kind == W_MAP)
 		return t->want_value ? RB_OK : fail(w, RB_EINVAL);
-	if (w->format == RB_FORMAT_JSON) {
-		int rc = rb__wj_begin_member(w);
+	if (w->format != RB_FORMAT_YAML) {
+		int rc = w->format == RB_FORMAT_JSON ? rb__wj_begin_member(w)
+		         : t->count                  ? RB_OK
+		                                     : rb__wp_mark(w);
 		if (rc)
 			return fail(w, rc);
 	}
@@ -206,7 +218,9 @@ static int coll_begin(rb__writer *w, bool map, bool flow)
 		w->stack = s;
 		w->stack_cap = cap;
 	}
-	rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_begin(w, map, eff) : rb__wj_coll_begin(w, map);
+	rc = w->format == RB_FORMAT_YAML   ? rb__wy_coll_begin(w, map, eff)
+	     : w->format == RB_FORMAT_JSON ? rb__wj_coll_begin(w, map)
+	                                   : rb__wp_coll_begin(w, map);
 	if (rc)
 		return fail(w, rc);
 	w_frame *f = &w->stack[w->depth++];
@@ -238,8 +252,9 @@ static int coll_end(rb__writer *w, bool map)
 		w->out_len += ind + 1;
 		rc = RB_OK;
 	} else {
-		rc = w->format == RB_FORMAT_YAML ? rb__wy_coll_end(w, map)
-		                                 : rb__wj_coll_end(w, map);
+		rc = w->format == RB_FORMAT_YAML   ? rb__wy_coll_end(w, map)
+		     : w->format == RB_FORMAT_JSON ? rb__wj_coll_end(w, map)
+		                                   : rb__wp_coll_end(w, map, t->count);
 	}
 	if (rc)
 		return fail(w, rc);
@@ -273,6 +288,8 @@ static int put_string(rb__writer *w, const char *s, size_t n)
 {
 	if (w->format == RB_FORMAT_JSON)
 		return rb__wj_string(w, s, n);
+	if (w->format == RB_FORMAT_PICKLE)
+		return rb__wp_string(w, s, n);
 	int cls = rb__yaml_classify(s, n);
 	if (cls < 0)
 		return RB_EINVAL;
@@ -311,6 +328,10 @@ int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain)
 		rc = rb__wj_begin_member(w);
 		if (!rc)
 			rc = rb__wj_key(w, key, n);
+	} else if (w->format == RB_FORMAT_PICKLE) {
+		rc = t->count ? RB_OK : rb__wp_mark(w);
+		if (!rc)
+			rc = rb__wp_key(w, key, n, plain);
 	} else {
 		rc = put_string(w, key, n);
 	}
@@ -342,7 +363,7 @@ static int flow_map_calls(rb__writer *w, const rb__w_field *f, size_t n)
 {
 	RB_TRY(rb__w_map_begin(w, true));
 	for (size_t i = 0; i < n; i++) {
-		RB_TRY(rb__w_keyn(w, f[i].key, f[i].key_len));
+		RB_TRY(rb__w_key_known(w, f[i].key, f[i].key_len, f[i].key_plain));
 		switch (f[i].type) {
 		case RB_WF_STR:
 			RB_TRY(rb__w_str(w, f[i].s));
@@ -437,11 +458,58 @@ static bool flow_map_json(rb__writer *w, w_frame *t, const rb__w_field *f, size_
 	return true;
 }
 
+/*
+ * The pickle of a flow mapping as one value, the state checked once: `}(`,
+ * the keys and values, `u`. The caller checked the state; rc of the first
+ * failure.
+ */
+static int flow_map_pickle(rb__writer *w, w_frame *t, const rb__w_field *f, size_t n)
+{
+	if (t->kind == W_SEQ && !t->count)
+		RB_TRY(rb__wp_mark(w));
+	RB_TRY(rb__wp_coll_begin(w, true));
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].key)
+			return RB_EINVAL;
+		RB_TRY(i ? RB_OK : rb__wp_mark(w));
+		RB_TRY(rb__wp_key(w, f[i].key, f[i].key_len, f[i].key_plain));
+		switch (f[i].type) {
+		case RB_WF_STR:
+			RB_TRY(f[i].s ? rb__wp_string(w, f[i].s, strlen(f[i].s)) : RB_EINVAL);
+			break;
+		case RB_WF_UINT:
+			RB_TRY(rb__wp_uint(w, f[i].u));
+			break;
+		case RB_WF_INT:
+			RB_TRY(rb__wp_int(w, f[i].i));
+			break;
+		case RB_WF_TRUE:
+		case RB_WF_FALSE:
+			RB_TRY(rb__wp_bool(w, f[i].type == RB_WF_TRUE));
+			break;
+		default:
+			RB_NOT_REACHED("a field kind of rb__wfield");
+			return RB_EINVAL;
+		}
+	}
+	return rb__wp_coll_end(w, true, n);
+}
+
 int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n)
 {
 	if (!w || (!f && n))
 		return RB_EINVAL;
 	w_frame *t = top(w);
+	if (!w->err && !w->finished && w->format == RB_FORMAT_PICKLE && t &&
+	    (t->kind == W_SEQ || t->want_value)) {
+		int rc = flow_map_pickle(w, t, f, n);
+		if (rc)
+			return fail(w, rc);
+		if (t->kind == W_SEQ)
+			t->count++;
+		value_end(w);
+		return RB_OK;
+	}
 	if (!w->err && !w->finished && w->format == RB_FORMAT_JSON && t &&
 	    (t->kind == W_SEQ || t->want_value) && flow_map_json(w, t, f, n)) {
 		if (t->kind == W_SEQ)
@@ -480,8 +548,30 @@ int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, c
 		t->count++;
 		return RB_OK;
 	}
-	int rc = rb__w_keyn(w, key, klen);
+	/* Pickle: the key and its string, the state checked once. */
+	if (!w->err && !w->finished && w->format == RB_FORMAT_PICKLE && key && s && t &&
+	    t->kind == W_MAP && !t->want_value) {
+		int rc = t->count ? RB_OK : rb__wp_mark(w);
+		if (!rc)
+			rc = rb__wp_key(w, key, klen, key_plain);
+		if (!rc)
+			rc = rb__wp_string(w, s, n);
+		if (rc)
+			return fail(w, rc);
+		t->count++;
+		return RB_OK;
+	}
+	int rc = rb__w_key_known(w, key, klen, key_plain);
 	return rc ? rc : rb__w_strn(w, s, n);
+}
+
+/* After a back end wrote a value (rc its result): the error made sticky, or the value done. */
+static int value_done(rb__writer *w, int rc)
+{
+	if (rc)
+		return fail(w, rc);
+	value_end(w);
+	return RB_OK;
 }
 
 /* A token written as is: plain in YAML, bare in JSON (numbers, true, false, null). */
@@ -501,6 +591,10 @@ int rb__w_uint(rb__writer *w, uint64_t v)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_PICKLE) {
+		int rc = value_begin(w);
+		return rc ? rc : value_done(w, rb__wp_uint(w, v));
+	}
 	char tmp[24];
 	size_t n = rb__fmt_u64(tmp, v);
 	return put_token(w, tmp, n);
@@ -510,6 +604,10 @@ int rb__w_int(rb__writer *w, int64_t v)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_PICKLE) {
+		int rc = value_begin(w);
+		return rc ? rc : value_done(w, rb__wp_int(w, v));
+	}
 	char tmp[24];
 	size_t n = rb__fmt_i64(tmp, v);
 	return put_token(w, tmp, n);
@@ -519,6 +617,10 @@ int rb__w_bool(rb__writer *w, bool v)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_PICKLE) {
+		int rc = value_begin(w);
+		return rc ? rc : value_done(w, rb__wp_bool(w, v));
+	}
 	return v ? put_token(w, "true", 4) : put_token(w, "false", 5);
 }
 
@@ -526,6 +628,10 @@ int rb__w_null(rb__writer *w)
 {
 	if (!w)
 		return RB_EINVAL;
+	if (w->format == RB_FORMAT_PICKLE) {
+		int rc = value_begin(w);
+		return rc ? rc : value_done(w, rb__wp_null(w));
+	}
 	return put_token(w, "null", 4);
 }
 
@@ -542,6 +648,10 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 	if (!text) {
 		int rc = value_begin(w);
 		return rc ? rc : fail(w, RB_EINVAL);
+	}
+	if (w->format == RB_FORMAT_PICKLE) {
+		int rc = value_begin(w);
+		return rc ? rc : value_done(w, rb__wp_number(w, text, n));
 	}
 	/* JSON number syntax is a subset of the YAML 1.2 core int and float forms.
 	 * In YAML the text must also read back as a number the way go-yaml reads it

@@ -1,7 +1,7 @@
 /*
  * Private to lib/emit/writer*.c: the writer's state, shared by the common
- * state machine (writer.c) and the two back ends (writer_yaml.c,
- * writer_json.c). Not for use outside lib/emit.
+ * state machine (writer.c) and the three back ends (writer_yaml.c,
+ * writer_json.c, writer_pickle.c). Not for use outside lib/emit.
  */
 #ifndef RB_EMIT_WRITER_INT_H
 #define RB_EMIT_WRITER_INT_H
@@ -27,6 +27,9 @@ typedef struct w_frame {
 	size_t count;       /* members or items written so far */
 } w_frame;
 
+/* The pickle back end's own state (writer_pickle.c). */
+typedef struct rb__wp_state rb__wp_state;
+
 struct rb__writer {
 	const rb__mem *mem;
 	rb_format format;
@@ -42,6 +45,7 @@ struct rb__writer {
 	size_t out_len;
 	bool yaml_init;
 	yaml_emitter_t yaml;
+	rb__wp_state *pk; /* RB_FORMAT_PICKLE */
 };
 
 /* Hand the collected bytes to the sink. false when the sink failed (err = RB_EIO). */
@@ -116,5 +120,29 @@ static inline bool rb__wj_sep(const rb__writer *w, const char **p, size_t *n)
 int rb__wj_key(rb__writer *w, const char *s, size_t n);
 int rb__wj_raw(rb__writer *w, const char *s, size_t n);
 int rb__wj_finish(rb__writer *w);
+
+/*
+ * Pickle. The chunk holds one frame (and, first, PROTO): rb__w_flush seals
+ * it before sending the chunk and opens the next one after.
+ */
+int rb__wp_init(rb__writer *w);
+void rb__wp_free(rb__writer *w);
+void rb__wp_seal(rb__writer *w);
+void rb__wp_frame_open(rb__writer *w);
+int rb__wp_finish(rb__writer *w);
+int rb__wp_coll_begin(rb__writer *w, bool map);
+/* MARK, before the first member of a collection. */
+int rb__wp_mark(rb__writer *w);
+/* SETITEMS / APPENDS after the last of `count` members (nothing when none). */
+int rb__wp_coll_end(rb__writer *w, bool map, size_t count);
+int rb__wp_string(rb__writer *w, const char *s, size_t n);
+/* A key, memoized; plain: printable ASCII (no UTF-8 check needed). */
+int rb__wp_key(rb__writer *w, const char *key, size_t n, bool plain);
+int rb__wp_uint(rb__writer *w, uint64_t v);
+int rb__wp_int(rb__writer *w, int64_t v);
+int rb__wp_bool(rb__writer *w, bool v);
+int rb__wp_null(rb__writer *w);
+/* rb__w_number's text: an int, a float or a string, as json.loads reads the JSON back end's. */
+int rb__wp_number(rb__writer *w, const char *text, size_t n);
 
 #endif

@@ -2029,7 +2029,7 @@ START_TEST(test_misuse)
 	}
 	rb__mem_default(&g_mem);
 	rb__writer *w = (rb__writer *)1;
-	ck_assert_int_eq(rb__writer_new(&w, &g_mem, (rb_format)3, sink_write, &g_sink), RB_EINVAL);
+	ck_assert_int_eq(rb__writer_new(&w, &g_mem, (rb_format)4, sink_write, &g_sink), RB_EINVAL);
 	ck_assert_ptr_null(w);
 	ck_assert_int_eq(rb__writer_new(&w, &g_mem, RB_FORMAT_JSON, NULL, NULL), RB_EINVAL);
 	ck_assert_int_eq(rb__writer_new(NULL, &g_mem, RB_FORMAT_JSON, sink_write, NULL), RB_EINVAL);

@@ -23,8 +23,9 @@ An Engine runs one call at a time (a lock), and is meant for one owner.
 """
 
 import enum
-import json
+import io
 import os
+import pickle
 import threading
 from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p, cast, sizeof, string_at
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
@@ -345,6 +346,10 @@ def _new_input(ctx, config, items, namespace=None):
     return inp
 
 
+#: Format values as the library's input format numbers (apply()'s fast path).
+_INPUT_FORMATS = {f: int(f) for f in Format}
+
+
 def _output_format(format):
     fmt = {Format.YAML: _lib.RB_FORMAT_YAML, Format.JSON: _lib.RB_FORMAT_JSON}.get(format)
     if fmt is None:
@@ -364,6 +369,22 @@ def _take(ctx, to_buffer, *args):
         return string_at(buf, n.value)
     finally:
         _L.rb_free(ctx, buf)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads the library's RB_FORMAT_PICKLE documents, which hold plain values
+    only (dict, list, str, int, float, bool, None): any opcode that would name
+    a class or a function to call is refused, so no bytes make it run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError("rebalance: the library's documents name no class "
+                                     "(%s.%s)" % (module, name))
+
+
+def _decode(data: bytes) -> Any:
+    """A document the library serialized as RB_FORMAT_PICKLE, as the objects
+    json.loads gives for its JSON: what every dict-returning method returns."""
+    return _PlainUnpickler(io.BytesIO(data)).load()
 
 
 _WHAT_IF_FORMS = ("expected NAMESPACE/SERVICE=N (N ready endpoints, 0: scaled to zero), "
@@ -507,7 +528,8 @@ class Translator:
         Each input is bytes or str (a buffer), an os.PathLike (a file read by
         the library), a (name, data) tuple or an Input.
         """
-        return json.loads(self.render(*inputs))
+        return _decode(self._run(inputs, self._translator(_L.rb_result_to_buffer,
+                                                          _lib.RB_FORMAT_PICKLE)))
 
     def warnings(self, *inputs: InputLike) -> List[Diagnostic]:
         """Translate the inputs and return the warnings, a list of Diagnostic
@@ -536,7 +558,8 @@ class Translator:
         """What the data plane gets, per destination: the Envoy v3 route
         action and clusters Envoy Gateway derives from each rule, in proto3
         JSON names (what `rebalance xds` prints), as a dict {"rules": [...]}."""
-        return json.loads(self.render_xds(*inputs))
+        return _decode(self._run(inputs, self._translator(_L.rb_xds_to_buffer,
+                                                          _lib.RB_FORMAT_PICKLE)))
 
     def render_xds(self, *inputs: InputLike, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes, as `rebalance xds -o json|yaml` prints them."""
@@ -552,12 +575,14 @@ class Translator:
         target, and a Service that is not in the input (a typo would scale
         nothing), raise ValueError naming it.
         """
-        return json.loads(self.render_explain(*inputs, what_if=what_if))
+        return _decode(self._explain(inputs, what_if, _lib.RB_FORMAT_PICKLE))
 
     def render_explain(self, *inputs: InputLike, what_if: WhatIf = (),
                        format: Format = Format.JSON) -> bytes:
         """explain() as the library's bytes, as `rebalance explain -o json|yaml` prints them."""
-        fmt = _output_format(format)
+        return self._explain(inputs, what_if, _output_format(format))
+
+    def _explain(self, inputs, what_if, fmt):
         targets = _targets(what_if)
 
         def body(ctx, inp):
@@ -708,6 +733,9 @@ class Engine:
             raise
         # The engine borrows the input: both live until close(), freed in that order.
         self._ctx, self._input, self._engine = ctx, inp, engine
+        # The out-parameters of every call, made once: used under the lock only.
+        self._res, self._buf, self._len = _lib.ResultP(), c_void_p(), c_size_t()
+        self._res_ref, self._buf_ref, self._len_ref = byref(self._res), byref(self._buf), byref(self._len)
 
     @property
     def closed(self) -> bool:
@@ -755,6 +783,22 @@ class Engine:
         layout). A buffer the library refuses changes nothing and raises
         RebalanceError with its diagnostics. Nothing is translated until
         translate()."""
+        fmt = _INPUT_FORMATS.get(format) if type(data) is bytes else None
+        if fmt is not None:  # the usual call, without _items' normalisation
+            buf, bname = data, _encode(name)
+        else:
+            buf, bname, fmt = self._apply_args(data, name, format)
+        with self._lock:
+            self._check()
+            rc = _L.rb_engine_apply_buffer(self._engine, buf, len(buf), bname, fmt)
+            if rc in (_lib.RB_EPARSE, _lib.RB_ELIMIT):
+                raise _diagnostics(self._engine, _L.rb_engine_diag_count, _L.rb_engine_diag)
+            if rc != _lib.RB_OK:
+                # RB_ENOMEM: applied in part; the next translate() translates everything.
+                raise RebalanceError(rc)
+
+    def _apply_args(self, data, name, format):
+        """apply()'s arguments as (buffer, encoded name, format number)."""
         if isinstance(data, os.PathLike):
             # At most one byte past input-bytes, as rb_input_add_file reads: the
             # library reports the limit at that byte, and a FIFO or /dev/zero
@@ -766,14 +810,7 @@ class Engine:
         if not isinstance(data, tuple):  # (name, data) tuples and Inputs carry their own
             data = Input(data, name, format)
         ((_, bname, buf, fmt),) = _items([data])
-        with self._lock:
-            self._check()
-            rc = _L.rb_engine_apply_buffer(self._engine, buf, len(buf), bname, fmt)
-            if rc in (_lib.RB_EPARSE, _lib.RB_ELIMIT):
-                raise _diagnostics(self._engine, _L.rb_engine_diag_count, _L.rb_engine_diag)
-            if rc != _lib.RB_OK:
-                # RB_ENOMEM: applied in part; the next translate() translates everything.
-                raise RebalanceError(rc)
+        return buf, bname, fmt
 
     def delete(self, kind: str, namespace: Optional[str], name: str) -> None:
         """Remove every object of a kind ("Service", "EndpointSlice",
@@ -792,7 +829,7 @@ class Engine:
     def translate(self) -> Dict[str, Any]:
         """Bring the result up to date and return it as a dict, as
         Translator.translate() does."""
-        return json.loads(self.render())
+        return _decode(self._render(_L.rb_result_to_buffer, _lib.RB_FORMAT_PICKLE))
 
     def render(self, format: Format = Format.JSON) -> bytes:
         """translate() as the library's bytes (`rebalance translate -o yaml|json`)."""
@@ -800,7 +837,7 @@ class Engine:
 
     def xds(self) -> Dict[str, Any]:
         """The up-to-date result's xDS projection, as Translator.xds() gives it."""
-        return json.loads(self.render_xds())
+        return _decode(self._render(_L.rb_xds_to_buffer, _lib.RB_FORMAT_PICKLE))
 
     def render_xds(self, format: Format = Format.JSON) -> bytes:
         """xds() as the library's bytes (`rebalance xds -o json|yaml`)."""
@@ -811,11 +848,10 @@ class Engine:
         the engine, valid until the next translate, read under the lock and
         never freed here."""
         self._check()
-        res = _lib.ResultP()
-        rc = _L.rb_engine_translate(self._engine, byref(res))
+        rc = _L.rb_engine_translate(self._engine, self._res_ref)
         if rc != _lib.RB_OK:
             raise RebalanceError(rc)
-        return res
+        return self._res
 
     def _render(self, to_buffer, fmt):
         with self._lock:
@@ -829,8 +865,15 @@ class Engine:
         decoded: the cost follows the size of the change, not of the result."""
         with self._lock:
             self._translate_locked()
-            doc = json.loads(_take(self._ctx, _L.rb_changes_to_buffer, self._ctx,
-                                   _L.rb_engine_changes(self._engine), _lib.RB_FORMAT_JSON))
+            rc = _L.rb_changes_to_buffer(self._ctx, _L.rb_engine_changes(self._engine),
+                                         _lib.RB_FORMAT_PICKLE, self._buf_ref, self._len_ref)
+            if rc != _lib.RB_OK:
+                raise RebalanceError(rc)
+            try:
+                data = string_at(self._buf, self._len.value)
+            finally:
+                _L.rb_free(self._ctx, self._buf)
+        doc = _decode(data)  # the engine is free meanwhile
         return Changes(
             [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
              for d in doc["destinations"]],

@@ -191,6 +191,81 @@ class GoldenTest(unittest.TestCase):
         self.assertIn(reason, run["err"])
 
 
+def same_json(a, b):
+    """Equal as json.loads gives them: values, key order, and int versus float."""
+    return a == b and json.dumps(a) == json.dumps(b)
+
+
+class PickleTest(unittest.TestCase):
+    """Every dict the binding returns is decoded from the library's pickle
+    (RB_FORMAT_PICKLE): for every golden input it must equal json.loads of
+    the library's JSON, for translate, xds, explain and engine change sets."""
+
+    def test_golden_documents(self):
+        translators = {}
+        checked = 0
+        try:
+            for run in golden_runs():
+                if run["out"] is None:
+                    continue
+                with self.subTest(run["name"]):
+                    key = options_key(run["opts"])
+                    t = translators.get(key) or translators.setdefault(
+                        key, rebalance.Translator(**run["opts"]))
+                    want = json.loads(render_run(t, dict(run, format="json")))
+                    self.assertTrue(same_json(decode_run(t, run), want))
+                    checked += 1
+        finally:
+            for t in translators.values():
+                t.close()
+        self.assertGreaterEqual(checked, 100)
+
+    def test_golden_changes(self):
+        from rebalance import _L, _take
+        for run in golden_runs():
+            if run["command"] != "translate" or run["out"] is None:
+                continue
+            with self.subTest(run["name"]), rebalance.Engine(*run["inputs"], **run["opts"]) as engine:
+                with engine._lock:
+                    engine._translate_locked()
+                    changes = _L.rb_engine_changes(engine._engine)
+                    docs = [_take(engine._ctx, _L.rb_changes_to_buffer, engine._ctx, changes, fmt)
+                            for fmt in (_lib.RB_FORMAT_JSON, _lib.RB_FORMAT_PICKLE)]
+                self.assertTrue(same_json(rebalance._decode(docs[1]), json.loads(docs[0])))
+
+    def test_text(self):
+        """Annotation values carry any text to the result: empty, control
+        characters and quotes, non-ASCII, and strings of 255, 256 and 70,000
+        bytes (a str longer than a pickle frame)."""
+        base = (GOLDEN / "decode-yaml-scalars" / "input.yaml").read_text()
+        line = "    gateway.envoyproxy.io/canary: yes       # \"true\"\n"
+        self.assertIn(line, base)
+        # (YAML spelling, the text it stands for)
+        values = [("", ""), (r"\t \x01 \x7f \" \\", "\t \x01 \x7f \" \\"),
+                  ("\u00e9\u4e2d\U0001f600" * 40,) * 2, ("a" * 255,) * 2, ("b" * 256,) * 2,
+                  ("c" * 70000,) * 2]
+
+        def canary(result):
+            return [a["value"] for d in result["destinations"] for st in d["settings"]
+                    for a in st.get("metadata", {}).get("annotations", []) if a["key"] == "canary"]
+
+        with rebalance.Translator(mode=rebalance.Mode.COMPAT_ENVOY_GATEWAY) as t:
+            for spelled, text in values:
+                doc = base.replace(line, '    gateway.envoyproxy.io/canary: "%s"\n' % spelled)
+                got, want = t.translate(doc), json.loads(t.render(doc, format=rebalance.Format.JSON))
+                self.assertTrue(same_json(got, want))
+                self.assertIn(text, canary(got))
+
+    def test_refuses_classes(self):
+        import collections
+        import pickle
+        for obj in (collections.OrderedDict(a=1), os.getcwd, pathlib.Path("/")):
+            with self.assertRaises(pickle.UnpicklingError):
+                rebalance._decode(pickle.dumps(obj, protocol=4))
+        self.assertEqual(rebalance._decode(pickle.dumps({"a": [1, 2.5, None, True]}, protocol=4)),
+                         {"a": [1, 2.5, None, True]})
+
+
 class TranslateTest(unittest.TestCase):
     def test_failover(self):
         res = rebalance.translate(FAILOVER / "manifests.yaml", FAILOVER / "endpoints-empty.yaml")
