@@ -157,6 +157,9 @@ typedef struct rb__tr {
 	const char *last_listener_set;
 	const rb__ir_listener_ref *last_listeners;
 	size_t last_listener_count;
+	/* status.c: the previous status's conditions, shared the same way. */
+	const rb__ir_condition *last_conditions;
+	size_t last_condition_count;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
