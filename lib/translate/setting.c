@@ -443,15 +443,13 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	uint32_t w = br->has_weight ? br->weight : 1;
 	memset(res, 0, sizeof *res);
 	empty_ds(res, setting_name, w);
-	/* What the ref names, for explanations (copied: the result outlives the input). */
-	res->target.group = br->ref.group ? rb__arena_strdup(t->out, br->ref.group) : NULL;
-	res->target.kind = rb__arena_strdup(t->out, kind);
-	res->target.namespace_ = rb__arena_strdup(t->out, ns);
-	res->target.name = rb__arena_strdup(t->out, br->ref.name ? br->ref.name : "");
+	/* What the ref names, for explanations: the model's strings, as the
+	 * destination's route identity and metadata (a result keeps its input). */
+	res->target.group = br->ref.group;
+	res->target.kind = kind;
+	res->target.namespace_ = ns;
+	res->target.name = br->ref.name ? br->ref.name : "";
 	res->target.port = br->ref.has_port ? br->ref.port : 0;
-	if ((br->ref.group && !res->target.group) || !res->target.kind || !res->target.namespace_ ||
-	    !res->target.name)
-		return RB_ENOMEM;
 
 	bool custom = bt.backend_kind == RB_BACKEND_CUSTOM;
 	int rc;
