@@ -3,7 +3,7 @@
  * are fixed here; flow versus block follows the layout rule of emit.h, so that
  * rb__emit_node on the re-read document writes the same bytes.
  *
- * Not serialized: a setting's error_reason, error_message and all_draining,
+ * Not serialized: a setting's all_draining (and what only explain and xds read),
  * and a destination's metadata. A NULL string in an always-present field is
  * written as "".
  *

@@ -57,9 +57,6 @@ struct rb_setting {
 	size_t endpoint_count;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
-	/* Not serialized in the IR: why the backendRef failed (explain, xds). */
-	const char *error_reason;
-	const char *error_message;
 	uint32_t weight;
 	uint32_t priority;
 	bool has_priority;

@@ -462,8 +462,6 @@ static const rb__ir_setting settings_full[] = {
 		.invalid = true,
 		.dynamic_resolver = true,
 		.custom_backend = true,
-		.error_reason = "NotSerialized",
-		.error_message = "not serialized",
 		.all_draining = true,
 	},
 	{
