@@ -64,7 +64,8 @@ const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
 }
 
 /* The group of slices of a backend, created empty when absent. */
-static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
+static rb__slice_group *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns,
+                                    const char *owner)
 {
 	const char letter[2] = {rb__slice_owner_letter(kind), '\0'};
 	const char *key = rb__key3(t, letter, ns, owner);
@@ -73,7 +74,7 @@ static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, co
 	void **slot = rb__map_slot_for(&t->slices, key, strlen(key));
 	if (!slot)
 		return NULL;
-	rb__vec *group = *slot;
+	rb__slice_group *group = *slot;
 	if (!group) {
 		group = rb__arena_calloc(&t->scratch, 1, sizeof(*group));
 		if (!group)
@@ -81,6 +82,31 @@ static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, co
 		*slot = group;
 	}
 	return group;
+}
+
+/* The group's key on the stack, as slice_group writes it: no allocation per query. */
+static rb__slice_group *find_group(const rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                   const char *name)
+{
+	char key[1024];
+	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return NULL;
+	return rb__map_get(&t->slices, key, (size_t)n);
+}
+
+rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                    const char *name, bool create)
+{
+	rb__slice_group *g = find_group(t, owner_kind, ns, name);
+	if (g || !create)
+		return g;
+	/* Only a name that can be looked up gets a group (lookups cap the key's length). */
+	char key[1024];
+	if (rb__tr_key(key, sizeof key, "S:", ns, name) < 0)
+		return NULL;
+	return slice_group(t, owner_kind, ns ? ns : "", name ? name : "");
 }
 
 static int index_slices(rb__tr *t)
@@ -92,8 +118,8 @@ static int index_slices(rb__tr *t)
 		const char *owner = rb__slice_owner(s, &kind);
 		if (!owner)
 			continue;
-		rb__vec *group = slice_group(t, kind, s->meta.namespace_, owner);
-		if (!group || !rb__vec_push_ptr(t->mem, group, s))
+		rb__slice_group *group = slice_group(t, kind, s->meta.namespace_, owner);
+		if (!group || !rb__vec_push_ptr(t->mem, &group->slices, s))
 			return RB_ENOMEM;
 	}
 	return RB_OK;
@@ -119,9 +145,10 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 /* Rebuild one group from the model's list (its order). */
 static int regroup(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
 {
-	rb__vec *group = slice_group(t, kind, ns, owner);
-	if (!group)
+	rb__slice_group *g = slice_group(t, kind, ns, owner);
+	if (!g)
 		return RB_ENOMEM;
+	rb__vec *group = &g->slices;
 	group->len = 0;
 	const rb__vec *list = &t->m->endpoint_slices;
 	for (size_t i = 0; i < list->len; i++) {
@@ -145,9 +172,10 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 	            !strcmp(old->meta.namespace_, new_->meta.namespace_);
 	if (same) {
 		/* In place: the new slice takes the old one's position in its group. */
-		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
-		if (!g)
+		rb__slice_group *sg = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!sg)
 			return RB_ENOMEM;
+		rb__vec *g = &sg->slices;
 		for (size_t i = 0; i < g->len; i++)
 			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) == old)
 				RB_VEC_AT(g, const rb__endpoint_slice *, i) = new_;
@@ -155,9 +183,10 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		return RB_OK;
 	}
 	if (oo) {
-		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
-		if (!g)
+		rb__slice_group *sg = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!sg)
 			return RB_ENOMEM;
+		rb__vec *g = &sg->slices;
 		size_t k = 0;
 		for (size_t i = 0; i < g->len; i++)
 			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) != old)
@@ -170,8 +199,8 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		/* Appended: last of its group; replacing a slice of another group: its position. */
 		const rb__vec *list = &t->m->endpoint_slices;
 		if (!old && list->len && RB_VEC_AT(list, const rb__endpoint_slice *, list->len - 1) == new_) {
-			rb__vec *g = slice_group(t, nk, new_->meta.namespace_, no);
-			if (!g || !rb__vec_push_ptr(t->mem, g, new_))
+			rb__slice_group *g = slice_group(t, nk, new_->meta.namespace_, no);
+			if (!g || !rb__vec_push_ptr(t->mem, &g->slices, new_))
 				return RB_ENOMEM;
 			rb__endpoints_forget(t, nk, new_->meta.namespace_, no);
 		} else {
@@ -259,10 +288,6 @@ const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const cha
                                const char *name)
 {
 	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
-	char key[1024];
-	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
-	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
-	if (n < 0 || (size_t)n >= sizeof key)
-		return NULL;
-	return rb__map_get(&t->slices, key, (size_t)n);
+	const rb__slice_group *g = find_group(t, owner_kind, ns, name);
+	return g ? &g->slices : NULL;
 }

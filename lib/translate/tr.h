@@ -63,6 +63,20 @@ typedef struct rb__route_error {
 
 /* ---- the translator ---- */
 
+/* endpoints.c: the endpoints of one backend for one port name and protocol. */
+typedef struct rb__endpoint_table rb__endpoint_table;
+
+/*
+ * The EndpointSlices of one backend (a Service 'S' or a ServiceImport 'I'),
+ * in input order (index.c), and the endpoint tables made from them, shared
+ * by every setting that uses them (endpoints.c): one map entry per backend
+ * for both.
+ */
+typedef struct rb__slice_group {
+	rb__vec slices; /* const rb__endpoint_slice * */
+	rb__endpoint_table *tables;
+} rb__slice_group;
+
 /*
  * What a recorded lookup looked up (rb__tr.dep). The values are the first
  * byte of the engine's dependency keys, so they stay distinct characters.
@@ -101,13 +115,12 @@ typedef struct rb__tr {
 	rb__map services;        /* "ns/name" -> rb__service * (last wins) */
 	rb__map service_imports; /* "ns/name" -> rb__service_import * */
 	rb__map backends;        /* "ns/name" -> rb__backend * */
-	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__vec * of slices */
+	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__slice_group * */
 	rb__map gateways;        /* "ns/name" -> rb__gateway * */
 	rb__map listener_sets;   /* "ns/name" -> rb__listener_set * */
 	rb__map secrets;         /* "ns/name" -> rb__secret * (last wins) */
 	rb__map namespaces;      /* "name" -> rb__namespace * */
 	rb__map envoy_proxies;   /* "ns/name" -> rb__envoy_proxy * */
-	rb__map endpoint_cache;  /* endpoint tables shared by settings (endpoints.c) */
 
 	/* listeners.c: verdicts computed once per Gateway (keys: pointer bytes) */
 	rb__map gateway_verdicts;  /* rb__gateway * -> its recorded lookups */
@@ -278,6 +291,10 @@ const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const cha
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
 const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
                                const char *name);
+/* The group of a backend (created empty when absent and `create`), or NULL:
+ * none, out of memory, or a name too long to be looked up. */
+rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                    const char *name, bool create);
 /* The backend a slice belongs to ([input.slices.owner]): its name, and *kind "S"
  * (Service) or "I" (ServiceImport); NULL when it has no owner label. */
 const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind);

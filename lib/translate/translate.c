@@ -323,12 +323,12 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 18 };
+enum { MAP_COUNT = 17 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
 	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
-	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
+	                            &t->namespaces,    &t->envoy_proxies,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
 	                            &t->policy_claims, &t->lua_strict_verdicts, &t->lua_syntax_verdicts,
 	                            &t->gateway_verdicts, &t->listener_verdicts,
@@ -341,7 +341,7 @@ void rb__tr_free(rb__tr *t)
 	/* Slice groups own their vectors' storage. */
 	for (size_t i = 0; i < t->slices.cap; i++)
 		if (t->slices.slots[i].key)
-			rb__vec_free(t->mem, t->slices.slots[i].value);
+			rb__vec_free(t->mem, &((rb__slice_group *)t->slices.slots[i].value)->slices);
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
 	for (size_t i = 0; i < MAP_COUNT; i++)
