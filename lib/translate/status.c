@@ -27,7 +27,8 @@ int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *re
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = rb__arena_vprintf(t->out, fmt, ap);
+	/* Raw: the route's status joins it into a message of its own (group_message). */
+	char *msg = rb__arena_vprintf(&t->temp, fmt, ap);
 	va_end(ap);
 	if (!msg)
 		return RB_ENOMEM;
@@ -190,7 +191,7 @@ static const char *dropped_rules(rb__tr *t, const rb__vec *errors, size_t *count
 		(*count)++;
 	}
 	rb__buf_putc(&b, ']');
-	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data, b.len);
+	const char *out = b.failed ? NULL : rb__arena_strndup(&t->temp, b.data, b.len);
 	rb__buf_free(&b);
 	return out;
 }
@@ -224,7 +225,7 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 	if (!p->accepted && (rb__str_eq(p->accepted_reason, "NotAllowedByListeners") ||
 	                     rb__str_eq(p->accepted_reason, "NoMatchingParent")))
 		set_cond(&conds[0], RB_COND_NAME_ACCEPTED, "True", "Accepted", "Route is accepted");
-	const char *prefix = rb__arena_printf(t->out, "Dropped Rule(s) %s: ", rules);
+	const char *prefix = rb__arena_printf(&t->temp, "Dropped Rule(s) %s: ", rules);
 	const char *msg = prefix ? group_message(t, errors, RB_COND_ACCEPTED, false, prefix) : NULL;
 	if (!msg)
 		return RB_ENOMEM;

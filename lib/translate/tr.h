@@ -57,7 +57,7 @@ typedef enum rb__cond_type {
 typedef struct rb__route_error {
 	rb__cond_type type;
 	const char *reason;
-	const char *message; /* raw text, formatted later */
+	const char *message; /* raw text (in t->temp), formatted later */
 	int32_t rule;        /* rule index for Accepted-type errors, else -1 */
 } rb__route_error;
 
@@ -110,6 +110,9 @@ typedef struct rb__tr {
 	const rb__mem *mem;
 	rb__arena *out;     /* the result's arena */
 	rb__arena scratch;  /* keys and temporaries, freed at the end */
+	/* What dies with the route being translated (the raw error texts that
+	 * status.c joins into condition messages): rewound after each route. */
+	rb__arena temp;
 
 	/* index.c */
 	rb__map services;        /* "ns/name" -> rb__service * (last wins) */

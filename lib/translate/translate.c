@@ -273,6 +273,7 @@ static int destination_keys(rb__tr *t, size_t route_first)
 static int translate_route(rb__tr *t, const rb__route *r)
 {
 	size_t route_first = t->dests.len;
+	rb__arena_mark temp = rb__arena_get_mark(&t->temp);
 	/* An earlier copy of a route defined twice: its destinations, not its status. */
 	bool earlier_copy = rb__route_last_copy(t, r) != r;
 	int rc = RB_OK;
@@ -319,6 +320,7 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		rb__vec_free(t->mem, &p.idle);
 		rb__vec_free(t->mem, &p.programming);
 	}
+	rb__arena_rewind(&t->temp, temp);
 	return rc ? rc : destination_keys(t, route_first);
 }
 
@@ -351,6 +353,7 @@ void rb__tr_free(rb__tr *t)
 	rb__vec_free(t->mem, &t->overlap);
 	rb__buf_free(&t->overlap_buf);
 	rb__arena_free(&t->scratch);
+	rb__arena_free(&t->temp);
 }
 
 /*
@@ -367,6 +370,7 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 	t->out = arena;
 	t->lua_budget = rb__lua_budget_full();
 	rb__arena_init(&t->scratch, mem);
+	rb__arena_init(&t->temp, mem);
 	rb__buf_init(&t->overlap_buf, mem);
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
