@@ -71,18 +71,65 @@ static const rb__ir_metadata *make_metadata(rb__tr *t, const rb__objmeta *meta, 
 	return md;
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Would make_metadata(meta, kind, section_name) read the same as md, made from src? */
+static bool metadata_reusable(const rb__ir_metadata *md, const rb__objmeta *src,
+                              const rb__objmeta *meta, const char *kind, const char *section_name)
+{
+	return md && src == meta && md->kind == kind && str_same(md->section_name, section_name);
+}
+
+/*
+ * The metadata of a backend, shared by the settings of every ref to it in a
+ * one-shot translation (t->metadata_cache: a backend named by many routes
+ * costs one copy). The cache is direct-mapped by object address; only
+ * rb__translate makes it, the model being fixed for its whole run (the
+ * engine changes the model under a kept translator, which goes without).
+ */
+static const rb__ir_metadata *shared_metadata(rb__tr *t, const rb__objmeta *meta, const char *kind,
+                                              const char *section_name)
+{
+	rb__metadata_slot *slot = NULL;
+	if (t->metadata_cache) {
+		uint64_t h = (uint64_t)(uintptr_t)meta * UINT64_C(0x9E3779B97F4A7C15);
+		slot = &t->metadata_cache[(size_t)(h >> 32) & t->metadata_cache_mask];
+		if (metadata_reusable(slot->md, slot->src, meta, kind, section_name))
+			return slot->md;
+	}
+	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
+	if (slot && md) {
+		slot->src = meta;
+		slot->md = md;
+	}
+	return md;
+}
+
 /* The kind written in the object wins; the type's kind only when it is empty
  * ([input.kind.typemeta]). */
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name)
 {
-	return make_metadata(t, meta, rb__str_empty(meta->kind) ? fallback_kind : meta->kind,
-	                     section_name);
+	return shared_metadata(t, meta, rb__str_empty(meta->kind) ? fallback_kind : meta->kind,
+	                       section_name);
 }
 
+/* Shared by the destinations of one route that read the same (its parents,
+ * its rules without a name); t->last_route_metadata is forgotten between
+ * routes (translate.c), so the model may change in between. */
 const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name)
 {
-	return rb__backend_metadata(t, &r->meta, rb__route_kind_name(r->kind), section_name);
+	const rb__objmeta *meta = &r->meta;
+	const char *kind = rb__str_empty(meta->kind) ? rb__route_kind_name(r->kind) : meta->kind;
+	if (metadata_reusable(t->last_route_metadata, t->last_route, meta, kind, section_name))
+		return t->last_route_metadata;
+	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
+	t->last_route = meta;
+	t->last_route_metadata = md;
+	return md;
 }
 
 const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule)
@@ -184,10 +231,19 @@ static const rb__service_port *port_by_number(const rb__service_port *ports, siz
 	return NULL;
 }
 
+/* The port number as a string: the previous one when it is the same number
+ * (most refs name the same port), so that metadata can be shared too. */
 static int section_name(rb__tr *t, uint32_t port, const char **out)
 {
-	*out = rb__arena_printf(t->out, "%u", port);
-	return *out ? RB_OK : RB_ENOMEM;
+	if (!t->last_section || t->last_section_port != port) {
+		const char *s = rb__arena_printf(t->out, "%u", port);
+		if (!s)
+			return RB_ENOMEM;
+		t->last_section = s;
+		t->last_section_port = port;
+	}
+	*out = t->last_section;
+	return RB_OK;
 }
 
 /* preferLocal from trafficDistribution or the topology-mode annotation ([svc.prefer-local]). */

@@ -63,6 +63,12 @@ typedef struct rb__route_error {
 
 /* ---- the translator ---- */
 
+/* setting.c: a backend object's metadata, made once (t->metadata_cache). */
+typedef struct rb__metadata_slot {
+	const rb__objmeta *src;
+	const rb__ir_metadata *md;
+} rb__metadata_slot;
+
 /* endpoints.c: the endpoints of one backend for one port name and protocol. */
 typedef struct rb__endpoint_table rb__endpoint_table;
 
@@ -176,6 +182,16 @@ typedef struct rb__tr {
 	/* status.c: the previous status's conditions, shared the same way. */
 	const rb__ir_condition *last_conditions;
 	size_t last_condition_count;
+	/* setting.c: the previous port number of a backendRef as a string; the
+	 * route metadata made last in this route, and whose it is. */
+	const char *last_section;
+	uint32_t last_section_port;
+	const rb__objmeta *last_route;
+	const rb__ir_metadata *last_route_metadata;
+	/* setting.c: backend metadata by object address (mask + 1 slots, in
+	 * scratch), made by rb__translate only: NULL for the engine. */
+	rb__metadata_slot *metadata_cache;
+	size_t metadata_cache_mask;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a

@@ -274,6 +274,8 @@ static int translate_route(rb__tr *t, const rb__route *r)
 {
 	size_t route_first = t->dests.len;
 	rb__arena_mark temp = rb__arena_get_mark(&t->temp);
+	t->last_route = NULL; /* the engine may change the model between routes */
+	t->last_route_metadata = NULL;
 	/* An earlier copy of a route defined twice: its destinations, not its status. */
 	bool earlier_copy = rb__route_last_copy(t, r) != r;
 	int rc = RB_OK;
@@ -425,6 +427,25 @@ static int reserve_outputs(rb__tr *t, const rb__model *m)
 	return RB_OK;
 }
 
+/*
+ * The backend metadata cache of a one-shot translation (setting.c): a slot
+ * per object that can be a backend, twice over so that few share one.
+ */
+static int metadata_cache_init(rb__tr *t, const rb__model *m)
+{
+	size_t objects = m->services.len + m->service_imports.len + m->backends.len;
+	if (!objects)
+		return RB_OK;
+	size_t slots = 16;
+	while (slots < 2 * objects && slots < ((size_t)1 << 24))
+		slots *= 2;
+	t->metadata_cache = rb__arena_calloc(&t->scratch, slots, sizeof(*t->metadata_cache));
+	if (!t->metadata_cache)
+		return RB_ENOMEM;
+	t->metadata_cache_mask = slots - 1;
+	return RB_OK;
+}
+
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out)
 {
@@ -432,6 +453,8 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 	int rc = rb__tr_init(&t, m, opts, mem, arena);
 	if (!rc)
 		rc = reserve_outputs(&t, m);
+	if (!rc)
+		rc = metadata_cache_init(&t, m);
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *routes = &m->routes[k];
 		for (size_t i = 0; i < routes->len && !rc; i++)
