@@ -446,6 +446,31 @@ static int metadata_cache_init(rb__tr *t, const rb__model *m)
 	return RB_OK;
 }
 
+/*
+ * Each rule of an HTTPRoute or GRPCRoute translated for a parent gets an
+ * array of refs and one of settings in the result's arena (rule_l7.c), one of
+ * each per backendRef; a route attached to a Gateway of ours has its rules
+ * translated at least once. A floor only when every route is: where it is not,
+ * the arena ends in a page advised for huge pages, as without the floor.
+ */
+size_t rb__translate_ir_floor(const rb__model *m)
+{
+	size_t refs = 0;
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
+		const rb__vec *routes = &m->routes[k];
+		for (size_t i = 0; i < routes->len; i++) {
+			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
+			if ((r->kind != RB_ROUTE_HTTP && r->kind != RB_ROUTE_GRPC) || !r->parent_ref_count)
+				continue;
+			for (size_t j = 0; j < r->rule_count; j++)
+				refs += r->rules[j].backend_ref_count ? r->rules[j].backend_ref_count : 1;
+		}
+	}
+	size_t bytes;
+	return rb__mul_size(refs, sizeof(rb__ir_ref) + sizeof(rb__ir_setting), &bytes) ? bytes
+	                                                                                : SIZE_MAX;
+}
+
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out)
 {
