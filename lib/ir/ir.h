@@ -45,7 +45,8 @@ typedef struct rb__ir_prefer_local {
 	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
 } rb__ir_prefer_local;
 
-/* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size. */
+/* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size,
+ * the flags in bits (one setting per backendRef: the IR's most numerous struct). */
 struct rb_setting {
 	const char *name;
 	const char *protocol;     /* HTTP, HTTP2, GRPC, TCP, UDP */
@@ -59,21 +60,21 @@ struct rb_setting {
 	const rb__ir_metadata *metadata;
 	uint32_t weight;
 	uint32_t priority;
-	bool has_priority;
-	bool force_http1; /* forceHTTP1Upstream */
-	bool invalid;
-	bool dynamic_resolver;
-	bool custom_backend;
+	bool has_priority : 1;
+	bool force_http1 : 1; /* forceHTTP1Upstream */
+	bool invalid : 1;
+	bool dynamic_resolver : 1;
+	bool custom_backend : 1;
 	/* Not serialized: every endpoint is draining (strict readiness, explain). */
-	bool all_draining;
+	bool all_draining : 1;
 	/* Not serialized: the rule routes to the Service cluster IP ([routing.service]). */
-	bool service_routing;
+	bool service_routing : 1;
 	/* Not serialized: the backendRef has filters, which forces one cluster per
 	 * setting in xDS ([filter.backend-ref] [xds.per-setting-triggers]). */
-	bool has_filters;
+	bool has_filters : 1;
 	/* mergeBackends: this is a backendRef merged into the Gateway's shared
 	 * backend cluster; `name` is the cluster's (docs/merge-backends.md). */
-	bool shared_cluster;
+	bool shared_cluster : 1;
 };
 typedef struct rb_setting rb__ir_setting;
 

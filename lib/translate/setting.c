@@ -176,18 +176,18 @@ static bool is_ws(const char *app)
 	       !strcmp(app, EG_PREFIX "ws") || !strcmp(app, EG_PREFIX "wss");
 }
 
-/* Refine `protocol` by one app protocol; only an HTTP default is refined. */
-static void refine(const char **protocol, bool *force_http1, const char *app)
+/* Refine the setting's protocol by one app protocol; only an HTTP default is refined. */
+static void refine(rb__ir_setting *ds, const char *app)
 {
-	if (!strcmp(*protocol, "HTTP")) {
+	if (!strcmp(ds->protocol, "HTTP")) {
 		if (!strcmp(app, "kubernetes.io/h2c") || !strcmp(app, EG_PREFIX "h2c"))
-			*protocol = "HTTP2";
+			ds->protocol = "HTTP2";
 		else if (!strcmp(app, "grpc"))
-			*protocol = "GRPC";
+			ds->protocol = "GRPC";
 	}
-	if (is_ws(app) && (!strcmp(*protocol, "HTTP") || !strcmp(*protocol, "HTTP2") ||
-	                   !strcmp(*protocol, "GRPC")))
-		*force_http1 = true;
+	if (is_ws(app) && (!strcmp(ds->protocol, "HTTP") || !strcmp(ds->protocol, "HTTP2") ||
+	                   !strcmp(ds->protocol, "GRPC")))
+		ds->force_http1 = true;
 }
 
 static const char *default_protocol(rb__route_kind k)
@@ -297,7 +297,7 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	/* Processing picks the port by number alone (validation also matched the protocol). */
 	const rb__service_port *sp = port_by_number(s->ports, s->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
-		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+		refine(ds, sp->app_protocol);
 	bool headless = rb__str_eq(s->cluster_ip, "None");
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
@@ -337,7 +337,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 		return vanished(t, res, "service import", ns, br->ref.name);
 	const rb__service_port *sp = port_by_number(si->ports, si->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
-		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+		refine(ds, sp->app_protocol);
 	bool headless = si->ip_count == 0;
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
@@ -396,7 +396,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 	if (NEVER(!b))
 		return vanished(t, res, RB_KIND_BACKEND, ns, br->ref.name);
 	for (size_t i = 0; i < b->app_protocol_count; i++)
-		refine(&ds->protocol, &ds->force_http1, b->app_protocols[i]);
+		refine(ds, b->app_protocols[i]);
 	if (rb__str_eq(b->type, "DynamicResolver")) {
 		ds->dynamic_resolver = true;
 		return RB_OK;
