@@ -109,20 +109,65 @@ rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, cons
 	return slice_group(t, owner_kind, ns ? ns : "", name ? name : "");
 }
 
+/* The group of a backend, found with a key on the stack, else made. */
+static rb__slice_group *group_for(rb__tr *t, rb__backend_kind kind, const char *ns,
+                                  const char *owner)
+{
+	rb__slice_group *g = find_group(t, kind, ns, owner);
+	return g ? g : slice_group(t, kind, ns, owner);
+}
+
+/*
+ * Two passes: count each group's slices, then fill storage of exactly that
+ * many pointers in t->scratch, where a vector per group on the heap took a
+ * block of 8 at least (bench/README.md, Peak memory). The engine's changes
+ * move a group to the heap before it grows (own_slices).
+ */
 static int index_slices(rb__tr *t)
 {
 	const rb__vec *list = &t->m->endpoint_slices;
-	for (size_t i = 0; i < list->len; i++) {
-		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
-		rb__backend_kind kind;
-		const char *owner = rb__slice_owner(s, &kind);
-		if (!owner)
-			continue;
-		rb__slice_group *group = slice_group(t, kind, s->meta.namespace_, owner);
-		if (!group || !rb__vec_push_ptr(t->mem, &group->slices, s))
-			return RB_ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < list->len; i++) {
+			const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
+			rb__backend_kind kind;
+			const char *owner = rb__slice_owner(s, &kind);
+			if (!owner)
+				continue;
+			rb__slice_group *g = group_for(t, kind, s->meta.namespace_, owner);
+			if (!g)
+				return RB_ENOMEM;
+			if (pass == 0)
+				g->slices.cap++;
+			else
+				RB_VEC_AT(&g->slices, const rb__endpoint_slice *, g->slices.len++) = s;
+		}
+		for (size_t i = 0; pass == 0 && i < t->slices.cap; i++) {
+			rb__slice_group *g = t->slices.slots[i].key ? t->slices.slots[i].value : NULL;
+			if (!g)
+				continue;
+			g->slices.data = rb__arena_calloc(&t->scratch, g->slices.cap, sizeof(void *));
+			if (!g->slices.data)
+				return RB_ENOMEM;
+			g->in_scratch = true;
+		}
 	}
 	return RB_OK;
+}
+
+/* Before an engine change grows a group: its slices move to the heap. */
+static bool own_slices(rb__tr *t, rb__slice_group *g)
+{
+	if (!g->in_scratch)
+		return true;
+	rb__vec heap = RB_VEC_INIT;
+	if (!rb__vec_reserve(t->mem, &heap, g->slices.len + 1, sizeof(void *)))
+		return false;
+	if (g->slices.len)
+		memcpy(heap.data, g->slices.data, g->slices.len * sizeof(void *));
+	heap.len = g->slices.len;
+	g->slices = heap;
+	g->in_scratch = false;
+	return true;
 }
 
 /* ---- incremental maintenance (lib/engine/) ---- */
@@ -146,7 +191,7 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 static int regroup(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
 {
 	rb__slice_group *g = slice_group(t, kind, ns, owner);
-	if (!g)
+	if (!g || !own_slices(t, g))
 		return RB_ENOMEM;
 	rb__vec *group = &g->slices;
 	group->len = 0;
@@ -200,7 +245,7 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		const rb__vec *list = &t->m->endpoint_slices;
 		if (!old && list->len && RB_VEC_AT(list, const rb__endpoint_slice *, list->len - 1) == new_) {
 			rb__slice_group *g = slice_group(t, nk, new_->meta.namespace_, no);
-			if (!g || !rb__vec_push_ptr(t->mem, &g->slices, new_))
+			if (!g || !own_slices(t, g) || !rb__vec_push_ptr(t->mem, &g->slices, new_))
 				return RB_ENOMEM;
 			rb__endpoints_forget(t, nk, new_->meta.namespace_, no);
 		} else {

@@ -81,6 +81,7 @@ typedef struct rb__endpoint_table rb__endpoint_table;
 typedef struct rb__slice_group {
 	rb__vec slices; /* const rb__endpoint_slice * */
 	rb__endpoint_table *tables;
+	bool in_scratch; /* slices.data is in t->scratch, exactly sized (index.c) */
 } rb__slice_group;
 
 /*

@@ -342,10 +342,12 @@ static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 
 void rb__tr_free(rb__tr *t)
 {
-	/* Slice groups own their vectors' storage. */
-	for (size_t i = 0; i < t->slices.cap; i++)
-		if (t->slices.slots[i].key)
-			rb__vec_free(t->mem, &((rb__slice_group *)t->slices.slots[i].value)->slices);
+	/* Slice groups own their vectors' storage, unless it is in scratch. */
+	for (size_t i = 0; i < t->slices.cap; i++) {
+		rb__slice_group *g = t->slices.slots[i].key ? t->slices.slots[i].value : NULL;
+		if (g && !g->in_scratch)
+			rb__vec_free(t->mem, &g->slices);
+	}
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
 	for (size_t i = 0; i < MAP_COUNT; i++)
