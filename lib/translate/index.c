@@ -33,6 +33,8 @@ static void *lookup(const rb__map *map, const char *ns, const char *name)
 
 static int index_by_name(rb__tr *t, rb__map *map, const rb__vec *list)
 {
+	if (!rb__map_reserve(map, list->len))
+		return RB_ENOMEM;
 	for (size_t i = 0; i < list->len; i++) {
 		const rb__objmeta *meta = RB_VEC_AT(list, const rb__objmeta *, i);
 		const char *key = rb__key2(t, meta->namespace_, meta->name);
@@ -126,6 +128,9 @@ static rb__slice_group *group_for(rb__tr *t, rb__backend_kind kind, const char *
 static int index_slices(rb__tr *t)
 {
 	const rb__vec *list = &t->m->endpoint_slices;
+	/* A group per slice at most (backends without slices get theirs later). */
+	if (!rb__map_reserve(&t->slices, list->len))
+		return RB_ENOMEM;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < list->len; i++) {
 			const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);

@@ -423,8 +423,10 @@ static int reserve_outputs(rb__tr *t, const rb__model *m)
 			statuses += r->parent_ref_count;
 		}
 	}
+	/* The match keys of overlap.c: one per rule of a programmed parent, as usual. */
 	if (!rb__vec_reserve(t->mem, &t->dests, dests, sizeof(rb__ir_destination)) ||
-	    !rb__vec_reserve(t->mem, &t->statuses, statuses, sizeof(rb__ir_route_status)))
+	    !rb__vec_reserve(t->mem, &t->statuses, statuses, sizeof(rb__ir_route_status)) ||
+	    !rb__vec_reserve(t->mem, &t->overlap, dests, sizeof(rb__overlap_key)))
 		return RB_ENOMEM;
 	return RB_OK;
 }
