@@ -228,7 +228,7 @@ static int emit_identity(rb__writer *w, const rb__ir_destination *d)
 	RB_TRY(rb__w_key(w, "knobs"));
 	RB_TRY(rb__w_map_begin(w, false));
 	for (size_t k = 0; k < 2; k++) {
-		const rb__ir_knob *kn = &d->knobs[k];
+		const rb__ir_knob *kn = rb__ir_knob_of(d, (int)k);
 		flow fl;
 		fl.n = 0;
 		f_add(&fl, "value", kn->on ? RB_WF_TRUE : RB_WF_FALSE);

@@ -175,10 +175,19 @@ struct rb_destination {
 	/* unique in the result: "gateway-ns/gateway-name/name", and when one Gateway
 	 * has several results for the rule, "#" and the listeners' names */
 	const char *key;
-	/* Not serialized: the two knobs, indexed by rb_knob (L7 rules only). */
-	rb__ir_knob knobs[2];
+	/* The two knobs, indexed by rb_knob (L7 rules only; NULL: both off, by
+	 * the options: read them with rb__ir_knob_of). Shared by the
+	 * destinations that read the same, most of them (translate/rule_l7.c). */
+	const rb__ir_knob *knobs;
 };
 typedef struct rb_destination rb__ir_destination;
+
+/* Knob k of a destination (rb_knob): off, decided by the options, without knobs. */
+static inline const rb__ir_knob *rb__ir_knob_of(const rb__ir_destination *d, int k)
+{
+	static const rb__ir_knob off = {false, NULL, NULL};
+	return d->knobs ? &d->knobs[k] : &off;
+}
 
 struct rb_condition {
 	const char *type;

@@ -200,6 +200,29 @@ static rule_answer decide_answer(const rb__parent *p, const rb__route_rule *rule
 	return a;
 }
 
+static bool knob_same(const rb__ir_knob *a, const rb__ir_knob *b)
+{
+	return a->on == b->on && (a->policy == b->policy || (a->policy && b->policy &&
+	                                                     !strcmp(a->policy, b->policy))) &&
+	       (a->scope == b->scope || (a->scope && b->scope && !strcmp(a->scope, b->scope)));
+}
+
+/* The knobs in t->out: the previous rule's when they read the same (by
+ * content: the engine changes the model under a kept translator), else a
+ * copy. Never written once a destination has them. */
+static const rb__ir_knob *shared_knobs(rb__tr *t, const rb__ir_knob knobs[2])
+{
+	const rb__ir_knob *last = t->last_knobs;
+	if (last && knob_same(&last[0], &knobs[0]) && knob_same(&last[1], &knobs[1]))
+		return last;
+	rb__ir_knob *copy = rb__arena_alloc(t->out, 2 * sizeof(*copy));
+	if (!copy)
+		return NULL;
+	memcpy(copy, knobs, 2 * sizeof(*copy));
+	t->last_knobs = copy;
+	return copy;
+}
+
 static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,
                           rb__vec *errors)
 {
@@ -234,12 +257,14 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	/* The knobs (policy.c); the gRPC alignment of PR 9075 ([grpc.alignment]) comes with the
 	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
 	 * ref, having no endpoints, would be excluded instead of answered 500). */
-	rb__ir_destination knobs;
-	memset(&knobs, 0, sizeof knobs);
-	int krc = rb__policy_knobs(t, p, rule, &knobs);
+	rb__ir_knob knobs[2];
+	rb__ir_destination policy; /* what else the rule's policy decides */
+	memset(knobs, 0, sizeof knobs);
+	memset(&policy, 0, sizeof policy);
+	int krc = rb__policy_knobs(t, p, rule, knobs, &policy);
 	if (krc)
 		return krc;
-	bool rebalance = knobs.knobs[RB_KNOB_NO_ENDPOINTS].on;
+	bool rebalance = knobs[RB_KNOB_NO_ENDPOINTS].on;
 	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat || rebalance;
 
 	for (size_t j = 0; j < n; j++) {
@@ -274,7 +299,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		if (ds->dynamic_resolver)
 			st.has_dynamic_resolver = true;
 	}
-	decide(&st, n, rebalance, knobs.knobs[RB_KNOB_NOT_READY].on);
+	decide(&st, n, rebalance, knobs[RB_KNOB_NOT_READY].on);
 	int arc = assemble(t, &st, n);
 	if (arc)
 		return arc;
@@ -327,11 +352,11 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->refs = st.refs;
 	d->ref_count = n;
 	d->rebalance = rebalance;
-	memcpy(d->knobs, knobs.knobs, sizeof d->knobs);
-	d->zone_aware = knobs.zone_aware;
-	d->unmodelled = knobs.unmodelled;
-	d->unmodelled_by = knobs.unmodelled_by;
-	return RB_OK;
+	d->knobs = shared_knobs(t, knobs);
+	d->zone_aware = policy.zone_aware;
+	d->unmodelled = policy.unmodelled;
+	d->unmodelled_by = policy.unmodelled_by;
+	return d->knobs ? RB_OK : RB_ENOMEM;
 }
 
 int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)

@@ -185,6 +185,8 @@ typedef struct rb__tr {
 	size_t last_condition_count;
 	/* setting.c: the previous port number of a backendRef as a string; the
 	 * route metadata made last in this route, and whose it is. */
+	/* rule_l7.c: the knobs of the previous rule, shared the same way. */
+	const rb__ir_knob *last_knobs;
 	const char *last_section;
 	uint32_t last_section_port;
 	const rb__objmeta *last_route;
@@ -578,11 +580,11 @@ int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_
 
 /* policy.c: the rebalance knobs of a rule ([rebalance.policy.scopes], [rebalance.exclude]) --
  * zero-endpoint exclusion and strict readiness, each decided by the most specific policy that sets
- * it, else by the options -- into d->knobs, and into d->zone_aware whether the rule's policy asks
+ * it, else by the options -- into knobs (indexed by rb_knob), and into d->zone_aware whether the rule's policy asks
  * for zone-aware load balancing ([xds.per-setting-triggers]). RB_ENOMEM when a name cannot be
  * copied. */
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                     rb__ir_destination *d);
+                     rb__ir_knob knobs[2], rb__ir_destination *d);
 
 /* status.c */
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
