@@ -4,6 +4,7 @@
  * (backend kind, namespace, service-name label) in input order, never deduplicated (item 5).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,25 +99,41 @@ static rb__slice_group *find_group(const rb__tr *t, rb__backend_kind owner_kind,
 	return rb__map_get(&t->slices, key, (size_t)n);
 }
 
-rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
-                                    const char *name, bool create)
-{
-	rb__slice_group *g = find_group(t, owner_kind, ns, name);
-	if (g || !create)
-		return g;
-	/* Only a name that can be looked up gets a group (lookups cap the key's length). */
-	char key[1024];
-	if (rb__tr_key(key, sizeof key, "S:", ns, name) < 0)
-		return NULL;
-	return slice_group(t, owner_kind, ns ? ns : "", name ? name : "");
-}
-
 /* The group of a backend, found with a key on the stack, else made. */
 static rb__slice_group *group_for(rb__tr *t, rb__backend_kind kind, const char *ns,
                                   const char *owner)
 {
 	rb__slice_group *g = find_group(t, kind, ns, owner);
 	return g ? g : slice_group(t, kind, ns, owner);
+}
+
+/* Would a lookup of ns/name work (lookups cap the key's length)? */
+static bool key_fits(const char *ns, const char *name)
+{
+	char key[1024];
+	return rb__tr_key(key, sizeof key, "S:", ns, name) >= 0;
+}
+
+rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                    const char *name, bool create)
+{
+	rb__slice_group *g = find_group(t, owner_kind, ns, name);
+	if (g || !create || !key_fits(ns, name))
+		return g;
+	return slice_group(t, owner_kind, ns ? ns : "", name ? name : "");
+}
+
+/* Services and ServiceImports by name, in their groups: the last definition wins. */
+static int index_backends(rb__tr *t, rb__backend_kind kind, const rb__vec *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const rb__objmeta *meta = RB_VEC_AT(list, const rb__objmeta *, i);
+		rb__slice_group *g = group_for(t, kind, meta->namespace_, meta->name);
+		if (!g)
+			return RB_ENOMEM;
+		g->backend = RB_VEC_AT(list, const void *, i);
+	}
+	return RB_OK;
 }
 
 /*
@@ -128,9 +145,6 @@ static rb__slice_group *group_for(rb__tr *t, rb__backend_kind kind, const char *
 static int index_slices(rb__tr *t)
 {
 	const rb__vec *list = &t->m->endpoint_slices;
-	/* A group per slice at most (backends without slices get theirs later). */
-	if (!rb__map_reserve(&t->slices, list->len))
-		return RB_ENOMEM;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < list->len; i++) {
 			const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
@@ -177,8 +191,17 @@ static bool own_slices(rb__tr *t, rb__slice_group *g)
 
 /* ---- incremental maintenance (lib/engine/) ---- */
 
-int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj)
+int rb__index_set(rb__tr *t, rb__backend_kind kind, const char *ns, const char *name,
+                  const void *obj)
 {
+	if (kind != RB_BACKEND_BACKEND) {
+		/* A name too long to be looked up gets no group, as it is never found. */
+		rb__slice_group *g = rb__slice_group_of(t, kind, ns, name, true);
+		if (g)
+			g->backend = obj;
+		return g || !key_fits(ns, name) ? RB_OK : RB_ENOMEM;
+	}
+	rb__map *map = &t->backends;
 	char key[1024];
 	int n = rb__tr_key(key, sizeof key, "", ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
@@ -188,7 +211,7 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 	void **slot = copy ? rb__map_slot_for(map, copy, (size_t)n) : NULL;
 	if (!slot)
 		return RB_ENOMEM;
-	*slot = obj;
+	*slot = (void *)(uintptr_t)obj;
 	return RB_OK;
 }
 
@@ -264,8 +287,11 @@ int rb__index_build(rb__tr *t)
 {
 	const rb__model *m = t->m;
 	int rc;
-	if ((rc = index_by_name(t, &t->services, &m->services)) ||
-	    (rc = index_by_name(t, &t->service_imports, &m->service_imports)) ||
+	/* Reserved for the Services and ServiceImports, the slices' owners mostly. */
+	if (!rb__map_reserve(&t->slices, m->services.len + m->service_imports.len))
+		return RB_ENOMEM;
+	if ((rc = index_backends(t, RB_BACKEND_SERVICE, &m->services)) ||
+	    (rc = index_backends(t, RB_BACKEND_SERVICE_IMPORT, &m->service_imports)) ||
 	    (rc = index_by_name(t, &t->backends, &m->backends)) ||
 	    (rc = index_by_name(t, &t->gateways, &m->gateways)) ||
 	    (rc = index_by_name(t, &t->listener_sets, &m->listener_sets)) ||
@@ -284,13 +310,15 @@ int rb__index_build(rb__tr *t)
 const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_SERVICE, ns, name);
-	return lookup(&t->services, ns, name);
+	const rb__slice_group *g = find_group(t, RB_BACKEND_SERVICE, ns, name);
+	return g ? g->backend : NULL;
 }
 
 const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_SERVICE_IMPORT, ns, name);
-	return lookup(&t->service_imports, ns, name);
+	const rb__slice_group *g = find_group(t, RB_BACKEND_SERVICE_IMPORT, ns, name);
+	return g ? g->backend : NULL;
 }
 
 const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)

@@ -73,13 +73,14 @@ typedef struct rb__metadata_slot {
 typedef struct rb__endpoint_table rb__endpoint_table;
 
 /*
- * The EndpointSlices of one backend (a Service 'S' or a ServiceImport 'I'),
- * in input order (index.c), and the endpoint tables made from them, shared
- * by every setting that uses them (endpoints.c): one map entry per backend
- * for both.
+ * A Service ('S') or ServiceImport ('I') by namespace/name: the object (the
+ * last definition wins), its EndpointSlices in input order (index.c), and
+ * the endpoint tables made from them, shared by every setting that uses them
+ * (endpoints.c): one map entry per backend for all three.
  */
 typedef struct rb__slice_group {
-	rb__vec slices; /* const rb__endpoint_slice * */
+	const void *backend; /* rb__service * or rb__service_import *; NULL: none */
+	rb__vec slices;      /* const rb__endpoint_slice * */
 	rb__endpoint_table *tables;
 	bool in_scratch; /* slices.data is in t->scratch, exactly sized (index.c) */
 } rb__slice_group;
@@ -122,10 +123,10 @@ typedef struct rb__tr {
 	rb__arena temp;
 
 	/* index.c */
-	rb__map services;        /* "ns/name" -> rb__service * (last wins) */
-	rb__map service_imports; /* "ns/name" -> rb__service_import * */
 	rb__map backends;        /* "ns/name" -> rb__backend * */
-	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__slice_group * */
+	/* "S:ns/name" / "I:ns/name" -> rb__slice_group *: Services and
+	 * ServiceImports with their slices */
+	rb__map slices;
 	rb__map gateways;        /* "ns/name" -> rb__gateway * */
 	rb__map listener_sets;   /* "ns/name" -> rb__listener_set * */
 	rb__map secrets;         /* "ns/name" -> rb__secret * (last wins) */
@@ -325,9 +326,10 @@ const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
  * `new_` appended (old NULL). Cached endpoint tables of the groups are dropped. */
 int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old,
                             const rb__endpoint_slice *new_);
-/* The engine: the lookup of ns/name in `map` (services, service_imports or
- * backends) now finds obj (NULL: nothing). */
-int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj);
+/* The engine: the lookup of a Service, ServiceImport or Backend (kind) ns/name
+ * now finds obj (NULL: nothing). */
+int rb__index_set(rb__tr *t, rb__backend_kind kind, const char *ns, const char *name,
+                  const void *obj);
 
 /* translate.c: the Gateway ns/name when it is one of ours, else NULL. */
 const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);

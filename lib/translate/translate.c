@@ -327,10 +327,10 @@ static int translate_route(rb__tr *t, const rb__route *r)
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 17 };
+enum { MAP_COUNT = 15 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
-	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
+	rb__map *maps[MAP_COUNT] = {&t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
 	                            &t->namespaces,    &t->envoy_proxies,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
