@@ -197,8 +197,10 @@ int rb__index_set(rb__tr *t, rb__backend_kind kind, const char *ns, const char *
 	if (kind != RB_BACKEND_BACKEND) {
 		/* A name too long to be looked up gets no group, as it is never found. */
 		rb__slice_group *g = rb__slice_group_of(t, kind, ns, name, true);
-		if (g)
+		if (g) {
 			g->backend = obj;
+			g->metadata = NULL; /* made from the previous object */
+		}
 		return g || !key_fits(ns, name) ? RB_OK : RB_ENOMEM;
 	}
 	rb__map *map = &t->backends;

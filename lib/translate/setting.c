@@ -83,38 +83,36 @@ static bool metadata_reusable(const rb__ir_metadata *md, const rb__objmeta *src,
 	return md && src == meta && md->kind == kind && str_same(md->section_name, section_name);
 }
 
-/*
- * The metadata of a backend, shared by the settings of every ref to it in a
- * one-shot translation (t->metadata_cache: a backend named by many routes
- * costs one copy). The cache is direct-mapped by object address; only
- * rb__translate makes it, the model being fixed for its whole run (the
- * engine changes the model under a kept translator, which goes without).
- */
-static const rb__ir_metadata *shared_metadata(rb__tr *t, const rb__objmeta *meta, const char *kind,
-                                              const char *section_name)
-{
-	rb__metadata_slot *slot = NULL;
-	if (t->metadata_cache) {
-		uint64_t h = (uint64_t)(uintptr_t)meta * UINT64_C(0x9E3779B97F4A7C15);
-		slot = &t->metadata_cache[(size_t)(h >> 32) & t->metadata_cache_mask];
-		if (metadata_reusable(slot->md, slot->src, meta, kind, section_name))
-			return slot->md;
-	}
-	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
-	if (slot && md) {
-		slot->src = meta;
-		slot->md = md;
-	}
-	return md;
-}
-
 /* The kind written in the object wins; the type's kind only when it is empty
  * ([input.kind.typemeta]). */
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name)
 {
-	return shared_metadata(t, meta, rb__str_empty(meta->kind) ? fallback_kind : meta->kind,
-	                       section_name);
+	return make_metadata(t, meta, rb__str_empty(meta->kind) ? fallback_kind : meta->kind,
+	                     section_name);
+}
+
+/*
+ * The metadata of a Service or ServiceImport (obj, found as owner ns/name),
+ * kept in its slice group (index.c) and shared by the settings of every ref
+ * to it that reads the same: a backend named by many routes costs one copy.
+ * The group forgets it when the engine changes the object (rb__index_set).
+ */
+static const rb__ir_metadata *group_metadata(rb__tr *t, rb__backend_kind owner, const char *ns,
+                                             const char *name, const void *obj,
+                                             const rb__objmeta *meta, const char *fallback_kind,
+                                             const char *section_name)
+{
+	const char *kind = rb__str_empty(meta->kind) ? fallback_kind : meta->kind;
+	rb__slice_group *g = rb__slice_group_of(t, owner, ns, name, false);
+	if (g && g->backend != obj)
+		g = NULL; /* (never: the lookup found obj through this group) */
+	if (g && metadata_reusable(g->metadata, meta, meta, kind, section_name))
+		return g->metadata;
+	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
+	if (g && md)
+		g->metadata = md;
+	return md;
 }
 
 /* Shared by the destinations of one route that read the same (its parents,
@@ -322,7 +320,8 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &s->meta, RB_KIND_SERVICE, section);
+	ds->metadata = group_metadata(t, RB_BACKEND_SERVICE, ns, br->ref.name, s, &s->meta,
+	                              RB_KIND_SERVICE, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
@@ -362,7 +361,8 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &si->meta, RB_KIND_SERVICE_IMPORT, section);
+	ds->metadata = group_metadata(t, RB_BACKEND_SERVICE_IMPORT, ns, br->ref.name, si,
+	                              &si->meta, RB_KIND_SERVICE_IMPORT, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 

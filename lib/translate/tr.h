@@ -63,12 +63,6 @@ typedef struct rb__route_error {
 
 /* ---- the translator ---- */
 
-/* setting.c: a backend object's metadata, made once (t->metadata_cache). */
-typedef struct rb__metadata_slot {
-	const rb__objmeta *src;
-	const rb__ir_metadata *md;
-} rb__metadata_slot;
-
 /* endpoints.c: the endpoints of one backend for one port name and protocol. */
 typedef struct rb__endpoint_table rb__endpoint_table;
 
@@ -82,6 +76,8 @@ typedef struct rb__slice_group {
 	const void *backend; /* rb__service * or rb__service_import *; NULL: none */
 	rb__vec slices;      /* const rb__endpoint_slice * */
 	rb__endpoint_table *tables;
+	/* setting.c: the metadata of the backend's settings, as last made */
+	const rb__ir_metadata *metadata;
 	bool in_scratch; /* slices.data is in t->scratch, exactly sized (index.c) */
 } rb__slice_group;
 
@@ -192,10 +188,6 @@ typedef struct rb__tr {
 	uint32_t last_section_port;
 	const rb__objmeta *last_route;
 	const rb__ir_metadata *last_route_metadata;
-	/* setting.c: backend metadata by object address (mask + 1 slots, in
-	 * scratch), made by rb__translate only: NULL for the engine. */
-	rb__metadata_slot *metadata_cache;
-	size_t metadata_cache_mask;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a

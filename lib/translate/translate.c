@@ -432,25 +432,6 @@ static int reserve_outputs(rb__tr *t, const rb__model *m)
 }
 
 /*
- * The backend metadata cache of a one-shot translation (setting.c): a slot
- * per object that can be a backend, twice over so that few share one.
- */
-static int metadata_cache_init(rb__tr *t, const rb__model *m)
-{
-	size_t objects = m->services.len + m->service_imports.len + m->backends.len;
-	if (!objects)
-		return RB_OK;
-	size_t slots = 16;
-	while (slots < 2 * objects && slots < ((size_t)1 << 24))
-		slots *= 2;
-	t->metadata_cache = rb__arena_calloc(&t->scratch, slots, sizeof(*t->metadata_cache));
-	if (!t->metadata_cache)
-		return RB_ENOMEM;
-	t->metadata_cache_mask = slots - 1;
-	return RB_OK;
-}
-
-/*
  * Each rule of an HTTPRoute or GRPCRoute translated for a parent gets an
  * array of refs and one of settings in the result's arena (rule_l7.c), one of
  * each per backendRef; a route attached to a Gateway of ours has its rules
@@ -482,8 +463,6 @@ int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem 
 	int rc = rb__tr_init(&t, m, opts, mem, arena);
 	if (!rc)
 		rc = reserve_outputs(&t, m);
-	if (!rc)
-		rc = metadata_cache_init(&t, m);
 	for (int k = 0; k < RB_ROUTE_KIND_COUNT && !rc; k++) {
 		const rb__vec *routes = &m->routes[k];
 		for (size_t i = 0; i < routes->len && !rc; i++)
