@@ -17,6 +17,7 @@
  * [grpc.no-multi-dr-check] [rebalance.exclude.what] [rebalance.exclude.status]
  * [rebalance.no-empty-bucket] [failover.restored].
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -134,6 +135,33 @@ static int assemble(rb__tr *t, rule_state *st, size_t n)
 	return RB_OK;
 }
 
+/*
+ * The rule's refs and kept settings, built in t->temp, copied to the result:
+ * the kept settings exactly (the slots of the others held them while their
+ * fate was decided; assemble gave those their own copy), and nothing for a
+ * rule that makes no destination (dropped, redirecting).
+ */
+static int keep_rule(rb__tr *t, rule_state *st, size_t n)
+{
+	size_t kept = st->setting_count;
+	rb__ir_ref *refs = rb__arena_alloc(t->out, (n ? n : 1) * sizeof(*refs));
+	rb__ir_setting *settings = rb__arena_alloc(t->out, (kept ? kept : 1) * sizeof(*settings));
+	if (!refs || !settings)
+		return RB_ENOMEM;
+	memcpy(refs, st->refs, (n ? n : 1) * sizeof(*refs));
+	if (kept)
+		memcpy(settings, st->settings, kept * sizeof(*settings));
+	uintptr_t from = (uintptr_t)st->settings, to = from + kept * sizeof(*settings);
+	for (size_t j = 0; j < n; j++) {
+		uintptr_t s = (uintptr_t)refs[j].setting;
+		if (s >= from && s < to)
+			refs[j].setting = settings + (s - from) / sizeof(*settings);
+	}
+	st->refs = refs;
+	st->settings = settings;
+	return RB_OK;
+}
+
 typedef enum rule_error {
 	RULE_OK = 0,
 	RULE_DR_HOST_FROM_PATH = 5, /* case 5 */
@@ -235,8 +263,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	size_t n = rule->backend_ref_count;
 	rule_state st;
 	memset(&st, 0, sizeof st);
-	st.refs = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.refs));
-	st.settings = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.settings));
+	/* In t->temp until the rule makes a destination (keep_rule). */
+	st.refs = rb__arena_calloc(&t->temp, n ? n : 1, sizeof(*st.refs));
+	st.settings = rb__arena_calloc(&t->temp, n ? n : 1, sizeof(*st.settings));
 	if (!st.refs || !st.settings)
 		return RB_ENOMEM; /* st.excluded is made by assemble when a ref is excluded */
 	rb__rule_filters rf;
@@ -335,6 +364,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	 * or a failing policy overrides the redirect with a 500. */
 	if (!code && rf.redirect)
 		return RB_OK;
+	rc = keep_rule(t, &st, n);
+	if (rc)
+		return rc;
 
 	rb__ir_destination *d =
 		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index, rule->name);
