@@ -599,10 +599,10 @@ void rb__truncate_message(rb__buf *b);
  */
 typedef struct rb__overlap_key {
 	const char *key; /* in t->scratch */
-	size_t klen;
 	const rb__route *route;
-	int32_t rule; /* the route rule the match is of */
-	size_t status;
+	uint32_t klen;   /* (push_key refuses a key or an index past 32 bits) */
+	int32_t rule;    /* the route rule the match is of */
+	uint32_t status;
 	uint32_t owner;
 } rb__overlap_key;
 
