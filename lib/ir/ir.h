@@ -139,11 +139,6 @@ struct rb_destination {
 	const char *route_kind;
 	const char *route_namespace;
 	const char *route_name;
-	int32_t rule; /* -1 for L4 routes */
-	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
-	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
-	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
-	bool zone_aware;
 	/* Not serialized: what the rule's BackendTrafficPolicy configures that
 	 * explain's Envoy model does not cover ("active health checks"...), with
 	 * the policy's "ns/name"; NULL when nothing. */
@@ -151,11 +146,7 @@ struct rb_destination {
 	const char *unmodelled_by;
 	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;
-	size_t setting_count;
 	const rb__ir_excluded *excluded;
-	size_t excluded_count;
-	uint32_t weights[3];  /* indexed by rb_weight_bucket */
-	uint32_t direct_response; /* 0: none */
 	/* Not serialized in the IR: why the rule answers direct_response instead
 	 * of using its backends, when something in particular decided it (a
 	 * filter, a policy): what did it ("HTTPRouteFilter default/deny",
@@ -166,12 +157,10 @@ struct rb_destination {
 	/* Not serialized: every backendRef of the rule and its fate; the
 	 * settings a direct response hides are still reachable here. */
 	const rb__ir_ref *refs;
-	size_t ref_count;
 	const char *gateway; /* "ns/name" of the parent Gateway */
 	const char *gateway_namespace, *gateway_name;
 	/* the listeners that program it, in the order the parents reached them */
 	const rb__ir_listener_ref *listeners;
-	size_t listener_count;
 	/* unique in the result: "gateway-ns/gateway-name/name", and when one Gateway
 	 * has several results for the rule, "#" and the listeners' names */
 	const char *key;
@@ -179,6 +168,19 @@ struct rb_destination {
 	 * the options: read them with rb__ir_knob_of). Shared by the
 	 * destinations that read the same, most of them (translate/rule_l7.c). */
 	const rb__ir_knob *knobs;
+	/* The counts in 32 bits, after the pointers, so that nothing pads (a rule
+	 * has at most 16 backendRefs and a route 16 rules, as in the CRDs). */
+	uint32_t setting_count;
+	uint32_t excluded_count;
+	uint32_t ref_count;
+	uint32_t listener_count;
+	int32_t rule; /* -1 for L4 routes */
+	uint32_t weights[3];  /* indexed by rb_weight_bucket */
+	uint32_t direct_response; /* 0: none */
+	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
+	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
+	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
+	bool zone_aware;
 };
 typedef struct rb_destination rb__ir_destination;
 

@@ -374,15 +374,16 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		return RB_ENOMEM;
 	d->key = dest_key;
 	d->settings = st.settings;
-	d->setting_count = code ? 0 : st.setting_count;
+	/* (n is at most 16: the decoder's limit of backendRefs per rule) */
+	d->setting_count = code ? 0 : (uint32_t)st.setting_count;
 	d->excluded = st.excluded;
-	d->excluded_count = st.excluded_count;
+	d->excluded_count = (uint32_t)st.excluded_count;
 	memcpy(d->weights, st.weights, sizeof d->weights);
 	d->direct_response = code;
 	d->direct_response_by = code ? answer.by : NULL;
 	d->direct_response_why = code ? answer.why : NULL;
 	d->refs = st.refs;
-	d->ref_count = n;
+	d->ref_count = (uint32_t)n;
 	d->rebalance = rebalance;
 	d->knobs = shared_knobs(t, knobs);
 	d->zone_aware = policy.zone_aware;

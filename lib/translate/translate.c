@@ -191,7 +191,7 @@ static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listene
 			all[count++] = add[i];
 	}
 	d->listeners = all;
-	d->listener_count = count;
+	d->listener_count = (uint32_t)count; /* a Gateway's listeners: far below 2^32 */
 	return RB_OK;
 }
 
@@ -223,7 +223,7 @@ static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p,
 		d->gateway_namespace = p->gateway->meta.namespace_;
 		d->gateway_name = p->gateway->meta.name;
 		d->listeners = listeners;
-		d->listener_count = listener_count;
+		d->listener_count = (uint32_t)listener_count;
 		rb__ir_destination *slot = rb__vec_push(t->mem, &t->dests, sizeof(*slot));
 		if (!slot)
 			return RB_ENOMEM;
