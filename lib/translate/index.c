@@ -162,8 +162,8 @@ static int index_slices(rb__tr *t)
 		}
 		for (size_t i = 0; pass == 0 && i < t->slices.cap; i++) {
 			rb__slice_group *g = t->slices.slots[i].key ? t->slices.slots[i].value : NULL;
-			if (!g)
-				continue;
+			if (!g || !g->slices.cap)
+				continue; /* a Service without slices (index_backends) */
 			g->slices.data = rb__arena_calloc(&t->scratch, g->slices.cap, sizeof(void *));
 			if (!g->slices.data)
 				return RB_ENOMEM;
