@@ -115,7 +115,7 @@ const char *rb_destination_listener_set(const rb_destination *d, size_t i)
 
 static const rb__ir_knob *knob(const rb_destination *d, rb_knob k)
 {
-	return d && (unsigned)k <= RB_KNOB_NOT_READY ? &d->knobs[k] : NULL;
+	return d && (unsigned)k <= RB_KNOB_NOT_READY ? rb__ir_knob_of(d, (int)k) : NULL;
 }
 
 int rb_destination_knob(const rb_destination *d, rb_knob k)

@@ -62,6 +62,7 @@ void rb__arena_init(rb__arena *a, const rb__mem *mem)
 	a->spare = NULL;
 	a->chunk_size = FIRST_CHUNK;
 	a->total = 0;
+	a->huge_limit = SIZE_MAX;
 	a->intern = NULL;
 	a->adopted = NULL;
 	a->pos = a->end = NULL;
@@ -88,6 +89,11 @@ void rb__arena_hint(rb__arena *a, size_t bytes)
 	size_t max = bytes >= 2 * RB_MEM_PAGES ? MAX_REGULAR_CHUNK : RB_MEM_PAGES / 2;
 	while (a->chunk_size < max && a->chunk_size * 2 <= bytes / 2)
 		a->chunk_size *= 2;
+}
+
+void rb__arena_hint_filled(rb__arena *a, size_t bytes)
+{
+	a->huge_limit = bytes;
 }
 
 size_t rb__arena_used(const rb__arena *a)
@@ -173,7 +179,9 @@ static rb__chunk *new_chunk(rb__arena *a, size_t need)
 	if (bytes < min)
 		bytes = min;
 	bool paged;
-	rb__chunk *c = rb__mem_pages_alloc(a->mem, &bytes, &paged);
+	/* Huge pages for the part of the chunk below the arena's sure size. */
+	size_t huge = a->huge_limit > a->total ? a->huge_limit - a->total : 0;
+	rb__chunk *c = rb__mem_pages_reserve(a->mem, &bytes, huge, &paged);
 	if (!c)
 		return NULL;
 	c->prev = a->head;

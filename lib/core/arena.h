@@ -31,6 +31,7 @@ typedef struct rb__arena {
 	rb__chunk *spare;  /* chunks released by a rewind, reused before allocating */
 	size_t chunk_size; /* size of the next regular chunk */
 	size_t total;      /* bytes held in chunks, for statistics */
+	size_t huge_limit; /* chunk bytes that may be on huge pages (rb__arena_hint_filled) */
 	rb__intern *intern; /* rb__arena_intern's cache, made on first use */
 	rb__adopted *adopted; /* blocks handed over by rb__arena_adopt_vec */
 	/* The free part of the current chunk, [pos, end): the fast path of
@@ -62,6 +63,15 @@ void rb__arena_free(rb__arena *a);
  * stay below RB_MEM_PAGES.
  */
 void rb__arena_hint(rb__arena *a, size_t bytes);
+/*
+ * The arena will surely fill its first `bytes` (a lower bound, where the hint
+ * is a guess): only whole huge pages within them are advised, and chunk space
+ * past them is in small pages. A huge page is resident whole once touched,
+ * so the one an arena ends in costs up to 2 MiB it never uses; small pages
+ * cost a page fault per 4 KiB instead. Without this call every page of a
+ * big chunk is advised.
+ */
+void rb__arena_hint_filled(rb__arena *a, size_t bytes);
 /* Bytes allocated in the arena (padding and the unused ends of chunks excluded). */
 size_t rb__arena_used(const rb__arena *a);
 

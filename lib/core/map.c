@@ -1,6 +1,7 @@
 /* A string-keyed hash map with open addressing, hashed with the context's key. */
 #include "core/map.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void rb__map_init(rb__map *m, const rb__mem *mem)
@@ -52,9 +53,8 @@ static rb__map_slot *free_slot(rb__map_slot *slots, size_t cap, uint64_t hash)
 	return &slots[i];
 }
 
-static bool grow(rb__map *m)
+static bool grow_to(rb__map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 16;
 	size_t bytes;
 	if (!rb__mul_size(cap, sizeof(rb__map_slot), &bytes))
 		return false;
@@ -88,6 +88,22 @@ static bool grow(rb__map *m)
 	m->cap = cap;
 	m->paged = paged;
 	return true;
+}
+
+static bool grow(rb__map *m)
+{
+	return grow_to(m, m->cap ? m->cap * 2 : 16);
+}
+
+bool rb__map_reserve(rb__map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	if (n > SIZE_MAX / 4)
+		return false;
+	while (n * 4 > cap * 3)
+		if (!rb__mul_size(cap, 2, &cap))
+			return false;
+	return cap == m->cap || grow_to(m, cap);
 }
 
 void *rb__map_get(const rb__map *m, const char *key, size_t klen)

@@ -41,6 +41,9 @@ void rb__map_free(rb__map *m);
 void *rb__map_get(const rb__map *m, const char *key, size_t klen);
 /* Store (replacing any previous value). false on allocation failure. */
 bool rb__map_put(rb__map *m, const char *key, size_t klen, void *value);
+/* Room for n keys in all, so that the table does not grow (and leave its
+ * smaller copies behind as holes in the heap) while they are stored. */
+bool rb__map_reserve(rb__map *m, size_t n);
 /* The address of the value slot for key, inserting a NULL value when absent. */
 void **rb__map_slot_for(rb__map *m, const char *key, size_t klen);
 

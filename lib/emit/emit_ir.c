@@ -3,7 +3,7 @@
  * are fixed here; flow versus block follows the layout rule of emit.h, so that
  * rb__emit_node on the re-read document writes the same bytes.
  *
- * Not serialized: a setting's error_reason, error_message and all_draining,
+ * Not serialized: a setting's all_draining (and what only explain and xds read),
  * and a destination's metadata. A NULL string in an always-present field is
  * written as "".
  *
@@ -228,7 +228,7 @@ static int emit_identity(rb__writer *w, const rb__ir_destination *d)
 	RB_TRY(rb__w_key(w, "knobs"));
 	RB_TRY(rb__w_map_begin(w, false));
 	for (size_t k = 0; k < 2; k++) {
-		const rb__ir_knob *kn = &d->knobs[k];
+		const rb__ir_knob *kn = rb__ir_knob_of(d, (int)k);
 		flow fl;
 		fl.n = 0;
 		f_add(&fl, "value", kn->on ? RB_WF_TRUE : RB_WF_FALSE);

@@ -25,14 +25,13 @@ int rb__engine_effects(rb_engine *e, int list, const void *old, void *new_)
 	int rc = RB_OK;
 	switch (list) {
 	case RB_LIST_SERVICE:
-		rc = rb__index_set(&e->tr, &e->tr.services, m->namespace_, m->name, new_);
+		rc = rb__index_set(&e->tr, RB_BACKEND_SERVICE, m->namespace_, m->name, new_);
 		return rc ? rc : rb__engine_mark(e, RB_DEP_SERVICE, m->namespace_, m->name);
 	case RB_LIST_SERVICE_IMPORT:
-		rc = rb__index_set(&e->tr, &e->tr.service_imports, m->namespace_, m->name,
-		                   new_);
+		rc = rb__index_set(&e->tr, RB_BACKEND_SERVICE_IMPORT, m->namespace_, m->name, new_);
 		return rc ? rc : rb__engine_mark(e, RB_DEP_SERVICE_IMPORT, m->namespace_, m->name);
 	case RB_LIST_BACKEND:
-		rc = rb__index_set(&e->tr, &e->tr.backends, m->namespace_, m->name, new_);
+		rc = rb__index_set(&e->tr, RB_BACKEND_BACKEND, m->namespace_, m->name, new_);
 		return rc ? rc : rb__engine_mark(e, RB_DEP_BACKEND, m->namespace_, m->name);
 	case RB_LIST_GRANT:
 		/* Listener verdicts read grants for certificate Secrets (translate/listeners.c). */

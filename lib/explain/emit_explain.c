@@ -173,8 +173,8 @@ static int emit_side(rb__writer *w, const rb_explained_rule *r, int side)
 	if (p->code)
 		TRY(kv_uint(w, "statusCode", p->code));
 	if (d && d->rule >= 0) {
-		TRY(emit_knob(w, "rebalanceOnNoEndpoints", &d->knobs[RB_KNOB_NO_ENDPOINTS]));
-		TRY(emit_knob(w, "rebalanceOnNoReadyEndpoints", &d->knobs[RB_KNOB_NOT_READY]));
+		TRY(emit_knob(w, "rebalanceOnNoEndpoints", rb__ir_knob_of(d, RB_KNOB_NO_ENDPOINTS)));
+		TRY(emit_knob(w, "rebalanceOnNoReadyEndpoints", rb__ir_knob_of(d, RB_KNOB_NOT_READY)));
 	}
 	TRY(rb__w_key(w, "shares"));
 	TRY(emit_shares(w, p));

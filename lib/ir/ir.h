@@ -45,7 +45,8 @@ typedef struct rb__ir_prefer_local {
 	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
 } rb__ir_prefer_local;
 
-/* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size. */
+/* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size,
+ * the flags in bits (one setting per backendRef: the IR's most numerous struct). */
 struct rb_setting {
 	const char *name;
 	const char *protocol;     /* HTTP, HTTP2, GRPC, TCP, UDP */
@@ -57,26 +58,23 @@ struct rb_setting {
 	size_t endpoint_count;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
-	/* Not serialized in the IR: why the backendRef failed (explain, xds). */
-	const char *error_reason;
-	const char *error_message;
 	uint32_t weight;
 	uint32_t priority;
-	bool has_priority;
-	bool force_http1; /* forceHTTP1Upstream */
-	bool invalid;
-	bool dynamic_resolver;
-	bool custom_backend;
+	bool has_priority : 1;
+	bool force_http1 : 1; /* forceHTTP1Upstream */
+	bool invalid : 1;
+	bool dynamic_resolver : 1;
+	bool custom_backend : 1;
 	/* Not serialized: every endpoint is draining (strict readiness, explain). */
-	bool all_draining;
+	bool all_draining : 1;
 	/* Not serialized: the rule routes to the Service cluster IP ([routing.service]). */
-	bool service_routing;
+	bool service_routing : 1;
 	/* Not serialized: the backendRef has filters, which forces one cluster per
 	 * setting in xDS ([filter.backend-ref] [xds.per-setting-triggers]). */
-	bool has_filters;
+	bool has_filters : 1;
 	/* mergeBackends: this is a backendRef merged into the Gateway's shared
 	 * backend cluster; `name` is the cluster's (docs/merge-backends.md). */
-	bool shared_cluster;
+	bool shared_cluster : 1;
 };
 typedef struct rb_setting rb__ir_setting;
 
@@ -141,11 +139,6 @@ struct rb_destination {
 	const char *route_kind;
 	const char *route_namespace;
 	const char *route_name;
-	int32_t rule; /* -1 for L4 routes */
-	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
-	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
-	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
-	bool zone_aware;
 	/* Not serialized: what the rule's BackendTrafficPolicy configures that
 	 * explain's Envoy model does not cover ("active health checks"...), with
 	 * the policy's "ns/name"; NULL when nothing. */
@@ -153,11 +146,7 @@ struct rb_destination {
 	const char *unmodelled_by;
 	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;
-	size_t setting_count;
 	const rb__ir_excluded *excluded;
-	size_t excluded_count;
-	uint32_t weights[3];  /* indexed by rb_weight_bucket */
-	uint32_t direct_response; /* 0: none */
 	/* Not serialized in the IR: why the rule answers direct_response instead
 	 * of using its backends, when something in particular decided it (a
 	 * filter, a policy): what did it ("HTTPRouteFilter default/deny",
@@ -168,19 +157,39 @@ struct rb_destination {
 	/* Not serialized: every backendRef of the rule and its fate; the
 	 * settings a direct response hides are still reachable here. */
 	const rb__ir_ref *refs;
-	size_t ref_count;
 	const char *gateway; /* "ns/name" of the parent Gateway */
 	const char *gateway_namespace, *gateway_name;
 	/* the listeners that program it, in the order the parents reached them */
 	const rb__ir_listener_ref *listeners;
-	size_t listener_count;
 	/* unique in the result: "gateway-ns/gateway-name/name", and when one Gateway
 	 * has several results for the rule, "#" and the listeners' names */
 	const char *key;
-	/* Not serialized: the two knobs, indexed by rb_knob (L7 rules only). */
-	rb__ir_knob knobs[2];
+	/* The two knobs, indexed by rb_knob (L7 rules only; NULL: both off, by
+	 * the options: read them with rb__ir_knob_of). Shared by the
+	 * destinations that read the same, most of them (translate/rule_l7.c). */
+	const rb__ir_knob *knobs;
+	/* The counts in 32 bits, after the pointers, so that nothing pads (a rule
+	 * has at most 16 backendRefs and a route 16 rules, as in the CRDs). */
+	uint32_t setting_count;
+	uint32_t excluded_count;
+	uint32_t ref_count;
+	uint32_t listener_count;
+	int32_t rule; /* -1 for L4 routes */
+	uint32_t weights[3];  /* indexed by rb_weight_bucket */
+	uint32_t direct_response; /* 0: none */
+	bool rebalance;  /* zero-endpoint exclusion applied to this rule */
+	/* Not serialized: the rule's BackendTrafficPolicy asks for zone-aware
+	 * load balancing, which forces one cluster per setting ([xds.per-setting-triggers]). */
+	bool zone_aware;
 };
 typedef struct rb_destination rb__ir_destination;
+
+/* Knob k of a destination (rb_knob): off, decided by the options, without knobs. */
+static inline const rb__ir_knob *rb__ir_knob_of(const rb__ir_destination *d, int k)
+{
+	static const rb__ir_knob off = {false, NULL, NULL};
+	return d->knobs ? &d->knobs[k] : &off;
+}
 
 struct rb_condition {
 	const char *type;

@@ -75,12 +75,13 @@ static bool setting_same(const rb__ir_setting *a, const rb__ir_setting *b)
 	return true;
 }
 
-static bool knobs_same(const rb__ir_knob *a, const rb__ir_knob *b)
+static bool knobs_same(const rb__ir_destination *da, const rb__ir_destination *db)
 {
 	for (int k = 0; k < 2; k++) {
-		if (a[k].on != b[k].on || !opt_same(a[k].policy, b[k].policy))
+		const rb__ir_knob *a = rb__ir_knob_of(da, k), *b = rb__ir_knob_of(db, k);
+		if (a->on != b->on || !opt_same(a->policy, b->policy))
 			return false;
-		if (a[k].policy && !str_same(a[k].scope, b[k].scope))
+		if (a->policy && !str_same(a->scope, b->scope))
 			return false;
 	}
 	return true;
@@ -100,7 +101,7 @@ bool rb__ir_destination_same(const rb__ir_destination *a, const rb__ir_destinati
 	    !str_same(a->gateway_namespace, b->gateway_namespace) ||
 	    !str_same(a->gateway_name, b->gateway_name))
 		return false;
-	if (a->rule >= 0 && !knobs_same(a->knobs, b->knobs))
+	if (a->rule >= 0 && !knobs_same(a, b))
 		return false; /* L4 and TLS rules have none written */
 	for (size_t i = 0; i < a->listener_count; i++) {
 		const rb__ir_listener_ref *x = &a->listeners[i], *y = &b->listeners[i];

@@ -25,8 +25,10 @@ int rb__translate_model(rb_result **out, const rb_input *owner, const rb__model 
 	if (!res)
 		return RB_ENOMEM;
 	res->options = o;
-	/* The IR takes about twice the model's size (bench/). */
+	/* The IR takes about twice the model's size (bench/); huge pages only for
+	 * what it surely fills. */
 	rb__arena_hint(&res->arena, rb__arena_used(&m->arena) / 4 * 9);
+	rb__arena_hint_filled(&res->arena, rb__translate_ir_floor(m));
 	rb__tr_options to;
 	rc = rb__tr_options_from(&to, &o, m, &res->arena);
 	to.warnings = &res->warnings;

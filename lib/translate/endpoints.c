@@ -19,19 +19,15 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
-typedef struct endpoint_table {
+/* Kept in the backend's slice group (tr.h), one per port and protocol. */
+struct rb__endpoint_table {
 	const char *port_name;
 	const char *protocol;
 	const rb__ir_endpoint *eps;
 	size_t count;
 	const char *address_type;
-	struct endpoint_table *next;
-} endpoint_table;
-
-/* The tables of one backend ("K:ns/name" in t->endpoint_cache), one per port and protocol. */
-typedef struct endpoint_group {
-	endpoint_table *tables;
-} endpoint_group;
+	rb__endpoint_table *next;
+};
 
 /* Draining rule D: serving and terminating both given decide; else not-ready drains. */
 static bool draining(const rb__slice_endpoint *e)
@@ -64,7 +60,7 @@ static bool port_matches(const rb__slice_port *sp, const char *name, const char 
 }
 
 static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
-                       const char *protocol, endpoint_table *tab)
+                       const char *protocol, rb__endpoint_table *tab)
 {
 	size_t count = 0;
 	for (size_t i = 0; slices && i < slices->len; i++) {
@@ -105,28 +101,9 @@ static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
 	return RB_OK;
 }
 
-/* The group of a backend: looked up with a key on the stack, created on first use. */
-static endpoint_group *group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
-                                bool create)
-{
-	char key[1024];
-	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
-	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
-	if (n < 0 || (size_t)n >= sizeof key)
-		return NULL;
-	endpoint_group *g = rb__map_get(&t->endpoint_cache, key, (size_t)n);
-	if (g || !create)
-		return g;
-	const char *copy = rb__arena_strndup(&t->scratch, key, (size_t)n);
-	g = copy ? rb__arena_calloc(&t->scratch, 1, sizeof(*g)) : NULL;
-	if (!g || !rb__map_put(&t->endpoint_cache, copy, (size_t)n, g))
-		return NULL;
-	return g;
-}
-
 void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name)
 {
-	endpoint_group *g = group_of(t, owner_kind, ns, name, false);
+	rb__slice_group *g = rb__slice_group_of(t, owner_kind, ns, name, false);
 	if (g)
 		g->tables = NULL; /* the old tables stay in the arenas until they are freed */
 }
@@ -136,11 +113,12 @@ int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, 
                         size_t *count, const char **address_type)
 {
 	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
-	endpoint_group *g = group_of(t, owner_kind, ns, name, true);
-	endpoint_table *tab = g ? g->tables : NULL;
+	/* The group is made for a backend without slices too (its empty table is kept). */
+	rb__slice_group *g = rb__slice_group_of(t, owner_kind, ns, name, true);
+	rb__endpoint_table *tab = g ? g->tables : NULL;
 	while (tab && (strcmp(tab->port_name, port_name) || strcmp(tab->protocol, protocol)))
 		tab = tab->next;
-	endpoint_table built = {0};
+	rb__endpoint_table built = {0};
 	if (!tab) {
 		/* Without a group (a name too long to be looked up) the table is not kept. */
 		tab = g ? rb__arena_calloc(&t->scratch, 1, sizeof(*tab)) : &built;

@@ -217,7 +217,9 @@ int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_
 	int rc = run(&fp, br->filters, br->filter_count);
 	for (size_t i = 0; i < errors.len && !rc; i++) {
 		const char *m = RB_VEC_AT(&errors, rb__route_error, i).message;
-		*joined = *joined ? rb__arena_printf(t->out, "%s\n%s", *joined, m) : m;
+		/* (The error texts die with the route: status.c.) */
+		*joined = *joined ? rb__arena_printf(t->out, "%s\n%s", *joined, m)
+		                  : rb__arena_strdup(t->out, m);
 		if (!*joined)
 			rc = RB_ENOMEM;
 	}

@@ -4,6 +4,7 @@
  * (backend kind, namespace, service-name label) in input order, never deduplicated (item 5).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ static void *lookup(const rb__map *map, const char *ns, const char *name)
 
 static int index_by_name(rb__tr *t, rb__map *map, const rb__vec *list)
 {
+	if (!rb__map_reserve(map, list->len))
+		return RB_ENOMEM;
 	for (size_t i = 0; i < list->len; i++) {
 		const rb__objmeta *meta = RB_VEC_AT(list, const rb__objmeta *, i);
 		const char *key = rb__key2(t, meta->namespace_, meta->name);
@@ -64,7 +67,8 @@ const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
 }
 
 /* The group of slices of a backend, created empty when absent. */
-static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
+static rb__slice_group *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns,
+                                    const char *owner)
 {
 	const char letter[2] = {rb__slice_owner_letter(kind), '\0'};
 	const char *key = rb__key3(t, letter, ns, owner);
@@ -73,7 +77,7 @@ static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, co
 	void **slot = rb__map_slot_for(&t->slices, key, strlen(key));
 	if (!slot)
 		return NULL;
-	rb__vec *group = *slot;
+	rb__slice_group *group = *slot;
 	if (!group) {
 		group = rb__arena_calloc(&t->scratch, 1, sizeof(*group));
 		if (!group)
@@ -83,26 +87,123 @@ static rb__vec *slice_group(rb__tr *t, rb__backend_kind kind, const char *ns, co
 	return group;
 }
 
-static int index_slices(rb__tr *t)
+/* The group's key on the stack, as slice_group writes it: no allocation per query. */
+static rb__slice_group *find_group(const rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                   const char *name)
 {
-	const rb__vec *list = &t->m->endpoint_slices;
+	char key[1024];
+	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
+	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return NULL;
+	return rb__map_get(&t->slices, key, (size_t)n);
+}
+
+/* The group of a backend, found with a key on the stack, else made. */
+static rb__slice_group *group_for(rb__tr *t, rb__backend_kind kind, const char *ns,
+                                  const char *owner)
+{
+	rb__slice_group *g = find_group(t, kind, ns, owner);
+	return g ? g : slice_group(t, kind, ns, owner);
+}
+
+/* Would a lookup of ns/name work (lookups cap the key's length)? */
+static bool key_fits(const char *ns, const char *name)
+{
+	char key[1024];
+	return rb__tr_key(key, sizeof key, "S:", ns, name) >= 0;
+}
+
+rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                    const char *name, bool create)
+{
+	rb__slice_group *g = find_group(t, owner_kind, ns, name);
+	if (g || !create || !key_fits(ns, name))
+		return g;
+	return slice_group(t, owner_kind, ns ? ns : "", name ? name : "");
+}
+
+/* Services and ServiceImports by name, in their groups: the last definition wins. */
+static int index_backends(rb__tr *t, rb__backend_kind kind, const rb__vec *list)
+{
 	for (size_t i = 0; i < list->len; i++) {
-		const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
-		rb__backend_kind kind;
-		const char *owner = rb__slice_owner(s, &kind);
-		if (!owner)
-			continue;
-		rb__vec *group = slice_group(t, kind, s->meta.namespace_, owner);
-		if (!group || !rb__vec_push_ptr(t->mem, group, s))
+		const rb__objmeta *meta = RB_VEC_AT(list, const rb__objmeta *, i);
+		rb__slice_group *g = group_for(t, kind, meta->namespace_, meta->name);
+		if (!g)
 			return RB_ENOMEM;
+		g->backend = RB_VEC_AT(list, const void *, i);
 	}
 	return RB_OK;
 }
 
+/*
+ * Two passes: count each group's slices, then fill storage of exactly that
+ * many pointers in t->scratch, where a vector per group on the heap took a
+ * block of 8 at least (bench/README.md, Peak memory). The engine's changes
+ * move a group to the heap before it grows (own_slices).
+ */
+static int index_slices(rb__tr *t)
+{
+	const rb__vec *list = &t->m->endpoint_slices;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < list->len; i++) {
+			const rb__endpoint_slice *s = RB_VEC_AT(list, const rb__endpoint_slice *, i);
+			rb__backend_kind kind;
+			const char *owner = rb__slice_owner(s, &kind);
+			if (!owner)
+				continue;
+			rb__slice_group *g = group_for(t, kind, s->meta.namespace_, owner);
+			if (!g)
+				return RB_ENOMEM;
+			if (pass == 0)
+				g->slices.cap++;
+			else
+				RB_VEC_AT(&g->slices, const rb__endpoint_slice *, g->slices.len++) = s;
+		}
+		for (size_t i = 0; pass == 0 && i < t->slices.cap; i++) {
+			rb__slice_group *g = t->slices.slots[i].key ? t->slices.slots[i].value : NULL;
+			if (!g || !g->slices.cap)
+				continue; /* a Service without slices (index_backends) */
+			g->slices.data = rb__arena_calloc(&t->scratch, g->slices.cap, sizeof(void *));
+			if (!g->slices.data)
+				return RB_ENOMEM;
+			g->in_scratch = true;
+		}
+	}
+	return RB_OK;
+}
+
+/* Before an engine change grows a group: its slices move to the heap. */
+static bool own_slices(rb__tr *t, rb__slice_group *g)
+{
+	if (!g->in_scratch)
+		return true;
+	rb__vec heap = RB_VEC_INIT;
+	if (!rb__vec_reserve(t->mem, &heap, g->slices.len + 1, sizeof(void *)))
+		return false;
+	if (g->slices.len)
+		memcpy(heap.data, g->slices.data, g->slices.len * sizeof(void *));
+	heap.len = g->slices.len;
+	g->slices = heap;
+	g->in_scratch = false;
+	return true;
+}
+
 /* ---- incremental maintenance (lib/engine/) ---- */
 
-int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj)
+int rb__index_set(rb__tr *t, rb__backend_kind kind, const char *ns, const char *name,
+                  const void *obj)
 {
+	if (kind != RB_BACKEND_BACKEND) {
+		/* A name too long to be looked up gets no group, as it is never found. */
+		rb__slice_group *g = rb__slice_group_of(t, kind, ns, name, true);
+		if (g) {
+			g->backend = obj;
+			g->metadata = NULL; /* made from the previous object */
+		}
+		return g || !key_fits(ns, name) ? RB_OK : RB_ENOMEM;
+	}
+	rb__map *map = &t->backends;
 	char key[1024];
 	int n = rb__tr_key(key, sizeof key, "", ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
@@ -112,16 +213,17 @@ int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, voi
 	void **slot = copy ? rb__map_slot_for(map, copy, (size_t)n) : NULL;
 	if (!slot)
 		return RB_ENOMEM;
-	*slot = obj;
+	*slot = (void *)(uintptr_t)obj;
 	return RB_OK;
 }
 
 /* Rebuild one group from the model's list (its order). */
 static int regroup(rb__tr *t, rb__backend_kind kind, const char *ns, const char *owner)
 {
-	rb__vec *group = slice_group(t, kind, ns, owner);
-	if (!group)
+	rb__slice_group *g = slice_group(t, kind, ns, owner);
+	if (!g || !own_slices(t, g))
 		return RB_ENOMEM;
+	rb__vec *group = &g->slices;
 	group->len = 0;
 	const rb__vec *list = &t->m->endpoint_slices;
 	for (size_t i = 0; i < list->len; i++) {
@@ -145,9 +247,10 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 	            !strcmp(old->meta.namespace_, new_->meta.namespace_);
 	if (same) {
 		/* In place: the new slice takes the old one's position in its group. */
-		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
-		if (!g)
+		rb__slice_group *sg = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!sg)
 			return RB_ENOMEM;
+		rb__vec *g = &sg->slices;
 		for (size_t i = 0; i < g->len; i++)
 			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) == old)
 				RB_VEC_AT(g, const rb__endpoint_slice *, i) = new_;
@@ -155,9 +258,10 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		return RB_OK;
 	}
 	if (oo) {
-		rb__vec *g = slice_group(t, ok, old->meta.namespace_, oo);
-		if (!g)
+		rb__slice_group *sg = slice_group(t, ok, old->meta.namespace_, oo);
+		if (!sg)
 			return RB_ENOMEM;
+		rb__vec *g = &sg->slices;
 		size_t k = 0;
 		for (size_t i = 0; i < g->len; i++)
 			if (RB_VEC_AT(g, const rb__endpoint_slice *, i) != old)
@@ -170,8 +274,8 @@ int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old, const rb__
 		/* Appended: last of its group; replacing a slice of another group: its position. */
 		const rb__vec *list = &t->m->endpoint_slices;
 		if (!old && list->len && RB_VEC_AT(list, const rb__endpoint_slice *, list->len - 1) == new_) {
-			rb__vec *g = slice_group(t, nk, new_->meta.namespace_, no);
-			if (!g || !rb__vec_push_ptr(t->mem, g, new_))
+			rb__slice_group *g = slice_group(t, nk, new_->meta.namespace_, no);
+			if (!g || !own_slices(t, g) || !rb__vec_push_ptr(t->mem, &g->slices, new_))
 				return RB_ENOMEM;
 			rb__endpoints_forget(t, nk, new_->meta.namespace_, no);
 		} else {
@@ -185,8 +289,11 @@ int rb__index_build(rb__tr *t)
 {
 	const rb__model *m = t->m;
 	int rc;
-	if ((rc = index_by_name(t, &t->services, &m->services)) ||
-	    (rc = index_by_name(t, &t->service_imports, &m->service_imports)) ||
+	/* Reserved for the Services and ServiceImports, the slices' owners mostly. */
+	if (!rb__map_reserve(&t->slices, m->services.len + m->service_imports.len))
+		return RB_ENOMEM;
+	if ((rc = index_backends(t, RB_BACKEND_SERVICE, &m->services)) ||
+	    (rc = index_backends(t, RB_BACKEND_SERVICE_IMPORT, &m->service_imports)) ||
 	    (rc = index_by_name(t, &t->backends, &m->backends)) ||
 	    (rc = index_by_name(t, &t->gateways, &m->gateways)) ||
 	    (rc = index_by_name(t, &t->listener_sets, &m->listener_sets)) ||
@@ -205,13 +312,15 @@ int rb__index_build(rb__tr *t)
 const rb__service *rb__find_service(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_SERVICE, ns, name);
-	return lookup(&t->services, ns, name);
+	const rb__slice_group *g = find_group(t, RB_BACKEND_SERVICE, ns, name);
+	return g ? g->backend : NULL;
 }
 
 const rb__service_import *rb__find_service_import(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_SERVICE_IMPORT, ns, name);
-	return lookup(&t->service_imports, ns, name);
+	const rb__slice_group *g = find_group(t, RB_BACKEND_SERVICE_IMPORT, ns, name);
+	return g ? g->backend : NULL;
 }
 
 const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
@@ -259,10 +368,6 @@ const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const cha
                                const char *name)
 {
 	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
-	char key[1024];
-	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
-	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
-	if (n < 0 || (size_t)n >= sizeof key)
-		return NULL;
-	return rb__map_get(&t->slices, key, (size_t)n);
+	const rb__slice_group *g = find_group(t, owner_kind, ns, name);
+	return g ? &g->slices : NULL;
 }

@@ -351,7 +351,7 @@ static int merged_form(rb__tr *t, const rb__ir_destination *d, const bool *q,
 	}
 	*out = *d;
 	out->settings = settings;
-	out->setting_count = m;
+	out->setting_count = (uint32_t)m; /* at most d->setting_count */
 	out->excluded = excluded;
 	out->refs = refs;
 	return RB_OK;

@@ -14,6 +14,7 @@
 #include "rebalance/errors.h"
 #include "translate/tr.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,11 +98,13 @@ static int push_key(rb__tr *t, const rb__buf *b, const rb__route *r, size_t rule
 {
 	if (b->failed)
 		return RB_ENOMEM;
+	if (b->len > UINT32_MAX || status > UINT32_MAX || rule > INT32_MAX)
+		return RB_ELIMIT; /* far past any input the limits let through */
 	char *key = rb__arena_strndup(&t->scratch, b->data, b->len);
 	rb__overlap_key *k = key ? rb__vec_push(t->mem, &t->overlap, sizeof(*k)) : NULL;
 	if (!k)
 		return RB_ENOMEM;
-	*k = (rb__overlap_key){key, b->len, r, (int32_t)rule, status, 0};
+	*k = (rb__overlap_key){key, r, (uint32_t)b->len, (int32_t)rule, (uint32_t)status, 0};
 	return RB_OK;
 }
 

@@ -106,11 +106,11 @@ static int unmodelled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule
 }
 
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                     rb__ir_destination *d)
+                     rb__ir_knob knobs[2], rb__ir_destination *d)
 {
 	for (int w = RB_KNOB_NO_ENDPOINTS; w <= RB_KNOB_NOT_READY; w++) {
 		knob k = decide(t, p, rule, (rb_knob)w);
-		rb__ir_knob *out = &d->knobs[w];
+		rb__ir_knob *out = &knobs[w];
 		out->on = k.on;
 		out->policy = NULL;
 		out->scope = NULL;

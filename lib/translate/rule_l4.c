@@ -115,10 +115,11 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		return RB_ENOMEM;
 	d->key = dest_key;
 	d->settings = settings;
-	d->setting_count = kept;
+	/* (bounded by the decoder's limits of rules per route and refs per rule) */
+	d->setting_count = (uint32_t)kept;
 	for (size_t i = 0; i < kept; i++)
 		d->weights[rb__weight_bucket(&settings[i])] += settings[i].weight;
 	d->refs = refs;
-	d->ref_count = k;
+	d->ref_count = (uint32_t)k;
 	return RB_OK;
 }

@@ -17,6 +17,7 @@
  * [grpc.no-multi-dr-check] [rebalance.exclude.what] [rebalance.exclude.status]
  * [rebalance.no-empty-bucket] [failover.restored].
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -134,6 +135,33 @@ static int assemble(rb__tr *t, rule_state *st, size_t n)
 	return RB_OK;
 }
 
+/*
+ * The rule's refs and kept settings, built in t->temp, copied to the result:
+ * the kept settings exactly (the slots of the others held them while their
+ * fate was decided; assemble gave those their own copy), and nothing for a
+ * rule that makes no destination (dropped, redirecting).
+ */
+static int keep_rule(rb__tr *t, rule_state *st, size_t n)
+{
+	size_t kept = st->setting_count;
+	rb__ir_ref *refs = rb__arena_alloc(t->out, (n ? n : 1) * sizeof(*refs));
+	rb__ir_setting *settings = rb__arena_alloc(t->out, (kept ? kept : 1) * sizeof(*settings));
+	if (!refs || !settings)
+		return RB_ENOMEM;
+	memcpy(refs, st->refs, (n ? n : 1) * sizeof(*refs));
+	if (kept)
+		memcpy(settings, st->settings, kept * sizeof(*settings));
+	uintptr_t from = (uintptr_t)st->settings, to = from + kept * sizeof(*settings);
+	for (size_t j = 0; j < n; j++) {
+		uintptr_t s = (uintptr_t)refs[j].setting;
+		if (s >= from && s < to)
+			refs[j].setting = settings + (s - from) / sizeof(*settings);
+	}
+	st->refs = refs;
+	st->settings = settings;
+	return RB_OK;
+}
+
 typedef enum rule_error {
 	RULE_OK = 0,
 	RULE_DR_HOST_FROM_PATH = 5, /* case 5 */
@@ -200,6 +228,29 @@ static rule_answer decide_answer(const rb__parent *p, const rb__route_rule *rule
 	return a;
 }
 
+static bool knob_same(const rb__ir_knob *a, const rb__ir_knob *b)
+{
+	return a->on == b->on && (a->policy == b->policy || (a->policy && b->policy &&
+	                                                     !strcmp(a->policy, b->policy))) &&
+	       (a->scope == b->scope || (a->scope && b->scope && !strcmp(a->scope, b->scope)));
+}
+
+/* The knobs in t->out: the previous rule's when they read the same (by
+ * content: the engine changes the model under a kept translator), else a
+ * copy. Never written once a destination has them. */
+static const rb__ir_knob *shared_knobs(rb__tr *t, const rb__ir_knob knobs[2])
+{
+	const rb__ir_knob *last = t->last_knobs;
+	if (last && knob_same(&last[0], &knobs[0]) && knob_same(&last[1], &knobs[1]))
+		return last;
+	rb__ir_knob *copy = rb__arena_alloc(t->out, 2 * sizeof(*copy));
+	if (!copy)
+		return NULL;
+	memcpy(copy, knobs, 2 * sizeof(*copy));
+	t->last_knobs = copy;
+	return copy;
+}
+
 static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,
                           rb__vec *errors)
 {
@@ -212,8 +263,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	size_t n = rule->backend_ref_count;
 	rule_state st;
 	memset(&st, 0, sizeof st);
-	st.refs = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.refs));
-	st.settings = rb__arena_calloc(t->out, n ? n : 1, sizeof(*st.settings));
+	/* In t->temp until the rule makes a destination (keep_rule). */
+	st.refs = rb__arena_calloc(&t->temp, n ? n : 1, sizeof(*st.refs));
+	st.settings = rb__arena_calloc(&t->temp, n ? n : 1, sizeof(*st.settings));
 	if (!st.refs || !st.settings)
 		return RB_ENOMEM; /* st.excluded is made by assemble when a ref is excluded */
 	rb__rule_filters rf;
@@ -234,12 +286,14 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	/* The knobs (policy.c); the gRPC alignment of PR 9075 ([grpc.alignment]) comes with the
 	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
 	 * ref, having no endpoints, would be excluded instead of answered 500). */
-	rb__ir_destination knobs;
-	memset(&knobs, 0, sizeof knobs);
-	int krc = rb__policy_knobs(t, p, rule, &knobs);
+	rb__ir_knob knobs[2];
+	rb__ir_destination policy; /* what else the rule's policy decides */
+	memset(knobs, 0, sizeof knobs);
+	memset(&policy, 0, sizeof policy);
+	int krc = rb__policy_knobs(t, p, rule, knobs, &policy);
 	if (krc)
 		return krc;
-	bool rebalance = knobs.knobs[RB_KNOB_NO_ENDPOINTS].on;
+	bool rebalance = knobs[RB_KNOB_NO_ENDPOINTS].on;
 	bool flag_invalid = r->kind == RB_ROUTE_HTTP || !t->o->compat || rebalance;
 
 	for (size_t j = 0; j < n; j++) {
@@ -274,7 +328,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		if (ds->dynamic_resolver)
 			st.has_dynamic_resolver = true;
 	}
-	decide(&st, n, rebalance, knobs.knobs[RB_KNOB_NOT_READY].on);
+	decide(&st, n, rebalance, knobs[RB_KNOB_NOT_READY].on);
 	int arc = assemble(t, &st, n);
 	if (arc)
 		return arc;
@@ -310,6 +364,9 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	 * or a failing policy overrides the redirect with a 500. */
 	if (!code && rf.redirect)
 		return RB_OK;
+	rc = keep_rule(t, &st, n);
+	if (rc)
+		return rc;
 
 	rb__ir_destination *d =
 		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index, rule->name);
@@ -317,21 +374,22 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		return RB_ENOMEM;
 	d->key = dest_key;
 	d->settings = st.settings;
-	d->setting_count = code ? 0 : st.setting_count;
+	/* (n is at most 16: the decoder's limit of backendRefs per rule) */
+	d->setting_count = code ? 0 : (uint32_t)st.setting_count;
 	d->excluded = st.excluded;
-	d->excluded_count = st.excluded_count;
+	d->excluded_count = (uint32_t)st.excluded_count;
 	memcpy(d->weights, st.weights, sizeof d->weights);
 	d->direct_response = code;
 	d->direct_response_by = code ? answer.by : NULL;
 	d->direct_response_why = code ? answer.why : NULL;
 	d->refs = st.refs;
-	d->ref_count = n;
+	d->ref_count = (uint32_t)n;
 	d->rebalance = rebalance;
-	memcpy(d->knobs, knobs.knobs, sizeof d->knobs);
-	d->zone_aware = knobs.zone_aware;
-	d->unmodelled = knobs.unmodelled;
-	d->unmodelled_by = knobs.unmodelled_by;
-	return RB_OK;
+	d->knobs = shared_knobs(t, knobs);
+	d->zone_aware = policy.zone_aware;
+	d->unmodelled = policy.unmodelled;
+	d->unmodelled_by = policy.unmodelled_by;
+	return d->knobs ? RB_OK : RB_ENOMEM;
 }
 
 int rb__route_l7(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)

@@ -71,6 +71,18 @@ static const rb__ir_metadata *make_metadata(rb__tr *t, const rb__objmeta *meta, 
 	return md;
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Would make_metadata(meta, kind, section_name) read the same as md, made from src? */
+static bool metadata_reusable(const rb__ir_metadata *md, const rb__objmeta *src,
+                              const rb__objmeta *meta, const char *kind, const char *section_name)
+{
+	return md && src == meta && md->kind == kind && str_same(md->section_name, section_name);
+}
+
 /* The kind written in the object wins; the type's kind only when it is empty
  * ([input.kind.typemeta]). */
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
@@ -80,9 +92,42 @@ const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
 	                     section_name);
 }
 
+/*
+ * The metadata of a Service or ServiceImport (obj, found as owner ns/name),
+ * kept in its slice group (index.c) and shared by the settings of every ref
+ * to it that reads the same: a backend named by many routes costs one copy.
+ * The group forgets it when the engine changes the object (rb__index_set).
+ */
+static const rb__ir_metadata *group_metadata(rb__tr *t, rb__backend_kind owner, const char *ns,
+                                             const char *name, const void *obj,
+                                             const rb__objmeta *meta, const char *fallback_kind,
+                                             const char *section_name)
+{
+	const char *kind = rb__str_empty(meta->kind) ? fallback_kind : meta->kind;
+	rb__slice_group *g = rb__slice_group_of(t, owner, ns, name, false);
+	if (g && g->backend != obj)
+		g = NULL; /* (never: the lookup found obj through this group) */
+	if (g && metadata_reusable(g->metadata, meta, meta, kind, section_name))
+		return g->metadata;
+	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
+	if (g && md)
+		g->metadata = md;
+	return md;
+}
+
+/* Shared by the destinations of one route that read the same (its parents,
+ * its rules without a name); t->last_route_metadata is forgotten between
+ * routes (translate.c), so the model may change in between. */
 const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name)
 {
-	return rb__backend_metadata(t, &r->meta, rb__route_kind_name(r->kind), section_name);
+	const rb__objmeta *meta = &r->meta;
+	const char *kind = rb__str_empty(meta->kind) ? rb__route_kind_name(r->kind) : meta->kind;
+	if (metadata_reusable(t->last_route_metadata, t->last_route, meta, kind, section_name))
+		return t->last_route_metadata;
+	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
+	t->last_route = meta;
+	t->last_route_metadata = md;
+	return md;
 }
 
 const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule)
@@ -129,18 +174,18 @@ static bool is_ws(const char *app)
 	       !strcmp(app, EG_PREFIX "ws") || !strcmp(app, EG_PREFIX "wss");
 }
 
-/* Refine `protocol` by one app protocol; only an HTTP default is refined. */
-static void refine(const char **protocol, bool *force_http1, const char *app)
+/* Refine the setting's protocol by one app protocol; only an HTTP default is refined. */
+static void refine(rb__ir_setting *ds, const char *app)
 {
-	if (!strcmp(*protocol, "HTTP")) {
+	if (!strcmp(ds->protocol, "HTTP")) {
 		if (!strcmp(app, "kubernetes.io/h2c") || !strcmp(app, EG_PREFIX "h2c"))
-			*protocol = "HTTP2";
+			ds->protocol = "HTTP2";
 		else if (!strcmp(app, "grpc"))
-			*protocol = "GRPC";
+			ds->protocol = "GRPC";
 	}
-	if (is_ws(app) && (!strcmp(*protocol, "HTTP") || !strcmp(*protocol, "HTTP2") ||
-	                   !strcmp(*protocol, "GRPC")))
-		*force_http1 = true;
+	if (is_ws(app) && (!strcmp(ds->protocol, "HTTP") || !strcmp(ds->protocol, "HTTP2") ||
+	                   !strcmp(ds->protocol, "GRPC")))
+		ds->force_http1 = true;
 }
 
 static const char *default_protocol(rb__route_kind k)
@@ -184,10 +229,19 @@ static const rb__service_port *port_by_number(const rb__service_port *ports, siz
 	return NULL;
 }
 
+/* The port number as a string: the previous one when it is the same number
+ * (most refs name the same port), so that metadata can be shared too. */
 static int section_name(rb__tr *t, uint32_t port, const char **out)
 {
-	*out = rb__arena_printf(t->out, "%u", port);
-	return *out ? RB_OK : RB_ENOMEM;
+	if (!t->last_section || t->last_section_port != port) {
+		const char *s = rb__arena_printf(t->out, "%u", port);
+		if (!s)
+			return RB_ENOMEM;
+		t->last_section = s;
+		t->last_section_port = port;
+	}
+	*out = t->last_section;
+	return RB_OK;
 }
 
 /* preferLocal from trafficDistribution or the topology-mode annotation ([svc.prefer-local]). */
@@ -241,7 +295,7 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	/* Processing picks the port by number alone (validation also matched the protocol). */
 	const rb__service_port *sp = port_by_number(s->ports, s->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
-		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+		refine(ds, sp->app_protocol);
 	bool headless = rb__str_eq(s->cluster_ip, "None");
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
@@ -266,7 +320,8 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &s->meta, RB_KIND_SERVICE, section);
+	ds->metadata = group_metadata(t, RB_BACKEND_SERVICE, ns, br->ref.name, s, &s->meta,
+	                              RB_KIND_SERVICE, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
@@ -281,7 +336,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 		return vanished(t, res, "service import", ns, br->ref.name);
 	const rb__service_port *sp = port_by_number(si->ports, si->port_count, br->ref.port);
 	if (sp && sp->app_protocol)
-		refine(&ds->protocol, &ds->force_http1, sp->app_protocol);
+		refine(ds, sp->app_protocol);
 	bool headless = si->ip_count == 0;
 	ds->service_routing = rb__service_routing(t, p, rule);
 	if (!ds->service_routing || headless) {
@@ -306,7 +361,8 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
-	ds->metadata = rb__backend_metadata(t, &si->meta, RB_KIND_SERVICE_IMPORT, section);
+	ds->metadata = group_metadata(t, RB_BACKEND_SERVICE_IMPORT, ns, br->ref.name, si,
+	                              &si->meta, RB_KIND_SERVICE_IMPORT, section);
 	return ds->metadata ? RB_OK : RB_ENOMEM;
 }
 
@@ -340,7 +396,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 	if (NEVER(!b))
 		return vanished(t, res, RB_KIND_BACKEND, ns, br->ref.name);
 	for (size_t i = 0; i < b->app_protocol_count; i++)
-		refine(&ds->protocol, &ds->force_http1, b->app_protocols[i]);
+		refine(ds, b->app_protocols[i]);
 	if (rb__str_eq(b->type, "DynamicResolver")) {
 		ds->dynamic_resolver = true;
 		return RB_OK;
@@ -443,15 +499,13 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	uint32_t w = br->has_weight ? br->weight : 1;
 	memset(res, 0, sizeof *res);
 	empty_ds(res, setting_name, w);
-	/* What the ref names, for explanations (copied: the result outlives the input). */
-	res->target.group = br->ref.group ? rb__arena_strdup(t->out, br->ref.group) : NULL;
-	res->target.kind = rb__arena_strdup(t->out, kind);
-	res->target.namespace_ = rb__arena_strdup(t->out, ns);
-	res->target.name = rb__arena_strdup(t->out, br->ref.name ? br->ref.name : "");
+	/* What the ref names, for explanations: the model's strings, as the
+	 * destination's route identity and metadata (a result keeps its input). */
+	res->target.group = br->ref.group;
+	res->target.kind = kind;
+	res->target.namespace_ = ns;
+	res->target.name = br->ref.name ? br->ref.name : "";
 	res->target.port = br->ref.has_port ? br->ref.port : 0;
-	if ((br->ref.group && !res->target.group) || !res->target.kind || !res->target.namespace_ ||
-	    !res->target.name)
-		return RB_ENOMEM;
 
 	bool custom = bt.backend_kind == RB_BACKEND_CUSTOM;
 	int rc;

@@ -27,7 +27,8 @@ int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *re
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = rb__arena_vprintf(t->out, fmt, ap);
+	/* Raw: the route's status joins it into a message of its own (group_message). */
+	char *msg = rb__arena_vprintf(&t->temp, fmt, ap);
 	va_end(ap);
 	if (!msg)
 		return RB_ENOMEM;
@@ -190,7 +191,7 @@ static const char *dropped_rules(rb__tr *t, const rb__vec *errors, size_t *count
 		(*count)++;
 	}
 	rb__buf_putc(&b, ']');
-	const char *out = b.failed ? NULL : rb__arena_strndup(t->out, b.data, b.len);
+	const char *out = b.failed ? NULL : rb__arena_strndup(&t->temp, b.data, b.len);
 	rb__buf_free(&b);
 	return out;
 }
@@ -224,7 +225,7 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 	if (!p->accepted && (rb__str_eq(p->accepted_reason, "NotAllowedByListeners") ||
 	                     rb__str_eq(p->accepted_reason, "NoMatchingParent")))
 		set_cond(&conds[0], RB_COND_NAME_ACCEPTED, "True", "Accepted", "Route is accepted");
-	const char *prefix = rb__arena_printf(t->out, "Dropped Rule(s) %s: ", rules);
+	const char *prefix = rb__arena_printf(&t->temp, "Dropped Rule(s) %s: ", rules);
 	const char *msg = prefix ? group_message(t, errors, RB_COND_ACCEPTED, false, prefix) : NULL;
 	if (!msg)
 		return RB_ENOMEM;
@@ -232,13 +233,47 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 	return RB_OK;
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool conditions_equal(const rb__ir_condition *a, const rb__ir_condition *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!str_same(a[i].type, b[i].type) || !str_same(a[i].status, b[i].status) ||
+		    !str_same(a[i].reason, b[i].reason) || !str_same(a[i].message, b[i].message))
+			return false;
+	return true;
+}
+
+/*
+ * The conditions of a status in t->out: the previous status's array when it
+ * reads the same (most statuses are "accepted, resolved", with the same
+ * words), else a copy of exactly n. Conditions are never written once a
+ * status has them (overlap.c makes a new array), so sharing is safe; the
+ * comparison is by content, as the engine changes the model under a kept
+ * translator (bench/README.md, Peak memory).
+ */
+static const rb__ir_condition *keep_conditions(rb__tr *t, const rb__ir_condition *conds, size_t n)
+{
+	if (t->last_conditions && t->last_condition_count == n &&
+	    conditions_equal(t->last_conditions, conds, n))
+		return t->last_conditions;
+	rb__ir_condition *copy = rb__arena_alloc(t->out, n * sizeof(*copy));
+	if (!copy)
+		return NULL;
+	memcpy(copy, conds, n * sizeof(*copy));
+	t->last_conditions = copy;
+	t->last_condition_count = n;
+	return copy;
+}
+
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 {
 	const rb__route *r = p->route;
 	bool l4 = r->kind == RB_ROUTE_TLS || r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP;
-	rb__ir_condition *conds = rb__arena_calloc(t->out, 5, sizeof(*conds));
-	if (!conds)
-		return RB_ENOMEM;
+	rb__ir_condition conds[5] = {{0}};
 	size_t n = 0;
 	set_cond(&conds[n++], RB_COND_NAME_ACCEPTED, p->accepted ? "True" : "False", p->accepted_reason,
 	         p->accepted_message);
@@ -267,6 +302,9 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 		if (rc)
 			return rc;
 	}
+	const rb__ir_condition *kept = keep_conditions(t, conds, n);
+	if (!kept)
+		return RB_ENOMEM;
 	rb__ir_route_status *st = rb__vec_push(t->mem, &t->statuses, sizeof(*st));
 	if (!st)
 		return RB_ENOMEM;
@@ -279,7 +317,7 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	st->parent.name = p->ref->name;
 	st->parent.section_name = p->ref->section_name;
 	st->parent.port = p->ref->has_port ? p->ref->port : 0;
-	st->conditions = conds;
+	st->conditions = kept;
 	st->condition_count = n;
 	st->idle_listeners = NULL;
 	st->idle_listener_count = 0;

@@ -57,11 +57,29 @@ typedef enum rb__cond_type {
 typedef struct rb__route_error {
 	rb__cond_type type;
 	const char *reason;
-	const char *message; /* raw text, formatted later */
+	const char *message; /* raw text (in t->temp), formatted later */
 	int32_t rule;        /* rule index for Accepted-type errors, else -1 */
 } rb__route_error;
 
 /* ---- the translator ---- */
+
+/* endpoints.c: the endpoints of one backend for one port name and protocol. */
+typedef struct rb__endpoint_table rb__endpoint_table;
+
+/*
+ * A Service ('S') or ServiceImport ('I') by namespace/name: the object (the
+ * last definition wins), its EndpointSlices in input order (index.c), and
+ * the endpoint tables made from them, shared by every setting that uses them
+ * (endpoints.c): one map entry per backend for all three.
+ */
+typedef struct rb__slice_group {
+	const void *backend; /* rb__service * or rb__service_import *; NULL: none */
+	rb__vec slices;      /* const rb__endpoint_slice * */
+	rb__endpoint_table *tables;
+	/* setting.c: the metadata of the backend's settings, as last made */
+	const rb__ir_metadata *metadata;
+	bool in_scratch; /* slices.data is in t->scratch, exactly sized (index.c) */
+} rb__slice_group;
 
 /*
  * What a recorded lookup looked up (rb__tr.dep). The values are the first
@@ -96,18 +114,20 @@ typedef struct rb__tr {
 	const rb__mem *mem;
 	rb__arena *out;     /* the result's arena */
 	rb__arena scratch;  /* keys and temporaries, freed at the end */
+	/* What dies with the route being translated (the raw error texts that
+	 * status.c joins into condition messages): rewound after each route. */
+	rb__arena temp;
 
 	/* index.c */
-	rb__map services;        /* "ns/name" -> rb__service * (last wins) */
-	rb__map service_imports; /* "ns/name" -> rb__service_import * */
 	rb__map backends;        /* "ns/name" -> rb__backend * */
-	rb__map slices;          /* "S:ns/name" / "I:ns/name" -> rb__vec * of slices */
+	/* "S:ns/name" / "I:ns/name" -> rb__slice_group *: Services and
+	 * ServiceImports with their slices */
+	rb__map slices;
 	rb__map gateways;        /* "ns/name" -> rb__gateway * */
 	rb__map listener_sets;   /* "ns/name" -> rb__listener_set * */
 	rb__map secrets;         /* "ns/name" -> rb__secret * (last wins) */
 	rb__map namespaces;      /* "name" -> rb__namespace * */
 	rb__map envoy_proxies;   /* "ns/name" -> rb__envoy_proxy * */
-	rb__map endpoint_cache;  /* endpoint tables shared by settings (endpoints.c) */
 
 	/* listeners.c: verdicts computed once per Gateway (keys: pointer bytes) */
 	rb__map gateway_verdicts;  /* rb__gateway * -> its recorded lookups */
@@ -157,6 +177,17 @@ typedef struct rb__tr {
 	const char *last_listener_set;
 	const rb__ir_listener_ref *last_listeners;
 	size_t last_listener_count;
+	/* status.c: the previous status's conditions, shared the same way. */
+	const rb__ir_condition *last_conditions;
+	size_t last_condition_count;
+	/* setting.c: the previous port number of a backendRef as a string; the
+	 * route metadata made last in this route, and whose it is. */
+	/* rule_l7.c: the knobs of the previous rule, shared the same way. */
+	const rb__ir_knob *last_knobs;
+	const char *last_section;
+	uint32_t last_section_port;
+	const rb__objmeta *last_route;
+	const rb__ir_metadata *last_route_metadata;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
@@ -275,6 +306,10 @@ const rb__envoy_proxy *rb__find_envoy_proxy(rb__tr *t, const char *ns, const cha
 /* Slices of a Service ('S') or ServiceImport ('I'), in input order; NULL when none. */
 const rb__vec *rb__find_slices(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
                                const char *name);
+/* The group of a backend (created empty when absent and `create`), or NULL:
+ * none, out of memory, or a name too long to be looked up. */
+rb__slice_group *rb__slice_group_of(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+                                    const char *name, bool create);
 /* The backend a slice belongs to ([input.slices.owner]): its name, and *kind "S"
  * (Service) or "I" (ServiceImport); NULL when it has no owner label. */
 const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind);
@@ -283,9 +318,10 @@ const char *rb__slice_owner(const rb__endpoint_slice *s, rb__backend_kind *kind)
  * `new_` appended (old NULL). Cached endpoint tables of the groups are dropped. */
 int rb__index_slice_changed(rb__tr *t, const rb__endpoint_slice *old,
                             const rb__endpoint_slice *new_);
-/* The engine: the lookup of ns/name in `map` (services, service_imports or
- * backends) now finds obj (NULL: nothing). */
-int rb__index_set(rb__tr *t, rb__map *map, const char *ns, const char *name, void *obj);
+/* The engine: the lookup of a Service, ServiceImport or Backend (kind) ns/name
+ * now finds obj (NULL: nothing). */
+int rb__index_set(rb__tr *t, rb__backend_kind kind, const char *ns, const char *name,
+                  const void *obj);
 
 /* translate.c: the Gateway ns/name when it is one of ours, else NULL. */
 const rb__gateway *rb__our_gateway(rb__tr *t, const char *ns, const char *name);
@@ -538,11 +574,11 @@ int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_
 
 /* policy.c: the rebalance knobs of a rule ([rebalance.policy.scopes], [rebalance.exclude]) --
  * zero-endpoint exclusion and strict readiness, each decided by the most specific policy that sets
- * it, else by the options -- into d->knobs, and into d->zone_aware whether the rule's policy asks
+ * it, else by the options -- into knobs (indexed by rb_knob), and into d->zone_aware whether the rule's policy asks
  * for zone-aware load balancing ([xds.per-setting-triggers]). RB_ENOMEM when a name cannot be
  * copied. */
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                     rb__ir_destination *d);
+                     rb__ir_knob knobs[2], rb__ir_destination *d);
 
 /* status.c */
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
@@ -563,10 +599,10 @@ void rb__truncate_message(rb__buf *b);
  */
 typedef struct rb__overlap_key {
 	const char *key; /* in t->scratch */
-	size_t klen;
 	const rb__route *route;
-	int32_t rule; /* the route rule the match is of */
-	size_t status;
+	uint32_t klen;   /* (push_key refuses a key or an index past 32 bits) */
+	int32_t rule;    /* the route rule the match is of */
+	uint32_t status;
 	uint32_t owner;
 } rb__overlap_key;
 

@@ -191,7 +191,7 @@ static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listene
 			all[count++] = add[i];
 	}
 	d->listeners = all;
-	d->listener_count = count;
+	d->listener_count = (uint32_t)count; /* a Gateway's listeners: far below 2^32 */
 	return RB_OK;
 }
 
@@ -223,7 +223,7 @@ static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p,
 		d->gateway_namespace = p->gateway->meta.namespace_;
 		d->gateway_name = p->gateway->meta.name;
 		d->listeners = listeners;
-		d->listener_count = listener_count;
+		d->listener_count = (uint32_t)listener_count;
 		rb__ir_destination *slot = rb__vec_push(t->mem, &t->dests, sizeof(*slot));
 		if (!slot)
 			return RB_ENOMEM;
@@ -273,6 +273,9 @@ static int destination_keys(rb__tr *t, size_t route_first)
 static int translate_route(rb__tr *t, const rb__route *r)
 {
 	size_t route_first = t->dests.len;
+	rb__arena_mark temp = rb__arena_get_mark(&t->temp);
+	t->last_route = NULL; /* the engine may change the model between routes */
+	t->last_route_metadata = NULL;
 	/* An earlier copy of a route defined twice: its destinations, not its status. */
 	bool earlier_copy = rb__route_last_copy(t, r) != r;
 	int rc = RB_OK;
@@ -319,16 +322,17 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		rb__vec_free(t->mem, &p.idle);
 		rb__vec_free(t->mem, &p.programming);
 	}
+	rb__arena_rewind(&t->temp, temp);
 	return rc ? rc : destination_keys(t, route_first);
 }
 
 /* Every map of the translator, for init and free. */
-enum { MAP_COUNT = 18 };
+enum { MAP_COUNT = 15 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
-	rb__map *maps[MAP_COUNT] = {&t->services,      &t->service_imports, &t->backends,
+	rb__map *maps[MAP_COUNT] = {&t->backends,
 	                            &t->slices,        &t->gateways,        &t->listener_sets,
-	                            &t->namespaces,    &t->envoy_proxies,   &t->endpoint_cache,
+	                            &t->namespaces,    &t->envoy_proxies,
 	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
 	                            &t->policy_claims, &t->lua_strict_verdicts, &t->lua_syntax_verdicts,
 	                            &t->gateway_verdicts, &t->listener_verdicts,
@@ -338,10 +342,12 @@ static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 
 void rb__tr_free(rb__tr *t)
 {
-	/* Slice groups own their vectors' storage. */
-	for (size_t i = 0; i < t->slices.cap; i++)
-		if (t->slices.slots[i].key)
-			rb__vec_free(t->mem, t->slices.slots[i].value);
+	/* Slice groups own their vectors' storage, unless it is in scratch. */
+	for (size_t i = 0; i < t->slices.cap; i++) {
+		rb__slice_group *g = t->slices.slots[i].key ? t->slices.slots[i].value : NULL;
+		if (g && !g->in_scratch)
+			rb__vec_free(t->mem, &g->slices);
+	}
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
 	for (size_t i = 0; i < MAP_COUNT; i++)
@@ -351,6 +357,7 @@ void rb__tr_free(rb__tr *t)
 	rb__vec_free(t->mem, &t->overlap);
 	rb__buf_free(&t->overlap_buf);
 	rb__arena_free(&t->scratch);
+	rb__arena_free(&t->temp);
 }
 
 /*
@@ -367,6 +374,7 @@ int rb__tr_init(rb__tr *t, const rb__model *m, const rb__tr_options *opts, const
 	t->out = arena;
 	t->lua_budget = rb__lua_budget_full();
 	rb__arena_init(&t->scratch, mem);
+	rb__arena_init(&t->temp, mem);
 	rb__buf_init(&t->overlap_buf, mem);
 	rb__map *maps[MAP_COUNT];
 	tr_maps(t, maps);
@@ -415,10 +423,37 @@ static int reserve_outputs(rb__tr *t, const rb__model *m)
 			statuses += r->parent_ref_count;
 		}
 	}
+	/* The match keys of overlap.c: one per rule of a programmed parent, as usual. */
 	if (!rb__vec_reserve(t->mem, &t->dests, dests, sizeof(rb__ir_destination)) ||
-	    !rb__vec_reserve(t->mem, &t->statuses, statuses, sizeof(rb__ir_route_status)))
+	    !rb__vec_reserve(t->mem, &t->statuses, statuses, sizeof(rb__ir_route_status)) ||
+	    !rb__vec_reserve(t->mem, &t->overlap, dests, sizeof(rb__overlap_key)))
 		return RB_ENOMEM;
 	return RB_OK;
+}
+
+/*
+ * Each rule of an HTTPRoute or GRPCRoute translated for a parent gets an
+ * array of refs and one of settings in the result's arena (rule_l7.c), one of
+ * each per backendRef; a route attached to a Gateway of ours has its rules
+ * translated at least once. A floor only when every route is: where it is not,
+ * the arena ends in a page advised for huge pages, as without the floor.
+ */
+size_t rb__translate_ir_floor(const rb__model *m)
+{
+	size_t refs = 0;
+	for (int k = 0; k < RB_ROUTE_KIND_COUNT; k++) {
+		const rb__vec *routes = &m->routes[k];
+		for (size_t i = 0; i < routes->len; i++) {
+			const rb__route *r = RB_VEC_AT(routes, const rb__route *, i);
+			if ((r->kind != RB_ROUTE_HTTP && r->kind != RB_ROUTE_GRPC) || !r->parent_ref_count)
+				continue;
+			for (size_t j = 0; j < r->rule_count; j++)
+				refs += r->rules[j].backend_ref_count ? r->rules[j].backend_ref_count : 1;
+		}
+	}
+	size_t bytes;
+	return rb__mul_size(refs, sizeof(rb__ir_ref) + sizeof(rb__ir_setting), &bytes) ? bytes
+	                                                                                : SIZE_MAX;
 }
 
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,

@@ -42,5 +42,7 @@ typedef struct rb__tr_options {
 
 int rb__translate(const rb__model *m, const rb__tr_options *opts, const rb__mem *mem,
                   rb__arena *arena, rb__ir *out);
+/* A floor of what rb__translate writes in its arena (for rb__arena_hint_filled). */
+size_t rb__translate_ir_floor(const rb__model *m);
 
 #endif

@@ -462,8 +462,6 @@ static const rb__ir_setting settings_full[] = {
 		.invalid = true,
 		.dynamic_resolver = true,
 		.custom_backend = true,
-		.error_reason = "NotSerialized",
-		.error_message = "not serialized",
 		.all_draining = true,
 	},
 	{
@@ -486,6 +484,9 @@ static const rb__ir_listener_ref listeners_full[] = {
 	{.name = "alt", .port = 8080, .listener_set = "shop/extra"},
 };
 
+static const rb__ir_knob knobs_full[2] = {{.on = true, .policy = "default/btp", .scope = "route"},
+                                          {.on = false}};
+
 static const rb__ir_destination dests_full[] = {
 	{
 		.gateway_namespace = "envoy-gateway",
@@ -493,7 +494,7 @@ static const rb__ir_destination dests_full[] = {
 		.listeners = listeners_full,
 		.listener_count = 2,
 		.key = "envoy-gateway/gateway-1/httproute/default/httproute-1/rule/0",
-		.knobs = {{.on = true, .policy = "default/btp", .scope = "route"}, {.on = false}},
+		.knobs = knobs_full,
 		.name = "httproute/default/httproute-1/rule/0",
 		.route_kind = "HTTPRoute",
 		.route_namespace = "default",
