@@ -25,47 +25,8 @@
 
 /* ---------------------------------------------------------------- sinks */
 
-typedef struct sink {
-	char *data;
-	size_t len, cap;
-	int calls;
-	int fail_at;       /* fail the call with this 1-based number (0: never) */
-	int calls_after;   /* calls made after a failure */
-	bool failed;
-	size_t max_chunk;
-	size_t chunks_64k; /* calls with exactly 64 KiB */
-} sink;
-
-static int sink_write(void *ud, const void *bytes, size_t len)
-{
-	sink *s = ud;
-	s->calls++;
-	if (s->failed)
-		s->calls_after++;
-	if (s->fail_at && s->calls >= s->fail_at) {
-		s->failed = true;
-		return -1;
-	}
-	if (len > s->max_chunk)
-		s->max_chunk = len;
-	if (len == 64 * 1024)
-		s->chunks_64k++;
-	if (s->len + len + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 1024;
-		while (cap < s->len + len + 1)
-			cap *= 2;
-		s->data = realloc(s->data, cap);
-		ck_assert_ptr_nonnull(s->data);
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, bytes, len);
-	s->len += len;
-	s->data[s->len] = '\0';
-	return 0;
-}
-
 static rb__mem g_mem;
-static sink g_sink;
+static tu_sink g_sink;
 
 static rb__writer *wopen(rb_format f)
 {
@@ -73,7 +34,7 @@ static rb__writer *wopen(rb_format f)
 	free(g_sink.data);
 	memset(&g_sink, 0, sizeof g_sink);
 	rb__writer *w = NULL;
-	ck_assert_int_eq(rb__writer_new(&w, &g_mem, f, sink_write, &g_sink), RB_OK);
+	ck_assert_int_eq(rb__writer_new(&w, &g_mem, f, tu_sink_write, &g_sink), RB_OK);
 	ck_assert_ptr_nonnull(w);
 	return w;
 }
@@ -2030,10 +1991,10 @@ START_TEST(test_misuse)
 	}
 	rb__mem_default(&g_mem);
 	rb__writer *w = (rb__writer *)1;
-	ck_assert_int_eq(rb__writer_new(&w, &g_mem, (rb_format)4, sink_write, &g_sink), RB_EINVAL);
+	ck_assert_int_eq(rb__writer_new(&w, &g_mem, (rb_format)4, tu_sink_write, &g_sink), RB_EINVAL);
 	ck_assert_ptr_null(w);
 	ck_assert_int_eq(rb__writer_new(&w, &g_mem, RB_FORMAT_JSON, NULL, NULL), RB_EINVAL);
-	ck_assert_int_eq(rb__writer_new(NULL, &g_mem, RB_FORMAT_JSON, sink_write, NULL), RB_EINVAL);
+	ck_assert_int_eq(rb__writer_new(NULL, &g_mem, RB_FORMAT_JSON, tu_sink_write, NULL), RB_EINVAL);
 	ck_assert_int_eq(rb__w_str(NULL, "x"), RB_EINVAL);
 	ck_assert_int_eq(rb__writer_finish(NULL), RB_EINVAL);
 	ck_assert_int_eq(rb__emit_ir(NULL, &ir_empty), RB_EINVAL);
@@ -2041,31 +2002,16 @@ START_TEST(test_misuse)
 }
 END_TEST
 
-/* An allocator that fails after a budget of allocations. */
-static int alloc_budget;
-static void *budget_realloc(void *ud, void *p, size_t old, size_t n)
-{
-	(void)ud;
-	(void)old;
-	if (n == 0) {
-		free(p);
-		return NULL;
-	}
-	if (alloc_budget-- <= 0)
-		return NULL;
-	return realloc(p, n);
-}
-
 START_TEST(test_enomem)
 {
 	/* Allocation failures surface as RB_ENOMEM and leak nothing (valgrind/ASan). */
-	rb__mem m = {{budget_realloc, NULL}};
+	rb__mem m = {{tu_budget_realloc, NULL}};
 	for (int f = RB_FORMAT_YAML; f <= RB_FORMAT_JSON; f++) {
 		for (int budget = 0; budget < 4; budget++) {
-			alloc_budget = budget;
+			tu_alloc_budget = budget;
 			rb__writer *w = NULL;
 			memset(&g_sink, 0, sizeof g_sink);
-			int rc = rb__writer_new(&w, &m, (rb_format)f, sink_write, &g_sink);
+			int rc = rb__writer_new(&w, &m, (rb_format)f, tu_sink_write, &g_sink);
 			if (rc) {
 				ck_assert_int_eq(rc, RB_ENOMEM);
 				continue;

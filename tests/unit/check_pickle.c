@@ -20,34 +20,10 @@
 
 /* ---------------------------------------------------------------- sink */
 
-typedef struct sink {
-	unsigned char *data;
-	size_t len, cap;
-	int calls;
-	int fail_at; /* fail the call with this 1-based number (0: never) */
-} sink;
-
-static int sink_write(void *ud, const void *bytes, size_t len)
-{
-	sink *s = ud;
-	s->calls++;
-	if (s->fail_at && s->calls >= s->fail_at)
-		return -1;
-	if (s->len + len > s->cap) {
-		size_t cap = s->cap ? s->cap : 1024;
-		while (cap < s->len + len)
-			cap *= 2;
-		s->data = realloc(s->data, cap);
-		ck_assert_ptr_nonnull(s->data);
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, bytes, len);
-	s->len += len;
-	return 0;
-}
-
 static rb__mem g_mem;
-static sink g_sink;
+static tu_sink g_sink;
+/* The output's bytes, as the opcodes are read. */
+#define OUT ((const unsigned char *)g_sink.data)
 
 static rb__writer *wopen(void)
 {
@@ -55,7 +31,7 @@ static rb__writer *wopen(void)
 	free(g_sink.data);
 	memset(&g_sink, 0, sizeof g_sink);
 	rb__writer *w = NULL;
-	ck_assert_int_eq(rb__writer_new(&w, &g_mem, RB_FORMAT_PICKLE, sink_write, &g_sink), RB_OK);
+	ck_assert_int_eq(rb__writer_new(&w, &g_mem, RB_FORMAT_PICKLE, tu_sink_write, &g_sink), RB_OK);
 	return w;
 }
 
@@ -78,7 +54,7 @@ static void teardown(void)
 #define expect_body(body) expect_body_(body, sizeof(body) - 1, __LINE__)
 static void expect_body_(const char *body, size_t n, int line)
 {
-	const unsigned char *d = g_sink.data;
+	const unsigned char *d = OUT;
 	ck_assert_msg(g_sink.len == 2 + 9 + n + 1, "line %d: %zu bytes, want %zu", line, g_sink.len,
 	              2 + 9 + n + 1);
 	ck_assert_msg(d[0] == 0x80 && d[1] == 4 && d[2] == 0x95, "line %d: PROTO 4, FRAME", line);
@@ -238,13 +214,13 @@ START_TEST(test_strings)
 	ck_assert_int_eq(rb__w_strn(w, s, 255), RB_OK);
 	wclose(w);
 	ck_assert_uint_eq(g_sink.len, 2 + 9 + 2 + 255 + 1);
-	ck_assert_uint_eq(g_sink.data[11], 0x8c);
-	ck_assert_uint_eq(g_sink.data[12], 255);
+	ck_assert_uint_eq(OUT[11], 0x8c);
+	ck_assert_uint_eq(OUT[12], 255);
 	w = wopen();
 	ck_assert_int_eq(rb__w_strn(w, s, 256), RB_OK);
 	wclose(w);
 	ck_assert_uint_eq(g_sink.len, 2 + 9 + 5 + 256 + 1);
-	ck_assert_mem_eq(g_sink.data + 11, "X\x00\x01\x00\x00", 5);
+	ck_assert_mem_eq(OUT + 11, "X\x00\x01\x00\x00", 5);
 	free(s);
 
 	/* Invalid UTF-8, as a value or a key: RB_EINVAL, as in the other back ends. */
@@ -268,7 +244,7 @@ START_TEST(test_string_past_a_frame)
 	ck_assert_int_eq(rb__w_strn(w, s, n), RB_OK);
 	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
 	wclose(w);
-	const unsigned char *d = g_sink.data;
+	const unsigned char *d = OUT;
 	ck_assert_uint_eq(g_sink.len, 2 + (9 + 2) + 5 + n + (9 + 2));
 	ck_assert_mem_eq(d, "\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00](X\x70\x11\x01\x00", 18);
 	ck_assert_int_eq(memcmp(d + 18, s, n), 0);
@@ -341,7 +317,7 @@ START_TEST(test_memo)
 	}
 	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
 	wclose(w);
-	const unsigned char *d = g_sink.data;
+	const unsigned char *d = OUT;
 	/* The second mapping: `}(`, `h\x00K\x01` ... `h\xffK\x01`, `j\x00\x01\x00\x00K\x01` ... */
 	size_t second = 0;
 	for (size_t i = 11; i + 1 < g_sink.len; i++)
@@ -486,7 +462,7 @@ START_TEST(test_frames)
 	ck_assert_int_eq(rb__w_seq_end(w), RB_OK);
 	wclose(w);
 	ck_assert_int_ge(g_sink.calls, 10);
-	ck_assert_uint_eq(walk(g_sink.data, g_sink.len), values);
+	ck_assert_uint_eq(walk(OUT, g_sink.len), values);
 	free(big);
 }
 END_TEST
@@ -543,29 +519,15 @@ START_TEST(test_sink_failure)
 }
 END_TEST
 
-static int alloc_budget;
-static void *budget_realloc(void *ud, void *p, size_t old, size_t n)
-{
-	(void)ud;
-	(void)old;
-	if (n == 0) {
-		free(p);
-		return NULL;
-	}
-	if (alloc_budget-- <= 0)
-		return NULL;
-	return realloc(p, n);
-}
-
 START_TEST(test_enomem)
 {
 	/* Allocation failures give RB_ENOMEM or, for the memo, keys written in full; no leak. */
-	rb__mem m = {{budget_realloc, NULL}};
+	rb__mem m = {{tu_budget_realloc, NULL}};
 	for (int budget = 0; budget < 8; budget++) {
-		alloc_budget = budget;
+		tu_alloc_budget = budget;
 		rb__writer *w = NULL;
 		memset(&g_sink, 0, sizeof g_sink);
-		int rc = rb__writer_new(&w, &m, RB_FORMAT_PICKLE, sink_write, &g_sink);
+		int rc = rb__writer_new(&w, &m, RB_FORMAT_PICKLE, tu_sink_write, &g_sink);
 		if (rc) {
 			ck_assert_int_eq(rc, RB_ENOMEM);
 			continue;
@@ -588,7 +550,7 @@ START_TEST(test_enomem)
 			rc = rb__writer_finish(w);
 		ck_assert(rc == RB_OK || rc == RB_ENOMEM);
 		if (!rc)
-			ck_assert_uint_eq(walk(g_sink.data, g_sink.len), 1 + 40 * 3);
+			ck_assert_uint_eq(walk(OUT, g_sink.len), 1 + 40 * 3);
 		rb__writer_free(w);
 		free(g_sink.data);
 		memset(&g_sink, 0, sizeof g_sink);

@@ -99,3 +99,46 @@ char *tu_render(const rb_result *res, rb_format format)
 	ck_assert_int_eq(rb_result_write(res, format, collect, &t), RB_OK);
 	return t.data;
 }
+
+int tu_sink_write(void *ud, const void *bytes, size_t len)
+{
+	tu_sink *s = ud;
+	s->calls++;
+	if (s->failed)
+		s->calls_after++;
+	if (s->fail_at && s->calls >= s->fail_at) {
+		s->failed = true;
+		return -1;
+	}
+	if (len > s->max_chunk)
+		s->max_chunk = len;
+	if (len == 64 * 1024)
+		s->chunks_64k++;
+	if (s->len + len + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 1024;
+		while (cap < s->len + len + 1)
+			cap *= 2;
+		s->data = realloc(s->data, cap);
+		ck_assert_ptr_nonnull(s->data);
+		s->cap = cap;
+	}
+	memcpy(s->data + s->len, bytes, len);
+	s->len += len;
+	s->data[s->len] = '\0';
+	return 0;
+}
+
+int tu_alloc_budget;
+
+void *tu_budget_realloc(void *ud, void *p, size_t old, size_t n)
+{
+	(void)ud;
+	(void)old;
+	if (n == 0) {
+		free(p);
+		return NULL;
+	}
+	if (tu_alloc_budget-- <= 0)
+		return NULL;
+	return realloc(p, n);
+}
