@@ -199,14 +199,8 @@ struct rb_condition {
 };
 typedef struct rb_condition rb__ir_condition;
 
-typedef struct rb__ir_parent_ref {
-	const char *group;     /* as written; NULL when absent */
-	const char *kind;
-	const char *namespace_;
-	const char *name;
-	const char *section_name;
-	uint32_t port; /* 0: absent */
-} rb__ir_parent_ref;
+/* The parentRef of a status (model/model.h: fields as written, NULL when absent). */
+typedef struct rb__parent_ref rb__ir_parent_ref;
 
 /* A listener a route attached to that programs nothing, because Envoy Gateway
  * would not program the listener (not serialized in R.3; explain reads it). */
@@ -221,7 +215,9 @@ struct rb_route_status {
 	const char *kind;
 	const char *namespace_;
 	const char *name;
-	rb__ir_parent_ref parent;
+	/* The route's parentRef in the model, which a result keeps alive: a
+	 * pointer where a copy took 48 bytes of every status. Never NULL. */
+	const rb__ir_parent_ref *parent;
 	const rb__ir_condition *conditions;
 	size_t condition_count;
 	const rb__ir_idle_listener *idle_listeners;

@@ -151,6 +151,12 @@ typedef struct rb__parent_ref {
 	uint32_t port;
 } rb__parent_ref;
 
+/* The parentRef's port, 0 when absent (as the IR's output writes it). */
+static inline uint32_t rb__parent_ref_port(const rb__parent_ref *p)
+{
+	return p->has_port ? p->port : 0;
+}
+
 typedef struct rb__header_value {
 	const char *name;
 	const char *value;

@@ -311,12 +311,7 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	st->kind = rb__route_kind_name(r->kind);
 	st->namespace_ = r->meta.namespace_;
 	st->name = r->meta.name;
-	st->parent.group = p->ref->group;
-	st->parent.kind = p->ref->kind;
-	st->parent.namespace_ = p->ref->namespace_;
-	st->parent.name = p->ref->name;
-	st->parent.section_name = p->ref->section_name;
-	st->parent.port = p->ref->has_port ? p->ref->port : 0;
+	st->parent = p->ref;
 	st->conditions = kept;
 	st->condition_count = n;
 	st->idle_listeners = NULL;
