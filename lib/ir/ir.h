@@ -55,9 +55,11 @@ struct rb_setting {
 	/* May point into a table shared by every setting that uses the same
 	 * backend port (endpoints are read-only once built). */
 	const rb__ir_endpoint *endpoints;
-	size_t endpoint_count;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
+	/* 32 bits, next to the weight: 72 bytes where a size_t padded to 80
+	 * (the translator refuses a table past UINT32_MAX endpoints). */
+	uint32_t endpoint_count;
 	uint32_t weight;
 	uint32_t priority;
 	bool has_priority : 1;
