@@ -221,13 +221,15 @@ struct rb_route_status {
 	 * pointer where a copy took 48 bytes of every status. Never NULL. */
 	const rb__ir_parent_ref *parent;
 	const rb__ir_condition *conditions;
-	size_t condition_count;
 	const rb__ir_idle_listener *idle_listeners;
-	size_t idle_listener_count;
 	/* Not serialized: with RouteRulesOverlap, the rules whose matches another
 	 * route shares (explain puts its caveat on those only). */
 	const int32_t *overlap_rules;
-	size_t overlap_rule_count;
+	/* The counts in 32 bits, after the pointers (72 bytes a status, not 80):
+	 * at most 6 conditions, a rule count, a Gateway's listeners. */
+	uint32_t condition_count;
+	uint32_t idle_listener_count;
+	uint32_t overlap_rule_count;
 };
 typedef struct rb_route_status rb__ir_route_status;
 
