@@ -61,9 +61,19 @@ static int add_loaded(rb_input *in, const char *source, const void *buf, size_t 
 	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
 	                     &in->ctx->mem, &in->diags, false};
 	/* The model takes about 2/3 of the text's size in YAML, 1/3 in JSON (bench/). */
-	if (size <= SIZE_MAX)
-		rb__arena_hint(&in->model.arena,
-		               format == RB_INPUT_JSON ? (size_t)size / 3 : (size_t)size / 3 * 2);
+	rb__arena *arena = &in->model.arena;
+	if (size && size <= SIZE_MAX) {
+		rb__arena_hint(arena, format == RB_INPUT_JSON ? (size_t)size / 3 : (size_t)size / 3 * 2);
+		/* Huge pages only for what the model will likely fill, half the
+		 * text's size (a quarter of JSON's), about 3/4 of the guess above:
+		 * past it small pages, where the model's last huge page, touched in
+		 * part, cost up to 2 MiB. A text of comments gets small pages. */
+		size_t likely = format == RB_INPUT_JSON ? (size_t)size / 4 : (size_t)size / 2;
+		rb__arena_hint_filled(arena, arena->total + likely);
+	} else {
+		/* Size unknown (a pipe): huge pages throughout, as before. */
+		rb__arena_hint_filled(arena, SIZE_MAX);
+	}
 	in->diags.lost = false;
 	int rc = stream ? rb__load_yaml_stream(&p, stream, &sink) : rb__load(&p, &sink);
 	if (rc && in->diags.lost)

@@ -1,6 +1,7 @@
 /* The read-only accessors of a result (rb_translate: result/translate_model.c). */
 #include <string.h>
 
+#include "model/model.h"
 #include "result/result.h"
 
 rb_ctx *rb_result_ctx(const rb_result *res)
@@ -294,32 +295,32 @@ const char *rb_route_status_name(const rb_route_status *rs)
 
 const char *rb_route_status_parent_group(const rb_route_status *rs)
 {
-	return rs ? rs->parent.group : NULL;
+	return rs ? rs->parent->group : NULL;
 }
 
 const char *rb_route_status_parent_kind(const rb_route_status *rs)
 {
-	return rs ? rs->parent.kind : NULL;
+	return rs ? rs->parent->kind : NULL;
 }
 
 const char *rb_route_status_parent_namespace(const rb_route_status *rs)
 {
-	return rs ? rs->parent.namespace_ : NULL;
+	return rs ? rs->parent->namespace_ : NULL;
 }
 
 const char *rb_route_status_parent_name(const rb_route_status *rs)
 {
-	return rs ? rs->parent.name : NULL;
+	return rs ? rs->parent->name : NULL;
 }
 
 const char *rb_route_status_parent_section_name(const rb_route_status *rs)
 {
-	return rs ? rs->parent.section_name : NULL;
+	return rs ? rs->parent->section_name : NULL;
 }
 
 uint32_t rb_route_status_parent_port(const rb_route_status *rs)
 {
-	return rs ? rs->parent.port : 0;
+	return rs ? rb__parent_ref_port(rs->parent) : 0;
 }
 
 size_t rb_route_status_condition_count(const rb_route_status *rs)

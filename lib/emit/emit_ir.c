@@ -10,6 +10,7 @@
  * Rules: [bucket.output] [direct.no-destination].
  */
 #include "emit/emit.h"
+#include "model/model.h"
 
 #include <stdint.h>
 
@@ -304,7 +305,7 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 	RB_TRY(kv_str(w, "namespace", st->namespace_));
 	RB_TRY(kv_str(w, "name", st->name));
 
-	const rb__ir_parent_ref *p = &st->parent;
+	const rb__ir_parent_ref *p = st->parent;
 	RB_TRY(rb__w_key(w, "parentRef"));
 	flow pr;
 	pr.n = 0;
@@ -318,8 +319,8 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 		f_str(&pr, "name", p->name);
 	if (p->section_name)
 		f_str(&pr, "sectionName", p->section_name);
-	if (p->port)
-		f_uint(&pr, "port", p->port);
+	if (rb__parent_ref_port(p))
+		f_uint(&pr, "port", rb__parent_ref_port(p));
 	RB_TRY(rb__w_flow_map(w, pr.f, pr.n));
 
 	RB_TRY(rb__w_key(w, "conditions"));

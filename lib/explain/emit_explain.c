@@ -29,6 +29,7 @@
  *     listener, reason, message
  */
 #include "explain/explain.h"
+#include "model/model.h"
 
 #include "rebalance/errors.h"
 
@@ -286,11 +287,11 @@ static int emit_not_programmed(rb__writer *w, const rb_explanation *ex)
 			TRY(rb__w_map_end(w));
 			TRY(rb__w_key(w, "parent"));
 			TRY(rb__w_map_begin(w, true));
-			TRY(kv_str(w, "kind", st->parent.kind ? st->parent.kind : "Gateway"));
-			TRY(kv_str(w, "namespace", st->parent.namespace_ && *st->parent.namespace_
-			                                   ? st->parent.namespace_
+			TRY(kv_str(w, "kind", st->parent->kind ? st->parent->kind : "Gateway"));
+			TRY(kv_str(w, "namespace", st->parent->namespace_ && *st->parent->namespace_
+			                                   ? st->parent->namespace_
 			                                   : st->namespace_));
-			TRY(kv_str(w, "name", st->parent.name));
+			TRY(kv_str(w, "name", st->parent->name));
 			TRY(rb__w_map_end(w));
 			TRY(kv_str(w, "listener", l->name));
 			TRY(kv_str(w, "reason", l->reason));

@@ -55,9 +55,11 @@ struct rb_setting {
 	/* May point into a table shared by every setting that uses the same
 	 * backend port (endpoints are read-only once built). */
 	const rb__ir_endpoint *endpoints;
-	size_t endpoint_count;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
+	/* 32 bits, next to the weight: 72 bytes where a size_t padded to 80
+	 * (the translator refuses a table past UINT32_MAX endpoints). */
+	uint32_t endpoint_count;
 	uint32_t weight;
 	uint32_t priority;
 	bool has_priority : 1;
@@ -199,14 +201,8 @@ struct rb_condition {
 };
 typedef struct rb_condition rb__ir_condition;
 
-typedef struct rb__ir_parent_ref {
-	const char *group;     /* as written; NULL when absent */
-	const char *kind;
-	const char *namespace_;
-	const char *name;
-	const char *section_name;
-	uint32_t port; /* 0: absent */
-} rb__ir_parent_ref;
+/* The parentRef of a status (model/model.h: fields as written, NULL when absent). */
+typedef struct rb__parent_ref rb__ir_parent_ref;
 
 /* A listener a route attached to that programs nothing, because Envoy Gateway
  * would not program the listener (not serialized in R.3; explain reads it). */
@@ -221,15 +217,19 @@ struct rb_route_status {
 	const char *kind;
 	const char *namespace_;
 	const char *name;
-	rb__ir_parent_ref parent;
+	/* The route's parentRef in the model, which a result keeps alive: a
+	 * pointer where a copy took 48 bytes of every status. Never NULL. */
+	const rb__ir_parent_ref *parent;
 	const rb__ir_condition *conditions;
-	size_t condition_count;
 	const rb__ir_idle_listener *idle_listeners;
-	size_t idle_listener_count;
 	/* Not serialized: with RouteRulesOverlap, the rules whose matches another
 	 * route shares (explain puts its caveat on those only). */
 	const int32_t *overlap_rules;
-	size_t overlap_rule_count;
+	/* The counts in 32 bits, after the pointers (72 bytes a status, not 80):
+	 * at most 6 conditions, a rule count, a Gateway's listeners. */
+	uint32_t condition_count;
+	uint32_t idle_listener_count;
+	uint32_t overlap_rule_count;
 };
 typedef struct rb_route_status rb__ir_route_status;
 

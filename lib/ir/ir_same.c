@@ -11,6 +11,7 @@
  * is written at all.
  */
 #include "ir/ir_same.h"
+#include "model/model.h"
 
 #include <string.h>
 
@@ -125,8 +126,9 @@ bool rb__ir_route_status_same(const rb__ir_route_status *a, const rb__ir_route_s
 {
 	if (a == b)
 		return true;
-	const rb__ir_parent_ref *p = &a->parent, *q = &b->parent;
-	if (a->condition_count != b->condition_count || p->port != q->port ||
+	const rb__ir_parent_ref *p = a->parent, *q = b->parent;
+	if (a->condition_count != b->condition_count ||
+	    rb__parent_ref_port(p) != rb__parent_ref_port(q) ||
 	    !str_same(a->kind, b->kind) || !str_same(a->namespace_, b->namespace_) ||
 	    !str_same(a->name, b->name) || !opt_same(p->group, q->group) ||
 	    !opt_same(p->kind, q->kind) || !opt_same(p->namespace_, q->namespace_) ||

@@ -313,7 +313,9 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 		/* Where warnings about the object point ("/items/3", "/httpRoutes/0"). */
 		if (obj->parent && obj->parent->kind == RB_NODE_SEQ) {
 			meta->origin.path = list_path(m, obj->parent);
-			meta->origin.index = obj->index;
+			if (obj->index > UINT32_MAX)
+				return RB_ELIMIT; /* far past any input the limits let through */
+			meta->origin.index = (uint32_t)obj->index;
 			meta->origin.has_index = true;
 		} else {
 			meta->origin.path = obj->parent ? rb__node_path(obj, &m->arena) : "";

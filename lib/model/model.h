@@ -34,13 +34,15 @@ typedef enum rb__tri {
 /* Where an object came from, for explanations. */
 typedef struct rb__origin {
 	const char *source;
-	uint32_t line;
-	uint32_t column;
 	/* JSON pointer of the object in its document: path ("" for a root), then
 	 * "/index" when has_index (an item of a list: the items share the list's
 	 * path, and the index is formatted only when a warning needs it). */
 	const char *path;
-	size_t index;
+	uint32_t line;
+	uint32_t column;
+	/* 32 bits, as line and column: 32 bytes where a size_t made 40, in every
+	 * object's metadata (a list past UINT32_MAX items is refused). */
+	uint32_t index;
 	bool has_index;
 } rb__origin;
 
@@ -150,6 +152,12 @@ typedef struct rb__parent_ref {
 	bool has_port;
 	uint32_t port;
 } rb__parent_ref;
+
+/* The parentRef's port, 0 when absent (as the IR's output writes it). */
+static inline uint32_t rb__parent_ref_port(const rb__parent_ref *p)
+{
+	return p->has_port ? p->port : 0;
+}
 
 typedef struct rb__header_value {
 	const char *name;

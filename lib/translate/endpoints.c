@@ -13,6 +13,7 @@
  * Rules: [endpoints.draining] [endpoints.as-is].
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/strutil.h"
@@ -71,6 +72,8 @@ static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
 		for (size_t e = 0; e < s->endpoint_count; e++)
 			count += ports * s->endpoints[e].address_count;
 	}
+	if (count > UINT32_MAX)
+		return RB_ELIMIT; /* far past any input the limits let through */
 	rb__ir_endpoint *eps = NULL;
 	if (count) {
 		eps = rb__arena_calloc(t->out, count, sizeof(*eps));
@@ -110,7 +113,7 @@ void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns
 
 int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
-                        size_t *count, const char **address_type)
+                        uint32_t *count, const char **address_type)
 {
 	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
 	/* The group is made for a backend without slices too (its empty table is kept). */
@@ -139,7 +142,7 @@ int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, 
 		}
 	}
 	*eps = tab->eps;
-	*count = tab->count;
+	*count = (uint32_t)tab->count; /* at most UINT32_MAX (build_table) */
 	*address_type = tab->address_type;
 	return RB_OK;
 }

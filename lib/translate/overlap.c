@@ -279,7 +279,7 @@ static int overlap_rules(rb__tr *t, const rb__overlap_key *keys, const groups *g
 			rules[n++] = keys[k].rule;
 	}
 	st->overlap_rules = rules;
-	st->overlap_rule_count = n;
+	st->overlap_rule_count = (uint32_t)n; /* distinct rules: below INT32_MAX (push_key) */
 	return RB_OK;
 }
 

@@ -14,6 +14,7 @@
  * [backend.fallback] [backend.no-endpoints] [routing.headless]
  * [input.annotations.prefix].
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,6 +349,8 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 		if (!ds->endpoint_count)
 			return endpoints_not_found(t, res, RB_KIND_SERVICE_IMPORT, ns, br->ref.name);
 	} else {
+		if (si->ip_count > UINT32_MAX)
+			return RB_ELIMIT; /* far past any input the limits let through */
 		rb__ir_endpoint *eps = rb__arena_calloc(t->out, si->ip_count, sizeof(*eps));
 		if (!eps)
 			return RB_ENOMEM;
@@ -356,7 +359,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 			eps[i].port = br->ref.port;
 		}
 		ds->endpoints = eps;
-		ds->endpoint_count = si->ip_count;
+		ds->endpoint_count = (uint32_t)si->ip_count;
 	}
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
@@ -401,6 +404,8 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 		ds->dynamic_resolver = true;
 		return RB_OK;
 	}
+	if (b->endpoint_count > UINT32_MAX)
+		return RB_ELIMIT; /* far past any input the limits let through */
 	if (b->endpoint_count) {
 		rb__ir_endpoint *eps = rb__arena_calloc(t->out, b->endpoint_count, sizeof(*eps));
 		if (!eps)
@@ -417,7 +422,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 			eps[i].zone = e->zone;
 		}
 		ds->endpoints = eps;
-		ds->endpoint_count = b->endpoint_count;
+		ds->endpoint_count = (uint32_t)b->endpoint_count;
 	}
 	ds->address_type = backend_address_type(b);
 	if (b->fallback == RB_TRI_TRUE) {

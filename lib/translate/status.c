@@ -11,6 +11,7 @@
  * [status.order] [status.same-in-both-modes].
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +303,8 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 		if (rc)
 			return rc;
 	}
+	if (p->idle.len > UINT32_MAX)
+		return RB_ELIMIT; /* far past any input the limits let through */
 	const rb__ir_condition *kept = keep_conditions(t, conds, n);
 	if (!kept)
 		return RB_ENOMEM;
@@ -311,14 +314,9 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 	st->kind = rb__route_kind_name(r->kind);
 	st->namespace_ = r->meta.namespace_;
 	st->name = r->meta.name;
-	st->parent.group = p->ref->group;
-	st->parent.kind = p->ref->kind;
-	st->parent.namespace_ = p->ref->namespace_;
-	st->parent.name = p->ref->name;
-	st->parent.section_name = p->ref->section_name;
-	st->parent.port = p->ref->has_port ? p->ref->port : 0;
+	st->parent = p->ref;
 	st->conditions = kept;
-	st->condition_count = n;
+	st->condition_count = (uint32_t)n; /* at most 6 */
 	st->idle_listeners = NULL;
 	st->idle_listener_count = 0;
 	if (p->idle.len) {
@@ -328,7 +326,7 @@ int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 		for (size_t i = 0; i < p->idle.len; i++)
 			idle[i] = RB_VEC_AT(&p->idle, rb__ir_idle_listener, i);
 		st->idle_listeners = idle;
-		st->idle_listener_count = p->idle.len;
+		st->idle_listener_count = (uint32_t)p->idle.len;
 	}
 	return RB_OK;
 }

@@ -31,7 +31,7 @@ static int warn_at(rb__tr *t, const rb__objmeta *meta, const char *sub_path, con
 	rb__diags *w = t->o->warnings;
 	const rb__origin *o = &meta->origin;
 	const char *at = o->path ? o->path : "";
-	char *raw = o->has_index ? rb__arena_printf(w->arena, "%s/%zu%s", at, o->index, sub_path)
+	char *raw = o->has_index ? rb__arena_printf(w->arena, "%s/%zu%s", at, (size_t)o->index, sub_path)
 	                         : rb__arena_printf(w->arena, "%s%s", at, sub_path);
 	char *path = raw ? rb__escape_dup(w->arena, raw) : NULL;
 	if (!path || !rb__diag_add(w, RB_OK, o->source ? o->source : "", o->line, o->column, 0,

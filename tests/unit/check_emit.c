@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/mem.h"
 #include "emit/emit.h"
+#include "model/model.h"
 #include "emit/writer.h"
 #include "rebalance/errors.h"
 #include "testutil.h"
@@ -489,14 +490,18 @@ static const rb__ir_condition conds[] = {
 	            "Second line\twith a tab, \"quotes\" and ünïcödé ✓"},
 };
 
+static const rb__parent_ref parent_full = {
+	.group = "gateway.networking.k8s.io", .kind = "Gateway", .namespace_ = "envoy-gateway",
+	.name = "gateway-1", .section_name = "8080", .has_port = true, .port = 8443};
+static const rb__parent_ref parent_none = {0};
+static const rb__parent_ref parent_quote = {.section_name = "443"};
+
 static const rb__ir_route_status statuses_full[] = {
 	{
 		.kind = "HTTPRoute",
 		.namespace_ = "default",
 		.name = "httproute-1",
-		.parent = {.group = "gateway.networking.k8s.io", .kind = "Gateway",
-		           .namespace_ = "envoy-gateway", .name = "gateway-1", .section_name = "8080",
-		           .port = 8443},
+		.parent = &parent_full,
 		.conditions = conds,
 		.condition_count = 2,
 	},
@@ -504,7 +509,7 @@ static const rb__ir_route_status statuses_full[] = {
 		.kind = "TCPRoute",
 		.namespace_ = "",
 		.name = "tcp-1",
-		.parent = {0},
+		.parent = &parent_none,
 		.conditions = NULL,
 		.condition_count = 0,
 	},
@@ -723,7 +728,7 @@ static const rb__ir_condition conds_quote[] = {
 	{.type = "7.7.7.7", .status = "1.2.3", .reason = "a#b", .message = "it's \"fine\""},
 };
 static const rb__ir_route_status statuses_quote[] = {
-	{.kind = "K", .namespace_ = "true", .name = "n", .parent = {.section_name = "443"},
+	{.kind = "K", .namespace_ = "true", .name = "n", .parent = &parent_quote,
 	 .conditions = conds_quote, .condition_count = sizeof conds_quote / sizeof conds_quote[0]},
 };
 static const rb__ir ir_quote = {NULL, 0, statuses_quote, 1};
@@ -884,8 +889,8 @@ START_TEST(test_node_equals_ir)
 		 .key = "g/gw/t"},
 	};
 	static const rb__ir_route_status s2[] = {
-		{.kind = "TCPRoute", .namespace_ = "", .name = "tcp-1", .conditions = conds,
-		 .condition_count = 1},
+		{.kind = "TCPRoute", .namespace_ = "", .name = "tcp-1", .parent = &parent_none,
+		 .conditions = conds, .condition_count = 1},
 	};
 	const rb__ir ir2 = {d2, 2, s2, 1};
 	rb__node *doc2 = M(
