@@ -180,10 +180,10 @@ typedef struct rb__tr {
 	/* status.c: the previous status's conditions, shared the same way. */
 	const rb__ir_condition *last_conditions;
 	size_t last_condition_count;
-	/* setting.c: the previous port number of a backendRef as a string; the
-	 * route metadata made last in this route, and whose it is. */
 	/* rule_l7.c: the knobs of the previous rule, shared the same way. */
 	const rb__ir_knob *last_knobs;
+	/* setting.c: the previous port number of a backendRef as a string; the
+	 * route metadata made last in this route, and whose it is. */
 	const char *last_section;
 	uint32_t last_section_port;
 	const rb__objmeta *last_route;
