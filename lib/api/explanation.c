@@ -170,27 +170,27 @@ const char *rb_explained_ref_name(const rb_explained_ref *ref)
 
 const char *rb_explained_ref_group(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->target.group : NULL;
+	return sel(ref) ? rb__ir_ref_target(sel(ref)).group : NULL;
 }
 
 const char *rb_explained_ref_kind(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->target.kind : NULL;
+	return sel(ref) ? rb__ir_ref_target(sel(ref)).kind : NULL;
 }
 
 const char *rb_explained_ref_namespace(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->target.namespace_ : NULL;
+	return sel(ref) ? rb__ir_ref_target(sel(ref)).namespace_ : NULL;
 }
 
 const char *rb_explained_ref_backend_name(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->target.name : NULL;
+	return sel(ref) ? rb__ir_ref_target(sel(ref)).name : NULL;
 }
 
 uint32_t rb_explained_ref_port(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->target.port : 0;
+	return sel(ref) ? rb__ir_ref_target(sel(ref)).port : 0;
 }
 
 uint32_t rb_explained_ref_weight(const rb_explained_ref *ref)

@@ -88,17 +88,18 @@ static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
 {
 	const rb__ir_ref *ir = ref->ir[RB_SIDE_SELECTED];
 	const rb__ir_setting *s = ir->setting;
+	rb__ir_target tg = rb__ir_ref_target(ir);
 	TRY(rb__w_map_begin(w, false));
 	TRY(kv_str(w, "name", ir->name));
 	TRY(rb__w_key(w, "backend"));
 	TRY(rb__w_map_begin(w, true));
-	if (ir->target.group && *ir->target.group)
-		TRY(kv_str(w, "group", ir->target.group));
-	TRY(kv_str(w, "kind", ir->target.kind));
-	TRY(kv_str(w, "namespace", ir->target.namespace_));
-	TRY(kv_str(w, "name", ir->target.name));
-	if (ir->target.port)
-		TRY(kv_uint(w, "port", ir->target.port));
+	if (tg.group && *tg.group)
+		TRY(kv_str(w, "group", tg.group));
+	TRY(kv_str(w, "kind", tg.kind));
+	TRY(kv_str(w, "namespace", tg.namespace_));
+	TRY(kv_str(w, "name", tg.name));
+	if (tg.port)
+		TRY(kv_uint(w, "port", tg.port));
 	TRY(rb__w_map_end(w));
 	TRY(kv_uint(w, "weight", ir->weight));
 	if (s && s->has_priority)
@@ -190,9 +191,10 @@ static int emit_fallback_backend(rb__writer *w, const rb_explained_ref *ref)
 	const rb__ir_endpoint *e = ir && ir->setting && ir->setting->endpoint_count == 1
 	                               ? &ir->setting->endpoints[0]
 	                               : NULL;
+	rb__ir_target tg = ir ? rb__ir_ref_target(ir) : (rb__ir_target){0};
 	TRY(rb__w_map_begin(w, true));
-	TRY(kv_str(w, "namespace", ir && ir->target.namespace_ ? ir->target.namespace_ : ""));
-	TRY(kv_str(w, "name", ir && ir->target.name ? ir->target.name : ""));
+	TRY(kv_str(w, "namespace", tg.namespace_ ? tg.namespace_ : ""));
+	TRY(kv_str(w, "name", tg.name ? tg.name : ""));
 	TRY(kv_str(w, "address", e && e->host ? e->host : ""));
 	TRY(kv_uint(w, "port", e ? e->port : 0));
 	return rb__w_map_end(w);

@@ -18,7 +18,7 @@ typedef struct rb__ir_kv {
 	const char *value;
 } rb__ir_kv;
 
-/* DestinationSetting.metadata / RouteDestination.metadata ([meta.backend]). */
+/* DestinationSetting.metadata ([meta.backend]). */
 typedef struct rb__ir_metadata {
 	const char *kind;
 	const char *name;
@@ -99,7 +99,8 @@ typedef enum rb__ref_state {
 	RB_REF_DROPPED = 6            /* L4: a failing ref is left out ([l4.drop-failing]) */
 } rb__ref_state;
 
-/* The object a backendRef names, as written (kind, namespace defaulted). */
+/* The object a backendRef names, as written (kind, namespace defaulted):
+ * rb__ir_ref_target. */
 typedef struct rb__ir_target {
 	const char *group; /* NULL: the core group */
 	const char *kind;
@@ -108,15 +109,26 @@ typedef struct rb__ir_target {
 	uint32_t port; /* 0: absent */
 } rb__ir_target;
 
+struct rb__backend_ref;
+
 typedef struct rb__ir_ref {
 	const char *name; /* the setting name */
-	rb__ir_target target;
+	/* The backendRef in the model (a result keeps its input alive): what it
+	 * names is read through rb__ir_ref_target, where a copy took 40 bytes of
+	 * every ref. The namespace is kept, defaulted: the route's when the ref
+	 * names none. */
+	const struct rb__backend_ref *backend;
+	const char *namespace_;
 	uint32_t weight;
 	rb__ref_state state;
 	const char *reason;  /* error reason, when the ref failed */
 	const char *message; /* raw error text */
 	const rb__ir_setting *setting; /* the DS (also for excluded ones) */
 } rb__ir_ref;
+
+/* What ref names: its group (NULL: core), kind ("Service" when the ref
+ * names none), namespace, name ("" when absent) and port (0: absent). */
+rb__ir_target rb__ir_ref_target(const rb__ir_ref *ref);
 
 /* How a rebalance knob was decided for a rule ([rebalance.policy.scopes]): by a
  * BackendTrafficPolicy at some scope, or (policy NULL) by the options. */
@@ -146,7 +158,6 @@ struct rb_destination {
 	 * the policy's "ns/name"; NULL when nothing. */
 	const char *unmodelled;
 	const char *unmodelled_by;
-	const rb__ir_metadata *metadata; /* route metadata (not serialized in R.3) */
 	const rb__ir_setting *settings;
 	const rb__ir_excluded *excluded;
 	/* Not serialized in the IR: why the rule answers direct_response instead

@@ -25,6 +25,11 @@ rb__backend_kind rb__backend_kind_of(const char *kind)
 	return RB_BACKEND_UNKNOWN;
 }
 
+const char *rb__backend_ref_kind(const char *kind)
+{
+	return kind && kind[0] ? kind : RB_KIND_SERVICE;
+}
+
 const char *rb__ref_reason_name(rb__ref_reason r)
 {
 	static const char *const NAMES[RB_REF_REASON_COUNT] = {

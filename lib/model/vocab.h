@@ -47,6 +47,9 @@ typedef enum rb__backend_kind {
 
 /* The built-in backend kind named by `kind` ("" or NULL: Service); never CUSTOM. */
 rb__backend_kind rb__backend_kind_of(const char *kind);
+/* A backendRef's kind with its default applied: "Service" when empty or
+ * absent ([input.backendref.defaults]). */
+const char *rb__backend_ref_kind(const char *kind);
 
 /* ---- route conditions ---- */
 

@@ -33,7 +33,7 @@ void rb__resolve_backend_ref(const rb__tr *t, const rb__route *r, const rb__back
 {
 	const rb__object_ref *ref = &br->ref;
 	out->group = ref->group ? ref->group : RB_GROUP_CORE;
-	out->kind = rb__str_empty(ref->kind) ? RB_KIND_SERVICE : ref->kind;
+	out->kind = rb__backend_ref_kind(ref->kind);
 	out->cross_namespace =
 	    !rb__str_empty(ref->namespace_) && strcmp(ref->namespace_, r->meta.namespace_);
 	out->namespace_ = rb__str_empty(ref->namespace_) ? r->meta.namespace_ : ref->namespace_;
@@ -81,6 +81,7 @@ int rb__rule_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *r
 	if (rc)
 		return rc;
 	ref->weight = res->ds.weight;
-	ref->target = res->target;
+	ref->backend = &rule->backend_refs[index];
+	ref->namespace_ = res->target_namespace;
 	return RB_OK;
 }

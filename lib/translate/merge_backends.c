@@ -137,13 +137,13 @@ static bool ref_qualifies(rb__tr *t, const merge_config *cfg, const rb__ir_ref *
 		return false;
 	/* Extension and custom backends, dynamic resolvers and refs with their own
 	 * filters are never shared. */
-	if (s->dynamic_resolver || s->custom_backend || s->has_filters || br->filter_count ||
-	    !ref->target.kind)
+	if (s->dynamic_resolver || s->custom_backend || s->has_filters || br->filter_count)
 		return false;
 	if (cfg->selector) {
 		const rb__kv *labels;
 		size_t n;
-		if (!target_labels(t, &ref->target, &labels, &n) ||
+		rb__ir_target tg = rb__ir_ref_target(ref);
+		if (!target_labels(t, &tg, &labels, &n) ||
 		    !rb__label_selector_matches(cfg->selector, labels, n))
 			return false;
 	}
@@ -219,16 +219,16 @@ static const char *lower(rb__tr *t, const char *s)
 /* lower(kind)/ns/name/port, then /lower(protocol) when there is one. */
 static const char *cluster_name(rb__tr *t, const rb__ir_ref *ref)
 {
-	const char *kind = lower(t, ref->target.kind);
+	rb__ir_target tg = rb__ir_ref_target(ref);
+	const char *kind = lower(t, tg.kind);
 	const char *proto = ref->setting->protocol;
 	if (!kind)
 		return NULL;
 	if (rb__str_empty(proto))
-		return rb__arena_printf(t->out, "%s/%s/%s/%u", kind, ref->target.namespace_,
-		                        ref->target.name, ref->target.port);
+		return rb__arena_printf(t->out, "%s/%s/%s/%u", kind, tg.namespace_, tg.name, tg.port);
 	const char *p = lower(t, proto);
-	return p ? rb__arena_printf(t->out, "%s/%s/%s/%u/%s", kind, ref->target.namespace_,
-	                            ref->target.name, ref->target.port, p)
+	return p ? rb__arena_printf(t->out, "%s/%s/%s/%u/%s", kind, tg.namespace_, tg.name, tg.port,
+	                            p)
 	         : NULL;
 }
 
@@ -257,9 +257,9 @@ static void ref_origin(const rb__route *r, const rb__ir_destination *d, size_t k
 /* Would two refs land in the same shared cluster (kind, namespace, name, port, protocol)? */
 static bool same_cluster(const rb__ir_ref *a, const rb__ir_ref *b)
 {
-	return rb__str_eq(a->target.kind, b->target.kind) &&
-	       rb__str_eq(a->target.namespace_, b->target.namespace_) &&
-	       rb__str_eq(a->target.name, b->target.name) && a->target.port == b->target.port &&
+	rb__ir_target x = rb__ir_ref_target(a), y = rb__ir_ref_target(b);
+	return rb__str_eq(x.kind, y.kind) && rb__str_eq(x.namespace_, y.namespace_) &&
+	       rb__str_eq(x.name, y.name) && x.port == y.port &&
 	       rb__str_eq(a->setting->protocol, b->setting->protocol);
 }
 

@@ -110,7 +110,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 	/* TCP and UDP name their destination after rules[0]; TLS never does ([meta.destination]).
 	 */
 	rb__ir_destination *d =
-		rb__push_destination(t, dests, r, dest_name, -1, tls ? NULL : r->rules[0].name);
+		rb__push_destination(t, dests, r, dest_name, -1);
 	if (!d)
 		return RB_ENOMEM;
 	d->key = dest_key;

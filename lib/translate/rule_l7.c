@@ -369,7 +369,7 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		return rc;
 
 	rb__ir_destination *d =
-		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index, rule->name);
+		rb__push_destination(t, dests, r, dest_name, (int32_t)rule_index);
 	if (!d)
 		return RB_ENOMEM;
 	d->key = dest_key;

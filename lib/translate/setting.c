@@ -77,11 +77,11 @@ static bool str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Would make_metadata(meta, kind, section_name) read the same as md, made from src? */
-static bool metadata_reusable(const rb__ir_metadata *md, const rb__objmeta *src,
-                              const rb__objmeta *meta, const char *kind, const char *section_name)
+/* Would make_metadata(meta, kind, section_name) read the same as md, made from meta? */
+static bool metadata_reusable(const rb__ir_metadata *md, const char *kind,
+                              const char *section_name)
 {
-	return md && src == meta && md->kind == kind && str_same(md->section_name, section_name);
+	return md && md->kind == kind && str_same(md->section_name, section_name);
 }
 
 /* The kind written in the object wins; the type's kind only when it is empty
@@ -108,26 +108,11 @@ static const rb__ir_metadata *group_metadata(rb__tr *t, rb__backend_kind owner, 
 	rb__slice_group *g = rb__slice_group_of(t, owner, ns, name, false);
 	if (g && g->backend != obj)
 		g = NULL; /* (never: the lookup found obj through this group) */
-	if (g && metadata_reusable(g->metadata, meta, meta, kind, section_name))
+	if (g && metadata_reusable(g->metadata, kind, section_name))
 		return g->metadata;
 	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
 	if (g && md)
 		g->metadata = md;
-	return md;
-}
-
-/* Shared by the destinations of one route that read the same (its parents,
- * its rules without a name); t->last_route_metadata is forgotten between
- * routes (translate.c), so the model may change in between. */
-const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name)
-{
-	const rb__objmeta *meta = &r->meta;
-	const char *kind = rb__str_empty(meta->kind) ? rb__route_kind_name(r->kind) : meta->kind;
-	if (metadata_reusable(t->last_route_metadata, t->last_route, meta, kind, section_name))
-		return t->last_route_metadata;
-	const rb__ir_metadata *md = make_metadata(t, meta, kind, section_name);
-	t->last_route = meta;
-	t->last_route_metadata = md;
 	return md;
 }
 
@@ -149,7 +134,7 @@ const char *rb__destination_name_in_key(rb__tr *t, const rb__parent *p, int32_t 
 }
 
 rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
-                                         const char *name, int32_t rule, const char *section_name)
+                                         const char *name, int32_t rule)
 {
 	rb__ir_destination *d = rb__vec_push(t->mem, dests, sizeof(*d));
 	if (!d)
@@ -159,11 +144,6 @@ rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__ro
 	d->route_namespace = r->meta.namespace_;
 	d->route_name = r->meta.name;
 	d->rule = rule;
-	d->metadata = rb__route_metadata(t, r, section_name);
-	if (!d->metadata) {
-		dests->len--;
-		return NULL;
-	}
 	return d;
 }
 
@@ -504,13 +484,8 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	uint32_t w = br->has_weight ? br->weight : 1;
 	memset(res, 0, sizeof *res);
 	empty_ds(res, setting_name, w);
-	/* What the ref names, for explanations: the model's strings, as the
-	 * destination's route identity and metadata (a result keeps its input). */
-	res->target.group = br->ref.group;
-	res->target.kind = kind;
-	res->target.namespace_ = ns;
-	res->target.name = br->ref.name ? br->ref.name : "";
-	res->target.port = br->ref.has_port ? br->ref.port : 0;
+	/* What the ref names, for explanations (rb__ir_ref_target). */
+	res->target_namespace = ns;
 
 	bool custom = bt.backend_kind == RB_BACKEND_CUSTOM;
 	int rc;

@@ -182,12 +182,9 @@ typedef struct rb__tr {
 	size_t last_condition_count;
 	/* rule_l7.c: the knobs of the previous rule, shared the same way. */
 	const rb__ir_knob *last_knobs;
-	/* setting.c: the previous port number of a backendRef as a string; the
-	 * route metadata made last in this route, and whose it is. */
+	/* setting.c: the previous port number of a backendRef as a string. */
 	const char *last_section;
 	uint32_t last_section_port;
-	const rb__objmeta *last_route;
-	const rb__ir_metadata *last_route_metadata;
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
@@ -251,7 +248,7 @@ typedef struct rb__parent {
 /* What one backendRef produced ([dest.one-per-ref]): the setting, and maybe an error. */
 typedef struct rb__ref_result {
 	rb__ir_setting ds;
-	rb__ir_target target; /* what the ref names (in the result arena) */
+	const char *target_namespace; /* the namespace the ref names, defaulted */
 	rb__ref_reason reason; /* RB_REF_OK: no error; rb__ref_reason_name writes it */
 	const char *message;   /* the raw error text */
 } rb__ref_result;
@@ -628,13 +625,12 @@ const char *rb__destination_name(rb__tr *t, const rb__route *r, int32_t rule);
  * translate.c's destination_keys keeps when the key needs no listeners. */
 const char *rb__destination_name_in_key(rb__tr *t, const rb__parent *p, int32_t rule,
                                         const char **key);
-/* Append a destination with its name, route identity and route metadata filled in. */
+/* Append a destination with its name and route identity filled in. */
 rb__ir_destination *rb__push_destination(rb__tr *t, rb__vec *dests, const rb__route *r,
-                                         const char *name, int32_t rule, const char *section_name);
+                                         const char *name, int32_t rule);
 /* The weight bucket of a kept setting ([bucket.classify]). */
 rb_weight_bucket rb__weight_bucket(const rb__ir_setting *s);
 const rb__ir_metadata *rb__backend_metadata(rb__tr *t, const rb__objmeta *meta,
                                             const char *fallback_kind, const char *section_name);
-const rb__ir_metadata *rb__route_metadata(rb__tr *t, const rb__route *r, const char *section_name);
 
 #endif

@@ -274,8 +274,6 @@ static int translate_route(rb__tr *t, const rb__route *r)
 {
 	size_t route_first = t->dests.len;
 	rb__arena_mark temp = rb__arena_get_mark(&t->temp);
-	t->last_route = NULL; /* the engine may change the model between routes */
-	t->last_route_metadata = NULL;
 	/* An earlier copy of a route defined twice: its destinations, not its status. */
 	bool earlier_copy = rb__route_last_copy(t, r) != r;
 	int rc = RB_OK;

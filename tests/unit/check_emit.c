@@ -439,7 +439,6 @@ static const rb__ir_excluded excluded[] = {
 	 .reason = "AllEndpointsDraining"},
 };
 
-static const rb__ir_metadata route_meta = {.kind = "HTTPRoute", .name = "not-serialized"};
 
 static const rb__ir_listener_ref listeners_full[] = {
 	{.name = "http", .port = 80},
@@ -462,7 +461,6 @@ static const rb__ir_destination dests_full[] = {
 		.route_namespace = "default",
 		.route_name = "httproute-1",
 		.rule = 0,
-		.metadata = &route_meta,
 		.settings = settings_full,
 		.setting_count = 2,
 		.excluded = excluded,
