@@ -198,12 +198,12 @@ uint32_t rb_setting_flags(const rb_setting *s)
 
 const char *rb_setting_protocol(const rb_setting *s)
 {
-	return s ? s->protocol : NULL;
+	return s ? rb__ir_protocol_name(s->protocol) : NULL;
 }
 
 const char *rb_setting_address_type(const rb_setting *s)
 {
-	return s ? s->address_type : NULL;
+	return s ? rb__ir_address_type_name(s->address_type) : NULL;
 }
 
 const char *rb_setting_metadata_kind(const rb_setting *s)

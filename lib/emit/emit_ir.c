@@ -160,11 +160,11 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	RB_TRY(kv_uint(w, "weight", s->weight));
 	if (s->has_priority)
 		RB_TRY(kv_uint(w, "priority", s->priority));
-	RB_TRY(opt_str(w, "protocol", s->protocol));
+	RB_TRY(opt_str(w, "protocol", rb__ir_protocol_name(s->protocol)));
 	if (s->force_http1)
 		RB_TRY(kv_true(w, "forceHTTP1Upstream"));
-	RB_TRY(opt_str(w, "addressType", s->address_type));
-	RB_TRY(opt_str(w, "ipFamily", s->ip_family));
+	RB_TRY(opt_str(w, "addressType", rb__ir_address_type_name(s->address_type)));
+	RB_TRY(opt_str(w, "ipFamily", rb__ir_ip_family_name(s->ip_family)));
 	if (s->endpoint_count) {
 		RB_TRY(rb__w_key(w, "endpoints"));
 		RB_TRY(emit_endpoints(w, s));

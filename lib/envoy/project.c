@@ -31,19 +31,19 @@ static bool any_setting(const rb__ir_destination *d, bool (*pred)(const rb__ir_s
 
 static bool is_fqdn(const rb__ir_setting *s)
 {
-	return s->address_type && !strcmp(s->address_type, "FQDN");
+	return s->address_type == RB_IR_ADDRESS_FQDN;
 }
 
 static bool is_mixed(const rb__ir_setting *s)
 {
-	return s->address_type && !strcmp(s->address_type, "Mixed");
+	return s->address_type == RB_IR_ADDRESS_MIXED;
 }
 
 /* An address type other than FQDN (settings without one -- dynamic
  * resolvers, Service routing -- do not count). */
 static bool is_not_fqdn(const rb__ir_setting *s)
 {
-	return s->address_type && strcmp(s->address_type, "FQDN");
+	return s->address_type && s->address_type != RB_IR_ADDRESS_FQDN;
 }
 
 static bool has_filters(const rb__ir_setting *s)
@@ -63,7 +63,7 @@ static bool forces_http1(const rb__ir_setting *s)
 
 static bool speaks_http2(const rb__ir_setting *s)
 {
-	return s->protocol && (!strcmp(s->protocol, "HTTP2") || !strcmp(s->protocol, "GRPC"));
+	return s->protocol == RB_IR_PROTOCOL_HTTP2 || s->protocol == RB_IR_PROTOCOL_GRPC;
 }
 
 size_t rb__envoy_shared_count(const rb__ir_destination *d)

@@ -92,7 +92,7 @@ static int emit_locality(rb__writer *w, const rb__ir_setting *s)
 
 static bool is_fqdn(const rb__ir_setting *s)
 {
-	return s->address_type && !strcmp(s->address_type, "FQDN");
+	return s->address_type == RB_IR_ADDRESS_FQDN;
 }
 
 /*

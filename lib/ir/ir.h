@@ -45,23 +45,63 @@ typedef struct rb__ir_prefer_local {
 	uint32_t min_endpoints_in_zone_threshold; /* force.minEndpointsInZoneThreshold */
 } rb__ir_prefer_local;
 
+/*
+ * A setting's protocol, address type and IP family: each one of a few words
+ * of the IR, kept in one byte (a setting per backendRef is the IR's most
+ * numerous struct) and read back as the word by rb__ir_protocol_name and
+ * its siblings. 0 is "absent" (the field is omitted).
+ */
+typedef enum rb__ir_protocol {
+	RB_IR_PROTOCOL_NONE = 0,
+	RB_IR_PROTOCOL_HTTP,
+	RB_IR_PROTOCOL_HTTP2,
+	RB_IR_PROTOCOL_GRPC,
+	RB_IR_PROTOCOL_TCP,
+	RB_IR_PROTOCOL_UDP,
+	RB_IR_PROTOCOL_COUNT
+} rb__ir_protocol;
+
+typedef enum rb__ir_address_type {
+	RB_IR_ADDRESS_NONE = 0,
+	RB_IR_ADDRESS_IP,
+	RB_IR_ADDRESS_FQDN,
+	RB_IR_ADDRESS_UDS,
+	RB_IR_ADDRESS_MIXED,  /* IP and FQDN endpoints */
+	RB_IR_ADDRESS_STATIC, /* IP and Unix socket endpoints (a Backend) */
+	RB_IR_ADDRESS_COUNT
+} rb__ir_address_type;
+
+typedef enum rb__ir_ip_family {
+	RB_IR_IP_FAMILY_NONE = 0,
+	RB_IR_IP_FAMILY_IPV4,
+	RB_IR_IP_FAMILY_IPV6,
+	RB_IR_IP_FAMILY_DUAL_STACK,
+	RB_IR_IP_FAMILY_COUNT
+} rb__ir_ip_family;
+
+/* The IR's word for each value ("HTTP2", "FQDN", "DualStack"...), NULL for 0. */
+const char *rb__ir_protocol_name(unsigned protocol);
+const char *rb__ir_address_type_name(unsigned address_type);
+const char *rb__ir_ip_family_name(unsigned ip_family);
+
 /* DestinationSetting. Output order is emit_ir.c's; here fields are grouped by size,
- * the flags in bits (one setting per backendRef: the IR's most numerous struct). */
+ * the flags in bits (one setting per backendRef: the IR's most numerous struct:
+ * 48 bytes). */
 struct rb_setting {
 	const char *name;
-	const char *protocol;     /* HTTP, HTTP2, GRPC, TCP, UDP */
-	const char *address_type; /* IP, FQDN, Mixed */
-	const char *ip_family;    /* IPv4, IPv6, DualStack */
 	/* May point into a table shared by every setting that uses the same
 	 * backend port (endpoints are read-only once built). */
 	const rb__ir_endpoint *endpoints;
 	const rb__ir_prefer_local *prefer_local;
 	const rb__ir_metadata *metadata;
-	/* 32 bits, next to the weight: 72 bytes where a size_t padded to 80
-	 * (the translator refuses a table past UINT32_MAX endpoints). */
+	/* 32 bits, next to the weight (the translator refuses a table past
+	 * UINT32_MAX endpoints). */
 	uint32_t endpoint_count;
 	uint32_t weight;
-	uint32_t priority;
+	uint8_t priority;       /* with has_priority: 1, a fallback Backend's */
+	uint8_t protocol;       /* rb__ir_protocol */
+	uint8_t address_type;   /* rb__ir_address_type */
+	uint8_t ip_family;      /* rb__ir_ip_family */
 	bool has_priority : 1;
 	bool force_http1 : 1; /* forceHTTP1Upstream */
 	bool invalid : 1;

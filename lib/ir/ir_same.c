@@ -59,8 +59,8 @@ static bool setting_same(const rb__ir_setting *a, const rb__ir_setting *b)
 	    a->invalid != b->invalid || a->dynamic_resolver != b->dynamic_resolver ||
 	    a->custom_backend != b->custom_backend || a->shared_cluster != b->shared_cluster ||
 	    a->endpoint_count != b->endpoint_count || !str_same(a->name, b->name) ||
-	    !opt_same(a->protocol, b->protocol) || !opt_same(a->address_type, b->address_type) ||
-	    !opt_same(a->ip_family, b->ip_family) || !metadata_same(a->metadata, b->metadata))
+	    a->protocol != b->protocol || a->address_type != b->address_type ||
+	    a->ip_family != b->ip_family || !metadata_same(a->metadata, b->metadata))
 		return false;
 	if (!a->prefer_local != !b->prefer_local ||
 	    (a->prefer_local &&

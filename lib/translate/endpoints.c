@@ -26,7 +26,7 @@ struct rb__endpoint_table {
 	const char *protocol;
 	const rb__ir_endpoint *eps;
 	size_t count;
-	const char *address_type;
+	uint8_t address_type; /* rb__ir_address_type */
 	rb__endpoint_table *next;
 };
 
@@ -39,7 +39,7 @@ static bool draining(const rb__slice_endpoint *e)
 }
 
 /* IPv4, IPv6 and any unknown value count as IP; only FQDN is FQDN. */
-static const char *slices_address_type(const rb__vec *slices)
+static rb__ir_address_type slices_address_type(const rb__vec *slices)
 {
 	bool ip = false, fqdn = false;
 	for (size_t i = 0; slices && i < slices->len; i++) {
@@ -50,8 +50,8 @@ static const char *slices_address_type(const rb__vec *slices)
 			ip = true;
 	}
 	if (ip && fqdn)
-		return "Mixed";
-	return fqdn ? "FQDN" : ip ? "IP" : NULL;
+		return RB_IR_ADDRESS_MIXED;
+	return fqdn ? RB_IR_ADDRESS_FQDN : ip ? RB_IR_ADDRESS_IP : RB_IR_ADDRESS_NONE;
 }
 
 static bool port_matches(const rb__slice_port *sp, const char *name, const char *protocol)
@@ -113,7 +113,7 @@ void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns
 
 int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
-                        uint32_t *count, const char **address_type)
+                        uint32_t *count, uint8_t *address_type)
 {
 	rb__tr_dep(t, rb__slices_dep(owner_kind), ns, name);
 	/* The group is made for a backend without slices too (its empty table is kept). */

@@ -221,7 +221,7 @@ static const char *cluster_name(rb__tr *t, const rb__ir_ref *ref)
 {
 	rb__ir_target tg = rb__ir_ref_target(ref);
 	const char *kind = lower(t, tg.kind);
-	const char *proto = ref->setting->protocol;
+	const char *proto = rb__ir_protocol_name(ref->setting->protocol);
 	if (!kind)
 		return NULL;
 	if (rb__str_empty(proto))
@@ -260,7 +260,7 @@ static bool same_cluster(const rb__ir_ref *a, const rb__ir_ref *b)
 	rb__ir_target x = rb__ir_ref_target(a), y = rb__ir_ref_target(b);
 	return rb__str_eq(x.kind, y.kind) && rb__str_eq(x.namespace_, y.namespace_) &&
 	       rb__str_eq(x.name, y.name) && x.port == y.port &&
-	       rb__str_eq(a->setting->protocol, b->setting->protocol);
+	       a->setting->protocol == b->setting->protocol;
 }
 
 static bool qualifying_refs(rb__tr *t, const rb__parent *p, const merge_config *cfg,

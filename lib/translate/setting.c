@@ -158,28 +158,28 @@ static bool is_ws(const char *app)
 /* Refine the setting's protocol by one app protocol; only an HTTP default is refined. */
 static void refine(rb__ir_setting *ds, const char *app)
 {
-	if (!strcmp(ds->protocol, "HTTP")) {
+	if (ds->protocol == RB_IR_PROTOCOL_HTTP) {
 		if (!strcmp(app, "kubernetes.io/h2c") || !strcmp(app, EG_PREFIX "h2c"))
-			ds->protocol = "HTTP2";
+			ds->protocol = RB_IR_PROTOCOL_HTTP2;
 		else if (!strcmp(app, "grpc"))
-			ds->protocol = "GRPC";
+			ds->protocol = RB_IR_PROTOCOL_GRPC;
 	}
-	if (is_ws(app) && (!strcmp(ds->protocol, "HTTP") || !strcmp(ds->protocol, "HTTP2") ||
-	                   !strcmp(ds->protocol, "GRPC")))
+	if (is_ws(app) && (ds->protocol == RB_IR_PROTOCOL_HTTP || ds->protocol == RB_IR_PROTOCOL_HTTP2 ||
+	                   ds->protocol == RB_IR_PROTOCOL_GRPC))
 		ds->force_http1 = true;
 }
 
-static const char *default_protocol(rb__route_kind k)
+static rb__ir_protocol default_protocol(rb__route_kind k)
 {
 	switch (k) {
 	case RB_ROUTE_HTTP:
-		return "HTTP";
+		return RB_IR_PROTOCOL_HTTP;
 	case RB_ROUTE_GRPC:
-		return "GRPC";
+		return RB_IR_PROTOCOL_GRPC;
 	case RB_ROUTE_UDP:
-		return "UDP";
+		return RB_IR_PROTOCOL_UDP;
 	default:
-		return "TCP";
+		return RB_IR_PROTOCOL_TCP;
 	}
 }
 
@@ -249,17 +249,17 @@ static const rb__ir_prefer_local *prefer_local(rb__tr *t, const rb__service *s)
 	return pl;
 }
 
-static const char *ip_family(const rb__service *s)
+static rb__ir_ip_family ip_family(const rb__service *s)
 {
 	if (rb__str_eq(s->ip_family_policy, "RequireDualStack") || s->ip_family_count > 1)
-		return "DualStack";
+		return RB_IR_IP_FAMILY_DUAL_STACK;
 	if (s->ip_family_count == 1) {
 		if (!strcmp(s->ip_families[0], "IPv4"))
-			return "IPv4";
+			return RB_IR_IP_FAMILY_IPV4;
 		if (!strcmp(s->ip_families[0], "IPv6"))
-			return "IPv6";
+			return RB_IR_IP_FAMILY_IPV6;
 	}
-	return NULL;
+	return RB_IR_IP_FAMILY_NONE;
 }
 
 /* Service ([svc.port-by-number]). */
@@ -350,7 +350,7 @@ static int process_service_import(rb__tr *t, const rb__parent *p, const rb__rout
 }
 
 /* Address type of a Backend's endpoints ([addr.backend]). */
-static const char *backend_address_type(const rb__backend *b)
+static rb__ir_address_type backend_address_type(const rb__backend *b)
 {
 	bool ip = false, fqdn = false, uds = false;
 	for (size_t i = 0; i < b->endpoint_count; i++) {
@@ -364,10 +364,10 @@ static const char *backend_address_type(const rb__backend *b)
 	}
 	int kinds = (int)ip + (int)fqdn + (int)uds;
 	if (kinds == 0)
-		return NULL;
+		return RB_IR_ADDRESS_NONE;
 	if (kinds == 1)
-		return ip ? "IP" : fqdn ? "FQDN" : "UDS";
-	return fqdn ? "Mixed" : "STATIC";
+		return ip ? RB_IR_ADDRESS_IP : fqdn ? RB_IR_ADDRESS_FQDN : RB_IR_ADDRESS_UDS;
+	return fqdn ? RB_IR_ADDRESS_MIXED : RB_IR_ADDRESS_STATIC;
 }
 
 /* Backend ([backend.endpoints]). */
@@ -425,7 +425,7 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const rb__backen
 		if (rb__str_eq(u->meta.kind, kind) && !strcmp(u->meta.name, br->ref.name) &&
 		    !strcmp(u->meta.namespace_, ns) && rb__api_version_in_group(u->meta.api_version, bt->group)) {
 			res->ds.custom_backend = true;
-			res->ds.protocol = NULL;
+			res->ds.protocol = RB_IR_PROTOCOL_NONE;
 			return RB_OK;
 		}
 	}
@@ -451,8 +451,7 @@ static int check_backend_filters(rb__tr *t, const rb__parent *p, const rb__backe
 /* Address-type validation ([addr.mixed] [addr.slices]). */
 static void check_address_type(rb__backend_kind kind, rb__ref_result *res)
 {
-	const char *at = res->ds.address_type;
-	if (!at || strcmp(at, "Mixed"))
+	if (res->ds.address_type != RB_IR_ADDRESS_MIXED)
 		return;
 	if (kind == RB_BACKEND_BACKEND) {
 		res->reason = RB_REF_UNSUPPORTED_ADDRESS_TYPE;

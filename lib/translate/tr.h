@@ -524,7 +524,7 @@ void rb__endpoints_forget(rb__tr *t, rb__backend_kind owner_kind, const char *ns
                           const char *name);
 int rb__slice_endpoints(rb__tr *t, rb__backend_kind owner_kind, const char *ns, const char *name,
                         const char *port_name, const char *protocol, const rb__ir_endpoint **eps,
-                        uint32_t *count, const char **address_type);
+                        uint32_t *count, uint8_t *address_type);
 
 /* rule_build.c: why the IR routes of an HTTP/GRPC rule cannot be built (the
  * raw error text in *msg), or *msg NULL. regex.c: Go's regexp.Compile error

@@ -85,8 +85,8 @@ static bool setting_equal(const rb__ir_setting *a, const rb__ir_setting *b)
 	           a->prefer_local->min_endpoints_threshold == b->prefer_local->min_endpoints_threshold);
 	return str_same(a->name, b->name) && a->weight == b->weight &&
 	       a->has_priority == b->has_priority && a->priority == b->priority &&
-	       str_same(a->protocol, b->protocol) && a->force_http1 == b->force_http1 &&
-	       str_same(a->address_type, b->address_type) && str_same(a->ip_family, b->ip_family) &&
+	       a->protocol == b->protocol && a->force_http1 == b->force_http1 &&
+	       a->address_type == b->address_type && a->ip_family == b->ip_family &&
 	       pl && a->invalid == b->invalid && a->dynamic_resolver == b->dynamic_resolver &&
 	       a->custom_backend == b->custom_backend && a->shared_cluster == b->shared_cluster &&
 	       metadata_equal(a->metadata, b->metadata) &&

@@ -44,7 +44,7 @@ static rb__ir_setting *keep(build *b, uint32_t weight, uint32_t priority, size_t
 	s->weight = weight;
 	s->has_priority = priority > 0;
 	s->priority = priority;
-	s->address_type = "IP";
+	s->address_type = RB_IR_ADDRESS_IP;
 	for (size_t k = 0; k < ready + draining; k++) {
 		b->eps[i][k].host = "10.0.0.1";
 		b->eps[i][k].port = 8080;
@@ -426,12 +426,12 @@ START_TEST(per_setting_triggers)
 {
 	build b;
 	begin(&b, 0);
-	keep(&b, 1, 0, 1, 0)->address_type = "FQDN";
+	keep(&b, 1, 0, 1, 0)->address_type = RB_IR_ADDRESS_FQDN;
 	keep(&b, 1, 0, 1, 0);
 	ck_assert_str_eq(rb__envoy_per_setting_reason(&b.d), "mixed address types");
 	begin(&b, 0);
-	keep(&b, 1, 0, 1, 0)->address_type = "FQDN";
-	keep(&b, 1, 0, 1, 0)->address_type = "FQDN";
+	keep(&b, 1, 0, 1, 0)->address_type = RB_IR_ADDRESS_FQDN;
+	keep(&b, 1, 0, 1, 0)->address_type = RB_IR_ADDRESS_FQDN;
 	ck_assert_ptr_null(rb__envoy_per_setting_reason(&b.d));
 	begin(&b, 0);
 	keep(&b, 1, 0, 1, 0)->has_filters = true;
@@ -444,7 +444,7 @@ START_TEST(per_setting_triggers)
 	ck_assert_str_eq(rb__envoy_per_setting_reason(&b.d), "preferLocal, several backends");
 	begin(&b, 0);
 	keep(&b, 1, 0, 1, 0)->force_http1 = true;
-	keep(&b, 1, 0, 1, 0)->protocol = "HTTP2";
+	keep(&b, 1, 0, 1, 0)->protocol = RB_IR_PROTOCOL_HTTP2;
 	ck_assert_str_eq(rb__envoy_per_setting_reason(&b.d), "HTTP/1.1-only with HTTP/2");
 	begin(&b, 0);
 	keep(&b, 1, 0, 1, 0);
