@@ -4,6 +4,7 @@
 #include "api/view.h"
 #include "core/buf.h"
 #include "explain/explain.h"
+#include "model/vocab.h"
 
 int rb_explain_options_init(rb_explain_options *opts, size_t size)
 {
@@ -231,7 +232,7 @@ size_t rb_explained_ref_draining_count(const rb_explained_ref *ref)
 
 const char *rb_explained_ref_reason(const rb_explained_ref *ref)
 {
-	return sel(ref) ? sel(ref)->reason : NULL;
+	return sel(ref) ? rb__ref_reason_name(sel(ref)->failure) : NULL;
 }
 
 const char *rb_explained_ref_message(const rb_explained_ref *ref)

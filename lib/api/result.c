@@ -63,12 +63,12 @@ uint32_t rb_destination_direct_response(const rb_destination *d)
 
 const char *rb_destination_direct_response_by(const rb_destination *d)
 {
-	return d ? d->direct_response_by : NULL;
+	return d ? rb__ir_notes_of(d)->direct_response_by : NULL;
 }
 
 const char *rb_destination_direct_response_reason(const rb_destination *d)
 {
-	return d ? d->direct_response_why : NULL;
+	return d ? rb__ir_notes_of(d)->direct_response_why : NULL;
 }
 
 uint32_t rb_destination_backend_weight(const rb_destination *d, rb_weight_bucket bucket)

@@ -382,7 +382,7 @@ int rb__envoy_project(const rb__ir_destination *d, const rb__mem *mem, rb__proje
 		/* No filter or policy decided it: no backendRef could take a request,
 		 * so each is the cause of its weight's share. */
 		double weight = 0;
-		for (size_t j = 0; !d->direct_response_by && j < d->ref_count; j++)
+		for (size_t j = 0; !rb__ir_notes_of(d)->direct_response_by && j < d->ref_count; j++)
 			weight += d->refs[j].weight;
 		for (size_t j = 0; weight > 0 && j < d->ref_count; j++)
 			refs[j].caused[o] = d->refs[j].weight / weight;

@@ -30,6 +30,7 @@
  */
 #include "explain/explain.h"
 #include "model/model.h"
+#include "model/vocab.h"
 
 #include "rebalance/errors.h"
 
@@ -117,8 +118,8 @@ static int emit_ref(rb__writer *w, const rb_explained_ref *ref)
 	TRY(kv_uint(w, "total", s ? s->endpoint_count : 0));
 	TRY(kv_uint(w, "draining", draining));
 	TRY(rb__w_map_end(w));
-	if (ir->reason) {
-		TRY(kv_str(w, "reason", ir->reason));
+	if (ir->failure) {
+		TRY(kv_str(w, "reason", rb__ref_reason_name(ir->failure)));
 		TRY(kv_str(w, "message", ir->message));
 	}
 	for (int side = RB_SIDE_UPSTREAM; side <= RB_SIDE_SELECTED; side++) {

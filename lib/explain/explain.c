@@ -125,12 +125,13 @@ static int explain_rule(rb_explanation *ex, rb_explained_rule *r)
 		if (rc)
 			return rc;
 		/* A direct response that a filter (or a policy) decided: say which, and why. */
-		if (d->direct_response && d->direct_response_by) {
+		const rb__ir_notes *notes = rb__ir_notes_of(d);
+		if (d->direct_response && notes->direct_response_by) {
 			r->proj[side].reason =
-				d->direct_response_why
-					? rb__arena_printf(&ex->arena, "%s: %s", d->direct_response_by,
-					                   d->direct_response_why)
-					: d->direct_response_by;
+				notes->direct_response_why
+					? rb__arena_printf(&ex->arena, "%s: %s", notes->direct_response_by,
+					                   notes->direct_response_why)
+					: notes->direct_response_by;
 			if (!r->proj[side].reason)
 				return RB_ENOMEM;
 		}
@@ -269,12 +270,13 @@ static int describe_rules(rb_explanation *ex, const rb__model *m)
 			r->rule_name = route->rules[d->rule].name;
 		if (route)
 			r->listeners = listeners_of(&ex->arena, route, d->gateway);
-		if (d->unmodelled) {
+		const rb__ir_notes *notes = rb__ir_notes_of(d);
+		if (notes->unmodelled) {
 			r->caveat = rb__arena_printf(&ex->arena,
 			                             "BackendTrafficPolicy %s configures %s, which this "
 			                             "model does not cover: the shares assume every ready "
 			                             "endpoint passes",
-			                             d->unmodelled_by, d->unmodelled);
+			                             notes->unmodelled_by, notes->unmodelled);
 			if (!r->caveat)
 				rc = RB_ENOMEM;
 		}

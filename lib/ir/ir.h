@@ -159,11 +159,14 @@ typedef struct rb__ir_ref {
 	 * names none. */
 	const struct rb__backend_ref *backend;
 	const char *namespace_;
-	uint32_t weight;
-	rb__ref_state state;
-	const char *reason;  /* error reason, when the ref failed */
-	const char *message; /* raw error text */
+	const char *message; /* raw error text, when the ref failed */
 	const rb__ir_setting *setting; /* the DS (also for excluded ones) */
+	uint32_t weight;
+	uint8_t state;   /* rb__ref_state */
+	/* Why the ref failed: an rb__ref_reason (model/vocab.h), RB_REF_OK when
+	 * it did not; rb__ref_reason_name writes it. (One byte each: 48 bytes a
+	 * ref.) */
+	uint8_t failure;
 } rb__ir_ref;
 
 /* What ref names: its group (NULL: core), kind ("Service" when the ref
@@ -186,6 +189,23 @@ typedef struct rb__ir_listener_ref {
 	const char *listener_set; /* NULL: the Gateway's own listener */
 } rb__ir_listener_ref;
 
+/* What explain says of a rule beyond its settings (not serialized in the
+ * IR): few rules have any, so a destination points to them (NULL: none). */
+typedef struct rb__ir_notes {
+	/* What the rule's BackendTrafficPolicy configures that explain's Envoy
+	 * model does not cover ("active health checks"...), with the policy's
+	 * "ns/name"; NULL when nothing. */
+	const char *unmodelled;
+	const char *unmodelled_by;
+	/* Why the rule answers direct_response instead of using its backends,
+	 * when something in particular decided it (a filter, a policy): what did
+	 * it ("HTTPRouteFilter default/deny", "RequestHeaderModifier") and the
+	 * reason in its words. NULL otherwise (e.g. 500 because no backendRef is
+	 * usable: the refs say why). */
+	const char *direct_response_by;
+	const char *direct_response_why;
+} rb__ir_notes;
+
 /* One route rule's destination, per parent Gateway (one per distinct result
  * among the parents of that Gateway). */
 struct rb_destination {
@@ -193,20 +213,9 @@ struct rb_destination {
 	const char *route_kind;
 	const char *route_namespace;
 	const char *route_name;
-	/* Not serialized: what the rule's BackendTrafficPolicy configures that
-	 * explain's Envoy model does not cover ("active health checks"...), with
-	 * the policy's "ns/name"; NULL when nothing. */
-	const char *unmodelled;
-	const char *unmodelled_by;
 	const rb__ir_setting *settings;
 	const rb__ir_excluded *excluded;
-	/* Not serialized in the IR: why the rule answers direct_response instead
-	 * of using its backends, when something in particular decided it (a
-	 * filter, a policy): what did it ("HTTPRouteFilter default/deny",
-	 * "RequestHeaderModifier") and the reason in its words. NULL otherwise
-	 * (e.g. 500 because no backendRef is usable: the refs say why). */
-	const char *direct_response_by;
-	const char *direct_response_why;
+	const rb__ir_notes *notes; /* NULL: nothing to note */
 	/* Not serialized: every backendRef of the rule and its fate; the
 	 * settings a direct response hides are still reachable here. */
 	const rb__ir_ref *refs;
@@ -236,6 +245,13 @@ struct rb_destination {
 	bool zone_aware;
 };
 typedef struct rb_destination rb__ir_destination;
+
+/* The notes of a destination: none when it has none. */
+static inline const rb__ir_notes *rb__ir_notes_of(const rb__ir_destination *d)
+{
+	static const rb__ir_notes none = {NULL, NULL, NULL, NULL};
+	return d->notes ? d->notes : &none;
+}
 
 /* Knob k of a destination (rb_knob): off, decided by the options, without knobs. */
 static inline const rb__ir_knob *rb__ir_knob_of(const rb__ir_destination *d, int k)

@@ -132,7 +132,7 @@ static bool ref_qualifies(rb__tr *t, const merge_config *cfg, const rb__ir_ref *
                           const rb__backend_ref *br)
 {
 	const rb__ir_setting *s = ref->setting;
-	if (ref->reason || !s || ref->weight == 0 || ref->state == RB_REF_ZERO_WEIGHT ||
+	if (ref->failure || !s || ref->weight == 0 || ref->state == RB_REF_ZERO_WEIGHT ||
 	    ref->state == RB_REF_DROPPED)
 		return false;
 	/* Extension and custom backends, dynamic resolvers and refs with their own

@@ -156,10 +156,13 @@ int rb__overlap_record(rb__tr *t, const rb__parent *p, const rb__vec *errors)
 
 /* ---- grouping ---- */
 
+/* Key indexes in 32 bits (push_key refuses more keys): the chains are made
+ * once every route is translated, with the whole IR alive. */
 typedef struct groups {
-	size_t *head; /* per key: the first key of its group */
-	size_t *next; /* per key: the next key of its group, or SIZE_MAX */
+	uint32_t *head; /* per key: the first key of its group */
+	uint32_t *next; /* per key: the next key of its group, or NO_KEY */
 } groups;
+#define NO_KEY UINT32_MAX
 
 /* Keys by content (length first: cheaper to tell apart). */
 static int key_cmp(const void *pa, const void *pb)
@@ -189,8 +192,10 @@ static int key_then_position_cmp(const void *pa, const void *pb)
  * was the biggest block of memory alive (2 MiB at 8,000 routes). */
 static int group_keys(rb__tr *t, const rb__overlap_key *keys, size_t n, groups *g)
 {
-	g->head = rb__calloc(t->mem, n, sizeof(size_t));
-	g->next = rb__calloc(t->mem, n, sizeof(size_t));
+	if (n >= NO_KEY)
+		return RB_ELIMIT; /* far past any input the limits let through */
+	g->head = rb__calloc(t->mem, n, sizeof(uint32_t));
+	g->next = rb__calloc(t->mem, n, sizeof(uint32_t));
 	const rb__overlap_key **sorted = rb__calloc(t->mem, n, sizeof(*sorted));
 	if (!g->head || !g->next || !sorted) {
 		rb__free(t->mem, sorted);
@@ -200,16 +205,16 @@ static int group_keys(rb__tr *t, const rb__overlap_key *keys, size_t n, groups *
 		sorted[i] = &keys[i];
 	qsort(sorted, n, sizeof sorted[0], key_then_position_cmp);
 	for (size_t a = 0; a < n;) {
-		size_t first = (size_t)(sorted[a] - keys), prev = first;
+		uint32_t first = (uint32_t)(sorted[a] - keys), prev = first;
 		g->head[first] = first;
 		size_t b = a + 1;
 		for (; b < n && !key_cmp(&sorted[a], &sorted[b]); b++) {
-			size_t m = (size_t)(sorted[b] - keys);
+			uint32_t m = (uint32_t)(sorted[b] - keys);
 			g->head[m] = first;
 			g->next[prev] = m;
 			prev = m;
 		}
-		g->next[prev] = SIZE_MAX;
+		g->next[prev] = NO_KEY;
 		a = b;
 	}
 	rb__free(t->mem, sorted);
@@ -228,7 +233,7 @@ static int name_others(const rb__overlap_key *keys, const groups *g, size_t i, r
                        uintptr_t stamp, rb__buf *msg, size_t *named)
 {
 	const rb__route *self = keys[i].route;
-	for (size_t m = g->head[i]; m != SIZE_MAX && *named <= MAX_NAMED; m = g->next[m]) {
+	for (uint32_t m = g->head[i]; m != NO_KEY && *named <= MAX_NAMED; m = g->next[m]) {
 		const rb__route *r = keys[m].route;
 		if (r == self)
 			continue;
@@ -257,7 +262,7 @@ static int name_others(const rb__overlap_key *keys, const groups *g, size_t i, r
  * adjacent in the chain: the walk stops at the first other route.) */
 static bool key_shared(const rb__overlap_key *keys, const groups *g, size_t i)
 {
-	for (size_t m = g->head[i]; m != SIZE_MAX; m = g->next[m])
+	for (uint32_t m = g->head[i]; m != NO_KEY; m = g->next[m])
 		if (keys[m].route != keys[i].route)
 			return true;
 	return false;

@@ -62,7 +62,7 @@ static knob decide(rb__tr *t, const rb__parent *p, const rb__route_rule *rule, r
  * Here Envoy Gateway's own semantics apply: the most specific claimant
  * decides, and reaches further only when it merges (mergeType set).
  */
-static bool zone_aware(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
+static bool rule_zone_aware(rb__tr *t, const rb__parent *p, const rb__route_rule *rule)
 {
 	const rb__backend_traffic_policy *chain[RB_BTP_SCOPE_COUNT];
 	rb__btp_chain(t, p, rule, chain);
@@ -85,19 +85,19 @@ static bool zone_aware(rb__tr *t, const rb__parent *p, const rb__route_rule *rul
  * Envoy Gateway applies these fields whatever the rebalance knobs say.
  */
 static int unmodelled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                      rb__ir_destination *d)
+                      rb__ir_notes *notes)
 {
 	const rb__backend_traffic_policy *chain[RB_BTP_SCOPE_COUNT];
 	rb__btp_chain(t, p, rule, chain);
-	d->unmodelled = d->unmodelled_by = NULL;
+	notes->unmodelled = notes->unmodelled_by = NULL;
 	for (int i = 0; i < RB_BTP_SCOPE_COUNT; i++) {
 		if (!chain[i])
 			continue;
 		if (chain[i]->unmodelled) {
-			d->unmodelled = chain[i]->unmodelled;
-			d->unmodelled_by = rb__arena_printf(t->out, "%s/%s", chain[i]->meta.namespace_,
-			                                    chain[i]->meta.name);
-			return d->unmodelled_by ? RB_OK : RB_ENOMEM;
+			notes->unmodelled = chain[i]->unmodelled;
+			notes->unmodelled_by = rb__arena_printf(t->out, "%s/%s", chain[i]->meta.namespace_,
+			                                        chain[i]->meta.name);
+			return notes->unmodelled_by ? RB_OK : RB_ENOMEM;
 		}
 		if (!chain[i]->merge_type)
 			break;
@@ -106,7 +106,7 @@ static int unmodelled(rb__tr *t, const rb__parent *p, const rb__route_rule *rule
 }
 
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                     rb__ir_knob knobs[2], rb__ir_destination *d)
+                     rb__ir_knob knobs[2], bool *zone_aware, rb__ir_notes *notes)
 {
 	for (int w = RB_KNOB_NO_ENDPOINTS; w <= RB_KNOB_NOT_READY; w++) {
 		knob k = decide(t, p, rule, (rb_knob)w);
@@ -122,6 +122,6 @@ int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
 			out->scope = SCOPE_NAMES[k.scope];
 		}
 	}
-	d->zone_aware = zone_aware(t, p, rule);
-	return unmodelled(t, p, rule, d);
+	*zone_aware = rule_zone_aware(t, p, rule);
+	return unmodelled(t, p, rule, notes);
 }

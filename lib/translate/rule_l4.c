@@ -49,9 +49,10 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 				return rc;
 			if (res.reason) {
 				ref->state = RB_REF_DROPPED;
-				ref->reason = rb__ref_reason_name(res.reason);
+				ref->failure = (uint8_t)res.reason;
 				ref->message = res.message;
-				rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, ref->reason, -1, "%s",
+				rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS,
+				                   rb__ref_reason_name(res.reason), -1, "%s",
 				                   res.message);
 				if (rc)
 					return rc;

@@ -287,10 +287,10 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	 * default mode, and wherever the exclusion is on (else a misconfigured gRPC
 	 * ref, having no endpoints, would be excluded instead of answered 500). */
 	rb__ir_knob knobs[2];
-	rb__ir_destination policy; /* what else the rule's policy decides */
+	bool zone_aware = false;
+	rb__ir_notes notes = {NULL, NULL, NULL, NULL}; /* what explain says beyond the settings */
 	memset(knobs, 0, sizeof knobs);
-	memset(&policy, 0, sizeof policy);
-	int krc = rb__policy_knobs(t, p, rule, knobs, &policy);
+	int krc = rb__policy_knobs(t, p, rule, knobs, &zone_aware, &notes);
 	if (krc)
 		return krc;
 	bool rebalance = knobs[RB_KNOB_NO_ENDPOINTS].on;
@@ -303,14 +303,15 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 		int rc = rb__rule_backend_ref(t, p, rule, j, dest_name, ref, &res);
 		if (rc)
 			return rc;
-		ref->reason = rb__ref_reason_name(res.reason);
+		ref->failure = (uint8_t)res.reason;
 		ref->message = res.message;
 		if (res.reason && rb__ref_condition(res.reason) == RB_COND_BACKENDS_AVAILABLE) {
-			rc = rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE, ref->reason, -1,
+			rc = rb__add_error(t, errors, RB_COND_BACKENDS_AVAILABLE,
+			                   rb__ref_reason_name(res.reason), -1,
 			                   "failed to find endpoints: %s", res.message);
 			st.no_ready_endpoints = true;
 		} else if (res.reason) {
-			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, ref->reason, -1,
+			rc = rb__add_error(t, errors, RB_COND_RESOLVED_REFS, rb__ref_reason_name(res.reason), -1,
 			                   "failed to process route rule %zu backendRef %zu: %s", rule_index,
 			                   j, res.message);
 			res.ds.invalid = flag_invalid;
@@ -380,15 +381,20 @@ static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *
 	d->excluded_count = (uint32_t)st.excluded_count;
 	memcpy(d->weights, st.weights, sizeof d->weights);
 	d->direct_response = code;
-	d->direct_response_by = code ? answer.by : NULL;
-	d->direct_response_why = code ? answer.why : NULL;
+	notes.direct_response_by = code ? answer.by : NULL;
+	notes.direct_response_why = code ? answer.why : NULL;
 	d->refs = st.refs;
 	d->ref_count = (uint32_t)n;
 	d->rebalance = rebalance;
 	d->knobs = shared_knobs(t, knobs);
-	d->zone_aware = policy.zone_aware;
-	d->unmodelled = policy.unmodelled;
-	d->unmodelled_by = policy.unmodelled_by;
+	d->zone_aware = zone_aware;
+	if (notes.unmodelled || notes.direct_response_by || notes.direct_response_why) {
+		rb__ir_notes *kept = rb__arena_alloc(t->out, sizeof(*kept));
+		if (!kept)
+			return RB_ENOMEM;
+		*kept = notes;
+		d->notes = kept;
+	}
 	return d->knobs ? RB_OK : RB_ENOMEM;
 }
 

@@ -571,11 +571,12 @@ int rb__backend_filter_errors(rb__tr *t, const rb__parent *p, const rb__backend_
 
 /* policy.c: the rebalance knobs of a rule ([rebalance.policy.scopes], [rebalance.exclude]) --
  * zero-endpoint exclusion and strict readiness, each decided by the most specific policy that sets
- * it, else by the options -- into knobs (indexed by rb_knob), and into d->zone_aware whether the rule's policy asks
- * for zone-aware load balancing ([xds.per-setting-triggers]). RB_ENOMEM when a name cannot be
+ * it, else by the options -- into knobs (indexed by rb_knob); into *zone_aware whether the rule's
+ * policy asks for zone-aware load balancing ([xds.per-setting-triggers]); into notes what the
+ * policy configures that explain's model does not cover. RB_ENOMEM when a name cannot be
  * copied. */
 int rb__policy_knobs(rb__tr *t, const rb__parent *p, const rb__route_rule *rule,
-                     rb__ir_knob knobs[2], rb__ir_destination *d);
+                     rb__ir_knob knobs[2], bool *zone_aware, rb__ir_notes *notes);
 
 /* status.c */
 int rb__add_error(rb__tr *t, rb__vec *errors, rb__cond_type type, const char *reason,
