@@ -108,8 +108,7 @@ int rb__route_l4(rb__tr *t, rb__parent *p, rb__vec *dests, rb__vec *errors)
 		if (dropped)
 			p->programmed = false;
 	}
-	/* TCP and UDP name their destination after rules[0]; TLS never does ([meta.destination]).
-	 */
+	/* One destination for the route's rules, named with rule -1 ([name.destination]). */
 	rb__ir_destination *d =
 		rb__push_destination(t, dests, r, dest_name, -1);
 	if (!d)
