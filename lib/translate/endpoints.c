@@ -100,7 +100,7 @@ static int build_table(rb__tr *t, const rb__vec *slices, const char *port_name,
 	}
 	tab->eps = eps;
 	tab->count = n;
-	tab->address_type = slices_address_type(slices);
+	tab->address_type = (uint8_t)slices_address_type(slices);
 	return RB_OK;
 }
 

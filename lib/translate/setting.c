@@ -297,7 +297,7 @@ static int process_service(rb__tr *t, const rb__parent *p, const rb__route_rule 
 		ds->endpoint_count = 1;
 	}
 	ds->prefer_local = prefer_local(t, s);
-	ds->ip_family = ip_family(s);
+	ds->ip_family = (uint8_t)ip_family(s);
 	const char *section;
 	if (section_name(t, br->ref.port, &section))
 		return RB_ENOMEM;
@@ -404,7 +404,7 @@ static int process_backend(rb__tr *t, const rb__backend_ref *br, const char *ns,
 		ds->endpoints = eps;
 		ds->endpoint_count = (uint32_t)b->endpoint_count;
 	}
-	ds->address_type = backend_address_type(b);
+	ds->address_type = (uint8_t)backend_address_type(b);
 	if (b->fallback == RB_TRI_TRUE) {
 		ds->has_priority = true;
 		ds->priority = 1;
@@ -506,7 +506,7 @@ int rb__process_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule
 	if (custom)
 		return process_custom(t, br, &bt, res);
 
-	res->ds.protocol = default_protocol(r->kind);
+	res->ds.protocol = (uint8_t)default_protocol(r->kind);
 	/* TLS before endpoints: a Service with both problems reports InvalidBackendTLS. */
 	rc = rb__check_upstream_tls(t, p->gateway, br, &bt, res);
 	if (rc || res->reason) {
