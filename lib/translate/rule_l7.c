@@ -228,27 +228,16 @@ static rule_answer decide_answer(const rb__parent *p, const rb__route_rule *rule
 	return a;
 }
 
-static bool knob_same(const rb__ir_knob *a, const rb__ir_knob *b)
+static bool knob_same(const void *pa, const void *pb)
 {
-	return a->on == b->on && (a->policy == b->policy || (a->policy && b->policy &&
-	                                                     !strcmp(a->policy, b->policy))) &&
-	       (a->scope == b->scope || (a->scope && b->scope && !strcmp(a->scope, b->scope)));
+	const rb__ir_knob *a = pa, *b = pb;
+	return a->on == b->on && rb__str_eq(a->policy, b->policy) && rb__str_eq(a->scope, b->scope);
 }
 
-/* The knobs in t->out: the previous rule's when they read the same (by
- * content: the engine changes the model under a kept translator), else a
- * copy. Never written once a destination has them. */
+/* The knobs in t->out, shared with the previous rule's when they read the same. */
 static const rb__ir_knob *shared_knobs(rb__tr *t, const rb__ir_knob knobs[2])
 {
-	const rb__ir_knob *last = t->last_knobs;
-	if (last && knob_same(&last[0], &knobs[0]) && knob_same(&last[1], &knobs[1]))
-		return last;
-	rb__ir_knob *copy = rb__arena_alloc(t->out, 2 * sizeof(*copy));
-	if (!copy)
-		return NULL;
-	memcpy(copy, knobs, 2 * sizeof(*copy));
-	t->last_knobs = copy;
-	return copy;
+	return rb__share_last(t, &t->last_knobs, knobs, 2, sizeof(*knobs), knob_same);
 }
 
 static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,

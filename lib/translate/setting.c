@@ -14,7 +14,9 @@
  * [backend.fallback] [backend.no-endpoints] [routing.headless]
  * [input.annotations.prefix].
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,15 +216,10 @@ static const rb__service_port *port_by_number(const rb__service_port *ports, siz
  * (most refs name the same port), so that metadata can be shared too. */
 static int section_name(rb__tr *t, uint32_t port, const char **out)
 {
-	if (!t->last_section || t->last_section_port != port) {
-		const char *s = rb__arena_printf(t->out, "%u", port);
-		if (!s)
-			return RB_ENOMEM;
-		t->last_section = s;
-		t->last_section_port = port;
-	}
-	*out = t->last_section;
-	return RB_OK;
+	char text[16];
+	snprintf(text, sizeof text, "%" PRIu32, port);
+	*out = rb__share_last_string(t, &t->last_section, text);
+	return *out ? RB_OK : RB_ENOMEM;
 }
 
 /* preferLocal from trafficDistribution or the topology-mode annotation ([svc.prefer-local]). */

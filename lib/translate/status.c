@@ -239,35 +239,19 @@ static bool str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static bool conditions_equal(const rb__ir_condition *a, const rb__ir_condition *b, size_t n)
+static bool condition_same(const void *pa, const void *pb)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!str_same(a[i].type, b[i].type) || !str_same(a[i].status, b[i].status) ||
-		    !str_same(a[i].reason, b[i].reason) || !str_same(a[i].message, b[i].message))
-			return false;
-	return true;
+	const rb__ir_condition *a = pa, *b = pb;
+	return str_same(a->type, b->type) && str_same(a->status, b->status) &&
+	       str_same(a->reason, b->reason) && str_same(a->message, b->message);
 }
 
-/*
- * The conditions of a status in t->out: the previous status's array when it
- * reads the same (most statuses are "accepted, resolved", with the same
- * words), else a copy of exactly n. Conditions are never written once a
- * status has them (overlap.c makes a new array), so sharing is safe; the
- * comparison is by content, as the engine changes the model under a kept
- * translator (bench/README.md, Peak memory).
- */
+/* The conditions of a status in t->out, exactly n, shared with the previous
+ * status's when they read the same (overlap.c never writes them: it makes a
+ * new array). */
 static const rb__ir_condition *keep_conditions(rb__tr *t, const rb__ir_condition *conds, size_t n)
 {
-	if (t->last_conditions && t->last_condition_count == n &&
-	    conditions_equal(t->last_conditions, conds, n))
-		return t->last_conditions;
-	rb__ir_condition *copy = rb__arena_alloc(t->out, n * sizeof(*copy));
-	if (!copy)
-		return NULL;
-	memcpy(copy, conds, n * sizeof(*copy));
-	t->last_conditions = copy;
-	t->last_condition_count = n;
-	return copy;
+	return rb__share_last(t, &t->last_conditions, conds, n, sizeof(*conds), condition_same);
 }
 
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)

@@ -110,22 +110,9 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 	return true;
 }
 
-/* "ns/name" in t->out: *last when it reads the same, else a new string, which
- * becomes *last. */
-static const char *shared_ns_name(rb__tr *t, const char **last, const char *ns, const char *name)
+static bool listener_same(const void *pa, const void *pb)
 {
-	const char *s = *last;
-	size_t n = strlen(ns);
-	if (s && !strncmp(s, ns, n) && s[n] == '/' && !strcmp(s + n + 1, name))
-		return s;
-	s = rb__arena_printf(t->out, "%s/%s", ns, name);
-	if (s)
-		*last = s;
-	return s;
-}
-
-static bool listener_same(const rb__ir_listener_ref *a, const rb__ir_listener_ref *b)
-{
+	const rb__ir_listener_ref *a = pa, *b = pb;
 	return !strcmp(a->name, b->name) && a->port == b->port && str_same(a->listener_set, b->listener_set);
 }
 
@@ -139,8 +126,8 @@ static rb__ir_listener_ref parent_listener(const rb__parent *p, size_t i, const 
 	return (rb__ir_listener_ref){l->name ? l->name : "", l->port, own ? NULL : ls};
 }
 
-/* The listeners of parent p that program it, as the IR names them: the
- * previous parent's array when they are the same (never written through). */
+/* The listeners of parent p that program it, as the IR names them, shared
+ * with the previous parent's when they read the same. */
 static int parent_listeners(rb__tr *t, const rb__parent *p, const rb__ir_listener_ref **out,
                             size_t *n)
 {
@@ -148,28 +135,19 @@ static int parent_listeners(rb__tr *t, const rb__parent *p, const rb__ir_listene
 	*out = NULL;
 	const char *ls = NULL;
 	if (p->listener_set &&
-	    !(ls = shared_ns_name(t, &t->last_listener_set, p->listener_set->meta.namespace_,
-	                          p->listener_set->meta.name)))
+	    !(ls = rb__share_last_ns_name(t, &t->last_listener_set, p->listener_set->meta.namespace_,
+	                                  p->listener_set->meta.name)))
 		return RB_ENOMEM;
 	if (!*n)
 		return RB_OK;
-	bool same = t->last_listeners && t->last_listener_count == *n;
-	for (size_t i = 0; i < *n && same; i++) {
-		rb__ir_listener_ref ref = parent_listener(p, i, ls);
-		same = listener_same(&t->last_listeners[i], &ref);
-	}
-	if (same) {
-		*out = t->last_listeners;
-		return RB_OK;
-	}
-	rb__ir_listener_ref *refs = rb__arena_calloc(t->out, *n, sizeof(*refs));
+	/* Made in the route's temporary arena, kept in t->out only when new. */
+	rb__ir_listener_ref *refs = rb__arena_calloc(&t->temp, *n, sizeof(*refs));
 	if (!refs)
 		return RB_ENOMEM;
 	for (size_t i = 0; i < *n; i++)
 		refs[i] = parent_listener(p, i, ls);
-	*out = t->last_listeners = refs;
-	t->last_listener_count = *n;
-	return RB_OK;
+	*out = rb__share_last(t, &t->last_listeners, refs, *n, sizeof(*refs), listener_same);
+	return *out ? RB_OK : RB_ENOMEM;
 }
 
 /* Another parent of the same Gateway with the same result: its listeners join d's. */
@@ -202,8 +180,8 @@ static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listene
  */
 static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p, const rb__vec *dests)
 {
-	const char *gw = shared_ns_name(t, &t->last_gateway, p->gateway->meta.namespace_,
-	                                p->gateway->meta.name);
+	const char *gw = rb__share_last_ns_name(t, &t->last_gateway, p->gateway->meta.namespace_,
+	                                        p->gateway->meta.name);
 	const rb__ir_listener_ref *listeners;
 	size_t listener_count;
 	int rc = gw ? parent_listeners(t, p, &listeners, &listener_count) : RB_ENOMEM;
