@@ -203,6 +203,9 @@ static int expect_seq(rb__dctx *d, const rb__node *n)
 /* A list longer than the API server accepts (maxItems): refused with the bound. */
 static int check_max_items(rb__dctx *d, const rb__node *n, const rb__field *f)
 {
+	/* The model counts in 32 bits (model.h): far past any input the limits let through. */
+	if (n->coll.count > UINT32_MAX)
+		return RB_ELIMIT;
 	if (f->max <= 0 || n->coll.count <= (size_t)f->max)
 		return RB_OK;
 	rb__node_error(d->diags, d->source, n,
@@ -231,7 +234,7 @@ static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const 
 			return rc;
 	}
 	memcpy(at(base, f->offset), &items, sizeof(items));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
 	return RB_OK;
 }
 
@@ -251,7 +254,7 @@ static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__fie
 	}
 	void *p = items;
 	memcpy(at(base, f->offset), &p, sizeof(p));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
 	return RB_OK;
 }
 
@@ -260,6 +263,8 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 	int rc = expect_map(d, n, "a mapping of strings");
 	if (rc)
 		return rc;
+	if (n->coll.count > UINT32_MAX)
+		return RB_ELIMIT; /* as check_max_items */
 	rb__kv *kv = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, sizeof(*kv));
 	if (!kv)
 		return RB_ENOMEM;
@@ -277,7 +282,7 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 			return rc;
 	}
 	memcpy(at(base, f->offset), &kv, sizeof(kv));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
 	return RB_OK;
 }
 

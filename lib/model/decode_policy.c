@@ -262,8 +262,10 @@ static bool has_nonempty(const rb__node *map, const char *key)
 
 /* The keys of a data mapping (only those with a non-empty value, if asked). */
 static int data_keys(rb__dctx *d, const rb__node *v, bool nonempty_only, const char ***keys,
-                     size_t *count)
+                     uint32_t *count)
 {
+	if (v->coll.count > UINT32_MAX)
+		return RB_ELIMIT; /* the model counts in 32 bits (model.h) */
 	*keys = rb__arena_calloc(d->arena, v->coll.count ? v->coll.count : 1, sizeof(**keys));
 	if (!*keys)
 		return RB_ENOMEM;

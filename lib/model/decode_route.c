@@ -182,7 +182,7 @@ static int check_grpc_matches(rb__dctx *d, const rb__node *map, const rb__route 
 		if (rules && rb__node_is_seq(rules) && i < rules->coll.count)
 			at = member_or_self(rules->coll.items[i], "matches");
 		rb__node_error(d->diags, d->source, at,
-		               "%zu items, more than the %d the API server accepts in a GRPCRoute "
+		               "%u items, more than the %d the API server accepts in a GRPCRoute "
 		               "(maxItems: %d)",
 		               r->rules[i].match_count, GRPC_MATCHES_MAX, GRPC_MATCHES_MAX);
 		return RB_EPARSE;

@@ -4,7 +4,9 @@
  *
  * Conventions: strings are NUL-terminated and live in the model arena; an
  * absent string is NULL (an explicitly empty one is ""). Lists are a pointer
- * and a count. Optional scalars carry a has_ flag. Namespaces are never
+ * and a 32-bit count (a list past UINT32_MAX items is refused: decode.c), the
+ * counts after the pointers, so that a struct has no padding between them.
+ * Optional scalars carry a has_ flag. Namespaces are never
  * defaulted here ([input.namespace.not-defaulted]): an object without one has "".
  */
 #ifndef RB_MODEL_MODEL_H
@@ -24,8 +26,9 @@ typedef struct rb__kv {
 	const char *value;
 } rb__kv;
 
-/* A tri-state boolean: absent, false, true. */
-typedef enum rb__tri {
+/* A tri-state boolean: absent, false, true. One byte (packed), as it is
+ * stored in every endpoint of every EndpointSlice. */
+typedef enum __attribute__((packed)) rb__tri {
 	RB_TRI_UNSET = 0,
 	RB_TRI_FALSE = 1,
 	RB_TRI_TRUE = 2
@@ -52,9 +55,9 @@ typedef struct rb__objmeta {
 	const char *name;
 	const char *namespace_; /* "" when absent */
 	rb__kv *labels;
-	size_t label_count;
 	rb__kv *annotations;
-	size_t annotation_count;
+	uint32_t label_count;
+	uint32_t annotation_count;
 	int64_t generation;
 	rb__origin origin;
 } rb__objmeta;
@@ -65,14 +68,14 @@ typedef struct rb__label_requirement {
 	const char *key;
 	const char *op; /* In, NotIn, Exists, DoesNotExist */
 	const char **values;
-	size_t value_count;
+	uint32_t value_count;
 } rb__label_requirement;
 
 typedef struct rb__label_selector {
 	rb__kv *match_labels;
-	size_t match_label_count;
+	uint32_t match_label_count;
 	rb__label_requirement *match_expressions;
-	size_t match_expression_count;
+	uint32_t match_expression_count;
 } rb__label_selector;
 
 /* ---- Gateway ------------------------------------------------------------ */
@@ -98,19 +101,19 @@ typedef struct rb__listener {
 	bool has_tls;         /* a `tls` block is present (even an empty one) */
 	const char *tls_mode; /* Terminate, Passthrough, NULL */
 	rb__secret_ref *certificate_refs;
-	size_t certificate_ref_count;
+	uint32_t certificate_ref_count;
 	const char *allowed_from; /* All, Same, Selector; NULL means Same */
 	bool has_allowed_selector;
 	rb__label_selector allowed_selector;
 	rb__group_kind *allowed_kinds;
-	size_t allowed_kind_count;
+	uint32_t allowed_kind_count;
 } rb__listener;
 
 typedef struct rb__gateway {
 	rb__objmeta meta;
 	const char *gateway_class_name;
 	rb__listener *listeners;
-	size_t listener_count;
+	uint32_t listener_count;
 	/* spec.allowedListeners.namespaces: which ListenerSets may attach (NULL: None) */
 	const char *allowed_listeners_from;
 	bool has_allowed_listeners_selector;
@@ -129,7 +132,7 @@ typedef struct rb__listener_set {
 	const char *parent_name;
 	const char *parent_namespace;
 	rb__listener *listeners;
-	size_t listener_count;
+	uint32_t listener_count;
 } rb__listener_set;
 
 /* ---- routes -------------------------------------------------------------- */
@@ -166,11 +169,11 @@ typedef struct rb__header_value {
 
 typedef struct rb__header_modifier {
 	rb__header_value *set;
-	size_t set_count;
+	uint32_t set_count;
 	rb__header_value *add;
-	size_t add_count;
+	uint32_t add_count;
 	const char **remove;
-	size_t remove_count;
+	uint32_t remove_count;
 } rb__header_modifier;
 
 typedef struct rb__object_ref {
@@ -219,10 +222,10 @@ typedef struct rb__filter {
 
 typedef struct rb__backend_ref {
 	rb__object_ref ref;
-	bool has_weight;
-	uint32_t weight;
 	rb__filter *filters;
-	size_t filter_count;
+	uint32_t filter_count;
+	uint32_t weight;
+	bool has_weight;
 } rb__backend_ref;
 
 /* One header or query parameter match: only regular expressions matter ([l7.rule-drop]). */
@@ -241,9 +244,9 @@ typedef struct rb__route_match {
 	const char *path_type; /* NULL: PathPrefix */
 	const char *path_value;
 	rb__value_match *headers;
-	size_t header_count;
 	rb__value_match *query_params;
-	size_t query_param_count;
+	uint32_t header_count;
+	uint32_t query_param_count;
 	const char *http_method; /* HTTPRoute: the request method to match, or NULL */
 	/* GRPCRoute method match */
 	const char *method_type; /* NULL: Exact */
@@ -260,24 +263,24 @@ typedef struct rb__session_persistence {
 typedef struct rb__route_rule {
 	const char *name;
 	rb__route_match *matches;
-	size_t match_count;
-	bool has_session_persistence;
-	rb__session_persistence session_persistence;
 	rb__filter *filters;
-	size_t filter_count;
 	rb__backend_ref *backend_refs;
-	size_t backend_ref_count;
+	rb__session_persistence session_persistence;
+	uint32_t match_count;
+	uint32_t filter_count;
+	uint32_t backend_ref_count;
+	bool has_session_persistence;
 } rb__route_rule;
 
 typedef struct rb__route {
 	rb__objmeta meta; /* first, as in every object struct */
 	rb__route_kind kind;
+	uint32_t hostname_count;
 	const char **hostnames;
-	size_t hostname_count;
 	rb__parent_ref *parent_refs;
-	size_t parent_ref_count;
 	rb__route_rule *rules;
-	size_t rule_count;
+	uint32_t parent_ref_count;
+	uint32_t rule_count;
 } rb__route;
 
 /* ---- Service, ServiceImport, EndpointSlice ------------------------------- */
@@ -295,19 +298,19 @@ typedef struct rb__service {
 	const char *type;
 	const char *cluster_ip;
 	rb__service_port *ports;
-	size_t port_count;
 	const char *traffic_distribution;
 	const char *ip_family_policy;
 	const char **ip_families;
-	size_t ip_family_count;
+	uint32_t port_count;
+	uint32_t ip_family_count;
 } rb__service;
 
 typedef struct rb__service_import {
 	rb__objmeta meta;
 	const char **ips;
-	size_t ip_count;
+	uint32_t ip_count;
 	rb__service_port *ports;
-	size_t port_count;
+	uint32_t port_count;
 } rb__service_import;
 
 typedef struct rb__slice_port {
@@ -319,20 +322,20 @@ typedef struct rb__slice_port {
 
 typedef struct rb__slice_endpoint {
 	const char **addresses;
-	size_t address_count;
+	const char *zone;
+	uint32_t address_count;
 	rb__tri ready;
 	rb__tri serving;
 	rb__tri terminating;
-	const char *zone;
 } rb__slice_endpoint;
 
 typedef struct rb__endpoint_slice {
 	rb__objmeta meta;
 	const char *address_type;
 	rb__slice_port *ports;
-	size_t port_count;
 	rb__slice_endpoint *endpoints;
-	size_t endpoint_count;
+	uint32_t port_count;
+	uint32_t endpoint_count;
 } rb__endpoint_slice;
 
 /* A reference to CA certificates: a ConfigMap (default), Secret or ClusterTrustBundle. */
@@ -365,15 +368,15 @@ typedef struct rb__backend {
 	rb__objmeta meta;
 	const char *type; /* Endpoints (default), DynamicResolver */
 	rb__backend_endpoint *endpoints;
-	size_t endpoint_count;
+	uint32_t endpoint_count;
 	const char **app_protocols;
-	size_t app_protocol_count;
+	uint32_t app_protocol_count;
 	rb__tri fallback;
 	bool has_tls;
 	rb__tri tls_insecure_skip_verify;
 	const char *tls_well_known_ca;
 	rb__ca_ref *tls_ca_refs;
-	size_t tls_ca_ref_count;
+	uint32_t tls_ca_ref_count;
 	bool has_tls_client_cert;
 	const char *tls_client_cert_namespace;
 } rb__backend;
@@ -395,9 +398,9 @@ typedef struct rb__grant_to {
 typedef struct rb__reference_grant {
 	rb__objmeta meta;
 	rb__grant_from *from;
-	size_t from_count;
+	uint32_t from_count;
 	rb__grant_to *to;
-	size_t to_count;
+	uint32_t to_count;
 } rb__reference_grant;
 
 /* ---- policies and configuration -------------------------------------------- */
@@ -423,11 +426,11 @@ typedef struct rb__target_selector {
  */
 typedef struct rb__policy_targets {
 	rb__policy_target *refs;
-	size_t ref_count;
+	uint32_t ref_count;
 	bool has_ref;
 	rb__policy_target ref;
 	rb__target_selector *selectors;
-	size_t selector_count;
+	uint32_t selector_count;
 } rb__policy_targets;
 
 /*
@@ -450,18 +453,18 @@ typedef struct rb__rate_limit_header {
 /* A rate-limit client selector: what it matches on. */
 typedef struct rb__client_selector {
 	rb__rate_limit_header *headers;
-	size_t header_count;
+	uint32_t header_count;
 	bool has_source_cidr;
 	const char *source_cidr;
-	size_t method_count;
+	uint32_t method_count;
 	bool has_path;
-	size_t query_param_count;
+	uint32_t query_param_count;
 } rb__client_selector;
 
 /* A rate-limit rule: its client selectors and its unit. */
 typedef struct rb__rate_limit_rule {
 	rb__client_selector *client_selectors;
-	size_t client_selector_count;
+	uint32_t client_selector_count;
 	const char *unit;
 } rb__rate_limit_rule;
 
@@ -477,9 +480,9 @@ typedef struct rb__btp_checks {
 	bool has_local_rate_limit;
 	bool has_global_rate_limit;
 	rb__rate_limit_rule *local_rules;
-	size_t local_rule_count;
+	uint32_t local_rule_count;
 	rb__rate_limit_rule *global_rules;
-	size_t global_rule_count;
+	uint32_t global_rule_count;
 	bool has_table_size;
 	uint32_t table_size; /* loadBalancer.consistentHash.tableSize */
 	const char *slow_start_window;
@@ -500,14 +503,14 @@ typedef struct rb__btp_checks {
 	const char *http2_stream_window;     /* http2.initialStreamWindowSize (a quantity) */
 	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
 	rb__response_override *overrides;
-	size_t override_count;
+	uint32_t override_count;
 } rb__btp_checks;
 
 /* The backendRefs of an external service a policy calls (ExtAuth, ExtProc,
  * remote JWKS, OIDC provider): backendRefs, or the older single backendRef. */
 typedef struct rb__ext_service {
 	rb__backend_ref *refs;
-	size_t ref_count;
+	uint32_t ref_count;
 	bool has_ref;
 	rb__backend_ref ref;
 } rb__ext_service;
@@ -524,8 +527,8 @@ typedef struct rb__jwt_provider {
 /* An authorization rule: what its principal asks for. */
 typedef struct rb__authz_rule {
 	const char **client_cidrs;
-	size_t client_cidr_count;
-	size_t geo_count; /* clientIPGeoLocations entries */
+	uint32_t client_cidr_count;
+	uint32_t geo_count; /* clientIPGeoLocations entries */
 	bool geo_country, geo_region, geo_city, geo_asn, geo_isp, geo_anonymous;
 } rb__authz_rule;
 
@@ -543,17 +546,17 @@ typedef struct rb__security_policy {
 	rb__secret_ref basic_auth_users;
 	bool has_api_key_auth;
 	rb__secret_ref *api_key_credentials;
-	size_t api_key_credential_count;
+	uint32_t api_key_credential_count;
 	bool has_jwt;
 	rb__jwt_provider *jwt_providers;
-	size_t jwt_provider_count;
+	uint32_t jwt_provider_count;
 	bool has_oidc;
 	rb__secret_ref oidc_client_secret;
 	bool has_oidc_provider_service;
 	rb__ext_service oidc_provider;
 	bool has_authorization;
 	rb__authz_rule *authz_rules;
-	size_t authz_rule_count;
+	uint32_t authz_rule_count;
 } rb__security_policy;
 
 typedef struct rb__ext_proc {
@@ -587,13 +590,13 @@ typedef struct rb__extension_policy {
 	rb__policy_targets targets;
 	const char *merge_type;
 	rb__ext_proc *ext_procs;
-	size_t ext_proc_count;
+	uint32_t ext_proc_count;
 	rb__lua *luas;
-	size_t lua_count;
+	uint32_t lua_count;
 	rb__wasm *wasms;
-	size_t wasm_count;
+	uint32_t wasm_count;
 	rb__dynamic_module *dynamic_modules;
-	size_t dynamic_module_count;
+	uint32_t dynamic_module_count;
 } rb__extension_policy;
 
 typedef struct rb__client_traffic_policy {
@@ -602,10 +605,10 @@ typedef struct rb__client_traffic_policy {
 	bool has_client_validation;
 	rb__tri client_validation_optional;
 	rb__secret_ref *client_ca_refs; /* tls.clientValidation.caCertificateRefs */
-	size_t client_ca_ref_count;
+	uint32_t client_ca_ref_count;
 	bool has_client_ip_detection;
 	bool has_xff;
-	size_t xff_trusted_cidr_count;
+	uint32_t xff_trusted_cidr_count;
 	bool has_xff_trusted_hops;
 	bool has_custom_header;
 	const char *timeouts[4]; /* http.{requestReceivedTimeout, idleTimeout, streamIdleTimeout},
@@ -652,7 +655,7 @@ typedef struct rb__envoy_proxy {
 	bool has_merge_backends_selector;
 	rb__label_selector merge_backends_selector;
 	const char **dynamic_modules; /* spec.dynamicModules[].name: the allowed modules */
-	size_t dynamic_module_count;
+	uint32_t dynamic_module_count;
 	bool has_geoip_provider;
 	bool geoip_country_db, geoip_city_db, geoip_asn_db, geoip_isp_db, geoip_anonymous_db;
 	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
@@ -667,7 +670,7 @@ typedef struct rb__backend_tls_policy {
 	rb__policy_targets targets; /* no targetSelectors */
 	const char *well_known_ca;
 	rb__ca_ref *ca_refs;
-	size_t ca_ref_count;
+	uint32_t ca_ref_count;
 } rb__backend_tls_policy;
 
 /* A ConfigMap or ClusterTrustBundle: only whether it carries a CA bundle. */
@@ -679,10 +682,10 @@ typedef struct rb__ca_holder {
 	bool has_response_body;
 	bool has_any_data;
 	const char **data_keys; /* a ConfigMap's data keys whose value is not empty */
-	size_t data_key_count;
+	uint32_t data_key_count;
 	const char *lua_script; /* a ConfigMap's data["lua"] when not empty (an EEP's ValueRef) */
 	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt (ConfigMap) */
-	size_t ca_cert_count;
+	uint32_t ca_cert_count;
 } rb__ca_holder;
 
 typedef struct rb__namespace {
@@ -703,9 +706,9 @@ typedef struct rb__secret {
 	bool has_ca_crt;
 	bool has_credential; /* a non-empty "credential" key (HTTPRouteFilter credentialInjection) */
 	const char **data_keys; /* every data key (policies check .htpasswd, client-secret...) */
-	size_t data_key_count;
+	uint32_t data_key_count;
 	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt */
-	size_t ca_cert_count;
+	uint32_t ca_cert_count;
 } rb__secret;
 
 /* One cookie match of an HTTPRouteFilter's `matches`. */
@@ -717,7 +720,7 @@ typedef struct rb__cookie_match {
 
 typedef struct rb__hrf_match {
 	rb__cookie_match *cookies;
-	size_t cookie_count;
+	uint32_t cookie_count;
 } rb__hrf_match;
 
 /*
@@ -728,7 +731,7 @@ typedef struct rb__hrf_match {
 typedef struct rb__http_route_filter {
 	rb__objmeta meta;
 	rb__hrf_match *matches;
-	size_t match_count;
+	uint32_t match_count;
 	/* spec.urlRewrite */
 	bool has_url_rewrite;
 	bool has_rewrite_path;
