@@ -58,7 +58,6 @@ typedef struct rb__objmeta {
 	rb__kv *annotations;
 	uint32_t label_count;
 	uint32_t annotation_count;
-	int64_t generation;
 	rb__origin origin;
 } rb__objmeta;
 
