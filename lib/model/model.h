@@ -34,20 +34,36 @@ typedef enum __attribute__((packed)) rb__tri {
 	RB_TRI_TRUE = 2
 } rb__tri;
 
+/* The source and the JSON pointer of an object, or of the list it is an item of. */
+typedef struct rb__place {
+	const char *source;
+	const char *path;
+} rb__place;
+
 /* Where an object came from, for explanations. */
 typedef struct rb__origin {
-	const char *source;
-	/* JSON pointer of the object in its document: path ("" for a root), then
-	 * "/index" when has_index (an item of a list: the items share the list's
-	 * path, and the index is formatted only when a warning needs it). */
-	const char *path;
+	/* Source name and JSON pointer of the object in its document: path (""
+	 * for a root), then "/index" when has_index (an item of a list: the items
+	 * share the list's place, and the index is formatted only when a warning
+	 * needs it). NULL in an object the library made (what_if.c). */
+	const rb__place *place;
 	uint32_t line;
 	uint32_t column;
-	/* 32 bits, as line and column: 32 bytes where a size_t made 40, in every
-	 * object's metadata (a list past UINT32_MAX items is refused). */
+	/* 32 bits, as line and column: 24 bytes in every object's metadata (a
+	 * list past UINT32_MAX items is refused). */
 	uint32_t index;
 	bool has_index;
 } rb__origin;
+
+/* The source name and path of an origin ("" when unknown). */
+static inline const char *rb__origin_source(const rb__origin *o)
+{
+	return o->place && o->place->source ? o->place->source : "";
+}
+static inline const char *rb__origin_path(const rb__origin *o)
+{
+	return o->place && o->place->path ? o->place->path : "";
+}
 
 typedef struct rb__objmeta {
 	const char *api_version;
@@ -804,6 +820,8 @@ typedef struct rb__model {
 	const char *list_path;
 	const char *list_key;
 	size_t list_key_len;
+	/* The place of the last object: the next items of its list share it. */
+	const rb__place *last_place;
 } rb__model;
 
 void rb__model_init(rb__model *m, const rb__mem *mem);
