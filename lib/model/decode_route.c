@@ -68,14 +68,26 @@ static const rb__field FILTER_FIELDS[] = {
 };
 static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
 
+/* Gateway API bounds weights to 0..1000000; negative ones are unusable ([weight.range]). */
+static int backend_ref_weight(rb__dctx *d, const rb__node *v, void *base)
+{
+	rb__backend_ref *br = base;
+	int64_t w;
+	int rc = rb__decode_int(d, v, 0, 1000000, &w);
+	if (rc)
+		return rc;
+	br->weight = (uint32_t)w & 0x7fffffffu; /* a bit-field: at most 1000000 */
+	br->has_weight = 1;
+	return RB_OK;
+}
+
 static const rb__field BACKEND_REF_FIELDS[] = {
     RB_F_STR("group", rb__backend_ref, ref.group),
     RB_F_STR("kind", rb__backend_ref, ref.kind),
     RB_F_STR_REQ("name", rb__backend_ref, ref.name),
     RB_F_STR("namespace", rb__backend_ref, ref.namespace_),
     RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
-    /* Gateway API bounds weights to 0..1000000; negative ones are unusable ([weight.range]). */
-    RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
+    RB_F_FN("weight", backend_ref_weight),
     RB_F_LIST_MAX("filters", rb__backend_ref, filters, filter_count, FILTER, 16),
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);

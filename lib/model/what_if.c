@@ -382,8 +382,8 @@ static int apply_ref_target(const rb__model *m, rb__model *view, rb__arena *a, i
 		br->ref.has_port = false;
 		br->ref.port = 0;
 	} else {
-		br->has_weight = true;
-		br->weight = t->value;
+		br->has_weight = 1;
+		br->weight = t->value & 0x7fffffffu; /* a bit-field: at most WHAT_IF_MAX */
 	}
 	*applied = true;
 	return RB_OK;
