@@ -2,6 +2,13 @@
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
+int rb__check_api_version(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)base;
+	const char *api_version;
+	return rb__decode_string(d, v, &api_version);
+}
+
 /* metadata.generation changes no result: it is checked as the API server
  * would (a non-negative integer), and not kept. */
 static int check_generation(rb__dctx *d, const rb__node *v, void *base)

@@ -239,7 +239,9 @@ const rb__schema rb__schema_namespace =
 	RB_SCHEMA("a Namespace", rb__namespace, NAMESPACE_FIELDS, namespace_post);
 
 static const rb__field UNSTRUCTURED_FIELDS[] = {
-	RB_F_OBJECT_META(rb__unstructured),
+	RB_F_STR("apiVersion", rb__unstructured, api_version),
+	RB_F_STR("kind", rb__unstructured, meta.kind),
+	RB_F_STRUCT("metadata", rb__unstructured, meta, rb__schema_objmeta),
 };
 const rb__schema rb__schema_unstructured =
 	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);

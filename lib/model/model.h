@@ -65,8 +65,10 @@ static inline const char *rb__origin_path(const rb__origin *o)
 	return o->place && o->place->path ? o->place->path : "";
 }
 
+/* An object's metadata, and its kind. Its apiVersion is checked, not kept:
+ * only the objects of extensionRefFilters, of any API, need theirs
+ * (rb__unstructured). */
 typedef struct rb__objmeta {
-	const char *api_version;
 	const char *kind; /* TypeMeta kind as written (NULL when absent) */
 	const char *name;
 	const char *namespace_; /* "" when absent */
@@ -712,6 +714,7 @@ typedef struct rb__namespace {
 /* An object of extensionRefFilters: only its identity matters ([custom.select]). */
 typedef struct rb__unstructured {
 	rb__objmeta meta;
+	const char *api_version;
 } rb__unstructured;
 
 /* A Secret: only what listener TLS needs (type and which keys are present). */

@@ -337,7 +337,6 @@ static int fallback_backend(const rb__model *m, rb__model *view, rb__arena *a,
 	rb__backend_endpoint *e = rb__arena_calloc(a, 1, sizeof(*e));
 	if (!b || !e)
 		return RB_ENOMEM;
-	b->meta.api_version = RB_GROUP_ENVOY_GATEWAY "/v1alpha1";
 	b->meta.kind = "Backend";
 	b->meta.namespace_ = route_ns;
 	b->meta.name = name;
