@@ -238,12 +238,60 @@ static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const 
 	return RB_OK;
 }
 
+/* The slot of schema s among the shared lists: its own, else the next to reuse. */
+static rb__list_share *share_slot(rb__list_share *share, const rb__schema *s)
+{
+	for (size_t i = 0; i < RB_LIST_SHARE_SLOTS; i++)
+		if (share[i].schema == s || !share[i].schema)
+			return &share[i];
+	return &share[(uintptr_t)s / sizeof(void *) % RB_LIST_SHARE_SLOTS];
+}
+
+/* Decode a list of flat structs (RB_FF_SHARE) on the stack: when it equals the
+ * schema's last list, *out is that list; else a copy in the arena, now the last. */
+enum { SHARE_MAX_BYTES = 2048 };
+static int decode_shared_list(rb__dctx *d, const rb__node *n, const rb__schema *s, void **out)
+{
+	uint64_t buf[SHARE_MAX_BYTES / sizeof(uint64_t)];
+	size_t bytes = n->coll.count * s->size;
+	memset(buf, 0, bytes);
+	for (size_t i = 0; i < n->coll.count; i++) {
+		int rc = rb__decode_struct(d, n->coll.items[i], s, (char *)buf + i * s->size);
+		if (rc)
+			return rc;
+	}
+	rb__list_share *last = share_slot(d->share, s);
+	if (last->schema == s && last->count == n->coll.count && !memcmp(last->items, buf, bytes)) {
+		*out = last->items; /* read-only from here on, as every list */
+		return RB_OK;
+	}
+	void *items = rb__arena_alloc(d->arena, bytes);
+	if (!items)
+		return RB_ENOMEM;
+	memcpy(items, buf, bytes);
+	last->schema = s;
+	last->items = items;
+	last->count = (uint32_t)n->coll.count;
+	*out = items;
+	return RB_OK;
+}
+
 static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)
 {
 	int rc = expect_seq(d, n);
 	if (rc || (rc = check_max_items(d, n, f)))
 		return rc;
 	const rb__schema *s = f->schema;
+	if ((f->flags & RB_FF_SHARE) && d->share && n->coll.count &&
+	    n->coll.count <= SHARE_MAX_BYTES / s->size) {
+		void *p;
+		rc = decode_shared_list(d, n, s, &p);
+		if (rc)
+			return rc;
+		memcpy(at(base, f->offset), &p, sizeof(p));
+		*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
+		return RB_OK;
+	}
 	char *items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, s->size);
 	if (!items)
 		return RB_ENOMEM;

@@ -167,7 +167,7 @@ static const rb__schema PARENT_REF = RB_SCHEMA("a parentRef", rb__parent_ref, PA
 
 static const rb__field ROUTE_SPEC_FIELDS[] = {
 	RB_F_STRS_MAX("hostnames", rb__route, hostnames, hostname_count, 16),
-	RB_F_LIST_MAX("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF, 32),
+	RB_F_LIST_SHARED("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF, 32),
 	RB_F_LIST_MAX("rules", rb__route, rules, rule_count, RULE, 16),
 };
 static const rb__schema ROUTE_SPEC = RB_SCHEMA("a route spec", rb__route, ROUTE_SPEC_FIELDS, NULL);

@@ -106,6 +106,7 @@ void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
 	m->list_key = NULL;
 	m->list_key_len = 0;
 	m->last_place = NULL;
+	memset(m->share, 0, sizeof m->share);
 }
 
 const char *rb__route_kind_name(rb__route_kind k)
@@ -304,7 +305,8 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	rb__dctx d = {.arena = &m->arena,
 	              .diags = c->diags,
 	              .source = c->source,
-	              .warnings = c->warnings};
+	              .warnings = c->warnings,
+	              .share = m->share};
 	size_t size = e->schema->size;
 	void *o = rb__arena_calloc(&m->arena, 1, size);
 	if (!o)

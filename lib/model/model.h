@@ -791,6 +791,14 @@ typedef struct rb__gateway_class {
 
 /* ---- the model ---------------------------------------------------------------- */
 
+/* The last list a schema decoded, for the next equal one to share (decode.h, RB_FF_SHARE). */
+typedef struct rb__list_share {
+	const void *schema;
+	void *items;
+	uint32_t count;
+} rb__list_share;
+enum { RB_LIST_SHARE_SLOTS = 4 };
+
 typedef struct rb__model {
 	const rb__mem *mem;
 	rb__arena arena;
@@ -827,6 +835,8 @@ typedef struct rb__model {
 	size_t list_key_len;
 	/* The place of the last object: the next items of its list share it. */
 	const rb__place *last_place;
+	/* Lists that the next objects may share (parentRefs, ports: decode.h, RB_FF_SHARE). */
+	rb__list_share share[RB_LIST_SHARE_SLOTS];
 } rb__model;
 
 void rb__model_init(rb__model *m, const rb__mem *mem);
