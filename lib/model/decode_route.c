@@ -109,19 +109,24 @@ static const rb__field PATH_MATCH_FIELDS[] = {
 static const rb__schema PATH_MATCH = RB_SCHEMA("a path match", rb__route_match, PATH_MATCH_FIELDS, NULL);
 
 static const rb__field GRPC_METHOD_FIELDS[] = {
-	RB_F_STR("type", rb__route_match, method_type),
-	RB_F_STR("service", rb__route_match, method_service),
-	RB_F_STR("method", rb__route_match, method_method),
+	RB_F_STR("type", rb__method_match, type),
+	RB_F_STR("service", rb__method_match, service),
+	RB_F_STR("method", rb__method_match, method),
 };
 static const rb__schema GRPC_METHOD =
-	RB_SCHEMA("a method match", rb__route_match, GRPC_METHOD_FIELDS, NULL);
+	RB_SCHEMA("a method match", rb__method_match, GRPC_METHOD_FIELDS, NULL);
 
 /* `method` is a mapping in a GRPCRoute and an HTTP method name in an HTTPRoute. */
 static int match_method(rb__dctx *d, const rb__node *v, void *base)
 {
-	if (rb__node_is_map(v))
-		return rb__decode_struct(d, v, &GRPC_METHOD, base);
-	return rb__decode_string(d, v, &((rb__route_match *)base)->http_method);
+	rb__route_match *m = base;
+	if (!rb__node_is_map(v))
+		return rb__decode_string(d, v, &m->http_method);
+	rb__method_match *mm = rb__arena_calloc(d->arena, 1, sizeof(*mm));
+	if (!mm)
+		return RB_ENOMEM;
+	m->grpc_method = mm;
+	return rb__decode_struct(d, v, &GRPC_METHOD, mm);
 }
 
 static const rb__field MATCH_FIELDS[] = {

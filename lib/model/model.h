@@ -254,6 +254,13 @@ typedef struct rb__value_match {
 	const char *value;
 } rb__value_match;
 
+/* A GRPCRoute method match, apart from the matches of the far more numerous HTTPRoutes. */
+typedef struct rb__method_match {
+	const char *type; /* NULL: Exact */
+	const char *service;
+	const char *method;
+} rb__method_match;
+
 /*
  * One entry of a rule's matches, as far as it can make the rule unbuildable:
  * regular expressions that do not compile drop the rule ([l7.rule-drop]).
@@ -267,11 +274,15 @@ typedef struct rb__route_match {
 	uint32_t header_count;
 	uint32_t query_param_count;
 	const char *http_method; /* HTTPRoute: the request method to match, or NULL */
-	/* GRPCRoute method match */
-	const char *method_type; /* NULL: Exact */
-	const char *method_service;
-	const char *method_method;
+	const rb__method_match *grpc_method; /* GRPCRoute: the method to match, or NULL */
 } rb__route_match;
+
+/* The GRPCRoute method match of m, every field absent when it has none. */
+static inline const rb__method_match *rb__route_match_method(const rb__route_match *m)
+{
+	static const rb__method_match none;
+	return m->grpc_method ? m->grpc_method : &none;
+}
 
 /* HTTPRoute sessionPersistence: only what can make the rule unbuildable ([l7.rule-drop]). */
 typedef struct rb__session_persistence {
