@@ -175,7 +175,7 @@ static bool parse_cert(rb__arena *a, der cert, rb__cert_validity *out)
 }
 
 int rb__pem_certificates(rb__arena *a, const char *pem, size_t n, rb__cert_validity **out,
-                         size_t *count)
+                         uint32_t *count)
 {
 	static const char BEGIN[] = "-----BEGIN CERTIFICATE-----";
 	static const char END[] = "-----END CERTIFICATE-----";
@@ -187,6 +187,8 @@ int rb__pem_certificates(rb__arena *a, const char *pem, size_t n, rb__cert_valid
 			cap++;
 	if (!cap)
 		return RB_OK;
+	if (cap > UINT32_MAX)
+		return RB_ELIMIT; /* the model counts in 32 bits (model.h) */
 	*out = rb__arena_calloc(a, cap, sizeof(**out));
 	if (!*out)
 		return RB_ENOMEM;

@@ -21,6 +21,6 @@ unsigned char *rb__base64_decode(rb__arena *a, const char *s, size_t n, size_t *
 
 /* Every "CERTIFICATE" block of a PEM text, in order, into an array in `a`. RB_OK or RB_ENOMEM. */
 int rb__pem_certificates(rb__arena *a, const char *pem, size_t n, rb__cert_validity **out,
-                         size_t *count);
+                         uint32_t *count);
 
 #endif

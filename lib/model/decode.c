@@ -203,6 +203,9 @@ static int expect_seq(rb__dctx *d, const rb__node *n)
 /* A list longer than the API server accepts (maxItems): refused with the bound. */
 static int check_max_items(rb__dctx *d, const rb__node *n, const rb__field *f)
 {
+	/* The model counts in 32 bits (model.h): far past any input the limits let through. */
+	if (n->coll.count > UINT32_MAX)
+		return RB_ELIMIT;
 	if (f->max <= 0 || n->coll.count <= (size_t)f->max)
 		return RB_OK;
 	rb__node_error(d->diags, d->source, n,
@@ -231,7 +234,45 @@ static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const 
 			return rc;
 	}
 	memcpy(at(base, f->offset), &items, sizeof(items));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
+	return RB_OK;
+}
+
+/* The slot of schema s among the shared lists: its own, else the next to reuse. */
+static rb__list_share *share_slot(rb__list_share *share, const rb__schema *s)
+{
+	for (size_t i = 0; i < RB_LIST_SHARE_SLOTS; i++)
+		if (share[i].schema == s || !share[i].schema)
+			return &share[i];
+	return &share[(uintptr_t)s / sizeof(void *) % RB_LIST_SHARE_SLOTS];
+}
+
+/* Decode a list of flat structs (RB_FF_SHARE) on the stack: when it equals the
+ * schema's last list, *out is that list; else a copy in the arena, now the last. */
+enum { SHARE_MAX_BYTES = 2048 };
+static int decode_shared_list(rb__dctx *d, const rb__node *n, const rb__schema *s, void **out)
+{
+	uint64_t buf[SHARE_MAX_BYTES / sizeof(uint64_t)];
+	size_t bytes = n->coll.count * s->size;
+	memset(buf, 0, bytes);
+	for (size_t i = 0; i < n->coll.count; i++) {
+		int rc = rb__decode_struct(d, n->coll.items[i], s, (char *)buf + i * s->size);
+		if (rc)
+			return rc;
+	}
+	rb__list_share *last = share_slot(d->share, s);
+	if (last->schema == s && last->count == n->coll.count && !memcmp(last->items, buf, bytes)) {
+		*out = last->items; /* read-only from here on, as every list */
+		return RB_OK;
+	}
+	void *items = rb__arena_alloc(d->arena, bytes);
+	if (!items)
+		return RB_ENOMEM;
+	memcpy(items, buf, bytes);
+	last->schema = s;
+	last->items = items;
+	last->count = (uint32_t)n->coll.count;
+	*out = items;
 	return RB_OK;
 }
 
@@ -241,6 +282,16 @@ static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__fie
 	if (rc || (rc = check_max_items(d, n, f)))
 		return rc;
 	const rb__schema *s = f->schema;
+	if ((f->flags & RB_FF_SHARE) && d->share && n->coll.count &&
+	    n->coll.count <= SHARE_MAX_BYTES / s->size) {
+		void *p;
+		rc = decode_shared_list(d, n, s, &p);
+		if (rc)
+			return rc;
+		memcpy(at(base, f->offset), &p, sizeof(p));
+		*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
+		return RB_OK;
+	}
 	char *items = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, s->size);
 	if (!items)
 		return RB_ENOMEM;
@@ -251,7 +302,7 @@ static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__fie
 	}
 	void *p = items;
 	memcpy(at(base, f->offset), &p, sizeof(p));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
 	return RB_OK;
 }
 
@@ -260,6 +311,8 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 	int rc = expect_map(d, n, "a mapping of strings");
 	if (rc)
 		return rc;
+	if (n->coll.count > UINT32_MAX)
+		return RB_ELIMIT; /* as check_max_items */
 	rb__kv *kv = rb__arena_calloc(d->arena, n->coll.count ? n->coll.count : 1, sizeof(*kv));
 	if (!kv)
 		return RB_ENOMEM;
@@ -277,7 +330,7 @@ static int decode_kv_map(rb__dctx *d, const rb__node *n, void *base, const rb__f
 			return rc;
 	}
 	memcpy(at(base, f->offset), &kv, sizeof(kv));
-	*(size_t *)at(base, f->aux) = n->coll.count;
+	*(uint32_t *)at(base, f->aux) = (uint32_t)n->coll.count;
 	return RB_OK;
 }
 

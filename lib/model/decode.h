@@ -31,6 +31,8 @@
 #include "core/diag.h"
 #include "load/node.h"
 
+struct rb__list_share;
+
 typedef struct rb__dctx {
 	rb__arena *arena; /* where decoded data goes (the model's) */
 	rb__diags *diags;
@@ -40,6 +42,8 @@ typedef struct rb__dctx {
 	 * and what it found (unknown fields come in runs of one schema). */
 	const struct rb__schema *memo_schema;
 	const void *memo_closed;
+	/* The model's last lists of the RB_FF_SHARE fields (model.h); NULL: no sharing. */
+	struct rb__list_share *share;
 } rb__dctx;
 
 typedef struct rb__schema rb__schema;
@@ -62,7 +66,13 @@ typedef enum rb__ftype {
 	RB_FT_CUSTOM = 10      /* fn */
 } rb__ftype;
 
-enum { RB_FF_REQUIRED = 1 };
+/*
+ * RB_FF_SHARE: a list equal, byte for byte, to the last one decoded by the
+ * same schema points to it instead of a copy of its own (rb__list_share):
+ * only for lists of flat structs (strings and scalars: equal short strings
+ * are one copy, rb__arena_intern), which nothing writes once decoded.
+ */
+enum { RB_FF_REQUIRED = 1, RB_FF_SHARE = 2 };
 
 #define RB_NO_AUX ((size_t)-1)
 
@@ -124,6 +134,9 @@ struct rb__schema {
 	{key, sizeof(key) - 1, RB_FT_STRING_LIST, 0, offsetof(T, m), offsetof(T, n), NULL, 0, max_items, NULL}
 #define RB_F_LIST_MAX(key, T, m, n, schema_, max_items) \
 	{key, sizeof(key) - 1, RB_FT_LIST, 0, offsetof(T, m), offsetof(T, n), &(schema_), 0, max_items, NULL}
+#define RB_F_LIST_SHARED(key, T, m, n, schema_, max_items) \
+	{key, sizeof(key) - 1, RB_FT_LIST, RB_FF_SHARE, offsetof(T, m), offsetof(T, n), &(schema_), 0, \
+	 max_items, NULL}
 #define RB_F_KV(key, T, m, n) {key, sizeof(key) - 1, RB_FT_KV_MAP, 0, offsetof(T, m), offsetof(T, n), NULL, 0, 0, NULL}
 #define RB_F_FN(key, fn_) {key, sizeof(key) - 1, RB_FT_CUSTOM, 0, 0, RB_NO_AUX, NULL, 0, 0, fn_}
 

@@ -2,12 +2,28 @@
 #include "model/schemas.h"
 #include "rebalance/errors.h"
 
+int rb__check_api_version(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)base;
+	const char *api_version;
+	return rb__decode_string(d, v, &api_version);
+}
+
+/* metadata.generation changes no result: it is checked as the API server
+ * would (a non-negative integer), and not kept. */
+static int check_generation(rb__dctx *d, const rb__node *v, void *base)
+{
+	(void)base;
+	int64_t generation;
+	return rb__decode_int(d, v, 0, INT64_MAX, &generation);
+}
+
 static const rb__field OBJMETA_FIELDS[] = {
 	RB_F_STR("name", rb__objmeta, name),
 	RB_F_STR("namespace", rb__objmeta, namespace_),
 	RB_F_KV("labels", rb__objmeta, labels, label_count),
 	RB_F_KV("annotations", rb__objmeta, annotations, annotation_count),
-	RB_F_I64("generation", rb__objmeta, generation, 0, INT64_MAX),
+	RB_F_FN("generation", check_generation),
 };
 const rb__schema rb__schema_objmeta = RB_SCHEMA("metadata", rb__objmeta, OBJMETA_FIELDS, NULL);
 

@@ -239,7 +239,9 @@ const rb__schema rb__schema_namespace =
 	RB_SCHEMA("a Namespace", rb__namespace, NAMESPACE_FIELDS, namespace_post);
 
 static const rb__field UNSTRUCTURED_FIELDS[] = {
-	RB_F_OBJECT_META(rb__unstructured),
+	RB_F_STR("apiVersion", rb__unstructured, api_version),
+	RB_F_STR("kind", rb__unstructured, meta.kind),
+	RB_F_STRUCT("metadata", rb__unstructured, meta, rb__schema_objmeta),
 };
 const rb__schema rb__schema_unstructured =
 	RB_SCHEMA("an object", rb__unstructured, UNSTRUCTURED_FIELDS, NULL);
@@ -262,8 +264,10 @@ static bool has_nonempty(const rb__node *map, const char *key)
 
 /* The keys of a data mapping (only those with a non-empty value, if asked). */
 static int data_keys(rb__dctx *d, const rb__node *v, bool nonempty_only, const char ***keys,
-                     size_t *count)
+                     uint32_t *count)
 {
+	if (v->coll.count > UINT32_MAX)
+		return RB_ELIMIT; /* the model counts in 32 bits (model.h) */
 	*keys = rb__arena_calloc(d->arena, v->coll.count ? v->coll.count : 1, sizeof(**keys));
 	if (!*keys)
 		return RB_ENOMEM;

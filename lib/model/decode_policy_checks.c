@@ -21,14 +21,16 @@ static int quantity(rb__dctx *d, const rb__node *v, const char **out)
 }
 
 /* How many entries a list has, when only that matters. */
-static int count_of(rb__dctx *d, const rb__node *v, size_t *out)
+static int count_of(rb__dctx *d, const rb__node *v, uint32_t *out)
 {
 	if (!rb__node_is_seq(v)) {
 		rb__node_error(d->diags, d->source, v, "expected a list, got %s",
 		               rb__node_type_name(v));
 		return RB_EPARSE;
 	}
-	*out = v->coll.count;
+	if (v->coll.count > UINT32_MAX)
+		return RB_ELIMIT; /* the model counts in 32 bits (model.h) */
+	*out = (uint32_t)v->coll.count;
 	return RB_OK;
 }
 
@@ -658,7 +660,7 @@ const rb__schema rb__schema_client_traffic_policy =
 static int dynamic_modules(rb__dctx *d, const rb__node *v, void *base)
 {
 	rb__envoy_proxy *ep = base;
-	size_t n;
+	uint32_t n;
 	int rc = count_of(d, v, &n);
 	if (rc)
 		return rc;

@@ -68,14 +68,26 @@ static const rb__field FILTER_FIELDS[] = {
 };
 static const rb__schema FILTER = RB_SCHEMA("a filter", rb__filter, FILTER_FIELDS, NULL);
 
+/* Gateway API bounds weights to 0..1000000; negative ones are unusable ([weight.range]). */
+static int backend_ref_weight(rb__dctx *d, const rb__node *v, void *base)
+{
+	rb__backend_ref *br = base;
+	int64_t w;
+	int rc = rb__decode_int(d, v, 0, 1000000, &w);
+	if (rc)
+		return rc;
+	br->weight = (uint32_t)w & 0x7fffffffu; /* a bit-field: at most 1000000 */
+	br->has_weight = 1;
+	return RB_OK;
+}
+
 static const rb__field BACKEND_REF_FIELDS[] = {
     RB_F_STR("group", rb__backend_ref, ref.group),
     RB_F_STR("kind", rb__backend_ref, ref.kind),
     RB_F_STR_REQ("name", rb__backend_ref, ref.name),
     RB_F_STR("namespace", rb__backend_ref, ref.namespace_),
     RB_F_U32("port", rb__backend_ref, ref.port, ref.has_port, 1, 65535),
-    /* Gateway API bounds weights to 0..1000000; negative ones are unusable ([weight.range]). */
-    RB_F_U32("weight", rb__backend_ref, weight, has_weight, 0, 1000000),
+    RB_F_FN("weight", backend_ref_weight),
     RB_F_LIST_MAX("filters", rb__backend_ref, filters, filter_count, FILTER, 16),
 };
 static const rb__schema BACKEND_REF = RB_SCHEMA("a backendRef", rb__backend_ref, BACKEND_REF_FIELDS, NULL);
@@ -97,19 +109,24 @@ static const rb__field PATH_MATCH_FIELDS[] = {
 static const rb__schema PATH_MATCH = RB_SCHEMA("a path match", rb__route_match, PATH_MATCH_FIELDS, NULL);
 
 static const rb__field GRPC_METHOD_FIELDS[] = {
-	RB_F_STR("type", rb__route_match, method_type),
-	RB_F_STR("service", rb__route_match, method_service),
-	RB_F_STR("method", rb__route_match, method_method),
+	RB_F_STR("type", rb__method_match, type),
+	RB_F_STR("service", rb__method_match, service),
+	RB_F_STR("method", rb__method_match, method),
 };
 static const rb__schema GRPC_METHOD =
-	RB_SCHEMA("a method match", rb__route_match, GRPC_METHOD_FIELDS, NULL);
+	RB_SCHEMA("a method match", rb__method_match, GRPC_METHOD_FIELDS, NULL);
 
 /* `method` is a mapping in a GRPCRoute and an HTTP method name in an HTTPRoute. */
 static int match_method(rb__dctx *d, const rb__node *v, void *base)
 {
-	if (rb__node_is_map(v))
-		return rb__decode_struct(d, v, &GRPC_METHOD, base);
-	return rb__decode_string(d, v, &((rb__route_match *)base)->http_method);
+	rb__route_match *m = base;
+	if (!rb__node_is_map(v))
+		return rb__decode_string(d, v, &m->http_method);
+	rb__method_match *mm = rb__arena_calloc(d->arena, 1, sizeof(*mm));
+	if (!mm)
+		return RB_ENOMEM;
+	m->grpc_method = mm;
+	return rb__decode_struct(d, v, &GRPC_METHOD, mm);
 }
 
 static const rb__field MATCH_FIELDS[] = {
@@ -155,7 +172,7 @@ static const rb__schema PARENT_REF = RB_SCHEMA("a parentRef", rb__parent_ref, PA
 
 static const rb__field ROUTE_SPEC_FIELDS[] = {
 	RB_F_STRS_MAX("hostnames", rb__route, hostnames, hostname_count, 16),
-	RB_F_LIST_MAX("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF, 32),
+	RB_F_LIST_SHARED("parentRefs", rb__route, parent_refs, parent_ref_count, PARENT_REF, 32),
 	RB_F_LIST_MAX("rules", rb__route, rules, rule_count, RULE, 16),
 };
 static const rb__schema ROUTE_SPEC = RB_SCHEMA("a route spec", rb__route, ROUTE_SPEC_FIELDS, NULL);
@@ -182,7 +199,7 @@ static int check_grpc_matches(rb__dctx *d, const rb__node *map, const rb__route 
 		if (rules && rb__node_is_seq(rules) && i < rules->coll.count)
 			at = member_or_self(rules->coll.items[i], "matches");
 		rb__node_error(d->diags, d->source, at,
-		               "%zu items, more than the %d the API server accepts in a GRPCRoute "
+		               "%u items, more than the %d the API server accepts in a GRPCRoute "
 		               "(maxItems: %d)",
 		               r->rules[i].match_count, GRPC_MATCHES_MAX, GRPC_MATCHES_MAX);
 		return RB_EPARSE;

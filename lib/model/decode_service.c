@@ -23,7 +23,7 @@ static const rb__schema SERVICE_PORT =
 static const rb__field SERVICE_SPEC_FIELDS[] = {
 	RB_F_STR("type", rb__service, type),
 	RB_F_STR("clusterIP", rb__service, cluster_ip),
-	RB_F_LIST("ports", rb__service, ports, port_count, SERVICE_PORT),
+	RB_F_LIST_SHARED("ports", rb__service, ports, port_count, SERVICE_PORT, 0),
 	RB_F_STR("trafficDistribution", rb__service, traffic_distribution),
 	RB_F_STR("ipFamilyPolicy", rb__service, ip_family_policy),
 	RB_F_STRS("ipFamilies", rb__service, ip_families, ip_family_count),
@@ -109,7 +109,7 @@ static int endpoint_slice_post(rb__dctx *d, const rb__node *map, void *base)
 static const rb__field ENDPOINT_SLICE_FIELDS[] = {
 	RB_F_OBJECT_META(rb__endpoint_slice),
 	RB_F_STR("addressType", rb__endpoint_slice, address_type),
-	RB_F_LIST_MAX("ports", rb__endpoint_slice, ports, port_count, SLICE_PORT, 100),
+	RB_F_LIST_SHARED("ports", rb__endpoint_slice, ports, port_count, SLICE_PORT, 100),
 	RB_F_LIST_MAX("endpoints", rb__endpoint_slice, endpoints, endpoint_count, SLICE_ENDPOINT,
 	              1000),
 };

@@ -105,6 +105,8 @@ void rb__model_rewind(rb__model *m, const rb__model_mark *mark)
 	m->list_path = NULL;
 	m->list_key = NULL;
 	m->list_key_len = 0;
+	m->last_place = NULL;
+	memset(m->share, 0, sizeof m->share);
 }
 
 const char *rb__route_kind_name(rb__route_kind k)
@@ -268,6 +270,24 @@ static const char *list_path(rb__model *m, const rb__node *list)
 	return path;
 }
 
+/* The place of (source, path): the last object's when the same strings (a list path is
+ * made once per list: list_path), else a new one. NULL when out of memory. */
+static const rb__place *place_of(rb__model *m, const char *source, const char *path)
+{
+	if (!path)
+		return NULL;
+	const rb__place *p = m->last_place;
+	if (p && p->source == source && p->path == path)
+		return p;
+	rb__place *n = rb__arena_alloc(&m->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->source = source;
+	n->path = path;
+	m->last_place = n;
+	return n;
+}
+
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 {
 	rb__model_sink_ctx *c = ud;
@@ -285,7 +305,8 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	rb__dctx d = {.arena = &m->arena,
 	              .diags = c->diags,
 	              .source = c->source,
-	              .warnings = c->warnings};
+	              .warnings = c->warnings,
+	              .share = m->share};
 	size_t size = e->schema->size;
 	void *o = rb__arena_calloc(&m->arena, 1, size);
 	if (!o)
@@ -307,20 +328,20 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 			c->source_copy = rb__arena_strdup(&m->arena, c->source ? c->source : "");
 		if (!c->source_copy)
 			return RB_ENOMEM;
-		meta->origin.source = c->source_copy;
 		meta->origin.line = obj->line;
 		meta->origin.column = obj->column;
 		/* Where warnings about the object point ("/items/3", "/httpRoutes/0"). */
 		if (obj->parent && obj->parent->kind == RB_NODE_SEQ) {
-			meta->origin.path = list_path(m, obj->parent);
+			meta->origin.place = place_of(m, c->source_copy, list_path(m, obj->parent));
 			if (obj->index > UINT32_MAX)
 				return RB_ELIMIT; /* far past any input the limits let through */
 			meta->origin.index = (uint32_t)obj->index;
 			meta->origin.has_index = true;
 		} else {
-			meta->origin.path = obj->parent ? rb__node_path(obj, &m->arena) : "";
+			meta->origin.place = place_of(
+			    m, c->source_copy, obj->parent ? rb__node_path(obj, &m->arena) : "");
 		}
-		if (!meta->origin.path)
+		if (!meta->origin.place)
 			return RB_ENOMEM;
 	}
 	switch (e->slot) {

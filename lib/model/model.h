@@ -4,7 +4,9 @@
  *
  * Conventions: strings are NUL-terminated and live in the model arena; an
  * absent string is NULL (an explicitly empty one is ""). Lists are a pointer
- * and a count. Optional scalars carry a has_ flag. Namespaces are never
+ * and a 32-bit count (a list past UINT32_MAX items is refused: decode.c), the
+ * counts after the pointers, so that a struct has no padding between them.
+ * Optional scalars carry a has_ flag. Namespaces are never
  * defaulted here ([input.namespace.not-defaulted]): an object without one has "".
  */
 #ifndef RB_MODEL_MODEL_H
@@ -24,38 +26,56 @@ typedef struct rb__kv {
 	const char *value;
 } rb__kv;
 
-/* A tri-state boolean: absent, false, true. */
-typedef enum rb__tri {
+/* A tri-state boolean: absent, false, true. One byte (packed), as it is
+ * stored in every endpoint of every EndpointSlice. */
+typedef enum __attribute__((packed)) rb__tri {
 	RB_TRI_UNSET = 0,
 	RB_TRI_FALSE = 1,
 	RB_TRI_TRUE = 2
 } rb__tri;
 
+/* The source and the JSON pointer of an object, or of the list it is an item of. */
+typedef struct rb__place {
+	const char *source;
+	const char *path;
+} rb__place;
+
 /* Where an object came from, for explanations. */
 typedef struct rb__origin {
-	const char *source;
-	/* JSON pointer of the object in its document: path ("" for a root), then
-	 * "/index" when has_index (an item of a list: the items share the list's
-	 * path, and the index is formatted only when a warning needs it). */
-	const char *path;
+	/* Source name and JSON pointer of the object in its document: path (""
+	 * for a root), then "/index" when has_index (an item of a list: the items
+	 * share the list's place, and the index is formatted only when a warning
+	 * needs it). NULL in an object the library made (what_if.c). */
+	const rb__place *place;
 	uint32_t line;
 	uint32_t column;
-	/* 32 bits, as line and column: 32 bytes where a size_t made 40, in every
-	 * object's metadata (a list past UINT32_MAX items is refused). */
+	/* 32 bits, as line and column: 24 bytes in every object's metadata (a
+	 * list past UINT32_MAX items is refused). */
 	uint32_t index;
 	bool has_index;
 } rb__origin;
 
+/* The source name and path of an origin ("" when unknown). */
+static inline const char *rb__origin_source(const rb__origin *o)
+{
+	return o->place && o->place->source ? o->place->source : "";
+}
+static inline const char *rb__origin_path(const rb__origin *o)
+{
+	return o->place && o->place->path ? o->place->path : "";
+}
+
+/* An object's metadata, and its kind. Its apiVersion is checked, not kept:
+ * only the objects of extensionRefFilters, of any API, need theirs
+ * (rb__unstructured). */
 typedef struct rb__objmeta {
-	const char *api_version;
 	const char *kind; /* TypeMeta kind as written (NULL when absent) */
 	const char *name;
 	const char *namespace_; /* "" when absent */
 	rb__kv *labels;
-	size_t label_count;
 	rb__kv *annotations;
-	size_t annotation_count;
-	int64_t generation;
+	uint32_t label_count;
+	uint32_t annotation_count;
 	rb__origin origin;
 } rb__objmeta;
 
@@ -65,14 +85,14 @@ typedef struct rb__label_requirement {
 	const char *key;
 	const char *op; /* In, NotIn, Exists, DoesNotExist */
 	const char **values;
-	size_t value_count;
+	uint32_t value_count;
 } rb__label_requirement;
 
 typedef struct rb__label_selector {
 	rb__kv *match_labels;
-	size_t match_label_count;
+	uint32_t match_label_count;
 	rb__label_requirement *match_expressions;
-	size_t match_expression_count;
+	uint32_t match_expression_count;
 } rb__label_selector;
 
 /* ---- Gateway ------------------------------------------------------------ */
@@ -98,19 +118,19 @@ typedef struct rb__listener {
 	bool has_tls;         /* a `tls` block is present (even an empty one) */
 	const char *tls_mode; /* Terminate, Passthrough, NULL */
 	rb__secret_ref *certificate_refs;
-	size_t certificate_ref_count;
+	uint32_t certificate_ref_count;
 	const char *allowed_from; /* All, Same, Selector; NULL means Same */
 	bool has_allowed_selector;
 	rb__label_selector allowed_selector;
 	rb__group_kind *allowed_kinds;
-	size_t allowed_kind_count;
+	uint32_t allowed_kind_count;
 } rb__listener;
 
 typedef struct rb__gateway {
 	rb__objmeta meta;
 	const char *gateway_class_name;
 	rb__listener *listeners;
-	size_t listener_count;
+	uint32_t listener_count;
 	/* spec.allowedListeners.namespaces: which ListenerSets may attach (NULL: None) */
 	const char *allowed_listeners_from;
 	bool has_allowed_listeners_selector;
@@ -129,7 +149,7 @@ typedef struct rb__listener_set {
 	const char *parent_name;
 	const char *parent_namespace;
 	rb__listener *listeners;
-	size_t listener_count;
+	uint32_t listener_count;
 } rb__listener_set;
 
 /* ---- routes -------------------------------------------------------------- */
@@ -166,11 +186,11 @@ typedef struct rb__header_value {
 
 typedef struct rb__header_modifier {
 	rb__header_value *set;
-	size_t set_count;
+	uint32_t set_count;
 	rb__header_value *add;
-	size_t add_count;
+	uint32_t add_count;
 	const char **remove;
-	size_t remove_count;
+	uint32_t remove_count;
 } rb__header_modifier;
 
 typedef struct rb__object_ref {
@@ -219,10 +239,12 @@ typedef struct rb__filter {
 
 typedef struct rb__backend_ref {
 	rb__object_ref ref;
-	bool has_weight;
-	uint32_t weight;
 	rb__filter *filters;
-	size_t filter_count;
+	uint32_t filter_count;
+	/* 0 to 1000000, and whether it was given, in one word: 56 bytes where
+	 * a bool of its own made 64, in every backendRef (decode_route.c). */
+	uint32_t weight : 31;
+	uint32_t has_weight : 1;
 } rb__backend_ref;
 
 /* One header or query parameter match: only regular expressions matter ([l7.rule-drop]). */
@@ -231,6 +253,13 @@ typedef struct rb__value_match {
 	const char *name; /* header or query parameter name */
 	const char *value;
 } rb__value_match;
+
+/* A GRPCRoute method match, apart from the matches of the far more numerous HTTPRoutes. */
+typedef struct rb__method_match {
+	const char *type; /* NULL: Exact */
+	const char *service;
+	const char *method;
+} rb__method_match;
 
 /*
  * One entry of a rule's matches, as far as it can make the rule unbuildable:
@@ -241,15 +270,19 @@ typedef struct rb__route_match {
 	const char *path_type; /* NULL: PathPrefix */
 	const char *path_value;
 	rb__value_match *headers;
-	size_t header_count;
 	rb__value_match *query_params;
-	size_t query_param_count;
+	uint32_t header_count;
+	uint32_t query_param_count;
 	const char *http_method; /* HTTPRoute: the request method to match, or NULL */
-	/* GRPCRoute method match */
-	const char *method_type; /* NULL: Exact */
-	const char *method_service;
-	const char *method_method;
+	const rb__method_match *grpc_method; /* GRPCRoute: the method to match, or NULL */
 } rb__route_match;
+
+/* The GRPCRoute method match of m, every field absent when it has none. */
+static inline const rb__method_match *rb__route_match_method(const rb__route_match *m)
+{
+	static const rb__method_match none;
+	return m->grpc_method ? m->grpc_method : &none;
+}
 
 /* HTTPRoute sessionPersistence: only what can make the rule unbuildable ([l7.rule-drop]). */
 typedef struct rb__session_persistence {
@@ -260,24 +293,24 @@ typedef struct rb__session_persistence {
 typedef struct rb__route_rule {
 	const char *name;
 	rb__route_match *matches;
-	size_t match_count;
-	bool has_session_persistence;
-	rb__session_persistence session_persistence;
 	rb__filter *filters;
-	size_t filter_count;
 	rb__backend_ref *backend_refs;
-	size_t backend_ref_count;
+	rb__session_persistence session_persistence;
+	uint32_t match_count;
+	uint32_t filter_count;
+	uint32_t backend_ref_count;
+	bool has_session_persistence;
 } rb__route_rule;
 
 typedef struct rb__route {
 	rb__objmeta meta; /* first, as in every object struct */
 	rb__route_kind kind;
+	uint32_t hostname_count;
 	const char **hostnames;
-	size_t hostname_count;
 	rb__parent_ref *parent_refs;
-	size_t parent_ref_count;
 	rb__route_rule *rules;
-	size_t rule_count;
+	uint32_t parent_ref_count;
+	uint32_t rule_count;
 } rb__route;
 
 /* ---- Service, ServiceImport, EndpointSlice ------------------------------- */
@@ -295,19 +328,19 @@ typedef struct rb__service {
 	const char *type;
 	const char *cluster_ip;
 	rb__service_port *ports;
-	size_t port_count;
 	const char *traffic_distribution;
 	const char *ip_family_policy;
 	const char **ip_families;
-	size_t ip_family_count;
+	uint32_t port_count;
+	uint32_t ip_family_count;
 } rb__service;
 
 typedef struct rb__service_import {
 	rb__objmeta meta;
 	const char **ips;
-	size_t ip_count;
+	uint32_t ip_count;
 	rb__service_port *ports;
-	size_t port_count;
+	uint32_t port_count;
 } rb__service_import;
 
 typedef struct rb__slice_port {
@@ -319,20 +352,20 @@ typedef struct rb__slice_port {
 
 typedef struct rb__slice_endpoint {
 	const char **addresses;
-	size_t address_count;
+	const char *zone;
+	uint32_t address_count;
 	rb__tri ready;
 	rb__tri serving;
 	rb__tri terminating;
-	const char *zone;
 } rb__slice_endpoint;
 
 typedef struct rb__endpoint_slice {
 	rb__objmeta meta;
 	const char *address_type;
 	rb__slice_port *ports;
-	size_t port_count;
 	rb__slice_endpoint *endpoints;
-	size_t endpoint_count;
+	uint32_t port_count;
+	uint32_t endpoint_count;
 } rb__endpoint_slice;
 
 /* A reference to CA certificates: a ConfigMap (default), Secret or ClusterTrustBundle. */
@@ -365,15 +398,15 @@ typedef struct rb__backend {
 	rb__objmeta meta;
 	const char *type; /* Endpoints (default), DynamicResolver */
 	rb__backend_endpoint *endpoints;
-	size_t endpoint_count;
+	uint32_t endpoint_count;
 	const char **app_protocols;
-	size_t app_protocol_count;
+	uint32_t app_protocol_count;
 	rb__tri fallback;
 	bool has_tls;
 	rb__tri tls_insecure_skip_verify;
 	const char *tls_well_known_ca;
 	rb__ca_ref *tls_ca_refs;
-	size_t tls_ca_ref_count;
+	uint32_t tls_ca_ref_count;
 	bool has_tls_client_cert;
 	const char *tls_client_cert_namespace;
 } rb__backend;
@@ -395,9 +428,9 @@ typedef struct rb__grant_to {
 typedef struct rb__reference_grant {
 	rb__objmeta meta;
 	rb__grant_from *from;
-	size_t from_count;
+	uint32_t from_count;
 	rb__grant_to *to;
-	size_t to_count;
+	uint32_t to_count;
 } rb__reference_grant;
 
 /* ---- policies and configuration -------------------------------------------- */
@@ -423,11 +456,11 @@ typedef struct rb__target_selector {
  */
 typedef struct rb__policy_targets {
 	rb__policy_target *refs;
-	size_t ref_count;
+	uint32_t ref_count;
 	bool has_ref;
 	rb__policy_target ref;
 	rb__target_selector *selectors;
-	size_t selector_count;
+	uint32_t selector_count;
 } rb__policy_targets;
 
 /*
@@ -450,18 +483,18 @@ typedef struct rb__rate_limit_header {
 /* A rate-limit client selector: what it matches on. */
 typedef struct rb__client_selector {
 	rb__rate_limit_header *headers;
-	size_t header_count;
+	uint32_t header_count;
 	bool has_source_cidr;
 	const char *source_cidr;
-	size_t method_count;
+	uint32_t method_count;
 	bool has_path;
-	size_t query_param_count;
+	uint32_t query_param_count;
 } rb__client_selector;
 
 /* A rate-limit rule: its client selectors and its unit. */
 typedef struct rb__rate_limit_rule {
 	rb__client_selector *client_selectors;
-	size_t client_selector_count;
+	uint32_t client_selector_count;
 	const char *unit;
 } rb__rate_limit_rule;
 
@@ -477,9 +510,9 @@ typedef struct rb__btp_checks {
 	bool has_local_rate_limit;
 	bool has_global_rate_limit;
 	rb__rate_limit_rule *local_rules;
-	size_t local_rule_count;
+	uint32_t local_rule_count;
 	rb__rate_limit_rule *global_rules;
-	size_t global_rule_count;
+	uint32_t global_rule_count;
 	bool has_table_size;
 	uint32_t table_size; /* loadBalancer.consistentHash.tableSize */
 	const char *slow_start_window;
@@ -500,14 +533,14 @@ typedef struct rb__btp_checks {
 	const char *http2_stream_window;     /* http2.initialStreamWindowSize (a quantity) */
 	const char *http2_connection_window; /* http2.initialConnectionWindowSize */
 	rb__response_override *overrides;
-	size_t override_count;
+	uint32_t override_count;
 } rb__btp_checks;
 
 /* The backendRefs of an external service a policy calls (ExtAuth, ExtProc,
  * remote JWKS, OIDC provider): backendRefs, or the older single backendRef. */
 typedef struct rb__ext_service {
 	rb__backend_ref *refs;
-	size_t ref_count;
+	uint32_t ref_count;
 	bool has_ref;
 	rb__backend_ref ref;
 } rb__ext_service;
@@ -524,8 +557,8 @@ typedef struct rb__jwt_provider {
 /* An authorization rule: what its principal asks for. */
 typedef struct rb__authz_rule {
 	const char **client_cidrs;
-	size_t client_cidr_count;
-	size_t geo_count; /* clientIPGeoLocations entries */
+	uint32_t client_cidr_count;
+	uint32_t geo_count; /* clientIPGeoLocations entries */
 	bool geo_country, geo_region, geo_city, geo_asn, geo_isp, geo_anonymous;
 } rb__authz_rule;
 
@@ -543,17 +576,17 @@ typedef struct rb__security_policy {
 	rb__secret_ref basic_auth_users;
 	bool has_api_key_auth;
 	rb__secret_ref *api_key_credentials;
-	size_t api_key_credential_count;
+	uint32_t api_key_credential_count;
 	bool has_jwt;
 	rb__jwt_provider *jwt_providers;
-	size_t jwt_provider_count;
+	uint32_t jwt_provider_count;
 	bool has_oidc;
 	rb__secret_ref oidc_client_secret;
 	bool has_oidc_provider_service;
 	rb__ext_service oidc_provider;
 	bool has_authorization;
 	rb__authz_rule *authz_rules;
-	size_t authz_rule_count;
+	uint32_t authz_rule_count;
 } rb__security_policy;
 
 typedef struct rb__ext_proc {
@@ -587,13 +620,13 @@ typedef struct rb__extension_policy {
 	rb__policy_targets targets;
 	const char *merge_type;
 	rb__ext_proc *ext_procs;
-	size_t ext_proc_count;
+	uint32_t ext_proc_count;
 	rb__lua *luas;
-	size_t lua_count;
+	uint32_t lua_count;
 	rb__wasm *wasms;
-	size_t wasm_count;
+	uint32_t wasm_count;
 	rb__dynamic_module *dynamic_modules;
-	size_t dynamic_module_count;
+	uint32_t dynamic_module_count;
 } rb__extension_policy;
 
 typedef struct rb__client_traffic_policy {
@@ -602,10 +635,10 @@ typedef struct rb__client_traffic_policy {
 	bool has_client_validation;
 	rb__tri client_validation_optional;
 	rb__secret_ref *client_ca_refs; /* tls.clientValidation.caCertificateRefs */
-	size_t client_ca_ref_count;
+	uint32_t client_ca_ref_count;
 	bool has_client_ip_detection;
 	bool has_xff;
-	size_t xff_trusted_cidr_count;
+	uint32_t xff_trusted_cidr_count;
 	bool has_xff_trusted_hops;
 	bool has_custom_header;
 	const char *timeouts[4]; /* http.{requestReceivedTimeout, idleTimeout, streamIdleTimeout},
@@ -652,7 +685,7 @@ typedef struct rb__envoy_proxy {
 	bool has_merge_backends_selector;
 	rb__label_selector merge_backends_selector;
 	const char **dynamic_modules; /* spec.dynamicModules[].name: the allowed modules */
-	size_t dynamic_module_count;
+	uint32_t dynamic_module_count;
 	bool has_geoip_provider;
 	bool geoip_country_db, geoip_city_db, geoip_asn_db, geoip_isp_db, geoip_anonymous_db;
 	bool has_backend_client_cert; /* spec.backendTLS.clientCertificateRef */
@@ -667,7 +700,7 @@ typedef struct rb__backend_tls_policy {
 	rb__policy_targets targets; /* no targetSelectors */
 	const char *well_known_ca;
 	rb__ca_ref *ca_refs;
-	size_t ca_ref_count;
+	uint32_t ca_ref_count;
 } rb__backend_tls_policy;
 
 /* A ConfigMap or ClusterTrustBundle: only whether it carries a CA bundle. */
@@ -679,10 +712,10 @@ typedef struct rb__ca_holder {
 	bool has_response_body;
 	bool has_any_data;
 	const char **data_keys; /* a ConfigMap's data keys whose value is not empty */
-	size_t data_key_count;
+	uint32_t data_key_count;
 	const char *lua_script; /* a ConfigMap's data["lua"] when not empty (an EEP's ValueRef) */
 	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt (ConfigMap) */
-	size_t ca_cert_count;
+	uint32_t ca_cert_count;
 } rb__ca_holder;
 
 typedef struct rb__namespace {
@@ -692,6 +725,7 @@ typedef struct rb__namespace {
 /* An object of extensionRefFilters: only its identity matters ([custom.select]). */
 typedef struct rb__unstructured {
 	rb__objmeta meta;
+	const char *api_version;
 } rb__unstructured;
 
 /* A Secret: only what listener TLS needs (type and which keys are present). */
@@ -703,9 +737,9 @@ typedef struct rb__secret {
 	bool has_ca_crt;
 	bool has_credential; /* a non-empty "credential" key (HTTPRouteFilter credentialInjection) */
 	const char **data_keys; /* every data key (policies check .htpasswd, client-secret...) */
-	size_t data_key_count;
+	uint32_t data_key_count;
 	struct rb__cert_validity *ca_certs; /* the certificates of ca.crt */
-	size_t ca_cert_count;
+	uint32_t ca_cert_count;
 } rb__secret;
 
 /* One cookie match of an HTTPRouteFilter's `matches`. */
@@ -717,7 +751,7 @@ typedef struct rb__cookie_match {
 
 typedef struct rb__hrf_match {
 	rb__cookie_match *cookies;
-	size_t cookie_count;
+	uint32_t cookie_count;
 } rb__hrf_match;
 
 /*
@@ -728,7 +762,7 @@ typedef struct rb__hrf_match {
 typedef struct rb__http_route_filter {
 	rb__objmeta meta;
 	rb__hrf_match *matches;
-	size_t match_count;
+	uint32_t match_count;
 	/* spec.urlRewrite */
 	bool has_url_rewrite;
 	bool has_rewrite_path;
@@ -768,6 +802,14 @@ typedef struct rb__gateway_class {
 
 /* ---- the model ---------------------------------------------------------------- */
 
+/* The last list a schema decoded, for the next equal one to share (decode.h, RB_FF_SHARE). */
+typedef struct rb__list_share {
+	const void *schema;
+	void *items;
+	uint32_t count;
+} rb__list_share;
+enum { RB_LIST_SHARE_SLOTS = 4 };
+
 typedef struct rb__model {
 	const rb__mem *mem;
 	rb__arena arena;
@@ -802,6 +844,10 @@ typedef struct rb__model {
 	const char *list_path;
 	const char *list_key;
 	size_t list_key_len;
+	/* The place of the last object: the next items of its list share it. */
+	const rb__place *last_place;
+	/* Lists that the next objects may share (parentRefs, ports: decode.h, RB_FF_SHARE). */
+	rb__list_share share[RB_LIST_SHARE_SLOTS];
 } rb__model;
 
 void rb__model_init(rb__model *m, const rb__mem *mem);

@@ -54,9 +54,11 @@ extern const rb__schema rb__schema_btp_checks;
 /* An EnvoyProxy spec's dynamicModules and geoIP, into rb__envoy_proxy. */
 extern const rb__schema rb__schema_envoy_proxy_checks;
 
-/* The fields every object starts with: apiVersion, kind, metadata. */
-#define RB_F_OBJECT_META(T)                                                            \
-	RB_F_STR("apiVersion", T, meta.api_version), RB_F_STR("kind", T, meta.kind), \
+/* The fields every object starts with: apiVersion (a string, checked, not
+ * kept: model.h, rb__objmeta), kind, metadata. */
+int rb__check_api_version(rb__dctx *d, const rb__node *v, void *base);
+#define RB_F_OBJECT_META(T)                                                                  \
+	RB_F_FN("apiVersion", rb__check_api_version), RB_F_STR("kind", T, meta.kind), \
 		RB_F_STRUCT("metadata", T, meta, rb__schema_objmeta)
 
 /* Post-check shared by objects: metadata.name is required. */

@@ -337,7 +337,6 @@ static int fallback_backend(const rb__model *m, rb__model *view, rb__arena *a,
 	rb__backend_endpoint *e = rb__arena_calloc(a, 1, sizeof(*e));
 	if (!b || !e)
 		return RB_ENOMEM;
-	b->meta.api_version = RB_GROUP_ENVOY_GATEWAY "/v1alpha1";
 	b->meta.kind = "Backend";
 	b->meta.namespace_ = route_ns;
 	b->meta.name = name;
@@ -382,8 +381,8 @@ static int apply_ref_target(const rb__model *m, rb__model *view, rb__arena *a, i
 		br->ref.has_port = false;
 		br->ref.port = 0;
 	} else {
-		br->has_weight = true;
-		br->weight = t->value;
+		br->has_weight = 1;
+		br->weight = t->value & 0x7fffffffu; /* a bit-field: at most WHAT_IF_MAX */
 	}
 	*applied = true;
 	return RB_OK;

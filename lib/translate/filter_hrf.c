@@ -299,7 +299,7 @@ static int extension_object(rb__filter_pass *fp, const rb__object_ref *ref)
 		if (!rb__str_eq(u->meta.kind, ref->kind) || !rb__str_eq(u->meta.name, ref->name) ||
 		    !rb__str_eq(u->meta.namespace_, ns))
 			continue;
-		const char *api = u->meta.api_version ? u->meta.api_version : "";
+		const char *api = u->api_version ? u->api_version : "";
 		const char *slash = strchr(api, '/');
 		if (!slash)
 			return unresolved(

@@ -69,10 +69,11 @@ static void put_match(rb__buf *b, rb__route_kind kind, const rb__route_match *m)
 	if (!m)
 		m = &none;
 	if (kind == RB_ROUTE_GRPC) {
+		const rb__method_match *mm = rb__route_match_method(m);
 		rb__buf_putc(b, 'G');
-		put_field(b, m->method_type ? m->method_type : "Exact");
-		put_field(b, m->method_service);
-		put_field(b, m->method_method);
+		put_field(b, mm->type ? mm->type : "Exact");
+		put_field(b, mm->service);
+		put_field(b, mm->method);
 	} else {
 		rb__buf_putc(b, 'H');
 		put_field(b, m->path_type ? m->path_type : "PathPrefix");

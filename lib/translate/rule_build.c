@@ -100,12 +100,13 @@ static int http_match(rb__tr *t, const rb__route_match *m, const char **msg)
 
 static int grpc_match(rb__tr *t, const rb__route_match *m, const char **msg)
 {
+	const rb__method_match *mm = rb__route_match_method(m);
 	int rc = value_matches(t, m->headers, m->header_count, msg);
-	if (rc || *msg || !rb__str_eq(m->method_type, REGEX))
+	if (rc || *msg || !rb__str_eq(mm->type, REGEX))
 		return rc;
-	rc = regex_error(t, m->method_service, msg);
+	rc = regex_error(t, mm->service, msg);
 	if (!rc && !*msg)
-		rc = regex_error(t, m->method_method, msg);
+		rc = regex_error(t, mm->method, msg);
 	return rc;
 }
 

@@ -420,7 +420,7 @@ static int process_custom(rb__tr *t, const rb__backend_ref *br, const rb__backen
 	for (size_t i = 0; i < objs->len; i++) {
 		const rb__unstructured *u = RB_VEC_AT(objs, const rb__unstructured *, i);
 		if (rb__str_eq(u->meta.kind, kind) && !strcmp(u->meta.name, br->ref.name) &&
-		    !strcmp(u->meta.namespace_, ns) && rb__api_version_in_group(u->meta.api_version, bt->group)) {
+		    !strcmp(u->meta.namespace_, ns) && rb__api_version_in_group(u->api_version, bt->group)) {
 			res->ds.custom_backend = true;
 			res->ds.protocol = RB_IR_PROTOCOL_NONE;
 			return RB_OK;

@@ -30,11 +30,11 @@ static int warn_at(rb__tr *t, const rb__objmeta *meta, const char *sub_path, con
 {
 	rb__diags *w = t->o->warnings;
 	const rb__origin *o = &meta->origin;
-	const char *at = o->path ? o->path : "";
+	const char *at = rb__origin_path(o);
 	char *raw = o->has_index ? rb__arena_printf(w->arena, "%s/%zu%s", at, (size_t)o->index, sub_path)
 	                         : rb__arena_printf(w->arena, "%s%s", at, sub_path);
 	char *path = raw ? rb__escape_dup(w->arena, raw) : NULL;
-	if (!path || !rb__diag_add(w, RB_OK, o->source ? o->source : "", o->line, o->column, 0,
+	if (!path || !rb__diag_add(w, RB_OK, rb__origin_source(o), o->line, o->column, 0,
 	                           path, "%s", msg))
 		return RB_ENOMEM;
 	return RB_OK;
@@ -194,7 +194,7 @@ static int route_copy_warning(rb__tr *t, const rb__route *r)
 	if (last == r)
 		return RB_OK;
 	char esc_ns[96], esc_name[96], esc_src[300], msg[1400];
-	const char *src = last->meta.origin.source ? last->meta.origin.source : "";
+	const char *src = rb__origin_source(&last->meta.origin);
 	rb__escape_text(esc_ns, sizeof esc_ns, r->meta.namespace_, strlen(r->meta.namespace_));
 	rb__escape_text(esc_name, sizeof esc_name, r->meta.name, strlen(r->meta.name));
 	rb__escape_text(esc_src, sizeof esc_src, src, strlen(src));

@@ -86,7 +86,7 @@ START_TEST(certificate_validity)
 	snprintf(pem, sizeof pem, "%s%s", EXPIRED_PEM,
 	         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
 	rb__cert_validity *certs;
-	size_t n;
+	uint32_t n;
 	ck_assert_int_eq(rb__pem_certificates(&a, pem, strlen(pem), &certs, &n), RB_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(certs[0].parsed);
