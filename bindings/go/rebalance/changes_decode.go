@@ -8,6 +8,7 @@ package rebalance
 // tests check both on every golden case), and fails on anything else.
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -141,22 +142,26 @@ func (r *jsonReader) rawString() []byte {
 	}
 	r.i++
 	start := r.i
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		if c == '"' {
-			r.i++
-			return r.b[start : r.i-1]
-		}
+	// The closing quote found at once (bytes.IndexByte reads words at a
+	// time), then the text before it checked for escapes and control bytes.
+	end := bytes.IndexByte(r.b[start:], '"')
+	if end < 0 {
+		r.fail()
+		return nil
+	}
+	s := r.b[start : start+end]
+	for j, c := range s {
 		if c == '\\' {
+			r.i = start + j
 			return r.escaped(start)
 		}
 		if c < 0x20 {
-			break
+			r.fail()
+			return nil
 		}
-		r.i++
 	}
-	r.fail()
-	return nil
+	r.i = start + end + 1
+	return s
 }
 
 func (r *jsonReader) hex4() rune {
