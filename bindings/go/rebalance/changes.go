@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"unsafe"
 )
 
 // ChangeKind says what happened to an entry between two translations.
@@ -72,46 +73,33 @@ func (en *Engine) Changes() (*Changes, error) {
 	if en == nil {
 		return nil, ErrNilHandle
 	}
-	raw, err := en.changesJSON()
-	if err != nil {
-		return nil, err
-	}
 	out := &Changes{}
-	if err := decodeChanges(raw, out); err != nil {
+	if err := en.changes(out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// changeKind reads a change's name as the library writes it.
-func changeKind(s string) ChangeKind {
-	switch s {
-	case "Added":
-		return Added
-	case "Changed":
-		return Changed
-	case "Removed":
-		return Removed
-	}
-	return 0
-}
-
-// changesJSON translates and serializes the change set under the lock: it is
-// only valid until the next rb_engine_translate.
-func (en *Engine) changesJSON() ([]byte, error) {
+// changes translates, serializes the change set (only valid until the next
+// rb_engine_translate) and decodes it into out, under the lock: the library's
+// buffer is read where it was written, not copied (nothing decoded points
+// into it), and freed with the context, which Close may free once the lock
+// is released.
+func (en *Engine) changes(out *Changes) error {
 	en.mu.Lock()
 	defer en.mu.Unlock()
 	if en.e == nil {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	var res *C.rb_result
 	if rc := C.rb_engine_translate(en.e, &res); rc != C.RB_OK {
-		return nil, fmt.Errorf("rebalance: translate: %w", Code(rc))
+		return fmt.Errorf("rebalance: translate: %w", Code(rc))
 	}
 	var buf *C.char
 	var n C.size_t
 	if rc := C.rb_changes_to_buffer(en.ctx, C.rb_engine_changes(en.e), C.RB_FORMAT_JSON, &buf, &n); rc != C.RB_OK {
-		return nil, fmt.Errorf("rebalance: serialize the changes: %w", Code(rc))
+		return fmt.Errorf("rebalance: serialize the changes: %w", Code(rc))
 	}
-	return takeBuffer(en.ctx, buf, n), nil
+	defer C.rb_free(en.ctx, unsafe.Pointer(buf))
+	return decodeChanges(unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n)), out)
 }

@@ -8,19 +8,29 @@ package rebalance
 // tests check both on every golden case), and fails on anything else.
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 var errSyntax = errors.New("rebalance: the library's JSON does not parse")
 
 type jsonReader struct {
-	b   []byte
-	i   int
-	err error
+	b    []byte
+	i    int
+	err  error
+	text []byte     // str's block: strings are carved from it, never written again
+	syms [64]string // sym's strings, by a hash of their text
+	eps  []Endpoint // the endpoints of the setting being read, before their copy
+	sets []Setting  // the settings of the destination being read, before their copy
 }
+
+// textBlock is the size of str's blocks: one allocation holds the strings of
+// about one destination, and a string kept alone keeps at most one block.
+const textBlock = 2048
 
 func (r *jsonReader) fail() {
 	if r.err == nil {
@@ -63,38 +73,55 @@ func (r *jsonReader) expect(c byte) {
 	}
 }
 
-// object calls member for every member; member reads the value.
-func (r *jsonReader) object(member func(key []byte)) {
+// The decoder walks objects and arrays with loops, not callbacks: a closure
+// passed down a recursive reader escapes to the heap, with every variable it
+// captures, and that cost one allocation per member read.
+//
+//	for more := r.object(); more; more = r.nextMember() {
+//		switch string(r.key()) { ... read the value ... }
+//	}
+
+// object opens an object: whether it has a first member.
+func (r *jsonReader) object() bool {
 	r.expect('{')
-	if r.eat('}') {
-		return
-	}
-	for r.err == nil {
-		key := r.rawString()
-		r.expect(':')
-		member(key)
-		if r.eat(',') {
-			continue
-		}
-		r.expect('}')
-		return
-	}
+	return r.err == nil && !r.eat('}')
 }
 
-// array calls item for every item; item reads it.
-func (r *jsonReader) array(item func()) {
+// key reads a member's key and the colon after it.
+func (r *jsonReader) key() []byte {
+	k := r.rawString()
+	r.expect(':')
+	return k
+}
+
+// nextMember reads what follows a member's value: whether another member follows.
+func (r *jsonReader) nextMember() bool {
+	if r.err != nil {
+		return false
+	}
+	if r.eat(',') {
+		return true
+	}
+	r.expect('}')
+	return false
+}
+
+// array opens an array: whether it has a first item.
+func (r *jsonReader) array() bool {
 	r.expect('[')
-	if r.eat(']') {
-		return
+	return r.err == nil && !r.eat(']')
+}
+
+// nextItem reads what follows an item: whether another item follows.
+func (r *jsonReader) nextItem() bool {
+	if r.err != nil {
+		return false
 	}
-	for r.err == nil {
-		item()
-		if r.eat(',') {
-			continue
-		}
-		r.expect(']')
-		return
+	if r.eat(',') {
+		return true
 	}
+	r.expect(']')
+	return false
 }
 
 // null reads a null when there is one.
@@ -115,22 +142,26 @@ func (r *jsonReader) rawString() []byte {
 	}
 	r.i++
 	start := r.i
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		if c == '"' {
-			r.i++
-			return r.b[start : r.i-1]
-		}
+	// The closing quote found at once (bytes.IndexByte reads words at a
+	// time), then the text before it checked for escapes and control bytes.
+	end := bytes.IndexByte(r.b[start:], '"')
+	if end < 0 {
+		r.fail()
+		return nil
+	}
+	s := r.b[start : start+end]
+	for j, c := range s {
 		if c == '\\' {
+			r.i = start + j
 			return r.escaped(start)
 		}
 		if c < 0x20 {
-			break
+			r.fail()
+			return nil
 		}
-		r.i++
 	}
-	r.fail()
-	return nil
+	r.i = start + end + 1
+	return s
 }
 
 func (r *jsonReader) hex4() rune {
@@ -212,8 +243,38 @@ func (r *jsonReader) escaped(start int) []byte {
 	return nil
 }
 
+// str is a string's value. Short ones are copied into a shared block, not
+// allocated one by one: a change set holds hundreds (names, keys, addresses).
 func (r *jsonReader) str() string {
-	return string(r.rawString())
+	b := r.rawString()
+	if len(b) == 0 || len(b) > textBlock/8 {
+		return string(b)
+	}
+	if cap(r.text)-len(r.text) < len(b) {
+		r.text = make([]byte, 0, textBlock)
+	}
+	at := len(r.text)
+	r.text = append(r.text, b...)
+	t := r.text[at:len(r.text):len(r.text)]
+	// The bytes are never written again (the next append goes past them), so
+	// they can back an immutable string, as strings.Builder's do.
+	return *(*string)(unsafe.Pointer(&t))
+}
+
+// sym is str for the documents' small vocabulary (kinds, protocols, zones,
+// namespaces, condition types...), which repeats in every entry: each text
+// is allocated once per document, the next ones share its string.
+func (r *jsonReader) sym() string {
+	b := r.rawString()
+	if len(b) == 0 || len(b) > 64 {
+		return string(b)
+	}
+	h := uint(len(b))*131 + uint(b[0])*31 + uint(b[len(b)/2])*7 + uint(b[len(b)-1])
+	slot := &r.syms[h%uint(len(r.syms))]
+	if *slot != string(b) { // compared without a copy
+		*slot = string(b)
+	}
+	return *slot
 }
 
 // number is a number's text.
@@ -234,22 +295,45 @@ func (r *jsonReader) number() []byte {
 	return r.b[start:r.i]
 }
 
-func (r *jsonReader) uint(bits int) uint64 {
-	v, err := strconv.ParseUint(string(r.number()), 10, bits)
-	if err != nil {
+// digits is the value of a run of decimal digits up to max, as
+// strconv.ParseUint reads it in base 10 (without its error value, which
+// holds a copy of the text).
+func (r *jsonReader) digits(t []byte, max uint64) uint64 {
+	if len(t) == 0 {
 		r.fail()
+		return 0
+	}
+	var v uint64
+	for _, c := range t {
+		d := uint64(c - '0')
+		if c < '0' || c > '9' || v > (max-d)/10 {
+			r.fail()
+			return 0
+		}
+		v = v*10 + d
 	}
 	return v
 }
 
+// uint reads an unsigned integer of at most bits bits (strconv.ParseUint(text, 10, bits)).
+func (r *jsonReader) uint(bits int) uint64 {
+	return r.digits(r.number(), uint64(1)<<uint(bits)-1)
+}
+
 func (r *jsonReader) u32() uint32 { return uint32(r.uint(32)) }
 
+// int reads a signed integer (strconv.ParseInt(text, 10, strconv.IntSize)).
 func (r *jsonReader) int() int {
-	v, err := strconv.ParseInt(string(r.number()), 10, strconv.IntSize)
-	if err != nil {
-		r.fail()
+	t := r.number()
+	neg := len(t) > 0 && t[0] == '-'
+	if len(t) > 0 && (t[0] == '-' || t[0] == '+') {
+		t = t[1:]
 	}
-	return int(v)
+	max := uint64(1)<<(strconv.IntSize-1) - 1
+	if neg {
+		return int(-r.digits(t, max+1))
+	}
+	return int(r.digits(t, max))
 }
 
 func (r *jsonReader) bool() bool {
@@ -270,9 +354,14 @@ func (r *jsonReader) bool() bool {
 func (r *jsonReader) skip() {
 	switch r.peek() {
 	case '{':
-		r.object(func([]byte) { r.skip() })
+		for more := r.object(); more; more = r.nextMember() {
+			r.key()
+			r.skip()
+		}
 	case '[':
-		r.array(r.skip)
+		for more := r.array(); more; more = r.nextItem() {
+			r.skip()
+		}
 	case '"':
 		r.rawString()
 	case 't', 'f':
@@ -291,22 +380,22 @@ func (r *jsonReader) optStr() *string {
 	if r.null() {
 		return nil
 	}
-	s := r.str()
+	s := r.sym()
 	return &s
 }
 
 func (r *jsonReader) destination(d *Destination) {
-	r.object(func(k []byte) {
-		switch string(k) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
 		case "name":
 			d.Name = r.str()
 		case "route":
-			r.object(func(k []byte) {
-				switch string(k) {
+			for more := r.object(); more; more = r.nextMember() {
+				switch string(r.key()) {
 				case "kind":
-					d.Route.Kind = r.str()
+					d.Route.Kind = r.sym()
 				case "namespace":
-					d.Route.Namespace = r.str()
+					d.Route.Namespace = r.sym()
 				case "name":
 					d.Route.Name = r.str()
 				case "rule":
@@ -316,46 +405,46 @@ func (r *jsonReader) destination(d *Destination) {
 				default:
 					r.skip()
 				}
-			})
+			}
 		case "gateway":
-			r.object(func(k []byte) {
-				switch string(k) {
+			for more := r.object(); more; more = r.nextMember() {
+				switch string(r.key()) {
 				case "namespace":
-					d.Gateway.Namespace = r.str()
+					d.Gateway.Namespace = r.sym()
 				case "name":
-					d.Gateway.Name = r.str()
+					d.Gateway.Name = r.sym()
 				default:
 					r.skip()
 				}
-			})
+			}
 		case "listeners":
 			d.Listeners = []ListenerRef{} // [] is an empty slice, as encoding/json makes it
-			r.array(func() {
-				var l ListenerRef
-				r.object(func(k []byte) {
-					switch string(k) {
+			for more := r.array(); more; more = r.nextItem() {
+				d.Listeners = append(d.Listeners, ListenerRef{})
+				l := &d.Listeners[len(d.Listeners)-1]
+				for more := r.object(); more; more = r.nextMember() {
+					switch string(r.key()) {
 					case "name":
-						l.Name = r.str()
+						l.Name = r.sym()
 					case "port":
 						l.Port = r.u32()
 					case "listenerSet":
-						l.ListenerSet = r.str()
+						l.ListenerSet = r.sym()
 					default:
 						r.skip()
 					}
-				})
-				d.Listeners = append(d.Listeners, l)
-			})
+				}
+			}
 		case "key":
 			d.Key = r.str()
 		case "knobs":
 			if r.null() {
 				d.Knobs = nil
-				return
+				continue
 			}
 			d.Knobs = new(Knobs)
-			r.object(func(k []byte) {
-				switch string(k) {
+			for more := r.object(); more; more = r.nextMember() {
+				switch string(r.key()) {
 				case "rebalanceOnNoEndpoints":
 					r.knob(&d.Knobs.RebalanceOnNoEndpoints)
 				case "rebalanceOnNoReadyEndpoints":
@@ -363,34 +452,36 @@ func (r *jsonReader) destination(d *Destination) {
 				default:
 					r.skip()
 				}
-			})
+			}
 		case "settings":
-			d.Settings = []Setting{}
-			r.array(func() {
-				d.Settings = append(d.Settings, Setting{})
-				r.setting(&d.Settings[len(d.Settings)-1])
-			})
+			r.sets = r.sets[:0]
+			for more := r.array(); more; more = r.nextItem() {
+				r.sets = append(r.sets, Setting{})
+				r.setting(&r.sets[len(r.sets)-1])
+			}
+			// One allocation of the right size ([] is an empty slice, as encoding/json makes it).
+			d.Settings = append(make([]Setting, 0, len(r.sets)), r.sets...)
 		case "excluded":
 			d.Excluded = []Excluded{}
-			r.array(func() {
-				var x Excluded
-				r.object(func(k []byte) {
-					switch string(k) {
+			for more := r.array(); more; more = r.nextItem() {
+				d.Excluded = append(d.Excluded, Excluded{})
+				x := &d.Excluded[len(d.Excluded)-1]
+				for more := r.object(); more; more = r.nextMember() {
+					switch string(r.key()) {
 					case "name":
 						x.Name = r.str()
 					case "weight":
 						x.Weight = r.u32()
 					case "reason":
-						x.Reason = r.str()
+						x.Reason = r.sym()
 					default:
 						r.skip()
 					}
-				})
-				d.Excluded = append(d.Excluded, x)
-			})
+				}
+			}
 		case "backendWeights":
-			r.object(func(k []byte) {
-				switch string(k) {
+			for more := r.object(); more; more = r.nextMember() {
+				switch string(r.key()) {
 				case "valid":
 					d.BackendWeights.Valid = r.u32()
 				case "invalid":
@@ -400,44 +491,44 @@ func (r *jsonReader) destination(d *Destination) {
 				default:
 					r.skip()
 				}
-			})
+			}
 		case "directResponse":
 			if r.null() {
 				d.DirectResponse = nil
-				return
+				continue
 			}
 			d.DirectResponse = new(DirectResponse)
-			r.object(func(k []byte) {
-				if string(k) == "statusCode" {
+			for more := r.object(); more; more = r.nextMember() {
+				if string(r.key()) == "statusCode" {
 					d.DirectResponse.StatusCode = r.u32()
 				} else {
 					r.skip()
 				}
-			})
+			}
 		default:
 			r.skip()
 		}
-	})
+	}
 }
 
 func (r *jsonReader) knob(kn *Knob) {
-	r.object(func(k []byte) {
-		switch string(k) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
 		case "value":
 			kn.Value = r.bool()
 		case "policy":
-			kn.Policy = r.str()
+			kn.Policy = r.sym()
 		case "scope":
-			kn.Scope = r.str()
+			kn.Scope = r.sym()
 		default:
 			r.skip()
 		}
-	})
+	}
 }
 
 func (r *jsonReader) setting(s *Setting) {
-	r.object(func(k []byte) {
-		switch string(k) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
 		case "name":
 			s.Name = r.str()
 		case "weight":
@@ -445,96 +536,49 @@ func (r *jsonReader) setting(s *Setting) {
 		case "priority":
 			s.Priority = r.u32()
 		case "protocol":
-			s.Protocol = r.str()
+			s.Protocol = r.sym()
 		case "forceHTTP1Upstream":
 			s.ForceHTTP1Upstream = r.bool()
 		case "addressType":
-			s.AddressType = r.str()
+			s.AddressType = r.sym()
 		case "ipFamily":
-			s.IPFamily = r.str()
+			s.IPFamily = r.sym()
 		case "endpoints":
-			s.Endpoints = []Endpoint{}
-			r.array(func() {
-				var e Endpoint
-				r.object(func(k []byte) {
-					switch string(k) {
-					case "host":
-						e.Host = r.str()
-					case "port":
-						e.Port = r.u32()
-					case "zone":
-						e.Zone = r.str()
-					case "draining":
-						e.Draining = r.bool()
-					case "hostname":
-						e.Hostname = r.str()
-					case "path":
-						e.Path = r.str()
-					default:
-						r.skip()
-					}
-				})
-				s.Endpoints = append(s.Endpoints, e)
-			})
+			r.eps = r.eps[:0]
+			for more := r.array(); more; more = r.nextItem() {
+				r.eps = append(r.eps, Endpoint{})
+				r.endpoint(&r.eps[len(r.eps)-1])
+			}
+			s.Endpoints = append(make([]Endpoint, 0, len(r.eps)), r.eps...)
 		case "preferLocal":
 			if r.null() {
 				s.PreferLocal = nil
-				return
+				continue
 			}
 			s.PreferLocal = new(PreferLocal)
-			r.object(func(k []byte) {
-				switch string(k) {
+			for more := r.object(); more; more = r.nextMember() {
+				switch string(r.key()) {
 				case "minEndpointsThreshold":
 					s.PreferLocal.MinEndpointsThreshold = r.uint(64)
 				case "force":
-					r.object(func(k []byte) {
-						if string(k) == "minEndpointsInZoneThreshold" {
+					for more := r.object(); more; more = r.nextMember() {
+						if string(r.key()) == "minEndpointsInZoneThreshold" {
 							s.PreferLocal.Force.MinEndpointsInZoneThreshold = r.uint(64)
 						} else {
 							r.skip()
 						}
-					})
+					}
 				default:
 					r.skip()
 				}
-			})
+			}
 		case "metadata":
 			if r.null() {
 				s.Metadata = nil
-				return
+				continue
 			}
 			s.Metadata = new(Metadata)
-			m := s.Metadata
-			r.object(func(k []byte) {
-				switch string(k) {
-				case "kind":
-					m.Kind = r.str()
-				case "name":
-					m.Name = r.str()
-				case "namespace":
-					m.Namespace = r.str()
-				case "sectionName":
-					m.SectionName = r.str()
-				case "annotations":
-					m.Annotations = []Annotation{}
-					r.array(func() {
-						var a Annotation
-						r.object(func(k []byte) {
-							switch string(k) {
-							case "key":
-								a.Key = r.str()
-							case "value":
-								a.Value = r.str()
-							default:
-								r.skip()
-							}
-						})
-						m.Annotations = append(m.Annotations, a)
-					})
-				default:
-					r.skip()
-				}
-			})
+			r.metadata(s.Metadata)
 		case "invalid":
 			s.Invalid = r.bool()
 		case "isDynamicResolver":
@@ -546,128 +590,205 @@ func (r *jsonReader) setting(s *Setting) {
 		default:
 			r.skip()
 		}
-	})
+	}
+}
+
+func (r *jsonReader) endpoint(e *Endpoint) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "host":
+			e.Host = r.str()
+		case "port":
+			e.Port = r.u32()
+		case "zone":
+			e.Zone = r.sym()
+		case "draining":
+			e.Draining = r.bool()
+		case "hostname":
+			e.Hostname = r.str()
+		case "path":
+			e.Path = r.str()
+		default:
+			r.skip()
+		}
+	}
+}
+
+func (r *jsonReader) metadata(m *Metadata) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "kind":
+			m.Kind = r.sym()
+		case "name":
+			m.Name = r.str()
+		case "namespace":
+			m.Namespace = r.sym()
+		case "sectionName":
+			m.SectionName = r.sym()
+		case "annotations":
+			m.Annotations = []Annotation{}
+			for more := r.array(); more; more = r.nextItem() {
+				m.Annotations = append(m.Annotations, Annotation{})
+				a := &m.Annotations[len(m.Annotations)-1]
+				for more := r.object(); more; more = r.nextMember() {
+					switch string(r.key()) {
+					case "key":
+						a.Key = r.sym()
+					case "value":
+						a.Value = r.str()
+					default:
+						r.skip()
+					}
+				}
+			}
+		default:
+			r.skip()
+		}
+	}
 }
 
 func (r *jsonReader) routeStatus(st *RouteStatus) {
-	r.object(func(k []byte) {
-		switch string(k) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
 		case "kind":
-			st.Kind = r.str()
+			st.Kind = r.sym()
 		case "namespace":
-			st.Namespace = r.str()
+			st.Namespace = r.sym()
 		case "name":
 			st.Name = r.str()
 		case "parentRef":
-			p := &st.ParentRef
-			r.object(func(k []byte) {
-				switch string(k) {
-				case "group":
-					p.Group = r.optStr()
-				case "kind":
-					p.Kind = r.optStr()
-				case "namespace":
-					p.Namespace = r.optStr()
-				case "name":
-					p.Name = r.str()
-				case "sectionName":
-					p.SectionName = r.optStr()
-				case "port":
-					if r.null() {
-						p.Port = nil
-					} else {
-						v := r.u32()
-						p.Port = &v
-					}
-				default:
-					r.skip()
-				}
-			})
+			r.parentRef(&st.ParentRef)
 		case "conditions":
 			st.Conditions = []Condition{}
-			r.array(func() {
-				var c Condition
-				r.object(func(k []byte) {
-					switch string(k) {
+			for more := r.array(); more; more = r.nextItem() {
+				st.Conditions = append(st.Conditions, Condition{})
+				c := &st.Conditions[len(st.Conditions)-1]
+				for more := r.object(); more; more = r.nextMember() {
+					switch string(r.key()) {
 					case "type":
-						c.Type = r.str()
+						c.Type = r.sym()
 					case "status":
-						c.Status = r.str()
+						c.Status = r.sym()
 					case "reason":
-						c.Reason = r.str()
+						c.Reason = r.sym()
 					case "message":
-						c.Message = r.str()
+						c.Message = r.sym()
 					default:
 						r.skip()
 					}
-				})
-				st.Conditions = append(st.Conditions, c)
-			})
+				}
+			}
 		default:
 			r.skip()
 		}
-	})
+	}
 }
 
-// decodeChanges reads the change set document into out.
-func decodeChanges(raw []byte, out *Changes) error {
-	r := &jsonReader{b: raw}
-	r.object(func(k []byte) {
-		switch string(k) {
-		case "destinations":
-			r.array(func() {
-				var x DestinationChange
-				r.object(func(k []byte) {
-					switch string(k) {
-					case "change":
-						x.Change = changeKind(string(r.rawString()))
-					case "key":
-						x.Key = r.str()
-					case "destination":
-						if !r.null() {
-							x.Destination = new(Destination)
-							r.destination(x.Destination)
-						}
-					default:
-						r.skip()
-					}
-				})
-				out.Destinations = append(out.Destinations, x)
-			})
-		case "routeStatuses":
-			r.array(func() {
-				var x RouteStatusChange
-				r.object(func(k []byte) {
-					switch string(k) {
-					case "change":
-						x.Change = changeKind(string(r.rawString()))
-					case "kind":
-						x.Kind = r.str()
-					case "namespace":
-						x.Namespace = r.str()
-					case "name":
-						x.Name = r.str()
-					case "statuses":
-						if r.null() {
-							return
-						}
-						x.Statuses = []RouteStatus{}
-						r.array(func() {
-							x.Statuses = append(x.Statuses, RouteStatus{})
-							r.routeStatus(&x.Statuses[len(x.Statuses)-1])
-						})
-					default:
-						r.skip()
-					}
-				})
-				out.RouteStatuses = append(out.RouteStatuses, x)
-			})
+func (r *jsonReader) parentRef(p *ParentRef) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "group":
+			p.Group = r.optStr()
+		case "kind":
+			p.Kind = r.optStr()
+		case "namespace":
+			p.Namespace = r.optStr()
+		case "name":
+			p.Name = r.str()
+		case "sectionName":
+			p.SectionName = r.optStr()
+		case "port":
+			if r.null() {
+				p.Port = nil
+			} else {
+				v := r.u32()
+				p.Port = &v
+			}
 		default:
 			r.skip()
 		}
-	})
+	}
+}
+
+// change reads a change's name as the library writes it (changeKind).
+func (r *jsonReader) change() ChangeKind {
+	switch string(r.rawString()) {
+	case "Added":
+		return Added
+	case "Changed":
+		return Changed
+	case "Removed":
+		return Removed
+	}
+	return 0
+}
+
+// decodeChanges reads the change set document into out. Nothing in out
+// points into raw: the library's buffer may be freed afterwards.
+func decodeChanges(raw []byte, out *Changes) error {
+	r := &jsonReader{b: raw}
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "destinations":
+			for more := r.array(); more; more = r.nextItem() {
+				out.Destinations = append(out.Destinations, DestinationChange{})
+				r.destinationChange(&out.Destinations[len(out.Destinations)-1])
+			}
+		case "routeStatuses":
+			for more := r.array(); more; more = r.nextItem() {
+				out.RouteStatuses = append(out.RouteStatuses, RouteStatusChange{})
+				r.routeStatusChange(&out.RouteStatuses[len(out.RouteStatuses)-1])
+			}
+		default:
+			r.skip()
+		}
+	}
 	if r.err == nil && r.peek() != 0 {
 		r.fail()
 	}
 	return r.err
+}
+
+func (r *jsonReader) destinationChange(x *DestinationChange) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "change":
+			x.Change = r.change()
+		case "key":
+			x.Key = r.str()
+		case "destination":
+			if !r.null() {
+				x.Destination = new(Destination)
+				r.destination(x.Destination)
+			}
+		default:
+			r.skip()
+		}
+	}
+}
+
+func (r *jsonReader) routeStatusChange(x *RouteStatusChange) {
+	for more := r.object(); more; more = r.nextMember() {
+		switch string(r.key()) {
+		case "change":
+			x.Change = r.change()
+		case "kind":
+			x.Kind = r.sym()
+		case "namespace":
+			x.Namespace = r.sym()
+		case "name":
+			x.Name = r.str()
+		case "statuses":
+			if r.null() {
+				continue
+			}
+			x.Statuses = []RouteStatus{}
+			for more := r.array(); more; more = r.nextItem() {
+				x.Statuses = append(x.Statuses, RouteStatus{})
+				r.routeStatus(&x.Statuses[len(x.Statuses)-1])
+			}
+		default:
+			r.skip()
+		}
+	}
 }

@@ -3,7 +3,10 @@ package rebalance
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -254,5 +257,69 @@ func TestDecodeChangesAnyJSON(t *testing.T) {
 		if err := decodeChanges([]byte(bad), &c); err == nil {
 			t.Errorf("%q decodes", bad)
 		}
+	}
+}
+
+// The decoder's shortcuts (words shared within a change set, short strings
+// cut from shared blocks, integers read by hand) give encoding/json's values,
+// and nothing decoded reads the input afterwards.
+func TestDecodeChangesSharedStrings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"destinations": [`)
+	long := strings.Repeat("L", 300) // past the block's limit: allocated alone
+	for i := 0; i < 200; i++ {       // about 20 blocks of short strings
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"change": "Added", "key": "key-%d", "destination": {"name": "n%d-%s",
+		  "route": {"kind": "HTTPRoute", "namespace": "ns-%d", "rule": %d},
+		  "settings": [{"name": "s", "protocol": "P%d", "endpoints": [
+		    {"host": "10.0.0.%d", "port": 4294967295, "zone": "zone-%c"},
+		    {"host": "h\u00e9", "port": 0, "zone": "zone-%c"}]}]}}`,
+			i, i, long[:i%2*300], i%7, -i*1000003, i%3, i%256, 'a'+i%5, 'a'+(i+1)%5)
+	}
+	b.WriteString(`], "routeStatuses": []}`)
+	doc := []byte(b.String())
+	var got Changes
+	if err := decodeChanges(doc, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Destinations []struct {
+			Key         string
+			Destination *Destination
+		}
+	}
+	if err := json.Unmarshal(doc, &want); err != nil {
+		t.Fatal(err)
+	}
+	for i := range doc { // nothing decoded points into the input
+		doc[i] = 'X'
+	}
+	if len(got.Destinations) != len(want.Destinations) {
+		t.Fatalf("%d destinations, want %d", len(got.Destinations), len(want.Destinations))
+	}
+	for i, w := range want.Destinations {
+		g := got.Destinations[i]
+		if g.Key != w.Key || !reflect.DeepEqual(g.Destination, w.Destination) {
+			t.Fatalf("destination %d:\n got %q %+v\nwant %q %+v", i, g.Key, g.Destination, w.Key, w.Destination)
+		}
+	}
+	for _, bad := range []string{
+		fmt.Sprintf(`{"destinations": [{"destination": {"route": {"rule": %d}}}]}`, uint64(math.MaxInt)+1),
+		`{"destinations": [{"destination": {"listeners": [{"port": 4294967296}]}}]}`,
+		`{"destinations": [{"destination": {"listeners": [{"port": -1}]}}]}`,
+		`{"destinations": [{"destination": {"listeners": [{"port": 1e3}]}}]}`,
+		`{"destinations": [{"key": "unterminated}]}`,
+	} {
+		var c Changes
+		if err := decodeChanges([]byte(bad), &c); err == nil {
+			t.Errorf("%q decodes", bad)
+		}
+	}
+	var c Changes
+	if err := decodeChanges([]byte(fmt.Sprintf(`{"destinations": [{"destination": {"route": {"rule": %d}}}]}`, math.MinInt)), &c); err != nil ||
+		c.Destinations[0].Destination.Route.Rule != math.MinInt {
+		t.Errorf("the smallest int: %v %+v", err, c)
 	}
 }

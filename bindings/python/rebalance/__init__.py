@@ -689,6 +689,7 @@ class Changes(NamedTuple):
 
 #: The library's names of the kinds of change (rb_changes_write).
 _CHANGES = {"Added": Change.ADDED, "Changed": Change.CHANGED, "Removed": Change.REMOVED}
+_new_tuple = tuple.__new__
 
 
 class Engine:
@@ -874,11 +875,14 @@ class Engine:
             finally:
                 _L.rb_free(self._ctx, self._buf)
         doc = _decode(data)  # the engine is free meanwhile
-        return Changes(
-            [DestinationChange(_CHANGES[d["change"]], d["key"], d.get("destination"))
+        # tuple.__new__ directly: a NamedTuple's own __new__ is Python code,
+        # called once per entry.
+        return _new_tuple(Changes, (
+            [_new_tuple(DestinationChange, (_CHANGES[d["change"]], d["key"], d.get("destination")))
              for d in doc["destinations"]],
-            [RouteStatusChange(_CHANGES[r["change"]], r["kind"], r["namespace"], r["name"],
-                               r.get("statuses")) for r in doc["routeStatuses"]])
+            [_new_tuple(RouteStatusChange, (_CHANGES[r["change"]], r["kind"], r["namespace"],
+                                            r["name"], r.get("statuses")))
+             for r in doc["routeStatuses"]]))
 
     def stats(self) -> "EngineStats":
         """The engine's counters, an EngineStats."""
