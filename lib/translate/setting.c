@@ -14,9 +14,7 @@
  * [backend.fallback] [backend.no-endpoints] [routing.headless]
  * [input.annotations.prefix].
  */
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,8 +214,8 @@ static const rb__service_port *port_by_number(const rb__service_port *ports, siz
  * (most refs name the same port), so that metadata can be shared too. */
 static int section_name(rb__tr *t, uint32_t port, const char **out)
 {
-	char text[16];
-	snprintf(text, sizeof text, "%" PRIu32, port);
+	char text[24];
+	text[rb__fmt_u64(text, port)] = '\0';
 	*out = rb__share_last_string(t, &t->last_section, text);
 	return *out ? RB_OK : RB_ENOMEM;
 }

@@ -8,7 +8,6 @@
  * is by content, not identity, because the engine changes the model under a
  * kept translator; a shared value is never written once it is given out.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "translate/tr.h"
@@ -17,11 +16,10 @@ const void *rb__share_last(rb__tr *t, rb__last *last, const void *items, size_t 
                            rb__same_fn same)
 {
 	bool equal = last->items && last->count == n;
-	for (size_t i = 0; i < n && equal; i++) {
-		const char *a = (const char *)last->items + i * size;
-		const char *b = (const char *)items + i * size;
-		equal = same ? same(a, b) : !memcmp(a, b, size);
-	}
+	if (equal && !same)
+		equal = !memcmp(last->items, items, n * size);
+	for (size_t i = 0; i < n && equal && same; i++)
+		equal = same((const char *)last->items + i * size, (const char *)items + i * size);
 	if (equal)
 		return last->items;
 	size_t bytes;
@@ -42,13 +40,13 @@ const char *rb__share_last_string(rb__tr *t, rb__last *last, const char *s)
 
 const char *rb__share_last_ns_name(rb__tr *t, rb__last *last, const char *ns, const char *name)
 {
-	char key[1024];
-	int n = rb__tr_key(key, sizeof key, "", ns, name);
-	if (n >= 0)
-		return rb__share_last_string(t, last, key);
-	/* Longer than any lookup key: not shared. */
-	const char *s = rb__arena_printf(t->out, "%s/%s", ns, name);
+	/* Compared in place: this runs for every parent of every route. */
+	const char *s = last->items;
+	size_t n = strlen(ns);
+	if (s && !strncmp(s, ns, n) && s[n] == '/' && !strcmp(s + n + 1, name))
+		return s;
+	s = rb__arena_printf(t->out, "%s/%s", ns, name);
 	if (s)
-		*last = (rb__last){NULL, 0};
+		*last = (rb__last){s, strlen(s) + 1};
 	return s;
 }
