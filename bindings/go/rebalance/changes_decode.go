@@ -94,17 +94,21 @@ func (r *jsonReader) key() []byte {
 	return k
 }
 
-// nextMember reads what follows a member's value: whether another member follows.
-func (r *jsonReader) nextMember() bool {
+// next reads what follows a member or an item: a comma (true: another
+// follows) or the closing bracket.
+func (r *jsonReader) next(closing byte) bool {
 	if r.err != nil {
 		return false
 	}
 	if r.eat(',') {
 		return true
 	}
-	r.expect('}')
+	r.expect(closing)
 	return false
 }
+
+// nextMember reads what follows a member's value: whether another member follows.
+func (r *jsonReader) nextMember() bool { return r.next('}') }
 
 // array opens an array: whether it has a first item.
 func (r *jsonReader) array() bool {
@@ -113,16 +117,7 @@ func (r *jsonReader) array() bool {
 }
 
 // nextItem reads what follows an item: whether another item follows.
-func (r *jsonReader) nextItem() bool {
-	if r.err != nil {
-		return false
-	}
-	if r.eat(',') {
-		return true
-	}
-	r.expect(']')
-	return false
-}
+func (r *jsonReader) nextItem() bool { return r.next(']') }
 
 // null reads a null when there is one.
 func (r *jsonReader) null() bool {
