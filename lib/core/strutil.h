@@ -85,6 +85,12 @@ static inline bool rb__str_eq(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Equality where an absent string (NULL) equals only another absent one. */
+static inline bool rb__str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 static inline bool rb__str_empty(const char *s)
 {
 	return !s || !*s;

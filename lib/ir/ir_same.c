@@ -6,35 +6,26 @@
  * checks (Debug, sanitizers) compare every answer with the bytes themselves.
  *
  * The emitter's rules, mirrored: a NULL string of an always-written field is
- * written as "" (str_same); an optional string is written when non-NULL
- * (opt_same) or when non-empty (nonempty_same); counts decide whether a list
+ * written as "" (rb__str_eq); an optional string is written when non-NULL
+ * (rb__str_same) or when non-empty (nonempty_same); counts decide whether a list
  * is written at all.
  */
 #include "ir/ir_same.h"
+#include "core/strutil.h"
 #include "model/model.h"
 
 #include <string.h>
 
-static bool str_same(const char *a, const char *b)
-{
-	return !strcmp(a ? a : "", b ? b : "");
-}
-
-static bool opt_same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static bool nonempty_same(const char *a, const char *b)
 {
-	return str_same(a, b); /* NULL and "" are both left out */
+	return rb__str_eq(a, b); /* NULL and "" are both left out */
 }
 
 static bool endpoint_same(const rb__ir_endpoint *a, const rb__ir_endpoint *b)
 {
-	return a->port == b->port && a->draining == b->draining && str_same(a->host, b->host) &&
-	       opt_same(a->zone, b->zone) && opt_same(a->hostname, b->hostname) &&
-	       opt_same(a->path, b->path);
+	return a->port == b->port && a->draining == b->draining && rb__str_eq(a->host, b->host) &&
+	       rb__str_same(a->zone, b->zone) && rb__str_same(a->hostname, b->hostname) &&
+	       rb__str_same(a->path, b->path);
 }
 
 static bool metadata_same(const rb__ir_metadata *a, const rb__ir_metadata *b)
@@ -46,19 +37,19 @@ static bool metadata_same(const rb__ir_metadata *a, const rb__ir_metadata *b)
 	    !nonempty_same(a->section_name, b->section_name))
 		return false;
 	for (size_t i = 0; i < a->annotation_count; i++)
-		if (!str_same(a->annotations[i].key, b->annotations[i].key) ||
-		    !str_same(a->annotations[i].value, b->annotations[i].value))
+		if (!rb__str_eq(a->annotations[i].key, b->annotations[i].key) ||
+		    !rb__str_eq(a->annotations[i].value, b->annotations[i].value))
 			return false;
 	return true;
 }
 
-static bool setting_same(const rb__ir_setting *a, const rb__ir_setting *b)
+bool rb__ir_setting_same(const rb__ir_setting *a, const rb__ir_setting *b)
 {
 	if (a->weight != b->weight || a->has_priority != b->has_priority ||
 	    (a->has_priority && a->priority != b->priority) || a->force_http1 != b->force_http1 ||
 	    a->invalid != b->invalid || a->dynamic_resolver != b->dynamic_resolver ||
 	    a->custom_backend != b->custom_backend || a->shared_cluster != b->shared_cluster ||
-	    a->endpoint_count != b->endpoint_count || !str_same(a->name, b->name) ||
+	    a->endpoint_count != b->endpoint_count || !rb__str_eq(a->name, b->name) ||
 	    a->protocol != b->protocol || a->address_type != b->address_type ||
 	    a->ip_family != b->ip_family || !metadata_same(a->metadata, b->metadata))
 		return false;
@@ -80,9 +71,9 @@ static bool knobs_same(const rb__ir_destination *da, const rb__ir_destination *d
 {
 	for (int k = 0; k < 2; k++) {
 		const rb__ir_knob *a = rb__ir_knob_of(da, k), *b = rb__ir_knob_of(db, k);
-		if (a->on != b->on || !opt_same(a->policy, b->policy))
+		if (a->on != b->on || !rb__str_same(a->policy, b->policy))
 			return false;
-		if (a->policy && !str_same(a->scope, b->scope))
+		if (a->policy && !rb__str_eq(a->scope, b->scope))
 			return false;
 	}
 	return true;
@@ -95,29 +86,29 @@ bool rb__ir_destination_same(const rb__ir_destination *a, const rb__ir_destinati
 	if (a->rule != b->rule || a->direct_response != b->direct_response ||
 	    memcmp(a->weights, b->weights, sizeof a->weights) ||
 	    a->listener_count != b->listener_count || a->setting_count != b->setting_count ||
-	    a->excluded_count != b->excluded_count || !str_same(a->key, b->key) ||
-	    !str_same(a->name, b->name) || !str_same(a->route_kind, b->route_kind) ||
-	    !str_same(a->route_namespace, b->route_namespace) ||
-	    !str_same(a->route_name, b->route_name) ||
-	    !str_same(a->gateway_namespace, b->gateway_namespace) ||
-	    !str_same(a->gateway_name, b->gateway_name))
+	    a->excluded_count != b->excluded_count || !rb__str_eq(a->key, b->key) ||
+	    !rb__str_eq(a->name, b->name) || !rb__str_eq(a->route_kind, b->route_kind) ||
+	    !rb__str_eq(a->route_namespace, b->route_namespace) ||
+	    !rb__str_eq(a->route_name, b->route_name) ||
+	    !rb__str_eq(a->gateway_namespace, b->gateway_namespace) ||
+	    !rb__str_eq(a->gateway_name, b->gateway_name))
 		return false;
 	if (a->rule >= 0 && !knobs_same(a, b))
 		return false; /* L4 and TLS rules have none written */
 	for (size_t i = 0; i < a->listener_count; i++) {
 		const rb__ir_listener_ref *x = &a->listeners[i], *y = &b->listeners[i];
-		if (x->port != y->port || !str_same(x->name, y->name) ||
-		    !opt_same(x->listener_set, y->listener_set))
+		if (x->port != y->port || !rb__str_eq(x->name, y->name) ||
+		    !rb__str_same(x->listener_set, y->listener_set))
 			return false;
 	}
 	for (size_t i = 0; i < a->excluded_count; i++) {
 		const rb__ir_excluded *x = &a->excluded[i], *y = &b->excluded[i];
-		if (x->weight != y->weight || !str_same(x->name, y->name) ||
-		    !str_same(x->reason, y->reason))
+		if (x->weight != y->weight || !rb__str_eq(x->name, y->name) ||
+		    !rb__str_eq(x->reason, y->reason))
 			return false;
 	}
 	for (size_t i = 0; i < a->setting_count; i++)
-		if (!setting_same(&a->settings[i], &b->settings[i]))
+		if (!rb__ir_setting_same(&a->settings[i], &b->settings[i]))
 			return false;
 	return true;
 }
@@ -129,15 +120,15 @@ bool rb__ir_route_status_same(const rb__ir_route_status *a, const rb__ir_route_s
 	const rb__ir_parent_ref *p = a->parent, *q = b->parent;
 	if (a->condition_count != b->condition_count ||
 	    rb__parent_ref_port(p) != rb__parent_ref_port(q) ||
-	    !str_same(a->kind, b->kind) || !str_same(a->namespace_, b->namespace_) ||
-	    !str_same(a->name, b->name) || !opt_same(p->group, q->group) ||
-	    !opt_same(p->kind, q->kind) || !opt_same(p->namespace_, q->namespace_) ||
-	    !opt_same(p->name, q->name) || !opt_same(p->section_name, q->section_name))
+	    !rb__str_eq(a->kind, b->kind) || !rb__str_eq(a->namespace_, b->namespace_) ||
+	    !rb__str_eq(a->name, b->name) || !rb__str_same(p->group, q->group) ||
+	    !rb__str_same(p->kind, q->kind) || !rb__str_same(p->namespace_, q->namespace_) ||
+	    !rb__str_same(p->name, q->name) || !rb__str_same(p->section_name, q->section_name))
 		return false;
 	for (size_t i = 0; i < a->condition_count; i++) {
 		const rb__ir_condition *x = &a->conditions[i], *y = &b->conditions[i];
-		if (!str_same(x->type, y->type) || !str_same(x->status, y->status) ||
-		    !str_same(x->reason, y->reason) || !str_same(x->message, y->message))
+		if (!rb__str_eq(x->type, y->type) || !rb__str_eq(x->status, y->status) ||
+		    !rb__str_eq(x->reason, y->reason) || !rb__str_eq(x->message, y->message))
 			return false;
 	}
 	return true;

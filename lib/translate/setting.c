@@ -72,16 +72,11 @@ static const rb__ir_metadata *make_metadata(rb__tr *t, const rb__objmeta *meta, 
 	return md;
 }
 
-static bool str_same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 /* Would make_metadata(meta, kind, section_name) read the same as md, made from meta? */
 static bool metadata_reusable(const rb__ir_metadata *md, const char *kind,
                               const char *section_name)
 {
-	return md && md->kind == kind && str_same(md->section_name, section_name);
+	return md && md->kind == kind && rb__str_same(md->section_name, section_name);
 }
 
 /* The kind written in the object wins; the type's kind only when it is empty

@@ -234,16 +234,11 @@ static int dropped_rule_conditions(rb__tr *t, const rb__parent *p, const rb__vec
 	return RB_OK;
 }
 
-static bool str_same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 static bool condition_same(const void *pa, const void *pb)
 {
 	const rb__ir_condition *a = pa, *b = pb;
-	return str_same(a->type, b->type) && str_same(a->status, b->status) &&
-	       str_same(a->reason, b->reason) && str_same(a->message, b->message);
+	return rb__str_same(a->type, b->type) && rb__str_same(a->status, b->status) &&
+	       rb__str_same(a->reason, b->reason) && rb__str_same(a->message, b->message);
 }
 
 /* The conditions of a status in t->out, exactly n, shared with the previous

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "ir/ir_same.h"
 #include "rebalance/errors.h"
 #include "translate/lua_sandbox.h"
 #include "translate/tr.h"
@@ -48,51 +49,6 @@ static const rb__gateway *parent_gateway(rb__tr *t, const rb__route *r, const rb
 	return g;
 }
 
-static bool str_same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool endpoints_equal(const rb__ir_setting *a, const rb__ir_setting *b)
-{
-	if (a->endpoint_count != b->endpoint_count)
-		return false;
-	if (a->endpoints == b->endpoints)
-		return true;
-	for (size_t i = 0; i < a->endpoint_count; i++) {
-		const rb__ir_endpoint *x = &a->endpoints[i], *y = &b->endpoints[i];
-		if (!str_same(x->host, y->host) || x->port != y->port || !str_same(x->zone, y->zone) ||
-		    x->draining != y->draining || !str_same(x->hostname, y->hostname) ||
-		    !str_same(x->path, y->path))
-			return false;
-	}
-	return true;
-}
-
-static bool metadata_equal(const rb__ir_metadata *a, const rb__ir_metadata *b)
-{
-	if (!a || !b)
-		return a == b;
-	return str_same(a->kind, b->kind) && str_same(a->name, b->name) &&
-	       str_same(a->namespace_, b->namespace_) && str_same(a->section_name, b->section_name) &&
-	       a->annotation_count == b->annotation_count;
-}
-
-static bool setting_equal(const rb__ir_setting *a, const rb__ir_setting *b)
-{
-	bool pl = (!a->prefer_local && !b->prefer_local) ||
-	          (a->prefer_local && b->prefer_local &&
-	           a->prefer_local->min_endpoints_threshold == b->prefer_local->min_endpoints_threshold);
-	return str_same(a->name, b->name) && a->weight == b->weight &&
-	       a->has_priority == b->has_priority && a->priority == b->priority &&
-	       a->protocol == b->protocol && a->force_http1 == b->force_http1 &&
-	       a->address_type == b->address_type && a->ip_family == b->ip_family &&
-	       pl && a->invalid == b->invalid && a->dynamic_resolver == b->dynamic_resolver &&
-	       a->custom_backend == b->custom_backend && a->shared_cluster == b->shared_cluster &&
-	       metadata_equal(a->metadata, b->metadata) &&
-	       endpoints_equal(a, b);
-}
-
 static bool destination_equal(const rb__ir_destination *a, const rb__ir_destination *b)
 {
 	if (strcmp(a->name, b->name) || a->direct_response != b->direct_response ||
@@ -100,7 +56,7 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 	    memcmp(a->weights, b->weights, sizeof a->weights))
 		return false;
 	for (size_t i = 0; i < a->setting_count; i++)
-		if (!setting_equal(&a->settings[i], &b->settings[i]))
+		if (!rb__ir_setting_same(&a->settings[i], &b->settings[i]))
 			return false;
 	for (size_t i = 0; i < a->excluded_count; i++)
 		if (strcmp(a->excluded[i].name, b->excluded[i].name) ||
@@ -113,7 +69,7 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 static bool listener_same(const void *pa, const void *pb)
 {
 	const rb__ir_listener_ref *a = pa, *b = pb;
-	return !strcmp(a->name, b->name) && a->port == b->port && str_same(a->listener_set, b->listener_set);
+	return !strcmp(a->name, b->name) && a->port == b->port && rb__str_same(a->listener_set, b->listener_set);
 }
 
 /* The i-th listener of parent p that programs it, as the IR names it; ls is
