@@ -239,6 +239,27 @@ void *rb__arena_calloc(rb__arena *a, size_t count, size_t size)
 	return p;
 }
 
+const void *rb__arena_share(rb__arena *a, rb__arena_last *last, const void *items, size_t n,
+                            size_t size, rb__same_fn same)
+{
+	bool equal = last->items && last->count == n;
+	if (equal && !same)
+		equal = !memcmp(last->items, items, n * size);
+	for (size_t i = 0; i < n && equal && same; i++)
+		equal = same((const char *)last->items + i * size, (const char *)items + i * size);
+	if (equal)
+		return last->items;
+	size_t bytes;
+	void *copy = rb__mul_size(n ? n : 1, size, &bytes) ? rb__arena_alloc(a, bytes) : NULL;
+	if (!copy)
+		return NULL;
+	if (n)
+		memcpy(copy, items, n * size);
+	last->items = copy;
+	last->count = n;
+	return copy;
+}
+
 char *rb__arena_strndup(rb__arena *a, const char *s, size_t n)
 {
 	size_t total;

@@ -91,6 +91,24 @@ static inline void *rb__arena_alloc(rb__arena *a, size_t n)
 	return rb__arena_alloc_slow(a, n);
 }
 void *rb__arena_calloc(rb__arena *a, size_t count, size_t size);
+/*
+ * One copy where consecutive values of a kind read the same: the last value
+ * kept (its items and their count), given again when the next is equal
+ * instead of a copy of its own. Used where most objects repeat their
+ * predecessor's (the model's parentRef and port lists, the IR's listeners,
+ * conditions, knobs: bench/README.md, Peak memory). Equality is by content,
+ * never by address, and a shared value is never written once given out.
+ */
+typedef struct rb__arena_last {
+	const void *items;
+	size_t count;
+} rb__arena_last;
+typedef bool (*rb__same_fn)(const void *a, const void *b);
+/* items[0, n) of `size` bytes each: *last's when each item is the same
+ * (same(x, y); the bytes when same is NULL), else a copy in a, which becomes
+ * *last. NULL when out of memory. */
+const void *rb__arena_share(rb__arena *a, rb__arena_last *last, const void *items, size_t n,
+                            size_t size, rb__same_fn same);
 /* A NUL-terminated copy of n bytes (not aligned). */
 char *rb__arena_strndup(rb__arena *a, const char *s, size_t n);
 char *rb__arena_strdup(rb__arena *a, const char *s);

@@ -238,13 +238,20 @@ static int decode_string_list(rb__dctx *d, const rb__node *n, void *base, const 
 	return RB_OK;
 }
 
-/* The slot of schema s among the shared lists: its own, else the next to reuse. */
-static rb__list_share *share_slot(rb__list_share *share, const rb__schema *s)
+/* The last list of schema s among the shared lists: its own slot, else a
+ * free one, else the one it takes over (and starts afresh). */
+static rb__arena_last *share_slot(rb__list_share *share, const rb__schema *s)
 {
-	for (size_t i = 0; i < RB_LIST_SHARE_SLOTS; i++)
-		if (share[i].schema == s || !share[i].schema)
-			return &share[i];
-	return &share[(uintptr_t)s / sizeof(void *) % RB_LIST_SHARE_SLOTS];
+	rb__list_share *slot = &share[(uintptr_t)s / sizeof(void *) % RB_LIST_SHARE_SLOTS];
+	for (size_t i = 0; i < RB_LIST_SHARE_SLOTS; i++) {
+		if (share[i].schema == s || !share[i].schema) {
+			slot = &share[i];
+			break;
+		}
+	}
+	if (slot->schema != s)
+		*slot = (rb__list_share){s, {NULL, 0}};
+	return &slot->last;
 }
 
 /* Decode a list of flat structs (RB_FF_SHARE) on the stack: when it equals the
@@ -260,20 +267,11 @@ static int decode_shared_list(rb__dctx *d, const rb__node *n, const rb__schema *
 		if (rc)
 			return rc;
 	}
-	rb__list_share *last = share_slot(d->share, s);
-	if (last->schema == s && last->count == n->coll.count && !memcmp(last->items, buf, bytes)) {
-		*out = last->items; /* read-only from here on, as every list */
-		return RB_OK;
-	}
-	void *items = rb__arena_alloc(d->arena, bytes);
-	if (!items)
-		return RB_ENOMEM;
-	memcpy(items, buf, bytes);
-	last->schema = s;
-	last->items = items;
-	last->count = (uint32_t)n->coll.count;
-	*out = items;
-	return RB_OK;
+	/* Read-only from here on, as every list. */
+	const void *items =
+		rb__arena_share(d->arena, share_slot(d->share, s), buf, n->coll.count, s->size, NULL);
+	*out = (void *)(uintptr_t)items;
+	return items ? RB_OK : RB_ENOMEM;
 }
 
 static int decode_list(rb__dctx *d, const rb__node *n, void *base, const rb__field *f)

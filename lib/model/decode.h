@@ -68,7 +68,7 @@ typedef enum rb__ftype {
 
 /*
  * RB_FF_SHARE: a list equal, byte for byte, to the last one decoded by the
- * same schema points to it instead of a copy of its own (rb__list_share):
+ * same schema points to it instead of a copy of its own (rb__arena_share):
  * only for lists of flat structs (strings and scalars: equal short strings
  * are one copy, rb__arena_intern), which nothing writes once decoded.
  */

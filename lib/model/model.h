@@ -805,8 +805,7 @@ typedef struct rb__gateway_class {
 /* The last list a schema decoded, for the next equal one to share (decode.h, RB_FF_SHARE). */
 typedef struct rb__list_share {
 	const void *schema;
-	void *items;
-	uint32_t count;
+	rb__arena_last last;
 } rb__list_share;
 enum { RB_LIST_SHARE_SLOTS = 4 };
 

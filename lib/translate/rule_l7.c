@@ -237,7 +237,7 @@ static bool knob_same(const void *pa, const void *pb)
 /* The knobs in t->out, shared with the previous rule's when they read the same. */
 static const rb__ir_knob *shared_knobs(rb__tr *t, const rb__ir_knob knobs[2])
 {
-	return rb__share_last(t, &t->last_knobs, knobs, 2, sizeof(*knobs), knob_same);
+	return rb__arena_share(t->out, &t->last_knobs, knobs, 2, sizeof(*knobs), knob_same);
 }
 
 static int translate_rule(rb__tr *t, rb__parent *p, size_t rule_index, rb__vec *dests,

@@ -211,7 +211,7 @@ static int section_name(rb__tr *t, uint32_t port, const char **out)
 {
 	char text[24];
 	text[rb__fmt_u64(text, port)] = '\0';
-	*out = rb__share_last_string(t, &t->last_section, text);
+	*out = rb__arena_share(t->out, &t->last_section, text, strlen(text) + 1, 1, NULL);
 	return *out ? RB_OK : RB_ENOMEM;
 }
 

@@ -246,7 +246,7 @@ static bool condition_same(const void *pa, const void *pb)
  * new array). */
 static const rb__ir_condition *keep_conditions(rb__tr *t, const rb__ir_condition *conds, size_t n)
 {
-	return rb__share_last(t, &t->last_conditions, conds, n, sizeof(*conds), condition_same);
+	return rb__arena_share(t->out, &t->last_conditions, conds, n, sizeof(*conds), condition_same);
 }
 
 int rb__route_status(rb__tr *t, const rb__parent *p, const rb__vec *errors)

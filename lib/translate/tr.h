@@ -108,12 +108,6 @@ static inline rb__dep_kind rb__slices_dep(rb__backend_kind owner_kind)
 	return owner_kind == RB_BACKEND_SERVICE ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
 }
 
-/* share.c: the previous value of one kind (the items and their count). */
-typedef struct rb__last {
-	const void *items;
-	size_t count;
-} rb__last;
-
 typedef struct rb__tr {
 	const rb__model *m;
 	const rb__tr_options *o;
@@ -173,16 +167,16 @@ typedef struct rb__tr {
 	rb__vec overlap;  /* rb__overlap_key: what each programmed parent matches (overlap.c) */
 	rb__buf overlap_buf; /* overlap.c: where a key is put together */
 	/* The previous value of each kind the IR shares when the next reads the
-	 * same (share.c), all in t->out: a parent's Gateway and ListenerSet as
-	 * "ns/name" and its listeners (translate.c), a status's conditions
-	 * (status.c), a rule's knobs (rule_l7.c), a ref's port as a string
-	 * (setting.c). */
-	rb__last last_gateway;      /* char */
-	rb__last last_listener_set; /* char */
-	rb__last last_listeners;    /* rb__ir_listener_ref */
-	rb__last last_conditions;   /* rb__ir_condition */
-	rb__last last_knobs;        /* rb__ir_knob[2] */
-	rb__last last_section;      /* char */
+	 * same (rb__arena_share), all in t->out: a parent's Gateway and
+	 * ListenerSet as "ns/name" and its listeners (translate.c), a status's
+	 * conditions (status.c), a rule's knobs (rule_l7.c), a ref's port as a
+	 * string (setting.c). */
+	rb__arena_last last_gateway;      /* char */
+	rb__arena_last last_listener_set; /* char */
+	rb__arena_last last_listeners;    /* rb__ir_listener_ref */
+	rb__arena_last last_conditions;   /* rb__ir_condition */
+	rb__arena_last last_knobs;        /* rb__ir_knob[2] */
+	rb__arena_last last_section;      /* char */
 
 	/*
 	 * The incremental engine's dependency recorder (lib/engine/), NULL for a
@@ -281,16 +275,6 @@ static inline int rb__tr_key(char *key, size_t size, const char *prefix, const c
 	key[n] = '\0';
 	return (int)n;
 }
-
-/* share.c: items[0, n) of `size` bytes each in t->out: *last's when each
- * item is the same (same(a, b); bytes compared when same is NULL), else a
- * copy, which becomes *last. NULL when out of memory. */
-typedef bool (*rb__same_fn)(const void *a, const void *b);
-const void *rb__share_last(rb__tr *t, rb__last *last, const void *items, size_t n, size_t size,
-                           rb__same_fn same);
-/* The string s (or "ns/name") in t->out, shared with *last the same way. */
-const char *rb__share_last_string(rb__tr *t, rb__last *last, const char *s);
-const char *rb__share_last_ns_name(rb__tr *t, rb__last *last, const char *ns, const char *name);
 
 /* "a/b" in the scratch arena. */
 const char *rb__key2(rb__tr *t, const char *a, const char *b);

@@ -66,6 +66,21 @@ static bool destination_equal(const rb__ir_destination *a, const rb__ir_destinat
 	return true;
 }
 
+/* "ns/name" in t->out, shared with *last when it reads the same (as
+ * rb__arena_share, but compared in place: this runs for every parent). */
+static const char *shared_ns_name(rb__tr *t, rb__arena_last *last, const char *ns,
+                                  const char *name)
+{
+	const char *s = last->items;
+	size_t n = strlen(ns);
+	if (s && !strncmp(s, ns, n) && s[n] == '/' && !strcmp(s + n + 1, name))
+		return s;
+	s = rb__arena_printf(t->out, "%s/%s", ns, name);
+	if (s)
+		*last = (rb__arena_last){s, strlen(s) + 1};
+	return s;
+}
+
 static bool listener_same(const void *pa, const void *pb)
 {
 	const rb__ir_listener_ref *a = pa, *b = pb;
@@ -91,7 +106,7 @@ static int parent_listeners(rb__tr *t, const rb__parent *p, const rb__ir_listene
 	*out = NULL;
 	const char *ls = NULL;
 	if (p->listener_set &&
-	    !(ls = rb__share_last_ns_name(t, &t->last_listener_set, p->listener_set->meta.namespace_,
+	    !(ls = shared_ns_name(t, &t->last_listener_set, p->listener_set->meta.namespace_,
 	                                  p->listener_set->meta.name)))
 		return RB_ENOMEM;
 	if (!*n)
@@ -102,7 +117,7 @@ static int parent_listeners(rb__tr *t, const rb__parent *p, const rb__ir_listene
 		return RB_ENOMEM;
 	for (size_t i = 0; i < *n; i++)
 		refs[i] = parent_listener(p, i, ls);
-	*out = rb__share_last(t, &t->last_listeners, refs, *n, sizeof(*refs), listener_same);
+	*out = rb__arena_share(t->out, &t->last_listeners, refs, *n, sizeof(*refs), listener_same);
 	return *out ? RB_OK : RB_ENOMEM;
 }
 
@@ -136,7 +151,7 @@ static int join_listeners(rb__tr *t, rb__ir_destination *d, const rb__ir_listene
  */
 static int emit_destinations(rb__tr *t, size_t route_first, const rb__parent *p, const rb__vec *dests)
 {
-	const char *gw = rb__share_last_ns_name(t, &t->last_gateway, p->gateway->meta.namespace_,
+	const char *gw = shared_ns_name(t, &t->last_gateway, p->gateway->meta.namespace_,
 	                                        p->gateway->meta.name);
 	const rb__ir_listener_ref *listeners;
 	size_t listener_count;

@@ -43,6 +43,43 @@ START_TEST(alloc_is_aligned_between_strings)
 }
 END_TEST
 
+/* Consecutive equal values share one copy; a different one (count, bytes,
+ * or the item comparison) is copied and becomes the one shared next. */
+static bool first_char_same(const void *a, const void *b)
+{
+	return *(const char *)a == *(const char *)b;
+}
+
+START_TEST(share_keeps_one_copy_of_equal_values)
+{
+	rb__mem mem;
+	rb__mem_default(&mem);
+	rb__arena a;
+	rb__arena_init(&a, &mem);
+	rb__arena_last last = {NULL, 0};
+	int v1[3] = {1, 2, 3}, v2[3] = {1, 2, 3}, v3[3] = {1, 2, 4};
+	const int *p1 = rb__arena_share(&a, &last, v1, 3, sizeof(int), NULL);
+	ck_assert_ptr_nonnull(p1);
+	ck_assert_ptr_ne(p1, v1);
+	ck_assert_ptr_eq(rb__arena_share(&a, &last, v2, 3, sizeof(int), NULL), p1);
+	const int *p3 = rb__arena_share(&a, &last, v3, 3, sizeof(int), NULL);
+	ck_assert_ptr_ne(p3, p1);
+	ck_assert_int_eq(p3[2], 4);
+	ck_assert_ptr_ne(rb__arena_share(&a, &last, v3, 2, sizeof(int), NULL), p3);
+	/* With an item comparison: equal by it, not by bytes. */
+	rb__arena_last words = {NULL, 0};
+	const char *w = rb__arena_share(&a, &words, "ab", 2, 1, first_char_same);
+	ck_assert_ptr_eq(rb__arena_share(&a, &words, "ab", 2, 1, first_char_same), w);
+	ck_assert_ptr_ne(rb__arena_share(&a, &words, "xb", 2, 1, first_char_same), w);
+	/* An empty value is kept too. */
+	rb__arena_last none = {NULL, 0};
+	const void *e = rb__arena_share(&a, &none, v1, 0, sizeof(int), NULL);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_eq(rb__arena_share(&a, &none, v2, 0, sizeof(int), NULL), e);
+	rb__arena_free(&a);
+}
+END_TEST
+
 START_TEST(rewind_releases_strings_and_structs)
 {
 	rb__mem mem;
@@ -358,6 +395,7 @@ int main(void)
 	tcase_add_test(tc, printf_fast_and_slow_paths);
 	tcase_add_test(tc, hint_and_used);
 	tcase_add_test(tc, adopt_vec_moves_storage);
+	tcase_add_test(tc, share_keeps_one_copy_of_equal_values);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mem");
 	tcase_add_test(tc, caller_allocator_gets_every_chunk);
