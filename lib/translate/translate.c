@@ -277,13 +277,13 @@ static int translate_route(rb__tr *t, const rb__route *r)
 enum { MAP_COUNT = 15 };
 static void tr_maps(rb__tr *t, rb__map *out[MAP_COUNT])
 {
-	rb__map *maps[MAP_COUNT] = {&t->backends,
-	                            &t->slices,        &t->gateways,        &t->listener_sets,
-	                            &t->namespaces,    &t->envoy_proxies,
-	                            &t->l4_listener_owner, &t->btp_scopes, &t->secrets,
-	                            &t->policy_claims, &t->lua_strict_verdicts, &t->lua_syntax_verdicts,
-	                            &t->gateway_verdicts, &t->listener_verdicts,
-	                            &t->route_copies};
+	rb__map *maps[MAP_COUNT] = {
+		&t->backends,          &t->slices,          &t->gateways,
+		&t->listener_sets,     &t->namespaces,      &t->envoy_proxies,
+		&t->l4_listener_owner, &t->btp_scopes,      &t->secrets,
+		&t->policy_claims,     &t->lua_strict_verdicts, &t->lua_syntax_verdicts,
+		&t->gateway_verdicts,  &t->listener_verdicts,   &t->route_copies,
+	};
 	memcpy(out, maps, sizeof maps);
 }
 
