@@ -1,7 +1,9 @@
 #!/bin/sh
 # The output budget (--limit output-bytes, docs/limits.md): an output of
 # exactly the budget is printed whole; one byte less is exit 2, a message
-# naming the limit, and nothing on stdout -- for every command and format.
+# naming the limit, and nothing on stdout -- for every command and format,
+# to a regular file (written as produced, cut back past the budget) and to a
+# pipe (held until it is known to fit).
 # Usage: output_budget.sh REBALANCE INPUT
 set -u
 cli=$1
@@ -31,11 +33,44 @@ for args in "translate" "translate -o json" "xds" "xds -o yaml" "explain" "expla
 	"$cli" $args --limit "output-bytes=$((size - 1))" "$input" >past.out 2>err.txt
 	rc=$?
 	if [ "$rc" -ne 2 ] || [ -s past.out ] ||
-		! grep -q "the output is larger than the limit of $((size - 1)) bytes (--limit output-bytes)" err.txt; then
-		echo "rebalance $args --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out, $(cat err.txt)" >&2
+		! grep -q "the output is larger than the limit of $((size - 1)) bytes (--limit output-bytes); nothing was written" err.txt; then
+		echo "rebalance $args --limit output-bytes=$((size - 1)) >file: exit $rc, $(wc -c <past.out) bytes out, $(cat err.txt)" >&2
+		fail=1
+	fi
+	# shellcheck disable=SC2086
+	{ "$cli" $args --limit "output-bytes=$size" "$input" 2>err.txt; echo $? >rc.txt; } | cat >at.out
+	if [ "$(cat rc.txt)" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "rebalance $args --limit output-bytes=$size | cat: exit $(cat rc.txt), $(cat err.txt)" >&2
+		fail=1
+	fi
+	# shellcheck disable=SC2086
+	{ "$cli" $args --limit "output-bytes=$((size - 1))" "$input" 2>err.txt; echo $? >rc.txt; } | cat >past.out
+	if [ "$(cat rc.txt)" -ne 2 ] || [ -s past.out ] ||
+		! grep -q "the output is larger than the limit of $((size - 1)) bytes (--limit output-bytes); nothing was written" err.txt; then
+		echo "rebalance $args --limit output-bytes=$((size - 1)) | cat: exit $(cat rc.txt), $(wc -c <past.out) bytes out, $(cat err.txt)" >&2
 		fail=1
 	fi
 done
+# A file the output is appended to, or shares with other commands, keeps
+# what was there and where the next command writes: the cut goes back to
+# where this output started.
+size=$(wc -c <full.out | tr -d ' ')
+printf 'before\n' >shared.out
+{ "$cli" explain -o yaml --limit "output-bytes=$((size - 1))" "$input" 2>/dev/null; printf 'after\n'; } >>shared.out
+printf 'before\n' >kept.out
+{ printf 'first\n'; "$cli" explain -o yaml --limit "output-bytes=$((size - 1))" "$input" 2>/dev/null; printf 'next\n'; } >kept.out
+if [ "$(cat shared.out)" != "$(printf 'before\nafter')" ] || [ "$(cat kept.out)" != "$(printf 'first\nnext')" ]; then
+	echo "past the budget, a shared file was not cut back to where the output began: $(cat shared.out) / $(cat kept.out)" >&2
+	fail=1
+fi
+# A terminal or /dev/null cannot be cut back: the budget's worth is printed
+# and the message says so.
+"$cli" explain -o yaml --limit "output-bytes=$((size - 1))" "$input" >/dev/null 2>err.txt
+rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "(--limit output-bytes); it stops there: what was printed is incomplete" err.txt; then
+	echo "past the budget, to /dev/null: exit $rc, $(cat err.txt)" >&2
+	fail=1
+fi
 # An output larger than what the CLI holds in memory (256 KiB) goes on to a
 # temporary file in $TMPDIR; where none can be made, it is produced twice,
 # counted then streamed: either way the same bytes, the same budget. 40
@@ -53,45 +88,42 @@ awk 'BEGIN {
 		printf "- {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {namespace: shop, name: e%d, labels: {kubernetes.io/service-name: s}}, addressType: IPv4, ports: [{port: 80}], endpoints: [{addresses: [10.0.%d.%d]}]}\n", k, int(k / 256), k % 256
 }' >amplified.yaml
 mkdir spill
-TMPDIR=$work/spill "$cli" translate amplified.yaml >full.out 2>/dev/null
+"$cli" translate amplified.yaml >full.out 2>/dev/null
 size=$(wc -c <full.out | tr -d ' ')
 if [ "$size" -le $((16 << 20)) ]; then
 	echo "amplified.yaml: $size bytes of output, expected more than 16 MiB" >&2
 	fail=1
 fi
+# To a pipe, beyond what is held in memory: the temporary file.
 for tmpdir in "$work/spill" "$work/no-such-directory"; do
-	TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
-	rc=$?
-	if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
-		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$size: exit $rc, $(cat err.txt)" >&2
+	{ TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$size" amplified.yaml 2>err.txt; echo $? >rc.txt; } | cat >at.out
+	if [ "$(cat rc.txt)" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$size | cat: exit $(cat rc.txt), $(cat err.txt)" >&2
 		fail=1
 	fi
-	TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$((size - 1))" amplified.yaml >past.out 2>err.txt
-	rc=$?
-	if [ "$rc" -ne 2 ] || [ -s past.out ]; then
-		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$((size - 1)): exit $rc, $(wc -c <past.out) bytes out" >&2
+	{ TMPDIR=$tmpdir "$cli" translate --limit "output-bytes=$((size - 1))" amplified.yaml 2>err.txt; echo $? >rc.txt; } | cat >past.out
+	if [ "$(cat rc.txt)" -ne 2 ] || [ -s past.out ]; then
+		echo "TMPDIR=$tmpdir translate amplified.yaml --limit output-bytes=$((size - 1)) | cat: exit $(cat rc.txt), $(wc -c <past.out) bytes out" >&2
 		fail=1
 	fi
 done
-# Without $TMPDIR the temporary file is a memory file (Linux), copied out by
-# sendfile where the kernel can (to a file, to a pipe) and through stdio
-# where it cannot (a file open for appending).
-env -u TMPDIR "$cli" translate amplified.yaml >at.out 2>err.txt &&
-	cmp -s full.out at.out || { echo "no TMPDIR, to a file: $(cat err.txt)" >&2; fail=1; }
+# Without $TMPDIR the temporary file is a memory file (Linux), copied to the
+# pipe by sendfile. A file, written as produced, also when appended to.
 env -u TMPDIR "$cli" translate amplified.yaml 2>err.txt | cat >at.out
 cmp -s full.out at.out || { echo "no TMPDIR, to a pipe: $(cat err.txt)" >&2; fail=1; }
+"$cli" translate amplified.yaml >at.out 2>err.txt &&
+	cmp -s full.out at.out || { echo "to a file: $(cat err.txt)" >&2; fail=1; }
 : >at.out
-env -u TMPDIR "$cli" translate amplified.yaml >>at.out 2>err.txt &&
-	cmp -s full.out at.out || { echo "no TMPDIR, appended: $(cat err.txt)" >&2; fail=1; }
+"$cli" translate amplified.yaml >>at.out 2>err.txt &&
+	cmp -s full.out at.out || { echo "appended to a file: $(cat err.txt)" >&2; fail=1; }
 # A temporary directory that fills up mid-way (a 1 MiB tmpfs, where this runs
 # as root and may mount one): the CLI falls back to counting, then streaming.
 mkdir full
 if mount -t tmpfs -o size=1m tmpfs "$work/full" 2>/dev/null; then
 	trap 'umount "$work/full" 2>/dev/null; rm -rf "$work"' EXIT
-	TMPDIR=$work/full "$cli" translate --limit "output-bytes=$size" amplified.yaml >at.out 2>err.txt
-	rc=$?
-	if [ "$rc" -ne 0 ] || ! cmp -s full.out at.out; then
-		echo "TMPDIR=(a full 1 MiB tmpfs) translate amplified.yaml: exit $rc, $(cat err.txt)" >&2
+	{ TMPDIR=$work/full "$cli" translate --limit "output-bytes=$size" amplified.yaml 2>err.txt; echo $? >rc.txt; } | cat >at.out
+	if [ "$(cat rc.txt)" -ne 0 ] || ! cmp -s full.out at.out; then
+		echo "TMPDIR=(a full 1 MiB tmpfs) translate amplified.yaml | cat: exit $(cat rc.txt), $(cat err.txt)" >&2
 		fail=1
 	fi
 	umount "$work/full"
@@ -103,7 +135,7 @@ if [ -n "$(ls -A spill)" ]; then
 	echo "a temporary file was left in \$TMPDIR: $(ls -A spill)" >&2
 	fail=1
 fi
-rm -f amplified.yaml full.out at.out past.out
+rm -f amplified.yaml full.out at.out past.out shared.out kept.out
 # A value is checked like the other limits.
 "$cli" translate --limit output-bytes=0 "$input" >/dev/null 2>err.txt
 rc=$?
