@@ -266,11 +266,13 @@ static bool undo_output(off_t at)
 	       lseek(STDOUT_FILENO, at, SEEK_SET) == at;
 }
 
-/* Straight to stdout (a regular file, a terminal, /dev/null), stopped at the budget. */
+/*
+ * Straight to stdout, stopped at the budget; past it, stdout is cut back to `start` (a regular
+ * file) or, when start is -1 or the cut fails, the output is said to be incomplete.
+ */
 static int emit_direct(const char *command, const cli_options *o, cli_produce_fn produce,
-                       const void *what, const struct stat *st)
+                       const void *what, off_t start)
 {
-	off_t start = undo_point(st);
 	stdout_sink sink = {.budget = o->output_bytes};
 	errno = 0;
 	int err = produce(what, o->format, write_to_stdout, &sink);
@@ -300,7 +302,7 @@ int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, 
 {
 	struct stat st;
 	if (fstat(STDOUT_FILENO, &st) == 0 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
-		return emit_direct(command, o, produce, what, &st);
+		return emit_direct(command, o, produce, what, undo_point(&st));
 	first_pass p = {.budget = o->output_bytes, .held = malloc(4096), .cap = 4096};
 	if (!p.held)
 		return fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(RB_ENOMEM)),
@@ -336,18 +338,8 @@ int cli_emit(const char *command, const cli_options *o, cli_produce_fn produce, 
 		first_pass_free(&p);
 		return error ? write_failed(command, error) : CLI_OK;
 	}
-	/* The second pass: the first one found that the output fits. */
-	stdout_sink sink = {.budget = o->output_bytes};
-	err = produce(what, o->format, write_to_stdout, &sink);
-	if ((!err || err == RB_EIO) && (fflush(stdout) || ferror(stdout)) && !sink.error)
-		sink.error = errno ? errno : EIO;
-	if (sink.error)
-		return write_failed(command, sink.error);
-	if (err) {
-		fprintf(stderr, "rebalance %s: %s\n", command, rb_strerror(err));
-		return CLI_FAILURE;
-	}
-	return CLI_OK;
+	/* The second pass, which the first one found to fit. */
+	return emit_direct(command, o, produce, what, -1);
 }
 
 /* ---- a FILE whose bytes go to an rb_write_fn (for output printed with stdio) ---- */
