@@ -87,16 +87,48 @@ static rb__slice_group *slice_group(rb__tr *t, rb__backend_kind kind, const char
 	return group;
 }
 
+/* Whether the last group found is the one of kind, ns and name (t->last_group). */
+static bool last_group_is(const rb__tr *t, rb__backend_kind kind, const char *ns,
+                          const char *name)
+{
+	if (!t->last_group || t->last_group_kind != kind)
+		return false;
+	const char *k = t->last_group_key;
+	if (strcmp(k, ns) != 0)
+		return false;
+	return strcmp(k + strlen(k) + 1, name) == 0;
+}
+
+/* Remember a group found (when its names fit the copy). */
+static void remember_group(rb__tr *t, const rb__slice_group *g, rb__backend_kind kind,
+                           const char *ns, const char *name)
+{
+	size_t nl = strlen(ns), ml = strlen(name);
+	if (nl + ml + 2 > sizeof t->last_group_key)
+		return;
+	memcpy(t->last_group_key, ns, nl + 1);
+	memcpy(t->last_group_key + nl + 1, name, ml + 1);
+	t->last_group = g;
+	t->last_group_kind = kind;
+}
+
 /* The group's key on the stack, as slice_group writes it: no allocation per query. */
-static rb__slice_group *find_group(const rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+static rb__slice_group *find_group(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
                                    const char *name)
 {
+	ns = ns ? ns : "";
+	name = name ? name : "";
+	if (last_group_is(t, owner_kind, ns, name))
+		return (rb__slice_group *)(uintptr_t)t->last_group;
 	char key[1024];
 	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
-	return rb__map_get(&t->slices, key, (size_t)n);
+	rb__slice_group *g = rb__map_get(&t->slices, key, (size_t)n);
+	if (g)
+		remember_group(t, g, owner_kind, ns, name);
+	return g;
 }
 
 /* The group of a backend, found with a key on the stack, else made. */

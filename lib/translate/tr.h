@@ -189,6 +189,14 @@ typedef struct rb__tr {
 	 */
 	void (*dep)(void *ud, rb__dep_kind kind, const char *ns, const char *name);
 	void *dep_ud;
+
+	/* index.c: the group the last lookup of t->slices found, with its owner's
+	 * kind, namespace and name (copies: "ns\0name\0"). A backendRef is looked
+	 * up by several steps in a row (validation, TLS, endpoints, metadata), and
+	 * a group, once in the map, stays there under its key. */
+	const rb__slice_group *last_group;
+	rb__backend_kind last_group_kind;
+	char last_group_key[128];
 } rb__tr;
 
 static inline void rb__tr_dep(rb__tr *t, rb__dep_kind kind, const char *ns, const char *name)
