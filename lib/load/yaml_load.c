@@ -491,7 +491,8 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	/* A plain `<<` key is the merge key (go-yaml: implicit, not tagged !!str). */
 	unsigned merge =
 	    plain && is_key && len == 2 && text[0] == '<' && text[1] == '<' ? RB_LD_MERGE_KEY : 0;
-	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags | merge);
+	int rc = is_key ? rb__ld_key(&y->b, text, len, loc, flags | merge)
+	                : rb__ld_value(&y->b, text, len, type, loc, flags);
 	if (rc || y->budget == 0)
 		return rc;
 	size_t idx = 0;
