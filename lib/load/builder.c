@@ -650,7 +650,6 @@ int rb__ld_key(rb__ld *b, const char *text, size_t len, rb__ld_loc loc, unsigned
 	f->has_merge |= f->key_merge;
 	f->key = k;
 	f->key_len = len;
-	f->key_loc = loc;
 	f->key_role = KR_NORMAL;
 	if (f->role == ROLE_ROOT_MAP)
 		return root_key(b, f, loc);

@@ -53,7 +53,6 @@ typedef struct ld_frame {
 	bool has_merge; /* a member of this mapping is a merge */
 	const char *key; /* the pending key (mappings) */
 	size_t key_len;
-	rb__ld_loc key_loc;
 	const struct rb__layout_key *key_lk;
 } ld_frame;
 
