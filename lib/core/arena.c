@@ -556,6 +556,33 @@ char *rb__arena_join3(rb__arena *a, const char *x, const char *y, const char *z,
 	return k;
 }
 
+char *rb__arena_cat(rb__arena *a, const char *const *parts, size_t n, size_t *len)
+{
+	enum { MAX_PARTS = 16 };
+	size_t lens[MAX_PARTS], total = 0;
+	if (n > MAX_PARTS)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		lens[i] = parts[i] ? strlen(parts[i]) : 0;
+		if (!rb__add_size(total, lens[i], &total))
+			return NULL;
+	}
+	size_t bytes;
+	char *d = rb__add_size(total, 1, &bytes) ? str_alloc(a, bytes) : NULL;
+	if (!d)
+		return NULL;
+	char *o = d;
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i])
+			memcpy(o, parts[i], lens[i]);
+		o += lens[i];
+	}
+	*o = '\0';
+	if (len)
+		*len = total;
+	return d;
+}
+
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...)
 {
 	va_list ap;
