@@ -510,8 +510,10 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	return RB_OK;
 }
 
-static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yaml_char_t *anchor,
-                    bool flow)
+/* Inline in on_event: a collection starts at every other event or so. */
+static inline __attribute__((always_inline)) int on_start(yl *y, const yaml_event_t *ev,
+                                                          rb__node_kind kind,
+                                                          const yaml_char_t *anchor, bool flow)
 {
 	rb__ld_loc loc = loc_of(y, &ev->start_mark);
 	if (flow && ++y->flow_depth > YAML_FLOW_DEPTH_MAX && !y->b.err)
