@@ -133,6 +133,14 @@ static void ascii_extend(yl *y, size_t upto)
 {
 	size_t stop = upto > y->len - 4096 || y->len < 4096 ? y->len : upto + 4096;
 	size_t e = y->ascii_end;
+	/* 32 bytes a step while they are all ASCII, then 8 to find where they stop. */
+	while (stop - e >= 32) {
+		uint64_t w[4];
+		memcpy(w, y->s + (e - y->s0), 32);
+		if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+			break;
+		e += 32;
+	}
 	while (stop - e >= 8) {
 		uint64_t w;
 		memcpy(&w, y->s + (e - y->s0), 8);
