@@ -87,29 +87,26 @@ static rb__slice_group *slice_group(rb__tr *t, rb__backend_kind kind, const char
 	return group;
 }
 
-/* Whether the last group found is the one of kind, ns and name (t->last_group). */
-static bool last_group_is(const rb__tr *t, rb__backend_kind kind, const char *ns,
-                          const char *name)
+/* Whether f holds the answer for ns and name (neither NULL). */
+static bool found_is(const rb__tr_found *f, const char *ns, const char *name)
 {
-	if (!t->last_group || t->last_group_kind != kind)
+	if (!f->found)
 		return false;
-	const char *k = t->last_group_key;
+	const char *k = f->key;
 	if (strcmp(k, ns) != 0)
 		return false;
 	return strcmp(k + strlen(k) + 1, name) == 0;
 }
 
-/* Remember a group found (when its names fit the copy). */
-static void remember_group(rb__tr *t, const rb__slice_group *g, rb__backend_kind kind,
-                           const char *ns, const char *name)
+/* Keep the answer found for ns and name (when their copies fit). */
+static void found_set(rb__tr_found *f, const void *found, const char *ns, const char *name)
 {
 	size_t nl = strlen(ns), ml = strlen(name);
-	if (nl + ml + 2 > sizeof t->last_group_key)
+	if (nl + ml + 2 > sizeof f->key)
 		return;
-	memcpy(t->last_group_key, ns, nl + 1);
-	memcpy(t->last_group_key + nl + 1, name, ml + 1);
-	t->last_group = g;
-	t->last_group_kind = kind;
+	memcpy(f->key, ns, nl + 1);
+	memcpy(f->key + nl + 1, name, ml + 1);
+	f->found = found;
 }
 
 /* The group's key on the stack, as slice_group writes it: no allocation per query. */
@@ -118,16 +115,18 @@ static rb__slice_group *find_group(rb__tr *t, rb__backend_kind owner_kind, const
 {
 	ns = ns ? ns : "";
 	name = name ? name : "";
-	if (last_group_is(t, owner_kind, ns, name))
-		return (rb__slice_group *)(uintptr_t)t->last_group;
+	if (t->found_group_kind == owner_kind && found_is(&t->found_group, ns, name))
+		return (rb__slice_group *)(uintptr_t)t->found_group.found;
 	char key[1024];
 	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
 	rb__slice_group *g = rb__map_get(&t->slices, key, (size_t)n);
-	if (g)
-		remember_group(t, g, owner_kind, ns, name);
+	if (g) {
+		found_set(&t->found_group, g, ns, name);
+		t->found_group_kind = owner_kind;
+	}
 	return g;
 }
 
@@ -364,7 +363,13 @@ const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_GATEWAY, ns, name);
-	return lookup(&t->gateways, ns, name);
+	const char *n = ns ? ns : "", *m = name ? name : "";
+	if (found_is(&t->found_gateway, n, m))
+		return t->found_gateway.found;
+	const rb__gateway *g = lookup(&t->gateways, ns, name);
+	if (g)
+		found_set(&t->found_gateway, g, n, m);
+	return g;
 }
 
 /* Not recorded: a ListenerSet change re-translates everything (the engine treats the

@@ -108,6 +108,13 @@ static inline rb__dep_kind rb__slices_dep(rb__backend_kind owner_kind)
 	return owner_kind == RB_BACKEND_SERVICE ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
 }
 
+/* index.c: a lookup's answer (NULL: none kept) with the namespace and name it
+ * was for, copied ("ns\0name\0"). */
+typedef struct rb__tr_found {
+	const void *found;
+	char key[128];
+} rb__tr_found;
+
 typedef struct rb__tr {
 	const rb__model *m;
 	const rb__tr_options *o;
@@ -190,13 +197,14 @@ typedef struct rb__tr {
 	void (*dep)(void *ud, rb__dep_kind kind, const char *ns, const char *name);
 	void *dep_ud;
 
-	/* index.c: the group the last lookup of t->slices found, with its owner's
-	 * kind, namespace and name (copies: "ns\0name\0"). A backendRef is looked
-	 * up by several steps in a row (validation, TLS, endpoints, metadata), and
-	 * a group, once in the map, stays there under its key. */
-	const rb__slice_group *last_group;
-	rb__backend_kind last_group_kind;
-	char last_group_key[128];
+	/* index.c: what the last lookup found in t->slices (with the owner's kind)
+	 * and in t->gateways. A backendRef is looked up by several steps in a row
+	 * (validation, TLS, endpoints, metadata), a route's Gateway twice; a group,
+	 * once in the map, stays there under its key, and the Gateways' map is
+	 * made once. */
+	rb__tr_found found_group;
+	rb__backend_kind found_group_kind;
+	rb__tr_found found_gateway;
 } rb__tr;
 
 static inline void rb__tr_dep(rb__tr *t, rb__dep_kind kind, const char *ns, const char *name)
