@@ -98,7 +98,7 @@ static INLINE_KEY void f_true(flow *fl, const char *key)
  * as last written (rb__w_memo): one per member that holds one.
  */
 typedef struct emit_memos {
-	rb__w_memo listeners, knobs, parent, conditions;
+	rb__w_memo gateway, listeners, knobs, parent, conditions;
 } emit_memos;
 
 typedef int (*emit_value_fn)(rb__writer *w, const void *arg);
@@ -221,6 +221,16 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	return rb__w_map_end(w);
 }
 
+static int emit_gateway(rb__writer *w, const void *arg)
+{
+	const rb__ir_destination *d = arg;
+	flow gw;
+	gw.n = 0;
+	f_str(&gw, "namespace", d->gateway_namespace);
+	f_str(&gw, "name", d->gateway_name);
+	return rb__w_flow_map(w, gw.f, gw.n);
+}
+
 static int emit_listeners(rb__writer *w, const void *arg)
 {
 	const rb__ir_destination *d = arg;
@@ -265,11 +275,9 @@ static int emit_knobs(rb__writer *w, const void *arg)
 static int emit_identity(rb__writer *w, const rb__ir_destination *d, emit_memos *mm)
 {
 	RB_TRY(rb__w_key(w, "gateway"));
-	flow gw;
-	gw.n = 0;
-	f_str(&gw, "namespace", d->gateway_namespace);
-	f_str(&gw, "name", d->gateway_name);
-	RB_TRY(rb__w_flow_map(w, gw.f, gw.n));
+	/* Named by both strings: the namespace's address, and the name's as the number. */
+	RB_TRY(memo_value(w, mm ? &mm->gateway : NULL, d->gateway_namespace,
+	                  (size_t)(uintptr_t)d->gateway_name, emit_gateway, d));
 	if (d->listener_count) {
 		RB_TRY(rb__w_key(w, "listeners"));
 		RB_TRY(memo_value(w, mm ? &mm->listeners : NULL, d->listeners, d->listener_count,

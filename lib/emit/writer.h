@@ -145,12 +145,13 @@ int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain);
  * value the IR shares among many objects (one copy of equal conditions,
  * listeners, knobs, parentRefs: rb__arena_share) comes out byte for byte the
  * same at the same depth. The caller names the value by the address of what
- * it writes and an item count: only while that never changes (the IR being
- * written) is the memo sound. Other formats keep nothing and write every value.
+ * it writes and a number (an item count, or a second address): only while
+ * what they name never changes (the IR being written) is the memo sound.
+ * Other formats keep nothing and write every value.
  */
 typedef struct rb__w_memo {
 	const void *key; /* the value written (NULL: nothing kept) */
-	size_t n;        /* its item count */
+	size_t n;        /* the number that goes with it */
 	size_t depth;    /* the writer's depth, and its mapping's flow flag, when it was written */
 	bool flow;
 	size_t len;
