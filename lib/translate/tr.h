@@ -168,6 +168,12 @@ typedef struct rb__tr {
 	 * full one left: only a translation that ran out can differ from a full one. */
 	rb__lua_budget lua_budget;
 
+	/* translate.c: one parent's destinations (rb__ir_destination, copied into
+	 * dests) and errors (rb__route_error, read by its status), kept from one
+	 * parent to the next with their storage, emptied each time */
+	rb__vec parent_dests;
+	rb__vec parent_errors;
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
