@@ -55,8 +55,8 @@ static int add_loaded(rb_input *in, const char *source, const void *buf, size_t 
 	size_t nwarn = rb__diags_count(&in->warnings);
 	rb__model_mark mark = rb__model_get_mark(&in->model);
 	rb__arena_mark amark = rb__arena_get_mark(&in->model.arena);
-	rb__model_sink_ctx sink_ctx = {&in->model,          &in->diags, source, NULL,
-	                               in->default_namespace, &in->warnings};
+	rb__model_sink_ctx sink_ctx = {&in->model,          &in->diags,     source, NULL,
+	                               in->default_namespace, &in->warnings, NULL,   NULL};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__load_params p = {source, buf ? buf : "", len, to_format(format), &in->ctx->limits,
 	                     &in->ctx->mem, &in->diags, false};

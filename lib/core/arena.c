@@ -286,6 +286,48 @@ static rb__intern *intern_new(const rb__mem *mem, size_t cap)
 	return c;
 }
 
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t load4(const char *p)
+{
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/*
+ * The cache's slot for n bytes (at most INTERN_MAX): not the keyed rb__hash,
+ * as a collision here only costs a copy (the string is kept apart), never a
+ * longer search; up to 24 of the bytes and the length, a few multiplies.
+ */
+static inline uint32_t intern_hash(const char *s, size_t n)
+{
+	uint64_t a, b, c = 0;
+	if (n >= 8) {
+		a = load8(s);
+		b = load8(s + n - 8);
+		if (n > 16)
+			c = load8(s + n / 2 - 4);
+	} else if (n >= 4) {
+		a = load4(s);
+		b = load4(s + n - 4);
+	} else {
+		a = n ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		            (unsigned char)s[n - 1]
+		      : 0;
+		b = 0;
+	}
+	uint64_t h = a * 0x9E3779B97F4A7C15ull + b * 0xC2B2AE3D27D4EB4Full +
+	             c * 0x165667B19E3779F9ull + n;
+	h ^= h >> 29;
+	return (uint32_t)((h * 0xBF58476D1CE4E5B9ull) >> 32);
+}
+
 const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 {
 	if (n > INTERN_MAX)
@@ -301,7 +343,7 @@ const char *rb__arena_intern(rb__arena *a, const char *s, size_t n)
 			return rb__arena_strndup(a, s, n);
 		}
 	}
-	uint32_t h = (uint32_t)(rb__hash(&a->mem->hash_key, s, n) >> 32);
+	uint32_t h = intern_hash(s, n);
 	intern_slot *slot = &c->slot[h & (c->cap - 1)];
 	if (slot->s && slot->hash == h && slot->len == n && rb__eq_short(slot->s, s, n))
 		return slot->s;
@@ -512,6 +554,33 @@ char *rb__arena_join3(rb__arena *a, const char *x, const char *y, const char *z,
 	memcpy(k + lx + ly + 2, z, lz + 1);
 	*len = lx + ly + lz + 2;
 	return k;
+}
+
+char *rb__arena_cat(rb__arena *a, const char *const *parts, size_t n, size_t *len)
+{
+	enum { MAX_PARTS = 16 };
+	size_t lens[MAX_PARTS], total = 0;
+	if (n > MAX_PARTS)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		lens[i] = parts[i] ? strlen(parts[i]) : 0;
+		if (!rb__add_size(total, lens[i], &total))
+			return NULL;
+	}
+	size_t bytes;
+	char *d = rb__add_size(total, 1, &bytes) ? str_alloc(a, bytes) : NULL;
+	if (!d)
+		return NULL;
+	char *o = d;
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i])
+			memcpy(o, parts[i], lens[i]);
+		o += lens[i];
+	}
+	*o = '\0';
+	if (len)
+		*len = total;
+	return d;
 }
 
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...)

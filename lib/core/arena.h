@@ -127,6 +127,11 @@ void rb__arena_intern_done(rb__arena *a);
  * memory. */
 char *rb__arena_join3(rb__arena *a, const char *x, const char *y, const char *z, char sep,
                       size_t *len);
+/* parts[0, n) one after another in the arena, NUL-terminated (a NULL part is
+ * empty); *len, when len is not NULL, is its length. NULL when out of memory.
+ * For names made for every route rule, where rb__arena_printf would walk its
+ * format each time. */
+char *rb__arena_cat(rb__arena *a, const char *const *parts, size_t n, size_t *len);
 /* printf into the arena (integers and strings only: no locale-dependent conversions). */
 char *rb__arena_printf(rb__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rb__arena_vprintf(rb__arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

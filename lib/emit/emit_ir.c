@@ -13,6 +13,7 @@
 #include "model/model.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "rebalance/errors.h"
 
@@ -90,6 +91,30 @@ static INLINE_KEY void f_int(flow *fl, const char *key, int64_t v)
 static INLINE_KEY void f_true(flow *fl, const char *key)
 {
 	f_add(fl, key, RB_WF_TRUE);
+}
+
+/*
+ * The values the IR shares among destinations and statuses (rb__arena_share),
+ * as last written (rb__w_memo): one per member that holds one.
+ */
+typedef struct emit_memos {
+	rb__w_memo gateway, listeners, knobs, parent, conditions;
+} emit_memos;
+
+typedef int (*emit_value_fn)(rb__writer *w, const void *arg);
+
+/* After a key: its value, written by fn(w, arg), or the text m kept of it (key, n: what
+ * the value is made of, which the IR never changes while it is written). */
+static int memo_value(rb__writer *w, rb__w_memo *m, const void *key, size_t n, emit_value_fn fn,
+                      const void *arg)
+{
+	if (m && key && rb__w_memo_put(w, m, key, n))
+		return RB_OK;
+	rb__w_memo_start start = rb__w_memo_begin(w);
+	RB_TRY(fn(w, arg));
+	if (m && key)
+		rb__w_memo_keep(w, m, start, key, n);
+	return RB_OK;
 }
 
 static int emit_endpoint(rb__writer *w, const rb__ir_endpoint *e)
@@ -196,37 +221,39 @@ static int emit_setting(rb__writer *w, const rb__ir_setting *s)
 	return rb__w_map_end(w);
 }
 
-/* Which Gateway and listeners the destination is for, its key, and how its knobs were decided. */
-static int emit_identity(rb__writer *w, const rb__ir_destination *d)
+static int emit_gateway(rb__writer *w, const void *arg)
 {
-	RB_TRY(rb__w_key(w, "gateway"));
+	const rb__ir_destination *d = arg;
 	flow gw;
 	gw.n = 0;
 	f_str(&gw, "namespace", d->gateway_namespace);
 	f_str(&gw, "name", d->gateway_name);
-	RB_TRY(rb__w_flow_map(w, gw.f, gw.n));
-	if (d->listener_count) {
-		RB_TRY(rb__w_key(w, "listeners"));
-		RB_TRY(rb__w_seq_begin(w, false));
-		for (size_t i = 0; i < d->listener_count; i++) {
-			const rb__ir_listener_ref *l = &d->listeners[i];
-			flow fl;
-			fl.n = 0;
-			f_str(&fl, "name", l->name);
-			f_uint(&fl, "port", l->port);
-			if (l->listener_set)
-				f_str(&fl, "listenerSet", l->listener_set);
-			RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
-		}
-		RB_TRY(rb__w_seq_end(w));
+	return rb__w_flow_map(w, gw.f, gw.n);
+}
+
+static int emit_listeners(rb__writer *w, const void *arg)
+{
+	const rb__ir_destination *d = arg;
+	RB_TRY(rb__w_seq_begin(w, false));
+	for (size_t i = 0; i < d->listener_count; i++) {
+		const rb__ir_listener_ref *l = &d->listeners[i];
+		flow fl;
+		fl.n = 0;
+		f_str(&fl, "name", l->name);
+		f_uint(&fl, "port", l->port);
+		if (l->listener_set)
+			f_str(&fl, "listenerSet", l->listener_set);
+		RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 	}
-	RB_TRY(kv_str(w, "key", d->key));
-	if (d->rule < 0)
-		return RB_OK; /* TCP, UDP and TLS routes have no knobs */
-	/* As explain -o json shows them: the value and what decided it. */
+	return rb__w_seq_end(w);
+}
+
+/* As explain -o json shows them: the value and what decided it. */
+static int emit_knobs(rb__writer *w, const void *arg)
+{
+	const rb__ir_destination *d = arg;
 	static const char *const KNOB_NAMES[2] = {"rebalanceOnNoEndpoints",
 	                                          "rebalanceOnNoReadyEndpoints"};
-	RB_TRY(rb__w_key(w, "knobs"));
 	RB_TRY(rb__w_map_begin(w, false));
 	for (size_t k = 0; k < 2; k++) {
 		const rb__ir_knob *kn = rb__ir_knob_of(d, (int)k);
@@ -243,7 +270,27 @@ static int emit_identity(rb__writer *w, const rb__ir_destination *d)
 	return rb__w_map_end(w);
 }
 
-static int emit_destination(rb__writer *w, const rb__ir_destination *d)
+/* Which Gateway and listeners the destination is for, its key, and how its knobs were
+ * decided; mm: the memos of shared values, or NULL. */
+static int emit_identity(rb__writer *w, const rb__ir_destination *d, emit_memos *mm)
+{
+	RB_TRY(rb__w_key(w, "gateway"));
+	/* Named by both strings: the namespace's address, and the name's as the number. */
+	RB_TRY(memo_value(w, mm ? &mm->gateway : NULL, d->gateway_namespace,
+	                  (size_t)(uintptr_t)d->gateway_name, emit_gateway, d));
+	if (d->listener_count) {
+		RB_TRY(rb__w_key(w, "listeners"));
+		RB_TRY(memo_value(w, mm ? &mm->listeners : NULL, d->listeners, d->listener_count,
+		                  emit_listeners, d));
+	}
+	RB_TRY(kv_str(w, "key", d->key));
+	if (d->rule < 0)
+		return RB_OK; /* TCP, UDP and TLS routes have no knobs */
+	RB_TRY(rb__w_key(w, "knobs"));
+	return memo_value(w, mm ? &mm->knobs : NULL, d->knobs, 2, emit_knobs, d);
+}
+
+static int emit_destination(rb__writer *w, const rb__ir_destination *d, emit_memos *mm)
 {
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(kv_str(w, "name", d->name));
@@ -256,7 +303,7 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	f_str(&route, "name", d->route_name);
 	f_int(&route, "rule", d->rule);
 	RB_TRY(rb__w_flow_map(w, route.f, route.n));
-	RB_TRY(emit_identity(w, d));
+	RB_TRY(emit_identity(w, d, mm));
 
 	if (d->setting_count) {
 		RB_TRY(rb__w_key(w, "settings"));
@@ -298,15 +345,9 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d)
 	return rb__w_map_end(w);
 }
 
-static int emit_status(rb__writer *w, const rb__ir_route_status *st)
+static int emit_parent(rb__writer *w, const void *arg)
 {
-	RB_TRY(rb__w_map_begin(w, false));
-	RB_TRY(kv_str(w, "kind", st->kind));
-	RB_TRY(kv_str(w, "namespace", st->namespace_));
-	RB_TRY(kv_str(w, "name", st->name));
-
-	const rb__ir_parent_ref *p = st->parent;
-	RB_TRY(rb__w_key(w, "parentRef"));
+	const rb__ir_parent_ref *p = arg;
 	flow pr;
 	pr.n = 0;
 	if (p->group)
@@ -321,9 +362,12 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 		f_str(&pr, "sectionName", p->section_name);
 	if (rb__parent_ref_port(p))
 		f_uint(&pr, "port", rb__parent_ref_port(p));
-	RB_TRY(rb__w_flow_map(w, pr.f, pr.n));
+	return rb__w_flow_map(w, pr.f, pr.n);
+}
 
-	RB_TRY(rb__w_key(w, "conditions"));
+static int emit_conditions(rb__writer *w, const void *arg)
+{
+	const rb__ir_route_status *st = arg;
 	RB_TRY(rb__w_seq_begin(w, st->condition_count == 0));
 	for (size_t i = 0; i < st->condition_count; i++) {
 		const rb__ir_condition *c = &st->conditions[i];
@@ -335,7 +379,21 @@ static int emit_status(rb__writer *w, const rb__ir_route_status *st)
 		f_str(&fl, "message", c->message);
 		RB_TRY(rb__w_flow_map(w, fl.f, fl.n));
 	}
-	RB_TRY(rb__w_seq_end(w));
+	return rb__w_seq_end(w);
+}
+
+/* A route's status for one parent; mm: the memos of shared values, or NULL. */
+static int emit_status(rb__writer *w, const rb__ir_route_status *st, emit_memos *mm)
+{
+	RB_TRY(rb__w_map_begin(w, false));
+	RB_TRY(kv_str(w, "kind", st->kind));
+	RB_TRY(kv_str(w, "namespace", st->namespace_));
+	RB_TRY(kv_str(w, "name", st->name));
+	RB_TRY(rb__w_key(w, "parentRef"));
+	RB_TRY(memo_value(w, mm ? &mm->parent : NULL, st->parent, 1, emit_parent, st->parent));
+	RB_TRY(rb__w_key(w, "conditions"));
+	RB_TRY(memo_value(w, mm ? &mm->conditions : NULL, st->conditions, st->condition_count,
+	                  emit_conditions, st));
 	return rb__w_map_end(w);
 }
 
@@ -373,18 +431,16 @@ static void prefetch_strings(const rb__ir_destination *d)
 
 int rb__emit_destination(rb__writer *w, const rb__ir_destination *d)
 {
-	return w && d ? emit_destination(w, d) : RB_EINVAL;
+	return w && d ? emit_destination(w, d, NULL) : RB_EINVAL;
 }
 
 int rb__emit_route_status(rb__writer *w, const rb__ir_route_status *st)
 {
-	return w && st ? emit_status(w, st) : RB_EINVAL;
+	return w && st ? emit_status(w, st, NULL) : RB_EINVAL;
 }
 
-int rb__emit_ir(rb__writer *w, const rb__ir *ir)
+static int emit_ir(rb__writer *w, const rb__ir *ir, emit_memos *mm)
 {
-	if (!w || !ir)
-		return RB_EINVAL;
 	RB_TRY(rb__w_map_begin(w, false));
 	RB_TRY(rb__w_key(w, "destinations"));
 	RB_TRY(rb__w_seq_begin(w, ir->destination_count == 0));
@@ -393,13 +449,23 @@ int rb__emit_ir(rb__writer *w, const rb__ir *ir)
 			prefetch_destination(&ir->destinations[i + 4]);
 		if (i + 2 < ir->destination_count)
 			prefetch_strings(&ir->destinations[i + 2]);
-		RB_TRY(emit_destination(w, &ir->destinations[i]));
+		RB_TRY(emit_destination(w, &ir->destinations[i], mm));
 	}
 	RB_TRY(rb__w_seq_end(w));
 	RB_TRY(rb__w_key(w, "routeStatuses"));
 	RB_TRY(rb__w_seq_begin(w, ir->status_count == 0));
 	for (size_t i = 0; i < ir->status_count; i++)
-		RB_TRY(emit_status(w, &ir->statuses[i]));
+		RB_TRY(emit_status(w, &ir->statuses[i], mm));
 	RB_TRY(rb__w_seq_end(w));
 	return rb__w_map_end(w);
+}
+
+int rb__emit_ir(rb__writer *w, const rb__ir *ir)
+{
+	if (!w || !ir)
+		return RB_EINVAL;
+	/* The IR does not change while it is written: its shared values are memoized. */
+	emit_memos mm;
+	memset(&mm, 0, sizeof mm);
+	return emit_ir(w, ir, &mm);
 }

@@ -30,6 +30,7 @@ bool rb__w_flush(rb__writer *w)
 	if (pickle)
 		rb__wp_seal(w);
 	if (w->out_len) {
+		w->flushes++;
 		if (w->write(w->ud, w->out, w->out_len) != 0) {
 			w->sink_dead = true;
 			w->out_len = 0;
@@ -664,4 +665,51 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 	if (plain)
 		return put_token(w, text, n);
 	return rb__w_strn(w, text, n);
+}
+
+/* ---- memos ---- */
+
+/* Where a member's value may be memoized: JSON, no error, after a key of a mapping. */
+static w_frame *memo_frame(const rb__writer *w)
+{
+	w_frame *t = w->depth ? &w->stack[w->depth - 1] : NULL;
+	if (w->format != RB_FORMAT_JSON || w->err || w->finished || !t || t->kind != W_MAP ||
+	    !t->want_value)
+		return NULL;
+	return t;
+}
+
+bool rb__w_memo_put(rb__writer *w, const rb__w_memo *m, const void *key, size_t n)
+{
+	w_frame *t = memo_frame(w);
+	if (!t || !key || m->key != key || m->n != n || m->depth != w->depth || m->flow != t->flow ||
+	    m->len > RB_W_CHUNK - w->out_len)
+		return false;
+	memcpy(w->out + w->out_len, m->text, m->len);
+	w->out_len += m->len;
+	value_end(w);
+	return true;
+}
+
+rb__w_memo_start rb__w_memo_begin(const rb__writer *w)
+{
+	rb__w_memo_start s = {w->out_len, w->flushes, w->depth};
+	return s;
+}
+
+void rb__w_memo_keep(const rb__writer *w, rb__w_memo *m, rb__w_memo_start s, const void *key,
+                     size_t n)
+{
+	/* The value is complete (its mapping wants a key again), and all of it is in the chunk. */
+	const w_frame *t = w->depth ? &w->stack[w->depth - 1] : NULL;
+	if (w->format != RB_FORMAT_JSON || w->err || !key || !t || t->kind != W_MAP ||
+	    t->want_value || w->depth != s.depth || w->flushes != s.flushes ||
+	    w->out_len < s.pos || w->out_len - s.pos > sizeof m->text)
+		return;
+	m->key = key;
+	m->n = n;
+	m->depth = s.depth;
+	m->flow = t->flow;
+	m->len = w->out_len - s.pos;
+	memcpy(m->text, w->out + s.pos, m->len);
 }

@@ -140,6 +140,36 @@ int rb__w_flow_map(rb__writer *w, const rb__w_field *f, size_t n);
  * looks), so that a literal key is not looked at again.
  */
 int rb__w_key_known(rb__writer *w, const char *key, size_t n, bool plain);
+/*
+ * The JSON text of a mapping member's value, kept to be written again: a
+ * value the IR shares among many objects (one copy of equal conditions,
+ * listeners, knobs, parentRefs: rb__arena_share) comes out byte for byte the
+ * same at the same depth. The caller names the value by the address of what
+ * it writes and a number (an item count, or a second address): only while
+ * what they name never changes (the IR being written) is the memo sound.
+ * Other formats keep nothing and write every value.
+ */
+typedef struct rb__w_memo {
+	const void *key; /* the value written (NULL: nothing kept) */
+	size_t n;        /* the number that goes with it */
+	size_t depth;    /* the writer's depth, and its mapping's flow flag, when it was written */
+	bool flow;
+	size_t len;
+	char text[1024];
+} rb__w_memo;
+typedef struct rb__w_memo_start {
+	size_t pos;
+	uint64_t flushes;
+	size_t depth;
+} rb__w_memo_start;
+/* After a key: the kept text, when it is the value of (key, n) here; true when written. */
+bool rb__w_memo_put(rb__writer *w, const rb__w_memo *m, const void *key, size_t n);
+/* After a key, before its value: where the value starts. */
+rb__w_memo_start rb__w_memo_begin(const rb__writer *w);
+/* After the value (written from s on): kept in m as the value of (key, n), when all of it is
+ * still in the output chunk and fits. */
+void rb__w_memo_keep(const rb__writer *w, rb__w_memo *m, rb__w_memo_start s, const void *key,
+                     size_t n);
 /* A key and its string value: rb__w_keyn then rb__w_strn, in one call (key_plain as above). */
 int rb__w_kv_strn(rb__writer *w, const char *key, size_t klen, bool key_plain, const char *s,
                   size_t n);

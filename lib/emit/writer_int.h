@@ -43,6 +43,7 @@ struct rb__writer {
 	size_t depth, stack_cap;
 	char *out; /* RB_W_CHUNK bytes */
 	size_t out_len;
+	uint64_t flushes; /* times the chunk was emptied: a memo's start holds while this stays */
 	bool yaml_init;
 	yaml_emitter_t yaml;
 	rb__wp_state *pk; /* RB_FORMAT_PICKLE */

@@ -170,7 +170,7 @@ int rb_engine_apply_buffer(rb_engine *e, const void *buf, size_t len, const char
 	const char *source = source_name ? source_name : "<buffer>";
 	rb__model tmp;
 	rb__model_init(&tmp, e->mem);
-	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source, NULL, NULL, NULL};
+	rb__model_sink_ctx sink_ctx = {&tmp, &e->diags, source, NULL, NULL, NULL, NULL, NULL};
 	rb__sink sink = {rb__model_add_object, &sink_ctx};
 	rb__format f = format == RB_INPUT_JSON ? RB_FMT_JSON
 	               : format == RB_INPUT_YAML ? RB_FMT_YAML

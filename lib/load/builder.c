@@ -95,7 +95,7 @@ void rb__ld_free(rb__ld *b)
 
 static ld_frame *top(rb__ld *b)
 {
-	return b->frames.len ? &RB_VEC_AT(&b->frames, ld_frame, b->frames.len - 1) : NULL;
+	return b->top;
 }
 
 size_t rb__ld_clip(const char *s, size_t n, size_t max)
@@ -406,7 +406,7 @@ static int root_kind(rb__ld *b, const char *text, size_t len, rb__ld_loc loc)
 
 /* ---- collections and scalars ---- */
 
-static int push_child(rb__ld *b, rb__node *n)
+static inline __attribute__((always_inline)) int push_child(rb__ld *b, rb__node *n)
 {
 	if (!rb__vec_push_ptr(b->mem, &b->pending, n))
 		return nomem(b);
@@ -414,7 +414,7 @@ static int push_child(rb__ld *b, rb__node *n)
 }
 
 /* A child of f is complete: keep it (unless released) and move to the next position. */
-static int child_done(rb__ld *b, ld_frame *f, rb__node *n, bool released)
+static inline __attribute__((always_inline)) int child_done(rb__ld *b, ld_frame *f, rb__node *n, bool released)
 {
 	if (!released && f->role != ROLE_STREAM) {
 		int rc = push_child(b, n);
@@ -497,7 +497,10 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 		}
 	}
 
-	rb__arena_mark mark = rb__arena_get_mark(&b->arena);
+	/* Only an object is released (rb__ld_end): only its frame needs the mark. */
+	rb__arena_mark mark = {NULL, 0};
+	if (object)
+		mark = rb__arena_get_mark(&b->arena);
 	rb__node *n = rb__arena_alloc(&b->arena, sizeof(*n));
 	if (!n)
 		return nomem(b);
@@ -508,6 +511,7 @@ int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc)
 	ld_frame *nf = rb__vec_push(b->mem, &b->frames, sizeof(ld_frame));
 	if (!nf)
 		return nomem(b);
+	b->top = nf;
 	nf->node = n;
 	nf->first = b->pending.len;
 	nf->kfirst = b->keys.len;
@@ -524,42 +528,44 @@ int rb__ld_end(rb__ld *b)
 		return b->err;
 	if (!b->frames.len)
 		return b->err = RB_EINVAL;
-	ld_frame fr = *top(b);
+	/* The popped frame stays in place until the next rb__ld_begin (nothing below pushes one). */
+	const ld_frame *fp = top(b);
 	b->frames.len--;
-	b->keys.len = fr.kfirst;
-	rb__node *n = fr.node;
-	if (fr.role == ROLE_STREAM) {
+	b->top = b->frames.len ? &RB_VEC_AT(&b->frames, ld_frame, b->frames.len - 1) : NULL;
+	b->keys.len = fp->kfirst;
+	rb__node *n = fp->node;
+	if (fp->role == ROLE_STREAM) {
 		n->coll.items = NULL;
 		n->coll.count = 0;
 	} else {
-		size_t cnt = b->pending.len - fr.first;
+		size_t cnt = b->pending.len - fp->first;
 		n->coll.count = cnt;
 		n->coll.items = NULL;
 		if (cnt) {
 			rb__node **items = rb__arena_alloc(&b->arena, cnt * sizeof(*items));
 			if (!items)
 				return nomem(b);
-			memcpy(items, &RB_VEC_AT(&b->pending, rb__node *, fr.first),
+			memcpy(items, &RB_VEC_AT(&b->pending, rb__node *, fp->first),
 			       cnt * sizeof(*items));
 			n->coll.items = items;
 		}
-		b->pending.len = fr.first;
-		if (fr.has_merge) {
+		b->pending.len = fp->first;
+		if (fp->has_merge) {
 			int rc = rb__ld_merge(b, n);
 			if (rc)
 				return rc;
 		}
 	}
 	ld_frame *parent = top(b);
-	if (fr.object) {
+	if (fp->object) {
 		if (b->sink && b->sink->object) {
-			int rc = b->sink->object(b->sink->ud, n, fr.lkey);
+			int rc = b->sink->object(b->sink->ud, n, fp->lkey);
 			if (rc) {
 				b->err = rc;
 				return rc;
 			}
 		}
-		rb__arena_rewind(&b->arena, fr.mark);
+		rb__arena_rewind(&b->arena, fp->mark);
 		return child_done(b, parent, NULL, true);
 	}
 	if (!parent) {
@@ -574,13 +580,11 @@ int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
 	return rb__ld_scalar_flags(b, text, len, type, loc, 0);
 }
 
-int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
-                        rb__ld_loc loc, unsigned flags)
+/* The checks every scalar passes first: its length, and no NUL byte. */
+static inline __attribute__((always_inline)) int scalar_checks(rb__ld *b, const char *text,
+                                                               size_t len, rb__ld_loc loc,
+                                                               unsigned flags, bool is_key)
 {
-	if (b->err)
-		return b->err;
-	ld_frame *f = top(b);
-	bool is_key = f && f->node->kind == RB_NODE_MAP && !f->have_key;
 	if (len > b->limits->scalar_bytes)
 		return rb__ld_fail(b, RB_ELIMIT, loc,
 		                   "%s of %zu bytes is longer than the limit of %" PRIu64 " bytes",
@@ -588,52 +592,80 @@ int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type
 	if (!(flags & RB_LD_NO_NUL) && memchr(text, '\0', len))
 		return rb__ld_fail(b, RB_EPARSE, loc, "%s must not contain a NUL character",
 		                   is_key ? "a key" : "a scalar");
+	return RB_OK;
+}
 
-	if (is_key) {
-		const ld_key *prev = dup_find(b, f, text, len);
-		if (prev) {
-			/* Point at the second key, with the path of the member it would make. */
-			f->have_key = true;
-			f->key = text;
-			f->key_len = len;
-			return rb__ld_fail(b, RB_EPARSE, loc,
-			                   "duplicate key \"%.*s\" (first at line %" PRIu32 ")",
-			                   (int)rb__ld_clip(text, len, 200), text, prev->line);
-		}
-		/* The copy inline: keys are half of all scalars. */
-		size_t ksize;
-		char *k = rb__add_size(len, 1, &ksize) ? rb__arena_alloc(&b->arena, ksize) : NULL;
-		if (k) {
-			rb__copy_short(k, text, len);
-			k[len] = '\0';
-		}
-		ld_key *slot = k ? rb__vec_push(b->mem, &b->keys, sizeof(ld_key)) : NULL;
-		if (!slot)
-			return nomem(b);
-		slot->text = k;
-		slot->len = len;
-		slot->line = loc.line;
-		size_t nkeys = b->keys.len - f->kfirst;
-		if (f->dup) {
-			if ((nkeys * 2 > f->dup_cap && !dup_grow(b, f)) ||
-			    (nkeys * 2 <= f->dup_cap && !dup_insert(b, f, nkeys - 1)))
-				return nomem(b);
-		} else if (nkeys > DUP_LINEAR && !dup_grow(b, f)) {
-			return nomem(b);
-		}
+int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
+                        rb__ld_loc loc, unsigned flags)
+{
+	if (b->err)
+		return b->err;
+	if (rb__ld_want_key(b))
+		return rb__ld_key(b, text, len, loc, flags);
+	return rb__ld_value(b, text, len, type, loc, flags);
+}
+
+int rb__ld_key(rb__ld *b, const char *text, size_t len, rb__ld_loc loc, unsigned flags)
+{
+	if (b->err)
+		return b->err;
+	ld_frame *f = top(b);
+	int rc = scalar_checks(b, text, len, loc, flags, true);
+	if (rc)
+		return rc;
+	const ld_key *prev = dup_find(b, f, text, len);
+	if (prev) {
+		/* Point at the second key, with the path of the member it would make. */
 		f->have_key = true;
-		f->key_merge = (flags & RB_LD_MERGE_KEY) != 0;
-		f->has_merge |= f->key_merge;
-		f->key = k;
+		f->key = text;
 		f->key_len = len;
-		f->key_loc = loc;
-		f->key_role = KR_NORMAL;
-		if (f->role == ROLE_ROOT_MAP)
-			return root_key(b, f, loc);
-		return RB_OK;
+		return rb__ld_fail(b, RB_EPARSE, loc,
+		                   "duplicate key \"%.*s\" (first at line %" PRIu32 ")",
+		                   (int)rb__ld_clip(text, len, 200), text, prev->line);
 	}
+	/* The copy inline: keys are half of all scalars. */
+	size_t ksize;
+	char *k = rb__add_size(len, 1, &ksize) ? rb__arena_alloc(&b->arena, ksize) : NULL;
+	if (!k)
+		return nomem(b);
+	rb__copy_short(k, text, len);
+	k[len] = '\0';
+	/* Every field set: no clearing first (rb__vec_push's). */
+	if (b->keys.len == b->keys.cap && !rb__vec_reserve(b->mem, &b->keys, 1, sizeof(ld_key)))
+		return nomem(b);
+	ld_key *slot = &RB_VEC_AT(&b->keys, ld_key, b->keys.len++);
+	slot->text = k;
+	slot->len = len;
+	slot->line = loc.line;
+	size_t nkeys = b->keys.len - f->kfirst;
+	if (f->dup) {
+		if ((nkeys * 2 > f->dup_cap && !dup_grow(b, f)) ||
+		    (nkeys * 2 <= f->dup_cap && !dup_insert(b, f, nkeys - 1)))
+			return nomem(b);
+	} else if (nkeys > DUP_LINEAR && !dup_grow(b, f)) {
+		return nomem(b);
+	}
+	f->have_key = true;
+	f->key_merge = (flags & RB_LD_MERGE_KEY) != 0;
+	f->has_merge |= f->key_merge;
+	f->key = k;
+	f->key_len = len;
+	f->key_role = KR_NORMAL;
+	if (f->role == ROLE_ROOT_MAP)
+		return root_key(b, f, loc);
+	return RB_OK;
+}
 
-	int rc = count_node(b, loc);
+int rb__ld_value(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc,
+                 unsigned flags)
+{
+	if (b->err)
+		return b->err;
+	ld_frame *f = top(b);
+	int rc = scalar_checks(b, text, len, loc, flags, false);
+	if (rc)
+		return rc;
+	rc = count_node(b, loc);
 	if (rc)
 		return rc;
 	if (!f && !b->raw) {

@@ -53,7 +53,6 @@ typedef struct ld_frame {
 	bool has_merge; /* a member of this mapping is a merge */
 	const char *key; /* the pending key (mappings) */
 	size_t key_len;
-	rb__ld_loc key_loc;
 	const struct rb__layout_key *key_lk;
 } ld_frame;
 
@@ -65,6 +64,7 @@ typedef struct rb__ld {
 	const rb__sink *sink;
 	rb__arena arena;    /* scratch: nodes of the current document */
 	rb__vec frames;     /* open collections (private ld_frame) */
+	ld_frame *top;      /* the innermost open collection (the last of frames), NULL: none */
 	rb__vec pending;    /* children of open collections (rb__node *) */
 	rb__vec keys;       /* keys of open mappings (private ld_key) */
 	uint64_t nodes;     /* nodes made so far in this buffer */
@@ -116,11 +116,19 @@ enum {
 };
 int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
                         rb__ld_loc loc, unsigned flags);
+/*
+ * rb__ld_scalar_flags for a caller that knows where the scalar goes (from
+ * rb__ld_want_key, nothing called in between): a mapping key, or a value (an
+ * item, a member's value or a document root). Each does exactly what
+ * rb__ld_scalar_flags does there.
+ */
+int rb__ld_key(rb__ld *b, const char *text, size_t len, rb__ld_loc loc, unsigned flags);
+int rb__ld_value(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc,
+                 unsigned flags);
 /* The next scalar is a mapping key (its type does not matter then). */
 static inline bool rb__ld_want_key(const rb__ld *b)
 {
-	const ld_frame *f =
-	    b->frames.len ? &RB_VEC_AT(&b->frames, const ld_frame, b->frames.len - 1) : NULL;
+	const ld_frame *f = b->top;
 	return f && f->node->kind == RB_NODE_MAP && !f->have_key;
 }
 

@@ -133,6 +133,14 @@ static void ascii_extend(yl *y, size_t upto)
 {
 	size_t stop = upto > y->len - 4096 || y->len < 4096 ? y->len : upto + 4096;
 	size_t e = y->ascii_end;
+	/* 32 bytes a step while they are all ASCII, then 8 to find where they stop. */
+	while (stop - e >= 32) {
+		uint64_t w[4];
+		memcpy(w, y->s + (e - y->s0), 32);
+		if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+			break;
+		e += 32;
+	}
 	while (stop - e >= 8) {
 		uint64_t w;
 		memcpy(&w, y->s + (e - y->s0), 8);
@@ -207,8 +215,9 @@ static rb__ld_loc text_loc(const yl *y, const rb__ld_loc *from, size_t off)
 	return loc;
 }
 
-static rb__ld_loc loc_slow(yl *y, yaml_mark_t m)
+static __attribute__((noinline)) rb__ld_loc loc_slow(yl *y, const yaml_mark_t *mp)
 {
+	yaml_mark_t m = *mp;
 	rb__ld_loc loc, from = cursor(y);
 	loc.line = sat32(m.line + 1);
 	loc.column = sat32(m.column + 1);
@@ -227,12 +236,12 @@ static rb__ld_loc loc_slow(yl *y, yaml_mark_t m)
 }
 
 /* Where a mark is; inline for the usual case: ASCII text so far, not at the end. */
-static inline rb__ld_loc loc_of(yl *y, yaml_mark_t m)
+static inline rb__ld_loc loc_of(yl *y, const yaml_mark_t *m)
 {
-	if (m.index < y->ascii_end - y->base && m.line < UINT32_MAX && m.column < UINT32_MAX) {
-		rb__ld_loc loc = {(uint32_t)m.line + 1, (uint32_t)m.column + 1, y->base + m.index};
+	if (m->index < y->ascii_end - y->base && m->line < UINT32_MAX && m->column < UINT32_MAX) {
+		rb__ld_loc loc = {(uint32_t)m->line + 1, (uint32_t)m->column + 1, y->base + m->index};
 		if (y->in) { /* a stream keeps its window from the cursor on */
-			y->ci = m.index;
+			y->ci = m->index;
 			y->bi = loc.offset;
 			y->cline = loc.line;
 			y->ccol = loc.column;
@@ -262,7 +271,7 @@ static int syntax_error(yl *y, const yaml_parser_t *p)
 	default:
 		break;
 	}
-	rb__ld_loc loc = loc_of(y, p->problem_mark);
+	rb__ld_loc loc = loc_of(y, &p->problem_mark);
 	if (p->context && (p->context_mark.line != p->problem_mark.line ||
 	                   p->context_mark.column != p->problem_mark.column))
 		return rb__ld_fail_nopath(
@@ -423,7 +432,7 @@ static int on_alias(yl *y, const yaml_event_t *ev)
 	const char *name = (const char *)ev->data.alias.anchor;
 	size_t nlen = strlen(name);
 	int shown = (int)rb__ld_clip(name, nlen, 100);
-	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	rb__ld_loc loc = loc_of(y, &ev->start_mark);
 	if (y->budget == 0)
 		return rb__ld_fail(b, RB_ELIMIT, loc, "aliases are not allowed (anchor \"%.*s\")",
 		                   shown, name);
@@ -473,7 +482,7 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	bool is_key = rb__ld_want_key(&y->b);
 	if (plain && (anchored || recording(y) || !is_key))
 		type = rb__yaml_resolve_plain(text, len);
-	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	rb__ld_loc loc = loc_of(y, &ev->start_mark);
 	/* The reader refuses NUL bytes in the text; only an escape in a double-quoted
 	 * scalar ("\0", "\x00", "\u0000") makes one. */
 	unsigned flags = ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? 0 : RB_LD_NO_NUL;
@@ -491,7 +500,8 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	/* A plain `<<` key is the merge key (go-yaml: implicit, not tagged !!str). */
 	unsigned merge =
 	    plain && is_key && len == 2 && text[0] == '<' && text[1] == '<' ? RB_LD_MERGE_KEY : 0;
-	int rc = rb__ld_scalar_flags(&y->b, text, len, type, loc, flags | merge);
+	int rc = is_key ? rb__ld_key(&y->b, text, len, loc, flags | merge)
+	                : rb__ld_value(&y->b, text, len, type, loc, flags);
 	if (rc || y->budget == 0)
 		return rc;
 	size_t idx = 0;
@@ -508,10 +518,12 @@ static int on_scalar(yl *y, const yaml_event_t *ev)
 	return RB_OK;
 }
 
-static int on_start(yl *y, const yaml_event_t *ev, rb__node_kind kind, const yaml_char_t *anchor,
-                    bool flow)
+/* Inline in on_event: a collection starts at every other event or so. */
+static inline __attribute__((always_inline)) int on_start(yl *y, const yaml_event_t *ev,
+                                                          rb__node_kind kind,
+                                                          const yaml_char_t *anchor, bool flow)
 {
-	rb__ld_loc loc = loc_of(y, ev->start_mark);
+	rb__ld_loc loc = loc_of(y, &ev->start_mark);
 	if (flow && ++y->flow_depth > YAML_FLOW_DEPTH_MAX && !y->b.err)
 		return rb__ld_fail(&y->b, RB_ELIMIT, loc,
 		                   "flow collections ([ ] and { }) nested deeper than %d levels, the "
@@ -558,7 +570,7 @@ static int on_event(yl *y, const yaml_event_t *ev, rb__arena_mark amark)
 {
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
-		return rb__ld_doc_begin(&y->b, loc_of(y, ev->start_mark));
+		return rb__ld_doc_begin(&y->b, loc_of(y, &ev->start_mark));
 	case YAML_DOCUMENT_END_EVENT:
 		anchors_reset(y, amark);
 		return rb__ld_doc_end(&y->b);

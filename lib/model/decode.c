@@ -426,9 +426,14 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 	for (size_t i = 0; i < map->coll.count; i++) {
 		const rb__node *m = map->coll.items[i];
 		const rb__field *f = next < s->field_count ? &s->fields[next] : NULL;
-		/* An exact match is the answer wherever it is (schema keys are unique). */
-		if (!f || f->key_len != m->key_len || !rb__eq_short(f->key, m->key, m->key_len))
-			f = find_field(s, m->key, m->key_len);
+		/* An exact match is the answer wherever it is (schema keys are unique):
+		 * the next field, or the one after (an optional field left out). */
+		if (!f || f->key_len != m->key_len || !rb__eq_short(f->key, m->key, m->key_len)) {
+			f = next + 1 < s->field_count ? &s->fields[next + 1] : NULL;
+			if (!f || f->key_len != m->key_len ||
+			    !rb__eq_short(f->key, m->key, m->key_len))
+				f = find_field(s, m->key, m->key_len);
+		}
 		if (!f) {
 			if ((rc = rb__warn_unknown_field(d, s, m)))
 				return rc;
@@ -454,9 +459,11 @@ int rb__decode_struct(rb__dctx *d, const rb__node *map, const rb__schema *s, voi
 		if (rc)
 			return rc;
 	}
-	for (size_t i = 0; i < s->field_count; i++) {
-		const rb__field *f = &s->fields[i];
-		if ((f->flags & RB_FF_REQUIRED) && !(nonnull & ((uint64_t)1 << i))) {
+	/* The fields not given (or null), in schema order: is one of them required? */
+	uint64_t all = s->field_count == 64 ? UINT64_MAX : ((uint64_t)1 << s->field_count) - 1;
+	for (uint64_t missing = all & ~nonnull; missing; missing &= missing - 1) {
+		const rb__field *f = &s->fields[__builtin_ctzll(missing)];
+		if (f->flags & RB_FF_REQUIRED) {
 			rb__node_error(d->diags, d->source, map, "%s needs the field \"%s\"", s->what,
 			               f->key);
 			return RB_EPARSE;

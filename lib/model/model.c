@@ -294,7 +294,11 @@ int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key)
 	rb__model *m = c->model;
 	const kind_entry *e;
 	if (layout_key) {
-		e = by_layout_key(layout_key);
+		if (layout_key != c->last_layout_key) {
+			c->last_layout_kind = by_layout_key(layout_key);
+			c->last_layout_key = layout_key;
+		}
+		e = c->last_layout_kind;
 	} else {
 		int rc = manifest_entry(c, obj, &e);
 		if (rc)

@@ -865,6 +865,10 @@ typedef struct rb__model_sink_ctx {
 	const char *default_namespace;
 	/* Where warnings go (unknown fields, kinds, apiVersions); NULL: none. */
 	rb__diags *warnings;
+	/* model.c: the kind of the last testdata key (the loader's static names, so
+	 * known again by address: a list's objects come one after another). */
+	const char *last_layout_key;
+	const void *last_layout_kind;
 } rb__model_sink_ctx;
 int rb__model_add_object(void *ud, const rb__node *obj, const char *layout_key);
 /* kind_check.c: warn about an unknown kind or apiVersion of a group we read. */

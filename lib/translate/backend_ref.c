@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
@@ -74,7 +75,10 @@ int rb__rule_backend_ref(rb__tr *t, const rb__parent *p, const rb__route_rule *r
                          size_t index, const char *dest_name, rb__ir_ref *ref,
                          rb__ref_result *res)
 {
-	ref->name = rb__arena_printf(t->out, "%s/backend/%zu", dest_name, index);
+	char num[24];
+	rb__fmt_u64(num, index);
+	const char *const parts[] = {dest_name, "/backend/", num};
+	ref->name = rb__arena_cat(t->out, parts, 3, NULL);
 	if (!ref->name)
 		return RB_ENOMEM;
 	int rc = rb__process_backend_ref(t, p, rule, &rule->backend_refs[index], ref->name, res);

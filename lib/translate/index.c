@@ -87,16 +87,47 @@ static rb__slice_group *slice_group(rb__tr *t, rb__backend_kind kind, const char
 	return group;
 }
 
+/* Whether f holds the answer for ns and name (neither NULL). */
+static bool found_is(const rb__tr_found *f, const char *ns, const char *name)
+{
+	if (!f->found)
+		return false;
+	const char *k = f->key;
+	if (strcmp(k, ns) != 0)
+		return false;
+	return strcmp(k + strlen(k) + 1, name) == 0;
+}
+
+/* Keep the answer found for ns and name (when their copies fit). */
+static void found_set(rb__tr_found *f, const void *found, const char *ns, const char *name)
+{
+	size_t nl = strlen(ns), ml = strlen(name);
+	if (nl + ml + 2 > sizeof f->key)
+		return;
+	memcpy(f->key, ns, nl + 1);
+	memcpy(f->key + nl + 1, name, ml + 1);
+	f->found = found;
+}
+
 /* The group's key on the stack, as slice_group writes it: no allocation per query. */
-static rb__slice_group *find_group(const rb__tr *t, rb__backend_kind owner_kind, const char *ns,
+static rb__slice_group *find_group(rb__tr *t, rb__backend_kind owner_kind, const char *ns,
                                    const char *name)
 {
+	ns = ns ? ns : "";
+	name = name ? name : "";
+	if (t->found_group_kind == owner_kind && found_is(&t->found_group, ns, name))
+		return (rb__slice_group *)(uintptr_t)t->found_group.found;
 	char key[1024];
 	char prefix[3] = {rb__slice_owner_letter(owner_kind), ':', '\0'};
 	int n = rb__tr_key(key, sizeof key, prefix, ns, name);
 	if (n < 0 || (size_t)n >= sizeof key)
 		return NULL;
-	return rb__map_get(&t->slices, key, (size_t)n);
+	rb__slice_group *g = rb__map_get(&t->slices, key, (size_t)n);
+	if (g) {
+		found_set(&t->found_group, g, ns, name);
+		t->found_group_kind = owner_kind;
+	}
+	return g;
 }
 
 /* The group of a backend, found with a key on the stack, else made. */
@@ -332,7 +363,13 @@ const rb__backend *rb__find_backend(rb__tr *t, const char *ns, const char *name)
 const rb__gateway *rb__find_gateway(rb__tr *t, const char *ns, const char *name)
 {
 	rb__tr_dep(t, RB_DEP_GATEWAY, ns, name);
-	return lookup(&t->gateways, ns, name);
+	const char *n = ns ? ns : "", *m = name ? name : "";
+	if (found_is(&t->found_gateway, n, m))
+		return t->found_gateway.found;
+	const rb__gateway *g = lookup(&t->gateways, ns, name);
+	if (g)
+		found_set(&t->found_gateway, g, n, m);
+	return g;
 }
 
 /* Not recorded: a ListenerSet change re-translates everything (the engine treats the

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/invariant.h"
+#include "core/buf.h"
 #include "core/strutil.h"
 #include "rebalance/errors.h"
 #include "translate/tr.h"
@@ -122,9 +123,11 @@ const char *rb__destination_name_in_key(rb__tr *t, const rb__parent *p, int32_t 
 {
 	const rb__route *r = p->route;
 	const rb__objmeta *g = &p->gateway->meta;
-	*key = rb__arena_printf(t->out, "%s/%s/%s/%s/%s/rule/%d", g->namespace_, g->name,
-	                        rb__route_kind_prefix(r->kind), r->meta.namespace_, r->meta.name,
-	                        rule);
+	char num[24];
+	rb__fmt_i64(num, rule);
+	const char *const parts[] = {g->namespace_, "/", g->name, "/", rb__route_kind_prefix(r->kind),
+	                             "/", r->meta.namespace_, "/", r->meta.name, "/rule/", num};
+	*key = rb__arena_cat(t->out, parts, sizeof parts / sizeof parts[0], NULL);
 	return *key ? *key + strlen(g->namespace_) + 1 + strlen(g->name) + 1 : NULL;
 }
 

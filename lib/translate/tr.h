@@ -108,6 +108,13 @@ static inline rb__dep_kind rb__slices_dep(rb__backend_kind owner_kind)
 	return owner_kind == RB_BACKEND_SERVICE ? RB_DEP_SERVICE_SLICES : RB_DEP_IMPORT_SLICES;
 }
 
+/* index.c: a lookup's answer (NULL: none kept) with the namespace and name it
+ * was for, copied ("ns\0name\0"). */
+typedef struct rb__tr_found {
+	const void *found;
+	char key[128];
+} rb__tr_found;
+
 typedef struct rb__tr {
 	const rb__model *m;
 	const rb__tr_options *o;
@@ -161,6 +168,12 @@ typedef struct rb__tr {
 	 * full one left: only a translation that ran out can differ from a full one. */
 	rb__lua_budget lua_budget;
 
+	/* translate.c: one parent's destinations (rb__ir_destination, copied into
+	 * dests) and errors (rb__route_error, read by its status), kept from one
+	 * parent to the next with their storage, emptied each time */
+	rb__vec parent_dests;
+	rb__vec parent_errors;
+
 	/* output */
 	rb__vec dests;    /* rb__ir_destination */
 	rb__vec statuses; /* rb__ir_route_status */
@@ -189,6 +202,15 @@ typedef struct rb__tr {
 	 */
 	void (*dep)(void *ud, rb__dep_kind kind, const char *ns, const char *name);
 	void *dep_ud;
+
+	/* index.c: what the last lookup found in t->slices (with the owner's kind)
+	 * and in t->gateways. A backendRef is looked up by several steps in a row
+	 * (validation, TLS, endpoints, metadata), a route's Gateway twice; a group,
+	 * once in the map, stays there under its key, and the Gateways' map is
+	 * made once. */
+	rb__tr_found found_group;
+	rb__backend_kind found_group_kind;
+	rb__tr_found found_gateway;
 } rb__tr;
 
 static inline void rb__tr_dep(rb__tr *t, rb__dep_kind kind, const char *ns, const char *name)

@@ -239,7 +239,9 @@ static int translate_route(rb__tr *t, const rb__route *r)
 		p.ref_index = i;
 		p.gateway = g;
 		p.listener_set = ls;
-		rb__vec dests = RB_VEC_INIT, errors = RB_VEC_INIT;
+		/* The previous parent's vectors, emptied: their storage is kept (rb__tr). */
+		rb__vec dests = t->parent_dests, errors = t->parent_errors;
+		dests.len = errors.len = 0;
 		if ((r->kind == RB_ROUTE_TCP || r->kind == RB_ROUTE_UDP) && r->rule_count != 1) {
 			/* Nothing else is computed for this parent, not even attachment
 			 * ([l4.one-rule]). */
@@ -263,8 +265,8 @@ static int translate_route(rb__tr *t, const rb__route *r)
 			rc = rb__merge_backends(t, &p, &dests);
 		if (!rc && p.programmed)
 			rc = emit_destinations(t, route_first, &p, &dests);
-		rb__vec_free(t->mem, &dests);
-		rb__vec_free(t->mem, &errors);
+		t->parent_dests = dests;
+		t->parent_errors = errors;
 		rb__vec_free(t->mem, &p.listeners);
 		rb__vec_free(t->mem, &p.idle);
 		rb__vec_free(t->mem, &p.programming);
@@ -300,6 +302,8 @@ void rb__tr_free(rb__tr *t)
 	for (size_t i = 0; i < MAP_COUNT; i++)
 		rb__map_free(maps[i]);
 	rb__vec_free(t->mem, &t->dests);
+	rb__vec_free(t->mem, &t->parent_dests);
+	rb__vec_free(t->mem, &t->parent_errors);
 	rb__vec_free(t->mem, &t->statuses);
 	rb__vec_free(t->mem, &t->overlap);
 	rb__buf_free(&t->overlap_buf);

@@ -1788,6 +1788,99 @@ START_TEST(test_flow_map)
 }
 END_TEST
 
+/* A member's value as rb__w_memo keeps it: {"x": [1, 2]} as a block sequence. */
+static int memo_value(rb__writer *w)
+{
+	RB_TRY(rb__w_map_begin(w, false));
+	RB_TRY(rb__w_key(w, "x"));
+	RB_TRY(rb__w_seq_begin(w, false));
+	RB_TRY(rb__w_uint(w, 1));
+	RB_TRY(rb__w_uint(w, 2));
+	RB_TRY(rb__w_seq_end(w));
+	return rb__w_map_end(w);
+}
+
+/* The value under key k, from the memo when it holds it (*hit says), else written and kept. */
+static void memo_member(rb__writer *w, rb__w_memo *m, const char *k, const void *id, size_t n,
+                        bool *hit)
+{
+	ck_assert_int_eq(rb__w_key(w, k), RB_OK);
+	*hit = rb__w_memo_put(w, m, id, n);
+	if (*hit)
+		return;
+	rb__w_memo_start s = rb__w_memo_begin(w);
+	ck_assert_int_eq(memo_value(w), RB_OK);
+	rb__w_memo_keep(w, m, s, id, n);
+}
+
+/* A memoized value is written again byte for byte; only for the same value, depth and format. */
+START_TEST(test_memo)
+{
+	static const int id1 = 1, id2 = 2;
+	static rb__w_memo m;
+	/* The document written without memos. */
+	rb__writer *w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	const char *keys[] = {"a", "b", "c"};
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(rb__w_key(w, keys[i]), RB_OK);
+		ck_assert_int_eq(memo_value(w), RB_OK);
+	}
+	ck_assert_int_eq(rb__w_key(w, "d"), RB_OK);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "e"), RB_OK);
+	ck_assert_int_eq(memo_value(w), RB_OK);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	char *want = dupstr(wclose(w));
+
+	memset(&m, 0, sizeof m);
+	bool hit;
+	w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	memo_member(w, &m, "a", &id1, 2, &hit);
+	ck_assert(!hit);
+	ck_assert_ptr_eq(m.key, &id1);
+	memo_member(w, &m, "b", &id1, 2, &hit);
+	ck_assert(hit);
+	/* Another count: not the same value. */
+	memo_member(w, &m, "c", &id1, 3, &hit);
+	ck_assert(!hit);
+	/* Deeper: the indentation differs, so the memo does not apply (and keeps the new one). */
+	ck_assert_int_eq(rb__w_key(w, "d"), RB_OK);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	memo_member(w, &m, "e", &id1, 3, &hit);
+	ck_assert(!hit);
+	ck_assert_uint_eq(m.depth, 2);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	ck_assert(!rb__w_memo_put(w, &m, &id2, 3)); /* where a key is due */
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	expect_text(wclose(w), want);
+	free(want);
+
+	/* A value the chunk was handed out in the middle of is not kept. */
+	memset(&m, 0, sizeof m);
+	w = wopen(RB_FORMAT_JSON);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	ck_assert_int_eq(rb__w_key(w, "a"), RB_OK);
+	rb__w_memo_start s = rb__w_memo_begin(w);
+	ck_assert_int_eq(write_many_strs(w, 5000), RB_OK);
+	rb__w_memo_keep(w, &m, s, &id1, 1);
+	ck_assert_ptr_null(m.key);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	wclose(w);
+
+	/* YAML keeps nothing. */
+	w = wopen(RB_FORMAT_YAML);
+	ck_assert_int_eq(rb__w_map_begin(w, false), RB_OK);
+	memo_member(w, &m, "a", &id1, 1, &hit);
+	ck_assert(!hit);
+	ck_assert_ptr_null(m.key);
+	ck_assert_int_eq(rb__w_map_end(w), RB_OK);
+	wclose(w);
+}
+END_TEST
+
 /* Output goes out in 64 KiB chunks, then the rest at finish. */
 START_TEST(test_chunks)
 {
@@ -2065,6 +2158,7 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_chunks);
 	tcase_add_test(tc, test_kv_strn);
 	tcase_add_test(tc, test_flow_map);
+	tcase_add_test(tc, test_memo);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ir_yaml");
