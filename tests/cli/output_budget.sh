@@ -71,6 +71,15 @@ if [ "$rc" -ne 2 ] || ! grep -q "(--limit output-bytes); it stops there: what wa
 	echo "past the budget, to /dev/null: exit $rc, $(cat err.txt)" >&2
 	fail=1
 fi
+# On a terminal (script(1) gives the command one), the message starts on a
+# line of its own after the cut output.
+if command -v script >/dev/null 2>&1; then
+	script -qc "'$cli' explain -o yaml --limit output-bytes=$((size - 1)) '$input'" /dev/null >tty.out 2>&1
+	if ! grep -q "^rebalance explain: the output is larger than the limit of $((size - 1)) bytes" tty.out; then
+		echo "past the budget, on a terminal: $(tail -c 400 tty.out)" >&2
+		fail=1
+	fi
+fi
 # An output larger than what the CLI holds in memory (256 KiB) goes on to a
 # temporary file in $TMPDIR; where none can be made, it is produced twice,
 # counted then streamed: either way the same bytes, the same budget. 40
@@ -135,7 +144,7 @@ if [ -n "$(ls -A spill)" ]; then
 	echo "a temporary file was left in \$TMPDIR: $(ls -A spill)" >&2
 	fail=1
 fi
-rm -f amplified.yaml full.out at.out past.out shared.out kept.out
+rm -f amplified.yaml full.out at.out past.out shared.out kept.out tty.out
 # A value is checked like the other limits.
 "$cli" translate --limit output-bytes=0 "$input" >/dev/null 2>err.txt
 rc=$?

@@ -211,6 +211,7 @@ typedef struct stdout_sink {
 	uint64_t bytes; /* written so far */
 	bool over;      /* the output went past the budget: the producer was stopped */
 	int error;
+	char last; /* the last byte written */
 } stdout_sink;
 
 static int write_to_stdout(void *ud, const void *bytes, size_t len)
@@ -226,6 +227,8 @@ static int write_to_stdout(void *ud, const void *bytes, size_t len)
 		return 1;
 	}
 	sink->bytes += fits;
+	if (fits)
+		sink->last = ((const char *)bytes)[fits - 1];
 	return sink->over; /* past the budget: the producer stops with RB_EIO */
 }
 
@@ -279,6 +282,9 @@ static int emit_direct(const char *command, const cli_options *o, cli_produce_fn
 	if (sink.over) {
 		if (undo_output(start))
 			return over_budget(command, o->output_bytes);
+		/* On a terminal, the message starts on a line of its own. */
+		if (sink.bytes && sink.last != '\n' && isatty(STDOUT_FILENO))
+			(void)fputc('\n', stdout);
 		(void)fflush(stdout);
 		fprintf(stderr,
 		        "rebalance %s: the output is larger than the limit of %" PRIu64
