@@ -129,8 +129,8 @@ int cmd_cli(const char *self, int argc, char **argv)
 	       "FILE`, whole processes; %d repeats (median CPU time, largest peak RSS; fastest: "
 	       "the ratio of the smallest CPU times)\n\n",
 	       rb_version_string(), cli, command, repeats);
-	printf("| routes | input MB | scan ms | CLI ms | CLI/scan | fastest CLI/scan | scan peak MB "
-	       "| CLI peak MB | CLI peak/input |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| routes | input MB | scan ms | CLI ms | CLI/scan | fastest CLI/scan | scan peak MiB "
+	       "| CLI peak MiB | CLI peak/input |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t s = 0; s < nsizes; s++) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s/rb-bench-cli-%d-%zu.yaml", tmp, (int)getpid(),
