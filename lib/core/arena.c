@@ -286,20 +286,6 @@ static rb__intern *intern_new(const rb__mem *mem, size_t cap)
 	return c;
 }
 
-static inline uint64_t load8(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-static inline uint64_t load4(const char *p)
-{
-	uint32_t w;
-	memcpy(&w, p, 4);
-	return w;
-}
-
 /*
  * The cache's slot for n bytes (at most INTERN_MAX): not the keyed rb__hash,
  * as a collision here only costs a copy (the string is kept apart), never a
@@ -309,13 +295,13 @@ static inline uint32_t intern_hash(const char *s, size_t n)
 {
 	uint64_t a, b, c = 0;
 	if (n >= 8) {
-		a = load8(s);
-		b = load8(s + n - 8);
+		a = rb__read_u64(s);
+		b = rb__read_u64(s + n - 8);
 		if (n > 16)
-			c = load8(s + n / 2 - 4);
+			c = rb__read_u64(s + n / 2 - 4);
 	} else if (n >= 4) {
-		a = load4(s);
-		b = load4(s + n - 4);
+		a = rb__read_u32(s);
+		b = rb__read_u32(s + n - 4);
 	} else {
 		a = n ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
 		            (unsigned char)s[n - 1]

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE 1
 #include "core/hash.h"
 
+#include "core/strutil.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -78,20 +80,6 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
 #endif
 }
 
-static inline uint64_t read8(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-static inline uint64_t read4(const char *p)
-{
-	uint32_t w;
-	memcpy(&w, p, 4);
-	return w;
-}
-
 /*
  * wyhash's structure (as Go's runtime map hash uses it when there is no AES
  * instruction): 16 bytes per multiply, with both multiplier and multiplicand
@@ -106,8 +94,8 @@ uint64_t rb__hash(const rb__hash_key *k, const char *s, size_t n)
 	if (n <= 16) {
 		if (n >= 4) {
 			size_t mid = (n >> 3) << 2;
-			a = (read4(s) << 32) | read4(s + mid);
-			b = (read4(s + n - 4) << 32) | read4(s + n - 4 - mid);
+			a = (rb__read_u32(s) << 32) | rb__read_u32(s + mid);
+			b = (rb__read_u32(s + n - 4) << 32) | rb__read_u32(s + n - 4 - mid);
 		} else if (n > 0) {
 			a = ((uint64_t)(unsigned char)s[0] << 16) |
 			    ((uint64_t)(unsigned char)s[n >> 1] << 8) | (unsigned char)s[n - 1];
@@ -118,12 +106,12 @@ uint64_t rb__hash(const rb__hash_key *k, const char *s, size_t n)
 	} else {
 		size_t left = n;
 		while (left > 16) {
-			seed = mum(read8(s) ^ secret, read8(s + 8) ^ seed);
+			seed = mum(rb__read_u64(s) ^ secret, rb__read_u64(s + 8) ^ seed);
 			s += 16;
 			left -= 16;
 		}
-		a = read8(s + left - 16);
-		b = read8(s + left - 8);
+		a = rb__read_u64(s + left - 16);
+		b = rb__read_u64(s + left - 8);
 	}
 	return mum(secret ^ n ^ mum(a ^ secret, b ^ seed), seed ^ 0xe7037ed1a0b428dbull);
 }

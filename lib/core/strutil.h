@@ -7,6 +7,22 @@
 #include <stdint.h>
 #include <string.h>
 
+/* 8 and 4 bytes of a text as one integer (unaligned, in the machine's byte order): for hashing
+ * several bytes at a time. */
+static inline uint64_t rb__read_u64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t rb__read_u32(const char *p)
+{
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return w;
+}
+
 /*
  * memcpy for the short texts of documents (keys, names, addresses): up to 16
  * bytes inline, with two overlapping loads, no call; memcpy beyond.

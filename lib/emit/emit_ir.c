@@ -318,7 +318,7 @@ static int emit_destination(rb__writer *w, const rb__ir_destination *d, emit_mem
 		for (size_t i = 0; i < d->excluded_count; i++) {
 			const rb__ir_excluded *x = &d->excluded[i];
 			flow fl;
-	fl.n = 0;
+			fl.n = 0;
 			f_str(&fl, "name", x->name);
 			f_uint(&fl, "weight", x->weight);
 			f_str(&fl, "reason", x->reason);
