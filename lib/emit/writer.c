@@ -669,19 +669,20 @@ int rb__w_number(rb__writer *w, const char *text, size_t n)
 
 /* ---- memos ---- */
 
-/* Where a member's value may be memoized: JSON, no error, after a key of a mapping. */
-static w_frame *memo_frame(const rb__writer *w)
+/* The mapping whose member's value may be memoized -- JSON, no error -- after its key (before the
+ * value: after_key) or after the value; NULL when there is none. */
+static w_frame *memo_frame(const rb__writer *w, bool after_key)
 {
 	w_frame *t = w->depth ? &w->stack[w->depth - 1] : NULL;
 	if (w->format != RB_FORMAT_JSON || w->err || w->finished || !t || t->kind != W_MAP ||
-	    !t->want_value)
+	    t->want_value != after_key)
 		return NULL;
 	return t;
 }
 
 bool rb__w_memo_put(rb__writer *w, const rb__w_memo *m, const void *key, size_t n)
 {
-	w_frame *t = memo_frame(w);
+	const w_frame *t = memo_frame(w, true);
 	if (!t || !key || m->key != key || m->n != n || m->depth != w->depth || m->flow != t->flow ||
 	    m->len > RB_W_CHUNK - w->out_len)
 		return false;
@@ -701,10 +702,9 @@ void rb__w_memo_keep(const rb__writer *w, rb__w_memo *m, rb__w_memo_start s, con
                      size_t n)
 {
 	/* The value is complete (its mapping wants a key again), and all of it is in the chunk. */
-	const w_frame *t = w->depth ? &w->stack[w->depth - 1] : NULL;
-	if (w->format != RB_FORMAT_JSON || w->err || !key || !t || t->kind != W_MAP ||
-	    t->want_value || w->depth != s.depth || w->flushes != s.flushes ||
-	    w->out_len < s.pos || w->out_len - s.pos > sizeof m->text)
+	const w_frame *t = memo_frame(w, false);
+	if (!t || !key || w->depth != s.depth || w->flushes != s.flushes || w->out_len < s.pos ||
+	    w->out_len - s.pos > sizeof m->text)
 		return;
 	m->key = key;
 	m->n = n;
