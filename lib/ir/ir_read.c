@@ -13,6 +13,12 @@ rb__ir_target rb__ir_ref_target(const rb__ir_ref *ref)
 	                       .port = o->has_port ? o->port : 0};
 }
 
+/* names[v] of a table of count names; NULL past it. */
+static const char *name_in(const char *const *names, unsigned count, unsigned v)
+{
+	return v < count ? names[v] : NULL;
+}
+
 const char *rb__ir_protocol_name(unsigned protocol)
 {
 	static const char *const NAMES[RB_IR_PROTOCOL_COUNT] = {
@@ -20,7 +26,7 @@ const char *rb__ir_protocol_name(unsigned protocol)
 		[RB_IR_PROTOCOL_GRPC] = "GRPC", [RB_IR_PROTOCOL_TCP] = "TCP",
 		[RB_IR_PROTOCOL_UDP] = "UDP",
 	};
-	return protocol < RB_IR_PROTOCOL_COUNT ? NAMES[protocol] : NULL;
+	return name_in(NAMES, RB_IR_PROTOCOL_COUNT, protocol);
 }
 
 const char *rb__ir_address_type_name(unsigned address_type)
@@ -30,7 +36,7 @@ const char *rb__ir_address_type_name(unsigned address_type)
 		[RB_IR_ADDRESS_UDS] = "UDS",       [RB_IR_ADDRESS_MIXED] = "Mixed",
 		[RB_IR_ADDRESS_STATIC] = "STATIC",
 	};
-	return address_type < RB_IR_ADDRESS_COUNT ? NAMES[address_type] : NULL;
+	return name_in(NAMES, RB_IR_ADDRESS_COUNT, address_type);
 }
 
 const char *rb__ir_ip_family_name(unsigned ip_family)
@@ -40,5 +46,5 @@ const char *rb__ir_ip_family_name(unsigned ip_family)
 		[RB_IR_IP_FAMILY_IPV6] = "IPv6",
 		[RB_IR_IP_FAMILY_DUAL_STACK] = "DualStack",
 	};
-	return ip_family < RB_IR_IP_FAMILY_COUNT ? NAMES[ip_family] : NULL;
+	return name_in(NAMES, RB_IR_IP_FAMILY_COUNT, ip_family);
 }
