@@ -575,11 +575,6 @@ int rb__ld_end(rb__ld *b)
 	return child_done(b, parent, n, false);
 }
 
-int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc)
-{
-	return rb__ld_scalar_flags(b, text, len, type, loc, 0);
-}
-
 /* The checks every scalar passes first: its length, and no NUL byte. */
 static inline __attribute__((always_inline)) int scalar_checks(rb__ld *b, const char *text,
                                                                size_t len, rb__ld_loc loc,
@@ -598,9 +593,7 @@ static inline __attribute__((always_inline)) int scalar_checks(rb__ld *b, const 
 int rb__ld_scalar_flags(rb__ld *b, const char *text, size_t len, rb__scalar_type type,
                         rb__ld_loc loc, unsigned flags)
 {
-	if (b->err)
-		return b->err;
-	if (rb__ld_want_key(b))
+	if (rb__ld_want_key(b)) /* each checks for an earlier error */
 		return rb__ld_key(b, text, len, loc, flags);
 	return rb__ld_value(b, text, len, type, loc, flags);
 }

@@ -102,12 +102,11 @@ int rb__ld_doc_end(rb__ld *b);
 int rb__ld_begin(rb__ld *b, rb__node_kind kind, rb__ld_loc loc);
 /* The innermost open collection ends. */
 int rb__ld_end(rb__ld *b);
-/* A scalar: a key in key position, else a value. The text is copied. */
-int rb__ld_scalar(rb__ld *b, const char *text, size_t len, rb__scalar_type type, rb__ld_loc loc);
 /*
- * The same with flags: RB_LD_NO_NUL when the caller knows the text has no
- * NUL byte (the loader refused every way one could get in), so the builder
- * need not look for one.
+ * A scalar: a key in key position, else a value. The text is copied.
+ * flags: RB_LD_NO_NUL when the caller knows the text has no NUL byte (the
+ * loader refused every way one could get in), so the builder need not look
+ * for one.
  */
 enum {
 	RB_LD_NO_NUL = 1,
